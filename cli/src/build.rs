@@ -1,0 +1,195 @@
+//! `tributary build` and `tributary export-abi`: compile every contract to WASM that Nitro
+//! accepts, and keep the committed Solidity interfaces in step with the code.
+
+use std::{
+    fmt::Write as _,
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use crate::{
+    contracts::{ContractCrate, CONTRACTS},
+    nitro_wasm::{self, StylusProgram, MAX_CODE_SIZE},
+};
+
+/// A build failure, naming the contract where there is one.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Running cargo failed or it reported an error.
+    Cargo(String),
+    /// Reading or writing a file failed.
+    Io(PathBuf, std::io::Error),
+    /// A contract's WASM is invalid for Nitro or too large.
+    Contract {
+        /// The contract's directory name.
+        contract: &'static str,
+        /// Why.
+        error: nitro_wasm::WasmError,
+    },
+    /// Committed interfaces differ from what the code exports.
+    StaleInterfaces(Vec<String>),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Cargo(e) => write!(f, "cargo: {e}"),
+            Self::Io(path, e) => write!(f, "{}: {e}", path.display()),
+            Self::Contract { contract, error } => write!(f, "contract {contract}: {error}"),
+            Self::StaleInterfaces(paths) => write!(
+                f,
+                "stale Solidity interfaces (run `cargo run -p tributary -- export-abi`): {}",
+                paths.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// One built contract.
+#[derive(Debug, Clone)]
+pub struct BuiltContract {
+    /// Which contract.
+    pub contract: ContractCrate,
+    /// Its deployable program.
+    pub program: StylusProgram,
+    /// Size of the raw cargo output.
+    pub raw_size: usize,
+}
+
+/// The workspace root, found by cargo from the current directory.
+pub fn workspace_root() -> Result<PathBuf, BuildError> {
+    let out = Command::new(cargo())
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .map_err(|e| BuildError::Cargo(e.to_string()))?;
+    if !out.status.success() {
+        return Err(BuildError::Cargo(String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    Ok(manifest.parent().map(Path::to_path_buf).unwrap_or_default())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Compiles every contract for wasm32 in release with build-std (cargo's progress goes to
+/// stderr), then prepares each as a Nitro program and writes `target/stylus/<dir>.wasm` and
+/// `.wasm.br`.
+pub fn build_all(root: &Path) -> Result<Vec<BuiltContract>, BuildError> {
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(root).args([
+        "build",
+        "--release",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-Z",
+        "build-std=std,panic_abort",
+        "-Z",
+        "build-std-features=panic_immediate_abort",
+    ]);
+    for contract in CONTRACTS {
+        cmd.args(["-p", contract.package]);
+    }
+    let status = cmd.status().map_err(|e| BuildError::Cargo(e.to_string()))?;
+    if !status.success() {
+        return Err(BuildError::Cargo(format!("contract build failed ({status})")));
+    }
+    let target = root.join("target");
+    let out_dir = target.join("stylus");
+    fs::create_dir_all(&out_dir).map_err(|e| BuildError::Io(out_dir.clone(), e))?;
+    let mut built = Vec::new();
+    for contract in CONTRACTS {
+        let path = target.join(format!("wasm32-unknown-unknown/release/{}.wasm", contract.dir));
+        let raw = fs::read(&path).map_err(|e| BuildError::Io(path.clone(), e))?;
+        built.push(prepare_contract(contract, &raw, &out_dir)?);
+    }
+    Ok(built)
+}
+
+/// Prepares one contract's raw WASM and writes the artifacts into `out_dir`.
+pub fn prepare_contract(
+    contract: ContractCrate,
+    raw: &[u8],
+    out_dir: &Path,
+) -> Result<BuiltContract, BuildError> {
+    let program = nitro_wasm::prepare(raw)
+        .map_err(|error| BuildError::Contract { contract: contract.dir, error })?;
+    for (ext, bytes) in [("wasm", &program.wasm), ("wasm.br", &program.compressed)] {
+        let path = out_dir.join(format!("{}.{ext}", contract.dir));
+        fs::write(&path, bytes).map_err(|e| BuildError::Io(path, e))?;
+    }
+    Ok(BuiltContract { contract, program, raw_size: raw.len() })
+}
+
+/// The size table: contract, raw bytes, compressed code bytes, limit, headroom.
+pub fn size_table(built: &[BuiltContract]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<22} {:>10} {:>12} {:>8} {:>9}",
+        "contract", "raw (B)", "code (B)", "limit", "headroom"
+    );
+    for b in built {
+        let code = b.program.code_size();
+        let _ = writeln!(
+            out,
+            "{:<22} {:>10} {:>12} {:>8} {:>9}",
+            b.contract.dir,
+            b.program.wasm.len(),
+            code,
+            MAX_CODE_SIZE,
+            MAX_CODE_SIZE.saturating_sub(code)
+        );
+    }
+    out.push_str("code = 0xEFF000 prefix + dictionary byte + brotli(q11, w22) of the WASM\n");
+    out
+}
+
+/// Runs each contract's `export-abi` binary and returns the Solidity interface it prints.
+pub fn exported_interface(root: &Path, contract: ContractCrate) -> Result<String, BuildError> {
+    let bin = format!("{}-abi", contract.package);
+    let out = Command::new(cargo())
+        .current_dir(root)
+        .args(["run", "--quiet", "-p", contract.package, "--features", "export-abi", "--bin"])
+        .arg(&bin)
+        .output()
+        .map_err(|e| BuildError::Cargo(e.to_string()))?;
+    if !out.status.success() {
+        return Err(BuildError::Cargo(format!(
+            "{bin} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Writes (or with `check`, compares) every committed interface.
+pub fn export_interfaces(root: &Path, check: bool) -> Result<Vec<String>, BuildError> {
+    let mut stale = Vec::new();
+    let mut written = Vec::new();
+    for contract in CONTRACTS {
+        let abi = exported_interface(root, contract)?;
+        let rel = contract.interface_path();
+        let path = root.join(&rel);
+        let current = fs::read_to_string(&path).unwrap_or_default();
+        if current == abi {
+            continue;
+        }
+        if check {
+            stale.push(rel);
+        } else {
+            fs::write(&path, abi).map_err(|e| BuildError::Io(path, e))?;
+            written.push(rel);
+        }
+    }
+    if stale.is_empty() {
+        Ok(written)
+    } else {
+        Err(BuildError::StaleInterfaces(stale))
+    }
+}
