@@ -15,6 +15,7 @@ sol_interface! {
         function deposit(uint256 split_id) external payable;
         function depositToken(uint256 split_id, address token, uint256 amount) external;
         function royaltyReceiver(uint256 split_id) external returns (address);
+        function updateSplit(uint256 split_id, address[] recipients, uint256[] shares) external;
     }
 
     /// What the license contract needs from the registry.
