@@ -150,30 +150,42 @@ pub fn size_table(built: &[BuiltContract]) -> String {
     out
 }
 
-/// Runs each contract's `export-abi` binary and returns the Solidity interface it prints.
-pub fn exported_interface(root: &Path, contract: ContractCrate) -> Result<String, BuildError> {
-    let bin = format!("{}-abi", contract.package);
-    let out = Command::new(cargo())
-        .current_dir(root)
-        .args(["run", "--quiet", "-p", contract.package, "--features", "export-abi", "--bin"])
-        .arg(&bin)
-        .output()
-        .map_err(|e| BuildError::Cargo(e.to_string()))?;
-    if !out.status.success() {
-        return Err(BuildError::Cargo(format!(
-            "{bin} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
+/// Builds every contract's `export-abi` binary in one cargo invocation and returns the Solidity
+/// interface each prints, in [`CONTRACTS`] order.
+pub fn exported_interfaces(root: &Path) -> Result<Vec<String>, BuildError> {
+    let features: Vec<String> =
+        CONTRACTS.iter().map(|c| format!("{}/export-abi", c.package)).collect();
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(root).args(["build", "--quiet", "--features", &features.join(",")]);
+    for contract in CONTRACTS {
+        cmd.args(["-p", contract.package, "--bin", &format!("{}-abi", contract.package)]);
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let status = cmd.status().map_err(|e| BuildError::Cargo(e.to_string()))?;
+    if !status.success() {
+        return Err(BuildError::Cargo(format!("export-abi build failed ({status})")));
+    }
+    CONTRACTS
+        .iter()
+        .map(|contract| {
+            let bin = root.join("target/debug").join(format!("{}-abi", contract.package));
+            let out = Command::new(&bin).output().map_err(|e| BuildError::Io(bin.clone(), e))?;
+            if !out.status.success() {
+                return Err(BuildError::Cargo(format!(
+                    "{} failed: {}",
+                    bin.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                )));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        })
+        .collect()
 }
 
 /// Writes (or with `check`, compares) every committed interface.
 pub fn export_interfaces(root: &Path, check: bool) -> Result<Vec<String>, BuildError> {
     let mut stale = Vec::new();
     let mut written = Vec::new();
-    for contract in CONTRACTS {
-        let abi = exported_interface(root, contract)?;
+    for (contract, abi) in CONTRACTS.into_iter().zip(exported_interfaces(root)?) {
         let rel = contract.interface_path();
         let path = root.join(&rel);
         let current = fs::read_to_string(&path).unwrap_or_default();

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tributary needs. Idempotent: safe to run any number of
+# times; a second run only checks.
+#
+# - the pinned Rust toolchain (rust-toolchain.toml) with rust-src, rustfmt, clippy and the
+#   wasm32-unknown-unknown target. Toolchains are not auto-installed on these machines
+#   (RUSTUP_AUTO_INSTALL=0), so it is installed explicitly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+
+if ! command -v rustup >/dev/null 2>&1; then
+  echo "setup: rustup is required (https://rustup.rs) to install $TOOLCHAIN" >&2
+  exit 1
+fi
+
+have_toolchain() {
+  rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 &&
+    rustup component list --toolchain "$TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src' &&
+    rustup component list --toolchain "$TOOLCHAIN" --installed 2>/dev/null | grep -q '^clippy' &&
+    rustup component list --toolchain "$TOOLCHAIN" --installed 2>/dev/null | grep -q '^rustfmt' &&
+    rustup target list --toolchain "$TOOLCHAIN" --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'
+}
+
+if have_toolchain; then
+  echo "setup: $TOOLCHAIN with rust-src, rustfmt, clippy and wasm32-unknown-unknown is installed"
+else
+  echo "setup: installing $TOOLCHAIN"
+  rustup toolchain install "$TOOLCHAIN" --profile minimal \
+    --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown
+fi

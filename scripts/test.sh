@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# THE test command: every check CI runs, in order. `.ci/run` calls exactly this.
+#
+#   bash scripts/test.sh
+#
+# PROPTEST_CASES=100000 bash scripts/test.sh runs the long property tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "unit, property and integration tests"
+cargo test --workspace --locked
+
+step "WASM build: round trip, Nitro validation, size limit"
+cargo run --quiet -p tributary --locked -- build
+
+step "exported Solidity interfaces are up to date"
+cargo run --quiet -p tributary --locked -- export-abi --check
