@@ -30,5 +30,6 @@ sol_interface! {
         function royaltyBps(uint256 token_id, uint256 cumulative_revenue) external view returns (uint16);
         function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, bool, address, uint8, uint256);
         function setDebt(uint256 token_id, bool in_debt) external;
+        function royaltyTiers(uint256 token_id) external view returns (uint256[] memory, uint16[] memory);
     }
 }
