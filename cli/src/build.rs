@@ -66,7 +66,9 @@ pub fn workspace_root() -> Result<PathBuf, BuildError> {
         .output()
         .map_err(|e| BuildError::Cargo(e.to_string()))?;
     if !out.status.success() {
-        return Err(BuildError::Cargo(String::from_utf8_lossy(&out.stderr).into_owned()));
+        return Err(BuildError::Cargo(
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
     }
     let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     Ok(manifest.parent().map(Path::to_path_buf).unwrap_or_default())
@@ -97,14 +99,19 @@ pub fn build_all(root: &Path) -> Result<Vec<BuiltContract>, BuildError> {
     }
     let status = cmd.status().map_err(|e| BuildError::Cargo(e.to_string()))?;
     if !status.success() {
-        return Err(BuildError::Cargo(format!("contract build failed ({status})")));
+        return Err(BuildError::Cargo(format!(
+            "contract build failed ({status})"
+        )));
     }
     let target = root.join("target");
     let out_dir = target.join("stylus");
     fs::create_dir_all(&out_dir).map_err(|e| BuildError::Io(out_dir.clone(), e))?;
     let mut built = Vec::new();
     for contract in CONTRACTS {
-        let path = target.join(format!("wasm32-unknown-unknown/release/{}.wasm", contract.dir));
+        let path = target.join(format!(
+            "wasm32-unknown-unknown/release/{}.wasm",
+            contract.dir
+        ));
         let raw = fs::read(&path).map_err(|e| BuildError::Io(path.clone(), e))?;
         built.push(prepare_contract(contract, &raw, &out_dir)?);
     }
@@ -117,13 +124,19 @@ pub fn prepare_contract(
     raw: &[u8],
     out_dir: &Path,
 ) -> Result<BuiltContract, BuildError> {
-    let program = nitro_wasm::prepare(raw)
-        .map_err(|error| BuildError::Contract { contract: contract.dir, error })?;
+    let program = nitro_wasm::prepare(raw).map_err(|error| BuildError::Contract {
+        contract: contract.dir,
+        error,
+    })?;
     for (ext, bytes) in [("wasm", &program.wasm), ("wasm.br", &program.compressed)] {
         let path = out_dir.join(format!("{}.{ext}", contract.dir));
         fs::write(&path, bytes).map_err(|e| BuildError::Io(path, e))?;
     }
-    Ok(BuiltContract { contract, program, raw_size: raw.len() })
+    Ok(BuiltContract {
+        contract,
+        program,
+        raw_size: raw.len(),
+    })
 }
 
 /// The size table: contract, raw bytes, compressed code bytes, limit, headroom.
@@ -153,22 +166,36 @@ pub fn size_table(built: &[BuiltContract]) -> String {
 /// Builds every contract's `export-abi` binary in one cargo invocation and returns the Solidity
 /// interface each prints, in [`CONTRACTS`] order.
 pub fn exported_interfaces(root: &Path) -> Result<Vec<String>, BuildError> {
-    let features: Vec<String> =
-        CONTRACTS.iter().map(|c| format!("{}/export-abi", c.package)).collect();
+    let features: Vec<String> = CONTRACTS
+        .iter()
+        .map(|c| format!("{}/export-abi", c.package))
+        .collect();
     let mut cmd = Command::new(cargo());
-    cmd.current_dir(root).args(["build", "--quiet", "--features", &features.join(",")]);
+    cmd.current_dir(root)
+        .args(["build", "--quiet", "--features", &features.join(",")]);
     for contract in CONTRACTS {
-        cmd.args(["-p", contract.package, "--bin", &format!("{}-abi", contract.package)]);
+        cmd.args([
+            "-p",
+            contract.package,
+            "--bin",
+            &format!("{}-abi", contract.package),
+        ]);
     }
     let status = cmd.status().map_err(|e| BuildError::Cargo(e.to_string()))?;
     if !status.success() {
-        return Err(BuildError::Cargo(format!("export-abi build failed ({status})")));
+        return Err(BuildError::Cargo(format!(
+            "export-abi build failed ({status})"
+        )));
     }
     CONTRACTS
         .iter()
         .map(|contract| {
-            let bin = root.join("target/debug").join(format!("{}-abi", contract.package));
-            let out = Command::new(&bin).output().map_err(|e| BuildError::Io(bin.clone(), e))?;
+            let bin = root
+                .join("target/debug")
+                .join(format!("{}-abi", contract.package));
+            let out = Command::new(&bin)
+                .output()
+                .map_err(|e| BuildError::Io(bin.clone(), e))?;
             if !out.status.success() {
                 return Err(BuildError::Cargo(format!(
                     "{} failed: {}",

@@ -23,14 +23,24 @@ pub const CONTRACTS: [ContractCrate; 4] = [
         dir: "attribution_registry",
         interface: "IAttributionRegistry",
     },
-    ContractCrate { package: "license-nft", dir: "license_nft", interface: "ILicenseNft" },
-    ContractCrate { package: "usage-anchor", dir: "usage_anchor", interface: "IUsageAnchor" },
+    ContractCrate {
+        package: "license-nft",
+        dir: "license_nft",
+        interface: "ILicenseNft",
+    },
+    ContractCrate {
+        package: "usage-anchor",
+        dir: "usage_anchor",
+        interface: "IUsageAnchor",
+    },
 ];
 
 impl ContractCrate {
     /// Looks a contract up by package or directory name.
     pub fn find(name: &str) -> Option<Self> {
-        CONTRACTS.into_iter().find(|c| c.package == name || c.dir == name)
+        CONTRACTS
+            .into_iter()
+            .find(|c| c.package == name || c.dir == name)
     }
 
     /// Path of the committed Solidity interface, relative to the workspace root.

@@ -13,9 +13,9 @@ use wasmparser::{
 
 /// The EVM code-size limit that Nitro applies to the stored Stylus code (prefix + brotli).
 pub const MAX_CODE_SIZE: usize = 24_576;
-/// Bytes in front of the brotli stream: `0xEF 0xF0 0x00` and the dictionary byte.
+/// Bytes in front of the brotli stream: `EF F0 00` and the dictionary byte (0 = none).
 pub const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
-/// Largest decompressed WASM Nitro activates (`MaxWasmSize`, 128 KiB before ArbOS 60).
+/// Largest decompressed WASM Nitro activates (`MaxWasmSize`, 128 KiB before `ArbOS` 60).
 pub const MAX_WASM_SIZE: usize = 128 * 1024;
 /// Brotli quality Nitro compresses with (`LEVEL_WELL`).
 pub const BROTLI_QUALITY: i32 = 11;
@@ -122,14 +122,22 @@ pub fn prepare(raw: &[u8]) -> Result<StylusProgram, WasmError> {
     if wasm.len() > MAX_WASM_SIZE {
         return Err(WasmError::TooLarge { size: wasm.len() });
     }
-    let program = StylusProgram { compressed: compress(&wasm), wasm };
+    let program = StylusProgram {
+        compressed: compress(&wasm),
+        wasm,
+    };
     if program.code_size() > MAX_CODE_SIZE {
-        return Err(WasmError::OverLimit { code_size: program.code_size() });
+        return Err(WasmError::OverLimit {
+            code_size: program.code_size(),
+        });
     }
     Ok(program)
 }
 
 /// Brotli-compresses with Nitro's parameters and no dictionary.
+///
+/// # Panics
+/// Never: compressing from a slice into a `Vec` performs no I/O that can fail.
 pub fn compress(wasm: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
@@ -166,12 +174,27 @@ pub fn vm_hook_signature(name: &str) -> Option<(&'static [ValType], &'static [Va
     const R32: &[ValType] = &[I32];
     const R64: &[ValType] = &[I64];
     Some(match name {
-        "read_args" | "exit_early" | "storage_flush_cache" | "block_basefee" | "block_coinbase"
-        | "contract_address" | "msg_sender" | "msg_value" | "tx_gas_price" | "tx_origin"
+        "read_args"
+        | "exit_early"
+        | "storage_flush_cache"
+        | "block_basefee"
+        | "block_coinbase"
+        | "contract_address"
+        | "msg_sender"
+        | "msg_value"
+        | "tx_gas_price"
+        | "tx_origin"
         | "pay_for_memory_grow" => (P1, NONE),
-        "write_result" | "storage_load_bytes32" | "storage_cache_bytes32"
-        | "transient_load_bytes32" | "transient_store_bytes32" | "account_balance"
-        | "account_codehash" | "math_div" | "math_mod" | "math_pow" => (P2, NONE),
+        "write_result"
+        | "storage_load_bytes32"
+        | "storage_cache_bytes32"
+        | "transient_load_bytes32"
+        | "transient_store_bytes32"
+        | "account_balance"
+        | "account_codehash"
+        | "math_div"
+        | "math_mod"
+        | "math_pow" => (P2, NONE),
         "emit_log" | "native_keccak256" | "math_add_mod" | "math_mul_mod" => (P3, NONE),
         "call_contract" => (&[I32, I32, I32, I32, I64, I32], R32),
         "delegate_call_contract" | "static_call_contract" => (&[I32, I32, I32, I64, I32], R32),
@@ -187,85 +210,79 @@ pub fn vm_hook_signature(name: &str) -> Option<(&'static [ValType], &'static [Va
     })
 }
 
+/// What the activation rules need to know about a module, gathered in one pass.
+#[derive(Default)]
+struct ModuleFacts {
+    types: Vec<FuncType>,
+    func_types: Vec<u32>,
+    imported: HashSet<String>,
+    imports: u32,
+    exports: u32,
+    memory_exported: bool,
+    entrypoint: Option<u32>,
+    memories: Vec<wasmparser::MemoryType>,
+}
+
+fn invalid(e: wasmparser::BinaryReaderError) -> WasmError {
+    WasmError::Invalid(e.to_string())
+}
+
+fn rule<T>(msg: String) -> Result<T, WasmError> {
+    Err(WasmError::Rule(msg))
+}
+
 /// Checks the rules Nitro's activation applies beyond plain validation: imports, exports,
 /// memory, start function, floating point and structural counts.
 pub fn check_activation(wasm: &[u8]) -> Result<(), WasmError> {
     let mut validator = Validator::new_with_features(nitro_features());
-    validator.validate_all(wasm).map_err(|e| WasmError::Invalid(e.to_string()))?;
-
-    let rule = |msg: String| Err(WasmError::Rule(msg));
-    let mut types: Vec<FuncType> = Vec::new();
-    let mut imported = HashSet::new();
-    let mut exports = 0usize;
-    let mut memory_exported = false;
-    let mut entrypoint_type = None;
-    let mut func_types: Vec<u32> = Vec::new();
-    let mut memories = Vec::new();
-    let mut imports = 0u32;
+    validator.validate_all(wasm).map_err(invalid)?;
+    let mut facts = ModuleFacts::default();
     for payload in Parser::new(0).parse_all(wasm) {
-        let payload = payload.map_err(|e| WasmError::Invalid(e.to_string()))?;
+        facts.visit(payload.map_err(invalid)?)?;
+    }
+    facts.check()
+}
+
+impl ModuleFacts {
+    fn visit(&mut self, payload: Payload<'_>) -> Result<(), WasmError> {
         match payload {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
-                    types.push(ty.map_err(|e| WasmError::Invalid(e.to_string()))?);
+                    self.types.push(ty.map_err(invalid)?);
                 }
             }
             Payload::ImportSection(reader) => {
                 for import in reader {
-                    let import = import.map_err(|e| WasmError::Invalid(e.to_string()))?;
-                    imports += 1;
-                    let TypeRef::Func(ty) = import.ty else {
-                        return rule(format!("imports {}.{}, which is not a function", import.module, import.name));
-                    };
-                    if import.module != "vm_hooks" {
-                        return rule(format!("imports {}.{}: only vm_hooks is linked", import.module, import.name));
-                    }
-                    let Some((params, results)) = vm_hook_signature(import.name) else {
-                        return rule(format!("imports unknown host function vm_hooks.{}", import.name));
-                    };
-                    let actual = types.get(ty as usize);
-                    if actual.is_none_or(|t| t.params() != params || t.results() != results) {
-                        return rule(format!("vm_hooks.{} is imported with the wrong signature", import.name));
-                    }
-                    imported.insert(import.name.to_owned());
-                    func_types.push(ty);
+                    self.import(&import.map_err(invalid)?)?;
                 }
             }
             Payload::FunctionSection(reader) => {
                 for ty in reader {
-                    func_types.push(ty.map_err(|e| WasmError::Invalid(e.to_string()))?);
+                    self.func_types.push(ty.map_err(invalid)?);
                 }
             }
             Payload::MemorySection(reader) => {
                 for memory in reader {
-                    memories.push(memory.map_err(|e| WasmError::Invalid(e.to_string()))?);
+                    self.memories.push(memory.map_err(invalid)?);
                 }
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
-                    let export = export.map_err(|e| WasmError::Invalid(e.to_string()))?;
-                    if export.name.starts_with("stylus") {
-                        return rule(format!("export name {} is reserved", export.name));
-                    }
-                    match (export.name, export.kind) {
-                        ("memory", ExternalKind::Memory) if export.index != 0 => {
-                            return rule("exports a memory other than index 0 as memory".into());
-                        }
-                        ("memory", ExternalKind::Memory) => memory_exported = true,
-                        ("user_entrypoint", ExternalKind::Func) => {
-                            entrypoint_type = Some(export.index);
-                        }
-                        _ => {}
-                    }
-                    exports += 1;
+                    self.export(&export.map_err(invalid)?)?;
                 }
             }
             Payload::StartSection { .. } => return rule("has a start function".into()),
             Payload::DataSection(reader) if reader.count() > MAX_DATA_SEGMENTS => {
-                return rule(format!("has {} data segments (max {MAX_DATA_SEGMENTS})", reader.count()));
+                return rule(format!(
+                    "has {} data segments (max {MAX_DATA_SEGMENTS})",
+                    reader.count()
+                ));
             }
             Payload::ElementSection(reader) if reader.count() > MAX_ELEMENT_SEGMENTS => {
-                return rule(format!("has {} element segments (max {MAX_ELEMENT_SEGMENTS})", reader.count()));
+                return rule(format!(
+                    "has {} element segments (max {MAX_ELEMENT_SEGMENTS})",
+                    reader.count()
+                ));
             }
             Payload::CodeSectionStart { count, .. } if count > MAX_FUNCTIONS => {
                 return rule(format!("has {count} functions (max {MAX_FUNCTIONS})"));
@@ -273,51 +290,109 @@ pub fn check_activation(wasm: &[u8]) -> Result<(), WasmError> {
             Payload::CodeSectionEntry(body) => check_body(&body)?,
             _ => {}
         }
+        Ok(())
     }
-    if imports > MAX_IMPORTS {
-        return rule(format!("has {imports} imports (max {MAX_IMPORTS})"));
+
+    fn import(&mut self, import: &wasmparser::Import<'_>) -> Result<(), WasmError> {
+        let (module, name) = (import.module, import.name);
+        self.imports += 1;
+        let TypeRef::Func(ty) = import.ty else {
+            return rule(format!("imports {module}.{name}, which is not a function"));
+        };
+        if module != "vm_hooks" {
+            return rule(format!("imports {module}.{name}: only vm_hooks is linked"));
+        }
+        let Some((params, results)) = vm_hook_signature(name) else {
+            return rule(format!("imports unknown host function vm_hooks.{name}"));
+        };
+        let actual = self.types.get(ty as usize);
+        if actual.is_none_or(|t| t.params() != params || t.results() != results) {
+            return rule(format!(
+                "vm_hooks.{name} is imported with the wrong signature"
+            ));
+        }
+        self.imported.insert(name.to_owned());
+        self.func_types.push(ty);
+        Ok(())
     }
-    if exports > MAX_EXPORTS as usize {
-        return rule(format!("has {exports} exports (max {MAX_EXPORTS})"));
+
+    fn export(&mut self, export: &wasmparser::Export<'_>) -> Result<(), WasmError> {
+        self.exports += 1;
+        if export.name.starts_with("stylus") {
+            return rule(format!("export name {} is reserved", export.name));
+        }
+        match (export.name, export.kind) {
+            ("memory", ExternalKind::Memory) if export.index != 0 => {
+                return rule("exports a memory other than index 0 as memory".into());
+            }
+            ("memory", ExternalKind::Memory) => self.memory_exported = true,
+            ("user_entrypoint", ExternalKind::Func) => self.entrypoint = Some(export.index),
+            _ => {}
+        }
+        Ok(())
     }
-    if !memory_exported {
-        return rule("does not export its memory as \"memory\"".into());
+
+    fn check(&self) -> Result<(), WasmError> {
+        if self.imports > MAX_IMPORTS {
+            return rule(format!("has {} imports (max {MAX_IMPORTS})", self.imports));
+        }
+        if self.exports > MAX_EXPORTS {
+            return rule(format!("has {} exports (max {MAX_EXPORTS})", self.exports));
+        }
+        if !self.memory_exported {
+            return rule("does not export its memory as \"memory\"".into());
+        }
+        let Some(entry) = self.entrypoint else {
+            return rule("does not export user_entrypoint".into());
+        };
+        let entry_ty = self
+            .func_types
+            .get(entry as usize)
+            .and_then(|t| self.types.get(*t as usize));
+        if entry_ty.is_none_or(|t| t.params() != [ValType::I32] || t.results() != [ValType::I32]) {
+            return rule("user_entrypoint is not (i32) -> i32".into());
+        }
+        let [memory] = self.memories.as_slice() else {
+            return rule(format!(
+                "has {} memories; exactly one is required",
+                self.memories.len()
+            ));
+        };
+        if memory.initial > MAX_INITIAL_PAGES {
+            return rule(format!(
+                "starts with {} memory pages (max {MAX_INITIAL_PAGES})",
+                memory.initial
+            ));
+        }
+        if memory.maximum != Some(memory.initial) && !self.imported.contains("pay_for_memory_grow")
+        {
+            return rule(
+                "has growable memory but does not import vm_hooks.pay_for_memory_grow".into(),
+            );
+        }
+        Ok(())
     }
-    let Some(entry) = entrypoint_type else {
-        return rule("does not export user_entrypoint".into());
-    };
-    let entry_ty = func_types.get(entry as usize).and_then(|t| types.get(*t as usize));
-    if entry_ty.is_none_or(|t| t.params() != [ValType::I32] || t.results() != [ValType::I32]) {
-        return rule("user_entrypoint is not (i32) -> i32".into());
-    }
-    let [memory] = memories.as_slice() else {
-        return rule(format!("has {} memories; exactly one is required", memories.len()));
-    };
-    if memory.initial > MAX_INITIAL_PAGES {
-        return rule(format!("starts with {} memory pages (max {MAX_INITIAL_PAGES})", memory.initial));
-    }
-    if memory.maximum != Some(memory.initial) && !imported.contains("pay_for_memory_grow") {
-        return rule("has growable memory but does not import vm_hooks.pay_for_memory_grow".into());
-    }
-    Ok(())
 }
 
 /// Per-function rules: declared locals and no floating-point arithmetic (Nitro gives user
 /// programs no soft-float; loads, stores, constants and reinterprets are parsed but unpriced).
 fn check_body(body: &wasmparser::FunctionBody<'_>) -> Result<(), WasmError> {
-    let invalid = |e: wasmparser::BinaryReaderError| WasmError::Invalid(e.to_string());
     let mut locals = 0u32;
     for local in body.get_locals_reader().map_err(invalid)? {
         locals = locals.saturating_add(local.map_err(invalid)?.0);
     }
     if locals > MAX_LOCALS {
-        return Err(WasmError::Rule(format!("a function declares {locals} locals (max {MAX_LOCALS})")));
+        return Err(WasmError::Rule(format!(
+            "a function declares {locals} locals (max {MAX_LOCALS})"
+        )));
     }
     let mut ops = body.get_operators_reader().map_err(invalid)?;
     while !ops.eof() {
         let op = ops.read().map_err(invalid)?;
         if is_float_arithmetic(&op) {
-            return Err(WasmError::Rule(format!("uses floating-point operation {op:?}")));
+            return Err(WasmError::Rule(format!(
+                "uses floating-point operation {op:?}"
+            )));
         }
     }
     Ok(())

@@ -7,8 +7,11 @@ use tributary::{
     nitro_wasm::{self, WasmError, MAX_CODE_SIZE, STYLUS_PREFIX},
 };
 
-const CONTRACT: ContractCrate =
-    ContractCrate { package: "test-contract", dir: "test_contract", interface: "ITestContract" };
+const CONTRACT: ContractCrate = ContractCrate {
+    package: "test-contract",
+    dir: "test_contract",
+    interface: "ITestContract",
+};
 
 /// The smallest program Nitro activates: a fixed memory and an entrypoint.
 const MINIMAL: &str = r#"(module
@@ -38,14 +41,20 @@ fn minimal_program_is_prepared_with_the_stylus_prefix() {
     let program = nitro_wasm::prepare(&module(MINIMAL)).expect("valid program");
     let code = program.code();
     assert_eq!(code[..4], STYLUS_PREFIX);
-    assert_eq!(nitro_wasm::decompress(&code[4..]).expect("decodes"), program.wasm);
+    assert_eq!(
+        nitro_wasm::decompress(&code[4..]).expect("decodes"),
+        program.wasm
+    );
 }
 
 #[test]
 fn round_trip_fixes_the_overlong_call_indirect_that_nitro_rejects() {
     let raw = hex::decode(OVERLONG_CALL_INDIRECT).expect("hex");
     let err = nitro_wasm::check_activation(&raw).expect_err("raw rustc encoding is rejected");
-    assert!(matches!(&err, WasmError::Invalid(msg) if msg.contains("zero byte expected")), "{err}");
+    assert!(
+        matches!(&err, WasmError::Invalid(msg) if msg.contains("zero byte expected")),
+        "{err}"
+    );
     let fixed = nitro_wasm::round_trip(&raw).expect("round trip");
     nitro_wasm::check_activation(&fixed).expect("canonical encoding is accepted");
 }
@@ -60,8 +69,17 @@ fn build_fails_naming_the_contract_for_a_foreign_import() {
     );
     let err = prepare_contract(CONTRACT, &wasm, &out_dir()).expect_err("must fail");
     let msg = err.to_string();
-    assert!(matches!(err, BuildError::Contract { contract: "test_contract", .. }));
-    assert!(msg.contains("test_contract") && msg.contains("env.abort"), "{msg}");
+    assert!(matches!(
+        err,
+        BuildError::Contract {
+            contract: "test_contract",
+            ..
+        }
+    ));
+    assert!(
+        msg.contains("test_contract") && msg.contains("env.abort"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -83,19 +101,29 @@ fn build_fails_naming_the_contract_when_over_the_size_limit() {
           (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
     ));
     let err = prepare_contract(CONTRACT, &wasm, &out_dir()).expect_err("must fail");
-    let BuildError::Contract { contract, error: WasmError::OverLimit { code_size } } = &err else {
+    let BuildError::Contract {
+        contract,
+        error: WasmError::OverLimit { code_size },
+    } = &err
+    else {
         panic!("expected OverLimit, got {err}");
     };
     assert_eq!(*contract, "test_contract");
     assert!(*code_size > MAX_CODE_SIZE);
-    assert!(err.to_string().contains("over the 24576-byte limit"), "{err}");
+    assert!(
+        err.to_string().contains("over the 24576-byte limit"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_entrypoint_is_rejected() {
     let err = nitro_wasm::prepare(&module(r#"(module (memory (export "memory") 1 1))"#))
         .expect_err("must fail");
-    assert_eq!(err, WasmError::Rule("does not export user_entrypoint".into()));
+    assert_eq!(
+        err,
+        WasmError::Rule("does not export user_entrypoint".into())
+    );
 }
 
 #[test]
@@ -105,7 +133,10 @@ fn missing_memory_export_is_rejected() {
           (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
     ))
     .expect_err("must fail");
-    assert_eq!(err, WasmError::Rule("does not export its memory as \"memory\"".into()));
+    assert_eq!(
+        err,
+        WasmError::Rule("does not export its memory as \"memory\"".into())
+    );
 }
 
 #[test]
@@ -115,7 +146,10 @@ fn growable_memory_requires_pay_for_memory_grow() {
           (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
     ))
     .expect_err("must fail");
-    assert!(matches!(err, WasmError::Rule(ref m) if m.contains("pay_for_memory_grow")), "{err}");
+    assert!(
+        matches!(err, WasmError::Rule(ref m) if m.contains("pay_for_memory_grow")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -127,7 +161,10 @@ fn wrong_host_signature_is_rejected() {
           (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
     ))
     .expect_err("must fail");
-    assert_eq!(err, WasmError::Rule("vm_hooks.msg_sender is imported with the wrong signature".into()));
+    assert_eq!(
+        err,
+        WasmError::Rule("vm_hooks.msg_sender is imported with the wrong signature".into())
+    );
 }
 
 #[test]
@@ -139,7 +176,10 @@ fn float_arithmetic_is_rejected() {
             f32.const 1 f32.const 2 f32.add i32.trunc_f32_s))"#,
     ))
     .expect_err("must fail");
-    assert!(matches!(err, WasmError::Rule(ref m) if m.contains("F32Add")), "{err}");
+    assert!(
+        matches!(err, WasmError::Rule(ref m) if m.contains("F32Add")),
+        "{err}"
+    );
 }
 
 #[test]

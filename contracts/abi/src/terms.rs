@@ -1,6 +1,7 @@
 //! The terms of a license offer, as passed to `LicenseNft.createOffer`.
 
 use alloy_sol_types::sol;
+use stylus_sdk::prelude::AbiType;
 
 /// Most derivative royalty tiers one offer may define.
 pub const MAX_ROYALTY_TIERS: usize = 4;
@@ -9,10 +10,11 @@ pub const BPS_DENOMINATOR: u16 = 10_000;
 
 sol! {
     /// Machine-readable license terms. The full terms document lives off-chain at `termsUri`;
-    /// `termsHash` (keccak256 of that document) binds it.
-    #[derive(Debug, PartialEq, Eq)]
+    /// `termsHash` (keccak256 of that document) binds it. `AbiType` lets a `#[public]` function
+    /// take it as a parameter (`createOffer(LicenseTerms)`).
+    #[derive(Debug, PartialEq, Eq, AbiType)]
     struct LicenseTerms {
-        /// Dataset (attribution_registry id) the license covers.
+        /// Dataset (`attribution_registry` id) the license covers.
         uint256 datasetId;
         /// Granted rights: a bit set of `scope::*` flags.
         uint256 scope;

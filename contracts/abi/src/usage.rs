@@ -2,7 +2,7 @@
 //!
 //! A receipt's Merkle leaf is `keccak256(keccak256(abi.encode(receipt)))`: the double hash
 //! means a leaf can never be mistaken for a 64-byte inner node. Inner nodes hash sorted pairs
-//! (OpenZeppelin's `MerkleProof` convention).
+//! (`OpenZeppelin`'s `MerkleProof` convention).
 
 use alloy_primitives::{keccak256, B256};
 use alloy_sol_types::{sol, SolValue};
