@@ -1,6 +1,8 @@
 //! The WASM build's Nitro checks: what passes, and that a bad or oversized module fails the
 //! build naming the contract and the reason.
 
+use std::fmt::Write as _;
+
 use tributary::{
     build::{prepare_contract, BuildError},
     contracts::ContractCrate,
@@ -86,14 +88,13 @@ fn build_fails_naming_the_contract_for_a_foreign_import() {
 fn build_fails_naming_the_contract_when_over_the_size_limit() {
     // 40 KB of pseudo-random bytes does not compress below 24 KB.
     let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let noise: String = (0..40_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            format!("\\{:02x}", state & 0xff)
-        })
-        .collect();
+    let mut noise = String::new();
+    for _ in 0..40_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        write!(noise, "\\{:02x}", state & 0xff).expect("writing to a String cannot fail");
+    }
     let wasm = module(&format!(
         r#"(module
           (memory (export "memory") 1 1)
