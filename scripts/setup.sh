@@ -30,3 +30,17 @@ else
   rustup toolchain install "$TOOLCHAIN" --profile minimal \
     --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown
 fi
+
+# Ethereum tools from the npm registry, pinned in package.json / package-lock.json:
+# cast (Foundry) for the operator scripts and solc for the Solidity examples and fixtures.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: npm (Node.js) is required for cast and solc" >&2
+  exit 1
+fi
+if [ -x node_modules/.bin/cast ] && [ -x node_modules/.bin/solcjs ] &&
+  node_modules/.bin/cast --version >/dev/null 2>&1; then
+  echo "setup: npm tools (cast, solc) are installed"
+else
+  echo "setup: installing npm tools (cast, solc)"
+  npm ci --no-audit --no-fund
+fi
