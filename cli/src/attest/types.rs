@@ -55,6 +55,10 @@ sol! {
         /// End of the metering period (unix seconds).
         uint64 periodEnd;
     }
+
+    /// The usage anchor's settlement entry point: proves `receipts` (in multiproof order) against
+    /// the batch's root and bills them.
+    function settle(bytes32 batchId, Receipt[] receipts, bytes32[] proof, bool[] flags);
 }
 
 /// The Merkle leaf of a receipt: `keccak256(keccak256(abi.encode(receipt)))`.
@@ -174,7 +178,8 @@ mod tests {
             receipt.licenseId,
             receipt.datasetId,
             receipt.modelHash,
-            receipt.unit,
+            // `u8` is not a `SolValue` (it would be ambiguous with bytes); a uint8 is one word.
+            U256::from(receipt.unit),
             receipt.units,
             receipt.timestamp,
             receipt.attestor,
