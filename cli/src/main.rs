@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use tributary::build;
+use tributary::{attest, build};
 
 /// Tributary: on-chain licensing and royalties for AI training data.
 #[derive(Debug, Parser)]
@@ -23,6 +23,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Attestor kit: sign receipt batches, prove receipts for settlement, verify batches.
+    Attest {
+        #[command(subcommand)]
+        command: attest::command::AttestCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -36,14 +41,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let root = build::workspace_root()?;
     match cli.command {
         Command::Build => {
-            let built = build::build_all(&root)?;
+            let built = build::build_all(&build::workspace_root()?)?;
             print!("{}", build::size_table(&built));
         }
         Command::ExportAbi { check } => {
-            let written = build::export_interfaces(&root, check)?;
+            let written = build::export_interfaces(&build::workspace_root()?, check)?;
             if check {
                 println!("interfaces are up to date");
             } else if written.is_empty() {
@@ -54,6 +58,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        // The attestor kit works outside the workspace too.
+        Command::Attest { command } => attest::command::run(command)?,
     }
     Ok(())
 }
