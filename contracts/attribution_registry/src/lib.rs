@@ -1,82 +1,505 @@
-//! Datasets, contributors and model lineage.
+//! Tributary attribution registry: datasets, contributors, model lineage and upstream royalties.
 //!
-//! Foundation placeholder: an owned contract with a version getter. The
-//! contract's own issue replaces this with the real logic.
+//! - A **dataset** is a content hash + URI with an owner, numbered versions and a contributors'
+//!   split in the royalty splitter (created here; the registry is the split's controller, the
+//!   dataset owner changes contributors through [`AttributionRegistry::update_contributors`]).
+//! - A **model** is a model hash + URI with an owner, its own contributors' split, and parents:
+//!   datasets (relative weights summing to 10,000, each with a license valid for TRAIN and
+//!   DERIVATIVES held by the registrant) and earlier models (basis points, Σ ≤ 10,000). Parents
+//!   must exist first, so the lineage is a DAG by construction. Caps: [`MAX_PARENTS`] parents,
+//!   depth [`MAX_DEPTH`], [`MAX_ANCESTORS`] distinct ancestor models.
+//! - **Revenue** declared on a model is routed up the lineage by [`routing`] (dataset royalties
+//!   by license tier at the model's cumulative revenue, split at tier thresholds; parent model
+//!   shares routed on the same way; the rest and all rounding dust to the model's own split).
+//!   Only the splitter, the license contract and (for ERC-20 revenue) the token are called.
+//!
+//! The registry keeps no funds between transactions and is not reentrant (Stylus default).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
 #![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
 extern crate alloc;
 
-use alloc::string::String;
+pub mod errors;
+pub mod events;
+pub mod records;
+pub mod routing;
 
-use openzeppelin_stylus::access::{
-    ownable,
-    ownable_two_step::{IOwnable2Step, Ownable2Step},
+mod datasets;
+mod external;
+mod models;
+mod revenue;
+
+#[cfg(test)]
+mod tests;
+
+use alloc::{string::String, vec::Vec};
+
+use openzeppelin_stylus::{
+    access::ownable_two_step::{IOwnable2Step, Ownable2Step},
+    token::erc20::utils::safe_erc20::SafeErc20,
+    utils::pausable::{IPausable, Pausable},
 };
-use stylus_sdk::{alloy_primitives::Address, prelude::*};
+use stylus_sdk::{
+    alloy_primitives::{Address, B256, U256},
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256},
+};
+
+pub use crate::errors::Error;
+use crate::{
+    events::LicenseNftSet,
+    models::ModelRegistration,
+    records::{Dataset, Model},
+};
+
+/// Most parents (datasets plus models) one model may have.
+pub const MAX_PARENTS: usize = 8;
+/// Deepest model in a lineage: a model without parent models has depth 1, a model's depth is
+/// 1 + its deepest parent model's depth.
+pub const MAX_DEPTH: u8 = 4;
+/// Most distinct ancestor models one model may have (bounds the work of a revenue report).
+pub const MAX_ANCESTORS: usize = 16;
 
 /// The contract's storage.
 #[entrypoint]
 #[storage]
 pub struct AttributionRegistry {
-    /// Two-step ownership for admin functions.
+    /// Two-step ownership of the registry's admin functions.
     ownable: Ownable2Step,
+    /// Pauses new registrations (never revenue routing).
+    pausable: Pausable,
+    /// ERC-20 helpers for token revenue (no storage).
+    safe_erc20: SafeErc20,
+    /// The royalty splitter every split lives in.
+    splitter: StorageAddress,
+    /// The license contract (set once by the owner after deployment).
+    license_nft: StorageAddress,
+    /// Number of datasets registered; ids run from 1 to this.
+    dataset_count: StorageU256,
+    /// Number of models registered; ids run from 1 to this.
+    model_count: StorageU256,
+    /// Datasets by id.
+    datasets: StorageMap<U256, Dataset>,
+    /// Models by id.
+    models: StorageMap<U256, Model>,
+    /// Dataset id of every published content hash (all versions).
+    dataset_by_hash: StorageMap<B256, StorageU256>,
+    /// Model id of every registered model hash.
+    model_by_hash: StorageMap<B256, StorageU256>,
 }
 
 #[public]
-#[implements(IOwnable2Step<Error = ownable::Error>)]
 impl AttributionRegistry {
-    /// Sets the initial owner.
+    /// Sets the registry owner and the royalty splitter.
     ///
     /// # Errors
-    /// [`ownable::Error::InvalidOwner`] if `owner` is the zero address.
+    /// [`Error::InvalidOwner`] if `owner` is zero, [`Error::ZeroAddress`] if `splitter` is zero.
     #[constructor]
-    pub fn constructor(&mut self, owner: Address) -> Result<(), ownable::Error> {
-        self.ownable.constructor(owner)
+    pub fn constructor(&mut self, owner: Address, splitter: Address) -> Result<(), Error> {
+        self.ownable.constructor(owner)?;
+        if splitter.is_zero() {
+            return Err(errors::ZeroAddress {}.into());
+        }
+        self.splitter.set(splitter);
+        Ok(())
     }
 
     /// The contract's semantic version.
     pub fn version(&self) -> String {
         String::from(env!("CARGO_PKG_VERSION"))
     }
-}
 
-#[public]
-impl IOwnable2Step for AttributionRegistry {
-    type Error = ownable::Error;
+    // ----- admin -----
 
-    fn owner(&self) -> Address {
+    /// Sets the license contract, once (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::ZeroAddress`], [`Error::LicenseNftAlreadySet`].
+    ///
+    /// # Events
+    /// [`LicenseNftSet`].
+    pub fn set_license_nft(&mut self, license: Address) -> Result<(), Error> {
+        self.ownable.ownable.only_owner()?;
+        if license.is_zero() {
+            return Err(errors::ZeroAddress {}.into());
+        }
+        let current = self.license_nft.get();
+        if !current.is_zero() {
+            return Err(errors::LicenseNftAlreadySet { current }.into());
+        }
+        self.license_nft.set(license);
+        log(self.vm(), LicenseNftSet { license });
+        Ok(())
+    }
+
+    /// The royalty splitter.
+    pub fn splitter(&self) -> Address {
+        self.splitter.get()
+    }
+
+    /// The license contract (zero until set).
+    pub fn license_nft(&self) -> Address {
+        self.license_nft.get()
+    }
+
+    /// Pauses dataset and model registration (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::EnforcedPause`].
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.ownable.ownable.only_owner()?;
+        Ok(self.pausable.pause()?)
+    }
+
+    /// Resumes registration (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::ExpectedPause`].
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.ownable.ownable.only_owner()?;
+        Ok(self.pausable.unpause()?)
+    }
+
+    /// Whether registration is paused.
+    pub fn paused(&self) -> bool {
+        self.pausable.paused()
+    }
+
+    /// The registry owner.
+    pub fn owner(&self) -> Address {
         self.ownable.owner()
     }
 
-    fn pending_owner(&self) -> Address {
+    /// The account offered registry ownership.
+    pub fn pending_owner(&self) -> Address {
         self.ownable.pending_owner()
     }
 
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Self::Error> {
-        self.ownable.transfer_ownership(new_owner)
+    /// Offers registry ownership to `new_owner` (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`].
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(self.ownable.transfer_ownership(new_owner)?)
     }
 
-    fn accept_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.accept_ownership()
+    /// Accepts registry ownership (pending owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`].
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.ownable.accept_ownership()?)
     }
 
-    fn renounce_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.renounce_ownership()
+    /// Gives up registry ownership (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`].
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.ownable.renounce_ownership()?)
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use motsu::prelude::*;
+    // ----- datasets -----
 
-    use super::*;
+    /// Registers a dataset: the caller becomes its owner, `content_hash`/`uri` its version 1,
+    /// and a split of `contributors` (sorted ascending, unique) with `weights` is created with
+    /// the registry as controller. Returns the dataset id (from 1).
+    ///
+    /// # Errors
+    /// [`Error::EnforcedPause`], [`Error::ZeroHash`], [`Error::DuplicateHash`],
+    /// [`Error::LengthMismatch`], [`Error::ExternalCallFailed`] (the splitter refused the split).
+    ///
+    /// # Events
+    /// [`events::DatasetRegistered`].
+    pub fn register_dataset(
+        &mut self,
+        content_hash: B256,
+        uri: String,
+        contributors: Vec<Address>,
+        weights: Vec<U256>,
+    ) -> Result<U256, Error> {
+        self.register_dataset_internal(content_hash, uri, contributors, weights)
+    }
 
-    #[motsu::test]
-    fn constructor_sets_owner(contract: Contract<AttributionRegistry>, alice: Address) {
-        contract.sender(alice).constructor(alice).motsu_unwrap();
-        assert_eq!(contract.sender(alice).owner(), alice);
-        assert_eq!(contract.sender(alice).version(), env!("CARGO_PKG_VERSION"));
+    /// Publishes a new version of a dataset (dataset owner only). Returns its number.
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::ZeroHash`],
+    /// [`Error::DuplicateHash`].
+    ///
+    /// # Events
+    /// [`events::VersionPublished`].
+    pub fn publish_version(
+        &mut self,
+        dataset_id: U256,
+        content_hash: B256,
+        uri: String,
+    ) -> Result<U256, Error> {
+        self.publish_version_internal(dataset_id, content_hash, uri)
+    }
+
+    /// Offers dataset ownership to `new_owner` (dataset owner only; zero cancels an offer).
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`].
+    ///
+    /// # Events
+    /// [`events::DatasetOwnershipTransferStarted`].
+    pub fn transfer_dataset_ownership(
+        &mut self,
+        dataset_id: U256,
+        new_owner: Address,
+    ) -> Result<(), Error> {
+        self.transfer_dataset_ownership_internal(dataset_id, new_owner)
+    }
+
+    /// Accepts the ownership of a dataset offered to the caller.
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`], [`Error::NotPendingOwner`].
+    ///
+    /// # Events
+    /// [`events::DatasetOwnershipTransferred`].
+    pub fn accept_dataset_ownership(&mut self, dataset_id: U256) -> Result<(), Error> {
+        self.accept_dataset_ownership_internal(dataset_id)
+    }
+
+    /// Replaces the contributors of a dataset's split (dataset owner only); the splitter
+    /// settles what was accrued first.
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::LengthMismatch`],
+    /// [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// [`events::ContributorsUpdated`].
+    pub fn update_contributors(
+        &mut self,
+        dataset_id: U256,
+        recipients: Vec<Address>,
+        shares: Vec<U256>,
+    ) -> Result<(), Error> {
+        self.update_contributors_internal(dataset_id, recipients, shares)
+    }
+
+    /// Owner of a dataset; zero if unknown.
+    pub fn dataset_owner(&self, dataset_id: U256) -> Address {
+        self.datasets.getter(dataset_id).owner.get()
+    }
+
+    /// Split of a dataset; zero if unknown.
+    pub fn dataset_split(&self, dataset_id: U256) -> U256 {
+        self.datasets.getter(dataset_id).split.get()
+    }
+
+    /// Account offered ownership of a dataset; zero if none.
+    pub fn pending_dataset_owner(&self, dataset_id: U256) -> Address {
+        self.datasets.getter(dataset_id).pending_owner.get()
+    }
+
+    /// A dataset: `(owner, splitId, latestContentHash, latestUri, versionCount)`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`].
+    pub fn dataset(&self, dataset_id: U256) -> Result<(Address, U256, B256, String, U256), Error> {
+        self.dataset_view(dataset_id)
+    }
+
+    /// Version `version` (from 1) of a dataset: `(contentHash, uri)`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`], [`Error::UnknownVersion`].
+    pub fn dataset_version(&self, dataset_id: U256, version: U256) -> Result<(B256, String), Error> {
+        self.dataset_version_view(dataset_id, version)
+    }
+
+    /// The dataset a content hash (of any version) belongs to; zero if none.
+    pub fn dataset_by_hash(&self, content_hash: B256) -> U256 {
+        self.dataset_by_hash.get(content_hash)
+    }
+
+    /// Number of datasets registered.
+    pub fn dataset_count(&self) -> U256 {
+        self.dataset_count.get()
+    }
+
+    // ----- models -----
+
+    /// Registers a model trained on `parent_datasets` (with `dataset_weights` summing to
+    /// 10,000 and, aligned, the ids of the `parent_licenses` the caller holds for them) and
+    /// derived from `parent_models` (with `model_weights` in basis points, Σ ≤ 10,000). Creates
+    /// the model's split of `contributors`/`shares`. Returns the model id (from 1).
+    ///
+    /// # Errors
+    /// [`Error::EnforcedPause`], [`Error::ZeroHash`], [`Error::DuplicateHash`],
+    /// [`Error::LengthMismatch`], [`Error::TooManyParents`], [`Error::UnknownDataset`],
+    /// [`Error::UnknownModel`], [`Error::DuplicateParent`], [`Error::DatasetWeightSum`],
+    /// [`Error::ModelWeightSum`], [`Error::TooDeep`], [`Error::TooManyAncestors`],
+    /// [`Error::LicenseNftNotSet`], [`Error::MissingLicense`], [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// [`events::ModelRegistered`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn register_model(
+        &mut self,
+        model_hash: B256,
+        uri: String,
+        parent_datasets: Vec<U256>,
+        dataset_weights: Vec<U256>,
+        parent_licenses: Vec<U256>,
+        parent_models: Vec<U256>,
+        model_weights: Vec<U256>,
+        contributors: Vec<Address>,
+        shares: Vec<U256>,
+    ) -> Result<U256, Error> {
+        self.register_model_internal(ModelRegistration {
+            model_hash,
+            uri,
+            parent_datasets,
+            dataset_weights,
+            parent_licenses,
+            parent_models,
+            model_weights,
+            contributors,
+            shares,
+        })
+    }
+
+    /// Offers model ownership to `new_owner` (model owner only; zero cancels an offer).
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`].
+    ///
+    /// # Events
+    /// [`events::ModelOwnershipTransferStarted`].
+    pub fn transfer_model_ownership(
+        &mut self,
+        model_id: U256,
+        new_owner: Address,
+    ) -> Result<(), Error> {
+        self.transfer_model_ownership_internal(model_id, new_owner)
+    }
+
+    /// Accepts the ownership of a model offered to the caller.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotPendingOwner`].
+    ///
+    /// # Events
+    /// [`events::ModelOwnershipTransferred`].
+    pub fn accept_model_ownership(&mut self, model_id: U256) -> Result<(), Error> {
+        self.accept_model_ownership_internal(model_id)
+    }
+
+    /// Replaces the contributors of a model's split (model owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::LengthMismatch`],
+    /// [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// [`events::ModelContributorsUpdated`].
+    pub fn update_model_contributors(
+        &mut self,
+        model_id: U256,
+        recipients: Vec<Address>,
+        shares: Vec<U256>,
+    ) -> Result<(), Error> {
+        self.update_model_contributors_internal(model_id, recipients, shares)
+    }
+
+    /// A model: `(owner, splitId, modelHash, uri, depth)`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`].
+    pub fn model(&self, model_id: U256) -> Result<(Address, U256, B256, String, u8), Error> {
+        self.model_view(model_id)
+    }
+
+    /// A model's parents: `(datasets, datasetWeights, licenses, models, modelWeights)`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`].
+    #[allow(clippy::type_complexity)]
+    pub fn parents(
+        &self,
+        model_id: U256,
+    ) -> Result<(Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>), Error> {
+        self.parents_view(model_id)
+    }
+
+    /// Every distinct ancestor model of a model, highest id first (at most [`MAX_ANCESTORS`]).
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`].
+    pub fn ancestry(&self, model_id: U256) -> Result<Vec<U256>, Error> {
+        self.ancestry_view(model_id)
+    }
+
+    /// Account offered ownership of a model; zero if none.
+    pub fn pending_model_owner(&self, model_id: U256) -> Address {
+        self.models.getter(model_id).pending_owner.get()
+    }
+
+    /// Owner of a model; zero if unknown.
+    pub fn model_owner(&self, model_id: U256) -> Address {
+        self.models.getter(model_id).owner.get()
+    }
+
+    /// The model registered with a model hash; zero if none.
+    pub fn model_by_hash(&self, model_hash: B256) -> U256 {
+        self.model_by_hash.get(model_hash)
+    }
+
+    /// Number of models registered.
+    pub fn model_count(&self) -> U256 {
+        self.model_count.get()
+    }
+
+    // ----- revenue -----
+
+    /// Declares `msg.value` of native revenue of a model and routes it up the lineage (anyone
+    /// may pay a model's revenue in).
+    ///
+    /// # Errors
+    /// [`Error::ZeroRevenue`], [`Error::UnknownModel`], [`Error::RevenueOverflow`],
+    /// [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// [`events::RevenueReported`], [`events::RoyaltyRouted`] per parent edge,
+    /// [`events::RevenueRetained`] per model reached.
+    #[payable]
+    pub fn report_revenue(&mut self, model_id: U256) -> Result<(), Error> {
+        self.report_native(model_id)
+    }
+
+    /// Declares `amount` of revenue of a model in ERC-20 `token`, pulled from the caller (who
+    /// approved the registry), and routes what arrived up the lineage.
+    ///
+    /// # Errors
+    /// [`Error::ZeroAddress`], [`Error::ZeroRevenue`], [`Error::UnknownModel`],
+    /// [`Error::RevenueOverflow`], [`Error::SafeErc20FailedOperation`],
+    /// [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// As [`Self::report_revenue`].
+    pub fn report_revenue_token(
+        &mut self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        self.report_token(model_id, token, amount)
+    }
+
+    /// Cumulative native revenue of a model, including what descendant models passed up.
+    pub fn cumulative_revenue(&self, model_id: U256) -> U256 {
+        self.models.getter(model_id).revenue.get(Address::ZERO)
+    }
+
+    /// Cumulative revenue of a model in ERC-20 `token` (zero address = native).
+    pub fn cumulative_token_revenue(&self, model_id: U256, token: Address) -> U256 {
+        self.models.getter(model_id).revenue.get(token)
     }
 }
