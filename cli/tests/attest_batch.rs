@@ -13,7 +13,9 @@ use tributary::attest::{
     prove,
     signing::{parse_key, SignatureError},
     types::{derive_batch_id, receipt_leaf, settleCall},
-    vectors::{anchor_address, case_study_receipts, ATTESTOR_KEY, CHAIN_ID, PERIOD_END, PERIOD_START},
+    vectors::{
+        anchor_address, case_study_receipts, ATTESTOR_KEY, CHAIN_ID, PERIOD_END, PERIOD_START,
+    },
     verify_batch_file, AttestError, BatchFile, BatchOptions, Receipt, Selection,
 };
 
@@ -69,7 +71,10 @@ fn explicit_batch_id_and_period_are_kept() {
     };
     let file = build_batch(&receipts(), &signer(), &opts).unwrap();
     assert_eq!(file.batch.batch_id, B256::repeat_byte(7));
-    assert_eq!((file.batch.period_start, file.batch.period_end), (PERIOD_START, PERIOD_END));
+    assert_eq!(
+        (file.batch.period_start, file.batch.period_end),
+        (PERIOD_START, PERIOD_END)
+    );
     verify_batch_file(&file, None).unwrap();
 }
 
@@ -84,7 +89,10 @@ fn root_does_not_depend_on_receipt_order() {
 
 #[test]
 fn error_when_batching_no_receipts() {
-    assert!(matches!(build_batch(&[], &signer(), &options()), Err(AttestError::NoReceipts)));
+    assert!(matches!(
+        build_batch(&[], &signer(), &options()),
+        Err(AttestError::NoReceipts)
+    ));
 }
 
 #[test]
@@ -100,24 +108,39 @@ fn error_when_a_receipt_names_another_attestor() {
     let mut rs = receipts();
     rs[2].attestor = Address::repeat_byte(0xaa);
     let err = build_batch(&rs, &signer(), &options()).unwrap_err();
-    assert!(matches!(err, AttestError::ForeignAttestor { attestor, .. } if attestor == rs[2].attestor));
+    assert!(
+        matches!(err, AttestError::ForeignAttestor { attestor, .. } if attestor == rs[2].attestor)
+    );
 }
 
 #[test]
 fn error_when_a_receipt_is_outside_the_period() {
-    let opts = BatchOptions { period_start: Some(PERIOD_START + 86_400), ..options() };
+    let opts = BatchOptions {
+        period_start: Some(PERIOD_START + 86_400),
+        ..options()
+    };
     let err = build_batch(&receipts(), &signer(), &opts).unwrap_err();
     assert!(matches!(err, AttestError::OutsidePeriod { .. }));
-    let opts = BatchOptions { period_start: Some(10), period_end: Some(9), ..options() };
+    let opts = BatchOptions {
+        period_start: Some(10),
+        period_end: Some(9),
+        ..options()
+    };
     let err = build_batch(&receipts(), &signer(), &opts).unwrap_err();
-    assert!(matches!(err, AttestError::InvalidPeriod { start: 10, end: 9 }));
+    assert!(matches!(
+        err,
+        AttestError::InvalidPeriod { start: 10, end: 9 }
+    ));
 }
 
 #[test]
 fn error_when_units_overflow() {
     let mut rs = receipts();
     rs[0].units = U256::MAX;
-    assert!(matches!(build_batch(&rs, &signer(), &options()), Err(AttestError::UnitsOverflow)));
+    assert!(matches!(
+        build_batch(&rs, &signer(), &options()),
+        Err(AttestError::UnitsOverflow)
+    ));
 }
 
 #[test]
@@ -126,25 +149,40 @@ fn verify_rejects_every_tampered_field() {
 
     let mut f = good.clone();
     f.batch.total_units += U256::from(1);
-    assert!(matches!(verify_batch_file(&f, None), Err(AttestError::Mismatch(_))));
+    assert!(matches!(
+        verify_batch_file(&f, None),
+        Err(AttestError::Mismatch(_))
+    ));
 
     let mut f = good.clone();
     f.leaves.pop();
-    assert!(matches!(verify_batch_file(&f, None), Err(AttestError::Mismatch(_))));
+    assert!(matches!(
+        verify_batch_file(&f, None),
+        Err(AttestError::Mismatch(_))
+    ));
 
     let mut f = good.clone();
     f.leaves[0] = B256::repeat_byte(1);
-    assert!(matches!(verify_batch_file(&f, None), Err(AttestError::Mismatch(_))));
+    assert!(matches!(
+        verify_batch_file(&f, None),
+        Err(AttestError::Mismatch(_))
+    ));
 
     let mut f = good.clone();
     f.leaves[1] = f.leaves[0];
-    assert!(matches!(verify_batch_file(&f, None), Err(AttestError::Mismatch(_))));
+    assert!(matches!(
+        verify_batch_file(&f, None),
+        Err(AttestError::Mismatch(_))
+    ));
 
     // Same signature presented for another chain or anchor: the digest differs, so the file's
     // digest no longer matches; with the digest "fixed up" the signature fails.
     let mut f = good.clone();
     f.chain_id = 1;
-    assert!(matches!(verify_batch_file(&f, None), Err(AttestError::Mismatch(_))));
+    assert!(matches!(
+        verify_batch_file(&f, None),
+        Err(AttestError::Mismatch(_))
+    ));
     let mut f = good.clone();
     f.verifying_contract = Address::repeat_byte(0x11);
     f.batch_digest = tributary::attest::types::batch_digest(
@@ -168,7 +206,10 @@ fn verify_rejects_every_tampered_field() {
     // Receipts that are not the batch's.
     let mut rs = receipts();
     rs[5].units += U256::from(1);
-    assert!(matches!(verify_batch_file(&good, Some(&rs)), Err(AttestError::Mismatch(_))));
+    assert!(matches!(
+        verify_batch_file(&good, Some(&rs)),
+        Err(AttestError::Mismatch(_))
+    ));
 }
 
 #[test]
@@ -192,7 +233,10 @@ fn prove_orders_receipts_as_the_proof_and_encodes_settle() {
     assert_eq!(call.batchId, file.batch.batch_id);
     assert_eq!(call.proof, proof.proof);
     assert_eq!(call.flags, proof.flags);
-    assert_eq!(call.receipts.iter().map(receipt_leaf).collect::<Vec<_>>(), proof.leaves);
+    assert_eq!(
+        call.receipts.iter().map(receipt_leaf).collect::<Vec<_>>(),
+        proof.leaves
+    );
     assert_eq!(
         settleCall::SIGNATURE,
         "settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],bool[])"
@@ -221,7 +265,12 @@ fn prove_refuses_unknown_duplicate_and_foreign_receipts() {
     let err = prove(&file, &rs, &Selection::JobIds(vec![B256::repeat_byte(9)])).unwrap_err();
     assert!(matches!(err, AttestError::UnknownJobId(_)));
 
-    let err = prove(&file, &rs, &Selection::JobIds(vec![rs[0].jobId, rs[0].jobId])).unwrap_err();
+    let err = prove(
+        &file,
+        &rs,
+        &Selection::JobIds(vec![rs[0].jobId, rs[0].jobId]),
+    )
+    .unwrap_err();
     assert!(matches!(err, AttestError::DuplicateJobId(_)));
 
     let err = prove(&file, &rs, &Selection::JobIds(vec![])).unwrap_err();

@@ -18,8 +18,8 @@ struct Workdir(PathBuf);
 
 impl Workdir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir()
-            .join(format!("tributary-attest-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("tributary-attest-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
@@ -55,7 +55,11 @@ fn ok(out: &Output) -> String {
 }
 
 fn failed(out: &Output) -> String {
-    assert!(!out.status.success(), "unexpected success: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "unexpected success: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -66,22 +70,48 @@ fn write_receipts(path: &Path) -> Vec<ReceiptJson> {
         .address();
     let receipts: Vec<ReceiptJson> = case_study_receipts(signer_address)
         .iter()
-        .map(|r| ReceiptJson { attestor: None, ..ReceiptJson::from(r) })
+        .map(|r| ReceiptJson {
+            attestor: None,
+            ..ReceiptJson::from(r)
+        })
         .collect();
     std::fs::write(path, format!("# week 2\n{}", receipts_to_jsonl(&receipts))).unwrap();
     receipts
 }
 
-fn batch_args<'a>(receipts: &'a str, out: &'a str, chain: &'a str, anchor: &'a str) -> Vec<&'a str> {
-    vec!["batch", "--receipts", receipts, "--chain-id", chain, "--anchor", anchor, "--out", out]
+fn batch_args<'a>(
+    receipts: &'a str,
+    out: &'a str,
+    chain: &'a str,
+    anchor: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        "batch",
+        "--receipts",
+        receipts,
+        "--chain-id",
+        chain,
+        "--anchor",
+        anchor,
+        "--out",
+        out,
+    ]
 }
 
 #[test]
 fn batch_verify_prove_round_trip() {
     let dir = Workdir::new("round-trip");
     let receipts = write_receipts(&dir.path("week.jsonl"));
-    let (rpath, bpath, ppath) = (dir.path("week.jsonl"), dir.path("batch.json"), dir.path("proof.json"));
-    let (rs, bs, ps) = (rpath.to_str().unwrap(), bpath.to_str().unwrap(), ppath.to_str().unwrap());
+    let (rpath, bpath, ppath) = (
+        dir.path("week.jsonl"),
+        dir.path("batch.json"),
+        dir.path("proof.json"),
+    );
+    let (rs, bs, ps) = (
+        rpath.to_str().unwrap(),
+        bpath.to_str().unwrap(),
+        ppath.to_str().unwrap(),
+    );
     let chain = CHAIN_ID.to_string();
     let anchor = anchor_address().to_string();
     let key = ATTESTOR_KEY.to_string();
@@ -92,11 +122,27 @@ fn batch_verify_prove_round_trip() {
     assert_eq!(batch.batch.total_units, U256::from(2_000_000));
     assert_eq!(batch.leaves.len(), 8);
 
-    let out = ok(&tributary(&["verify", "--batch", bs, "--receipts", rs], None));
+    let out = ok(&tributary(
+        &["verify", "--batch", bs, "--receipts", rs],
+        None,
+    ));
     assert!(out.starts_with("ok: batch"), "{out}");
 
     let select = format!("{},{}", receipts[7].job_id, receipts[0].job_id);
-    ok(&tributary(&["prove", "--batch", bs, "--receipts", rs, "--select", &select, "--out", ps], None));
+    ok(&tributary(
+        &[
+            "prove",
+            "--batch",
+            bs,
+            "--receipts",
+            rs,
+            "--select",
+            &select,
+            "--out",
+            ps,
+        ],
+        None,
+    ));
     let proof: ProofFile = serde_json::from_str(&std::fs::read_to_string(&ppath).unwrap()).unwrap();
     assert_eq!(proof.batch_id, batch.batch.batch_id);
     assert_eq!(proof.receipts.len(), 2);
@@ -108,7 +154,10 @@ fn batch_verify_prove_round_trip() {
     );
 
     // --all, to standard output.
-    let out = ok(&tributary(&["prove", "--batch", bs, "--receipts", rs, "--all"], None));
+    let out = ok(&tributary(
+        &["prove", "--batch", bs, "--receipts", rs, "--all"],
+        None,
+    ));
     let all: ProofFile = serde_json::from_str(&out).unwrap();
     assert_eq!(all.receipts.len(), 8);
 }
@@ -130,7 +179,10 @@ fn key_flag_works_and_a_missing_key_is_reported() {
     args.extend(["--key", &key]);
     ok(&tributary(&args, None));
 
-    let err = failed(&tributary(&batch_args(rs, bs, &chain, &anchor), Some("0x1234")));
+    let err = failed(&tributary(
+        &batch_args(rs, bs, &chain, &anchor),
+        Some("0x1234"),
+    ));
     assert!(err.contains("invalid private key"), "{err}");
 }
 
@@ -141,15 +193,22 @@ fn a_key_that_did_not_meter_the_receipts_cannot_sign_them() {
     let signer_address = tributary::attest::signing::parse_key(&ATTESTOR_KEY.to_string())
         .unwrap()
         .address();
-    let receipts: Vec<ReceiptJson> =
-        case_study_receipts(signer_address).iter().map(ReceiptJson::from).collect();
+    let receipts: Vec<ReceiptJson> = case_study_receipts(signer_address)
+        .iter()
+        .map(ReceiptJson::from)
+        .collect();
     std::fs::write(&rpath, receipts_to_jsonl(&receipts)).unwrap();
     let bpath = dir.path("batch.json");
     let other_key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
     let chain = CHAIN_ID.to_string();
     let anchor = anchor_address().to_string();
     let err = failed(&tributary(
-        &batch_args(rpath.to_str().unwrap(), bpath.to_str().unwrap(), &chain, &anchor),
+        &batch_args(
+            rpath.to_str().unwrap(),
+            bpath.to_str().unwrap(),
+            &chain,
+            &anchor,
+        ),
         Some(other_key),
     ));
     assert!(err.contains("names attestor"), "{err}");
@@ -163,21 +222,34 @@ fn verify_reports_a_tampered_batch_and_bad_lines_are_located() {
     let (rs, bs) = (rpath.to_str().unwrap(), bpath.to_str().unwrap());
     let chain = CHAIN_ID.to_string();
     let anchor = anchor_address().to_string();
-    ok(&tributary(&batch_args(rs, bs, &chain, &anchor), Some(&ATTESTOR_KEY.to_string())));
+    ok(&tributary(
+        &batch_args(rs, bs, &chain, &anchor),
+        Some(&ATTESTOR_KEY.to_string()),
+    ));
 
     let text = std::fs::read_to_string(&bpath).unwrap();
-    std::fs::write(&bpath, text.replace("\"totalUnits\": \"2000000\"", "\"totalUnits\": \"1\"")).unwrap();
+    std::fs::write(
+        &bpath,
+        text.replace("\"totalUnits\": \"2000000\"", "\"totalUnits\": \"1\""),
+    )
+    .unwrap();
     let err = failed(&tributary(&["verify", "--batch", bs], None));
     assert!(err.contains("digest"), "{err}");
 
     std::fs::write(&rpath, "{\"jobId\": 1}\n").unwrap();
-    let err = failed(&tributary(&["prove", "--batch", bs, "--receipts", rs, "--all"], None));
+    let err = failed(&tributary(
+        &["prove", "--batch", bs, "--receipts", rs, "--all"],
+        None,
+    ));
     assert!(err.contains("week.jsonl:1"), "{err}");
 }
 
 #[test]
 fn prove_requires_a_selection() {
-    let err = failed(&tributary(&["prove", "--batch", "b.json", "--receipts", "r.jsonl"], None));
+    let err = failed(&tributary(
+        &["prove", "--batch", "b.json", "--receipts", "r.jsonl"],
+        None,
+    ));
     assert!(err.contains("--select") || err.contains("--all"), "{err}");
 }
 
@@ -188,5 +260,8 @@ fn help_documents_the_commands() {
         assert!(out.contains(command), "{out}");
     }
     let out = ok(&tributary(&["batch", "--help"], None));
-    assert!(out.contains("ATTESTOR_KEY") && out.contains("--chain-id"), "{out}");
+    assert!(
+        out.contains("ATTESTOR_KEY") && out.contains("--chain-id"),
+        "{out}"
+    );
 }

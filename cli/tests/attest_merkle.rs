@@ -1,4 +1,4 @@
-//! The attestor kit's Merkle trees against OpenZeppelin: known answers of
+//! The attestor kit's Merkle trees against `OpenZeppelin`: known answers of
 //! `@openzeppelin/merkle-tree` (the JS outputs recorded in `openzeppelin-crypto` 0.3.0's own
 //! tests), and property tests that `openzeppelin-crypto`'s verifier (what the usage anchor runs)
 //! and our verifier accept every proof the builder makes and reject tampered ones.
@@ -49,9 +49,8 @@ fn oz_accepts(root: B256, mp: &MultiProof) -> bool {
     });
     let (proof, leaves) = (raw(&mp.proof), raw(&mp.leaves));
     QUIET.with(|q| q.set(true));
-    let result = panic::catch_unwind(|| {
-        Verifier::verify_multi_proof(&proof, &mp.flags, root.0, &leaves)
-    });
+    let result =
+        panic::catch_unwind(|| Verifier::verify_multi_proof(&proof, &mp.flags, root.0, &leaves));
     QUIET.with(|q| q.set(false));
     matches!(result, Ok(Ok(true)))
 }
@@ -61,26 +60,44 @@ fn proptest_config(default_cases: u32) -> Config {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default_cases);
-    Config { cases, ..Config::default() }
+    Config {
+        cases,
+        ..Config::default()
+    }
 }
 
 #[test]
 fn roots_match_standard_merkle_tree() {
     let tree = MerkleTree::new(&string_leaves("abc")).unwrap();
-    assert_eq!(tree.root(), b("f2129b5a697531ef818f644564a6552b35c549722385bc52aa7fe46c0b5f46b1"));
+    assert_eq!(
+        tree.root(),
+        b("f2129b5a697531ef818f644564a6552b35c549722385bc52aa7fe46c0b5f46b1")
+    );
     let tree = MerkleTree::new(&string_leaves("abcd")).unwrap();
-    assert_eq!(tree.root(), b("8f7234e8cfe39c08ca84a3a3e3274f574af26fd15165fe29e09cbab742daccd9"));
+    assert_eq!(
+        tree.root(),
+        b("8f7234e8cfe39c08ca84a3a3e3274f574af26fd15165fe29e09cbab742daccd9")
+    );
     let tree = MerkleTree::new(&string_leaves("abcdef")).unwrap();
-    assert_eq!(tree.root(), b("6deb52b5da8fd108f79fab00341f38d2587896634c646ee52e49f845680a70c8"));
+    assert_eq!(
+        tree.root(),
+        b("6deb52b5da8fd108f79fab00341f38d2587896634c646ee52e49f845680a70c8")
+    );
 }
 
 #[test]
 fn single_proof_matches_standard_merkle_tree() {
     let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
     let tree = MerkleTree::new(&string_leaves(alphabet)).unwrap();
-    assert_eq!(tree.root(), b("b89eb120147840e813a77109b44063488a346b4ca15686185cf314320560d3f3"));
+    assert_eq!(
+        tree.root(),
+        b("b89eb120147840e813a77109b44063488a346b4ca15686185cf314320560d3f3")
+    );
     let leaf_a = string_leaf("A");
-    assert_eq!(leaf_a, b("6efbf77e320741a027b50f02224545461f97cd83762d5fbfeb894b9eb3287c16"));
+    assert_eq!(
+        leaf_a,
+        b("6efbf77e320741a027b50f02224545461f97cd83762d5fbfeb894b9eb3287c16")
+    );
     let proof = tree.proof(tree.leaf_index(leaf_a).unwrap()).unwrap();
     let expected: Vec<B256> = [
         "7051e21dd45e25ed8c605a53da6f77de151dcbf47b0e3ced3c5d8b61f4a13dbc",
@@ -101,8 +118,10 @@ fn single_proof_matches_standard_merkle_tree() {
 fn multiproof_matches_standard_merkle_tree() {
     // StandardMerkleTree.of(toElements('abcdef'), ['string']).getMultiProof(toElements('bdf'))
     let tree = MerkleTree::new(&string_leaves("abcdef")).unwrap();
-    let indices: Vec<usize> =
-        string_leaves("bdf").into_iter().map(|l| tree.leaf_index(l).unwrap()).collect();
+    let indices: Vec<usize> = string_leaves("bdf")
+        .into_iter()
+        .map(|l| tree.leaf_index(l).unwrap())
+        .collect();
     let mp = tree.multiproof(&indices).unwrap();
     assert_eq!(
         mp.leaves,
@@ -126,7 +145,9 @@ fn multiproof_matches_standard_merkle_tree() {
 
 #[test]
 fn multiproof_of_256_leaves_is_accepted_by_openzeppelin() {
-    let leaves: Vec<B256> = (0_u32..256).map(|i| keccak256(keccak256(i.to_be_bytes()))).collect();
+    let leaves: Vec<B256> = (0_u32..256)
+        .map(|i| keccak256(keccak256(i.to_be_bytes())))
+        .collect();
     let tree = MerkleTree::new(&leaves).unwrap();
     let all: Vec<usize> = (0..256).collect();
     let mp = tree.multiproof(&all).unwrap();
@@ -168,7 +189,11 @@ fn tree_and_subset() -> impl Strategy<Value = (Vec<B256>, Vec<usize>, u8, usize,
     (1_usize..=300, any::<u64>())
         .prop_flat_map(|(n, seed)| {
             let leaves: Vec<B256> = (0..n)
-                .map(|i| keccak256(keccak256([seed.to_be_bytes(), (i as u64).to_be_bytes()].concat())))
+                .map(|i| {
+                    keccak256(keccak256(
+                        [seed.to_be_bytes(), (i as u64).to_be_bytes()].concat(),
+                    ))
+                })
                 .collect();
             (
                 Just(leaves),

@@ -117,7 +117,10 @@ fn signature_is_the_attestors_low_s_signature() {
     assert!(v.signature[64] == 27 || v.signature[64] == 28);
     assert!(U256::from_be_slice(&v.signature[32..64]) <= SECP256K1N_HALF);
     let sig = PrimitiveSignature::try_from(v.signature.as_ref()).unwrap();
-    assert_eq!(sig.recover_address_from_prehash(&v.batch_digest).unwrap(), v.attestor);
+    assert_eq!(
+        sig.recover_address_from_prehash(&v.batch_digest).unwrap(),
+        v.attestor
+    );
 }
 
 #[test]
@@ -126,7 +129,10 @@ fn multiproof_is_accepted_by_openzeppelin_and_covers_license_2() {
     let mp = &v.multiproof;
     let leaves: Vec<[u8; 32]> = mp.leaves.iter().map(|l| l.0).collect();
     let proof: Vec<[u8; 32]> = mp.proof.iter().map(|l| l.0).collect();
-    assert_eq!(Verifier::verify_multi_proof(&proof, &mp.flags, v.root.0, &leaves), Ok(true));
+    assert_eq!(
+        Verifier::verify_multi_proof(&proof, &mp.flags, v.root.0, &leaves),
+        Ok(true)
+    );
 
     let license_2: Vec<B256> = v
         .receipts
@@ -150,8 +156,14 @@ fn batch_matches_the_case_study() {
     assert_eq!(v.verifying_contract, vectors::DEPLOYER.create(3));
     assert_eq!(b.periodStart, vectors::PERIOD_START);
     assert_eq!(b.periodEnd - b.periodStart + 1, 7 * 86_400);
-    assert!(v.receipts.iter().all(|r| (b.periodStart..=b.periodEnd).contains(&r.timestamp)));
-    assert!(v.receipts.iter().all(|r| r.unit == 0 && r.dataset_id == U256::from(1)));
+    assert!(v
+        .receipts
+        .iter()
+        .all(|r| (b.periodStart..=b.periodEnd).contains(&r.timestamp)));
+    assert!(v
+        .receipts
+        .iter()
+        .all(|r| r.unit == 0 && r.dataset_id == U256::from(1)));
     // 2,000,000 samples at 10^10 wei per sample: 0.02 ETH of fees for the week.
     assert_eq!(b.totalUnits, U256::from(2_000_000));
 }

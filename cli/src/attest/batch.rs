@@ -95,7 +95,10 @@ pub fn verify_batch_file(
 ) -> Result<(), AttestError> {
     let batch = Batch::from(&file.batch);
     if batch.periodStart > batch.periodEnd {
-        return Err(AttestError::InvalidPeriod { start: batch.periodStart, end: batch.periodEnd });
+        return Err(AttestError::InvalidPeriod {
+            start: batch.periodStart,
+            end: batch.periodEnd,
+        });
     }
     if u32::try_from(file.leaves.len()).ok() != Some(batch.receiptCount) {
         return Err(AttestError::Mismatch(format!(
@@ -106,7 +109,9 @@ pub fn verify_batch_file(
     }
     let mut seen = HashSet::with_capacity(file.leaves.len());
     if let Some(dup) = file.leaves.iter().find(|l| !seen.insert(**l)) {
-        return Err(AttestError::Mismatch(format!("leaf {dup} appears more than once")));
+        return Err(AttestError::Mismatch(format!(
+            "leaf {dup} appears more than once"
+        )));
     }
     let root = MerkleTree::new(&file.leaves)?.root();
     if root != batch.root {
@@ -126,8 +131,12 @@ pub fn verify_batch_file(
     verify_batch_signature(&batch, &domain, &file.signature)?;
 
     if let Some(receipts) = receipts {
-        let summary =
-            summarize(receipts, batch.attestor, Some(batch.periodStart), Some(batch.periodEnd))?;
+        let summary = summarize(
+            receipts,
+            batch.attestor,
+            Some(batch.periodStart),
+            Some(batch.periodEnd),
+        )?;
         let mut given = summary.leaves;
         let mut listed = file.leaves.clone();
         given.sort_unstable();
@@ -180,19 +189,37 @@ fn summarize(
                 expected: attestor,
             });
         }
-        total_units = total_units.checked_add(r.units).ok_or(AttestError::UnitsOverflow)?;
+        total_units = total_units
+            .checked_add(r.units)
+            .ok_or(AttestError::UnitsOverflow)?;
     }
     // Non-empty, checked above.
-    let earliest = receipts.iter().map(|r| r.timestamp).min().unwrap_or_default();
-    let latest = receipts.iter().map(|r| r.timestamp).max().unwrap_or_default();
+    let earliest = receipts
+        .iter()
+        .map(|r| r.timestamp)
+        .min()
+        .unwrap_or_default();
+    let latest = receipts
+        .iter()
+        .map(|r| r.timestamp)
+        .max()
+        .unwrap_or_default();
     let period_start = period_start.unwrap_or(earliest);
     let period_end = period_end.unwrap_or(latest);
     if period_start > period_end {
-        return Err(AttestError::InvalidPeriod { start: period_start, end: period_end });
+        return Err(AttestError::InvalidPeriod {
+            start: period_start,
+            end: period_end,
+        });
     }
-    if let Some(r) = receipts.iter().find(|r| r.timestamp < period_start || r.timestamp > period_end)
+    if let Some(r) = receipts
+        .iter()
+        .find(|r| r.timestamp < period_start || r.timestamp > period_end)
     {
-        return Err(AttestError::OutsidePeriod { job_id: r.jobId, timestamp: r.timestamp });
+        return Err(AttestError::OutsidePeriod {
+            job_id: r.jobId,
+            timestamp: r.timestamp,
+        });
     }
     Ok(Summary {
         leaves: receipts.iter().map(receipt_leaf).collect(),

@@ -156,7 +156,11 @@ fn run_batch(args: BatchArgs) -> Result<(), Box<dyn Error>> {
 fn run_prove(args: ProveArgs) -> Result<(), Box<dyn Error>> {
     let file = read_batch(&args.batch)?;
     let receipts = read_receipts(&args.receipts, file.batch.attestor)?;
-    let selection = if args.all { Selection::All } else { Selection::JobIds(args.select) };
+    let selection = if args.all {
+        Selection::All
+    } else {
+        Selection::JobIds(args.select)
+    };
     let proof = prove(&file, &receipts, &selection)?;
     write_output(args.out.as_ref(), &to_pretty_json(&proof))?;
     eprintln!(
@@ -191,11 +195,14 @@ fn run_verify(args: VerifyArgs) -> Result<(), Box<dyn Error>> {
 fn run_vectors(args: VectorsArgs) -> Result<(), Box<dyn Error>> {
     let text = to_pretty_json(&vectors::usage_v1()?);
     if args.check {
-        let committed = fs::read_to_string(&args.out)
-            .map_err(|e| format!("{}: {e}", args.out.display()))?;
+        let committed =
+            fs::read_to_string(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
         if committed != text {
-            return Err(format!("{} is stale; run `tributary attest vectors`", args.out.display())
-                .into());
+            return Err(format!(
+                "{} is stale; run `tributary attest vectors`",
+                args.out.display()
+            )
+            .into());
         }
         println!("{} is up to date", args.out.display());
     } else {
@@ -209,7 +216,10 @@ fn read_receipts(path: &PathBuf, attestor: Address) -> Result<Vec<Receipt>, Box<
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let parsed = parse_receipts_jsonl(&text)
         .map_err(|(line, e)| format!("{}:{line}: {e}", path.display()))?;
-    Ok(parsed.iter().map(|r: &ReceiptJson| r.to_receipt(attestor)).collect())
+    Ok(parsed
+        .iter()
+        .map(|r: &ReceiptJson| r.to_receipt(attestor))
+        .collect())
 }
 
 fn read_batch(path: &PathBuf) -> Result<BatchFile, Box<dyn Error>> {

@@ -56,12 +56,19 @@ impl core::fmt::Display for AttestError {
             Self::NoReceipts => write!(f, "no receipts: a batch needs at least one"),
             Self::TooManyReceipts(n) => write!(f, "{n} receipts do not fit a uint32 count"),
             Self::DuplicateJobId(id) => write!(f, "job id {id} appears more than once"),
-            Self::ForeignAttestor { job_id, attestor, expected } => write!(
+            Self::ForeignAttestor {
+                job_id,
+                attestor,
+                expected,
+            } => write!(
                 f,
                 "receipt {job_id} names attestor {attestor}, but the batch is signed by {expected}"
             ),
             Self::OutsidePeriod { job_id, timestamp } => {
-                write!(f, "receipt {job_id} at {timestamp} is outside the batch period")
+                write!(
+                    f,
+                    "receipt {job_id} at {timestamp} is outside the batch period"
+                )
             }
             Self::InvalidPeriod { start, end } => {
                 write!(f, "period start {start} is after period end {end}")

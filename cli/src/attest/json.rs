@@ -159,7 +159,8 @@ pub struct ProofFile {
     pub proof: Vec<B256>,
     /// Multiproof flags.
     pub flags: Vec<bool>,
-    /// ABI-encoded `settle(batchId, receipts, proof, flags)` call, for `cast send <anchor> <data>`.
+    /// ABI-encoded `settle(batchId, receipts, proof, flags)` call, for `cast send <anchor>
+    /// <data>`.
     pub settle_calldata: Bytes,
 }
 
@@ -181,6 +182,10 @@ pub fn parse_receipts_jsonl(text: &str) -> Result<Vec<ReceiptJson>, (usize, serd
 }
 
 /// Writes receipts as JSON Lines (one compact object per line, trailing newline).
+///
+/// # Panics
+///
+/// Never: a receipt holds only strings, numbers and an optional string.
 pub fn receipts_to_jsonl(receipts: &[ReceiptJson]) -> String {
     let mut out = String::new();
     for r in receipts {
@@ -252,6 +257,11 @@ number_module!(number_u32, u32, serialize_u32);
 number_module!(number_u64, u64, serialize_u64);
 
 /// Serialises `value` as pretty JSON with a trailing newline.
+///
+/// # Panics
+///
+/// If `value`'s `Serialize` fails, which the kit's file types (strings, numbers, booleans,
+/// arrays, structs) never do.
 pub fn to_pretty_json<T: Serialize>(value: &T) -> String {
     // SAFETY of `expect`: the file types hold only strings, numbers, booleans and arrays.
     let mut out = serde_json::to_string_pretty(value).expect("value serialises");
@@ -278,7 +288,10 @@ mod tests {
         let line = LINE
             .replace(r#""licenseId":"1""#, r#""licenseId":"0x10""#)
             .replace(r#""unit":0"#, r#""unit":"2""#)
-            .replace(r#""units":"250000""#, &format!(r#""units":"{}""#, U256::MAX))
+            .replace(
+                r#""units":"250000""#,
+                &format!(r#""units":"{}""#, U256::MAX),
+            )
             .replace(r#""timestamp":1767225600"#, r#""timestamp":"1767225601""#);
         let r = &parse_receipts_jsonl(&line).unwrap()[0];
         assert_eq!(r.license_id, U256::from(16));
@@ -289,7 +302,10 @@ mod tests {
 
     #[test]
     fn bad_lines_report_their_line_number() {
-        let text = format!("# comment\n\n{LINE}\n{}\n", LINE.replace(r#""unit":0"#, r#""unit":256"#));
+        let text = format!(
+            "# comment\n\n{LINE}\n{}\n",
+            LINE.replace(r#""unit":0"#, r#""unit":256"#)
+        );
         let (line, _) = parse_receipts_jsonl(&text).unwrap_err();
         assert_eq!(line, 4);
         let unknown = LINE.replace(r#""unit":0"#, r#""unit":0,"extra":1"#);
@@ -298,9 +314,15 @@ mod tests {
 
     #[test]
     fn omitted_attestor_defaults_to_the_batch_attestor() {
-        let line = LINE.replace(r#","attestor":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266""#, "");
+        let line = LINE.replace(
+            r#","attestor":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266""#,
+            "",
+        );
         let r = &parse_receipts_jsonl(&line).unwrap()[0];
         assert_eq!(r.attestor, None);
-        assert_eq!(r.to_receipt(Address::repeat_byte(5)).attestor, Address::repeat_byte(5));
+        assert_eq!(
+            r.to_receipt(Address::repeat_byte(5)).attestor,
+            Address::repeat_byte(5)
+        );
     }
 }

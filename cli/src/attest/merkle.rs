@@ -1,15 +1,15 @@
-//! Merkle trees over receipt leaves in OpenZeppelin's layout, with single proofs and
+//! Merkle trees over receipt leaves in `OpenZeppelin`'s layout, with single proofs and
 //! multiproofs, and verifiers for both.
 //!
 //! The layout is `@openzeppelin/merkle-tree`'s `StandardMerkleTree`:
-//! - leaves are sorted ascending (as 32-byte big-endian numbers), so the root does not depend
-//!   on the order receipts arrive in;
-//! - the tree is a complete binary tree stored in an array of `2n - 1` nodes: node `i` has
-//!   children `2i + 1` and `2i + 2`, the root is node 0 and sorted leaf `k` is node `2n - 2 - k`;
+//! - leaves are sorted ascending (as 32-byte big-endian numbers), so the root does not depend on
+//!   the order receipts arrive in;
+//! - the tree is a complete binary tree stored in an array of `2n - 1` nodes: node `i` has children
+//!   `2i + 1` and `2i + 2`, the root is node 0 and sorted leaf `k` is node `2n - 2 - k`;
 //! - an inner node is `keccak256` of its two children sorted (`commutative_hash_pair`), which is
-//!   what OpenZeppelin's `MerkleProof` and `openzeppelin-crypto`'s `Verifier` recompute.
+//!   what `OpenZeppelin`'s `MerkleProof` and `openzeppelin-crypto`'s `Verifier` recompute.
 //!
-//! Multiproofs are OpenZeppelin's `(leaves, proof, proofFlags)`: `leaves` in the order the
+//! Multiproofs are `OpenZeppelin`'s `(leaves, proof, proofFlags)`: `leaves` in the order the
 //! verifier consumes them (tree nodes by descending index, i.e. right to left from the deepest
 //! layer), `proof` the sibling hashes it needs, and one flag per inner hash it computes
 //! (`true`: the second operand comes from the queue of leaves and computed hashes; `false`: from
@@ -40,7 +40,10 @@ impl core::fmt::Display for MerkleError {
         match self {
             Self::NoLeaves => write!(f, "a Merkle tree needs at least one leaf"),
             Self::LeafIndexOutOfRange { index, leaf_count } => {
-                write!(f, "leaf index {index} out of range for a tree of {leaf_count} leaves")
+                write!(
+                    f,
+                    "leaf index {index} out of range for a tree of {leaf_count} leaves"
+                )
             }
             Self::EmptySelection => write!(f, "a multiproof must prove at least one leaf"),
             Self::DuplicateIndex(index) => write!(f, "leaf index {index} selected twice"),
@@ -50,7 +53,7 @@ impl core::fmt::Display for MerkleError {
 
 impl std::error::Error for MerkleError {}
 
-/// `keccak256` of the two hashes in ascending order (OpenZeppelin's `commutativeKeccak256`).
+/// `keccak256` of the two hashes in ascending order (`OpenZeppelin`'s `commutativeKeccak256`).
 pub fn hash_pair(a: B256, b: B256) -> B256 {
     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
     let mut preimage = [0u8; 64];
@@ -59,7 +62,7 @@ pub fn hash_pair(a: B256, b: B256) -> B256 {
     keccak256(preimage)
 }
 
-/// A multiproof in OpenZeppelin's format (see the module docs).
+/// A multiproof in `OpenZeppelin`'s format (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MultiProof {
     /// The proven leaves, in the order the verifier consumes them.
@@ -82,7 +85,7 @@ pub struct MerkleTree {
 
 impl MerkleTree {
     /// Builds the tree over `leaves` (any order; they are sorted first). Duplicate leaves are
-    /// kept, as OpenZeppelin's library does; callers that need unique leaves check that first.
+    /// kept, as `OpenZeppelin`'s library does; callers that need unique leaves check that first.
     ///
     /// # Errors
     ///
@@ -148,7 +151,10 @@ impl MerkleTree {
         if index < self.leaf_count {
             Ok(())
         } else {
-            Err(MerkleError::LeafIndexOutOfRange { index, leaf_count: self.leaf_count })
+            Err(MerkleError::LeafIndexOutOfRange {
+                index,
+                leaf_count: self.leaf_count,
+            })
         }
     }
 
@@ -209,7 +215,11 @@ impl MerkleTree {
             }
             queue.push_back((node - 1) / 2);
         }
-        Ok(MultiProof { leaves, proof, flags })
+        Ok(MultiProof {
+            leaves,
+            proof,
+            flags,
+        })
     }
 }
 
@@ -222,12 +232,15 @@ fn sibling(node: usize) -> usize {
     }
 }
 
-/// Whether `proof` takes `leaf` to `root` (OpenZeppelin's `MerkleProof.verify`).
+/// Whether `proof` takes `leaf` to `root` (`OpenZeppelin`'s `MerkleProof.verify`).
 pub fn verify(proof: &[B256], root: B256, leaf: B256) -> bool {
-    proof.iter().fold(leaf, |node, &sibling| hash_pair(node, sibling)) == root
+    proof
+        .iter()
+        .fold(leaf, |node, &sibling| hash_pair(node, sibling))
+        == root
 }
 
-/// Whether the multiproof proves its leaves against `root`, with OpenZeppelin's
+/// Whether the multiproof proves its leaves against `root`, with `OpenZeppelin`'s
 /// `MerkleProof.multiProofVerify` semantics.
 ///
 /// Unlike `openzeppelin-crypto`'s verifier it never panics on malformed input: it rejects a
@@ -235,7 +248,11 @@ pub fn verify(proof: &[B256], root: B256, leaf: B256) -> bool {
 /// queue, and one that leaves proof hashes unused. An empty `leaves` is rejected too (it could
 /// only "prove" the root itself).
 pub fn verify_multiproof(root: B256, multiproof: &MultiProof) -> bool {
-    let MultiProof { leaves, proof, flags } = multiproof;
+    let MultiProof {
+        leaves,
+        proof,
+        flags,
+    } = multiproof;
     if leaves.is_empty() || leaves.len() + proof.len() != flags.len() + 1 {
         return false;
     }
@@ -247,14 +264,20 @@ pub fn verify_multiproof(root: B256, multiproof: &MultiProof) -> bool {
     queue.extend_from_slice(leaves);
     let (mut queue_pos, mut proof_pos) = (0, 0);
     for &flag in flags {
-        let Some(&a) = queue.get(queue_pos) else { return false };
+        let Some(&a) = queue.get(queue_pos) else {
+            return false;
+        };
         queue_pos += 1;
         let b = if flag {
-            let Some(&b) = queue.get(queue_pos) else { return false };
+            let Some(&b) = queue.get(queue_pos) else {
+                return false;
+            };
             queue_pos += 1;
             b
         } else {
-            let Some(&b) = proof.get(proof_pos) else { return false };
+            let Some(&b) = proof.get(proof_pos) else {
+                return false;
+            };
             proof_pos += 1;
             b
         };
@@ -277,7 +300,14 @@ mod tests {
         assert_eq!(tree.root(), leaf(1));
         assert!(tree.proof(0).unwrap().is_empty());
         let mp = tree.multiproof(&[0]).unwrap();
-        assert_eq!(mp, MultiProof { leaves: vec![leaf(1)], proof: vec![], flags: vec![] });
+        assert_eq!(
+            mp,
+            MultiProof {
+                leaves: vec![leaf(1)],
+                proof: vec![],
+                flags: vec![]
+            }
+        );
         assert!(verify_multiproof(tree.root(), &mp));
     }
 
@@ -338,10 +368,16 @@ mod tests {
     fn multiproof_rejects_bad_selections() {
         let tree = MerkleTree::new(&[leaf(1), leaf(2), leaf(3)]).unwrap();
         assert_eq!(tree.multiproof(&[]), Err(MerkleError::EmptySelection));
-        assert_eq!(tree.multiproof(&[1, 1]), Err(MerkleError::DuplicateIndex(1)));
+        assert_eq!(
+            tree.multiproof(&[1, 1]),
+            Err(MerkleError::DuplicateIndex(1))
+        );
         assert_eq!(
             tree.multiproof(&[3]),
-            Err(MerkleError::LeafIndexOutOfRange { index: 3, leaf_count: 3 })
+            Err(MerkleError::LeafIndexOutOfRange {
+                index: 3,
+                leaf_count: 3
+            })
         );
         assert_eq!(MerkleTree::new(&[]), Err(MerkleError::NoLeaves));
     }
@@ -350,9 +386,21 @@ mod tests {
     fn verifier_rejects_malformed_multiproofs_without_panicking() {
         let root = leaf(9);
         let bad = [
-            MultiProof { leaves: vec![], proof: vec![root], flags: vec![] },
-            MultiProof { leaves: vec![leaf(1)], proof: vec![], flags: vec![true] },
-            MultiProof { leaves: vec![leaf(1), leaf(2)], proof: vec![], flags: vec![false] },
+            MultiProof {
+                leaves: vec![],
+                proof: vec![root],
+                flags: vec![],
+            },
+            MultiProof {
+                leaves: vec![leaf(1)],
+                proof: vec![],
+                flags: vec![true],
+            },
+            MultiProof {
+                leaves: vec![leaf(1), leaf(2)],
+                proof: vec![],
+                flags: vec![false],
+            },
             MultiProof {
                 leaves: vec![leaf(1), leaf(2), leaf(3)],
                 proof: vec![],

@@ -5,7 +5,7 @@
 //! [`Receipt`](types::Receipt), collects a period's receipts, builds a Merkle tree over their
 //! leaves and signs the [`Batch`](types::Batch) (root, count, total units, period) with EIP-712.
 //! Anyone submits the batch with `anchorBatch`; after the challenge window anyone settles
-//! receipts with `settle(batchId, receipts, proof, flags)`, a multiproof in OpenZeppelin's
+//! receipts with `settle(batchId, receipts, proof, flags)`, a multiproof in `OpenZeppelin`'s
 //! format.
 //!
 //! # Encoding (what the contract recomputes)
@@ -14,9 +14,9 @@
 //!   `@openzeppelin/merkle-tree`'s `StandardMerkleTree` leaf of the receipt's eight fields.
 //! - Tree: `StandardMerkleTree` layout: leaves sorted ascending, inner node = `keccak256` of the
 //!   sorted pair ([`merkle`]). The root does not depend on receipt order.
-//! - EIP-712 domain: `{name: "Tributary UsageAnchor", version: "1", chainId,
-//!   verifyingContract}`; type `Batch(bytes32 batchId,address attestor,bytes32 root,uint32
-//!   receiptCount,uint256 totalUnits,uint64 periodStart,uint64 periodEnd)`.
+//! - EIP-712 domain: `{name: "Tributary UsageAnchor", version: "1", chainId, verifyingContract}`;
+//!   type `Batch(bytes32 batchId,address attestor,bytes32 root,uint32 receiptCount,uint256
+//!   totalUnits,uint64 periodStart,uint64 periodEnd)`.
 //! - Signature: 65 bytes `r ‖ s ‖ v`, `v ∈ {27, 28}`, `s ≤ n/2` ([`signing`]).
 //! - Default batch id: `keccak256(abi.encode(uint256 chainId, address anchor, address attestor,
 //!   bytes32 root, uint64 periodStart, uint64 periodEnd))` ([`types::derive_batch_id`]).
@@ -59,8 +59,8 @@
 //! ```
 //! `receipts` (and their `leaves`) are in proof order, the order `settle` must receive them in;
 //! `settleCalldata` is the ABI-encoded
-//! `settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],bool[])`
-//! call.
+//! `settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],
+//! bool[])` call.
 //!
 //! # Commands
 //!

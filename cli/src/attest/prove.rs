@@ -65,7 +65,10 @@ pub fn prove(
                     if !seen.insert(*id) {
                         return Err(AttestError::DuplicateJobId(*id));
                     }
-                    by_job.get(id).copied().ok_or(AttestError::UnknownJobId(*id))
+                    by_job
+                        .get(id)
+                        .copied()
+                        .ok_or(AttestError::UnknownJobId(*id))
                 })
                 .collect::<Result<_, _>>()?
         }
@@ -78,14 +81,19 @@ pub fn prove(
     let mut indices = Vec::with_capacity(selected.len());
     for r in selected {
         let leaf = receipt_leaf(r);
-        let index = tree.leaf_index(leaf).ok_or(AttestError::ReceiptNotInBatch(r.jobId))?;
+        let index = tree
+            .leaf_index(leaf)
+            .ok_or(AttestError::ReceiptNotInBatch(r.jobId))?;
         indices.push(index);
         by_leaf.insert(leaf, r);
     }
     let multiproof = tree.multiproof(&indices)?;
     // Every proof leaf came from `by_leaf`.
-    let ordered: Vec<Receipt> =
-        multiproof.leaves.iter().filter_map(|l| by_leaf.get(l).map(|r| (*r).clone())).collect();
+    let ordered: Vec<Receipt> = multiproof
+        .leaves
+        .iter()
+        .filter_map(|l| by_leaf.get(l).map(|r| (*r).clone()))
+        .collect();
 
     let calldata = settleCall {
         batchId: file.batch.batch_id,

@@ -50,7 +50,10 @@ impl core::fmt::Display for SignatureError {
             Self::InvalidV(v) => write!(f, "signature v is {v}, expected 27 or 28"),
             Self::HighS => write!(f, "signature s is in the upper half of the curve order"),
             Self::Unrecoverable => write!(f, "no signer recovers from the signature"),
-            Self::WrongSigner { expected, recovered } => {
+            Self::WrongSigner {
+                expected,
+                recovered,
+            } => {
                 write!(f, "signature is by {recovered}, the batch names {expected}")
             }
         }
@@ -98,8 +101,9 @@ pub fn sign_batch(
 /// [`SignatureError::InvalidLength`], [`SignatureError::InvalidV`], [`SignatureError::HighS`]
 /// or [`SignatureError::Unrecoverable`].
 pub fn recover_signer(digest: B256, signature: &[u8]) -> Result<Address, SignatureError> {
-    let bytes: &[u8; 65] =
-        signature.try_into().map_err(|_| SignatureError::InvalidLength(signature.len()))?;
+    let bytes: &[u8; 65] = signature
+        .try_into()
+        .map_err(|_| SignatureError::InvalidLength(signature.len()))?;
     let v = bytes[64];
     if v != 27 && v != 28 {
         return Err(SignatureError::InvalidV(v));
@@ -109,7 +113,9 @@ pub fn recover_signer(digest: B256, signature: &[u8]) -> Result<Address, Signatu
         return Err(SignatureError::HighS);
     }
     let parsed = PrimitiveSignature::from_bytes_and_parity(&bytes[..64], v == 28);
-    parsed.recover_address_from_prehash(&digest).map_err(|_| SignatureError::Unrecoverable)
+    parsed
+        .recover_address_from_prehash(&digest)
+        .map_err(|_| SignatureError::Unrecoverable)
 }
 
 /// Checks that `signature` is `expected`'s valid signature of `batch` under `domain`.
@@ -126,7 +132,10 @@ pub fn verify_batch_signature(
     if recovered == batch.attestor {
         Ok(())
     } else {
-        Err(SignatureError::WrongSigner { expected: batch.attestor, recovered })
+        Err(SignatureError::WrongSigner {
+            expected: batch.attestor,
+            recovered,
+        })
     }
 }
 
@@ -164,9 +173,15 @@ mod tests {
         let a = parse_key(KEY).unwrap();
         let b = parse_key(&KEY[2..]).unwrap();
         assert_eq!(a.address(), b.address());
-        assert_eq!(a.address(), address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"));
+        assert_eq!(
+            a.address(),
+            address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+        );
         assert_eq!(parse_key("0x1234").unwrap_err(), SignatureError::InvalidKey);
-        assert_eq!(parse_key(&format!("0x{}", "0".repeat(64))).unwrap_err(), SignatureError::InvalidKey);
+        assert_eq!(
+            parse_key(&format!("0x{}", "0".repeat(64))).unwrap_err(),
+            SignatureError::InvalidKey
+        );
     }
 
     #[test]
@@ -186,8 +201,10 @@ mod tests {
         let signer = parse_key(KEY).unwrap();
         let domain = anchor_domain(412_346, Address::repeat_byte(9));
         let sig = sign_batch(&signer, &batch(), &domain).unwrap();
-        for other in [anchor_domain(1, Address::repeat_byte(9)), anchor_domain(412_346, Address::ZERO)]
-        {
+        for other in [
+            anchor_domain(1, Address::repeat_byte(9)),
+            anchor_domain(412_346, Address::ZERO),
+        ] {
             assert!(matches!(
                 verify_batch_signature(&batch(), &other, &sig),
                 Err(SignatureError::WrongSigner { .. } | SignatureError::Unrecoverable)
@@ -206,11 +223,17 @@ mod tests {
         let mut twin = sig;
         twin[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
         twin[64] = if sig[64] == 27 { 28 } else { 27 };
-        assert_eq!(verify_batch_signature(&batch(), &domain, &twin), Err(SignatureError::HighS));
+        assert_eq!(
+            verify_batch_signature(&batch(), &domain, &twin),
+            Err(SignatureError::HighS)
+        );
 
         let mut bad_v = sig;
         bad_v[64] = 1;
-        assert_eq!(verify_batch_signature(&batch(), &domain, &bad_v), Err(SignatureError::InvalidV(1)));
+        assert_eq!(
+            verify_batch_signature(&batch(), &domain, &bad_v),
+            Err(SignatureError::InvalidV(1))
+        );
         assert_eq!(
             verify_batch_signature(&batch(), &domain, &sig[..64]),
             Err(SignatureError::InvalidLength(64))

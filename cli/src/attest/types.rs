@@ -73,7 +73,7 @@ pub fn receipt_leaf(receipt: &Receipt) -> B256 {
 }
 
 /// The usage anchor's EIP-712 domain: name, version, chain id and the anchor's address (no
-/// salt), as OpenZeppelin's `EIP712` builds it.
+/// salt), as `OpenZeppelin`'s `EIP712` builds it.
 pub fn anchor_domain(chain_id: u64, verifying_contract: Address) -> Eip712Domain {
     Eip712Domain::new(
         Some(EIP712_NAME.into()),
@@ -113,7 +113,14 @@ pub fn derive_batch_id(
     period_end: u64,
 ) -> B256 {
     keccak256(
-        (U256::from(chain_id), verifying_contract, attestor, root, period_start, period_end)
+        (
+            U256::from(chain_id),
+            verifying_contract,
+            attestor,
+            root,
+            period_start,
+            period_end,
+        )
             .abi_encode(),
     )
 }

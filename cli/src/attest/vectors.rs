@@ -165,6 +165,10 @@ pub fn usage_v1() -> Result<UsageVectors, AttestError> {
         batch_digest: file.batch_digest,
         signature: file.signature,
         batch: file.batch,
-        multiproof: MultiProofJson { leaves: proof.leaves, proof: proof.proof, flags: proof.flags },
+        multiproof: MultiProofJson {
+            leaves: proof.leaves,
+            proof: proof.proof,
+            flags: proof.flags,
+        },
     })
 }
