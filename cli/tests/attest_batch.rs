@@ -12,7 +12,7 @@ use tributary::attest::{
     merkle::MerkleError,
     prove,
     signing::{parse_key, SignatureError},
-    types::{derive_batch_id, receipt_leaf, settleCall},
+    types::{anchorBatchCall, derive_batch_id, receipt_leaf, settleCall, Batch},
     vectors::{
         anchor_address, case_study_receipts, ATTESTOR_KEY, CHAIN_ID, PERIOD_END, PERIOD_START,
     },
@@ -195,6 +195,13 @@ fn verify_rejects_every_tampered_field() {
     ));
 
     let mut f = good.clone();
+    f.anchor_calldata = Bytes::from(vec![0_u8; 4]);
+    assert!(matches!(
+        verify_batch_file(&f, None),
+        Err(AttestError::Mismatch(_))
+    ));
+
+    let mut f = good.clone();
     let mut sig = f.signature.to_vec();
     sig[64] = 29;
     f.signature = Bytes::from(sig);
@@ -240,6 +247,18 @@ fn prove_orders_receipts_as_the_proof_and_encodes_settle() {
     assert_eq!(
         settleCall::SIGNATURE,
         "settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],bool[])"
+    );
+}
+
+#[test]
+fn anchor_calldata_carries_the_batch_and_signature() {
+    let file = batch();
+    let call = anchorBatchCall::abi_decode(&file.anchor_calldata, true).unwrap();
+    assert_eq!(call.batch, Batch::from(&file.batch));
+    assert_eq!(call.signature, file.signature);
+    assert_eq!(
+        anchorBatchCall::SIGNATURE,
+        "anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)"
     );
 }
 

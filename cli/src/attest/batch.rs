@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use alloy::{
     primitives::{Address, Bytes, B256, U256},
     signers::local::PrivateKeySigner,
+    sol_types::SolCall,
 };
 
 use super::{
@@ -12,7 +13,9 @@ use super::{
     json::{BatchFile, BatchJson},
     merkle::MerkleTree,
     signing::{sign_batch, verify_batch_signature},
-    types::{anchor_domain, batch_digest, derive_batch_id, receipt_leaf, Batch, Receipt},
+    types::{
+        anchorBatchCall, anchor_domain, batch_digest, derive_batch_id, receipt_leaf, Batch, Receipt,
+    },
 };
 
 /// Where and how a batch is signed.
@@ -70,13 +73,14 @@ pub fn build_batch(
         periodEnd: summary.period_end,
     };
     let domain = anchor_domain(options.chain_id, options.verifying_contract);
-    let signature = sign_batch(signer, &batch, &domain)?;
+    let signature = Bytes::copy_from_slice(&sign_batch(signer, &batch, &domain)?);
     Ok(BatchFile {
         chain_id: options.chain_id,
         verifying_contract: options.verifying_contract,
         batch: BatchJson::from(&batch),
         batch_digest: batch_digest(&batch, &domain),
-        signature: Bytes::copy_from_slice(&signature),
+        anchor_calldata: anchor_calldata(&batch, &signature),
+        signature,
         leaves: summary.leaves,
     })
 }
@@ -129,6 +133,11 @@ pub fn verify_batch_file(
         )));
     }
     verify_batch_signature(&batch, &domain, &file.signature)?;
+    if file.anchor_calldata != anchor_calldata(&batch, &file.signature) {
+        return Err(AttestError::Mismatch(
+            "anchorCalldata is not anchorBatch(batch, signature)".into(),
+        ));
+    }
 
     if let Some(receipts) = receipts {
         let summary = summarize(
@@ -154,6 +163,16 @@ pub fn verify_batch_file(
         }
     }
     Ok(())
+}
+
+/// ABI-encoded `anchorBatch(batch, signature)`.
+pub fn anchor_calldata(batch: &Batch, signature: &Bytes) -> Bytes {
+    anchorBatchCall {
+        batch: batch.clone(),
+        signature: signature.clone(),
+    }
+    .abi_encode()
+    .into()
 }
 
 /// What a list of receipts amounts to, once checked.

@@ -140,6 +140,8 @@ pub struct BatchFile {
     pub signature: Bytes,
     /// Every receipt's leaf, in the order of the receipts file.
     pub leaves: Vec<B256>,
+    /// ABI-encoded `anchorBatch(batch, signature)` call, for `cast send <anchor> <data>`.
+    pub anchor_calldata: Bytes,
 }
 
 /// A proof file (`attest prove` output): the arguments of

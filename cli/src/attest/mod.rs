@@ -42,11 +42,13 @@
 //!             "totalUnits": "2000000", "periodStart": 1767571200, "periodEnd": 1768175999},
 //!   "batchDigest": "0x…EIP-712 digest",
 //!   "signature": "0x…65 bytes",
-//!   "leaves": ["0x…", "…"]
+//!   "leaves": ["0x…", "…"],
+//!   "anchorCalldata": "0x…anchorBatch(batch, signature)"
 //! }
 //! ```
 //! `leaves` are the receipts' leaves in the order of the receipts file; `prove` rebuilds the
-//! tree from them, so proving needs only the receipts being settled.
+//! tree from them, so proving needs only the receipts being settled. `anchorCalldata` is the
+//! ABI-encoded `anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)` call.
 //!
 //! **Proof** (`proof.json`, written by `attest prove`): the arguments of `settle`.
 //! ```json
@@ -68,6 +70,7 @@
 //! export ATTESTOR_KEY=0x…
 //! tributary attest batch --receipts week.jsonl --chain-id 412346 --anchor 0x… --out batch.json
 //!     [--key 0x…] [--batch-id 0x…] [--period-start N] [--period-end N]
+//! cast send <anchor> $(jq -r .anchorCalldata batch.json) --private-key …
 //! tributary attest verify --batch batch.json [--receipts week.jsonl]
 //! tributary attest prove --batch batch.json --receipts week.jsonl (--select 0xjob,0xjob | --all) --out proof.json
 //! cast send <anchor> $(jq -r .settleCalldata proof.json) --private-key …

@@ -56,6 +56,9 @@ sol! {
         uint64 periodEnd;
     }
 
+    /// The usage anchor's entry point for a signed batch (anyone may submit it).
+    function anchorBatch(Batch batch, bytes signature);
+
     /// The usage anchor's settlement entry point: proves `receipts` (in multiproof order) against
     /// the batch's root and bills them.
     function settle(bytes32 batchId, Receipt[] receipts, bytes32[] proof, bool[] flags);
