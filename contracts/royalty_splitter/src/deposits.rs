@@ -1,0 +1,105 @@
+//! Paying into a split: native currency and ERC-20 tokens, O(1) whatever the recipient count.
+
+use alloy_primitives::{
+    aliases::{U160, U96},
+    b256, Address, B256, U256,
+};
+use openzeppelin_stylus::token::erc20::{interface::Erc20Interface, utils::safe_erc20::ISafeErc20};
+use stylus_sdk::prelude::*;
+
+use crate::{
+    accounting::{accrue, MAX_DEPOSITED},
+    errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
+    events::SplitDeposited,
+    RoyaltySplitter,
+};
+
+impl RoyaltySplitter {
+    /// Deposits the call's value into `split_id` (native currency).
+    pub(crate) fn deposit_native(&mut self, split_id: U256) -> Result<(), Error> {
+        self.pausable.when_not_paused()?;
+        self.require_split(split_id)?;
+        let amount = self.vm().msg_value();
+        self.credit(split_id, Address::ZERO, amount)
+    }
+
+    /// Pulls `amount` of `token` from the caller and credits what actually arrived.
+    ///
+    /// The credit is the change of this contract's token balance across `transferFrom`, so a
+    /// fee-on-transfer token credits what it delivered, not what was asked. The balance is read
+    /// around the transfer, so the credit comes after an external call; that is safe because
+    /// Stylus programs built without the `reentrant` feature (this one) revert any call that
+    /// re-enters them, so nothing can deposit in between.
+    pub(crate) fn pull_token(
+        &mut self,
+        split_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        self.pausable.when_not_paused()?;
+        self.require_split(split_id)?;
+        if amount.is_zero() {
+            return Err(Error::ZeroAmount(SplitZeroAmount {}));
+        }
+        let this = self.vm().contract_address();
+        let from = self.vm().msg_sender();
+        let failed = || Error::TransferFailed(TransferFailed { token, to: this, amount });
+        if !has_code(self.vm().code_hash(token)) {
+            return Err(failed());
+        }
+        let before = self.token_balance(token, this).ok_or_else(failed)?;
+        self.safe_erc20.safe_transfer_from(token, from, this, amount).map_err(|_| failed())?;
+        let after = self.token_balance(token, this).ok_or_else(failed)?;
+        let credited = after.checked_sub(before).unwrap_or_default();
+        self.credit(split_id, token, credited)
+    }
+
+    /// `token.balanceOf(account)`, `None` if the call fails (not a token).
+    fn token_balance(&self, token: Address, account: Address) -> Option<U256> {
+        Erc20Interface::new(token).balance_of(self, account).ok()
+    }
+
+    /// Credits `amount` of `token` to the current version of `split_id`.
+    fn credit(&mut self, split_id: U256, token: Address, amount: U256) -> Result<(), Error> {
+        if amount.is_zero() {
+            return Err(Error::ZeroAmount(SplitZeroAmount {}));
+        }
+        let overflow = || Error::DepositOverflow(SplitDepositOverflow { split_id, token });
+        let (version, deposited, remainder, total, acc) = {
+            let split = self.splits.get(split_id);
+            let version = split.version.get().to::<u32>();
+            let book = split.books.get(token);
+            let current = split.versions.get(version);
+            (
+                version,
+                book.deposited.get().to::<U256>(),
+                book.remainder.get().to::<U256>(),
+                current.total_shares.get().to::<U256>(),
+                current.tokens.get(token).acc.get(),
+            )
+        };
+        let deposited =
+            deposited.checked_add(amount).filter(|d| *d <= MAX_DEPOSITED).ok_or_else(overflow)?;
+        let accrual = accrue(acc, remainder, amount, total).ok_or_else(overflow)?;
+        {
+            let mut split = self.splits.setter(split_id);
+            split.versions.setter(version).tokens.setter(token).acc.set(accrual.acc);
+            let mut book = split.books.setter(token);
+            book.deposited.set(deposited.to::<U160>());
+            book.remainder.set(accrual.remainder.to::<U96>());
+        }
+        let from = self.vm().msg_sender();
+        log(self.vm(), SplitDeposited { split_id, token, from, amount });
+        Ok(())
+    }
+}
+
+
+/// `keccak256("")`, the code hash of an account without code.
+const EMPTY_CODE_HASH: B256 =
+    b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+
+/// Whether an account with this code hash has code (zero = the account does not exist).
+fn has_code(code_hash: B256) -> bool {
+    !code_hash.is_zero() && code_hash != EMPTY_CODE_HASH
+}

@@ -1,0 +1,220 @@
+//! Creating and updating splits: listed recipient sets and Merkle roots, versions, controllers.
+
+use alloy_primitives::{aliases::U96, Address, B256, U256, U32};
+use stylus_sdk::prelude::*;
+
+use crate::{
+    accounting::MAX_TOTAL_SHARES,
+    errors::{
+        Error, SplitDuplicateRecipient, SplitInvalidRecipient, SplitLengthMismatch,
+        SplitNoRecipients, SplitNotController, SplitRecipientsNotSorted, SplitTooManyRecipients,
+        SplitTotalSharesTooLarge, SplitUnknown, SplitUnknownVersion, SplitZeroRoot, SplitZeroShares,
+    },
+    events::{SplitControllerChanged, SplitCreated, SplitMerkleRootSet, SplitRecipientsSet},
+    RoyaltySplitter,
+};
+
+/// Most recipients of a listed split version. Creating or updating a split writes one storage
+/// slot per recipient (about 22,100 gas each), so 256 recipients cost about 6M gas; larger
+/// contributor sets use a Merkle split, whose size is unbounded.
+pub const MAX_RECIPIENTS: usize = 256;
+
+/// Checks a listed recipient set and returns its total shares.
+///
+/// # Errors
+/// [`Error::LengthMismatch`], [`Error::NoRecipients`], [`Error::TooManyRecipients`],
+/// [`Error::InvalidRecipient`] (zero address), [`Error::DuplicateRecipient`],
+/// [`Error::RecipientsNotSorted`], [`Error::ZeroShares`], [`Error::TotalSharesTooLarge`].
+pub fn validate_recipients(recipients: &[Address], shares: &[U256]) -> Result<U256, Error> {
+    if recipients.len() != shares.len() {
+        return Err(Error::LengthMismatch(SplitLengthMismatch {
+            recipients: U256::from(recipients.len()),
+            shares: U256::from(shares.len()),
+        }));
+    }
+    if recipients.is_empty() {
+        return Err(Error::NoRecipients(SplitNoRecipients {}));
+    }
+    if recipients.len() > MAX_RECIPIENTS {
+        return Err(Error::TooManyRecipients(SplitTooManyRecipients {
+            count: U256::from(recipients.len()),
+            max: U256::from(MAX_RECIPIENTS),
+        }));
+    }
+    let mut total = U256::ZERO;
+    let mut previous = Address::ZERO;
+    for (index, (&recipient, &share)) in recipients.iter().zip(shares).enumerate() {
+        if recipient.is_zero() {
+            return Err(Error::InvalidRecipient(SplitInvalidRecipient { recipient }));
+        }
+        // `previous` starts at zero, so the first (non-zero) recipient always passes.
+        if recipient == previous {
+            return Err(Error::DuplicateRecipient(SplitDuplicateRecipient { recipient }));
+        }
+        if recipient < previous {
+            return Err(Error::RecipientsNotSorted(SplitRecipientsNotSorted {
+                index: U256::from(index),
+            }));
+        }
+        if share.is_zero() {
+            return Err(Error::ZeroShares(SplitZeroShares { index: U256::from(index) }));
+        }
+        total = total
+            .checked_add(share)
+            .filter(|t| *t <= MAX_TOTAL_SHARES)
+            .ok_or(Error::TotalSharesTooLarge(SplitTotalSharesTooLarge { max: MAX_TOTAL_SHARES }))?;
+        previous = recipient;
+    }
+    Ok(total)
+}
+
+/// Checks a Merkle root and its committed total shares.
+///
+/// # Errors
+/// [`Error::ZeroRoot`], [`Error::ZeroShares`] (index 0), [`Error::TotalSharesTooLarge`].
+pub fn validate_merkle(root: B256, total_shares: U256) -> Result<(), Error> {
+    if root.is_zero() {
+        return Err(Error::ZeroRoot(SplitZeroRoot {}));
+    }
+    if total_shares.is_zero() {
+        return Err(Error::ZeroShares(SplitZeroShares { index: U256::ZERO }));
+    }
+    if total_shares > MAX_TOTAL_SHARES {
+        return Err(Error::TotalSharesTooLarge(SplitTotalSharesTooLarge { max: MAX_TOTAL_SHARES }));
+    }
+    Ok(())
+}
+
+/// The shape of a new split version.
+pub enum VersionSpec<'a> {
+    /// Explicit recipients and shares (already validated; `total` is their sum).
+    Listed {
+        /// Recipients, sorted ascending and unique.
+        recipients: &'a [Address],
+        /// Shares, aligned with `recipients`.
+        shares: &'a [U256],
+        /// Sum of `shares`.
+        total: U256,
+    },
+    /// A Merkle root of `(recipient, shares)` leaves.
+    Merkle {
+        /// The root.
+        root: B256,
+        /// The committed sum of all leaves' shares.
+        total: U256,
+    },
+}
+
+impl RoyaltySplitter {
+    /// Reverts with [`Error::UnknownSplit`] unless `split_id` exists.
+    pub(crate) fn require_split(&self, split_id: U256) -> Result<(), Error> {
+        if split_id.is_zero() || split_id > self.split_count.get() {
+            return Err(Error::UnknownSplit(SplitUnknown { split_id }));
+        }
+        Ok(())
+    }
+
+    /// Reverts unless `split_id` exists and has `version`.
+    pub(crate) fn require_version(&self, split_id: U256, version: u32) -> Result<(), Error> {
+        self.require_split(split_id)?;
+        if version > self.current_version(split_id) {
+            return Err(Error::UnknownVersion(SplitUnknownVersion { split_id, version }));
+        }
+        Ok(())
+    }
+
+    /// The split's current version (0 for an unknown split).
+    pub(crate) fn current_version(&self, split_id: U256) -> u32 {
+        self.splits.get(split_id).version.get().to::<u32>()
+    }
+
+    /// Reverts with [`Error::NotController`] unless the caller controls the existing split.
+    pub(crate) fn require_controller(&self, split_id: U256) -> Result<(), Error> {
+        self.require_split(split_id)?;
+        let account = self.vm().msg_sender();
+        let controller = self.splits.get(split_id).controller.get();
+        if controller.is_zero() || controller != account {
+            return Err(Error::NotController(SplitNotController { split_id, account }));
+        }
+        Ok(())
+    }
+
+    /// Creates a split with version 0 = `spec`.
+    pub(crate) fn open_split(
+        &mut self,
+        controller: Address,
+        spec: &VersionSpec<'_>,
+    ) -> Result<U256, Error> {
+        self.pausable.when_not_paused()?;
+        // Ids start at 1; 2^256 splits cannot be created, the add cannot overflow in practice
+        // but is checked like everything else.
+        let split_id = self
+            .split_count
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or(Error::UnknownSplit(SplitUnknown { split_id: U256::MAX }))?;
+        self.split_count.set(split_id);
+        self.splits.setter(split_id).controller.set(controller);
+        let creator = self.vm().msg_sender();
+        log(self.vm(), SplitCreated { split_id, creator, controller });
+        self.write_version(split_id, 0, spec);
+        Ok(split_id)
+    }
+
+    /// Opens the next version of an existing split (controller only).
+    pub(crate) fn open_next_version(
+        &mut self,
+        split_id: U256,
+        spec: &VersionSpec<'_>,
+    ) -> Result<u32, Error> {
+        self.require_controller(split_id)?;
+        let current = self.current_version(split_id);
+        let version = current
+            .checked_add(1)
+            .ok_or(Error::UnknownVersion(SplitUnknownVersion { split_id, version: current }))?;
+        self.splits.setter(split_id).version.set(U32::from(version));
+        self.write_version(split_id, version, spec);
+        Ok(version)
+    }
+
+    /// Hands control of a split to `controller` (zero makes it immutable).
+    pub(crate) fn set_controller(&mut self, split_id: U256, controller: Address) -> Result<(), Error> {
+        self.require_controller(split_id)?;
+        let previous = self.splits.get(split_id).controller.get();
+        self.splits.setter(split_id).controller.set(controller);
+        log(self.vm(), SplitControllerChanged { split_id, previous, controller });
+        Ok(())
+    }
+
+    /// Stores version `version` of `split_id` and emits its event.
+    fn write_version(&mut self, split_id: U256, version: u32, spec: &VersionSpec<'_>) {
+        match *spec {
+            VersionSpec::Listed { recipients, shares, total } => {
+                {
+                    let mut split = self.splits.setter(split_id);
+                    let mut v = split.versions.setter(version);
+                    v.total_shares.set(total.to::<U96>());
+                    v.recipient_count.set(U32::from(recipients.len()));
+                    for (&recipient, &share) in recipients.iter().zip(shares) {
+                        v.shares.setter(recipient).set(share);
+                    }
+                }
+                log(self.vm(), SplitRecipientsSet {
+                    split_id,
+                    version,
+                    recipients: recipients.to_vec(),
+                    shares: shares.to_vec(),
+                });
+            }
+            VersionSpec::Merkle { root, total } => {
+                {
+                    let mut split = self.splits.setter(split_id);
+                    let mut v = split.versions.setter(version);
+                    v.total_shares.set(total.to::<U96>());
+                    v.root.set(root);
+                }
+                log(self.vm(), SplitMerkleRootSet { split_id, version, root, total_shares: total });
+            }
+        }
+    }
+}

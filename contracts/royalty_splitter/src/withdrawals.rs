@@ -1,0 +1,155 @@
+//! Paying recipients: pull-based, O(1) per split version and token (plus an O(log n) proof the
+//! first time a Merkle member claims), and isolated: a recipient that rejects the payment only
+//! fails its own withdrawal, which reverts and leaves the amount owed.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{aliases::U96, Address, B256, U256};
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
+use stylus_sdk::prelude::*;
+
+use crate::{
+    accounting::{claimable, entitlement},
+    errors::{
+        Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
+        SplitNothingToWithdraw, SplitZeroShares, TransferFailed,
+    },
+    events::{SplitMemberRegistered, SplitWithdrawn},
+    merkle, RoyaltySplitter,
+};
+
+impl RoyaltySplitter {
+    /// What `recipient` can withdraw of `token` from version `version` of `split_id` now.
+    pub(crate) fn claimable_of(
+        &self,
+        split_id: U256,
+        version: u32,
+        recipient: Address,
+        token: Address,
+    ) -> U256 {
+        let split = self.splits.get(split_id);
+        let v = split.versions.get(version);
+        let book = v.tokens.get(token);
+        claimable(v.shares.get(recipient), book.acc.get(), book.paid.get(recipient))
+    }
+
+    /// What `shares` shares have earned of `token` in version `version` of `split_id` (paid or
+    /// not): a Merkle member's preview before it registers.
+    pub(crate) fn accrued_for(&self, split_id: U256, version: u32, shares: U256, token: Address) -> U256 {
+        let acc = self.splits.get(split_id).versions.get(version).tokens.get(token).acc.get();
+        entitlement(shares, acc).unwrap_or_default()
+    }
+
+    /// Pays `recipient` everything it is owed of `token` in version `version` of `split_id`.
+    /// Anyone may call it; the money only ever goes to `recipient`.
+    pub(crate) fn withdraw_to(
+        &mut self,
+        split_id: U256,
+        version: u32,
+        recipient: Address,
+        token: Address,
+    ) -> Result<U256, Error> {
+        self.require_version(split_id, version)?;
+        let (shares, acc, paid) = {
+            let split = self.splits.get(split_id);
+            let v = split.versions.get(version);
+            let book = v.tokens.get(token);
+            (v.shares.get(recipient), book.acc.get(), book.paid.get(recipient))
+        };
+        // Within the deposit bounds the product fits (see `accounting`); map the impossible
+        // overflow to the deposit error rather than panicking.
+        let entitled = entitlement(shares, acc)
+            .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
+        let amount = entitled.checked_sub(paid).unwrap_or_default();
+        if amount.is_zero() {
+            return Err(Error::NothingToWithdraw(SplitNothingToWithdraw {
+                split_id,
+                recipient,
+                token,
+            }));
+        }
+        // Effects before the transfer: if it fails, the whole call reverts and nothing changes.
+        {
+            let mut split = self.splits.setter(split_id);
+            split.versions.setter(version).tokens.setter(token).paid.setter(recipient).set(entitled);
+            let mut book = split.books.setter(token);
+            // `withdrawn <= deposited < 2^160`, so this cannot overflow; checked anyway.
+            let withdrawn = book
+                .withdrawn
+                .get()
+                .checked_add(amount)
+                .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
+            book.withdrawn.set(withdrawn);
+        }
+        log(self.vm(), SplitWithdrawn { split_id, recipient, token, version, amount });
+        self.pay(token, recipient, amount)?;
+        Ok(amount)
+    }
+
+    /// Proves a Merkle member's leaf (registering its shares the first time) and withdraws.
+    pub(crate) fn prove_and_withdraw(
+        &mut self,
+        split_id: U256,
+        version: u32,
+        recipient: Address,
+        shares: U256,
+        proof: &[B256],
+        token: Address,
+    ) -> Result<U256, Error> {
+        self.require_version(split_id, version)?;
+        let invalid = || Error::InvalidProof(SplitInvalidProof { split_id, recipient });
+        let (root, registered, total, member_shares) = {
+            let split = self.splits.get(split_id);
+            let v = split.versions.get(version);
+            (
+                v.root.get(),
+                v.registered_shares.get().to::<U256>(),
+                v.total_shares.get().to::<U256>(),
+                v.shares.get(recipient),
+            )
+        };
+        if root.is_zero() || !merkle::verify(proof, root, merkle::leaf(recipient, shares)) {
+            return Err(invalid());
+        }
+        if member_shares.is_zero() {
+            if shares.is_zero() {
+                return Err(Error::ZeroShares(SplitZeroShares { index: U256::ZERO }));
+            }
+            let registered = registered.checked_add(shares).filter(|r| *r <= total).ok_or(
+                Error::MerkleSharesExceeded(SplitMerkleSharesExceeded {
+                    split_id,
+                    registered,
+                    total,
+                }),
+            )?;
+            {
+                let mut split = self.splits.setter(split_id);
+                let mut v = split.versions.setter(version);
+                v.registered_shares.set(registered.to::<U96>());
+                v.shares.setter(recipient).set(shares);
+            }
+            log(self.vm(), SplitMemberRegistered { split_id, version, member: recipient, shares });
+        } else if member_shares != shares {
+            // One leaf per member: a second leaf for a registered member is not honoured.
+            return Err(invalid());
+        }
+        self.withdraw_to(split_id, version, recipient, token)
+    }
+
+    /// Sends `amount` of `token` (zero = native currency) to `to`.
+    fn pay(&mut self, token: Address, to: Address, amount: U256) -> Result<(), Error> {
+        let sent = if token.is_zero() {
+            self.vm().transfer_eth(to, amount).is_ok()
+        } else {
+            self.safe_erc20.safe_transfer(token, to, amount).is_ok()
+        };
+        if sent {
+            Ok(())
+        } else {
+            Err(Error::TransferFailed(TransferFailed { token, to, amount }))
+        }
+    }
+}
+
+/// Proof nodes as taken from calldata.
+pub type Proof = Vec<B256>;
