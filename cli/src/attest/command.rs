@@ -23,7 +23,8 @@ pub enum AttestCommand {
     /// Build the Merkle tree of a receipts file and sign the batch (EIP-712).
     ///
     /// Example: `tributary attest batch --receipts week-02.jsonl --chain-id 412346 --anchor
-    /// 0xCf7E… --out week-02.batch.json` (key from `$ATTESTOR_KEY`).
+    /// 0xCf7E… --out week-02.batch.json` (key from `$ATTESTOR_KEY`), then `cast send <anchor>
+    /// $(jq -r .anchorCalldata week-02.batch.json)`.
     Batch(BatchArgs),
     /// Build the multiproof of some receipts of a batch, ready for `settle`.
     ///
