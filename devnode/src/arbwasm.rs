@@ -1,0 +1,455 @@
+//! The ArbWasm precompile at `0x71` (NITRO-FACTS §2.1, §2.3): activation and the views
+//! cargo-stylus and StylusDeployer use.
+//!
+//! Program records live in the storage of the `0x71` account (journaled like any storage, so
+//! reverts and snapshots cover them): slot `codehash` holds
+//! `version | initCost << 16 | cachedCost << 32 | footprint << 48 | activatedAtHours << 64 |
+//! asmEstimateKb << 96`; slots 0 and 1 hold the data pricer's demand and last update.
+
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface};
+use revm::{
+    interpreter::{CallInputs, CallOutcome, CallValue, Gas, InstructionResult, InterpreterResult},
+    primitives::{address, keccak256, Address, Bytes, Log, B256, U256},
+};
+
+use crate::{
+    exec::{self, Ctx, EvmError},
+    pricing::{self, data_pricer, STYLUS_VERSION},
+    wasm,
+};
+
+/// ArbWasm's address.
+pub const ARBWASM: Address = address!("0000000000000000000000000000000000000071");
+/// Where activation data fees go (Nitro's network fee account; zero on this devnode).
+pub const NETWORK_FEE_ACCOUNT: Address = Address::ZERO;
+/// Epoch of `activatedAt` (hours since this Unix time).
+const ARBITRUM_START_TIME: u64 = 1_421_388_000;
+const SLOT_DEMAND: U256 = U256::ZERO;
+const SLOT_LAST_UPDATE: U256 = U256::from_limbs([1, 0, 0, 0]);
+/// Gas for the ArbOS storage this devnode's activation writes (two slots) and reads (three);
+/// Nitro's exact tally was not recorded (NITRO-FACTS §10).
+const ACTIVATION_STORAGE_GAS: u64 = 2 * 20_000 + 3 * 800;
+/// ArbOS storage read cost charged by views.
+const STORAGE_READ_GAS: u64 = 800;
+
+sol! {
+    /// The ArbWasm precompile interface (nitro-precompile-interfaces `ArbWasm.sol`).
+    #[derive(Debug)]
+    interface ArbWasm {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function stylusVersion() external view returns (uint16 version);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        function codehashKeepalive(bytes32 codehash) external payable;
+        function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
+        function programVersion(address program) external view returns (uint16 version);
+        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
+        function programMemoryFootprint(address program) external view returns (uint16 footprint);
+        function programTimeLeft(address program) external view returns (uint64 timeLeft);
+        function inkPrice() external view returns (uint32 price);
+        function maxStackDepth() external view returns (uint32 depth);
+        function freePages() external view returns (uint16 pages);
+        function pageGas() external view returns (uint16 gas);
+        function pageRamp() external view returns (uint64 ramp);
+        function pageLimit() external view returns (uint16 limit);
+        function minInitGas() external view returns (uint64 gas, uint64 cached);
+        function initCostScalar() external view returns (uint64 percent);
+        function expiryDays() external view returns (uint16 _days);
+        function keepaliveDays() external view returns (uint16 _days);
+        function blockCacheSize() external view returns (uint16 count);
+        function activationGas() external view returns (uint64 gas);
+
+        event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
+        event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
+
+        error ProgramNotWasm();
+        error ProgramNotActivated();
+        error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
+        error ProgramExpired(uint64 ageInSeconds);
+        error ProgramUpToDate();
+        error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
+        error ProgramInsufficientValue(uint256 have, uint256 want);
+    }
+}
+
+use ArbWasm::ArbWasmCalls as Call;
+
+/// What activation stored about a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProgramRecord {
+    /// Stylus version it was activated at (0 = never).
+    pub version: u16,
+    /// `initCost`.
+    pub init_cost: u16,
+    /// `cachedCost`.
+    pub cached_cost: u16,
+    /// Initial memory pages.
+    pub footprint: u16,
+    /// Hours since Arbitrum's start when activated.
+    pub activated_at: u32,
+    /// Estimated native size in KiB.
+    pub asm_estimate_kb: u32,
+}
+
+impl ProgramRecord {
+    fn pack(&self) -> U256 {
+        U256::from(self.version)
+            | U256::from(self.init_cost) << 16
+            | U256::from(self.cached_cost) << 32
+            | U256::from(self.footprint) << 48
+            | U256::from(self.activated_at) << 64
+            | U256::from(self.asm_estimate_kb) << 96
+    }
+
+    fn unpack(word: U256) -> Self {
+        let bits = |shift: usize, width: usize| -> u64 {
+            let mask = (U256::from(1u8) << width) - U256::from(1u8);
+            ((word >> shift) & mask).saturating_to()
+        };
+        let u16_at = |shift| u16::try_from(bits(shift, 16)).unwrap_or(u16::MAX);
+        let u32_at = |shift| u32::try_from(bits(shift, 32)).unwrap_or(u32::MAX);
+        Self {
+            version: u16_at(0),
+            init_cost: u16_at(16),
+            cached_cost: u16_at(32),
+            footprint: u16_at(48),
+            activated_at: u32_at(64),
+            asm_estimate_kb: u32_at(96),
+        }
+    }
+
+    /// `(initGas + cachedGas, cachedGas)` as `programInitGas` reports it.
+    pub fn init_gas(&self) -> (u64, u64) {
+        let cached = pricing::cached_gas(self.cached_cost);
+        (pricing::init_gas(self.init_cost) + cached, cached)
+    }
+}
+
+fn hours_since_start(timestamp: u64) -> u32 {
+    u32::try_from(timestamp.saturating_sub(ARBITRUM_START_TIME) / 3600).unwrap_or(u32::MAX)
+}
+
+fn sload(ctx: &mut Ctx, slot: U256) -> Result<U256, EvmError> {
+    let inner = &mut ctx.evm.inner;
+    inner.journaled_state.load_account(ARBWASM, &mut inner.db)?;
+    Ok(inner.journaled_state.sload(ARBWASM, slot, &mut inner.db)?.data)
+}
+
+fn sstore(ctx: &mut Ctx, slot: U256, value: U256) -> Result<(), EvmError> {
+    let inner = &mut ctx.evm.inner;
+    inner.journaled_state.load_account(ARBWASM, &mut inner.db)?;
+    inner.journaled_state.sstore(ARBWASM, slot, value, &mut inner.db)?;
+    Ok(())
+}
+
+/// The stored record of `codehash` (version 0 if never activated).
+pub fn program_record(ctx: &mut Ctx, codehash: B256) -> Result<ProgramRecord, EvmError> {
+    Ok(ProgramRecord::unpack(sload(ctx, U256::from_be_bytes(codehash.0))?))
+}
+
+/// Nitro's `getActiveProgram`: the record, or the ArbWasm error (ABI-encoded) and its name.
+fn active_record(
+    ctx: &mut Ctx,
+    codehash: B256,
+) -> Result<Result<ProgramRecord, (Vec<u8>, String)>, EvmError> {
+    let record = program_record(ctx, codehash)?;
+    if record.version == 0 {
+        return Ok(Err((ArbWasm::ProgramNotActivated {}.abi_encode(), "ProgramNotActivated()".into())));
+    }
+    if record.version != STYLUS_VERSION {
+        let e = ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: STYLUS_VERSION };
+        return Ok(Err((e.abi_encode(), format!("ProgramNeedsUpgrade({}, {STYLUS_VERSION})", record.version))));
+    }
+    let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
+    let activated = ARBITRUM_START_TIME + u64::from(record.activated_at) * 3600;
+    let age = now.saturating_sub(activated);
+    if age > u64::from(pricing::EXPIRY_DAYS) * 86_400 {
+        let e = ArbWasm::ProgramExpired { ageInSeconds: age };
+        return Ok(Err((e.abi_encode(), format!("ProgramExpired({age})"))));
+    }
+    Ok(Ok(record))
+}
+
+/// The record of an active program, or the name of the error that stops it running.
+pub fn active_program(
+    ctx: &mut Ctx,
+    codehash: B256,
+) -> Result<Result<ProgramRecord, String>, EvmError> {
+    Ok(active_record(ctx, codehash)?.map_err(|(_, name)| name))
+}
+
+/// Result builder for one precompile call.
+struct Reply {
+    gas: Gas,
+}
+
+impl Reply {
+    fn ok(mut self, output: Vec<u8>) -> InterpreterResult {
+        let words = (output.len() as u64).div_ceil(32);
+        if !self.gas.record_cost(3 * words) {
+            return exec::halt(InstructionResult::OutOfGas, self.gas.limit());
+        }
+        InterpreterResult { result: InstructionResult::Return, output: output.into(), gas: self.gas }
+    }
+
+    fn revert(self, output: Vec<u8>) -> InterpreterResult {
+        InterpreterResult { result: InstructionResult::Revert, output: output.into(), gas: self.gas }
+    }
+
+    fn burn(self, result: InstructionResult) -> InterpreterResult {
+        exec::halt(result, self.gas.limit())
+    }
+
+    fn charge(&mut self, gas: u64) -> bool {
+        self.gas.record_cost(gas)
+    }
+}
+
+/// Serves a call to ArbWasm with revm frame semantics (checkpoint, value, revert).
+pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError> {
+    let done = |result| CallOutcome::new(result, inputs.return_memory_offset.clone());
+    let mut reply = Reply { gas: Gas::new(inputs.gas_limit) };
+    if ctx.evm.journaled_state.depth() > revm::CALL_STACK_LIMIT {
+        return Ok(done(reply.burn(InstructionResult::CallTooDeep)));
+    }
+    let checkpoint = ctx.evm.journaled_state.checkpoint();
+    let value = match inputs.value {
+        CallValue::Transfer(value) => value,
+        CallValue::Apparent(_) => U256::ZERO,
+    };
+    if !value.is_zero() {
+        let inner = &mut ctx.evm.inner;
+        if let Some(error) =
+            inner.journaled_state.transfer(&inputs.caller, &ARBWASM, value, &mut inner.db)?
+        {
+            ctx.evm.journaled_state.checkpoint_revert(checkpoint);
+            return Ok(done(InterpreterResult { result: error, output: Bytes::new(), gas: reply.gas }));
+        }
+    }
+    let in_words = (inputs.input.len() as u64).div_ceil(32);
+    let result = if reply.charge(3 * in_words) {
+        dispatch(ctx, inputs, value, reply)?
+    } else {
+        reply.burn(InstructionResult::OutOfGas)
+    };
+    if result.result.is_ok() {
+        ctx.evm.journaled_state.checkpoint_commit();
+    } else {
+        ctx.evm.journaled_state.checkpoint_revert(checkpoint);
+    }
+    Ok(done(result))
+}
+
+#[allow(clippy::too_many_lines)]
+fn dispatch(
+    ctx: &mut Ctx,
+    inputs: &CallInputs,
+    value: U256,
+    mut reply: Reply,
+) -> Result<InterpreterResult, EvmError> {
+    let Ok(call) = Call::abi_decode(&inputs.input, true) else {
+        return Ok(reply.burn(InstructionResult::Revert));
+    };
+    let payable = matches!(call, Call::activateProgram(_) | Call::codehashKeepalive(_));
+    if !value.is_zero() && !payable {
+        return Ok(reply.burn(InstructionResult::Revert));
+    }
+    let writes = payable;
+    if writes && inputs.is_static {
+        return Ok(reply.burn(InstructionResult::StateChangeDuringStaticCall));
+    }
+    if !reply.charge(STORAGE_READ_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
+    let out = match &call {
+        Call::activateProgram(c) => return activate(ctx, inputs.caller, c.program, value, reply),
+        Call::codehashKeepalive(c) => return keepalive(ctx, inputs.caller, c.codehash, value, reply),
+        Call::stylusVersion(_) => ArbWasm::stylusVersionCall::abi_encode_returns(&(STYLUS_VERSION,)),
+        Call::inkPrice(_) => {
+            ArbWasm::inkPriceCall::abi_encode_returns(&(u32::try_from(pricing::INK_PRICE).unwrap_or(0),))
+        }
+        Call::maxStackDepth(_) => ArbWasm::maxStackDepthCall::abi_encode_returns(&(pricing::MAX_STACK_DEPTH,)),
+        Call::freePages(_) => ArbWasm::freePagesCall::abi_encode_returns(&(pricing::FREE_PAGES,)),
+        Call::pageGas(_) => {
+            ArbWasm::pageGasCall::abi_encode_returns(&(u16::try_from(pricing::PAGE_GAS).unwrap_or(0),))
+        }
+        Call::pageRamp(_) => ArbWasm::pageRampCall::abi_encode_returns(&(pricing::PAGE_RAMP,)),
+        Call::pageLimit(_) => ArbWasm::pageLimitCall::abi_encode_returns(&(pricing::PAGE_LIMIT,)),
+        Call::minInitGas(_) => ArbWasm::minInitGasCall::abi_encode_returns(&(
+            pricing::MIN_INIT_GAS_UNITS * 128,
+            pricing::MIN_CACHED_INIT_GAS_UNITS * 32,
+        )),
+        Call::initCostScalar(_) => {
+            ArbWasm::initCostScalarCall::abi_encode_returns(&(pricing::INIT_COST_SCALAR * 2,))
+        }
+        Call::expiryDays(_) => ArbWasm::expiryDaysCall::abi_encode_returns(&(pricing::EXPIRY_DAYS,)),
+        Call::keepaliveDays(_) => {
+            ArbWasm::keepaliveDaysCall::abi_encode_returns(&(pricing::KEEPALIVE_DAYS,))
+        }
+        Call::blockCacheSize(_) => {
+            ArbWasm::blockCacheSizeCall::abi_encode_returns(&(pricing::BLOCK_CACHE_SIZE,))
+        }
+        Call::activationGas(_) => ArbWasm::activationGasCall::abi_encode_returns(&(0u64,)),
+        Call::codehashVersion(c) => match active_record(ctx, c.codehash)? {
+            Ok(record) => ArbWasm::codehashVersionCall::abi_encode_returns(&(record.version,)),
+            Err((error, _)) => return Ok(reply.revert(error)),
+        },
+        Call::codehashAsmSize(c) => match active_record(ctx, c.codehash)? {
+            Ok(record) => ArbWasm::codehashAsmSizeCall::abi_encode_returns(&(record
+                .asm_estimate_kb
+                .saturating_mul(1024),)),
+            Err((error, _)) => return Ok(reply.revert(error)),
+        },
+        Call::programVersion(ArbWasm::programVersionCall { program })
+        | Call::programInitGas(ArbWasm::programInitGasCall { program })
+        | Call::programMemoryFootprint(ArbWasm::programMemoryFootprintCall { program })
+        | Call::programTimeLeft(ArbWasm::programTimeLeftCall { program }) => {
+            let codehash = code_of(ctx, *program)?.1;
+            let record = match active_record(ctx, codehash)? {
+                Ok(record) => record,
+                Err((error, _)) => return Ok(reply.revert(error)),
+            };
+            match &call {
+                Call::programInitGas(_) => {
+                    ArbWasm::programInitGasCall::abi_encode_returns(&record.init_gas())
+                }
+                Call::programMemoryFootprint(_) => {
+                    ArbWasm::programMemoryFootprintCall::abi_encode_returns(&(record.footprint,))
+                }
+                Call::programTimeLeft(_) => {
+                    let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
+                    let activated = ARBITRUM_START_TIME + u64::from(record.activated_at) * 3600;
+                    let expiry = activated + u64::from(pricing::EXPIRY_DAYS) * 86_400;
+                    ArbWasm::programTimeLeftCall::abi_encode_returns(&(expiry.saturating_sub(now),))
+                }
+                _ => ArbWasm::programVersionCall::abi_encode_returns(&(record.version,)),
+            }
+        }
+    };
+    Ok(reply.ok(out))
+}
+
+fn code_of(ctx: &mut Ctx, address: Address) -> Result<(Bytes, B256), EvmError> {
+    let inner = &mut ctx.evm.inner;
+    let account = inner.journaled_state.load_code(address, &mut inner.db)?;
+    let code = account.info.code.as_ref().map(|c| c.original_bytes()).unwrap_or_default();
+    Ok((code, account.info.code_hash))
+}
+
+fn activate(
+    ctx: &mut Ctx,
+    caller: Address,
+    program: Address,
+    value: U256,
+    mut reply: Reply,
+) -> Result<InterpreterResult, EvmError> {
+    if !reply.charge(pricing::ACTIVATION_FIXED_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
+    let (code, codehash) = code_of(ctx, program)?;
+    if let Ok(_record) = active_record(ctx, codehash)? {
+        return Ok(reply.revert(ArbWasm::ProgramUpToDate {}.abi_encode()));
+    }
+    if !wasm::is_stylus(&code) {
+        ctx.external.last_failure = Some("specified bytecode is not a Stylus program".into());
+        return Ok(reply.revert(Vec::new()));
+    }
+    let Some(runtime) = ctx.external.runtime.clone() else {
+        return Err(EvmError::Custom("Stylus runtime missing".into()));
+    };
+    let compiled = match runtime.compile(&code) {
+        Ok(compiled) => compiled,
+        Err(error) => {
+            ctx.external.last_failure = Some(error.to_string());
+            return Ok(reply.burn(InstructionResult::FatalExternalError));
+        }
+    };
+    let stats = compiled.stats;
+    if !reply.charge(stats.compile_gas()) || !reply.charge(ACTIVATION_STORAGE_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
+
+    let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
+    let asm = stats.asm_estimate();
+    let demand = sload(ctx, SLOT_DEMAND)?.saturating_to::<u64>();
+    let last = match sload(ctx, SLOT_LAST_UPDATE)?.saturating_to::<u64>() {
+        0 => data_pricer::INITIAL_LAST_UPDATE,
+        t => t,
+    };
+    let (fee, demand, last) = data_pricer::update(demand, last, asm, now);
+    let fee = U256::from(fee);
+    if value < fee {
+        return Ok(reply.revert(ArbWasm::ProgramInsufficientValue { have: value, want: fee }.abi_encode()));
+    }
+    sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
+    sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
+    pay_out(ctx, caller, value, fee)?;
+
+    let record = ProgramRecord {
+        version: STYLUS_VERSION,
+        init_cost: stats.init_cost(),
+        cached_cost: stats.cached_cost(),
+        footprint: stats.footprint,
+        activated_at: hours_since_start(now),
+        asm_estimate_kb: u32::try_from(asm.div_ceil(1024)).unwrap_or(u32::MAX),
+    };
+    sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())?;
+    runtime.insert(codehash, std::sync::Arc::new(compiled));
+
+    // Nitro's moduleHash hashes its WAVM module, which cannot be reproduced here; this devnode
+    // reports keccak256 of the decompressed WASM instead.
+    let module_hash = wasm::decode_code(&code).map(keccak256).unwrap_or_default();
+    let event = ArbWasm::ProgramActivated { codehash, moduleHash: module_hash, program, dataFee: fee, version: STYLUS_VERSION };
+    emit(ctx, &event);
+    Ok(reply.ok(ArbWasm::activateProgramCall::abi_encode_returns(&(STYLUS_VERSION, fee))))
+}
+
+fn keepalive(
+    ctx: &mut Ctx,
+    caller: Address,
+    codehash: B256,
+    value: U256,
+    reply: Reply,
+) -> Result<InterpreterResult, EvmError> {
+    let mut record = match active_record(ctx, codehash)? {
+        Ok(record) => record,
+        Err((error, _)) => return Ok(reply.revert(error)),
+    };
+    let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
+    let age = now.saturating_sub(ARBITRUM_START_TIME + u64::from(record.activated_at) * 3600);
+    if age < u64::from(pricing::KEEPALIVE_DAYS) * 86_400 {
+        return Ok(reply.revert(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode()));
+    }
+    let demand = sload(ctx, SLOT_DEMAND)?.saturating_to::<u64>();
+    let last = sload(ctx, SLOT_LAST_UPDATE)?.saturating_to::<u64>().max(data_pricer::INITIAL_LAST_UPDATE);
+    let bytes = u64::from(record.asm_estimate_kb) * 1024;
+    let (fee, demand, last) = data_pricer::update(demand, last, bytes, now);
+    let fee = U256::from(fee);
+    if value < fee {
+        return Ok(reply.revert(ArbWasm::ProgramInsufficientValue { have: value, want: fee }.abi_encode()));
+    }
+    sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
+    sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
+    pay_out(ctx, caller, value, fee)?;
+    record.activated_at = hours_since_start(now);
+    sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())?;
+    emit(ctx, &ArbWasm::ProgramLifetimeExtended { codehash, dataFee: fee });
+    Ok(reply.ok(Vec::new()))
+}
+
+/// Sends the data fee to the network fee account and the change back to the caller.
+fn pay_out(ctx: &mut Ctx, caller: Address, value: U256, fee: U256) -> Result<(), EvmError> {
+    let inner = &mut ctx.evm.inner;
+    if !fee.is_zero() {
+        inner.journaled_state.transfer(&ARBWASM, &NETWORK_FEE_ACCOUNT, fee, &mut inner.db)?;
+    }
+    let change = value - fee;
+    if !change.is_zero() {
+        inner.journaled_state.transfer(&ARBWASM, &caller, change, &mut inner.db)?;
+    }
+    Ok(())
+}
+
+fn emit(ctx: &mut Ctx, event: &impl SolEvent) {
+    let data = event.encode_log_data();
+    revm::interpreter::Host::log(ctx, Log { address: ARBWASM, data });
+}

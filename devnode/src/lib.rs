@@ -1,0 +1,34 @@
+//! Tributary's devnode core: an in-process Arbitrum chain that runs EVM bytecode through revm
+//! and Stylus WASM through wasmi with Nitro's semantics and gas (see `NITRO-FACTS.md`).
+//!
+//! ```no_run
+//! use tributary_devnode::{Devnode, TxRequest};
+//! use revm::primitives::{address, U256};
+//!
+//! let mut node = Devnode::new();
+//! let alice = address!("00000000000000000000000000000000000a11ce");
+//! node.set_balance(alice, U256::from(10u64).pow(U256::from(20u64)));
+//! # let wasm: Vec<u8> = Vec::new();
+//! let program = node.deploy_stylus(alice, &wasm).unwrap();
+//! let receipt = node.send(TxRequest::call(alice, program, vec![1, 2, 3])).unwrap();
+//! assert!(receipt.status);
+//! ```
+//!
+//! Modules: [`wasm`] (prefix, brotli, activation validation, ink instrumentation),
+//! [`pricing`] (Nitro's price schedule), [`program`] (compiled-module cache), [`host`] (the
+//! `vm_hooks`), [`stylus`] (one Stylus frame), [`exec`] (revm handler wiring), [`arbwasm`]
+//! (the 0x71 precompile), [`node`] (the chain API).
+
+pub mod arbwasm;
+pub mod error;
+pub mod exec;
+pub mod host;
+pub mod node;
+pub mod pricing;
+pub mod program;
+pub mod stylus;
+pub mod wasm;
+
+pub use error::{DevnodeError, ProgramError};
+pub use node::{CallResult, ChainLog, Devnode, Receipt, TxRequest};
+pub use revm;

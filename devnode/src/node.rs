@@ -1,0 +1,655 @@
+//! The in-process chain: accounts, blocks, transactions, receipts, logs and snapshots.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use alloy_sol_types::SolCall;
+use revm::{
+    db::{AccountState, DbAccount},
+    primitives::{
+        address, keccak256, AccountInfo, Address, Bytecode, Bytes, EVMError, ExecutionResult,
+        InvalidTransaction, Log, Output, SpecId, TxKind, B256, U256,
+    },
+    Evm,
+};
+
+use crate::{
+    arbwasm::{self, ArbWasm},
+    error::DevnodeError,
+    exec::{self, Db, StylusExt},
+    program::Runtime,
+    wasm,
+};
+
+/// Chain id of Arbitrum's dev chain (nitro-devnode).
+pub const DEV_CHAIN_ID: u64 = 412_346;
+/// Coinbase of sequencer blocks on Arbitrum.
+pub const SEQUENCER_COINBASE: Address = address!("A4b000000000000000000073657175656e636572");
+/// Arbitrum's minimum (and dev) base fee: 0.1 gwei.
+pub const BASE_FEE: u64 = 100_000_000;
+/// Block header gas limit on Arbitrum (2^50).
+pub const HEADER_GAS_LIMIT: u64 = 1 << 50;
+/// Per-transaction gas limit this devnode accepts (Arbitrum's 32 M).
+pub const TX_GAS_LIMIT: u64 = 32_000_000;
+/// Timestamp of the genesis block.
+pub const GENESIS_TIMESTAMP: u64 = 1_700_000_000;
+/// Selector of `stylus_constructor()` (NITRO-FACTS §6.3).
+pub const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+
+/// A transaction to execute.
+#[derive(Debug, Clone, Default)]
+pub struct TxRequest {
+    /// Sender (not signed: the in-process API trusts the caller).
+    pub from: Address,
+    /// Recipient; `None` creates a contract from `data`.
+    pub to: Option<Address>,
+    /// Wei sent.
+    pub value: U256,
+    /// Calldata or initcode.
+    pub data: Bytes,
+    /// Gas limit; `None` means 30,000,000.
+    pub gas_limit: Option<u64>,
+    /// Nonce; `None` uses the account's current nonce.
+    pub nonce: Option<u64>,
+    /// Gas price; `None` means the base fee.
+    pub gas_price: Option<U256>,
+}
+
+impl TxRequest {
+    /// A call of `to` with `data`.
+    pub fn call(from: Address, to: Address, data: impl Into<Bytes>) -> Self {
+        Self { from, to: Some(to), data: data.into(), ..Self::default() }
+    }
+
+    /// A contract creation from `initcode`.
+    pub fn create(from: Address, initcode: impl Into<Bytes>) -> Self {
+        Self { from, data: initcode.into(), ..Self::default() }
+    }
+
+    /// Sets the value.
+    #[must_use]
+    pub fn value(mut self, value: U256) -> Self {
+        self.value = value;
+        self
+    }
+
+    /// Sets the gas limit.
+    #[must_use]
+    pub fn gas(mut self, gas: u64) -> Self {
+        self.gas_limit = Some(gas);
+        self
+    }
+
+    /// Sets the nonce.
+    #[must_use]
+    pub fn nonce(mut self, nonce: u64) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+}
+
+/// A log with its position on the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLog {
+    /// The log.
+    pub log: Log,
+    /// Block it was emitted in.
+    pub block_number: u64,
+    /// Hash of the transaction.
+    pub tx_hash: B256,
+}
+
+/// What a transaction did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// Pseudo hash: keccak256(from ‖ nonce ‖ block number).
+    pub tx_hash: B256,
+    /// Block the transaction was mined in.
+    pub block_number: u64,
+    /// Sender.
+    pub from: Address,
+    /// Recipient (`None` for creations).
+    pub to: Option<Address>,
+    /// `true` on success.
+    pub status: bool,
+    /// Gas used after refunds.
+    pub gas_used: u64,
+    /// Logs emitted (empty unless successful).
+    pub logs: Vec<Log>,
+    /// Address of the created contract, if any.
+    pub contract_address: Option<Address>,
+    /// Return data on success, revert data on revert.
+    pub output: Bytes,
+    /// Halt reason (out of gas, program not activated, activation error…) when not a revert.
+    pub halt: Option<String>,
+}
+
+impl Receipt {
+    /// Whether the transaction reverted (as opposed to halting or succeeding).
+    pub fn reverted(&self) -> bool {
+        !self.status && self.halt.is_none()
+    }
+}
+
+/// The result of a read-only call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallResult {
+    /// `true` on success.
+    pub success: bool,
+    /// Return or revert data.
+    pub output: Bytes,
+    /// Gas used.
+    pub gas_used: u64,
+    /// Logs the call would emit.
+    pub logs: Vec<Log>,
+    /// Halt reason, if it halted.
+    pub halt: Option<String>,
+}
+
+#[derive(Clone)]
+struct Snapshot {
+    db: Db,
+    number: u64,
+    timestamp: u64,
+    receipts: usize,
+    logs: usize,
+}
+
+/// An in-process Arbitrum Stylus chain (see the crate docs).
+pub struct Devnode {
+    evm: Evm<'static, StylusExt, Db>,
+    runtime: Arc<Runtime>,
+    number: u64,
+    timestamp: u64,
+    time_offset: u64,
+    receipts: Vec<Receipt>,
+    logs: Vec<ChainLog>,
+    snapshots: BTreeMap<u64, Snapshot>,
+    next_snapshot: u64,
+}
+
+impl std::fmt::Debug for Devnode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Devnode")
+            .field("number", &self.number)
+            .field("timestamp", &self.timestamp)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Devnode {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Devnode {
+    /// A fresh chain at block 0 with the precompile accounts installed.
+    pub fn new() -> Self {
+        Self::with_runtime(Arc::new(Runtime::new()))
+    }
+
+    /// A fresh chain sharing a WASM runtime (and its compiled-module cache) with others.
+    pub fn with_runtime(runtime: Arc<Runtime>) -> Self {
+        let mut db = Db::default();
+        // Nitro's precompile accounts carry code 0xFE so they are never "empty" (EIP-161) and
+        // pass Solidity's extcodesize checks.
+        for precompile in [arbwasm::ARBWASM] {
+            db.insert_account_info(
+                precompile,
+                AccountInfo { code: Some(Bytecode::new_raw(Bytes::from_static(&[0xFE]))), ..AccountInfo::default() },
+            );
+            let _ = precompile;
+        }
+        let ext = StylusExt { runtime: Some(Arc::clone(&runtime)), ..StylusExt::default() };
+        let evm = Evm::builder()
+            .with_db(db)
+            .with_external_context(ext)
+            .with_spec_id(SpecId::CANCUN)
+            .append_handler_register(exec::register)
+            .modify_cfg_env(|cfg| {
+                cfg.chain_id = DEV_CHAIN_ID;
+            })
+            .modify_block_env(|block| {
+                block.coinbase = SEQUENCER_COINBASE;
+                block.basefee = U256::from(BASE_FEE);
+                block.gas_limit = U256::from(HEADER_GAS_LIMIT);
+                block.difficulty = U256::from(1);
+                block.prevrandao = Some(B256::with_last_byte(1));
+            })
+            .build();
+        let mut node = Self {
+            evm,
+            runtime,
+            number: 0,
+            timestamp: GENESIS_TIMESTAMP,
+            time_offset: 0,
+            receipts: Vec::new(),
+            logs: Vec::new(),
+            snapshots: BTreeMap::new(),
+            next_snapshot: 1,
+        };
+        node.sync_block_env();
+        node
+    }
+
+    /// The shared WASM runtime.
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
+    }
+
+    // ---- blocks and time ----
+
+    /// Number of the last mined block.
+    pub fn block_number(&self) -> u64 {
+        self.number
+    }
+
+    /// Timestamp of the last mined block.
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+
+    /// Timestamp the next block will have.
+    pub fn next_timestamp(&self) -> u64 {
+        self.timestamp + 1 + self.time_offset
+    }
+
+    /// Moves the clock forward: the next block is `seconds` later than it would have been.
+    pub fn advance_time(&mut self, seconds: u64) {
+        self.time_offset = self.time_offset.saturating_add(seconds);
+        self.sync_block_env();
+    }
+
+    /// Sets the next block's timestamp (must not go backwards; earlier values are clamped).
+    pub fn set_next_timestamp(&mut self, timestamp: u64) {
+        self.time_offset = timestamp.saturating_sub(self.timestamp + 1);
+        self.sync_block_env();
+    }
+
+    /// Mines an empty block.
+    pub fn mine(&mut self) {
+        self.number += 1;
+        self.timestamp = self.next_timestamp();
+        self.time_offset = 0;
+        self.sync_block_env();
+    }
+
+    fn sync_block_env(&mut self) {
+        let timestamp = self.next_timestamp();
+        let block = &mut self.evm.context.evm.env.block;
+        block.number = U256::from(self.number + 1);
+        block.timestamp = U256::from(timestamp);
+    }
+
+    // ---- state ----
+
+    fn account(&self, address: Address) -> Option<&DbAccount> {
+        self.evm.db().accounts.get(&address)
+    }
+
+    /// Balance of `address`.
+    pub fn balance(&self, address: Address) -> U256 {
+        self.account(address).map_or(U256::ZERO, |a| a.info.balance)
+    }
+
+    /// Nonce of `address`.
+    pub fn nonce(&self, address: Address) -> u64 {
+        self.account(address).map_or(0, |a| a.info.nonce)
+    }
+
+    /// Code of `address` (original bytes).
+    pub fn code(&self, address: Address) -> Bytes {
+        let Some(account) = self.account(address) else { return Bytes::new() };
+        if let Some(code) = &account.info.code {
+            return code.original_bytes();
+        }
+        self.evm.db().contracts.get(&account.info.code_hash).map(Bytecode::original_bytes).unwrap_or_default()
+    }
+
+    /// Storage slot `slot` of `address`.
+    pub fn storage(&self, address: Address, slot: U256) -> U256 {
+        self.account(address).and_then(|a| a.storage.get(&slot).copied()).unwrap_or_default()
+    }
+
+    fn account_mut(&mut self, address: Address) -> &mut DbAccount {
+        let db = self.evm.db_mut();
+        let account = db.accounts.entry(address).or_default();
+        if matches!(account.account_state, AccountState::NotExisting) {
+            account.account_state = AccountState::Touched;
+        }
+        account
+    }
+
+    /// Sets the balance of `address`.
+    pub fn set_balance(&mut self, address: Address, balance: U256) {
+        self.account_mut(address).info.balance = balance;
+    }
+
+    /// Sets the nonce of `address`.
+    pub fn set_nonce(&mut self, address: Address, nonce: u64) {
+        self.account_mut(address).info.nonce = nonce;
+    }
+
+    /// Sets storage slot `slot` of `address`.
+    pub fn set_storage(&mut self, address: Address, slot: U256, value: U256) {
+        self.account_mut(address).storage.insert(slot, value);
+    }
+
+    /// Installs `code` at `address` directly (no constructor). Stylus code still needs
+    /// activation.
+    pub fn set_code(&mut self, address: Address, code: impl Into<Bytes>) -> Result<(), DevnodeError> {
+        let code: Bytes = code.into();
+        if code.len() > crate::pricing::MAX_CODE_SIZE {
+            return Err(DevnodeError::CodeTooLarge { size: code.len() });
+        }
+        let bytecode = revm::interpreter::analysis::to_analysed(Bytecode::new_raw(code));
+        let hash = bytecode.hash_slow();
+        let db = self.evm.db_mut();
+        db.contracts.insert(hash, bytecode.clone());
+        let account = db.accounts.entry(address).or_default();
+        account.info.code_hash = hash;
+        account.info.code = Some(bytecode);
+        if matches!(account.account_state, AccountState::NotExisting) {
+            account.account_state = AccountState::Touched;
+        }
+        Ok(())
+    }
+
+    // ---- transactions ----
+
+    /// Executes `tx` in a new block and returns its receipt. A revert or halt is a receipt
+    /// with `status == false`; only transactions that cannot be included are errors.
+    pub fn send(&mut self, tx: TxRequest) -> Result<Receipt, DevnodeError> {
+        let nonce = tx.nonce.unwrap_or_else(|| self.nonce(tx.from));
+        self.prepare(&tx, Some(nonce))?;
+        let result = self.evm.transact_commit().map_err(map_error)?;
+        let halt_note = self.evm.context.external.last_failure.take();
+        self.number += 1;
+        self.timestamp = self.next_timestamp();
+        self.time_offset = 0;
+        let mut hash_input = tx.from.to_vec();
+        hash_input.extend_from_slice(&nonce.to_be_bytes());
+        hash_input.extend_from_slice(&self.number.to_be_bytes());
+        let tx_hash = keccak256(hash_input);
+        let receipt = receipt(result, &tx, tx_hash, self.number, halt_note);
+        for log in &receipt.logs {
+            self.logs.push(ChainLog { log: log.clone(), block_number: self.number, tx_hash });
+        }
+        self.receipts.push(receipt.clone());
+        self.sync_block_env();
+        Ok(receipt)
+    }
+
+    /// Runs `tx` against the pending block without committing anything (`eth_call`). Nonce
+    /// is not checked and gas is free.
+    pub fn call(&mut self, tx: TxRequest) -> Result<CallResult, DevnodeError> {
+        let mut tx = tx;
+        tx.gas_price = Some(U256::ZERO);
+        self.prepare(&tx, None)?;
+        let basefee = std::mem::replace(&mut self.evm.context.evm.env.block.basefee, U256::ZERO);
+        let result = self.evm.transact();
+        self.evm.context.evm.env.block.basefee = basefee;
+        let result = result.map_err(map_error)?.result;
+        let halt_note = self.evm.context.external.last_failure.take();
+        let receipt = receipt(result, &tx, B256::ZERO, self.number + 1, halt_note);
+        Ok(CallResult {
+            success: receipt.status,
+            output: receipt.output,
+            gas_used: receipt.gas_used,
+            logs: receipt.logs,
+            halt: receipt.halt,
+        })
+    }
+
+    fn prepare(&mut self, tx: &TxRequest, nonce: Option<u64>) -> Result<(), DevnodeError> {
+        let gas_limit = tx.gas_limit.unwrap_or(30_000_000);
+        if gas_limit > TX_GAS_LIMIT {
+            return Err(DevnodeError::GasLimitTooHigh { gas_limit });
+        }
+        self.evm.context.external.begin_transaction();
+        let env = &mut self.evm.context.evm.env.tx;
+        env.caller = tx.from;
+        env.transact_to = tx.to.map_or(TxKind::Create, TxKind::Call);
+        env.value = tx.value;
+        env.data = tx.data.clone();
+        env.gas_limit = gas_limit;
+        env.gas_price = tx.gas_price.unwrap_or(U256::from(BASE_FEE));
+        env.gas_priority_fee = None;
+        env.nonce = nonce;
+        env.chain_id = Some(DEV_CHAIN_ID);
+        env.access_list.clear();
+        Ok(())
+    }
+
+    // ---- deployment ----
+
+    /// Deploys EVM initcode; returns the created address.
+    pub fn deploy_evm(&mut self, from: Address, initcode: impl Into<Bytes>) -> Result<Address, DevnodeError> {
+        let receipt = self.send(TxRequest::create(from, initcode))?;
+        created(&receipt)
+    }
+
+    /// Deploys a Stylus program the way cargo-stylus does: a CREATE transaction with the
+    /// 43-byte prelude (§6.1) followed by the compressed code, then `activateProgram` with
+    /// the data fee (+20 %, the excess refunded). Returns the program's address.
+    pub fn deploy_stylus(&mut self, from: Address, wasm_bytes: &[u8]) -> Result<Address, DevnodeError> {
+        let code = wasm::compress_to_code(wasm_bytes);
+        if code.len() > crate::pricing::MAX_CODE_SIZE {
+            return Err(DevnodeError::CodeTooLarge { size: code.len() });
+        }
+        // Validate before spending gas, as `cargo stylus check` does.
+        self.runtime.compile(&code)?;
+        let address = self.deploy_evm(from, stylus_initcode(&code))?;
+        self.activate(from, address)?;
+        Ok(address)
+    }
+
+    /// Deploys a Stylus program and runs its SDK constructor (`stylus_constructor()` selector
+    /// followed by ABI-encoded `args`) with `value`.
+    pub fn deploy_stylus_with_constructor(
+        &mut self,
+        from: Address,
+        wasm_bytes: &[u8],
+        args: &[u8],
+        value: U256,
+    ) -> Result<Address, DevnodeError> {
+        let address = self.deploy_stylus(from, wasm_bytes)?;
+        let mut data = STYLUS_CONSTRUCTOR.to_vec();
+        data.extend_from_slice(args);
+        let receipt = self.send(TxRequest::call(from, address, data).value(value))?;
+        if !receipt.status {
+            return Err(DevnodeError::DeploymentFailed(describe_failure(&receipt)));
+        }
+        Ok(address)
+    }
+
+    /// The data fee `activateProgram(program)` would charge now.
+    pub fn activation_fee(&mut self, from: Address, program: Address) -> Result<U256, DevnodeError> {
+        let data = ArbWasm::activateProgramCall { program }.abi_encode();
+        let probe = self.balance(from).min(U256::from(10u64).pow(U256::from(18u64)));
+        let result = self.call(TxRequest::call(from, arbwasm::ARBWASM, data).value(probe))?;
+        if !result.success {
+            return Err(DevnodeError::DeploymentFailed(
+                result.halt.unwrap_or_else(|| format!("activation reverted: 0x{}", hex(&result.output))),
+            ));
+        }
+        ArbWasm::activateProgramCall::abi_decode_returns(&result.output, true)
+            .map(|r| r.dataFee)
+            .map_err(|e| DevnodeError::DeploymentFailed(e.to_string()))
+    }
+
+    /// Activates the Stylus program at `program`, paying the data fee (+20 %, excess refunded).
+    pub fn activate(&mut self, from: Address, program: Address) -> Result<Receipt, DevnodeError> {
+        let fee = self.activation_fee(from, program)?;
+        let value = fee * U256::from(120) / U256::from(100);
+        let data = ArbWasm::activateProgramCall { program }.abi_encode();
+        let receipt = self.send(TxRequest::call(from, arbwasm::ARBWASM, data).value(value))?;
+        if !receipt.status {
+            return Err(DevnodeError::DeploymentFailed(describe_failure(&receipt)));
+        }
+        Ok(receipt)
+    }
+
+    // ---- history ----
+
+    /// Every receipt, in order.
+    pub fn receipts(&self) -> &[Receipt] {
+        &self.receipts
+    }
+
+    /// The receipt with `tx_hash`.
+    pub fn receipt(&self, tx_hash: B256) -> Option<&Receipt> {
+        self.receipts.iter().find(|r| r.tx_hash == tx_hash)
+    }
+
+    /// Every log, in order.
+    pub fn logs(&self) -> &[ChainLog] {
+        &self.logs
+    }
+
+    /// Logs emitted by `address`.
+    pub fn logs_of(&self, address: Address) -> Vec<&ChainLog> {
+        self.logs.iter().filter(|l| l.log.address == address).collect()
+    }
+
+    /// Text written through the debug `console` imports.
+    pub fn console(&self) -> &[String] {
+        &self.evm.context.external.console
+    }
+
+    // ---- snapshots ----
+
+    /// Records the current state; returns an id for [`Self::revert_to`].
+    pub fn snapshot(&mut self) -> u64 {
+        let id = self.next_snapshot;
+        self.next_snapshot += 1;
+        self.snapshots.insert(
+            id,
+            Snapshot {
+                db: self.evm.db().clone(),
+                number: self.number,
+                timestamp: self.timestamp,
+                receipts: self.receipts.len(),
+                logs: self.logs.len(),
+            },
+        );
+        id
+    }
+
+    /// Restores the state recorded by `id`; that snapshot and every later one are dropped.
+    pub fn revert_to(&mut self, id: u64) -> Result<(), DevnodeError> {
+        let Some(snapshot) = self.snapshots.get(&id).cloned() else {
+            return Err(DevnodeError::UnknownSnapshot(id));
+        };
+        self.snapshots.retain(|k, _| *k < id);
+        *self.evm.db_mut() = snapshot.db;
+        self.number = snapshot.number;
+        self.timestamp = snapshot.timestamp;
+        self.time_offset = 0;
+        self.receipts.truncate(snapshot.receipts);
+        self.logs.truncate(snapshot.logs);
+        self.sync_block_env();
+        Ok(())
+    }
+}
+
+/// Initcode that deploys `code` (cargo-stylus's 43-byte prelude, NITRO-FACTS §6.1).
+pub fn stylus_initcode(code: &[u8]) -> Vec<u8> {
+    let mut init = Vec::with_capacity(43 + code.len());
+    init.push(0x7f);
+    init.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
+    init.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+    init.extend_from_slice(code);
+    init
+}
+
+fn created(receipt: &Receipt) -> Result<Address, DevnodeError> {
+    match (receipt.status, receipt.contract_address) {
+        (true, Some(address)) => Ok(address),
+        _ => Err(DevnodeError::DeploymentFailed(describe_failure(receipt))),
+    }
+}
+
+fn describe_failure(receipt: &Receipt) -> String {
+    receipt.halt.clone().unwrap_or_else(|| format!("reverted with 0x{}", hex(&receipt.output)))
+}
+
+/// Lower-case hex without prefix.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn receipt(
+    result: ExecutionResult,
+    tx: &TxRequest,
+    tx_hash: B256,
+    block_number: u64,
+    halt_note: Option<String>,
+) -> Receipt {
+    let mut receipt = Receipt {
+        tx_hash,
+        block_number,
+        from: tx.from,
+        to: tx.to,
+        status: false,
+        gas_used: result.gas_used(),
+        logs: Vec::new(),
+        contract_address: None,
+        output: Bytes::new(),
+        halt: None,
+    };
+    match result {
+        ExecutionResult::Success { logs, output, .. } => {
+            receipt.status = true;
+            receipt.logs = logs;
+            match output {
+                Output::Call(data) => receipt.output = data,
+                Output::Create(data, address) => {
+                    receipt.output = data;
+                    receipt.contract_address = address;
+                }
+            }
+        }
+        ExecutionResult::Revert { output, .. } => {
+            receipt.output = output;
+            // A Stylus activation failure that reverted carries its reason as a note.
+            if let Some(note) = halt_note {
+                receipt.halt = Some(note);
+            }
+        }
+        ExecutionResult::Halt { reason, .. } => {
+            let reason = format!("{reason:?}");
+            receipt.halt = Some(match halt_note {
+                Some(note) => format!("{note} ({reason})"),
+                None => reason,
+            });
+        }
+    }
+    receipt
+}
+
+fn map_error(error: EVMError<std::convert::Infallible>) -> DevnodeError {
+    match error {
+        EVMError::Transaction(InvalidTransaction::NonceTooLow { tx, state }) => {
+            DevnodeError::NonceTooLow { tx, state }
+        }
+        EVMError::Transaction(InvalidTransaction::NonceTooHigh { tx, state }) => {
+            DevnodeError::NonceTooHigh { tx, state }
+        }
+        EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee { fee, balance }) => {
+            DevnodeError::InsufficientFunds { from: Address::ZERO, have: *balance, want: *fee }
+        }
+        EVMError::Transaction(
+            InvalidTransaction::CallGasCostMoreThanGasLimit | InvalidTransaction::GasFloorMoreThanGasLimit,
+        ) => DevnodeError::IntrinsicGasTooLow { gas_limit: 0 },
+        EVMError::Transaction(e) => DevnodeError::InvalidTransaction(format!("{e:?}")),
+        EVMError::Header(e) => DevnodeError::InvalidTransaction(format!("{e:?}")),
+        EVMError::Database(e) => match e {},
+        EVMError::Custom(e) => DevnodeError::InvalidTransaction(e),
+        EVMError::Precompile(e) => DevnodeError::InvalidTransaction(e),
+    }
+}
