@@ -385,7 +385,8 @@ mod tests {
         assert_eq!(hostio::write_price(64), 5_040 + 960);
         let mut exp = [0u8; 32];
         exp[31] = 2;
-        assert_eq!(hostio::pow_price(&exp), 3_000 + 17_500);
+        assert_eq!(hostio::pow_price(&exp), 3_000 + 17_500 * 2);
+        assert_eq!(hostio::pow_price(&[0u8; 32]), 3_000 + 17_500);
     }
 
     #[test]
