@@ -25,7 +25,6 @@ impl AttributionRegistry {
         contributors: Vec<Address>,
         weights: Vec<U256>,
     ) -> Result<U256, Error> {
-        self.pausable.when_not_paused()?;
         self.check_new_dataset_hash(content_hash)?;
         check_lengths(contributors.len(), weights.len())?;
 
@@ -35,9 +34,7 @@ impl AttributionRegistry {
         let owner = self.vm().msg_sender();
         let mut dataset = self.datasets.setter(dataset_id);
         dataset.owner.set(owner);
-        let mut version = dataset.versions.grow();
-        version.content_hash.set(content_hash);
-        version.uri.set_str(&uri);
+        dataset.versions.push(content_hash);
         self.dataset_by_hash.setter(content_hash).set(dataset_id);
 
         // The split id is only known after the call; the registry is not reentrant.
@@ -57,9 +54,7 @@ impl AttributionRegistry {
         self.only_dataset_owner(dataset_id)?;
         self.check_new_dataset_hash(content_hash)?;
         let mut dataset = self.datasets.setter(dataset_id);
-        let mut version = dataset.versions.grow();
-        version.content_hash.set(content_hash);
-        version.uri.set_str(&uri);
+        dataset.versions.push(content_hash);
         let number = U256::from(dataset.versions.len());
         self.dataset_by_hash.setter(content_hash).set(dataset_id);
         log(self.vm(), VersionPublished { datasetId: dataset_id, version: number, contentHash: content_hash, uri });
@@ -119,7 +114,7 @@ impl AttributionRegistry {
     pub(crate) fn dataset_view(
         &self,
         dataset_id: U256,
-    ) -> Result<(Address, U256, B256, String, U256), Error> {
+    ) -> Result<(Address, U256, B256, U256), Error> {
         let dataset = self.datasets.getter(dataset_id);
         let owner = dataset.owner.get();
         if owner.is_zero() {
@@ -127,12 +122,8 @@ impl AttributionRegistry {
         }
         let count = dataset.versions.len();
         // A registered dataset has at least its first version.
-        let (hash, uri) = dataset
-            .versions
-            .getter(count - 1)
-            .map(|v| (v.content_hash.get(), v.uri.get_string()))
-            .unwrap_or_default();
-        Ok((owner, dataset.split.get(), hash, uri, U256::from(count)))
+        let hash = dataset.versions.get(count - 1).unwrap_or_default();
+        Ok((owner, dataset.split.get(), hash, U256::from(count)))
     }
 
     /// See [`AttributionRegistry::dataset_version`].
@@ -140,7 +131,7 @@ impl AttributionRegistry {
         &self,
         dataset_id: U256,
         version: U256,
-    ) -> Result<(B256, String), Error> {
+    ) -> Result<B256, Error> {
         let dataset = self.datasets.getter(dataset_id);
         if dataset.owner.get().is_zero() {
             return Err(errors::UnknownDataset { datasetId: dataset_id }.into());
@@ -148,8 +139,7 @@ impl AttributionRegistry {
         // Version n lives at index n - 1; 0 and out-of-range numbers are unknown.
         let index = usize::try_from(version).ok().and_then(|n| n.checked_sub(1));
         index
-            .and_then(|i| dataset.versions.getter(i))
-            .map(|v| (v.content_hash.get(), v.uri.get_string()))
+            .and_then(|i| dataset.versions.get(i))
             .ok_or_else(|| errors::UnknownVersion { datasetId: dataset_id, version }.into())
     }
 

@@ -2,11 +2,7 @@
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 
 use alloy_sol_types::sol;
-use openzeppelin_stylus::{
-    access::ownable,
-    token::erc20::utils::safe_erc20,
-    utils::pausable,
-};
+use openzeppelin_stylus::{access::ownable, token::erc20::utils::safe_erc20};
 use stylus_sdk::prelude::*;
 
 sol! {
@@ -129,15 +125,8 @@ pub enum Error {
     UnauthorizedAccount(ownable::OwnableUnauthorizedAccount),
     /// A new registry owner is invalid (`OwnableInvalidOwner`).
     InvalidOwner(ownable::OwnableInvalidOwner),
-    /// Registrations are paused (`EnforcedPause`).
-    EnforcedPause(pausable::EnforcedPause),
-    /// The registry is not paused (`ExpectedPause`).
-    ExpectedPause(pausable::ExpectedPause),
     /// A token transfer or approval failed (`SafeErc20FailedOperation`).
     SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
-    /// An allowance decrease failed (`SafeErc20FailedDecreaseAllowance`); unused by the
-    /// registry, mapped for completeness.
-    SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
 }
 
 impl From<ownable::Error> for Error {
@@ -145,26 +134,6 @@ impl From<ownable::Error> for Error {
         match err {
             ownable::Error::UnauthorizedAccount(e) => Self::UnauthorizedAccount(e),
             ownable::Error::InvalidOwner(e) => Self::InvalidOwner(e),
-        }
-    }
-}
-
-impl From<pausable::Error> for Error {
-    fn from(err: pausable::Error) -> Self {
-        match err {
-            pausable::Error::EnforcedPause(e) => Self::EnforcedPause(e),
-            pausable::Error::ExpectedPause(e) => Self::ExpectedPause(e),
-        }
-    }
-}
-
-impl From<safe_erc20::Error> for Error {
-    fn from(err: safe_erc20::Error) -> Self {
-        match err {
-            safe_erc20::Error::SafeErc20FailedOperation(e) => Self::SafeErc20FailedOperation(e),
-            safe_erc20::Error::SafeErc20FailedDecreaseAllowance(e) => {
-                Self::SafeErc20FailedDecreaseAllowance(e)
-            }
         }
     }
 }

@@ -55,25 +55,7 @@ sol! {
         bytes32 indexed modelHash,
         uint256 splitId,
         uint8 depth,
-        string uri,
-        uint256[] parentDatasets,
-        uint256[] parentModels
-    );
-
-    /// The model owner offered ownership to `newOwner` (zero cancels an offer).
-    #[derive(Debug, PartialEq, Eq)]
-    event ModelOwnershipTransferStarted(
-        uint256 indexed modelId,
-        address indexed previousOwner,
-        address indexed newOwner
-    );
-
-    /// The pending owner accepted the model.
-    #[derive(Debug, PartialEq, Eq)]
-    event ModelOwnershipTransferred(
-        uint256 indexed modelId,
-        address indexed previousOwner,
-        address indexed newOwner
+        string uri
     );
 
     /// The model owner replaced the contributors of the model's split.

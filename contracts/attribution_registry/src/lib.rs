@@ -35,10 +35,10 @@ mod tests;
 
 use alloc::{string::String, vec::Vec};
 
+
 use openzeppelin_stylus::{
     access::ownable_two_step::{IOwnable2Step, Ownable2Step},
     token::erc20::utils::safe_erc20::SafeErc20,
-    utils::pausable::{IPausable, Pausable},
 };
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
@@ -67,8 +67,6 @@ pub const MAX_ANCESTORS: usize = 16;
 pub struct AttributionRegistry {
     /// Two-step ownership of the registry's admin functions.
     ownable: Ownable2Step,
-    /// Pauses new registrations (never revenue routing).
-    pausable: Pausable,
     /// ERC-20 helpers for token revenue (no storage).
     safe_erc20: SafeErc20,
     /// The royalty splitter every split lives in.
@@ -105,11 +103,6 @@ impl AttributionRegistry {
         Ok(())
     }
 
-    /// The contract's semantic version.
-    pub fn version(&self) -> String {
-        String::from(env!("CARGO_PKG_VERSION"))
-    }
-
     // ----- admin -----
 
     /// Sets the license contract, once (owner only).
@@ -141,29 +134,6 @@ impl AttributionRegistry {
     /// The license contract (zero until set).
     pub fn license_nft(&self) -> Address {
         self.license_nft.get()
-    }
-
-    /// Pauses dataset and model registration (owner only).
-    ///
-    /// # Errors
-    /// [`Error::UnauthorizedAccount`], [`Error::EnforcedPause`].
-    pub fn pause(&mut self) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
-        Ok(self.pausable.pause()?)
-    }
-
-    /// Resumes registration (owner only).
-    ///
-    /// # Errors
-    /// [`Error::UnauthorizedAccount`], [`Error::ExpectedPause`].
-    pub fn unpause(&mut self) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
-        Ok(self.pausable.unpause()?)
-    }
-
-    /// Whether registration is paused.
-    pub fn paused(&self) -> bool {
-        self.pausable.paused()
     }
 
     /// The registry owner.
@@ -207,7 +177,7 @@ impl AttributionRegistry {
     /// the registry as controller. Returns the dataset id (from 1).
     ///
     /// # Errors
-    /// [`Error::EnforcedPause`], [`Error::ZeroHash`], [`Error::DuplicateHash`],
+    /// [`Error::ZeroHash`], [`Error::DuplicateHash`],
     /// [`Error::LengthMismatch`], [`Error::ExternalCallFailed`] (the splitter refused the split).
     ///
     /// # Events
@@ -298,30 +268,26 @@ impl AttributionRegistry {
         self.datasets.getter(dataset_id).pending_owner.get()
     }
 
-    /// A dataset: `(owner, splitId, latestContentHash, latestUri, versionCount)`.
+    /// A dataset: `(owner, splitId, latestContentHash, versionCount)` (URIs are in the
+    /// `DatasetRegistered` and `VersionPublished` events).
     ///
     /// # Errors
     /// [`Error::UnknownDataset`].
-    pub fn dataset(&self, dataset_id: U256) -> Result<(Address, U256, B256, String, U256), Error> {
+    pub fn dataset(&self, dataset_id: U256) -> Result<(Address, U256, B256, U256), Error> {
         self.dataset_view(dataset_id)
     }
 
-    /// Version `version` (from 1) of a dataset: `(contentHash, uri)`.
+    /// Content hash of version `version` (from 1) of a dataset.
     ///
     /// # Errors
     /// [`Error::UnknownDataset`], [`Error::UnknownVersion`].
-    pub fn dataset_version(&self, dataset_id: U256, version: U256) -> Result<(B256, String), Error> {
+    pub fn dataset_version(&self, dataset_id: U256, version: U256) -> Result<B256, Error> {
         self.dataset_version_view(dataset_id, version)
     }
 
     /// The dataset a content hash (of any version) belongs to; zero if none.
     pub fn dataset_by_hash(&self, content_hash: B256) -> U256 {
         self.dataset_by_hash.get(content_hash)
-    }
-
-    /// Number of datasets registered.
-    pub fn dataset_count(&self) -> U256 {
-        self.dataset_count.get()
     }
 
     // ----- models -----
@@ -332,7 +298,7 @@ impl AttributionRegistry {
     /// the model's split of `contributors`/`shares`. Returns the model id (from 1).
     ///
     /// # Errors
-    /// [`Error::EnforcedPause`], [`Error::ZeroHash`], [`Error::DuplicateHash`],
+    /// [`Error::ZeroHash`], [`Error::DuplicateHash`],
     /// [`Error::LengthMismatch`], [`Error::TooManyParents`], [`Error::UnknownDataset`],
     /// [`Error::UnknownModel`], [`Error::DuplicateParent`], [`Error::DatasetWeightSum`],
     /// [`Error::ModelWeightSum`], [`Error::TooDeep`], [`Error::TooManyAncestors`],
@@ -366,32 +332,6 @@ impl AttributionRegistry {
         })
     }
 
-    /// Offers model ownership to `new_owner` (model owner only; zero cancels an offer).
-    ///
-    /// # Errors
-    /// [`Error::UnknownModel`], [`Error::NotModelOwner`].
-    ///
-    /// # Events
-    /// [`events::ModelOwnershipTransferStarted`].
-    pub fn transfer_model_ownership(
-        &mut self,
-        model_id: U256,
-        new_owner: Address,
-    ) -> Result<(), Error> {
-        self.transfer_model_ownership_internal(model_id, new_owner)
-    }
-
-    /// Accepts the ownership of a model offered to the caller.
-    ///
-    /// # Errors
-    /// [`Error::UnknownModel`], [`Error::NotPendingOwner`].
-    ///
-    /// # Events
-    /// [`events::ModelOwnershipTransferred`].
-    pub fn accept_model_ownership(&mut self, model_id: U256) -> Result<(), Error> {
-        self.accept_model_ownership_internal(model_id)
-    }
-
     /// Replaces the contributors of a model's split (model owner only).
     ///
     /// # Errors
@@ -409,11 +349,11 @@ impl AttributionRegistry {
         self.update_model_contributors_internal(model_id, recipients, shares)
     }
 
-    /// A model: `(owner, splitId, modelHash, uri, depth)`.
+    /// A model: `(owner, splitId, modelHash, depth)` (the URI is in `ModelRegistered`).
     ///
     /// # Errors
     /// [`Error::UnknownModel`].
-    pub fn model(&self, model_id: U256) -> Result<(Address, U256, B256, String, u8), Error> {
+    pub fn model(&self, model_id: U256) -> Result<(Address, U256, B256, u8), Error> {
         self.model_view(model_id)
     }
 
@@ -437,24 +377,9 @@ impl AttributionRegistry {
         self.ancestry_view(model_id)
     }
 
-    /// Account offered ownership of a model; zero if none.
-    pub fn pending_model_owner(&self, model_id: U256) -> Address {
-        self.models.getter(model_id).pending_owner.get()
-    }
-
-    /// Owner of a model; zero if unknown.
-    pub fn model_owner(&self, model_id: U256) -> Address {
-        self.models.getter(model_id).owner.get()
-    }
-
     /// The model registered with a model hash; zero if none.
     pub fn model_by_hash(&self, model_hash: B256) -> U256 {
         self.model_by_hash.get(model_hash)
-    }
-
-    /// Number of models registered.
-    pub fn model_count(&self) -> U256 {
-        self.model_count.get()
     }
 
     // ----- revenue -----

@@ -17,8 +17,7 @@ use crate::{
     datasets::check_lengths,
     errors::{self, Error},
     events::{
-        ModelContributorsUpdated, ModelOwnershipTransferStarted, ModelOwnershipTransferred,
-        ModelRegistered,
+        ModelContributorsUpdated, ModelRegistered,
     },
     routing::BPS,
     AttributionRegistry, MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
@@ -60,7 +59,6 @@ fn id64(id: U256) -> U64 {
 impl AttributionRegistry {
     /// See [`AttributionRegistry::register_model`].
     pub(crate) fn register_model_internal(&mut self, r: ModelRegistration) -> Result<U256, Error> {
-        self.pausable.when_not_paused()?;
         if r.model_hash.is_zero() {
             return Err(errors::ZeroHash {}.into());
         }
@@ -105,9 +103,11 @@ impl AttributionRegistry {
             let inherited = (0..parent.ancestors.len())
                 .filter_map(|i| parent.ancestors.get(i))
                 .map(|a| U256::from(a.to::<u64>()));
+            // Kept sorted, highest id first: a topological order, children before parents.
             for id in core::iter::once(parent_id).chain(inherited) {
                 if !ancestors.contains(&id) {
-                    ancestors.push(id);
+                    let at = ancestors.iter().position(|a| *a < id).unwrap_or(ancestors.len());
+                    ancestors.insert(at, id);
                 }
             }
         }
@@ -126,8 +126,6 @@ impl AttributionRegistry {
             }
             .into());
         }
-        // Highest id first: a topological order, children before parents.
-        ancestors.sort_unstable_by(|a, b| b.cmp(a));
 
         let owner = self.vm().msg_sender();
         if !r.parent_datasets.is_empty() {
@@ -146,7 +144,6 @@ impl AttributionRegistry {
         let mut model = self.models.setter(model_id);
         model.owner.set(owner);
         model.model_hash.set(r.model_hash);
-        model.uri.set_str(&r.uri);
         model.depth.set(U8::from(depth));
         for ((&dataset_id, &weight), &license_id) in
             r.parent_datasets.iter().zip(&r.dataset_weights).zip(&r.parent_licenses)
@@ -179,46 +176,9 @@ impl AttributionRegistry {
                 splitId: split_id,
                 depth,
                 uri: r.uri,
-                parentDatasets: r.parent_datasets,
-                parentModels: r.parent_models,
             },
         );
         Ok(model_id)
-    }
-
-    /// See [`AttributionRegistry::transfer_model_ownership`].
-    pub(crate) fn transfer_model_ownership_internal(
-        &mut self,
-        model_id: U256,
-        new_owner: Address,
-    ) -> Result<(), Error> {
-        let owner = self.only_model_owner(model_id)?;
-        self.models.setter(model_id).pending_owner.set(new_owner);
-        log(
-            self.vm(),
-            ModelOwnershipTransferStarted { modelId: model_id, previousOwner: owner, newOwner: new_owner },
-        );
-        Ok(())
-    }
-
-    /// See [`AttributionRegistry::accept_model_ownership`].
-    pub(crate) fn accept_model_ownership_internal(&mut self, model_id: U256) -> Result<(), Error> {
-        let sender = self.vm().msg_sender();
-        let mut model = self.models.setter(model_id);
-        let previous = model.owner.get();
-        if previous.is_zero() {
-            return Err(errors::UnknownModel { modelId: model_id }.into());
-        }
-        if model.pending_owner.get() != sender {
-            return Err(errors::NotPendingOwner { id: model_id, account: sender }.into());
-        }
-        model.owner.set(sender);
-        model.pending_owner.set(Address::ZERO);
-        log(
-            self.vm(),
-            ModelOwnershipTransferred { modelId: model_id, previousOwner: previous, newOwner: sender },
-        );
-        Ok(())
     }
 
     /// See [`AttributionRegistry::update_model_contributors`].
@@ -236,13 +196,13 @@ impl AttributionRegistry {
     }
 
     /// See [`AttributionRegistry::model`].
-    pub(crate) fn model_view(&self, model_id: U256) -> Result<(Address, U256, B256, String, u8), Error> {
+    pub(crate) fn model_view(&self, model_id: U256) -> Result<(Address, U256, B256, u8), Error> {
         let model = self.models.getter(model_id);
         let owner = model.owner.get();
         if owner.is_zero() {
             return Err(errors::UnknownModel { modelId: model_id }.into());
         }
-        Ok((owner, model.split.get(), model.model_hash.get(), model.uri.get_string(), model.depth.get().to()))
+        Ok((owner, model.split.get(), model.model_hash.get(), model.depth.get().to()))
     }
 
     /// See [`AttributionRegistry::parents`].

@@ -3,12 +3,13 @@
 //! Ids start at 1; a record exists exactly when its owner is non-zero (a registrant is never the
 //! zero address and ownership only moves to an account that accepts it). Small fields are packed:
 //! a dataset link's id and weight share a slot, a model link fits one slot, and four ancestor
-//! ids share a slot.
+//! ids share a slot. URIs are not stored: they are in the registration and version events, and
+//! the stored hashes bind them (storage is the expensive part, code size the scarce one).
 
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageB256, StorageMap, StorageString, StorageU16, StorageU256,
+        StorageAddress, StorageB256, StorageMap, StorageU16, StorageU256,
         StorageU64, StorageU8, StorageVec,
     },
 };
@@ -22,17 +23,9 @@ pub struct Dataset {
     pub pending_owner: StorageAddress,
     /// The contributors' split in the splitter (the registry is its controller).
     pub split: StorageU256,
-    /// Versions in publication order; version `n` is at index `n - 1`.
-    pub versions: StorageVec<Version>,
-}
-
-/// One published version of a dataset.
-#[storage]
-pub struct Version {
-    /// Content hash of the version's data (unique across the registry).
-    pub content_hash: StorageB256,
-    /// Where the version is published.
-    pub uri: StorageString,
+    /// Content hashes of the versions in publication order (version `n` at index `n - 1`);
+    /// their URIs are in the `DatasetRegistered` / `VersionPublished` events.
+    pub versions: StorageVec<StorageB256>,
 }
 
 /// A registered model.
@@ -48,8 +41,6 @@ pub struct Model {
     pub model_hash: StorageB256,
     /// 1 for a model without parent models, else 1 + the deepest parent model's depth.
     pub depth: StorageU8,
-    /// Where the model is published.
-    pub uri: StorageString,
     /// Parent datasets with their weights and the licenses the registrant held.
     pub datasets: StorageVec<DatasetLink>,
     /// Parent models with their shares.

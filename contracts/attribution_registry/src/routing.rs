@@ -31,7 +31,7 @@ use alloy_primitives::U256;
 pub const BPS: u16 = 10_000;
 
 /// `BPS²`: the denominator of a dataset royalty (`weight × tier bps`).
-const BPS_SQUARED: u64 = 100_000_000;
+const BPS_SQUARED: u32 = 100_000_000;
 
 /// One derivative royalty tier of a license: from cumulative revenue `threshold` on, `bps`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,14 +119,34 @@ pub fn tier_at(tiers: &[Tier], at: U256) -> (u16, Option<U256>) {
     (current.map_or(0, |t| t.bps.min(BPS)), next)
 }
 
-/// `floor(amount × numerator / denominator)` for `numerator ≤ denominator`, without overflow.
+/// `(x / d, x % d)` for a divisor below 2^32, by schoolbook division over 32-bit halves (native
+/// 64-bit wasm arithmetic; far smaller code than a general 256-bit division).
+pub fn div_rem_small(x: U256, d: u32) -> (U256, u64) {
+    let d = u64::from(d.max(1));
+    let mut limbs = *x.as_limbs();
+    let mut rem = 0u64;
+    for limb in limbs.iter_mut().rev() {
+        // rem < d < 2^32, so each partial dividend fits in 64 bits and each quotient in 32.
+        let high = (rem << 32) | (*limb >> 32);
+        let q_high = high / d;
+        rem = high % d;
+        let low = (rem << 32) | (*limb & 0xffff_ffff);
+        let q_low = low / d;
+        rem = low % d;
+        *limb = (q_high << 32) | q_low;
+    }
+    (U256::from_limbs(limbs), rem)
+}
+
+/// `floor(amount × numerator / denominator)` for `numerator ≤ denominator < 2^32`, without
+/// overflow.
 ///
-/// `amount = q × d + r` gives `q × n + floor(r × n / d)`; both terms fit because `n ≤ d` and
-/// `r < d ≤ 10^8`.
-pub fn mul_div_down(amount: U256, numerator: u64, denominator: u64) -> U256 {
-    let d = U256::from(denominator);
-    let n = U256::from(numerator.min(denominator));
-    (amount / d) * n + (amount % d) * n / d
+/// `amount = q × d + r` gives `q × n + floor(r × n / d)`; `q × n ≤ amount` because `n ≤ d`, and
+/// `r × n < d² ≤ 10^16` for the denominators used here (10^4, 10^8).
+pub fn mul_div_down(amount: U256, numerator: u32, denominator: u32) -> U256 {
+    let n = numerator.min(denominator);
+    let (q, r) = div_rem_small(amount, denominator);
+    q * U256::from(n) + U256::from(r * u64::from(n) / u64::from(denominator.max(1)))
 }
 
 /// Royalty owed to a dataset of relative weight `weight` on revenue `amount` arriving at
@@ -134,26 +154,26 @@ pub fn mul_div_down(amount: U256, numerator: u64, denominator: u64) -> U256 {
 ///
 /// Never more than `amount × weight / 10,000`. The caller guarantees `start + amount` fits.
 pub fn tiered_royalty(tiers: &[Tier], start: U256, amount: U256, weight: u16) -> U256 {
-    let divisor = U256::from(BPS_SQUARED);
-    let weight = U256::from(weight.min(BPS));
+    let weight = u64::from(weight.min(BPS));
     let mut cursor = start;
     let mut left = amount;
-    // Σ len × f = divisor × Σ (len / divisor) × f + Σ (len % divisor) × f: one floor at the end.
+    // Σ len × f = D × Σ (len / D) × f + Σ (len % D) × f with D = 10^8: one floor at the end.
     let mut whole = U256::ZERO;
     let mut fraction = U256::ZERO;
     // Each pass ends at the end of the report or passes a threshold: ≤ tiers.len() + 1 passes.
     while !left.is_zero() {
         let (bps, next) = tier_at(tiers, cursor);
         let segment = next.map_or(left, |n| left.min(n - cursor));
-        let factor = weight * U256::from(bps);
-        // Cannot overflow: factor ≤ divisor, so the `whole` terms sum to at most `amount`, and each
+        let factor = weight * u64::from(bps);
+        let (q, r) = div_rem_small(segment, BPS_SQUARED);
+        // Cannot overflow: factor ≤ D, so the `whole` terms sum to at most `amount`, and each
         // `fraction` term is below 10^16.
-        whole += (segment / divisor) * factor;
-        fraction += (segment % divisor) * factor;
+        whole += q * U256::from(factor);
+        fraction += U256::from(r * factor);
         cursor += segment;
         left -= segment;
     }
-    whole + fraction / divisor
+    whole + div_rem_small(fraction, BPS_SQUARED).0
 }
 
 /// Routes `amount` reported on `nodes[0]` through the lineage snapshot.
@@ -187,7 +207,7 @@ pub fn route(nodes: &[Node], tiers: &[Vec<Tier>], amount: U256) -> Result<Vec<Fl
             if link.parent <= index || link.parent >= nodes.len() {
                 return Err(RoutingError::MalformedLineage(index));
             }
-            let share = mul_div_down(shareable, u64::from(link.bps), u64::from(BPS));
+            let share = mul_div_down(shareable, u32::from(link.bps), u32::from(BPS));
             left = left.checked_sub(share).ok_or(RoutingError::Weights(index))?;
             let parent = &mut flows[link.parent].inflow;
             *parent = parent.checked_add(share).ok_or(RoutingError::Overflow(link.parent))?;
@@ -274,6 +294,17 @@ mod tests {
         assert_eq!(tiered_royalty(&t, U256::ZERO, U256::MAX, BPS), U256::MAX);
         let t = tiers(&[(0, 1)]);
         assert_eq!(tiered_royalty(&t, U256::ZERO, U256::MAX, BPS), U256::MAX / u(10_000));
+    }
+
+    #[test]
+    fn div_rem_small_matches_ruint() {
+        for x in [U256::ZERO, u(1), u(99_999_999), U256::MAX, U256::MAX - u(12_345), U256::from(1u128 << 100)] {
+            for d in [1u32, 3, 10_000, 100_000_000, u32::MAX] {
+                let (q, r) = div_rem_small(x, d);
+                assert_eq!(q, x / U256::from(d));
+                assert_eq!(U256::from(r), x % U256::from(d));
+            }
+        }
     }
 
     #[test]
