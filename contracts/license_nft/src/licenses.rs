@@ -1,0 +1,205 @@
+//! Licenses: issuing them, and the checks other contracts ask about them.
+//!
+//! Validity, the one rule every check shares: a license is valid while it exists, is not
+//! revoked, is not in debt and has not expired. A license minted at `startsAt` with duration
+//! `d > 0` expires at `expiresAt = startsAt + d` and is valid while
+//! `block.timestamp < expiresAt`: it is still valid at second `expiresAt - 1` and invalid from
+//! second `expiresAt` on. `expiresAt = 0` means perpetual.
+
+use alloy_primitives::{
+    aliases::{U32, U64}, Address, B256, U256,
+};
+use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageBool, StorageU64},
+};
+use tributary_abi::scope::includes;
+
+use crate::{
+    errors::{
+        overflow, Error, IncorrectPayment, NotArbiter, OfferIsPaused,
+        OfferIsRetired, OfferSoldOut, PriceAboveMax, RevokedLicense,
+    },
+    events::{DebtSet, LicenseIssued, LicenseRevoked},
+    LicenseNft,
+};
+
+/// One license token. Storage layout, one slot:
+/// `offer_id` (8) · `starts_at` (8) · `expires_at` (8) · `revoked` (1) · `in_debt` (1).
+#[storage]
+pub struct License {
+    /// The offer the license was sold under; 0 = no such token (offer ids start at 1).
+    pub(crate) offer_id: StorageU64,
+    /// Mint time (unix seconds).
+    pub(crate) starts_at: StorageU64,
+    /// First second the license is no longer valid; 0 = perpetual.
+    pub(crate) expires_at: StorageU64,
+    /// Revoked by the offer's arbiter; final.
+    pub(crate) revoked: StorageBool,
+    /// Unpaid usage recorded by the usage anchor.
+    pub(crate) in_debt: StorageBool,
+}
+
+/// What `licenseUsage` returns: (datasetId, splitId, scope, startsAt, expiresAt, revoked,
+/// paymentToken, usageUnit, usageRate).
+pub type LicenseUsage = (U256, U256, U256, u64, u64, bool, Address, u8, U256);
+
+/// Whether a license expiring at `expires_at` (0 = perpetual) is live at `now`.
+pub fn is_live(expires_at: u64, now: u64) -> bool {
+    expires_at == 0 || now < expires_at
+}
+
+/// The expiry of a license minted at `now` for `duration` seconds (0 = perpetual).
+///
+/// # Errors
+/// [`crate::errors::ArithmeticOverflow`] past `u64::MAX`.
+pub fn expiry(now: u64, duration: u64) -> Result<u64, Error> {
+    if duration == 0 {
+        return Ok(0);
+    }
+    now.checked_add(duration).ok_or_else(overflow)
+}
+
+impl LicenseNft {
+    /// Sells a license of `offer_id` to `to` (see `mint` in the router for the rules).
+    pub(crate) fn mint_license(
+        &mut self,
+        offer_id: U256,
+        to: Address,
+        max_price: U256,
+    ) -> Result<U256, Error> {
+        self.require_offer(offer_id)?;
+        let offer = self.offers.getter(offer_id);
+        if offer.retired.get() {
+            return Err(OfferIsRetired { offerId: offer_id }.into());
+        }
+        if offer.paused.get() {
+            return Err(OfferIsPaused { offerId: offer_id }.into());
+        }
+        let price = offer.price.get();
+        if price > max_price {
+            return Err(PriceAboveMax { price, maxPrice: max_price }.into());
+        }
+        let token = offer.payment_token.get();
+        let value = self.vm().msg_value();
+        let expected = if token.is_zero() { price } else { U256::ZERO };
+        if value != expected {
+            return Err(IncorrectPayment { expected, received: value }.into());
+        }
+        let minted = offer.minted.get().to::<u32>().checked_add(1).ok_or_else(overflow)?;
+        let max_supply = offer.max_supply.get().to::<u32>();
+        if max_supply != 0 && minted > max_supply {
+            return Err(OfferSoldOut { offerId: offer_id, maxSupply: max_supply }.into());
+        }
+        let split_id = offer.split_id.get();
+        let now = self.vm().block_timestamp();
+        let expires_at = expiry(now, offer.duration.get().to::<u64>())?;
+
+        // Effects: count, stamp and mint before any external call.
+        self.offers.setter(offer_id).minted.set(U32::from(minted));
+        let token_id = self.token_count.get().checked_add(U64::from(1)).ok_or_else(overflow)?;
+        self.token_count.set(token_id);
+        let token_id = U256::from(token_id);
+        let mut license = self.licenses.setter(token_id);
+        license.offer_id.set(offer_id.to());
+        license.starts_at.set(U64::from(now));
+        license.expires_at.set(U64::from(expires_at));
+        self.erc721._mint(to, token_id)?;
+        let payer = self.vm().msg_sender();
+        log(
+            self.vm(),
+            LicenseIssued {
+                tokenId: token_id,
+                offerId: offer_id,
+                licensee: to,
+                payer,
+                price,
+                expiresAt: expires_at,
+            },
+        );
+
+        // Interactions: the whole price into the dataset's split.
+        self.route_payment(payer, split_id, token, price)?;
+        Ok(token_id)
+    }
+
+    /// The offer id of an existing token; errors with `ERC721NonexistentToken` otherwise.
+    pub(crate) fn offer_of(&self, token_id: U256) -> Result<U256, Error> {
+        let offer_id = self.licenses.getter(token_id).offer_id.get();
+        if offer_id.is_zero() {
+            return Err(ERC721NonexistentToken { token_id }.into());
+        }
+        Ok(U256::from(offer_id))
+    }
+
+    /// The offer of `token_id` if the license is valid for `scope` now (see the module docs).
+    pub(crate) fn valid_offer(&self, token_id: U256, scope: U256) -> Option<U256> {
+        let license = self.licenses.getter(token_id);
+        let offer_id = U256::from(license.offer_id.get());
+        let usable = !offer_id.is_zero()
+            && !license.revoked.get()
+            && !license.in_debt.get()
+            && is_live(license.expires_at.get().to(), self.vm().block_timestamp());
+        (usable && includes(self.offers.getter(offer_id).scope.get(), scope)).then_some(offer_id)
+    }
+
+    /// Whether `holder` may use dataset `dataset_id` for `scope` under license `token_id`.
+    pub(crate) fn holder_licensed(
+        &self,
+        holder: Address,
+        token_id: U256,
+        dataset_id: U256,
+        scope: U256,
+    ) -> bool {
+        let Some(offer_id) = self.valid_offer(token_id, scope) else {
+            return false;
+        };
+        !holder.is_zero()
+            && self.offers.getter(offer_id).dataset_id.get() == dataset_id
+            && (self.erc721._owner_of(token_id) == holder || self.current_user(token_id) == holder)
+    }
+
+    /// The usage terms of a license, for the usage anchor.
+    pub(crate) fn usage_of(&self, token_id: U256) -> Result<LicenseUsage, Error> {
+        let offer_id = self.offer_of(token_id)?;
+        let license = self.licenses.getter(token_id);
+        let offer = self.offers.getter(offer_id);
+        Ok((
+            offer.dataset_id.get(),
+            offer.split_id.get(),
+            offer.scope.get(),
+            license.starts_at.get().to(),
+            license.expires_at.get().to(),
+            license.revoked.get(),
+            offer.payment_token.get(),
+            offer.usage_unit.get().to(),
+            offer.usage_rate.get(),
+        ))
+    }
+
+    /// Revokes a license for breach; only the offer's arbiter, once.
+    pub(crate) fn revoke_license(&mut self, token_id: U256, reason: B256) -> Result<(), Error> {
+        let offer_id = self.offer_of(token_id)?;
+        let arbiter = self.vm().msg_sender();
+        if self.offers.getter(offer_id).arbiter.get() != arbiter {
+            return Err(NotArbiter { account: arbiter, tokenId: token_id }.into());
+        }
+        let mut license = self.licenses.setter(token_id);
+        if license.revoked.get() {
+            return Err(RevokedLicense { tokenId: token_id }.into());
+        }
+        license.revoked.set(true);
+        log(self.vm(), LicenseRevoked { tokenId: token_id, arbiter, reason });
+        Ok(())
+    }
+
+    /// Marks a license as in debt or settled; only the usage anchor.
+    pub(crate) fn mark_debt(&mut self, token_id: U256, in_debt: bool) -> Result<(), Error> {
+        self.require_usage_anchor()?;
+        self.offer_of(token_id)?;
+        self.licenses.setter(token_id).in_debt.set(in_debt);
+        log(self.vm(), DebtSet { tokenId: token_id, inDebt: in_debt });
+        Ok(())
+    }
+}

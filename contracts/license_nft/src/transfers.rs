@@ -1,0 +1,31 @@
+//! The license rules every transfer passes before OpenZeppelin's ERC-721 moves the token:
+//! soulbound licenses and revoked licenses stay where they are, and a transfer to a new owner
+//! ends any ERC-4907 rental.
+
+use alloy_primitives::{Address, U256};
+use crate::{
+    errors::{Error, RevokedLicense, SoulboundLicense},
+    LicenseNft,
+};
+
+impl LicenseNft {
+    /// Checks that license `token_id` may move to `to` and clears its user if the owner
+    /// changes. Unknown tokens pass: the ERC-721 transfer reports them.
+    pub(crate) fn before_transfer(&mut self, to: Address, token_id: U256) -> Result<(), Error> {
+        let license = self.licenses.getter(token_id);
+        let offer_id = U256::from(license.offer_id.get());
+        if offer_id.is_zero() {
+            return Ok(());
+        }
+        if license.revoked.get() {
+            return Err(RevokedLicense { tokenId: token_id }.into());
+        }
+        if !self.offers.getter(offer_id).transferable.get() {
+            return Err(SoulboundLicense { tokenId: token_id }.into());
+        }
+        if self.erc721._owner_of(token_id) != to {
+            self.clear_user(token_id);
+        }
+        Ok(())
+    }
+}
