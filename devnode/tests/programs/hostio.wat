@@ -70,23 +70,57 @@
     (call $write_result (i32.const 0x100) (i32.const 236))
     (i32.const 0))
 
+  ;; At base b: [kind][addr 20][value 32][gas u64 LE][data...]; returns the status and leaves
+  ;; the return data length at 0x101.
+  (func $call_at (param $b i32) (result i32)
+    (local $kind i32) (local $status i32) (local $data i32)
+    (local.set $kind (i32.load8_u (call $arg (local.get $b))))
+    (local.set $data (i32.add (local.get $b) (i32.const 61)))
+    (if (i32.eq (local.get $kind) (i32.const 0))
+      (then (local.set $status (call $call_contract (call $arg (i32.add (local.get $b) (i32.const 1)))
+        (call $arg (local.get $data)) (call $rest (local.get $data)) (call $arg (i32.add (local.get $b) (i32.const 21)))
+        (i64.load (call $arg (i32.add (local.get $b) (i32.const 53)))) (i32.const 0x101)))))
+    (if (i32.eq (local.get $kind) (i32.const 1))
+      (then (local.set $status (call $delegate_call_contract (call $arg (i32.add (local.get $b) (i32.const 1)))
+        (call $arg (local.get $data)) (call $rest (local.get $data))
+        (i64.load (call $arg (i32.add (local.get $b) (i32.const 53)))) (i32.const 0x101)))))
+    (if (i32.eq (local.get $kind) (i32.const 2))
+      (then (local.set $status (call $static_call_contract (call $arg (i32.add (local.get $b) (i32.const 1)))
+        (call $arg (local.get $data)) (call $rest (local.get $data))
+        (i64.load (call $arg (i32.add (local.get $b) (i32.const 53)))) (i32.const 0x101)))))
+    (local.get $status))
+
   ;; [6][kind][addr 20][value 32][gas u64 LE][data...] -> [status u8][ret_len u32][n u32][data n]
   (func $call (result i32)
-    (local $kind i32) (local $status i32) (local $n i32)
-    (local.set $kind (i32.load8_u (call $arg (i32.const 1))))
-    (if (i32.eq (local.get $kind) (i32.const 0))
-      (then (local.set $status (call $call_contract (call $arg (i32.const 2)) (call $arg (i32.const 62))
-        (call $rest (i32.const 62)) (call $arg (i32.const 22)) (i64.load (call $arg (i32.const 54))) (i32.const 0x101)))))
-    (if (i32.eq (local.get $kind) (i32.const 1))
-      (then (local.set $status (call $delegate_call_contract (call $arg (i32.const 2)) (call $arg (i32.const 62))
-        (call $rest (i32.const 62)) (i64.load (call $arg (i32.const 54))) (i32.const 0x101)))))
-    (if (i32.eq (local.get $kind) (i32.const 2))
-      (then (local.set $status (call $static_call_contract (call $arg (i32.const 2)) (call $arg (i32.const 62))
-        (call $rest (i32.const 62)) (i64.load (call $arg (i32.const 54))) (i32.const 0x101)))))
-    (i32.store8 (i32.const 0x100) (local.get $status))
+    (local $n i32)
+    (i32.store8 (i32.const 0x100) (call $call_at (i32.const 1)))
     (local.set $n (call $read_return_data (i32.const 0x109) (i32.const 0) (i32.const 0xffff)))
     (i32.store (i32.const 0x105) (local.get $n))
     (call $write_result (i32.const 0x100) (i32.add (i32.const 9) (local.get $n)))
+    (i32.const 0))
+
+  ;; [21|23][key 32][value 32][call at 65]: store and flush, call; 21 bubbles a failed call's
+  ;; revert data, 23 ignores it.
+  (func $store_then_call (param $bubble i32) (result i32)
+    (local $status i32) (local $n i32)
+    (call $storage_cache_bytes32 (call $arg (i32.const 1)) (call $arg (i32.const 33)))
+    (call $storage_flush_cache (i32.const 1))
+    (local.set $status (call $call_at (i32.const 65)))
+    (if (i32.and (local.get $bubble) (i32.ne (local.get $status) (i32.const 0)))
+      (then
+        (local.set $n (call $read_return_data (i32.const 0x200) (i32.const 0) (i32.const 0xffff)))
+        (call $write_result (i32.const 0x200) (local.get $n))
+        (return (i32.const 1))))
+    (i32.const 0))
+
+  ;; [24][offset u32][size u32][call at 9]: call, then read_return_data(offset, size)
+  (func $partial_return_data (result i32)
+    (local $n i32)
+    (drop (call $call_at (i32.const 9)))
+    (local.set $n (call $read_return_data (i32.const 0x200) (i32.load (call $arg (i32.const 1)))
+      (i32.load (call $arg (i32.const 5)))))
+    (i32.store (i32.const 0x1fc) (local.get $n))
+    (call $write_result (i32.const 0x1fc) (i32.add (i32.const 4) (local.get $n)))
     (i32.const 0))
 
   ;; [7][flag][endowment 32][salt 32][code...] -> [addr 20][revert_len u32][return data]
@@ -185,7 +219,7 @@
     (if (i32.eq (local.get $op) (i32.const 18))
       (then (call $storage_cache_bytes32 (call $arg (i32.const 1)) (call $arg (i32.const 33)))
             (return (i32.const 0))))
-    ;; 19: store, flush, then run a call (op 6 layout after the 64 bytes): tests rollback
+    ;; 19: store and flush with clear = 1
     (if (i32.eq (local.get $op) (i32.const 19))
       (then (call $storage_cache_bytes32 (call $arg (i32.const 1)) (call $arg (i32.const 33)))
             (call $storage_flush_cache (i32.const 1))
@@ -195,5 +229,12 @@
       (then (call $pay_for_memory_grow (i32.const 0))
             (i64.store (i32.const 0x100) (call $evm_ink_left))
             (call $write_result (i32.const 0x100) (i32.const 8)) (return (i32.const 0))))
+    (if (i32.eq (local.get $op) (i32.const 21)) (then (return (call $store_then_call (i32.const 1)))))
+    ;; 22: store, flush, revert with empty data
+    (if (i32.eq (local.get $op) (i32.const 22))
+      (then (call $storage_cache_bytes32 (call $arg (i32.const 1)) (call $arg (i32.const 33)))
+            (call $storage_flush_cache (i32.const 0)) (return (i32.const 1))))
+    (if (i32.eq (local.get $op) (i32.const 23)) (then (return (call $store_then_call (i32.const 0)))))
+    (if (i32.eq (local.get $op) (i32.const 24)) (then (return (call $partial_return_data))))
     (i32.const 1))
 )
