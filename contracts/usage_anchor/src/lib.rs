@@ -1,82 +1,465 @@
-//! Anchored usage receipts and settlement.
+//! Tributary usage anchor: attested usage receipts, challenges and per-use fee settlement.
 //!
-//! Foundation placeholder: an owned contract with a version getter. The
-//! contract's own issue replaces this with the real logic.
+//! Compute providers (attestors) sign usage receipts off-chain, build a Merkle tree of them
+//! and sign the batch (EIP-712). Anyone anchors the signed root here; after a challenge
+//! window anyone settles receipts with a multiproof, which moves `units × usageRate` from the
+//! license's escrow into the dataset's split. Modules, one concern each:
+//!
+//! - [`attestors`]: allow-list (`ATTESTOR_ROLE`), bonds, exit, signature check;
+//! - [`batches`]: anchoring, the challenge window, challenges and the arbiter's ruling;
+//! - [`settlement`]: proofs, per-receipt license checks, fees, debt;
+//! - [`escrow`]: funding, debt repayment, the withdrawal rule;
+//! - [`signing`] and [`merkle`]: the pure EIP-712 digest and Merkle verification;
+//! - [`external_calls`]: the license contract, the splitter, tokens, ERC-1271.
+//!
+//! Roles (OpenZeppelin `AccessControl`): `DEFAULT_ADMIN_ROLE` (0x00) administers the others;
+//! `ATTESTOR_MANAGER_ROLE` grants and revokes `ATTESTOR_ROLE` (the allow-list);
+//! `ARBITER_ROLE` resolves challenges. The constructor gives the owner all three.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
 #![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
 extern crate alloc;
 
-use alloc::string::String;
+mod abi_words;
+pub mod attestors;
+pub mod batches;
+pub mod clock;
+pub mod errors;
+pub mod escrow;
+pub mod events;
+pub mod external_calls;
+pub mod merkle;
+pub mod settlement;
+pub mod signing;
 
-use openzeppelin_stylus::access::{
-    ownable,
-    ownable_two_step::{IOwnable2Step, Ownable2Step},
+#[cfg(test)]
+mod tests;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{
+    aliases::{B32, U64},
+    Address, B256, U256,
 };
-use stylus_sdk::{alloy_primitives::Address, prelude::*};
+use openzeppelin_stylus::{
+    access::control::{AccessControl, IAccessControl},
+    token::erc20::utils::safe_erc20::SafeErc20,
+    utils::{introspection::erc165::IErc165, structs::bitmap::BitMap},
+};
+use stylus_sdk::{
+    abi::Bytes,
+    keccak_const::Keccak256,
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256, StorageU32, StorageU64},
+};
+use tributary_abi::usage::{Batch, Receipt};
 
-/// The contract's storage.
+use crate::{
+    attestors::AttestorRecord,
+    batches::BatchRecord,
+    errors::{Error, InvalidConfiguration},
+    escrow::EscrowAccount,
+};
+
+/// Role that may anchor batches: the attestor allow-list. Its admin is
+/// [`ATTESTOR_MANAGER_ROLE`].
+pub const ATTESTOR_ROLE: [u8; 32] = Keccak256::new().update(b"ATTESTOR_ROLE").finalize();
+/// Role that grants and revokes [`ATTESTOR_ROLE`].
+pub const ATTESTOR_MANAGER_ROLE: [u8; 32] =
+    Keccak256::new().update(b"ATTESTOR_MANAGER_ROLE").finalize();
+/// Role that resolves challenges.
+pub const ARBITER_ROLE: [u8; 32] = Keccak256::new().update(b"ARBITER_ROLE").finalize();
+
+/// ABI form of [`Batch`]: `(batchId, attestor, root, receiptCount, totalUnits, periodStart,
+/// periodEnd)`. stylus-sdk 0.9 would compute a wrong selector for a named struct argument, so
+/// the router takes the tuple (same ABI encoding) and converts.
+pub type BatchTuple = (B256, Address, B256, u32, U256, u64, u64);
+/// ABI form of [`Receipt`]: `(jobId, licenseId, datasetId, modelHash, unit, units, timestamp,
+/// attestor)`.
+pub type ReceiptTuple = (B256, U256, U256, B256, u8, U256, u64, Address);
+/// `batchInfo` result: `(attestor, root, receiptCount, totalUnits, periodStart, periodEnd,
+/// anchoredAt, status, challenger)`.
+pub type BatchInfo = (Address, B256, u32, U256, u64, u64, u64, u8, Address);
+
+/// The usage anchor's storage.
 #[entrypoint]
 #[storage]
 pub struct UsageAnchor {
-    /// Two-step ownership for admin functions.
-    ownable: Ownable2Step,
+    /// Roles: admin, attestor manager, arbiter, attestors.
+    pub(crate) access: AccessControl,
+    /// ERC-20 transfers that tolerate tokens without return values.
+    pub(crate) safe_erc20: SafeErc20,
+    /// The license contract (`ILicenseNft`, ERC-721).
+    pub(crate) license_nft: StorageAddress,
+    /// The royalty splitter fees are deposited into.
+    pub(crate) splitter: StorageAddress,
+    /// Seconds after anchoring during which a batch can be challenged and not settled.
+    pub(crate) challenge_window: StorageU64,
+    /// Attestor exit delay, and the settlement grace of escrow withdrawals (seconds).
+    pub(crate) exit_delay: StorageU64,
+    /// Bond an attestor needs to anchor; also the slash of an upheld challenge.
+    pub(crate) min_attestor_bond: StorageU256,
+    /// Bond a challenger posts.
+    pub(crate) challenge_bond: StorageU256,
+    /// Attestor bonds and locks.
+    pub(crate) attestors: StorageMap<Address, AttestorRecord>,
+    /// Anchored batches by id.
+    pub(crate) batches: StorageMap<B256, BatchRecord>,
+    /// Settled receipts, keyed by leaf.
+    pub(crate) settled: BitMap,
+    /// Escrow and debt by license id.
+    pub(crate) escrows: StorageMap<U256, EscrowAccount>,
+    /// Pull-payment balances (native) from challenge rulings.
+    pub(crate) credits: StorageMap<Address, StorageU256>,
+    /// Unresolved challenges over all batches.
+    pub(crate) open_challenges: StorageU32,
+    /// When a challenge was last rejected (its batch became settleable late).
+    pub(crate) last_challenge_cleared_at: StorageU64,
 }
 
 #[public]
-#[implements(IOwnable2Step<Error = ownable::Error>)]
 impl UsageAnchor {
-    /// Sets the initial owner.
+    /// Deploys the anchor.
+    ///
+    /// # Arguments
+    /// * `owner` - gets `DEFAULT_ADMIN_ROLE`, `ATTESTOR_MANAGER_ROLE` and `ARBITER_ROLE`.
+    /// * `license_nft` - the license contract (`licenseUsage`, `setDebt`, `ownerOf`).
+    /// * `splitter` - the royalty splitter (`deposit`, `depositToken`).
+    /// * `challenge_window` - seconds a batch can be challenged before it settles (> 0).
+    /// * `min_attestor_bond` - bond needed to anchor, and the slash of an upheld challenge (> 0).
+    /// * `challenge_bond` - exact value a challenge carries (> 0).
+    /// * `exit_delay` - seconds between an attestor's exit request and its bond withdrawal; also
+    ///   the settlement grace before escrow withdrawals (see [`escrow`]).
     ///
     /// # Errors
-    /// [`ownable::Error::InvalidOwner`] if `owner` is the zero address.
+    /// [`InvalidConfiguration`] for a zero address, window or bond.
     #[constructor]
-    pub fn constructor(&mut self, owner: Address) -> Result<(), ownable::Error> {
-        self.ownable.constructor(owner)
+    #[allow(clippy::too_many_arguments)]
+    pub fn constructor(
+        &mut self,
+        owner: Address,
+        license_nft: Address,
+        splitter: Address,
+        challenge_window: u64,
+        min_attestor_bond: U256,
+        challenge_bond: U256,
+        exit_delay: u64,
+    ) -> Result<(), Error> {
+        if owner.is_zero()
+            || license_nft.is_zero()
+            || splitter.is_zero()
+            || challenge_window == 0
+            || min_attestor_bond.is_zero()
+            || challenge_bond.is_zero()
+        {
+            return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
+        }
+        self.license_nft.set(license_nft);
+        self.splitter.set(splitter);
+        self.challenge_window.set(U64::from(challenge_window));
+        self.min_attestor_bond.set(min_attestor_bond);
+        self.challenge_bond.set(challenge_bond);
+        self.exit_delay.set(U64::from(exit_delay));
+        self.access._set_role_admin(ATTESTOR_ROLE.into(), ATTESTOR_MANAGER_ROLE.into());
+        self.access._grant_role(AccessControl::DEFAULT_ADMIN_ROLE.into(), owner);
+        self.access._grant_role(ATTESTOR_MANAGER_ROLE.into(), owner);
+        self.access._grant_role(ARBITER_ROLE.into(), owner);
+        Ok(())
     }
 
-    /// The contract's semantic version.
-    pub fn version(&self) -> String {
-        String::from(env!("CARGO_PKG_VERSION"))
+    // ----- roles (OpenZeppelin AccessControl) -----
+
+    /// Whether `account` has `role`.
+    pub fn has_role(&self, role: B256, account: Address) -> bool {
+        self.access.has_role(role, account)
+    }
+
+    /// The admin role of `role`.
+    pub fn get_role_admin(&self, role: B256) -> B256 {
+        self.access.get_role_admin(role)
+    }
+
+    /// Grants `role` to `account` (caller needs `role`'s admin role).
+    ///
+    /// # Errors
+    /// `AccessControlUnauthorizedAccount` without the admin role.
+    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.grant_role(role, account)?)
+    }
+
+    /// Revokes `role` from `account` (caller needs `role`'s admin role).
+    ///
+    /// # Errors
+    /// `AccessControlUnauthorizedAccount` without the admin role.
+    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.access.revoke_role(role, account)?)
+    }
+
+    /// Gives up `role`; `confirmation` must be the caller.
+    ///
+    /// # Errors
+    /// `AccessControlBadConfirmation` if `confirmation` is not the caller.
+    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.access.renounce_role(role, confirmation)?)
+    }
+
+    /// ERC-165: `IAccessControl` and `IERC165`.
+    pub fn supports_interface(&self, interface_id: B32) -> bool {
+        self.access.supports_interface(interface_id)
+    }
+
+    // ----- attestors -----
+
+    /// Adds `msg.value` to the caller's attestor bond (caller must be allow-listed).
+    ///
+    /// # Errors
+    /// `AttestorNotAllowed`, `ZeroAmount`, `AttestorExiting`.
+    ///
+    /// # Events
+    /// `AttestorBonded`.
+    #[payable]
+    pub fn bond_attestor(&mut self) -> Result<(), Error> {
+        self.post_bond()
+    }
+
+    /// Starts the caller's exit: it can no longer bond or anchor.
+    ///
+    /// # Errors
+    /// `AttestorExiting` if already exiting, `ZeroAmount` without a bond.
+    ///
+    /// # Events
+    /// `AttestorExitRequested`.
+    pub fn request_attestor_exit(&mut self) -> Result<(), Error> {
+        self.begin_exit()
+    }
+
+    /// Pays the exiting caller its whole remaining bond once nothing is at stake.
+    ///
+    /// # Errors
+    /// `ExitNotRequested`, `BondUnderChallenge`, `BondLocked`, `NativeTransferFailed`.
+    ///
+    /// # Events
+    /// `AttestorBondWithdrawn`.
+    pub fn withdraw_attestor_bond(&mut self) -> Result<(), Error> {
+        self.release_bond()
+    }
+
+    // ----- batches -----
+
+    /// Anchors a batch signed (EIP-712) by its attestor; anyone may submit it.
+    ///
+    /// # Errors
+    /// `BatchAlreadyAnchored`, `InvalidBatch`, `AttestorNotAllowed`, `AttestorExiting`,
+    /// `InsufficientBond`, `InvalidSignatureLength`, `ECDSAInvalidSignature`,
+    /// `ECDSAInvalidSignatureS` (high `s`), `BadSignature`.
+    ///
+    /// # Events
+    /// `BatchAnchored`.
+    pub fn anchor_batch(&mut self, batch: BatchTuple, signature: Bytes) -> Result<(), Error> {
+        self.record_batch(&Batch::from(batch), &signature)
+    }
+
+    /// Challenges a batch inside its window; `msg.value` must equal the challenge bond.
+    /// `evidence` is the hash of the off-chain evidence for the arbiter. A batch can be
+    /// challenged once.
+    ///
+    /// # Errors
+    /// `WrongChallengeBond`, `UnknownBatch`, `BatchVoided`, `BatchAlreadyChallenged`,
+    /// `ChallengeWindowClosed`.
+    ///
+    /// # Events
+    /// `BatchChallenged`.
+    #[payable]
+    pub fn challenge(&mut self, batch_id: B256, evidence: B256) -> Result<(), Error> {
+        self.challenge_batch(batch_id, evidence)
+    }
+
+    /// The arbiter's ruling. Upheld: the batch is void and the challenger is credited its bond
+    /// plus `min(attestor bond, minAttestorBond)` slashed from the attestor. Rejected: the
+    /// challenge bond is credited to the attestor and the batch settles normally.
+    ///
+    /// # Errors
+    /// `AccessControlUnauthorizedAccount` without `ARBITER_ROLE`, `NoOpenChallenge`.
+    ///
+    /// # Events
+    /// `ChallengeResolved`, `Credited`.
+    pub fn resolve_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
+        self.rule_on_challenge(batch_id, upheld)
+    }
+
+    // ----- settlement -----
+
+    /// Settles receipts of a batch after its window with one multiproof over their leaves (in
+    /// proof order). A single receipt may use a plain Merkle path with empty `flags`.
+    ///
+    /// # Errors
+    /// `UnknownBatch`, `BatchUnderChallenge`, `BatchVoided`, `ChallengeWindowOpen`,
+    /// `EmptySettlement`, `InvalidProof`, `ReceiptAttestorMismatch`, `ReceiptOutsidePeriod`,
+    /// `ReceiptAlreadySettled`, `WrongDataset`, `WrongUsageUnit`, `LicenseRevoked`,
+    /// `LicenseNotActive`, `ScopeNotLicensed`, `ArithmeticOverflow`, `ExternalCallFailed`.
+    ///
+    /// # Events
+    /// `ReceiptSettled` per receipt, `DebtChanged` per license whose debt grew,
+    /// `FeesDeposited` per (split, token).
+    pub fn settle(
+        &mut self,
+        batch_id: B256,
+        receipts: Vec<ReceiptTuple>,
+        proof: Vec<B256>,
+        flags: Vec<bool>,
+    ) -> Result<(), Error> {
+        let receipts = receipts.into_iter().map(Receipt::from).collect();
+        self.settle_receipts(batch_id, receipts, &proof, &flags)
+    }
+
+    // ----- escrow -----
+
+    /// Funds a native-currency license's escrow with `msg.value` (paying its debt first).
+    ///
+    /// # Errors
+    /// `WrongPaymentToken` for an ERC-20 license, `ZeroAmount`, `ExternalCallFailed`.
+    ///
+    /// # Events
+    /// `EscrowFunded`; when debt is paid, `DebtChanged` and `FeesDeposited`.
+    #[payable]
+    pub fn fund_escrow(&mut self, license_id: U256) -> Result<(), Error> {
+        let value = self.vm().msg_value();
+        self.deposit_escrow(license_id, true, value)
+    }
+
+    /// Funds an ERC-20 license's escrow with `amount` pulled from the caller (approve first;
+    /// the balance delta is credited).
+    ///
+    /// # Errors
+    /// `WrongPaymentToken` for a native license, `ZeroAmount`, `SafeErc20FailedOperation`.
+    ///
+    /// # Events
+    /// `EscrowFunded`; when debt is paid, `DebtChanged` and `FeesDeposited`.
+    pub fn fund_escrow_token(&mut self, license_id: U256, amount: U256) -> Result<(), Error> {
+        self.deposit_escrow(license_id, false, amount)
+    }
+
+    /// Step 1 of an escrow withdrawal (license owner only); see [`escrow`] for the rule.
+    ///
+    /// # Errors
+    /// `NotLicenseOwner`, `ZeroAmount`.
+    ///
+    /// # Events
+    /// `EscrowWithdrawalRequested`.
+    pub fn request_escrow_withdrawal(
+        &mut self,
+        license_id: U256,
+        amount: U256,
+    ) -> Result<(), Error> {
+        self.schedule_withdrawal(license_id, amount)
+    }
+
+    /// Step 2: pays the owner `min(requested, balance)` after the wait.
+    ///
+    /// # Errors
+    /// `NotLicenseOwner`, `NoWithdrawalRequested`, `EscrowHeldByChallenges`,
+    /// `EscrowWithdrawalLocked`, transfer failures.
+    ///
+    /// # Events
+    /// `EscrowWithdrawn`.
+    pub fn withdraw_escrow(&mut self, license_id: U256) -> Result<(), Error> {
+        self.execute_withdrawal(license_id)
+    }
+
+    /// Pulls the caller's credited balance (challenge payouts).
+    ///
+    /// # Errors
+    /// `NothingToWithdraw`, `NativeTransferFailed`.
+    ///
+    /// # Events
+    /// `CreditWithdrawn`.
+    pub fn withdraw_credit(&mut self) -> Result<(), Error> {
+        self.pay_credit()
+    }
+
+    // ----- views -----
+
+    /// `(licenseNft, splitter, challengeWindow, minAttestorBond, challengeBond, exitDelay)`.
+    pub fn config(&self) -> (Address, Address, u64, U256, U256, u64) {
+        (
+            self.license_nft.get(),
+            self.splitter.get(),
+            self.challenge_window_secs(),
+            self.min_attestor_bond.get(),
+            self.challenge_bond.get(),
+            self.exit_delay_secs(),
+        )
+    }
+
+    /// `(bond, lockedUntil, openChallenges, exitRequestedAt)` of an attestor.
+    pub fn attestor_info(&self, attestor: Address) -> (U256, u64, u32, u64) {
+        let record = self.attestors.getter(attestor);
+        (
+            record.bond.get(),
+            record.locked_until.get().to(),
+            record.open_challenges.get().to(),
+            record.exit_requested_at.get().to(),
+        )
+    }
+
+    /// A batch's record; see [`BatchInfo`]. `status`: 0 none, 1 anchored, 2 challenged,
+    /// 3 voided, 4 cleared.
+    pub fn batch_info(&self, batch_id: B256) -> BatchInfo {
+        let batch = self.batches.getter(batch_id);
+        (
+            batch.attestor.get(),
+            batch.root.get(),
+            batch.receipt_count.get().to(),
+            batch.total_units.get(),
+            batch.period_start.get().to(),
+            batch.period_end.get().to(),
+            batch.anchored_at.get().to(),
+            batch.status.get().to(),
+            batch.challenger.get(),
+        )
+    }
+
+    /// `(balance, debt, withdrawalAmount, withdrawalReadyAt)` of a license's escrow.
+    pub fn escrow_info(&self, license_id: U256) -> (U256, U256, U256, u64) {
+        let escrow = self.escrows.getter(license_id);
+        (
+            escrow.balance.get(),
+            escrow.debt.get(),
+            escrow.withdrawal_amount.get(),
+            escrow.withdrawal_ready_at.get().to(),
+        )
+    }
+
+    /// Whether the receipt with this leaf was settled.
+    pub fn is_receipt_settled(&self, leaf: B256) -> bool {
+        self.settled.get(U256::from_be_bytes(leaf.0))
+    }
+
+    /// Native currency credited to `account` (pull with `withdrawCredit`).
+    pub fn credit_of(&self, account: Address) -> U256 {
+        self.credits.get(account)
+    }
+
+    /// The EIP-712 domain separator (name "Tributary UsageAnchor", version "1").
+    pub fn domain_separator(&self) -> B256 {
+        signing::domain_separator(self.vm().chain_id(), self.vm().contract_address())
+    }
+
+    /// The digest the attestor signs for `batch`.
+    pub fn batch_digest(&self, batch: BatchTuple) -> B256 {
+        signing::batch_digest(self.vm().chain_id(), self.vm().contract_address(), &batch.into())
     }
 }
 
-#[public]
-impl IOwnable2Step for UsageAnchor {
-    type Error = ownable::Error;
-
-    fn owner(&self) -> Address {
-        self.ownable.owner()
+impl UsageAnchor {
+    /// The challenge window in seconds.
+    pub(crate) fn challenge_window_secs(&self) -> u64 {
+        self.challenge_window.get().to()
     }
 
-    fn pending_owner(&self) -> Address {
-        self.ownable.pending_owner()
-    }
-
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Self::Error> {
-        self.ownable.transfer_ownership(new_owner)
-    }
-
-    fn accept_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.accept_ownership()
-    }
-
-    fn renounce_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.renounce_ownership()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use motsu::prelude::*;
-
-    use super::*;
-
-    #[motsu::test]
-    fn constructor_sets_owner(contract: Contract<UsageAnchor>, alice: Address) {
-        contract.sender(alice).constructor(alice).motsu_unwrap();
-        assert_eq!(contract.sender(alice).owner(), alice);
-        assert_eq!(contract.sender(alice).version(), env!("CARGO_PKG_VERSION"));
+    /// The exit delay (and settlement grace) in seconds.
+    pub(crate) fn exit_delay_secs(&self) -> u64 {
+        self.exit_delay.get().to()
     }
 }

@@ -1,0 +1,123 @@
+//! Events: one for every state change of the usage anchor.
+#![allow(missing_docs)] // `sol!` documents the events; the generated fields need none.
+
+use alloc::{vec, vec::Vec};
+
+use alloy_sol_types::{sol, SolEvent};
+use stylus_sdk::prelude::Host;
+
+use crate::abi_words::{emit_words, Word};
+
+sol! {
+    /// `attestor` added `amount` to its bond, which is now `bond`.
+    #[derive(Debug, PartialEq, Eq)]
+    event AttestorBonded(address indexed attestor, uint256 amount, uint256 bond);
+    /// `attestor` asked to exit; its bond is withdrawable from `withdrawableFrom` at the
+    /// earliest (later if its batches are still inside their windows or challenged).
+    #[derive(Debug, PartialEq, Eq)]
+    event AttestorExitRequested(address indexed attestor, uint64 withdrawableFrom);
+    /// `attestor` withdrew its whole remaining bond, `amount`, and left.
+    #[derive(Debug, PartialEq, Eq)]
+    event AttestorBondWithdrawn(address indexed attestor, uint256 amount);
+
+    /// A batch was anchored; it becomes settleable at `settleableAt` unless challenged.
+    #[derive(Debug, PartialEq, Eq)]
+    event BatchAnchored(
+        bytes32 indexed batchId,
+        address indexed attestor,
+        bytes32 root,
+        uint32 receiptCount,
+        uint256 totalUnits,
+        uint64 settleableAt
+    );
+    /// `challenger` disputed the batch, posting the challenge bond; `evidence` is the hash of
+    /// the off-chain evidence.
+    #[derive(Debug, PartialEq, Eq)]
+    event BatchChallenged(bytes32 indexed batchId, address indexed challenger, bytes32 evidence);
+    /// The arbiter resolved the challenge: upheld (batch void, `slashed` taken from the
+    /// attestor's bond for the challenger) or rejected (challenge bond to the attestor).
+    #[derive(Debug, PartialEq, Eq)]
+    event ChallengeResolved(bytes32 indexed batchId, bool upheld, uint256 slashed);
+    /// `amount` of native currency was credited to `account`, to be pulled with
+    /// `withdrawCredit`.
+    #[derive(Debug, PartialEq, Eq)]
+    event Credited(address indexed account, uint256 amount);
+    /// `account` pulled `amount` of its credited balance.
+    #[derive(Debug, PartialEq, Eq)]
+    event CreditWithdrawn(address indexed account, uint256 amount);
+
+    /// A receipt was settled: `fee` owed, `paid` of it from escrow, the rest added as debt.
+    #[derive(Debug, PartialEq, Eq)]
+    event ReceiptSettled(
+        bytes32 indexed batchId,
+        bytes32 indexed leaf,
+        uint256 indexed licenseId,
+        uint256 fee,
+        uint256 paid
+    );
+    /// `amount` of fees (in `token`, zero = native) went into the split `splitId`.
+    #[derive(Debug, PartialEq, Eq)]
+    event FeesDeposited(uint256 indexed splitId, address indexed token, uint256 amount);
+    /// The unpaid fees of a license are now `debt` (0 = cleared).
+    #[derive(Debug, PartialEq, Eq)]
+    event DebtChanged(uint256 indexed licenseId, uint256 debt);
+
+    /// `funder` paid `amount` for the license: `toDebt` of it settled debt, the rest is escrow.
+    #[derive(Debug, PartialEq, Eq)]
+    event EscrowFunded(
+        uint256 indexed licenseId,
+        address indexed funder,
+        uint256 amount,
+        uint256 toDebt
+    );
+    /// The license owner asked to withdraw up to `amount` of escrow from `readyAt`.
+    #[derive(Debug, PartialEq, Eq)]
+    event EscrowWithdrawalRequested(uint256 indexed licenseId, uint256 amount, uint64 readyAt);
+    /// `amount` of escrow went back to the license owner `to`.
+    #[derive(Debug, PartialEq, Eq)]
+    event EscrowWithdrawn(uint256 indexed licenseId, address indexed to, uint256 amount);
+}
+
+/// An event of this contract, encodable as words (see [`crate::abi_words`]).
+pub(crate) trait Loggable: SolEvent {
+    /// How many of [`Loggable::words`] are indexed topics (they come first).
+    const INDEXED: usize;
+    /// The indexed fields, then the data fields, in declaration order.
+    fn words(&self) -> Vec<[u8; 32]>;
+}
+
+/// Emits `event`.
+pub(crate) fn emit<E: Loggable>(vm: &dyn Host, event: &E) {
+    emit_words(vm, E::SIGNATURE_HASH, E::INDEXED, &event.words());
+}
+
+macro_rules! loggable {
+    ($($event:ident { indexed: [$($topic:ident),*], data: [$($field:ident),*] })*) => {$(
+        impl Loggable for $event {
+            const INDEXED: usize = [$(stringify!($topic)),*].len();
+            fn words(&self) -> Vec<[u8; 32]> {
+                vec![$(self.$topic.word(),)* $(self.$field.word(),)*]
+            }
+        }
+    )*};
+}
+
+loggable! {
+    AttestorBonded { indexed: [attestor], data: [amount, bond] }
+    AttestorExitRequested { indexed: [attestor], data: [withdrawableFrom] }
+    AttestorBondWithdrawn { indexed: [attestor], data: [amount] }
+    BatchAnchored {
+        indexed: [batchId, attestor],
+        data: [root, receiptCount, totalUnits, settleableAt]
+    }
+    BatchChallenged { indexed: [batchId, challenger], data: [evidence] }
+    ChallengeResolved { indexed: [batchId], data: [upheld, slashed] }
+    Credited { indexed: [account], data: [amount] }
+    CreditWithdrawn { indexed: [account], data: [amount] }
+    ReceiptSettled { indexed: [batchId, leaf, licenseId], data: [fee, paid] }
+    FeesDeposited { indexed: [splitId, token], data: [amount] }
+    DebtChanged { indexed: [licenseId], data: [debt] }
+    EscrowFunded { indexed: [licenseId, funder], data: [amount, toDebt] }
+    EscrowWithdrawalRequested { indexed: [licenseId], data: [amount, readyAt] }
+    EscrowWithdrawn { indexed: [licenseId, to], data: [amount] }
+}
