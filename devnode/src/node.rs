@@ -440,7 +440,10 @@ impl Devnode {
         // Validate before spending gas, as `cargo stylus check` does.
         self.runtime.compile(&code)?;
         let address = self.deploy_evm(from, stylus_initcode(&code))?;
-        self.activate(from, address)?;
+        // Activation is per code hash: identical code deployed before is already active.
+        if self.program_version(address) != Some(crate::pricing::STYLUS_VERSION) {
+            self.activate(from, address)?;
+        }
         Ok(address)
     }
 
@@ -461,6 +464,17 @@ impl Devnode {
             return Err(DevnodeError::DeploymentFailed(describe_failure(&receipt)));
         }
         Ok(address)
+    }
+
+    /// `ArbWasm.programVersion(program)`: the Stylus version `program`'s code is active at,
+    /// `None` if it is not an active program.
+    pub fn program_version(&mut self, program: Address) -> Option<u16> {
+        let data = ArbWasm::programVersionCall { program }.abi_encode();
+        let result = self.call(TxRequest::call(Address::ZERO, arbwasm::ARBWASM, data)).ok()?;
+        if !result.success {
+            return None;
+        }
+        ArbWasm::programVersionCall::abi_decode_returns(&result.output, true).ok().map(|r| r.version)
     }
 
     /// The data fee `activateProgram(program)` would charge now.
