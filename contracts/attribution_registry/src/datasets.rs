@@ -114,7 +114,7 @@ impl AttributionRegistry {
     pub(crate) fn dataset_view(
         &self,
         dataset_id: U256,
-    ) -> Result<(Address, U256, B256, U256), Error> {
+    ) -> Result<(Address, Address, U256, B256, U256), Error> {
         let dataset = self.datasets.getter(dataset_id);
         let owner = dataset.owner.get();
         if owner.is_zero() {
@@ -123,7 +123,7 @@ impl AttributionRegistry {
         let count = dataset.versions.len();
         // A registered dataset has at least its first version.
         let hash = dataset.versions.get(count - 1).unwrap_or_default();
-        Ok((owner, dataset.split.get(), hash, U256::from(count)))
+        Ok((owner, dataset.pending_owner.get(), dataset.split.get(), hash, U256::from(count)))
     }
 
     /// See [`AttributionRegistry::dataset_version`].

@@ -37,7 +37,7 @@ use alloc::{string::String, vec::Vec};
 
 
 use openzeppelin_stylus::{
-    access::ownable_two_step::{IOwnable2Step, Ownable2Step},
+    access::ownable::Ownable,
     token::erc20::utils::safe_erc20::SafeErc20,
 };
 use stylus_sdk::{
@@ -65,8 +65,9 @@ pub const MAX_ANCESTORS: usize = 16;
 #[entrypoint]
 #[storage]
 pub struct AttributionRegistry {
-    /// Two-step ownership of the registry's admin functions.
-    ownable: Ownable2Step,
+    /// The registry owner. Its only power is the one-time [`Self::set_license_nft`], so there
+    /// is nothing to hand over afterwards and no transfer functions are exposed.
+    ownable: Ownable,
     /// ERC-20 helpers for token revenue (no storage).
     safe_erc20: SafeErc20,
     /// The royalty splitter every split lives in.
@@ -113,7 +114,7 @@ impl AttributionRegistry {
     /// # Events
     /// [`LicenseNftSet`].
     pub fn set_license_nft(&mut self, license: Address) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
+        self.ownable.only_owner()?;
         if license.is_zero() {
             return Err(errors::ZeroAddress {}.into());
         }
@@ -139,35 +140,6 @@ impl AttributionRegistry {
     /// The registry owner.
     pub fn owner(&self) -> Address {
         self.ownable.owner()
-    }
-
-    /// The account offered registry ownership.
-    pub fn pending_owner(&self) -> Address {
-        self.ownable.pending_owner()
-    }
-
-    /// Offers registry ownership to `new_owner` (owner only).
-    ///
-    /// # Errors
-    /// [`Error::UnauthorizedAccount`].
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
-    }
-
-    /// Accepts registry ownership (pending owner only).
-    ///
-    /// # Errors
-    /// [`Error::UnauthorizedAccount`].
-    pub fn accept_ownership(&mut self) -> Result<(), Error> {
-        Ok(self.ownable.accept_ownership()?)
-    }
-
-    /// Gives up registry ownership (owner only).
-    ///
-    /// # Errors
-    /// [`Error::UnauthorizedAccount`].
-    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        Ok(self.ownable.renounce_ownership()?)
     }
 
     // ----- datasets -----
@@ -263,17 +235,15 @@ impl AttributionRegistry {
         self.datasets.getter(dataset_id).split.get()
     }
 
-    /// Account offered ownership of a dataset; zero if none.
-    pub fn pending_dataset_owner(&self, dataset_id: U256) -> Address {
-        self.datasets.getter(dataset_id).pending_owner.get()
-    }
-
-    /// A dataset: `(owner, splitId, latestContentHash, versionCount)` (URIs are in the
-    /// `DatasetRegistered` and `VersionPublished` events).
+    /// A dataset: `(owner, pendingOwner, splitId, latestContentHash, versionCount)` (URIs are
+    /// in the `DatasetRegistered` and `VersionPublished` events).
     ///
     /// # Errors
     /// [`Error::UnknownDataset`].
-    pub fn dataset(&self, dataset_id: U256) -> Result<(Address, U256, B256, U256), Error> {
+    pub fn dataset(
+        &self,
+        dataset_id: U256,
+    ) -> Result<(Address, Address, U256, B256, U256), Error> {
         self.dataset_view(dataset_id)
     }
 
@@ -283,11 +253,6 @@ impl AttributionRegistry {
     /// [`Error::UnknownDataset`], [`Error::UnknownVersion`].
     pub fn dataset_version(&self, dataset_id: U256, version: U256) -> Result<B256, Error> {
         self.dataset_version_view(dataset_id, version)
-    }
-
-    /// The dataset a content hash (of any version) belongs to; zero if none.
-    pub fn dataset_by_hash(&self, content_hash: B256) -> U256 {
-        self.dataset_by_hash.get(content_hash)
     }
 
     // ----- models -----
@@ -377,11 +342,6 @@ impl AttributionRegistry {
         self.ancestry_view(model_id)
     }
 
-    /// The model registered with a model hash; zero if none.
-    pub fn model_by_hash(&self, model_hash: B256) -> U256 {
-        self.model_by_hash.get(model_hash)
-    }
-
     // ----- revenue -----
 
     /// Declares `msg.value` of native revenue of a model and routes it up the lineage (anyone
@@ -418,13 +378,9 @@ impl AttributionRegistry {
         self.report_token(model_id, token, amount)
     }
 
-    /// Cumulative native revenue of a model, including what descendant models passed up.
-    pub fn cumulative_revenue(&self, model_id: U256) -> U256 {
-        self.models.getter(model_id).revenue.get(Address::ZERO)
-    }
-
-    /// Cumulative revenue of a model in ERC-20 `token` (zero address = native).
-    pub fn cumulative_token_revenue(&self, model_id: U256, token: Address) -> U256 {
+    /// Cumulative revenue of a model in `token` (the zero address = native currency), including
+    /// what descendant models passed up; the tier thresholds apply to it.
+    pub fn cumulative_revenue(&self, model_id: U256, token: Address) -> U256 {
         self.models.getter(model_id).revenue.get(token)
     }
 }
