@@ -360,7 +360,7 @@ fn activate(
         Ok(compiled) => compiled,
         Err(error) => {
             ctx.external.last_failure = Some(error.to_string());
-            return Ok(reply.burn(InstructionResult::FatalExternalError));
+            return Ok(reply.burn(InstructionResult::PrecompileError));
         }
     };
     let stats = compiled.stats;
