@@ -52,11 +52,36 @@ pub fn accrue(acc: U256, remainder: U256, amount: U256, total: U256) -> Option<A
         return None;
     }
     let mass = amount.checked_mul(ONE)?.checked_add(remainder)?;
-    let (per_share, remainder) = mass.div_rem(total);
+    let (per_share, remainder) = div_rem_small(mass, total)?;
     let acc = acc.checked_add(per_share)?;
     // Keep `shares * acc` representable for every member (`shares <= total`).
     acc.checked_mul(total)?;
     Some(Accrual { acc, remainder })
+}
+
+/// `(n / d, n % d)` for a divisor below `2^96`, by schoolbook division over 32-bit digits with
+/// 128-bit arithmetic: a far smaller WASM than the general 256-bit division. `None` if `d` is
+/// zero or not below `2^96`.
+fn div_rem_small(n: U256, d: U256) -> Option<(U256, U256)> {
+    if d.is_zero() || d > MAX_TOTAL_SHARES {
+        return None;
+    }
+    let d = d.to::<u128>();
+    let mut quotient = [0u64; 4];
+    let mut rem: u128 = 0;
+    // Most significant 32-bit digit first; `rem < d < 2^96`, so `rem << 32` fits in 128 bits.
+    for limb in (0..4).rev() {
+        let word = n.as_limbs()[limb];
+        let hi = (rem << 32) | u128::from(word >> 32);
+        let q_hi = hi / d;
+        rem = hi % d;
+        let lo = (rem << 32) | u128::from(word & 0xffff_ffff);
+        let q_lo = lo / d;
+        rem = lo % d;
+        // Both partial quotients are below 2^32 because the running remainder is below `d`.
+        quotient[limb] = (u64::try_from(q_hi).ok()? << 32) | u64::try_from(q_lo).ok()?;
+    }
+    Some((U256::from_limbs(quotient), U256::from(rem)))
 }
 
 /// What `shares` shares have earned in a version whose accumulator is `acc`:
@@ -104,6 +129,21 @@ mod tests {
     }
 
     #[test]
+    fn small_division_matches_ruint() {
+        let cases = [
+            (U256::MAX, MAX_TOTAL_SHARES),
+            (U256::MAX, U256::from(3)),
+            (U256::from(10), U256::from(3)),
+            (U256::from(1) << 200, U256::from(0xffff_ffff_ffffu64)),
+        ];
+        for (n, d) in cases {
+            assert_eq!(div_rem_small(n, d), Some(n.div_rem(d)));
+        }
+        assert_eq!(div_rem_small(U256::from(1), U256::ZERO), None);
+        assert_eq!(div_rem_small(U256::from(1), ONE), None);
+    }
+
+    #[test]
     fn largest_bounds_fit() {
         let a = accrue(U256::ZERO, U256::ZERO, MAX_DEPOSITED, U256::from(1)).unwrap();
         assert_eq!(entitlement(U256::from(1), a.acc).unwrap(), MAX_DEPOSITED);
@@ -121,6 +161,13 @@ mod tests {
 
         /// Random deposits over random share vectors and version changes: nothing is created,
         /// and what is not claimable is at most the number of (version, member) pairs in wei.
+        #[test]
+        fn small_division_is_exact(n in any::<[u64; 4]>(), d in 1u128..(1u128 << 96)) {
+            let n = U256::from_limbs(n);
+            let d = U256::from(d);
+            prop_assert_eq!(div_rem_small(n, d), Some(n.div_rem(d)));
+        }
+
         #[test]
         fn deposits_are_exact(
             versions in prop::collection::vec(

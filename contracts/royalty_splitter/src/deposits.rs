@@ -5,11 +5,13 @@ use alloy_primitives::{
     b256, Address, B256, U256,
 };
 use openzeppelin_stylus::token::erc20::{interface::Erc20Interface, utils::safe_erc20::ISafeErc20};
+use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
 
 use crate::{
     accounting::{accrue, MAX_DEPOSITED},
     errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
+    encoding::{address, emit, uint},
     events::SplitDeposited,
     RoyaltySplitter,
 };
@@ -89,7 +91,11 @@ impl RoyaltySplitter {
             book.remainder.set(accrual.remainder.to::<U96>());
         }
         let from = self.vm().msg_sender();
-        log(self.vm(), SplitDeposited { split_id, token, from, amount });
+        emit(
+            self.vm(),
+            &[SplitDeposited::SIGNATURE_HASH, uint(split_id), address(token), address(from)],
+            &[uint(amount)],
+        );
         Ok(())
     }
 }

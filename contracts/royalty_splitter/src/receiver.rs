@@ -208,7 +208,10 @@ impl crate::RoyaltySplitter {
     ) -> Result<Address, crate::errors::Error> {
         use stylus_sdk::prelude::*;
 
+        use alloy_sol_types::SolEvent;
+
         use crate::{
+            encoding::{address, emit, uint},
             errors::{Error, SplitReceiverDeploymentFailed},
             events::SplitReceiverCreated,
         };
@@ -223,7 +226,11 @@ impl crate::RoyaltySplitter {
         let receiver = forwarder_address(splitter, split_id, &init_code);
         // State first: the address is known before the deployment runs.
         self.splits.setter(split_id).receiver.set(receiver);
-        log(self.vm(), SplitReceiverCreated { split_id, receiver });
+        emit(
+            self.vm(),
+            &[SplitReceiverCreated::SIGNATURE_HASH, uint(split_id)],
+            &[address(receiver)],
+        );
         // SAFETY: the init code is the fixed forwarder above; it runs no calls and cannot
         // re-enter this contract. The storage cache holds only the receiver written above.
         let deployed = unsafe { self.vm().deploy(&init_code, U256::ZERO, Some(forwarder_salt(split_id))) };

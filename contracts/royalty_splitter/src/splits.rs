@@ -1,6 +1,7 @@
 //! Creating and updating splits: listed recipient sets and Merkle roots, versions, controllers.
 
 use alloy_primitives::{aliases::U96, Address, B256, U256, U32};
+use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
 
 use crate::{
@@ -10,6 +11,7 @@ use crate::{
         SplitNoRecipients, SplitNotController, SplitRecipientsNotSorted, SplitTooManyRecipients,
         SplitTotalSharesTooLarge, SplitUnknown, SplitUnknownVersion, SplitZeroRoot, SplitZeroShares,
     },
+    encoding::{address, emit, recipients_and_shares, small, uint},
     events::{SplitControllerChanged, SplitCreated, SplitMerkleRootSet, SplitRecipientsSet},
     RoyaltySplitter,
 };
@@ -156,7 +158,11 @@ impl RoyaltySplitter {
         self.split_count.set(split_id);
         self.splits.setter(split_id).controller.set(controller);
         let creator = self.vm().msg_sender();
-        log(self.vm(), SplitCreated { split_id, creator, controller });
+        emit(
+            self.vm(),
+            &[SplitCreated::SIGNATURE_HASH, uint(split_id), address(creator), address(controller)],
+            &[],
+        );
         self.write_version(split_id, 0, spec);
         Ok(split_id)
     }
@@ -182,7 +188,16 @@ impl RoyaltySplitter {
         self.require_controller(split_id)?;
         let previous = self.splits.get(split_id).controller.get();
         self.splits.setter(split_id).controller.set(controller);
-        log(self.vm(), SplitControllerChanged { split_id, previous, controller });
+        emit(
+            self.vm(),
+            &[
+                SplitControllerChanged::SIGNATURE_HASH,
+                uint(split_id),
+                address(previous),
+                address(controller),
+            ],
+            &[],
+        );
         Ok(())
     }
 
@@ -199,12 +214,11 @@ impl RoyaltySplitter {
                         v.shares.setter(recipient).set(share);
                     }
                 }
-                log(self.vm(), SplitRecipientsSet {
-                    split_id,
-                    version,
-                    recipients: recipients.to_vec(),
-                    shares: shares.to_vec(),
-                });
+                emit(
+                    self.vm(),
+                    &[SplitRecipientsSet::SIGNATURE_HASH, uint(split_id), small(version)],
+                    &recipients_and_shares(recipients, shares),
+                );
             }
             VersionSpec::Merkle { root, total } => {
                 {
@@ -213,7 +227,11 @@ impl RoyaltySplitter {
                     v.total_shares.set(total.to::<U96>());
                     v.root.set(root);
                 }
-                log(self.vm(), SplitMerkleRootSet { split_id, version, root, total_shares: total });
+                emit(
+                    self.vm(),
+                    &[SplitMerkleRootSet::SIGNATURE_HASH, uint(split_id), small(version)],
+                    &[root, uint(total)],
+                );
             }
         }
     }

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U96, Address, B256, U256};
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
+use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
 
 use crate::{
@@ -14,6 +15,7 @@ use crate::{
         Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
         SplitNothingToWithdraw, SplitZeroShares, TransferFailed,
     },
+    encoding::{address, emit, small, uint},
     events::{SplitMemberRegistered, SplitWithdrawn},
     merkle, RoyaltySplitter,
 };
@@ -81,7 +83,11 @@ impl RoyaltySplitter {
                 .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
             book.withdrawn.set(withdrawn);
         }
-        log(self.vm(), SplitWithdrawn { split_id, recipient, token, version, amount });
+        emit(
+            self.vm(),
+            &[SplitWithdrawn::SIGNATURE_HASH, uint(split_id), address(recipient), address(token)],
+            &[small(version), uint(amount)],
+        );
         self.pay(token, recipient, amount)?;
         Ok(amount)
     }
@@ -128,7 +134,16 @@ impl RoyaltySplitter {
                 v.registered_shares.set(registered.to::<U96>());
                 v.shares.setter(recipient).set(shares);
             }
-            log(self.vm(), SplitMemberRegistered { split_id, version, member: recipient, shares });
+            emit(
+                self.vm(),
+                &[
+                    SplitMemberRegistered::SIGNATURE_HASH,
+                    uint(split_id),
+                    small(version),
+                    address(recipient),
+                ],
+                &[uint(shares)],
+            );
         } else if member_shares != shares {
             // One leaf per member: a second leaf for a registered member is not honoured.
             return Err(invalid());
