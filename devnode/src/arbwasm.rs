@@ -131,19 +131,27 @@ fn hours_since_start(timestamp: u64) -> u32 {
 fn sload(ctx: &mut Ctx, slot: U256) -> Result<U256, EvmError> {
     let inner = &mut ctx.evm.inner;
     inner.journaled_state.load_account(ARBWASM, &mut inner.db)?;
-    Ok(inner.journaled_state.sload(ARBWASM, slot, &mut inner.db)?.data)
+    Ok(inner
+        .journaled_state
+        .sload(ARBWASM, slot, &mut inner.db)?
+        .data)
 }
 
 fn sstore(ctx: &mut Ctx, slot: U256, value: U256) -> Result<(), EvmError> {
     let inner = &mut ctx.evm.inner;
     inner.journaled_state.load_account(ARBWASM, &mut inner.db)?;
-    inner.journaled_state.sstore(ARBWASM, slot, value, &mut inner.db)?;
+    inner
+        .journaled_state
+        .sstore(ARBWASM, slot, value, &mut inner.db)?;
     Ok(())
 }
 
 /// The stored record of `codehash` (version 0 if never activated).
 pub fn program_record(ctx: &mut Ctx, codehash: B256) -> Result<ProgramRecord, EvmError> {
-    Ok(ProgramRecord::unpack(sload(ctx, U256::from_be_bytes(codehash.0))?))
+    Ok(ProgramRecord::unpack(sload(
+        ctx,
+        U256::from_be_bytes(codehash.0),
+    )?))
 }
 
 /// Nitro's `getActiveProgram`: the record, or the ArbWasm error (ABI-encoded) and its name.
@@ -153,11 +161,20 @@ fn active_record(
 ) -> Result<Result<ProgramRecord, (Vec<u8>, String)>, EvmError> {
     let record = program_record(ctx, codehash)?;
     if record.version == 0 {
-        return Ok(Err((ArbWasm::ProgramNotActivated {}.abi_encode(), "ProgramNotActivated()".into())));
+        return Ok(Err((
+            ArbWasm::ProgramNotActivated {}.abi_encode(),
+            "ProgramNotActivated()".into(),
+        )));
     }
     if record.version != STYLUS_VERSION {
-        let e = ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: STYLUS_VERSION };
-        return Ok(Err((e.abi_encode(), format!("ProgramNeedsUpgrade({}, {STYLUS_VERSION})", record.version))));
+        let e = ArbWasm::ProgramNeedsUpgrade {
+            version: record.version,
+            stylusVersion: STYLUS_VERSION,
+        };
+        return Ok(Err((
+            e.abi_encode(),
+            format!("ProgramNeedsUpgrade({}, {STYLUS_VERSION})", record.version),
+        )));
     }
     let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
     let activated = ARBITRUM_START_TIME + u64::from(record.activated_at) * 3600;
@@ -188,11 +205,19 @@ impl Reply {
         if !self.gas.record_cost(3 * words) {
             return exec::halt(InstructionResult::OutOfGas, self.gas.limit());
         }
-        InterpreterResult { result: InstructionResult::Return, output: output.into(), gas: self.gas }
+        InterpreterResult {
+            result: InstructionResult::Return,
+            output: output.into(),
+            gas: self.gas,
+        }
     }
 
     fn revert(self, output: Vec<u8>) -> InterpreterResult {
-        InterpreterResult { result: InstructionResult::Revert, output: output.into(), gas: self.gas }
+        InterpreterResult {
+            result: InstructionResult::Revert,
+            output: output.into(),
+            gas: self.gas,
+        }
     }
 
     fn burn(self, result: InstructionResult) -> InterpreterResult {
@@ -207,7 +232,9 @@ impl Reply {
 /// Serves a call to ArbWasm with revm frame semantics (checkpoint, value, revert).
 pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError> {
     let done = |result| CallOutcome::new(result, inputs.return_memory_offset.clone());
-    let mut reply = Reply { gas: Gas::new(inputs.gas_limit) };
+    let mut reply = Reply {
+        gas: Gas::new(inputs.gas_limit),
+    };
     if ctx.evm.journaled_state.depth() > revm::CALL_STACK_LIMIT {
         return Ok(done(reply.burn(InstructionResult::CallTooDeep)));
     }
@@ -219,10 +246,16 @@ pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError>
     if !value.is_zero() {
         let inner = &mut ctx.evm.inner;
         if let Some(error) =
-            inner.journaled_state.transfer(&inputs.caller, &ARBWASM, value, &mut inner.db)?
+            inner
+                .journaled_state
+                .transfer(&inputs.caller, &ARBWASM, value, &mut inner.db)?
         {
             ctx.evm.journaled_state.checkpoint_revert(checkpoint);
-            return Ok(done(InterpreterResult { result: error, output: Bytes::new(), gas: reply.gas }));
+            return Ok(done(InterpreterResult {
+                result: error,
+                output: Bytes::new(),
+                gas: reply.gas,
+            }));
         }
     }
     let in_words = (inputs.input.len() as u64).div_ceil(32);
@@ -262,16 +295,24 @@ fn dispatch(
     }
     let out = match &call {
         Call::activateProgram(c) => return activate(ctx, inputs.caller, c.program, value, reply),
-        Call::codehashKeepalive(c) => return keepalive(ctx, inputs.caller, c.codehash, value, reply),
-        Call::stylusVersion(_) => ArbWasm::stylusVersionCall::abi_encode_returns(&(STYLUS_VERSION,)),
-        Call::inkPrice(_) => {
-            ArbWasm::inkPriceCall::abi_encode_returns(&(u32::try_from(pricing::INK_PRICE).unwrap_or(0),))
+        Call::codehashKeepalive(c) => {
+            return keepalive(ctx, inputs.caller, c.codehash, value, reply)
         }
-        Call::maxStackDepth(_) => ArbWasm::maxStackDepthCall::abi_encode_returns(&(pricing::MAX_STACK_DEPTH,)),
+        Call::stylusVersion(_) => {
+            ArbWasm::stylusVersionCall::abi_encode_returns(&(STYLUS_VERSION,))
+        }
+        Call::inkPrice(_) => ArbWasm::inkPriceCall::abi_encode_returns(&(u32::try_from(
+            pricing::INK_PRICE,
+        )
+        .unwrap_or(0),)),
+        Call::maxStackDepth(_) => {
+            ArbWasm::maxStackDepthCall::abi_encode_returns(&(pricing::MAX_STACK_DEPTH,))
+        }
         Call::freePages(_) => ArbWasm::freePagesCall::abi_encode_returns(&(pricing::FREE_PAGES,)),
-        Call::pageGas(_) => {
-            ArbWasm::pageGasCall::abi_encode_returns(&(u16::try_from(pricing::PAGE_GAS).unwrap_or(0),))
-        }
+        Call::pageGas(_) => ArbWasm::pageGasCall::abi_encode_returns(&(u16::try_from(
+            pricing::PAGE_GAS,
+        )
+        .unwrap_or(0),)),
         Call::pageRamp(_) => ArbWasm::pageRampCall::abi_encode_returns(&(pricing::PAGE_RAMP,)),
         Call::pageLimit(_) => ArbWasm::pageLimitCall::abi_encode_returns(&(pricing::PAGE_LIMIT,)),
         Call::minInitGas(_) => ArbWasm::minInitGasCall::abi_encode_returns(&(
@@ -281,7 +322,9 @@ fn dispatch(
         Call::initCostScalar(_) => {
             ArbWasm::initCostScalarCall::abi_encode_returns(&(pricing::INIT_COST_SCALAR * 2,))
         }
-        Call::expiryDays(_) => ArbWasm::expiryDaysCall::abi_encode_returns(&(pricing::EXPIRY_DAYS,)),
+        Call::expiryDays(_) => {
+            ArbWasm::expiryDaysCall::abi_encode_returns(&(pricing::EXPIRY_DAYS,))
+        }
         Call::keepaliveDays(_) => {
             ArbWasm::keepaliveDaysCall::abi_encode_returns(&(pricing::KEEPALIVE_DAYS,))
         }
@@ -331,7 +374,12 @@ fn dispatch(
 fn code_of(ctx: &mut Ctx, address: Address) -> Result<(Bytes, B256), EvmError> {
     let inner = &mut ctx.evm.inner;
     let account = inner.journaled_state.load_code(address, &mut inner.db)?;
-    let code = account.info.code.as_ref().map(|c| c.original_bytes()).unwrap_or_default();
+    let code = account
+        .info
+        .code
+        .as_ref()
+        .map(revm::primitives::Bytecode::original_bytes)
+        .unwrap_or_default();
     Ok((code, account.info.code_hash))
 }
 
@@ -378,7 +426,13 @@ fn activate(
     let (fee, demand, last) = data_pricer::update(demand, last, asm, now);
     let fee = U256::from(fee);
     if value < fee {
-        return Ok(reply.revert(ArbWasm::ProgramInsufficientValue { have: value, want: fee }.abi_encode()));
+        return Ok(reply.revert(
+            ArbWasm::ProgramInsufficientValue {
+                have: value,
+                want: fee,
+            }
+            .abi_encode(),
+        ));
     }
     sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
     sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
@@ -398,9 +452,18 @@ fn activate(
     // Nitro's moduleHash hashes its WAVM module, which cannot be reproduced here; this devnode
     // reports keccak256 of the decompressed WASM instead.
     let module_hash = wasm::decode_code(&code).map(keccak256).unwrap_or_default();
-    let event = ArbWasm::ProgramActivated { codehash, moduleHash: module_hash, program, dataFee: fee, version: STYLUS_VERSION };
+    let event = ArbWasm::ProgramActivated {
+        codehash,
+        moduleHash: module_hash,
+        program,
+        dataFee: fee,
+        version: STYLUS_VERSION,
+    };
     emit(ctx, &event);
-    Ok(reply.ok(ArbWasm::activateProgramCall::abi_encode_returns(&(STYLUS_VERSION, fee))))
+    Ok(reply.ok(ArbWasm::activateProgramCall::abi_encode_returns(&(
+        STYLUS_VERSION,
+        fee,
+    ))))
 }
 
 fn keepalive(
@@ -417,22 +480,38 @@ fn keepalive(
     let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
     let age = now.saturating_sub(ARBITRUM_START_TIME + u64::from(record.activated_at) * 3600);
     if age < u64::from(pricing::KEEPALIVE_DAYS) * 86_400 {
-        return Ok(reply.revert(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode()));
+        return Ok(
+            reply.revert(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode())
+        );
     }
     let demand = sload(ctx, SLOT_DEMAND)?.saturating_to::<u64>();
-    let last = sload(ctx, SLOT_LAST_UPDATE)?.saturating_to::<u64>().max(data_pricer::INITIAL_LAST_UPDATE);
+    let last = sload(ctx, SLOT_LAST_UPDATE)?
+        .saturating_to::<u64>()
+        .max(data_pricer::INITIAL_LAST_UPDATE);
     let bytes = u64::from(record.asm_estimate_kb) * 1024;
     let (fee, demand, last) = data_pricer::update(demand, last, bytes, now);
     let fee = U256::from(fee);
     if value < fee {
-        return Ok(reply.revert(ArbWasm::ProgramInsufficientValue { have: value, want: fee }.abi_encode()));
+        return Ok(reply.revert(
+            ArbWasm::ProgramInsufficientValue {
+                have: value,
+                want: fee,
+            }
+            .abi_encode(),
+        ));
     }
     sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
     sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
     pay_out(ctx, caller, value, fee)?;
     record.activated_at = hours_since_start(now);
     sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())?;
-    emit(ctx, &ArbWasm::ProgramLifetimeExtended { codehash, dataFee: fee });
+    emit(
+        ctx,
+        &ArbWasm::ProgramLifetimeExtended {
+            codehash,
+            dataFee: fee,
+        },
+    );
     Ok(reply.ok(Vec::new()))
 }
 
@@ -440,16 +519,26 @@ fn keepalive(
 fn pay_out(ctx: &mut Ctx, caller: Address, value: U256, fee: U256) -> Result<(), EvmError> {
     let inner = &mut ctx.evm.inner;
     if !fee.is_zero() {
-        inner.journaled_state.transfer(&ARBWASM, &NETWORK_FEE_ACCOUNT, fee, &mut inner.db)?;
+        inner
+            .journaled_state
+            .transfer(&ARBWASM, &NETWORK_FEE_ACCOUNT, fee, &mut inner.db)?;
     }
     let change = value - fee;
     if !change.is_zero() {
-        inner.journaled_state.transfer(&ARBWASM, &caller, change, &mut inner.db)?;
+        inner
+            .journaled_state
+            .transfer(&ARBWASM, &caller, change, &mut inner.db)?;
     }
     Ok(())
 }
 
 fn emit(ctx: &mut Ctx, event: &impl SolEvent) {
     let data = event.encode_log_data();
-    revm::interpreter::Host::log(ctx, Log { address: ARBWASM, data });
+    revm::interpreter::Host::log(
+        ctx,
+        Log {
+            address: ARBWASM,
+            data,
+        },
+    );
 }

@@ -99,7 +99,10 @@ impl fmt::Display for DevnodeError {
             Self::NonceTooLow { tx, state } => write!(f, "nonce too low: tx {tx}, state {state}"),
             Self::NonceTooHigh { tx, state } => write!(f, "nonce too high: tx {tx}, state {state}"),
             Self::InsufficientFunds { from, have, want } => {
-                write!(f, "insufficient funds for gas * price + value: {from} have {have} want {want}")
+                write!(
+                    f,
+                    "insufficient funds for gas * price + value: {from} have {have} want {want}"
+                )
             }
             Self::IntrinsicGasTooLow { gas_limit } => {
                 write!(f, "intrinsic gas too low: gas limit {gas_limit}")

@@ -84,12 +84,19 @@ pub fn register(handler: &mut EvmHandler<'_, StylusExt, Db>) {
     handler.execution.create = Arc::new(frame_create);
     handler.execution.create_return = Arc::new(create_return);
     let load = handler.pre_execution.load_accounts.clone();
-    handler.pre_execution.load_accounts = Arc::new(move |ctx| {
-        load(ctx)?;
-        // Nitro's precompiles are warm like Ethereum's.
-        ctx.evm.journaled_state.warm_preloaded_addresses.insert(arbwasm::ARBWASM);
-        Ok(())
-    });
+    // revm's handler type is `Arc<dyn Fn>` without Send/Sync bounds.
+    #[allow(clippy::arc_with_non_send_sync)]
+    let load_accounts: revm::handler::LoadAccountsHandle<'_, StylusExt, Db> =
+        Arc::new(move |ctx| {
+            load(ctx)?;
+            // Nitro's precompiles are warm like Ethereum's.
+            ctx.evm
+                .journaled_state
+                .warm_preloaded_addresses
+                .insert(arbwasm::ARBWASM);
+            Ok(())
+        });
+    handler.pre_execution.load_accounts = load_accounts;
 }
 
 /// Opens a call frame, serving ArbWasm natively and counting entries for `msg_reentrant`.
@@ -111,7 +118,9 @@ pub fn frame_call(ctx: &mut Ctx, inputs: Box<CallInputs>) -> Result<FrameOrResul
 
 /// Opens a create frame.
 pub fn frame_create(ctx: &mut Ctx, inputs: Box<CreateInputs>) -> Result<FrameOrResult, EvmError> {
-    let result = ctx.evm.make_create_frame(revm::primitives::SpecId::CANCUN, &inputs)?;
+    let result = ctx
+        .evm
+        .make_create_frame(revm::primitives::SpecId::CANCUN, &inputs)?;
     if let FrameOrResult::Frame(Frame::Create(frame)) = &result {
         let address = frame.created_address;
         ctx.external.push_frame(Some(address));
@@ -194,9 +203,7 @@ pub fn run_frame(ctx: &mut Ctx, first: Frame) -> Result<FrameResult, EvmError> {
                 };
                 FrameOrResult::Result(match done {
                     Frame::Call(frame) => FrameResult::Call(call_return(ctx, frame, result)?),
-                    Frame::Create(frame) => {
-                        FrameResult::Create(create_return(ctx, frame, result)?)
-                    }
+                    Frame::Create(frame) => FrameResult::Create(create_return(ctx, frame, result)?),
                     Frame::EOFCreate(_) => {
                         return Err(EVMError::Custom("EOF is not supported".into()));
                     }
@@ -234,7 +241,9 @@ pub fn nested_call(ctx: &mut Ctx, inputs: CallInputs) -> Result<CallOutcome, Evm
         FrameOrResult::Result(FrameResult::Call(outcome)) => Ok(outcome),
         FrameOrResult::Frame(frame) => match run_frame(ctx, frame)? {
             FrameResult::Call(outcome) => Ok(outcome),
-            _ => Err(EVMError::Custom("call frame returned a create result".into())),
+            _ => Err(EVMError::Custom(
+                "call frame returned a create result".into(),
+            )),
         },
         FrameOrResult::Result(_) => Err(EVMError::Custom("unexpected frame result".into())),
     }
@@ -246,7 +255,9 @@ pub fn nested_create(ctx: &mut Ctx, inputs: CreateInputs) -> Result<CreateOutcom
         FrameOrResult::Result(FrameResult::Create(outcome)) => Ok(outcome),
         FrameOrResult::Frame(frame) => match run_frame(ctx, frame)? {
             FrameResult::Create(outcome) => Ok(outcome),
-            _ => Err(EVMError::Custom("create frame returned a call result".into())),
+            _ => Err(EVMError::Custom(
+                "create frame returned a call result".into(),
+            )),
         },
         FrameOrResult::Result(_) => Err(EVMError::Custom("unexpected frame result".into())),
     }
@@ -261,7 +272,11 @@ pub fn gas_with_remaining(limit: u64, remaining: u64) -> Gas {
 
 /// An interpreter result that consumed all gas.
 pub fn halt(result: InstructionResult, limit: u64) -> InterpreterResult {
-    InterpreterResult { result, output: Bytes::new(), gas: Gas::new_spent(limit) }
+    InterpreterResult {
+        result,
+        output: Bytes::new(),
+        gas: Gas::new_spent(limit),
+    }
 }
 
 /// keccak256 of code (used when revm did not supply a code hash).

@@ -11,9 +11,7 @@ use revm::{
         gas::{sstore_cost, sstore_refund},
         CallInputs, CallScheme, CallValue, CreateInputs, Host, InstructionResult,
     },
-    primitives::{
-        keccak256, Address, Bytes, CreateScheme, Log, LogData, SpecId, B256, U256,
-    },
+    primitives::{keccak256, Address, Bytes, CreateScheme, Log, LogData, SpecId, B256, U256},
 };
 use wasmi::{Caller, Error, Global, Linker, Memory, Val};
 
@@ -75,7 +73,9 @@ pub struct HostState {
 
 impl fmt::Debug for HostState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HostState").field("frame", &self.frame).finish_non_exhaustive()
+        f.debug_struct("HostState")
+            .field("frame", &self.frame)
+            .finish_non_exhaustive()
     }
 }
 
@@ -130,7 +130,9 @@ fn fail(reason: &'static str) -> Error {
 }
 
 fn ink_left(c: &Hc<'_>) -> u64 {
-    c.data().ink.map_or(0, |g| g.get(c).i64().map_or(0, i64::cast_unsigned))
+    c.data()
+        .ink
+        .map_or(0, |g| g.get(c).i64().map_or(0, i64::cast_unsigned))
 }
 
 fn set_ink(c: &mut Hc<'_>, ink: u64) {
@@ -177,13 +179,17 @@ fn memory(c: &Hc<'_>) -> R<Memory> {
 
 fn read(c: &Hc<'_>, ptr: u32, len: u32) -> R<Vec<u8>> {
     let mut buf = vec![0u8; len as usize];
-    memory(c)?.read(c, ptr as usize, &mut buf).map_err(|_| fail("memory access out of bounds"))?;
+    memory(c)?
+        .read(c, ptr as usize, &mut buf)
+        .map_err(|_| fail("memory access out of bounds"))?;
     Ok(buf)
 }
 
 fn read32(c: &Hc<'_>, ptr: u32) -> R<[u8; 32]> {
     let mut buf = [0u8; 32];
-    memory(c)?.read(c, ptr as usize, &mut buf).map_err(|_| fail("memory access out of bounds"))?;
+    memory(c)?
+        .read(c, ptr as usize, &mut buf)
+        .map_err(|_| fail("memory access out of bounds"))?;
     Ok(buf)
 }
 
@@ -193,13 +199,16 @@ fn read_u256(c: &Hc<'_>, ptr: u32) -> R<U256> {
 
 fn read_address(c: &Hc<'_>, ptr: u32) -> R<Address> {
     let mut buf = [0u8; 20];
-    memory(c)?.read(c, ptr as usize, &mut buf).map_err(|_| fail("memory access out of bounds"))?;
+    memory(c)?
+        .read(c, ptr as usize, &mut buf)
+        .map_err(|_| fail("memory access out of bounds"))?;
     Ok(Address::from(buf))
 }
 
 fn write(c: &mut Hc<'_>, ptr: u32, data: &[u8]) -> R {
     let mem = memory(c)?;
-    mem.write(&mut *c, ptr as usize, data).map_err(|_| fail("memory access out of bounds"))
+    mem.write(&mut *c, ptr as usize, data)
+        .map_err(|_| fail("memory access out of bounds"))
 }
 
 fn write_u32(c: &mut Hc<'_>, ptr: u32, value: usize) -> R {
@@ -232,13 +241,21 @@ pub fn link(linker: &mut Linker<HostState>) {
         write(&mut c, dest, &args)
     });
     hook!("write_result", |mut c: Hc<'_>, ptr: u32, len: u32| -> R {
-        buy_ink(&mut c, hostio::HOSTIO + 2 * hostio::read_price(len as usize))?;
+        buy_ink(
+            &mut c,
+            hostio::HOSTIO + 2 * hostio::read_price(len as usize),
+        )?;
         let data = read(&c, ptr, len)?;
         c.data_mut().output = data;
         Ok(())
     });
-    hook!("exit_early", |_c: Hc<'_>, status: u32| -> R { Err(Error::host(Escape::Exit(status))) });
-    hook!("storage_load_bytes32", |mut c: Hc<'_>, key: u32, dest: u32| -> R {
+    hook!("exit_early", |_c: Hc<'_>, status: u32| -> R {
+        Err(Error::host(Escape::Exit(status)))
+    });
+    hook!("storage_load_bytes32", |mut c: Hc<'_>,
+                                   key: u32,
+                                   dest: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_2PTR)?;
         require_gas(&mut c, 2_100 + 10 + 5)?;
         let key = read_u256(&c, key)?;
@@ -254,17 +271,31 @@ pub fn link(linker: &mut Linker<HostState>) {
         } else {
             let address = state.frame.address;
             let Some(load) = state.ctx.sload(address, key) else {
-                let error = state.ctx.evm.take_error().err().unwrap_or(EvmError::Custom("sload".into()));
+                let error = state
+                    .ctx
+                    .evm
+                    .take_error()
+                    .err()
+                    .unwrap_or(EvmError::Custom("sload".into()));
                 return Err(fatal(&mut c, error));
             };
             gas += if load.is_cold { 2_100 } else { 100 } + 5;
-            state.cache.insert(key, Slot { value: load.data, dirty: false });
+            state.cache.insert(
+                key,
+                Slot {
+                    value: load.data,
+                    dirty: false,
+                },
+            );
             load.data
         };
         buy_gas(&mut c, gas)?;
         write(&mut c, dest, &value.to_be_bytes::<32>())
     });
-    hook!("storage_cache_bytes32", |mut c: Hc<'_>, key: u32, value: u32| -> R {
+    hook!("storage_cache_bytes32", |mut c: Hc<'_>,
+                                    key: u32,
+                                    value: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_2PTR)?;
         require_gas(&mut c, 2_310)?;
         let key = read_u256(&c, key)?;
@@ -282,8 +313,13 @@ pub fn link(linker: &mut Linker<HostState>) {
     hook!("storage_flush_cache", |mut c: Hc<'_>, clear: u32| -> R {
         buy_ink(&mut c, hostio::BASE_API)?;
         require_gas(&mut c, 2_300)?;
-        let mut dirty: Vec<(U256, U256)> =
-            c.data().cache.iter().filter(|(_, s)| s.dirty).map(|(k, s)| (*k, s.value)).collect();
+        let mut dirty: Vec<(U256, U256)> = c
+            .data()
+            .cache
+            .iter()
+            .filter(|(_, s)| s.dirty)
+            .map(|(k, s)| (*k, s.value))
+            .collect();
         dirty.sort_unstable_by_key(|(k, _)| *k);
         if c.data().frame.is_static && !dirty.is_empty() {
             return Err(fail("storage write in a static context"));
@@ -294,10 +330,16 @@ pub fn link(linker: &mut Linker<HostState>) {
             let state = c.data_mut();
             let address = state.frame.address;
             let Some(store) = state.ctx.sstore(address, key, value) else {
-                let error = state.ctx.evm.take_error().err().unwrap_or(EvmError::Custom("sstore".into()));
+                let error = state
+                    .ctx
+                    .evm
+                    .take_error()
+                    .err()
+                    .unwrap_or(EvmError::Custom("sstore".into()));
                 return Err(fatal(&mut c, error));
             };
-            let cost = sstore_cost(SpecId::CANCUN, &store.data, budget, store.is_cold).unwrap_or(u64::MAX);
+            let cost =
+                sstore_cost(SpecId::CANCUN, &store.data, budget, store.is_cold).unwrap_or(u64::MAX);
             state.refund += sstore_refund(SpecId::CANCUN, &store.data);
             if let Some(slot) = state.cache.get_mut(&key) {
                 slot.dirty = false;
@@ -312,7 +354,10 @@ pub fn link(linker: &mut Linker<HostState>) {
         }
         buy_gas(&mut c, total)
     });
-    hook!("transient_load_bytes32", |mut c: Hc<'_>, key: u32, dest: u32| -> R {
+    hook!("transient_load_bytes32", |mut c: Hc<'_>,
+                                     key: u32,
+                                     dest: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_API_2PTR)?;
         buy_gas(&mut c, 100)?;
         let key = read_u256(&c, key)?;
@@ -320,7 +365,10 @@ pub fn link(linker: &mut Linker<HostState>) {
         let value = state.ctx.tload(state.frame.address, key);
         write(&mut c, dest, &value.to_be_bytes::<32>())
     });
-    hook!("transient_store_bytes32", |mut c: Hc<'_>, key: u32, value: u32| -> R {
+    hook!("transient_store_bytes32", |mut c: Hc<'_>,
+                                      key: u32,
+                                      value: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_API_2PTR)?;
         buy_gas(&mut c, 100)?;
         if c.data().frame.is_static {
@@ -332,39 +380,78 @@ pub fn link(linker: &mut Linker<HostState>) {
         state.ctx.tstore(state.frame.address, key, value);
         Ok(())
     });
-    hook!(
-        "call_contract",
-        |mut c: Hc<'_>, to: u32, data: u32, len: u32, value: u32, gas: u64, ret: u32| -> R<u32> {
-            let value = read_u256(&c, value)?;
-            do_call(&mut c, CallScheme::Call, to, data, len, value, gas, ret)
-        }
-    );
-    hook!(
-        "delegate_call_contract",
-        |mut c: Hc<'_>, to: u32, data: u32, len: u32, gas: u64, ret: u32| -> R<u32> {
-            do_call(&mut c, CallScheme::DelegateCall, to, data, len, U256::ZERO, gas, ret)
-        }
-    );
-    hook!(
-        "static_call_contract",
-        |mut c: Hc<'_>, to: u32, data: u32, len: u32, gas: u64, ret: u32| -> R<u32> {
-            do_call(&mut c, CallScheme::StaticCall, to, data, len, U256::ZERO, gas, ret)
-        }
-    );
-    hook!(
-        "create1",
-        |mut c: Hc<'_>, code: u32, len: u32, endowment: u32, addr: u32, revert_len: u32| -> R {
-            do_create(&mut c, code, len, endowment, None, addr, revert_len)
-        }
-    );
-    hook!(
-        "create2",
-        |mut c: Hc<'_>, code: u32, len: u32, endowment: u32, salt: u32, addr: u32, rl: u32| -> R {
-            let salt = read_u256(&c, salt)?;
-            do_create(&mut c, code, len, endowment, Some(salt), addr, rl)
-        }
-    );
-    hook!("read_return_data", |mut c: Hc<'_>, dest: u32, offset: u32, size: u32| -> R<u32> {
+    hook!("call_contract", |mut c: Hc<'_>,
+                            to: u32,
+                            data: u32,
+                            len: u32,
+                            value: u32,
+                            gas: u64,
+                            ret: u32|
+     -> R<u32> {
+        let value = read_u256(&c, value)?;
+        do_call(&mut c, CallScheme::Call, to, data, len, value, gas, ret)
+    });
+    hook!("delegate_call_contract", |mut c: Hc<'_>,
+                                     to: u32,
+                                     data: u32,
+                                     len: u32,
+                                     gas: u64,
+                                     ret: u32|
+     -> R<u32> {
+        do_call(
+            &mut c,
+            CallScheme::DelegateCall,
+            to,
+            data,
+            len,
+            U256::ZERO,
+            gas,
+            ret,
+        )
+    });
+    hook!("static_call_contract", |mut c: Hc<'_>,
+                                   to: u32,
+                                   data: u32,
+                                   len: u32,
+                                   gas: u64,
+                                   ret: u32|
+     -> R<u32> {
+        do_call(
+            &mut c,
+            CallScheme::StaticCall,
+            to,
+            data,
+            len,
+            U256::ZERO,
+            gas,
+            ret,
+        )
+    });
+    hook!("create1", |mut c: Hc<'_>,
+                      code: u32,
+                      len: u32,
+                      endowment: u32,
+                      addr: u32,
+                      revert_len: u32|
+     -> R {
+        do_create(&mut c, code, len, endowment, None, addr, revert_len)
+    });
+    hook!("create2", |mut c: Hc<'_>,
+                      code: u32,
+                      len: u32,
+                      endowment: u32,
+                      salt: u32,
+                      addr: u32,
+                      rl: u32|
+     -> R {
+        let salt = read_u256(&c, salt)?;
+        do_create(&mut c, code, len, endowment, Some(salt), addr, rl)
+    });
+    hook!("read_return_data", |mut c: Hc<'_>,
+                               dest: u32,
+                               offset: u32,
+                               size: u32|
+     -> R<u32> {
         let data = c.data().return_data.clone();
         let start = (offset as usize).min(data.len());
         let end = start.saturating_add(size as usize).min(data.len());
@@ -376,7 +463,11 @@ pub fn link(linker: &mut Linker<HostState>) {
         buy_ink(&mut c, hostio::HOSTIO)?;
         Ok(len32(c.data().return_data.len()))
     });
-    hook!("emit_log", |mut c: Hc<'_>, data: u32, len: u32, topics: u32| -> R {
+    hook!("emit_log", |mut c: Hc<'_>,
+                       data: u32,
+                       len: u32,
+                       topics: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_API + hostio::read_price(len as usize))?;
         if c.data().frame.is_static {
             return Err(fail("log in a static context"));
@@ -384,16 +475,25 @@ pub fn link(linker: &mut Linker<HostState>) {
         if topics > 4 || len < topics * 32 {
             return Err(fail("bad log topics"));
         }
-        buy_gas(&mut c, 375 * (1 + u64::from(topics)) + 8 * u64::from(len - topics * 32))?;
+        buy_gas(
+            &mut c,
+            375 * (1 + u64::from(topics)) + 8 * u64::from(len - topics * 32),
+        )?;
         let bytes = read(&c, data, len)?;
         let (head, body) = bytes.split_at(topics as usize * 32);
         let topics: Vec<B256> = head.chunks_exact(32).map(B256::from_slice).collect();
         let state = c.data_mut();
         let address = state.frame.address;
-        state.ctx.log(Log { address, data: LogData::new_unchecked(topics, Bytes::copy_from_slice(body)) });
+        state.ctx.log(Log {
+            address,
+            data: LogData::new_unchecked(topics, Bytes::copy_from_slice(body)),
+        });
         Ok(())
     });
-    hook!("account_balance", |mut c: Hc<'_>, addr: u32, dest: u32| -> R {
+    hook!("account_balance", |mut c: Hc<'_>,
+                              addr: u32,
+                              dest: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_API_2PTR)?;
         require_gas(&mut c, 2_600)?;
         let address = read_address(&c, addr)?;
@@ -403,7 +503,12 @@ pub fn link(linker: &mut Linker<HostState>) {
         buy_gas(&mut c, if load.is_cold { 2_600 } else { 100 })?;
         write(&mut c, dest, &load.data.to_be_bytes::<32>())
     });
-    hook!("account_code", |mut c: Hc<'_>, addr: u32, offset: u32, size: u32, dest: u32| -> R<u32> {
+    hook!("account_code", |mut c: Hc<'_>,
+                           addr: u32,
+                           offset: u32,
+                           size: u32,
+                           dest: u32|
+     -> R<u32> {
         buy_ink(&mut c, hostio::BASE_API)?;
         let address = read_address(&c, addr)?;
         let code = account_code(&mut c, address)?;
@@ -419,7 +524,10 @@ pub fn link(linker: &mut Linker<HostState>) {
         let code = account_code(&mut c, address)?;
         Ok(len32(code.len()))
     });
-    hook!("account_codehash", |mut c: Hc<'_>, addr: u32, dest: u32| -> R {
+    hook!("account_codehash", |mut c: Hc<'_>,
+                               addr: u32,
+                               dest: u32|
+     -> R {
         buy_ink(&mut c, hostio::BASE_API_2PTR)?;
         require_gas(&mut c, 2_600)?;
         let address = read_address(&c, addr)?;
@@ -480,21 +588,40 @@ pub fn link(linker: &mut Linker<HostState>) {
         let r = a.checked_rem(b).unwrap_or(U256::ZERO);
         write(&mut c, value, &r.to_be_bytes::<32>())
     });
-    hook!("math_pow", |mut c: Hc<'_>, value: u32, exponent: u32| -> R {
+    hook!("math_pow", |mut c: Hc<'_>,
+                       value: u32,
+                       exponent: u32|
+     -> R {
         let exp = read32(&c, exponent)?;
         buy_ink(&mut c, hostio::POW + hostio::pow_price(&exp))?;
         let a = read_u256(&c, value)?;
         let r = a.wrapping_pow(U256::from_be_bytes(exp));
         write(&mut c, value, &r.to_be_bytes::<32>())
     });
-    hook!("math_add_mod", |mut c: Hc<'_>, value: u32, addend: u32, modulus: u32| -> R {
+    hook!("math_add_mod", |mut c: Hc<'_>,
+                           value: u32,
+                           addend: u32,
+                           modulus: u32|
+     -> R {
         buy_ink(&mut c, hostio::ADD_MOD)?;
-        let (a, b, m) = (read_u256(&c, value)?, read_u256(&c, addend)?, read_u256(&c, modulus)?);
+        let (a, b, m) = (
+            read_u256(&c, value)?,
+            read_u256(&c, addend)?,
+            read_u256(&c, modulus)?,
+        );
         write(&mut c, value, &a.add_mod(b, m).to_be_bytes::<32>())
     });
-    hook!("math_mul_mod", |mut c: Hc<'_>, value: u32, multiplier: u32, modulus: u32| -> R {
+    hook!("math_mul_mod", |mut c: Hc<'_>,
+                           value: u32,
+                           multiplier: u32,
+                           modulus: u32|
+     -> R {
         buy_ink(&mut c, hostio::MUL_MOD)?;
-        let (a, b, m) = (read_u256(&c, value)?, read_u256(&c, multiplier)?, read_u256(&c, modulus)?);
+        let (a, b, m) = (
+            read_u256(&c, value)?,
+            read_u256(&c, multiplier)?,
+            read_u256(&c, modulus)?,
+        );
         write(&mut c, value, &a.mul_mod(b, m).to_be_bytes::<32>())
     });
     hook!("msg_reentrant", |mut c: Hc<'_>| -> R<u32> {
@@ -511,7 +638,11 @@ pub fn link(linker: &mut Linker<HostState>) {
         let value = c.data().frame.value;
         write(&mut c, dest, &value.to_be_bytes::<32>())
     });
-    hook!("native_keccak256", |mut c: Hc<'_>, input: u32, len: u32, out: u32| -> R {
+    hook!("native_keccak256", |mut c: Hc<'_>,
+                               input: u32,
+                               len: u32,
+                               out: u32|
+     -> R {
         buy_ink(&mut c, hostio::keccak_price(len as usize))?;
         let data = read(&c, input, len)?;
         write(&mut c, out, keccak256(data).as_slice())
@@ -593,7 +724,11 @@ fn account_code(c: &mut Hc<'_>, address: Address) -> R<Bytes> {
         return Err(fatal(c, EvmError::Custom("code".into())));
     };
     let repeat = c.data().last_code_address == Some(address);
-    let gas = if repeat { 0 } else { 700 + if load.is_cold { 2_600 } else { 100 } };
+    let gas = if repeat {
+        0
+    } else {
+        700 + if load.is_cold { 2_600 } else { 100 }
+    };
     buy_gas(c, gas)?;
     if !load.data.is_empty() {
         c.data_mut().last_code_address = Some(address);
@@ -644,7 +779,11 @@ fn do_call(
     let forwarded = request.min(available - available / 64);
     let stipend = if value.is_zero() { 0 } else { 2_300 };
     let (target_address, caller, call_value) = match scheme {
-        CallScheme::DelegateCall => (frame.address, frame.caller, CallValue::Apparent(frame.value)),
+        CallScheme::DelegateCall => (
+            frame.address,
+            frame.caller,
+            CallValue::Apparent(frame.value),
+        ),
         _ => (target, frame.address, CallValue::Transfer(value)),
     };
     let inputs = CallInputs {
@@ -692,7 +831,11 @@ fn do_create(
     addr_out: u32,
     revert_len: u32,
 ) -> R {
-    let base_ink = if salt.is_some() { hostio::BASE_CREATE2 } else { hostio::BASE_CALL };
+    let base_ink = if salt.is_some() {
+        hostio::BASE_CREATE2
+    } else {
+        hostio::BASE_CALL
+    };
     buy_ink(c, base_ink + 2 * hostio::read_price(len as usize))?;
     let init_code = Bytes::from(read(c, code, len)?);
     let value = read_u256(c, endowment)?;
@@ -714,7 +857,13 @@ fn do_create(
         Some(salt) => CreateScheme::Create2 { salt },
         None => CreateScheme::Create,
     };
-    let inputs = CreateInputs { caller: frame.address, scheme, value, init_code, gas_limit: forwarded };
+    let inputs = CreateInputs {
+        caller: frame.address,
+        scheme,
+        value,
+        init_code,
+        gas_limit: forwarded,
+    };
     let outcome = match exec::nested_create(&mut c.data_mut().ctx, inputs) {
         Ok(outcome) => outcome,
         Err(error) => return Err(fatal(c, error)),
@@ -729,9 +878,16 @@ fn do_create(
     if result.result.is_ok() {
         c.data_mut().refund += result.gas.refunded();
     }
-    let address = if result.result.is_ok() { outcome.address.unwrap_or_default() } else { Address::ZERO };
-    let revert_data =
-        if result.result == InstructionResult::Revert { result.output.clone() } else { Bytes::new() };
+    let address = if result.result.is_ok() {
+        outcome.address.unwrap_or_default()
+    } else {
+        Address::ZERO
+    };
+    let revert_data = if result.result == InstructionResult::Revert {
+        result.output.clone()
+    } else {
+        Bytes::new()
+    };
     let revert_size = revert_data.len();
     c.data_mut().return_data = revert_data;
     write(c, addr_out, address.as_slice())?;

@@ -2,15 +2,17 @@
 //! and Stylus WASM through wasmi with Nitro's semantics and gas (see `NITRO-FACTS.md`).
 //!
 //! ```no_run
-//! use tributary_devnode::{Devnode, TxRequest};
 //! use revm::primitives::{address, U256};
+//! use tributary_devnode::{Devnode, TxRequest};
 //!
 //! let mut node = Devnode::new();
 //! let alice = address!("00000000000000000000000000000000000a11ce");
 //! node.set_balance(alice, U256::from(10u64).pow(U256::from(20u64)));
 //! # let wasm: Vec<u8> = Vec::new();
 //! let program = node.deploy_stylus(alice, &wasm).unwrap();
-//! let receipt = node.send(TxRequest::call(alice, program, vec![1, 2, 3])).unwrap();
+//! let receipt = node
+//!     .send(TxRequest::call(alice, program, vec![1, 2, 3]))
+//!     .unwrap();
 //! assert!(receipt.status);
 //! ```
 //!
@@ -18,6 +20,9 @@
 //! [`pricing`] (Nitro's price schedule), [`program`] (compiled-module cache), [`host`] (the
 //! `vm_hooks`), [`stylus`] (one Stylus frame), [`exec`] (revm handler wiring), [`arbwasm`]
 //! (the 0x71 precompile), [`node`] (the chain API).
+
+// Nitro's names (ArbWasm, ArbOS, StylusDeployer, …) are proper nouns in these docs, not code.
+#![allow(clippy::doc_markdown)]
 
 pub mod arbwasm;
 pub mod error;

@@ -57,12 +57,21 @@ pub struct TxRequest {
 impl TxRequest {
     /// A call of `to` with `data`.
     pub fn call(from: Address, to: Address, data: impl Into<Bytes>) -> Self {
-        Self { from, to: Some(to), data: data.into(), ..Self::default() }
+        Self {
+            from,
+            to: Some(to),
+            data: data.into(),
+            ..Self::default()
+        }
     }
 
     /// A contract creation from `initcode`.
     pub fn create(from: Address, initcode: impl Into<Bytes>) -> Self {
-        Self { from, data: initcode.into(), ..Self::default() }
+        Self {
+            from,
+            data: initcode.into(),
+            ..Self::default()
+        }
     }
 
     /// Sets the value.
@@ -193,14 +202,17 @@ impl Devnode {
         let mut db = Db::default();
         // Nitro's precompile accounts carry code 0xFE so they are never "empty" (EIP-161) and
         // pass Solidity's extcodesize checks.
-        for precompile in [arbwasm::ARBWASM] {
-            db.insert_account_info(
-                precompile,
-                AccountInfo { code: Some(Bytecode::new_raw(Bytes::from_static(&[0xFE]))), ..AccountInfo::default() },
-            );
-            let _ = precompile;
-        }
-        let ext = StylusExt { runtime: Some(Arc::clone(&runtime)), ..StylusExt::default() };
+        db.insert_account_info(
+            arbwasm::ARBWASM,
+            AccountInfo {
+                code: Some(Bytecode::new_raw(Bytes::from_static(&[0xFE]))),
+                ..AccountInfo::default()
+            },
+        );
+        let ext = StylusExt {
+            runtime: Some(Arc::clone(&runtime)),
+            ..StylusExt::default()
+        };
         let evm = Evm::builder()
             .with_db(db)
             .with_external_context(ext)
@@ -299,16 +311,25 @@ impl Devnode {
 
     /// Code of `address` (original bytes).
     pub fn code(&self, address: Address) -> Bytes {
-        let Some(account) = self.account(address) else { return Bytes::new() };
+        let Some(account) = self.account(address) else {
+            return Bytes::new();
+        };
         if let Some(code) = &account.info.code {
             return code.original_bytes();
         }
-        self.evm.db().contracts.get(&account.info.code_hash).map(Bytecode::original_bytes).unwrap_or_default()
+        self.evm
+            .db()
+            .contracts
+            .get(&account.info.code_hash)
+            .map(Bytecode::original_bytes)
+            .unwrap_or_default()
     }
 
     /// Storage slot `slot` of `address`.
     pub fn storage(&self, address: Address, slot: U256) -> U256 {
-        self.account(address).and_then(|a| a.storage.get(&slot).copied()).unwrap_or_default()
+        self.account(address)
+            .and_then(|a| a.storage.get(&slot).copied())
+            .unwrap_or_default()
     }
 
     fn account_mut(&mut self, address: Address) -> &mut DbAccount {
@@ -337,7 +358,11 @@ impl Devnode {
 
     /// Installs `code` at `address` directly (no constructor). Stylus code still needs
     /// activation.
-    pub fn set_code(&mut self, address: Address, code: impl Into<Bytes>) -> Result<(), DevnodeError> {
+    pub fn set_code(
+        &mut self,
+        address: Address,
+        code: impl Into<Bytes>,
+    ) -> Result<(), DevnodeError> {
         let code: Bytes = code.into();
         if code.len() > crate::pricing::MAX_CODE_SIZE {
             return Err(DevnodeError::CodeTooLarge { size: code.len() });
@@ -373,7 +398,11 @@ impl Devnode {
         let tx_hash = keccak256(hash_input);
         let receipt = receipt(result, &tx, tx_hash, self.number, halt_note);
         for log in &receipt.logs {
-            self.logs.push(ChainLog { log: log.clone(), block_number: self.number, tx_hash });
+            self.logs.push(ChainLog {
+                log: log.clone(),
+                block_number: self.number,
+                tx_hash,
+            });
         }
         self.receipts.push(receipt.clone());
         self.sync_block_env();
@@ -424,7 +453,11 @@ impl Devnode {
     // ---- deployment ----
 
     /// Deploys EVM initcode; returns the created address.
-    pub fn deploy_evm(&mut self, from: Address, initcode: impl Into<Bytes>) -> Result<Address, DevnodeError> {
+    pub fn deploy_evm(
+        &mut self,
+        from: Address,
+        initcode: impl Into<Bytes>,
+    ) -> Result<Address, DevnodeError> {
         let receipt = self.send(TxRequest::create(from, initcode))?;
         created(&receipt)
     }
@@ -432,7 +465,11 @@ impl Devnode {
     /// Deploys a Stylus program the way cargo-stylus does: a CREATE transaction with the
     /// 43-byte prelude (§6.1) followed by the compressed code, then `activateProgram` with
     /// the data fee (+20 %, the excess refunded). Returns the program's address.
-    pub fn deploy_stylus(&mut self, from: Address, wasm_bytes: &[u8]) -> Result<Address, DevnodeError> {
+    pub fn deploy_stylus(
+        &mut self,
+        from: Address,
+        wasm_bytes: &[u8],
+    ) -> Result<Address, DevnodeError> {
         let code = wasm::compress_to_code(wasm_bytes);
         if code.len() > crate::pricing::MAX_CODE_SIZE {
             return Err(DevnodeError::CodeTooLarge { size: code.len() });
@@ -470,22 +507,32 @@ impl Devnode {
     /// `None` if it is not an active program.
     pub fn program_version(&mut self, program: Address) -> Option<u16> {
         let data = ArbWasm::programVersionCall { program }.abi_encode();
-        let result = self.call(TxRequest::call(Address::ZERO, arbwasm::ARBWASM, data)).ok()?;
+        let result = self
+            .call(TxRequest::call(Address::ZERO, arbwasm::ARBWASM, data))
+            .ok()?;
         if !result.success {
             return None;
         }
-        ArbWasm::programVersionCall::abi_decode_returns(&result.output, true).ok().map(|r| r.version)
+        ArbWasm::programVersionCall::abi_decode_returns(&result.output, true)
+            .ok()
+            .map(|r| r.version)
     }
 
     /// The data fee `activateProgram(program)` would charge now.
-    pub fn activation_fee(&mut self, from: Address, program: Address) -> Result<U256, DevnodeError> {
+    pub fn activation_fee(
+        &mut self,
+        from: Address,
+        program: Address,
+    ) -> Result<U256, DevnodeError> {
         let data = ArbWasm::activateProgramCall { program }.abi_encode();
-        let probe = self.balance(from).min(U256::from(10u64).pow(U256::from(18u64)));
+        let probe = self
+            .balance(from)
+            .min(U256::from(10u64).pow(U256::from(18u64)));
         let result = self.call(TxRequest::call(from, arbwasm::ARBWASM, data).value(probe))?;
         if !result.success {
-            return Err(DevnodeError::DeploymentFailed(
-                result.halt.unwrap_or_else(|| format!("activation reverted: 0x{}", hex(&result.output))),
-            ));
+            return Err(DevnodeError::DeploymentFailed(result.halt.unwrap_or_else(
+                || format!("activation reverted: 0x{}", hex(&result.output)),
+            )));
         }
         ArbWasm::activateProgramCall::abi_decode_returns(&result.output, true)
             .map(|r| r.dataFee)
@@ -523,7 +570,10 @@ impl Devnode {
 
     /// Logs emitted by `address`.
     pub fn logs_of(&self, address: Address) -> Vec<&ChainLog> {
-        self.logs.iter().filter(|l| l.log.address == address).collect()
+        self.logs
+            .iter()
+            .filter(|l| l.log.address == address)
+            .collect()
     }
 
     /// Text written through the debug `console` imports.
@@ -585,16 +635,21 @@ fn created(receipt: &Receipt) -> Result<Address, DevnodeError> {
 }
 
 fn describe_failure(receipt: &Receipt) -> String {
-    receipt.halt.clone().unwrap_or_else(|| format!("reverted with 0x{}", hex(&receipt.output)))
+    receipt
+        .halt
+        .clone()
+        .unwrap_or_else(|| format!("reverted with 0x{}", hex(&receipt.output)))
 }
 
 /// Lower-case hex without prefix.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn receipt(
@@ -655,15 +710,19 @@ fn map_error(error: EVMError<std::convert::Infallible>) -> DevnodeError {
             DevnodeError::NonceTooHigh { tx, state }
         }
         EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee { fee, balance }) => {
-            DevnodeError::InsufficientFunds { from: Address::ZERO, have: *balance, want: *fee }
+            DevnodeError::InsufficientFunds {
+                from: Address::ZERO,
+                have: *balance,
+                want: *fee,
+            }
         }
         EVMError::Transaction(
-            InvalidTransaction::CallGasCostMoreThanGasLimit | InvalidTransaction::GasFloorMoreThanGasLimit,
+            InvalidTransaction::CallGasCostMoreThanGasLimit
+            | InvalidTransaction::GasFloorMoreThanGasLimit,
         ) => DevnodeError::IntrinsicGasTooLow { gas_limit: 0 },
         EVMError::Transaction(e) => DevnodeError::InvalidTransaction(format!("{e:?}")),
         EVMError::Header(e) => DevnodeError::InvalidTransaction(format!("{e:?}")),
         EVMError::Database(e) => match e {},
-        EVMError::Custom(e) => DevnodeError::InvalidTransaction(e),
-        EVMError::Precompile(e) => DevnodeError::InvalidTransaction(e),
+        EVMError::Custom(e) | EVMError::Precompile(e) => DevnodeError::InvalidTransaction(e),
     }
 }

@@ -101,6 +101,7 @@ pub const MEMORY_COPY_INK_PER_BYTE: u64 = 100;
 
 /// Ink price of one WASM operator (`pricing_v1`, NITRO-FACTS §4.1). `param_count` gives the
 /// parameter count of a type index (for `call_indirect`). `u64::MAX` marks unusable operators.
+#[allow(clippy::match_same_arms)] // one arm per row of Nitro's table
 pub fn op_ink(op: &Operator<'_>, param_count: impl Fn(u32) -> u64) -> u64 {
     use Operator as O;
     match op {
@@ -241,9 +242,10 @@ pub fn memory_gas(new: u32, open: u32, ever: u32) -> u64 {
     if new_ever <= u32::from(FREE_PAGES) {
         return 0;
     }
-    let (Some(t_new), Some(t_old)) =
-        (MEMORY_EXPONENTS.get(new_ever as usize), MEMORY_EXPONENTS.get(ever as usize))
-    else {
+    let (Some(t_new), Some(t_old)) = (
+        MEMORY_EXPONENTS.get(new_ever as usize),
+        MEMORY_EXPONENTS.get(ever as usize),
+    ) else {
         return u64::MAX;
     };
     let free = u32::from(FREE_PAGES);
@@ -288,8 +290,9 @@ impl ModuleStats {
 
     /// `initCost` for Stylus v ≥ 2 (§4.3), saturated to u16.
     pub fn init_cost(&self) -> u16 {
-        let cost =
-            self.funcs * 8_252 / 1_000 + self.type_len * 1_059 / 1_000 + self.wasm_len * 1_286 / 10_000;
+        let cost = self.funcs * 8_252 / 1_000
+            + self.type_len * 1_059 / 1_000
+            + self.wasm_len * 1_286 / 10_000;
         u16::try_from(cost).unwrap_or(u16::MAX)
     }
 
@@ -306,7 +309,10 @@ impl ModuleStats {
 
     /// Estimated native size in bytes (`asmEstimate`, §2.3 step 7).
     pub fn asm_estimate(&self) -> u64 {
-        512_000 + self.funcs * 996_829 / 1_000 + self.type_len * 11_416 / 1_000 + self.wasm_len * 62_628 / 10_000
+        512_000
+            + self.funcs * 996_829 / 1_000
+            + self.type_len * 11_416 / 1_000
+            + self.wasm_len * 62_628 / 10_000
     }
 }
 
@@ -353,7 +359,11 @@ pub mod data_pricer {
         let exponent = ONE_IN_BIPS * u128::from(demand) / u128::from(INERTIA);
         let multiplier = approx_exp_bips(exponent, 12);
         let cost_per_byte = u128::from(MIN_PRICE) * multiplier / ONE_IN_BIPS;
-        (cost_per_byte * u128::from(bytes), demand, now.max(last_update))
+        (
+            cost_per_byte * u128::from(bytes),
+            demand,
+            now.max(last_update),
+        )
     }
 }
 
@@ -391,7 +401,8 @@ mod tests {
 
     #[test]
     fn data_fee_is_positive_and_grows_with_demand() {
-        let (fee1, demand, last) = data_pricer::update(0, data_pricer::INITIAL_LAST_UPDATE, 600_000, 1_700_000_000);
+        let (fee1, demand, last) =
+            data_pricer::update(0, data_pricer::INITIAL_LAST_UPDATE, 600_000, 1_700_000_000);
         assert!(fee1 > 0);
         let (fee2, _, _) = data_pricer::update(demand, last, 600_000, last);
         assert!(fee2 > fee1);

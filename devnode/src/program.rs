@@ -59,7 +59,11 @@ impl Runtime {
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
         host::link(&mut linker);
-        Self { engine, linker, cache: Mutex::new(HashMap::new()) }
+        Self {
+            engine,
+            linker,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Validates, instruments and compiles `code` (Stylus-prefixed), without caching it.
@@ -69,7 +73,10 @@ impl Runtime {
         let instrumented = wasm::instrument(&raw, &analysis)?;
         let module = Module::new(&self.engine, &instrumented[..])
             .map_err(|e| ProgramError::InvalidWasm(e.to_string()))?;
-        Ok(Program { module, stats: analysis.stats })
+        Ok(Program {
+            module,
+            stats: analysis.stats,
+        })
     }
 
     /// The cached program for `codehash`, compiling `code` on a miss.
@@ -84,17 +91,27 @@ impl Runtime {
 
     /// The cached program for `codehash`, if compiled.
     pub fn cached(&self, codehash: B256) -> Option<Arc<Program>> {
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner).get(&codehash).cloned()
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&codehash)
+            .cloned()
     }
 
     /// Caches a compiled program.
     pub fn insert(&self, codehash: B256, program: Arc<Program>) {
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner).insert(codehash, program);
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(codehash, program);
     }
 
     /// Number of compiled programs (for tests: compile-once checks).
     pub fn compiled_count(&self) -> usize {
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 

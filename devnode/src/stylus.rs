@@ -69,7 +69,13 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
     ctx.external.open_pages = open + footprint;
     ctx.external.ever_pages = ever.max(open + footprint);
 
-    let reentrant = ctx.external.entered.get(&contract.target_address).copied().unwrap_or(0) > 1;
+    let reentrant = ctx
+        .external
+        .entered
+        .get(&contract.target_address)
+        .copied()
+        .unwrap_or(0)
+        > 1;
     let frame = FrameInfo {
         address: contract.target_address,
         caller: contract.caller,
@@ -81,7 +87,14 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
     let ink = (limit - entry).saturating_mul(INK_PRICE);
     let owned = mem::replace(ctx, exec::placeholder());
     let (outcome, state) = invoke(&runtime, &program.module, HostState::new(owned, frame), ink);
-    let HostState { ctx: owned, output, refund, fatal, ink_left, .. } = state;
+    let HostState {
+        ctx: owned,
+        output,
+        refund,
+        fatal,
+        ink_left,
+        ..
+    } = state;
     *ctx = owned;
     ctx.external.open_pages = open;
     if let Some(error) = fatal {
@@ -106,7 +119,11 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
             } else {
                 InstructionResult::Revert
             };
-            InterpreterResult { result, output, gas }
+            InterpreterResult {
+                result,
+                output,
+                gas,
+            }
         }
         Outcome::Failure => InterpreterResult {
             result: InstructionResult::Revert,
@@ -156,7 +173,10 @@ fn call_entrypoint(
     else {
         return Outcome::Failure;
     };
-    if ink_global.set(&mut *store, Val::I64(ink.cast_signed())).is_err() {
+    if ink_global
+        .set(&mut *store, Val::I64(ink.cast_signed()))
+        .is_err()
+    {
         return Outcome::Failure;
     }
     {

@@ -58,7 +58,11 @@ pub fn stylus_code(compressed: &[u8]) -> Vec<u8> {
 
 /// Brotli-compresses `wasm` with Nitro's parameters (quality 11, window 22) and prefixes it.
 pub fn compress_to_code(wasm: &[u8]) -> Vec<u8> {
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
     let mut out = Vec::new();
     // Writing from a slice into a Vec: neither side can fail.
     if brotli::BrotliCompress(&mut std::io::Cursor::new(wasm), &mut out, &params).is_err() {
@@ -84,7 +88,9 @@ pub fn decode_code(code: &[u8]) -> Result<Vec<u8>, ProgramError> {
         .read_to_end(&mut out)
         .map_err(|e| ProgramError::BadCompression(e.to_string()))?;
     if out.len() > MAX_WASM_SIZE {
-        return Err(ProgramError::TooLarge { limit: MAX_WASM_SIZE });
+        return Err(ProgramError::TooLarge {
+            limit: MAX_WASM_SIZE,
+        });
     }
     Ok(out)
 }
@@ -111,12 +117,27 @@ pub fn vm_hook_signature(name: &str) -> Option<(&'static [ValType], &'static [Va
     const R32: &[ValType] = &[I32];
     const R64: &[ValType] = &[I64];
     Some(match name {
-        "read_args" | "exit_early" | "storage_flush_cache" | "block_basefee" | "block_coinbase"
-        | "contract_address" | "msg_sender" | "msg_value" | "tx_gas_price" | "tx_origin"
+        "read_args"
+        | "exit_early"
+        | "storage_flush_cache"
+        | "block_basefee"
+        | "block_coinbase"
+        | "contract_address"
+        | "msg_sender"
+        | "msg_value"
+        | "tx_gas_price"
+        | "tx_origin"
         | "pay_for_memory_grow" => (P1, NONE),
-        "write_result" | "storage_load_bytes32" | "storage_cache_bytes32"
-        | "transient_load_bytes32" | "transient_store_bytes32" | "account_balance"
-        | "account_codehash" | "math_div" | "math_mod" | "math_pow" => (P2, NONE),
+        "write_result"
+        | "storage_load_bytes32"
+        | "storage_cache_bytes32"
+        | "transient_load_bytes32"
+        | "transient_store_bytes32"
+        | "account_balance"
+        | "account_codehash"
+        | "math_div"
+        | "math_mod"
+        | "math_pow" => (P2, NONE),
         "emit_log" | "native_keccak256" | "math_add_mod" | "math_mul_mod" => (P3, NONE),
         "call_contract" => (&[I32, I32, I32, I32, I64, I32], R32),
         "delegate_call_contract" | "static_call_contract" => (&[I32, I32, I32, I64, I32], R32),
@@ -174,9 +195,13 @@ fn rule(msg: impl Into<String>) -> ProgramError {
 #[allow(clippy::too_many_lines)]
 pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
     if wasm.len() > MAX_WASM_SIZE {
-        return Err(ProgramError::TooLarge { limit: MAX_WASM_SIZE });
+        return Err(ProgramError::TooLarge {
+            limit: MAX_WASM_SIZE,
+        });
     }
-    Validator::new_with_features(features()).validate_all(wasm).map_err(|e| invalid(&e))?;
+    Validator::new_with_features(features())
+        .validate_all(wasm)
+        .map_err(|e| invalid(&e))?;
 
     let mut types: Vec<FuncType> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
@@ -188,7 +213,10 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
     let mut memory_exported = false;
     let mut entrypoint = None;
     let mut memories = Vec::new();
-    let mut stats = ModuleStats { wasm_len: wasm.len() as u64, ..ModuleStats::default() };
+    let mut stats = ModuleStats {
+        wasm_len: wasm.len() as u64,
+        ..ModuleStats::default()
+    };
     let mut globals = 0u32;
     let mut table_entries = 0u64;
 
@@ -235,7 +263,10 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
                         )));
                     }
                     if !imports.insert((import.module.to_owned(), import.name.to_owned())) {
-                        return Err(rule(format!("{}.{} imported twice", import.module, import.name)));
+                        return Err(rule(format!(
+                            "{}.{} imported twice",
+                            import.module, import.name
+                        )));
                     }
                     if import.module == "vm_hooks" && import.name == "pay_for_memory_grow" {
                         pay_for_memory_grow = Some(imported_funcs);
@@ -305,7 +336,10 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
             }
             Payload::ElementSection(reader) => {
                 if reader.count() > MAX_SEGMENTS {
-                    return Err(rule(format!("has {} element segments (max 128)", reader.count())));
+                    return Err(rule(format!(
+                        "has {} element segments (max 128)",
+                        reader.count()
+                    )));
                 }
                 for element in reader {
                     let element = element.map_err(|e| invalid(&e))?;
@@ -318,7 +352,10 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
             }
             Payload::DataSection(reader) => {
                 if reader.count() > MAX_SEGMENTS {
-                    return Err(rule(format!("has {} data segments (max 128)", reader.count())));
+                    return Err(rule(format!(
+                        "has {} data segments (max 128)",
+                        reader.count()
+                    )));
                 }
                 for data in reader {
                     let data = data.map_err(|e| invalid(&e))?;
@@ -329,8 +366,11 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
                 return Err(rule(format!("has {count} functions (max {MAX_FUNCTIONS})")));
             }
             Payload::CodeSectionEntry(body) => stats.ops += check_body(&body)?,
-            Payload::CustomSection(_) | Payload::End(_) | Payload::CodeSectionStart { .. } => {}
-            Payload::DataCountSection { .. } | Payload::Version { .. } => {}
+            Payload::CustomSection(_)
+            | Payload::End(_)
+            | Payload::CodeSectionStart { .. }
+            | Payload::DataCountSection { .. }
+            | Payload::Version { .. } => {}
             other => {
                 if let Some((id, _)) = other.as_section() {
                     if id == 13 {
@@ -341,10 +381,15 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
         }
     }
     if import_count > MAX_IMPORTS {
-        return Err(rule(format!("has {import_count} imports (max {MAX_IMPORTS})")));
+        return Err(rule(format!(
+            "has {import_count} imports (max {MAX_IMPORTS})"
+        )));
     }
     if export_names.len() > MAX_EXPORTS {
-        return Err(rule(format!("has {} exports (max {MAX_EXPORTS})", export_names.len())));
+        return Err(rule(format!(
+            "has {} exports (max {MAX_EXPORTS})",
+            export_names.len()
+        )));
     }
     for (_, name) in &imports {
         if export_names.contains(name) {
@@ -363,15 +408,23 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
     let Some(entry) = entrypoint else {
         return Err(rule("missing entrypoint: does not export user_entrypoint"));
     };
-    let entry_ty = func_types.get(entry as usize).and_then(|t| types.get(*t as usize));
+    let entry_ty = func_types
+        .get(entry as usize)
+        .and_then(|t| types.get(*t as usize));
     if entry_ty.is_none_or(|t| t.params() != [ValType::I32] || t.results() != [ValType::I32]) {
         return Err(rule("user_entrypoint is not (i32) -> i32"));
     }
     let [memory] = memories.as_slice() else {
-        return Err(rule(format!("has {} memories; exactly one is required", memories.len())));
+        return Err(rule(format!(
+            "has {} memories; exactly one is required",
+            memories.len()
+        )));
     };
     if memory.initial > u64::from(PAGE_LIMIT) {
-        return Err(rule(format!("starts with {} memory pages (max {PAGE_LIMIT})", memory.initial)));
+        return Err(rule(format!(
+            "starts with {} memory pages (max {PAGE_LIMIT})",
+            memory.initial
+        )));
     }
     if memory.maximum.is_some_and(|max| max < memory.initial) {
         return Err(rule("memory maximum below its minimum"));
@@ -400,7 +453,9 @@ fn check_body(body: &wasmparser::FunctionBody<'_>) -> Result<u64, ProgramError> 
         locals = locals.saturating_add(local.map_err(|e| invalid(&e))?.0);
     }
     if locals > MAX_LOCALS {
-        return Err(rule(format!("a function declares {locals} locals (max {MAX_LOCALS})")));
+        return Err(rule(format!(
+            "a function declares {locals} locals (max {MAX_LOCALS})"
+        )));
     }
     let mut ops = body.get_operators_reader().map_err(|e| invalid(&e))?;
     let mut count = 0usize;
@@ -430,7 +485,9 @@ fn forbidden(op: &Operator<'_>) -> Option<&'static str> {
         | O::TableSet { .. }
         | O::TableGrow { .. }
         | O::TableSize { .. }
-        | O::TableFill { .. } => Some("a bulk-memory or table operation other than memory.copy/fill"),
+        | O::TableFill { .. } => {
+            Some("a bulk-memory or table operation other than memory.copy/fill")
+        }
         O::F32Load { .. }
         | O::F64Load { .. }
         | O::F32Store { .. }
@@ -481,7 +538,11 @@ struct Meter<'a> {
 
 impl Meter<'_> {
     fn add_globals(&mut self, globals: &mut wasm_encoder::GlobalSection) {
-        let mutable = |val_type| GlobalType { val_type, mutable: true, shared: false };
+        let mutable = |val_type| GlobalType {
+            val_type,
+            mutable: true,
+            shared: false,
+        };
         globals.global(mutable(EncValType::I64), &ConstExpr::i64_const(0));
         globals.global(mutable(EncValType::I32), &ConstExpr::i32_const(0));
         globals.global(mutable(EncValType::I32), &ConstExpr::i32_const(0));
@@ -642,8 +703,14 @@ mod tests {
 
     #[test]
     fn rejects_wrong_prefix() {
-        assert!(matches!(decode_code(&[0xEF, 0xF0, 0x00]), Err(ProgramError::NotStylus)));
-        assert!(matches!(decode_code(&[0x60, 0x00, 0x00, 0x00]), Err(ProgramError::NotStylus)));
+        assert!(matches!(
+            decode_code(&[0xEF, 0xF0, 0x00]),
+            Err(ProgramError::NotStylus)
+        ));
+        assert!(matches!(
+            decode_code(&[0x60, 0x00, 0x00, 0x00]),
+            Err(ProgramError::NotStylus)
+        ));
         assert!(matches!(
             decode_code(&[0xEF, 0xF0, 0x00, 0x02, 1]),
             Err(ProgramError::UnsupportedDictionary(2))

@@ -1,4 +1,4 @@
-//! Activation through ArbWasm (0x71), Nitro's validation rules, and the chain API's errors.
+//! Activation through `ArbWasm` (0x71), Nitro's validation rules, and the chain API's errors.
 
 mod common;
 
@@ -12,7 +12,9 @@ use tributary_devnode::{
 
 fn compile_err(node: &Devnode, wat_text: &str) -> ProgramError {
     let wasm = wat::parse_str(wat_text).expect("valid WAT");
-    node.runtime().compile(&wasm::compress_to_code(&wasm)).expect_err("activation must refuse it")
+    node.runtime()
+        .compile(&wasm::compress_to_code(&wasm))
+        .expect_err("activation must refuse it")
 }
 
 const OK_MODULE: &str = r#"(module
@@ -23,49 +25,100 @@ const OK_MODULE: &str = r#"(module
 fn a_minimal_module_activates() {
     let node = node();
     let wasm = wat::parse_str(OK_MODULE).unwrap();
-    assert!(node.runtime().compile(&wasm::compress_to_code(&wasm)).is_ok());
+    assert!(node
+        .runtime()
+        .compile(&wasm::compress_to_code(&wasm))
+        .is_ok());
 }
 
 #[test]
 fn validation_follows_nitro() {
     let node = node();
     let cases = [
-        (r#"(module (memory (export "memory") 1 1))"#, "user_entrypoint"),
-        (r#"(module (memory 1 1) (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "memory"),
-        (r#"(module (memory (export "memory") 1)
-            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "pay_for_memory_grow"),
-        (r#"(module (import "env" "foo" (func)) (memory (export "memory") 1 1)
-            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "unknown host function"),
-        (r#"(module (import "vm_hooks" "read_args" (func (param i64))) (memory (export "memory") 1 1)
-            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "wrong signature"),
-        (r#"(module (memory (export "memory") 1 1) (func $s) (start $s)
-            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "start function"),
-        (r#"(module (memory (export "memory") 1 1)
+        (
+            r#"(module (memory (export "memory") 1 1))"#,
+            "user_entrypoint",
+        ),
+        (
+            r#"(module (memory 1 1) (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "memory",
+        ),
+        (
+            r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "pay_for_memory_grow",
+        ),
+        (
+            r#"(module (import "env" "foo" (func)) (memory (export "memory") 1 1)
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "unknown host function",
+        ),
+        (
+            r#"(module (import "vm_hooks" "read_args" (func (param i64))) (memory (export "memory") 1 1)
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "wrong signature",
+        ),
+        (
+            r#"(module (memory (export "memory") 1 1) (func $s) (start $s)
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "start function",
+        ),
+        (
+            r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32)
-              (drop (f32.add (f32.const 1) (f32.const 2))) (i32.const 0)))"#, "floating-point"),
-        (r#"(module (memory (export "memory") 1 1)
-            (func (export "user_entrypoint") (param i64) (result i32) (i32.const 0)))"#, "(i32) -> i32"),
-        (r#"(module (memory (export "memory") 129 129)
-            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "pages"),
-        (r#"(module (memory (export "memory") 1 1) (global (export "stylus_x") i32 (i32.const 0))
-            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#, "reserved"),
+              (drop (f32.add (f32.const 1) (f32.const 2))) (i32.const 0)))"#,
+            "floating-point",
+        ),
+        (
+            r#"(module (memory (export "memory") 1 1)
+            (func (export "user_entrypoint") (param i64) (result i32) (i32.const 0)))"#,
+            "(i32) -> i32",
+        ),
+        (
+            r#"(module (memory (export "memory") 129 129)
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "pages",
+        ),
+        (
+            r#"(module (memory (export "memory") 1 1) (global (export "stylus_x") i32 (i32.const 0))
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+            "reserved",
+        ),
     ];
     for (text, expected) in cases {
         let err = compile_err(&node, text);
-        assert!(err.to_string().contains(expected), "expected {expected:?}, got {err}");
+        assert!(
+            err.to_string().contains(expected),
+            "expected {expected:?}, got {err}"
+        );
     }
 }
 
 #[test]
 fn bad_code_is_refused_with_clear_errors() {
     let runtime = tributary_devnode::program::Runtime::new();
-    assert_eq!(runtime.compile(&[0x60, 0x00, 0x60, 0x00]).unwrap_err(), ProgramError::NotStylus);
-    assert_eq!(runtime.compile(&[0xEF, 0xF0, 0x00]).unwrap_err(), ProgramError::NotStylus);
-    assert!(matches!(runtime.compile(&[0xEF, 0xF0, 0x00, 0x00, 0xff, 0xff]), Err(ProgramError::BadCompression(_))));
-    assert!(matches!(runtime.compile(&[0xEF, 0xF0, 0x00, 0x07, 0x00]), Err(ProgramError::UnsupportedDictionary(7))));
+    assert_eq!(
+        runtime.compile(&[0x60, 0x00, 0x60, 0x00]).unwrap_err(),
+        ProgramError::NotStylus
+    );
+    assert_eq!(
+        runtime.compile(&[0xEF, 0xF0, 0x00]).unwrap_err(),
+        ProgramError::NotStylus
+    );
+    assert!(matches!(
+        runtime.compile(&[0xEF, 0xF0, 0x00, 0x00, 0xff, 0xff]),
+        Err(ProgramError::BadCompression(_))
+    ));
+    assert!(matches!(
+        runtime.compile(&[0xEF, 0xF0, 0x00, 0x07, 0x00]),
+        Err(ProgramError::UnsupportedDictionary(7))
+    ));
     // Garbage that decompresses fine but is not WASM.
     let code = wasm::compress_to_code(b"definitely not wasm");
-    assert!(matches!(runtime.compile(&code), Err(ProgramError::InvalidWasm(_))));
+    assert!(matches!(
+        runtime.compile(&code),
+        Err(ProgramError::InvalidWasm(_))
+    ));
     // Oversized: a 130 KiB data segment decompresses past MaxWasmSize (128 KiB).
     let big = format!(
         r#"(module (memory (export "memory") 3 3) (data (i32.const 0) "{}")
@@ -73,11 +126,17 @@ fn bad_code_is_refused_with_clear_errors() {
         "a".repeat(130 * 1024)
     );
     let code = wasm::compress_to_code(&wat::parse_str(big).unwrap());
-    assert!(matches!(runtime.compile(&code), Err(ProgramError::TooLarge { .. })));
+    assert!(matches!(
+        runtime.compile(&code),
+        Err(ProgramError::TooLarge { .. })
+    ));
     // deploy_stylus refuses before sending anything.
     let mut node = node();
     let nonce = node.nonce(ALICE);
-    assert!(matches!(node.deploy_stylus(ALICE, b"not wasm"), Err(DevnodeError::Program(_))));
+    assert!(matches!(
+        node.deploy_stylus(ALICE, b"not wasm"),
+        Err(DevnodeError::Program(_))
+    ));
     assert_eq!(node.nonce(ALICE), nonce);
 }
 
@@ -85,17 +144,30 @@ fn bad_code_is_refused_with_clear_errors() {
 fn unactivated_programs_fail_and_burn_gas() {
     let mut node = node();
     let program = address!("00000000000000000000000000000000000c0de1");
-    node.set_code(program, wasm::compress_to_code(&wat("counter"))).unwrap();
-    let receipt = node.send(TxRequest::call(ALICE, program, vec![]).gas(300_000)).unwrap();
+    node.set_code(program, wasm::compress_to_code(&wat("counter")))
+        .unwrap();
+    let receipt = node
+        .send(TxRequest::call(ALICE, program, vec![]).gas(300_000))
+        .unwrap();
     assert!(!receipt.status);
-    assert!(receipt.halt.as_deref().unwrap().contains("ProgramNotActivated"), "{receipt:?}");
+    assert!(
+        receipt
+            .halt
+            .as_deref()
+            .unwrap()
+            .contains("ProgramNotActivated"),
+        "{receipt:?}"
+    );
     assert_eq!(receipt.gas_used, 300_000);
     // codehashVersion reverts with ProgramNotActivated().
     let codehash = keccak256(node.code(program));
     let data = ArbWasm::codehashVersionCall { codehash }.abi_encode();
     let result = node.call(TxRequest::call(ALICE, ARBWASM, data)).unwrap();
     assert!(!result.success);
-    assert_eq!(&result.output[..], &ArbWasm::ProgramNotActivated {}.abi_encode()[..]);
+    assert_eq!(
+        &result.output[..],
+        &ArbWasm::ProgramNotActivated {}.abi_encode()[..]
+    );
 
     // Activate directly: version 2, event, fee charged, then it runs.
     let balance = node.balance(ALICE);
@@ -107,7 +179,11 @@ fn unactivated_programs_fail_and_burn_gas() {
     assert_eq!(version, 2);
     assert!(fee > U256::ZERO);
     let gas_cost = U256::from(receipt.gas_used) * U256::from(tributary_devnode::node::BASE_FEE);
-    assert_eq!(node.balance(ALICE), balance - fee - gas_cost, "excess value refunded");
+    assert_eq!(
+        node.balance(ALICE),
+        balance - fee - gas_cost,
+        "excess value refunded"
+    );
     assert_eq!(receipt.logs[0].address, ARBWASM);
     assert_eq!(receipt.logs[0].topics()[1], codehash);
     let receipt = send(&mut node, program, vec![]);
@@ -115,50 +191,114 @@ fn unactivated_programs_fail_and_burn_gas() {
     assert_eq!(&receipt.output[..], &word(1));
 
     // Views.
-    let version = node.call(TxRequest::call(ALICE, ARBWASM, ArbWasm::codehashVersionCall { codehash }.abi_encode())).unwrap();
+    let version = node
+        .call(TxRequest::call(
+            ALICE,
+            ARBWASM,
+            ArbWasm::codehashVersionCall { codehash }.abi_encode(),
+        ))
+        .unwrap();
     assert_eq!(&version.output[..], &word(2));
     assert_eq!(node.program_version(program), Some(2));
-    let gas = node.call(TxRequest::call(ALICE, ARBWASM, ArbWasm::programInitGasCall { program }.abi_encode())).unwrap();
+    let gas = node
+        .call(TxRequest::call(
+            ALICE,
+            ARBWASM,
+            ArbWasm::programInitGasCall { program }.abi_encode(),
+        ))
+        .unwrap();
     let gas = ArbWasm::programInitGasCall::abi_decode_returns(&gas.output, true).unwrap();
-    assert!(gas.gas >= 8_832 + 352 && gas.gasWhenCached >= 352, "{} {}", gas.gas, gas.gasWhenCached);
-    let min = node.call(TxRequest::call(ALICE, ARBWASM, ArbWasm::minInitGasCall {}.abi_encode())).unwrap();
+    assert!(
+        gas.gas >= 8_832 + 352 && gas.gasWhenCached >= 352,
+        "{} {}",
+        gas.gas,
+        gas.gasWhenCached
+    );
+    let min = node
+        .call(TxRequest::call(
+            ALICE,
+            ARBWASM,
+            ArbWasm::minInitGasCall {}.abi_encode(),
+        ))
+        .unwrap();
     let min = ArbWasm::minInitGasCall::abi_decode_returns(&min.output, true).unwrap();
     assert_eq!((min.gas, min.cached), (8_832, 352));
-    let sv = node.call(TxRequest::call(ALICE, ARBWASM, ArbWasm::stylusVersionCall {}.abi_encode())).unwrap();
+    let sv = node
+        .call(TxRequest::call(
+            ALICE,
+            ARBWASM,
+            ArbWasm::stylusVersionCall {}.abi_encode(),
+        ))
+        .unwrap();
     assert_eq!(&sv.output[..], &word(2));
 
     // Activating again: ProgramUpToDate().
     let data = ArbWasm::activateProgramCall { program }.abi_encode();
-    let receipt = node.send(TxRequest::call(ALICE, ARBWASM, data).value(fee)).unwrap();
+    let receipt = node
+        .send(TxRequest::call(ALICE, ARBWASM, data).value(fee))
+        .unwrap();
     assert!(receipt.reverted());
-    assert_eq!(&receipt.output[..], &ArbWasm::ProgramUpToDate {}.abi_encode()[..]);
+    assert_eq!(
+        &receipt.output[..],
+        &ArbWasm::ProgramUpToDate {}.abi_encode()[..]
+    );
 }
 
 #[test]
 fn activation_needs_the_data_fee_and_a_stylus_program() {
     let mut node = node();
     let program = address!("00000000000000000000000000000000000c0de2");
-    node.set_code(program, wasm::compress_to_code(&wat("counter"))).unwrap();
+    node.set_code(program, wasm::compress_to_code(&wat("counter")))
+        .unwrap();
     let fee = node.activation_fee(ALICE, program).unwrap();
     let data = ArbWasm::activateProgramCall { program }.abi_encode();
-    let receipt = node.send(TxRequest::call(ALICE, ARBWASM, data.clone()).value(fee - U256::from(1))).unwrap();
+    let receipt = node
+        .send(TxRequest::call(ALICE, ARBWASM, data.clone()).value(fee - U256::from(1)))
+        .unwrap();
     assert!(receipt.reverted());
-    let expected = ArbWasm::ProgramInsufficientValue { have: fee - U256::from(1), want: fee }.abi_encode();
+    let expected = ArbWasm::ProgramInsufficientValue {
+        have: fee - U256::from(1),
+        want: fee,
+    }
+    .abi_encode();
     assert_eq!(&receipt.output[..], &expected[..]);
     // EVM code is not a Stylus program.
     let evm = node.deploy_evm(ALICE, evm_initcode(&[0x00])).unwrap();
     let data = ArbWasm::activateProgramCall { program: evm }.abi_encode();
-    let receipt = node.send(TxRequest::call(ALICE, ARBWASM, data).value(fee)).unwrap();
+    let receipt = node
+        .send(TxRequest::call(ALICE, ARBWASM, data).value(fee))
+        .unwrap();
     assert!(!receipt.status);
-    assert!(receipt.halt.as_deref().unwrap_or_default().contains("not a Stylus program"), "{receipt:?}");
+    assert!(
+        receipt
+            .halt
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not a Stylus program"),
+        "{receipt:?}"
+    );
     // Invalid WASM behind a valid prefix: activation fails and burns the gas.
     let bad = address!("00000000000000000000000000000000000c0de3");
-    node.set_code(bad, wasm::compress_to_code(b"\0asm\x01\0\0\0")).unwrap();
+    node.set_code(bad, wasm::compress_to_code(b"\0asm\x01\0\0\0"))
+        .unwrap();
     let data = ArbWasm::activateProgramCall { program: bad }.abi_encode();
-    let receipt = node.send(TxRequest::call(ALICE, ARBWASM, data).value(fee).gas(3_000_000)).unwrap();
+    let receipt = node
+        .send(
+            TxRequest::call(ALICE, ARBWASM, data)
+                .value(fee)
+                .gas(3_000_000),
+        )
+        .unwrap();
     assert!(!receipt.status);
     assert_eq!(receipt.gas_used, 3_000_000);
-    assert!(receipt.halt.as_deref().unwrap_or_default().contains("program activation failed"), "{receipt:?}");
+    assert!(
+        receipt
+            .halt
+            .as_deref()
+            .unwrap_or_default()
+            .contains("program activation failed"),
+        "{receipt:?}"
+    );
 }
 
 #[test]
@@ -203,7 +343,9 @@ fn transaction_errors() {
         Err(DevnodeError::GasLimitTooHigh { .. })
     ));
     // A gas limit that covers intrinsic gas but not the program's entry cost: out of gas.
-    let receipt = node.send(TxRequest::call(ALICE, program, vec![]).gas(25_000)).unwrap();
+    let receipt = node
+        .send(TxRequest::call(ALICE, program, vec![]).gas(25_000))
+        .unwrap();
     assert!(!receipt.status && receipt.halt.is_some());
     assert_eq!(node.nonce(ALICE), nonce + 1);
 }
@@ -233,7 +375,10 @@ fn snapshots_time_and_balances() {
     assert_eq!(node.storage(program, U256::ZERO), U256::from(1));
     assert_eq!(node.balance(BOB), ether(1_000));
     assert_eq!((node.block_number(), node.timestamp()), (number, time));
-    assert!(matches!(node.revert_to(snap), Err(DevnodeError::UnknownSnapshot(_))));
+    assert!(matches!(
+        node.revert_to(snap),
+        Err(DevnodeError::UnknownSnapshot(_))
+    ));
     // Blocks advance per transaction; receipts and logs are recorded.
     let receipt = send(&mut node, program, vec![]);
     assert_eq!(receipt.block_number, number + 1);
@@ -244,10 +389,14 @@ fn snapshots_time_and_balances() {
 fn contract_creation_receipt() {
     let mut node = node();
     let nonce = node.nonce(ALICE);
-    let receipt = node.send(TxRequest::create(ALICE, evm_initcode(&[0x00]))).unwrap();
+    let receipt = node
+        .send(TxRequest::create(ALICE, evm_initcode(&[0x00])))
+        .unwrap();
     assert_eq!(receipt.contract_address, Some(ALICE.create(nonce)));
     // Plain EVM code starting with 0xEF is still refused (EIP-3541).
-    let receipt = node.send(TxRequest::create(ALICE, evm_initcode(&[0xEF, 0x00]))).unwrap();
+    let receipt = node
+        .send(TxRequest::create(ALICE, evm_initcode(&[0xEF, 0x00])))
+        .unwrap();
     assert!(!receipt.status);
     let _ = Address::ZERO;
 }
@@ -262,7 +411,10 @@ sol! {
 /// The real `royalty_splitter` contract built by `cargo run -p tributary -- build`.
 #[test]
 fn royalty_splitter_runs_on_the_devnode() {
-    let path = format!("{}/../target/stylus/royalty_splitter.wasm", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../target/stylus/royalty_splitter.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let Ok(wasm) = std::fs::read(&path) else {
         eprintln!("SKIPPED: {path} is absent; run `cargo run -p tributary -- build` first");
         return;
@@ -272,9 +424,14 @@ fn royalty_splitter_runs_on_the_devnode() {
     let splitter = node
         .deploy_stylus_with_constructor(ALICE, &wasm, &args, U256::ZERO)
         .expect("deploys with its constructor");
-    let out = node.call(TxRequest::call(BOB, splitter, ownerCall {}.abi_encode())).unwrap();
+    let out = node
+        .call(TxRequest::call(BOB, splitter, ownerCall {}.abi_encode()))
+        .unwrap();
     assert!(out.success, "{out:?}");
-    assert_eq!(ownerCall::abi_decode_returns(&out.output, true).unwrap()._0, ALICE);
+    assert_eq!(
+        ownerCall::abi_decode_returns(&out.output, true).unwrap()._0,
+        ALICE
+    );
     // The constructor guard: a second call reverts.
     let mut again = tributary_devnode::node::STYLUS_CONSTRUCTOR.to_vec();
     again.extend_from_slice(&args);
@@ -283,13 +440,33 @@ fn royalty_splitter_runs_on_the_devnode() {
     assert!(send(&mut node, splitter, vec![1, 2, 3, 4]).reverted());
     // Owner-only function from someone else: the OpenZeppelin error.
     let data = transferOwnershipCall { newOwner: BOB }.abi_encode();
-    let receipt = node.send(TxRequest::call(BOB, splitter, data.clone())).unwrap();
+    let receipt = node
+        .send(TxRequest::call(BOB, splitter, data.clone()))
+        .unwrap();
     assert!(receipt.reverted());
-    assert_eq!(&receipt.output[..], &OwnableUnauthorizedAccount { account: BOB }.abi_encode()[..]);
+    assert_eq!(
+        &receipt.output[..],
+        &OwnableUnauthorizedAccount { account: BOB }.abi_encode()[..]
+    );
     let receipt = send(&mut node, splitter, data);
     assert!(receipt.status, "{receipt:?}");
     assert!(!receipt.logs.is_empty(), "OwnershipTransferStarted emitted");
-    let out = node.call(TxRequest::call(BOB, splitter, pendingOwnerCall {}.abi_encode())).unwrap();
-    assert_eq!(pendingOwnerCall::abi_decode_returns(&out.output, true).unwrap()._0, BOB);
-    eprintln!("royalty_splitter: {} bytes of WASM, transferOwnership used {} gas", wasm.len(), receipt.gas_used);
+    let out = node
+        .call(TxRequest::call(
+            BOB,
+            splitter,
+            pendingOwnerCall {}.abi_encode(),
+        ))
+        .unwrap();
+    assert_eq!(
+        pendingOwnerCall::abi_decode_returns(&out.output, true)
+            .unwrap()
+            ._0,
+        BOB
+    );
+    eprintln!(
+        "royalty_splitter: {} bytes of WASM, transferOwnership used {} gas",
+        wasm.len(),
+        receipt.gas_used
+    );
 }

@@ -30,11 +30,13 @@ pub fn node() -> Devnode {
 
 /// Deploys `tests/programs/<name>.wat` through the Nitro protocol.
 pub fn deploy(node: &mut Devnode, name: &str) -> Address {
-    node.deploy_stylus(ALICE, &wat(name)).expect("program deploys and activates")
+    node.deploy_stylus(ALICE, &wat(name))
+        .expect("program deploys and activates")
 }
 
 pub fn send(node: &mut Devnode, to: Address, data: impl Into<Bytes>) -> Receipt {
-    node.send(TxRequest::call(ALICE, to, data)).expect("transaction is included")
+    node.send(TxRequest::call(ALICE, to, data))
+        .expect("transaction is included")
 }
 
 pub fn cat(parts: &[&[u8]]) -> Vec<u8> {
@@ -47,7 +49,13 @@ pub fn word(n: u64) -> [u8; 32] {
 
 /// The `call_at` layout of hostio.wat: [kind][addr 20][value 32][gas u64 LE][data].
 pub fn call_args(kind: u8, to: Address, value: u64, gas: u64, data: &[u8]) -> Vec<u8> {
-    cat(&[&[kind], to.as_slice(), &word(value), &gas.to_le_bytes(), data])
+    cat(&[
+        &[kind],
+        to.as_slice(),
+        &word(value),
+        &gas.to_le_bytes(),
+        data,
+    ])
 }
 
 /// Op 6 of hostio.wat: a call whose outcome comes back as [status][ret_len][n][data].
@@ -68,14 +76,19 @@ pub fn solidity(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/solidity/{name}.bin", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).expect("compiled contract exists");
     let text = text.trim();
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 /// EVM initcode whose runtime code is `runtime`.
 pub fn evm_initcode(runtime: &[u8]) -> Vec<u8> {
     let len = u8::try_from(runtime.len()).expect("short runtime");
     // PUSH1 len DUP1 PUSH1 12 PUSH1 0 CODECOPY PUSH1 0 RETURN
-    let mut init = vec![0x60, len, 0x80, 0x60, 12, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00];
+    let mut init = vec![
+        0x60, len, 0x80, 0x60, 12, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00,
+    ];
     init.extend_from_slice(runtime);
     init
 }
