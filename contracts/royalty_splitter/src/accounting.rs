@@ -51,7 +51,11 @@ pub fn accrue(acc: U256, remainder: U256, amount: U256, total: U256) -> Option<A
     if total.is_zero() {
         return None;
     }
-    let mass = amount.checked_mul(ONE)?.checked_add(remainder)?;
+    // `amount * 2^96` as a shift: `amount` must fit in 160 bits.
+    if amount > MAX_DEPOSITED {
+        return None;
+    }
+    let mass = (amount << PRECISION_BITS).checked_add(remainder)?;
     let (per_share, remainder) = div_rem_small(mass, total)?;
     let acc = acc.checked_add(per_share)?;
     // Keep `shares * acc` representable for every member (`shares <= total`).

@@ -1,7 +1,6 @@
 //! Paying into a split: native currency and ERC-20 tokens, O(1) whatever the recipient count.
 
 use alloy_primitives::{
-    aliases::{U160, U96},
     b256, Address, B256, U256,
 };
 use openzeppelin_stylus::token::erc20::{interface::Erc20Interface, utils::safe_erc20::ISafeErc20};
@@ -74,9 +73,9 @@ impl RoyaltySplitter {
             let current = split.versions.get(version);
             (
                 version,
-                book.deposited.get().to::<U256>(),
-                book.remainder.get().to::<U256>(),
-                current.total_shares.get().to::<U256>(),
+                book.deposited.get(),
+                book.remainder.get(),
+                current.total_shares.get(),
                 current.tokens.get(token).acc.get(),
             )
         };
@@ -87,8 +86,8 @@ impl RoyaltySplitter {
             let mut split = self.splits.setter(split_id);
             split.versions.setter(version).tokens.setter(token).acc.set(accrual.acc);
             let mut book = split.books.setter(token);
-            book.deposited.set(deposited.to::<U160>());
-            book.remainder.set(accrual.remainder.to::<U96>());
+            book.deposited.set(deposited);
+            book.remainder.set(accrual.remainder);
         }
         let from = self.vm().msg_sender();
         emit(

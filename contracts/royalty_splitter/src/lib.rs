@@ -302,8 +302,8 @@ impl RoyaltySplitter {
         let v = split.versions.get(version);
         (
             v.root.get(),
-            v.total_shares.get().to::<U256>(),
-            v.registered_shares.get().to::<U256>(),
+            v.total_shares.get(),
+            v.registered_shares.get(),
             v.recipient_count.get().to::<u32>(),
         )
     }
@@ -318,7 +318,7 @@ impl RoyaltySplitter {
     pub fn split_balance(&self, split_id: U256, token: Address) -> (U256, U256, U256) {
         let split = self.splits.get(split_id);
         let book = split.books.get(token);
-        (book.deposited.get().to::<U256>(), book.withdrawn.get(), book.remainder.get().to::<U256>())
+        (book.deposited.get(), book.withdrawn.get(), book.remainder.get())
     }
 
     /// Pauses creating splits and deposits (owner only). Withdrawals continue.

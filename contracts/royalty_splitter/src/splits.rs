@@ -1,6 +1,6 @@
 //! Creating and updating splits: listed recipient sets and Merkle roots, versions, controllers.
 
-use alloy_primitives::{aliases::U96, Address, B256, U256, U32};
+use alloy_primitives::{Address, B256, U256, U32};
 use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
 
@@ -208,7 +208,7 @@ impl RoyaltySplitter {
                 {
                     let mut split = self.splits.setter(split_id);
                     let mut v = split.versions.setter(version);
-                    v.total_shares.set(total.to::<U96>());
+                    v.total_shares.set(total);
                     v.recipient_count.set(U32::from(recipients.len()));
                     for (&recipient, &share) in recipients.iter().zip(shares) {
                         v.shares.setter(recipient).set(share);
@@ -224,7 +224,7 @@ impl RoyaltySplitter {
                 {
                     let mut split = self.splits.setter(split_id);
                     let mut v = split.versions.setter(version);
-                    v.total_shares.set(total.to::<U96>());
+                    v.total_shares.set(total);
                     v.root.set(root);
                 }
                 emit(

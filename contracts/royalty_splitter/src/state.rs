@@ -23,7 +23,7 @@
 
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageMap, StorageU160, StorageU256, StorageU32, StorageU96},
+    storage::{StorageAddress, StorageB256, StorageMap, StorageU256, StorageU32},
 };
 
 use alloy_primitives::{Address, U256};
@@ -47,9 +47,9 @@ pub struct Split {
 #[storage]
 pub struct TokenTotals {
     /// Everything credited so far (bounded by `accounting::MAX_DEPOSITED`).
-    pub deposited: StorageU160,
+    pub deposited: StorageU256,
     /// The carried division remainder, in `2^-96` units (below one wei).
-    pub remainder: StorageU96,
+    pub remainder: StorageU256,
     /// Everything paid out so far.
     pub withdrawn: StorageU256,
 }
@@ -58,9 +58,9 @@ pub struct TokenTotals {
 #[storage]
 pub struct SplitVersion {
     /// Sum of all shares of the version (for a Merkle version, as committed by its creator).
-    pub total_shares: StorageU96,
+    pub total_shares: StorageU256,
     /// Merkle versions: shares registered so far by proven members (never above the total).
-    pub registered_shares: StorageU96,
+    pub registered_shares: StorageU256,
     /// Listed versions: number of recipients (zero for Merkle versions).
     pub recipient_count: StorageU32,
     /// Merkle root of `(recipient, shares)` leaves; zero for a listed version.

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::U96, Address, B256, U256};
+use alloy_primitives::{Address, B256, U256};
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
@@ -109,8 +109,8 @@ impl RoyaltySplitter {
             let v = split.versions.get(version);
             (
                 v.root.get(),
-                v.registered_shares.get().to::<U256>(),
-                v.total_shares.get().to::<U256>(),
+                v.registered_shares.get(),
+                v.total_shares.get(),
                 v.shares.get(recipient),
             )
         };
@@ -131,7 +131,7 @@ impl RoyaltySplitter {
             {
                 let mut split = self.splits.setter(split_id);
                 let mut v = split.versions.setter(version);
-                v.registered_shares.set(registered.to::<U96>());
+                v.registered_shares.set(registered);
                 v.shares.setter(recipient).set(shares);
             }
             emit(
