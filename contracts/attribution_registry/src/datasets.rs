@@ -40,7 +40,16 @@ impl AttributionRegistry {
         // The split id is only known after the call; the registry is not reentrant.
         let split_id = self.create_split(contributors, weights)?;
         self.datasets.setter(dataset_id).split.set(split_id);
-        log(self.vm(), DatasetRegistered { datasetId: dataset_id, owner, contentHash: content_hash, splitId: split_id, uri });
+        log(
+            self.vm(),
+            DatasetRegistered {
+                datasetId: dataset_id,
+                owner,
+                contentHash: content_hash,
+                splitId: split_id,
+                uri,
+            },
+        );
         Ok(dataset_id)
     }
 
@@ -57,7 +66,15 @@ impl AttributionRegistry {
         dataset.versions.push(content_hash);
         let number = U256::from(dataset.versions.len());
         self.dataset_by_hash.setter(content_hash).set(dataset_id);
-        log(self.vm(), VersionPublished { datasetId: dataset_id, version: number, contentHash: content_hash, uri });
+        log(
+            self.vm(),
+            VersionPublished {
+                datasetId: dataset_id,
+                version: number,
+                contentHash: content_hash,
+                uri,
+            },
+        );
         Ok(number)
     }
 
@@ -68,30 +85,51 @@ impl AttributionRegistry {
         new_owner: Address,
     ) -> Result<(), Error> {
         let owner = self.only_dataset_owner(dataset_id)?;
-        self.datasets.setter(dataset_id).pending_owner.set(new_owner);
+        self.datasets
+            .setter(dataset_id)
+            .pending_owner
+            .set(new_owner);
         log(
             self.vm(),
-            DatasetOwnershipTransferStarted { datasetId: dataset_id, previousOwner: owner, newOwner: new_owner },
+            DatasetOwnershipTransferStarted {
+                datasetId: dataset_id,
+                previousOwner: owner,
+                newOwner: new_owner,
+            },
         );
         Ok(())
     }
 
     /// See [`AttributionRegistry::accept_dataset_ownership`].
-    pub(crate) fn accept_dataset_ownership_internal(&mut self, dataset_id: U256) -> Result<(), Error> {
+    pub(crate) fn accept_dataset_ownership_internal(
+        &mut self,
+        dataset_id: U256,
+    ) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
         let mut dataset = self.datasets.setter(dataset_id);
         let previous = dataset.owner.get();
         if previous.is_zero() {
-            return Err(errors::UnknownDataset { datasetId: dataset_id }.into());
+            return Err(errors::UnknownDataset {
+                datasetId: dataset_id,
+            }
+            .into());
         }
         if dataset.pending_owner.get() != sender {
-            return Err(errors::NotPendingOwner { id: dataset_id, account: sender }.into());
+            return Err(errors::NotPendingOwner {
+                id: dataset_id,
+                account: sender,
+            }
+            .into());
         }
         dataset.owner.set(sender);
         dataset.pending_owner.set(Address::ZERO);
         log(
             self.vm(),
-            DatasetOwnershipTransferred { datasetId: dataset_id, previousOwner: previous, newOwner: sender },
+            DatasetOwnershipTransferred {
+                datasetId: dataset_id,
+                previousOwner: previous,
+                newOwner: sender,
+            },
         );
         Ok(())
     }
@@ -106,7 +144,13 @@ impl AttributionRegistry {
         self.only_dataset_owner(dataset_id)?;
         check_lengths(recipients.len(), shares.len())?;
         let split_id = self.datasets.getter(dataset_id).split.get();
-        log(self.vm(), ContributorsUpdated { datasetId: dataset_id, splitId: split_id });
+        log(
+            self.vm(),
+            ContributorsUpdated {
+                datasetId: dataset_id,
+                splitId: split_id,
+            },
+        );
         self.update_split(split_id, recipients, shares)
     }
 
@@ -118,12 +162,21 @@ impl AttributionRegistry {
         let dataset = self.datasets.getter(dataset_id);
         let owner = dataset.owner.get();
         if owner.is_zero() {
-            return Err(errors::UnknownDataset { datasetId: dataset_id }.into());
+            return Err(errors::UnknownDataset {
+                datasetId: dataset_id,
+            }
+            .into());
         }
         let count = dataset.versions.len();
         // A registered dataset has at least its first version.
         let hash = dataset.versions.get(count - 1).unwrap_or_default();
-        Ok((owner, dataset.pending_owner.get(), dataset.split.get(), hash, U256::from(count)))
+        Ok((
+            owner,
+            dataset.pending_owner.get(),
+            dataset.split.get(),
+            hash,
+            U256::from(count),
+        ))
     }
 
     /// See [`AttributionRegistry::dataset_version`].
@@ -134,24 +187,38 @@ impl AttributionRegistry {
     ) -> Result<B256, Error> {
         let dataset = self.datasets.getter(dataset_id);
         if dataset.owner.get().is_zero() {
-            return Err(errors::UnknownDataset { datasetId: dataset_id }.into());
+            return Err(errors::UnknownDataset {
+                datasetId: dataset_id,
+            }
+            .into());
         }
         // Version n lives at index n - 1; 0 and out-of-range numbers are unknown.
         let index = usize::try_from(version).ok().and_then(|n| n.checked_sub(1));
-        index
-            .and_then(|i| dataset.versions.get(i))
-            .ok_or_else(|| errors::UnknownVersion { datasetId: dataset_id, version }.into())
+        index.and_then(|i| dataset.versions.get(i)).ok_or_else(|| {
+            errors::UnknownVersion {
+                datasetId: dataset_id,
+                version,
+            }
+            .into()
+        })
     }
 
     /// The dataset's owner, if the caller is it.
     fn only_dataset_owner(&self, dataset_id: U256) -> Result<Address, Error> {
         let owner = self.datasets.getter(dataset_id).owner.get();
         if owner.is_zero() {
-            return Err(errors::UnknownDataset { datasetId: dataset_id }.into());
+            return Err(errors::UnknownDataset {
+                datasetId: dataset_id,
+            }
+            .into());
         }
         let sender = self.vm().msg_sender();
         if owner != sender {
-            return Err(errors::NotDatasetOwner { datasetId: dataset_id, account: sender }.into());
+            return Err(errors::NotDatasetOwner {
+                datasetId: dataset_id,
+                account: sender,
+            }
+            .into());
         }
         Ok(owner)
     }
@@ -163,7 +230,11 @@ impl AttributionRegistry {
         }
         let existing = self.dataset_by_hash.get(content_hash);
         if !existing.is_zero() {
-            return Err(errors::DuplicateHash { hash: content_hash, existingId: existing }.into());
+            return Err(errors::DuplicateHash {
+                hash: content_hash,
+                existingId: existing,
+            }
+            .into());
         }
         Ok(())
     }

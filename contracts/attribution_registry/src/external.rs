@@ -32,7 +32,11 @@ fn failed(target: Address, err: call::Error) -> Error {
         call::Error::Revert(data) => data,
         call::Error::AbiDecodingFailed(_) => Vec::new(),
     };
-    errors::ExternalCallFailed { target, reason: reason.into() }.into()
+    errors::ExternalCallFailed {
+        target,
+        reason: reason.into(),
+    }
+    .into()
 }
 
 impl AttributionRegistry {
@@ -112,12 +116,18 @@ impl AttributionRegistry {
         let (thresholds, bps) = ILicenseNft::new(license)
             .royalty_tiers(&*self, license_id)
             .map_err(|e| failed(license, e))?;
-        Ok(thresholds.into_iter().zip(bps).map(|(threshold, bps)| Tier { threshold, bps }).collect())
+        Ok(thresholds
+            .into_iter()
+            .zip(bps)
+            .map(|(threshold, bps)| Tier { threshold, bps })
+            .collect())
     }
 
     /// The registry's balance of `token`.
     pub(crate) fn token_balance(&mut self, token: Address) -> Result<U256, Error> {
         let this = self.vm().contract_address();
-        IErc20Balance::new(token).balance_of(&*self, this).map_err(|e| failed(token, e))
+        IErc20Balance::new(token)
+            .balance_of(&*self, this)
+            .map_err(|e| failed(token, e))
     }
 }

@@ -8,16 +8,19 @@
 //!   DERIVATIVES held by the registrant) and earlier models (basis points, Σ ≤ 10,000). Parents
 //!   must exist first, so the lineage is a DAG by construction. Caps: [`MAX_PARENTS`] parents,
 //!   depth [`MAX_DEPTH`], [`MAX_ANCESTORS`] distinct ancestor models.
-//! - **Revenue** declared on a model is routed up the lineage by [`routing`] (dataset royalties
-//!   by license tier at the model's cumulative revenue, split at tier thresholds; parent model
-//!   shares routed on the same way; the rest and all rounding dust to the model's own split).
-//!   Only the splitter, the license contract and (for ERC-20 revenue) the token are called.
+//! - **Revenue** declared on a model is routed up the lineage by [`routing`] (dataset royalties by
+//!   license tier at the model's cumulative revenue, split at tier thresholds; parent model shares
+//!   routed on the same way; the rest and all rounding dust to the model's own split). Only the
+//!   splitter, the license contract and (for ERC-20 revenue) the token are called.
 //!
 //! The registry keeps no funds between transactions and is not reentrant (Stylus default).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
 pub mod errors;
@@ -35,11 +38,7 @@ mod tests;
 
 use alloc::{string::String, vec::Vec};
 
-
-use openzeppelin_stylus::{
-    access::ownable::Ownable,
-    token::erc20::utils::safe_erc20::SafeErc20,
-};
+use openzeppelin_stylus::{access::ownable::Ownable, token::erc20::utils::safe_erc20::SafeErc20};
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
@@ -240,10 +239,7 @@ impl AttributionRegistry {
     ///
     /// # Errors
     /// [`Error::UnknownDataset`].
-    pub fn dataset(
-        &self,
-        dataset_id: U256,
-    ) -> Result<(Address, Address, U256, B256, U256), Error> {
+    pub fn dataset(&self, dataset_id: U256) -> Result<(Address, Address, U256, B256, U256), Error> {
         self.dataset_view(dataset_id)
     }
 

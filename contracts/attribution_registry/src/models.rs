@@ -16,9 +16,7 @@ use tributary_abi::scope;
 use crate::{
     datasets::check_lengths,
     errors::{self, Error},
-    events::{
-        ModelContributorsUpdated, ModelRegistered,
-    },
+    events::{ModelContributorsUpdated, ModelRegistered},
     routing::BPS,
     AttributionRegistry, MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
@@ -38,7 +36,9 @@ pub(crate) struct ModelRegistration {
 
 /// `Σ values`, saturating at `U256::MAX` (any sum that large is rejected anyway).
 fn weight_sum(values: &[U256]) -> U256 {
-    values.iter().fold(U256::ZERO, |sum, v| sum.saturating_add(*v))
+    values
+        .iter()
+        .fold(U256::ZERO, |sum, v| sum.saturating_add(*v))
 }
 
 /// Rejects a repeated id (lists are at most [`MAX_PARENTS`] long).
@@ -64,7 +64,11 @@ impl AttributionRegistry {
         }
         let existing = self.model_by_hash.get(r.model_hash);
         if !existing.is_zero() {
-            return Err(errors::DuplicateHash { hash: r.model_hash, existingId: existing }.into());
+            return Err(errors::DuplicateHash {
+                hash: r.model_hash,
+                existingId: existing,
+            }
+            .into());
         }
         check_lengths(r.parent_datasets.len(), r.dataset_weights.len())?;
         check_lengths(r.parent_datasets.len(), r.parent_licenses.len())?;
@@ -79,60 +83,18 @@ impl AttributionRegistry {
             .into());
         }
 
-        for &dataset_id in &r.parent_datasets {
-            if self.datasets.getter(dataset_id).owner.get().is_zero() {
-                return Err(errors::UnknownDataset { datasetId: dataset_id }.into());
-            }
-        }
-        check_unique(&r.parent_datasets)?;
-        let bps = U256::from(BPS);
-        let sum = weight_sum(&r.dataset_weights);
-        if !r.parent_datasets.is_empty() && sum != bps {
-            return Err(errors::DatasetWeightSum { sum }.into());
-        }
-
-        let mut depth: u8 = 1;
-        let mut ancestors: Vec<U256> = Vec::new();
-        for &parent_id in &r.parent_models {
-            let parent = self.models.getter(parent_id);
-            if parent.owner.get().is_zero() {
-                return Err(errors::UnknownModel { modelId: parent_id }.into());
-            }
-            // Cannot overflow: stored depths are at most MAX_DEPTH.
-            depth = depth.max(parent.depth.get().to::<u8>() + 1);
-            let inherited = (0..parent.ancestors.len())
-                .filter_map(|i| parent.ancestors.get(i))
-                .map(|a| U256::from(a.to::<u64>()));
-            // Kept sorted, highest id first: a topological order, children before parents.
-            for id in core::iter::once(parent_id).chain(inherited) {
-                if !ancestors.contains(&id) {
-                    let at = ancestors.iter().position(|a| *a < id).unwrap_or(ancestors.len());
-                    ancestors.insert(at, id);
-                }
-            }
-        }
-        check_unique(&r.parent_models)?;
-        let sum = weight_sum(&r.model_weights);
-        if sum > bps {
-            return Err(errors::ModelWeightSum { sum }.into());
-        }
-        if depth > MAX_DEPTH {
-            return Err(errors::TooDeep { depth: U256::from(depth), max: U256::from(MAX_DEPTH) }.into());
-        }
-        if ancestors.len() > MAX_ANCESTORS {
-            return Err(errors::TooManyAncestors {
-                count: U256::from(ancestors.len()),
-                max: U256::from(MAX_ANCESTORS),
-            }
-            .into());
-        }
+        let (depth, ancestors) = self.check_lineage(&r)?;
 
         let owner = self.vm().msg_sender();
         if !r.parent_datasets.is_empty() {
             let requested = U256::from(scope::TRAIN | scope::DERIVATIVES);
             for (&dataset_id, &license_id) in r.parent_datasets.iter().zip(&r.parent_licenses) {
                 if !self.is_licensed(owner, license_id, dataset_id, requested)? {
-                    return Err(errors::MissingLicense { datasetId: dataset_id, licenseId: license_id }.into());
+                    return Err(errors::MissingLicense {
+                        datasetId: dataset_id,
+                        licenseId: license_id,
+                    }
+                    .into());
                 }
             }
         }
@@ -145,8 +107,11 @@ impl AttributionRegistry {
         model.owner.set(owner);
         model.model_hash.set(r.model_hash);
         model.depth.set(U8::from(depth));
-        for ((&dataset_id, &weight), &license_id) in
-            r.parent_datasets.iter().zip(&r.dataset_weights).zip(&r.parent_licenses)
+        for ((&dataset_id, &weight), &license_id) in r
+            .parent_datasets
+            .iter()
+            .zip(&r.dataset_weights)
+            .zip(&r.parent_licenses)
         {
             let mut link = model.datasets.grow();
             link.dataset.set(id64(dataset_id));
@@ -181,6 +146,70 @@ impl AttributionRegistry {
         Ok(model_id)
     }
 
+    /// Checks the parents and weights; returns the new model's depth and its ancestors, highest
+    /// id first.
+    fn check_lineage(&self, r: &ModelRegistration) -> Result<(u8, Vec<U256>), Error> {
+        for &dataset_id in &r.parent_datasets {
+            if self.datasets.getter(dataset_id).owner.get().is_zero() {
+                return Err(errors::UnknownDataset {
+                    datasetId: dataset_id,
+                }
+                .into());
+            }
+        }
+        check_unique(&r.parent_datasets)?;
+        let bps = U256::from(BPS);
+        let sum = weight_sum(&r.dataset_weights);
+        if !r.parent_datasets.is_empty() && sum != bps {
+            return Err(errors::DatasetWeightSum { sum }.into());
+        }
+
+        let mut depth: u8 = 1;
+        let mut ancestors: Vec<U256> = Vec::new();
+        for &parent_id in &r.parent_models {
+            let parent = self.models.getter(parent_id);
+            if parent.owner.get().is_zero() {
+                return Err(errors::UnknownModel { modelId: parent_id }.into());
+            }
+            // Cannot overflow: stored depths are at most MAX_DEPTH.
+            depth = depth.max(parent.depth.get().to::<u8>() + 1);
+            let inherited = (0..parent.ancestors.len())
+                .filter_map(|i| parent.ancestors.get(i))
+                .map(|a| U256::from(a.to::<u64>()));
+            // Kept sorted, highest id first: a topological order, children before parents.
+            for id in core::iter::once(parent_id).chain(inherited) {
+                if !ancestors.contains(&id) {
+                    let at = ancestors
+                        .iter()
+                        .position(|a| *a < id)
+                        .unwrap_or(ancestors.len());
+                    ancestors.insert(at, id);
+                }
+            }
+        }
+        check_unique(&r.parent_models)?;
+        let sum = weight_sum(&r.model_weights);
+        if sum > bps {
+            return Err(errors::ModelWeightSum { sum }.into());
+        }
+        if depth > MAX_DEPTH {
+            return Err(errors::TooDeep {
+                depth: U256::from(depth),
+                max: U256::from(MAX_DEPTH),
+            }
+            .into());
+        }
+        if ancestors.len() > MAX_ANCESTORS {
+            return Err(errors::TooManyAncestors {
+                count: U256::from(ancestors.len()),
+                max: U256::from(MAX_ANCESTORS),
+            }
+            .into());
+        }
+
+        Ok((depth, ancestors))
+    }
+
     /// See [`AttributionRegistry::update_model_contributors`].
     pub(crate) fn update_model_contributors_internal(
         &mut self,
@@ -191,7 +220,13 @@ impl AttributionRegistry {
         self.only_model_owner(model_id)?;
         check_lengths(recipients.len(), shares.len())?;
         let split_id = self.models.getter(model_id).split.get();
-        log(self.vm(), ModelContributorsUpdated { modelId: model_id, splitId: split_id });
+        log(
+            self.vm(),
+            ModelContributorsUpdated {
+                modelId: model_id,
+                splitId: split_id,
+            },
+        );
         self.update_split(split_id, recipients, shares)
     }
 
@@ -202,7 +237,12 @@ impl AttributionRegistry {
         if owner.is_zero() {
             return Err(errors::UnknownModel { modelId: model_id }.into());
         }
-        Ok((owner, model.split.get(), model.model_hash.get(), model.depth.get().to()))
+        Ok((
+            owner,
+            model.split.get(),
+            model.model_hash.get(),
+            model.depth.get().to(),
+        ))
     }
 
     /// See [`AttributionRegistry::parents`].
@@ -249,7 +289,11 @@ impl AttributionRegistry {
         }
         let sender = self.vm().msg_sender();
         if owner != sender {
-            return Err(errors::NotModelOwner { modelId: model_id, account: sender }.into());
+            return Err(errors::NotModelOwner {
+                modelId: model_id,
+                account: sender,
+            }
+            .into());
         }
         Ok(owner)
     }

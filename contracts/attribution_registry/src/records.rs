@@ -9,8 +9,8 @@
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageB256, StorageMap, StorageU16, StorageU256,
-        StorageU64, StorageU8, StorageVec,
+        StorageAddress, StorageB256, StorageMap, StorageU16, StorageU256, StorageU64, StorageU8,
+        StorageVec,
     },
 };
 

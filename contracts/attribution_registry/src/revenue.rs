@@ -95,9 +95,13 @@ impl AttributionRegistry {
         let snapshot = self.snapshot(model_id, token)?;
         let flows = routing::route(&snapshot.nodes, &snapshot.tiers, amount).map_err(|e| {
             let index = match e {
-                RoutingError::Overflow(i) | RoutingError::MalformedLineage(i) | RoutingError::Weights(i) => i,
+                RoutingError::Overflow(i)
+                | RoutingError::MalformedLineage(i)
+                | RoutingError::Weights(i) => i,
             };
-            Error::from(errors::RevenueOverflow { modelId: snapshot.ids[index] })
+            Error::from(errors::RevenueOverflow {
+                modelId: snapshot.ids[index],
+            })
         })?;
 
         let payer = self.vm().msg_sender();
@@ -109,13 +113,26 @@ impl AttributionRegistry {
             if index == 0 {
                 log(
                     self.vm(),
-                    RevenueReported { modelId: id, payer, token, amount, cumulativeRevenue: cumulative },
+                    RevenueReported {
+                        modelId: id,
+                        payer,
+                        token,
+                        amount,
+                        cumulativeRevenue: cumulative,
+                    },
                 );
             }
-            for (&dataset_id, &royalty) in snapshot.dataset_ids[index].iter().zip(&flow.to_datasets) {
+            for (&dataset_id, &royalty) in snapshot.dataset_ids[index].iter().zip(&flow.to_datasets)
+            {
                 log(
                     self.vm(),
-                    RoyaltyRouted { modelId: id, parentId: dataset_id, token, parentIsModel: false, amount: royalty },
+                    RoyaltyRouted {
+                        modelId: id,
+                        parentId: dataset_id,
+                        token,
+                        parentIsModel: false,
+                        amount: royalty,
+                    },
                 );
             }
             for (link, &share) in node.models.iter().zip(&flow.to_models) {
@@ -132,7 +149,12 @@ impl AttributionRegistry {
             }
             log(
                 self.vm(),
-                RevenueRetained { modelId: id, token, amount: flow.retained, cumulativeRevenue: cumulative },
+                RevenueRetained {
+                    modelId: id,
+                    token,
+                    amount: flow.retained,
+                    cumulativeRevenue: cumulative,
+                },
             );
         }
         Ok(routing::deposits(&snapshot.nodes, &flows))
@@ -160,10 +182,13 @@ impl AttributionRegistry {
             for link in (0..model.datasets.len()).filter_map(|i| model.datasets.getter(i)) {
                 let dataset_id = U256::from(link.dataset.get());
                 let license_id = link.license.get();
-                let tiers = licenses.iter().position(|l| *l == license_id).unwrap_or_else(|| {
-                    licenses.push(license_id);
-                    licenses.len() - 1
-                });
+                let tiers = licenses
+                    .iter()
+                    .position(|l| *l == license_id)
+                    .unwrap_or_else(|| {
+                        licenses.push(license_id);
+                        licenses.len() - 1
+                    });
                 datasets.push(DatasetLink {
                     split: self.datasets.getter(dataset_id).split.get(),
                     weight: link.weight.get().to(),
@@ -176,7 +201,10 @@ impl AttributionRegistry {
                 let parent_id = U256::from(link.model.get());
                 // Every parent model is among the ancestors, so always found.
                 let parent = ids.iter().position(|x| *x == parent_id).unwrap_or_default();
-                models.push(ModelLink { parent, bps: link.bps.get().to() });
+                models.push(ModelLink {
+                    parent,
+                    bps: link.bps.get().to(),
+                });
             }
             nodes.push(Node {
                 split: model.split.get(),
@@ -191,7 +219,12 @@ impl AttributionRegistry {
         for license_id in licenses {
             tiers.push(self.royalty_tiers(license_id)?);
         }
-        Ok(Snapshot { ids, dataset_ids, nodes, tiers })
+        Ok(Snapshot {
+            ids,
+            dataset_ids,
+            nodes,
+            tiers,
+        })
     }
 
     /// The model must exist.

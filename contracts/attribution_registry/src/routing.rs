@@ -6,15 +6,15 @@
 //!
 //! # The rule
 //! Revenue `x` arriving at a model whose cumulative revenue (in that asset) was `c`:
-//! 1. Each parent dataset `i` (relative weight `w_i`, the weights sum to 10,000) is owed
-//!    `floor(Σ_s len_s × w_i × bps_s / 10^8)`, where the interval `[c, c + x)` is cut at the
-//!    thresholds of the dataset's license tiers into segments `s` of length `len_s`, each paying
-//!    the tier `bps_s` in force at its start. A report that crosses a threshold therefore pays the
-//!    old tier below it and the new tier above it.
-//! 2. Of what is left, `r = x − Σ dataset royalties`, each parent model `j` is owed
-//!    `floor(r × b_j / 10,000)` (its basis points, Σ b_j ≤ 10,000). That amount arrives at the
-//!    parent model as its revenue and is routed by the same rule (its own tiers at its own
-//!    cumulative revenue, its own parent models).
+//! 1. Each parent dataset `i` (relative weight `w_i`, the weights sum to 10,000) is owed `floor(Σ_s
+//!    len_s × w_i × bps_s / 10^8)`, where the interval `[c, c + x)` is cut at the thresholds of the
+//!    dataset's license tiers into segments `s` of length `len_s`, each paying the tier `bps_s` in
+//!    force at its start. A report that crosses a threshold therefore pays the old tier below it
+//!    and the new tier above it.
+//! 2. Of what is left, `r = x − Σ dataset royalties`, each parent model `j` is owed `floor(r × b_j
+//!    / 10,000)` (its basis points, `Σ b_j ≤ 10,000`). That amount arrives at the parent model as
+//!    its revenue and is routed by the same rule (its own tiers at its own cumulative revenue, its
+//!    own parent models).
 //! 3. The model keeps the rest, `r − Σ parent model shares`, including all rounding dust: it goes
 //!    to the model's own split.
 //!
@@ -190,14 +190,20 @@ pub fn route(nodes: &[Node], tiers: &[Vec<Tier>], amount: U256) -> Result<Vec<Fl
     }
     for (index, node) in nodes.iter().enumerate() {
         let inflow = flows[index].inflow;
-        node.cumulative.checked_add(inflow).ok_or(RoutingError::Overflow(index))?;
+        node.cumulative
+            .checked_add(inflow)
+            .ok_or(RoutingError::Overflow(index))?;
 
         let mut left = inflow;
         let mut to_datasets = Vec::with_capacity(node.datasets.len());
         for link in &node.datasets {
-            let table = tiers.get(link.tiers).ok_or(RoutingError::MalformedLineage(index))?;
+            let table = tiers
+                .get(link.tiers)
+                .ok_or(RoutingError::MalformedLineage(index))?;
             let royalty = tiered_royalty(table, node.cumulative, inflow, link.weight);
-            left = left.checked_sub(royalty).ok_or(RoutingError::Weights(index))?;
+            left = left
+                .checked_sub(royalty)
+                .ok_or(RoutingError::Weights(index))?;
             to_datasets.push(royalty);
         }
 
@@ -208,9 +214,13 @@ pub fn route(nodes: &[Node], tiers: &[Vec<Tier>], amount: U256) -> Result<Vec<Fl
                 return Err(RoutingError::MalformedLineage(index));
             }
             let share = mul_div_down(shareable, u32::from(link.bps), u32::from(BPS));
-            left = left.checked_sub(share).ok_or(RoutingError::Weights(index))?;
+            left = left
+                .checked_sub(share)
+                .ok_or(RoutingError::Weights(index))?;
             let parent = &mut flows[link.parent].inflow;
-            *parent = parent.checked_add(share).ok_or(RoutingError::Overflow(link.parent))?;
+            *parent = parent
+                .checked_add(share)
+                .ok_or(RoutingError::Overflow(link.parent))?;
             to_models.push(share);
         }
 
@@ -256,7 +266,12 @@ mod tests {
     }
 
     fn tiers(list: &[(u64, u16)]) -> Vec<Tier> {
-        list.iter().map(|&(t, bps)| Tier { threshold: u(t), bps }).collect()
+        list.iter()
+            .map(|&(t, bps)| Tier {
+                threshold: u(t),
+                bps,
+            })
+            .collect()
     }
 
     #[test]
@@ -293,12 +308,22 @@ mod tests {
         let t = tiers(&[(0, BPS)]);
         assert_eq!(tiered_royalty(&t, U256::ZERO, U256::MAX, BPS), U256::MAX);
         let t = tiers(&[(0, 1)]);
-        assert_eq!(tiered_royalty(&t, U256::ZERO, U256::MAX, BPS), U256::MAX / u(10_000));
+        assert_eq!(
+            tiered_royalty(&t, U256::ZERO, U256::MAX, BPS),
+            U256::MAX / u(10_000)
+        );
     }
 
     #[test]
     fn div_rem_small_matches_ruint() {
-        for x in [U256::ZERO, u(1), u(99_999_999), U256::MAX, U256::MAX - u(12_345), U256::from(1u128 << 100)] {
+        for x in [
+            U256::ZERO,
+            u(1),
+            u(99_999_999),
+            U256::MAX,
+            U256::MAX - u(12_345),
+            U256::from(1u128 << 100),
+        ] {
             for d in [1u32, 3, 10_000, 100_000_000, u32::MAX] {
                 let (q, r) = div_rem_small(x, d);
                 assert_eq!(q, x / U256::from(d));
@@ -323,11 +348,36 @@ mod tests {
             models,
         };
         let back_edge = [node(vec![ModelLink { parent: 0, bps: 1 }], vec![])];
-        assert_eq!(route(&back_edge, &[], u(10)), Err(RoutingError::MalformedLineage(0)));
-        let missing_tiers = [node(vec![], vec![DatasetLink { split: u(2), weight: BPS, tiers: 3 }])];
-        assert_eq!(route(&missing_tiers, &[], u(10)), Err(RoutingError::MalformedLineage(0)));
+        assert_eq!(
+            route(&back_edge, &[], u(10)),
+            Err(RoutingError::MalformedLineage(0))
+        );
+        let missing_tiers = [node(
+            vec![],
+            vec![DatasetLink {
+                split: u(2),
+                weight: BPS,
+                tiers: 3,
+            }],
+        )];
+        assert_eq!(
+            route(&missing_tiers, &[], u(10)),
+            Err(RoutingError::MalformedLineage(0))
+        );
         let over = [
-            node(vec![ModelLink { parent: 1, bps: BPS }, ModelLink { parent: 1, bps: BPS }], vec![]),
+            node(
+                vec![
+                    ModelLink {
+                        parent: 1,
+                        bps: BPS,
+                    },
+                    ModelLink {
+                        parent: 1,
+                        bps: BPS,
+                    },
+                ],
+                vec![],
+            ),
             node(vec![], vec![]),
         ];
         assert_eq!(route(&over, &[], u(10)), Err(RoutingError::Weights(0)));
@@ -344,10 +394,10 @@ mod tests {
             1..6,
         );
         let node = (
-            0u64..4,                                                   // split id selector
-            0u64..3_000_000,                                           // cumulative revenue
+            0u64..4,                                                       // split id selector
+            0u64..3_000_000,                                               // cumulative revenue
             prop::collection::vec((1u16..=BPS, 0usize..8, 0u64..6), 0..4), // datasets
-            prop::collection::vec((0u16..=BPS, 1usize..8), 0..4),      // parent models
+            prop::collection::vec((0u16..=BPS, 1usize..8), 0..4),          // parent models
         );
         (
             tier_table,
@@ -358,7 +408,14 @@ mod tests {
                 let count = raw.len();
                 let table: Vec<Vec<Tier>> = table
                     .into_iter()
-                    .map(|t| t.into_iter().map(|(th, bps)| Tier { threshold: u(th), bps }).collect())
+                    .map(|t| {
+                        t.into_iter()
+                            .map(|(th, bps)| Tier {
+                                threshold: u(th),
+                                bps,
+                            })
+                            .collect()
+                    })
                     .collect();
                 let nodes = raw
                     .into_iter()
@@ -402,7 +459,12 @@ mod tests {
                         } else {
                             Vec::new()
                         };
-                        Node { split: u(split), cumulative: u(cumulative), datasets, models }
+                        Node {
+                            split: u(split),
+                            cumulative: u(cumulative),
+                            datasets,
+                            models,
+                        }
                     })
                     .collect();
                 (nodes, table, u(amount))
@@ -410,7 +472,10 @@ mod tests {
     }
 
     fn cases() -> u32 {
-        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000)
     }
 
     proptest! {

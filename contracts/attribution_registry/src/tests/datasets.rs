@@ -28,7 +28,10 @@ fn registers_datasets_with_splits_controlled_by_the_registry(
     });
     assert_eq!(registry.sender(bob).dataset_owner(second), bob);
     assert_eq!(registry.sender(bob).dataset_split(second), u(2));
-    assert_eq!(splitter.sender(bob).controller.get(u(2)), registry.address());
+    assert_eq!(
+        splitter.sender(bob).controller.get(u(2)),
+        registry.address()
+    );
     assert_eq!(splitter.sender(bob).first_recipient.get(u(2)), bob);
     assert_eq!(
         registry.sender(bob).dataset(first).motsu_unwrap(),
@@ -59,7 +62,12 @@ fn register_dataset_rejects_bad_input(
 
     let err = registry
         .sender(bob)
-        .register_dataset(B256::ZERO, "x".into(), contributors.clone(), weights.clone())
+        .register_dataset(
+            B256::ZERO,
+            "x".into(),
+            contributors.clone(),
+            weights.clone(),
+        )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroHash(_)));
 
@@ -70,7 +78,11 @@ fn register_dataset_rejects_bad_input(
     assert!(matches!(err, Error::LengthMismatch(e) if e.expected == u(1) && e.actual == u(2)));
 
     // The splitter's own rule (sorted, unique recipients) comes back with its revert data.
-    let (low, high) = if alice < bob { (alice, bob) } else { (bob, alice) };
+    let (low, high) = if alice < bob {
+        (alice, bob)
+    } else {
+        (bob, alice)
+    };
     let err = registry
         .sender(bob)
         .register_dataset(hash(2), "x".into(), vec![high, low], vec![u(1), u(1)])
@@ -93,7 +105,10 @@ fn owner_publishes_versions(
     let id = dataset(&registry, alice, 1);
     let other = dataset(&registry, bob, 2);
 
-    let version = registry.sender(alice).publish_version(id, hash(3), "ipfs://v2".into()).motsu_unwrap();
+    let version = registry
+        .sender(alice)
+        .publish_version(id, hash(3), "ipfs://v2".into())
+        .motsu_unwrap();
     assert_eq!(version, u(2));
     registry.assert_emitted(&VersionPublished {
         datasetId: id,
@@ -101,18 +116,45 @@ fn owner_publishes_versions(
         contentHash: hash(3),
         uri: "ipfs://v2".into(),
     });
-    assert_eq!(registry.sender(bob).dataset_version(id, u(1)).motsu_unwrap(), hash(1));
-    assert_eq!(registry.sender(bob).dataset_version(id, u(2)).motsu_unwrap(), hash(3));
-    assert_eq!(registry.sender(bob).dataset(id).motsu_unwrap(), (alice, Address::ZERO, u(1), hash(3), u(2)));
+    assert_eq!(
+        registry
+            .sender(bob)
+            .dataset_version(id, u(1))
+            .motsu_unwrap(),
+        hash(1)
+    );
+    assert_eq!(
+        registry
+            .sender(bob)
+            .dataset_version(id, u(2))
+            .motsu_unwrap(),
+        hash(3)
+    );
+    assert_eq!(
+        registry.sender(bob).dataset(id).motsu_unwrap(),
+        (alice, Address::ZERO, u(1), hash(3), u(2))
+    );
 
-    let err = registry.sender(bob).publish_version(id, hash(4), "x".into()).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .publish_version(id, hash(4), "x".into())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotDatasetOwner(e) if e.datasetId == id && e.account == bob));
-    let err = registry.sender(alice).publish_version(u(7), hash(4), "x".into()).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .publish_version(u(7), hash(4), "x".into())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(e) if e.datasetId == u(7)));
     // A content hash belongs to one dataset, whichever version published it.
-    let err = registry.sender(bob).publish_version(other, hash(3), "x".into()).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .publish_version(other, hash(3), "x".into())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::DuplicateHash(e) if e.existingId == id));
-    let err = registry.sender(alice).publish_version(id, B256::ZERO, "x".into()).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .publish_version(id, B256::ZERO, "x".into())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroHash(_)));
 }
 
@@ -126,10 +168,16 @@ fn dataset_views_reject_unknown_ids_and_versions(
     deploy(&registry, &splitter, &license, alice);
     let id = dataset(&registry, alice, 1);
     for bad in [U256::ZERO, u(2), U256::MAX] {
-        let err = registry.sender(alice).dataset_version(id, bad).motsu_unwrap_err();
+        let err = registry
+            .sender(alice)
+            .dataset_version(id, bad)
+            .motsu_unwrap_err();
         assert!(matches!(err, Error::UnknownVersion(e) if e.version == bad));
     }
-    let err = registry.sender(alice).dataset_version(u(5), u(1)).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .dataset_version(u(5), u(1))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(_)));
     let err = registry.sender(alice).dataset(u(5)).motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(_)));
@@ -147,30 +195,65 @@ fn dataset_ownership_moves_in_two_steps(
     deploy(&registry, &splitter, &license, alice);
     let id = dataset(&registry, alice, 1);
 
-    let err = registry.sender(bob).transfer_dataset_ownership(id, bob).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .transfer_dataset_ownership(id, bob)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotDatasetOwner(_)));
-    let err = registry.sender(alice).transfer_dataset_ownership(u(9), bob).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .transfer_dataset_ownership(u(9), bob)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(_)));
 
-    registry.sender(alice).transfer_dataset_ownership(id, bob).motsu_unwrap();
-    registry.assert_emitted(&DatasetOwnershipTransferStarted { datasetId: id, previousOwner: alice, newOwner: bob });
+    registry
+        .sender(alice)
+        .transfer_dataset_ownership(id, bob)
+        .motsu_unwrap();
+    registry.assert_emitted(&DatasetOwnershipTransferStarted {
+        datasetId: id,
+        previousOwner: alice,
+        newOwner: bob,
+    });
     assert_eq!(registry.sender(carol).dataset(id).motsu_unwrap().1, bob);
     // Still alice's until accepted.
     assert_eq!(registry.sender(carol).dataset_owner(id), alice);
 
-    let err = registry.sender(carol).accept_dataset_ownership(id).motsu_unwrap_err();
+    let err = registry
+        .sender(carol)
+        .accept_dataset_ownership(id)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotPendingOwner(e) if e.id == id && e.account == carol));
-    let err = registry.sender(bob).accept_dataset_ownership(u(9)).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .accept_dataset_ownership(u(9))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(_)));
 
-    registry.sender(bob).accept_dataset_ownership(id).motsu_unwrap();
-    registry.assert_emitted(&DatasetOwnershipTransferred { datasetId: id, previousOwner: alice, newOwner: bob });
+    registry
+        .sender(bob)
+        .accept_dataset_ownership(id)
+        .motsu_unwrap();
+    registry.assert_emitted(&DatasetOwnershipTransferred {
+        datasetId: id,
+        previousOwner: alice,
+        newOwner: bob,
+    });
     assert_eq!(registry.sender(carol).dataset_owner(id), bob);
-    assert_eq!(registry.sender(carol).dataset(id).motsu_unwrap().1, Address::ZERO);
-    let err = registry.sender(alice).publish_version(id, hash(2), "x".into()).motsu_unwrap_err();
+    assert_eq!(
+        registry.sender(carol).dataset(id).motsu_unwrap().1,
+        Address::ZERO
+    );
+    let err = registry
+        .sender(alice)
+        .publish_version(id, hash(2), "x".into())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotDatasetOwner(_)));
     // The offer is spent.
-    let err = registry.sender(bob).accept_dataset_ownership(id).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .accept_dataset_ownership(id)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotPendingOwner(_)));
 }
 
@@ -184,19 +267,41 @@ fn owner_updates_contributors_through_the_registry(
 ) {
     deploy(&registry, &splitter, &license, alice);
     let id = dataset(&registry, alice, 1);
-    let (low, high) = if alice < bob { (alice, bob) } else { (bob, alice) };
+    let (low, high) = if alice < bob {
+        (alice, bob)
+    } else {
+        (bob, alice)
+    };
 
-    registry.sender(alice).update_contributors(id, vec![low, high], vec![u(60), u(40)]).motsu_unwrap();
-    registry.assert_emitted(&ContributorsUpdated { datasetId: id, splitId: u(1) });
+    registry
+        .sender(alice)
+        .update_contributors(id, vec![low, high], vec![u(60), u(40)])
+        .motsu_unwrap();
+    registry.assert_emitted(&ContributorsUpdated {
+        datasetId: id,
+        splitId: u(1),
+    });
     assert_eq!(splitter.sender(alice).updates.get(u(1)), u(1));
     assert_eq!(splitter.sender(alice).recipient_count.get(u(1)), u(2));
 
-    let err = registry.sender(bob).update_contributors(id, vec![bob], vec![u(1)]).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .update_contributors(id, vec![bob], vec![u(1)])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotDatasetOwner(_)));
-    let err = registry.sender(alice).update_contributors(id, vec![bob], vec![]).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .update_contributors(id, vec![bob], vec![])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::LengthMismatch(_)));
-    let err = registry.sender(alice).update_contributors(u(4), vec![bob], vec![u(1)]).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .update_contributors(u(4), vec![bob], vec![u(1)])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(_)));
-    let err = registry.sender(alice).update_contributors(id, vec![high, low], vec![u(1), u(1)]).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .update_contributors(id, vec![high, low], vec![u(1), u(1)])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ExternalCallFailed(_)));
 }

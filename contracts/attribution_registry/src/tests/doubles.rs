@@ -87,7 +87,9 @@ impl SplitterDouble {
         self.count.set(id);
         self.controller.setter(id).set(controller);
         self.first_recipient.setter(id).set(recipients[0]);
-        self.recipient_count.setter(id).set(U256::from(recipients.len()));
+        self.recipient_count
+            .setter(id)
+            .set(U256::from(recipients.len()));
         Ok(id)
     }
 
@@ -106,16 +108,23 @@ impl SplitterDouble {
     ) -> Result<(), DoubleError> {
         let this = self.vm().contract_address();
         let from = self.vm().msg_sender();
-        let before = ITestToken::new(token).balance_of(&*self, this).unwrap_or_default();
+        let before = ITestToken::new(token)
+            .balance_of(&*self, this)
+            .unwrap_or_default();
         let ok = ITestToken::new(token)
             .transfer_from(Call::new_in(self), from, this, amount)
             .unwrap_or(false);
         if !ok {
             return Err(InsufficientFunds {}.into());
         }
-        let after = ITestToken::new(token).balance_of(&*self, this).unwrap_or_default();
+        let after = ITestToken::new(token)
+            .balance_of(&*self, this)
+            .unwrap_or_default();
         let total = self.deposited_token.getter(split_id).get(token) + (after - before);
-        self.deposited_token.setter(split_id).setter(token).set(total);
+        self.deposited_token
+            .setter(split_id)
+            .setter(token)
+            .set(total);
         Ok(())
     }
 
@@ -131,7 +140,9 @@ impl SplitterDouble {
         }
         check_recipients(&recipients, &shares)?;
         self.first_recipient.setter(split_id).set(recipients[0]);
-        self.recipient_count.setter(split_id).set(U256::from(recipients.len()));
+        self.recipient_count
+            .setter(split_id)
+            .set(U256::from(recipients.len()));
         let updates = self.updates.get(split_id) + U256::from(1);
         self.updates.setter(split_id).set(updates);
         Ok(())
@@ -180,7 +191,9 @@ impl LicenseDouble {
         let mut record = self.licenses.setter(token_id);
         record.holder.set(holder);
         record.dataset.set(dataset);
-        record.scope.set(U256::from(scope::TRAIN | scope::DERIVATIVES));
+        record
+            .scope
+            .set(U256::from(scope::TRAIN | scope::DERIVATIVES));
         for t in thresholds {
             record.thresholds.push(t);
         }
@@ -196,7 +209,10 @@ impl LicenseDouble {
 
     /// Test setup: expiry timestamp.
     pub fn set_expiry(&mut self, token_id: U256, expires_at: u64) {
-        self.licenses.setter(token_id).expires_at.set(stylus_sdk::alloy_primitives::U64::from(expires_at));
+        self.licenses
+            .setter(token_id)
+            .expires_at
+            .set(stylus_sdk::alloy_primitives::U64::from(expires_at));
     }
 
     /// Test setup: revoke.
@@ -204,7 +220,13 @@ impl LicenseDouble {
         self.licenses.setter(token_id).revoked.set(true);
     }
 
-    pub fn is_licensed(&self, holder: Address, token_id: U256, dataset_id: U256, requested: U256) -> bool {
+    pub fn is_licensed(
+        &self,
+        holder: Address,
+        token_id: U256,
+        dataset_id: U256,
+        requested: U256,
+    ) -> bool {
         let record = self.licenses.getter(token_id);
         let expires_at = record.expires_at.get().to::<u64>();
         let now = self.vm().block_timestamp();
@@ -218,8 +240,13 @@ impl LicenseDouble {
 
     pub fn royalty_tiers(&self, token_id: U256) -> (Vec<U256>, Vec<u16>) {
         let record = self.licenses.getter(token_id);
-        let thresholds = (0..record.thresholds.len()).filter_map(|i| record.thresholds.get(i)).collect();
-        let bps = (0..record.bps.len()).filter_map(|i| record.bps.get(i)).map(|b| b.to::<u16>()).collect();
+        let thresholds = (0..record.thresholds.len())
+            .filter_map(|i| record.thresholds.get(i))
+            .collect();
+        let bps = (0..record.bps.len())
+            .filter_map(|i| record.bps.get(i))
+            .map(|b| b.to::<u16>())
+            .collect();
         (thresholds, bps)
     }
 }
@@ -284,13 +311,21 @@ impl TokenDouble {
         Ok(true)
     }
 
-    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, DoubleError> {
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, DoubleError> {
         let spender = self.vm().msg_sender();
         let allowed = self.allowances.getter(from).get(spender);
         if allowed < value {
             return Err(InsufficientFunds {}.into());
         }
-        self.allowances.setter(from).setter(spender).set(allowed - value);
+        self.allowances
+            .setter(from)
+            .setter(spender)
+            .set(allowed - value);
         self.move_tokens(from, to, value)?;
         Ok(true)
     }

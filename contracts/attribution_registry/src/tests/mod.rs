@@ -29,8 +29,14 @@ fn deploy(
     license: &Contract<LicenseDouble>,
     owner: Address,
 ) {
-    registry.sender(owner).constructor(owner, splitter.address()).motsu_unwrap();
-    registry.sender(owner).set_license_nft(license.address()).motsu_unwrap();
+    registry
+        .sender(owner)
+        .constructor(owner, splitter.address())
+        .motsu_unwrap();
+    registry
+        .sender(owner)
+        .set_license_nft(license.address())
+        .motsu_unwrap();
 }
 
 /// Registers a dataset owned by `owner` with `owner` as sole contributor.
@@ -117,7 +123,9 @@ fn constructor_sets_owner_and_splitter(
     assert_eq!(registry.sender(alice).owner(), alice);
     assert_eq!(registry.sender(alice).splitter(), splitter.address());
     assert_eq!(registry.sender(alice).license_nft(), license.address());
-    registry.assert_emitted(&crate::events::LicenseNftSet { license: license.address() });
+    registry.assert_emitted(&crate::events::LicenseNftSet {
+        license: license.address(),
+    });
 }
 
 #[motsu::test]
@@ -126,9 +134,15 @@ fn constructor_rejects_zero_addresses(
     splitter: Contract<SplitterDouble>,
     alice: Address,
 ) {
-    let err = registry.sender(alice).constructor(Address::ZERO, splitter.address()).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .constructor(Address::ZERO, splitter.address())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidOwner(_)));
-    let err = registry.sender(alice).constructor(alice, Address::ZERO).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .constructor(alice, Address::ZERO)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAddress(_)));
 }
 
@@ -140,13 +154,28 @@ fn set_license_nft_is_owner_only_nonzero_and_once(
     alice: Address,
     bob: Address,
 ) {
-    registry.sender(alice).constructor(alice, splitter.address()).motsu_unwrap();
+    registry
+        .sender(alice)
+        .constructor(alice, splitter.address())
+        .motsu_unwrap();
     assert_eq!(registry.sender(alice).license_nft(), Address::ZERO);
-    let err = registry.sender(bob).set_license_nft(license.address()).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .set_license_nft(license.address())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
-    let err = registry.sender(alice).set_license_nft(Address::ZERO).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .set_license_nft(Address::ZERO)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAddress(_)));
-    registry.sender(alice).set_license_nft(license.address()).motsu_unwrap();
-    let err = registry.sender(alice).set_license_nft(bob).motsu_unwrap_err();
+    registry
+        .sender(alice)
+        .set_license_nft(license.address())
+        .motsu_unwrap();
+    let err = registry
+        .sender(alice)
+        .set_license_nft(bob)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::LicenseNftAlreadySet(e) if e.current == license.address()));
 }

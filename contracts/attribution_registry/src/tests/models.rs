@@ -42,21 +42,51 @@ fn registers_a_licensed_model_with_lineage(
         uri: "ipfs://model".into(),
     });
 
-    let parents = Parents::default().dataset(d1, 6_000, 11).dataset(d2, 4_000, 12).model(base, 2_500);
+    let parents = Parents::default()
+        .dataset(d1, 6_000, 11)
+        .dataset(d2, 4_000, 12)
+        .model(base, 2_500);
     let id = model(&registry, bob, 51, parents).motsu_unwrap();
     assert_eq!(id, u(2));
-    assert_eq!(registry.sender(alice).model(id).motsu_unwrap(), (bob, u(4), hash(51), 2));
-    assert_eq!(splitter.sender(alice).controller.get(u(4)), registry.address());
+    assert_eq!(
+        registry.sender(alice).model(id).motsu_unwrap(),
+        (bob, u(4), hash(51), 2)
+    );
+    assert_eq!(
+        splitter.sender(alice).controller.get(u(4)),
+        registry.address()
+    );
     assert_eq!(
         registry.sender(alice).parents(id).motsu_unwrap(),
-        (vec![d1, d2], vec![u(6_000), u(4_000)], vec![u(11), u(12)], vec![base], vec![u(2_500)])
+        (
+            vec![d1, d2],
+            vec![u(6_000), u(4_000)],
+            vec![u(11), u(12)],
+            vec![base],
+            vec![u(2_500)]
+        )
     );
-    assert_eq!(registry.sender(alice).ancestry(id).motsu_unwrap(), vec![base]);
-    assert_eq!(registry.sender(alice).ancestry(base).motsu_unwrap(), Vec::<U256>::new());
+    assert_eq!(
+        registry.sender(alice).ancestry(id).motsu_unwrap(),
+        vec![base]
+    );
+    assert_eq!(
+        registry.sender(alice).ancestry(base).motsu_unwrap(),
+        Vec::<U256>::new()
+    );
 
     // Ancestry is the union of the parents' ancestry, highest id first, without repeats.
-    let child = model(&registry, bob, 52, Parents::default().model(id, 100).model(base, 100)).motsu_unwrap();
-    assert_eq!(registry.sender(alice).ancestry(child).motsu_unwrap(), vec![id, base]);
+    let child = model(
+        &registry,
+        bob,
+        52,
+        Parents::default().model(id, 100).model(base, 100),
+    )
+    .motsu_unwrap();
+    assert_eq!(
+        registry.sender(alice).ancestry(child).motsu_unwrap(),
+        vec![id, base]
+    );
     assert_eq!(registry.sender(alice).model(child).motsu_unwrap().3, 3);
 }
 
@@ -73,28 +103,93 @@ fn model_registration_requires_a_valid_license(
     let d1 = licensed_dataset(&registry, &license, alice, bob, 1, 11);
     let d2 = licensed_dataset(&registry, &license, alice, bob, 2, 12);
     let missing = |err: Error, token: u64| {
-        assert!(matches!(&err, Error::MissingLicense(e) if e.licenseId == u(token)), "{err:?}");
+        assert!(
+            matches!(&err, Error::MissingLicense(e) if e.licenseId == u(token)),
+            "{err:?}"
+        );
     };
 
     // No license at all (token 99 does not exist).
-    missing(model(&registry, bob, 50, Parents::default().dataset(d1, 10_000, 99)).motsu_unwrap_err(), 99);
+    missing(
+        model(
+            &registry,
+            bob,
+            50,
+            Parents::default().dataset(d1, 10_000, 99),
+        )
+        .motsu_unwrap_err(),
+        99,
+    );
     // Somebody else's license.
-    missing(model(&registry, carol, 50, Parents::default().dataset(d1, 10_000, 11)).motsu_unwrap_err(), 11);
+    missing(
+        model(
+            &registry,
+            carol,
+            50,
+            Parents::default().dataset(d1, 10_000, 11),
+        )
+        .motsu_unwrap_err(),
+        11,
+    );
     // A license for another dataset.
-    missing(model(&registry, bob, 50, Parents::default().dataset(d2, 10_000, 11)).motsu_unwrap_err(), 11);
+    missing(
+        model(
+            &registry,
+            bob,
+            50,
+            Parents::default().dataset(d2, 10_000, 11),
+        )
+        .motsu_unwrap_err(),
+        11,
+    );
     // TRAIN without DERIVATIVES.
-    license.sender(alice).set_scope(u(11), U256::from(tributary_abi::scope::TRAIN));
-    missing(model(&registry, bob, 50, Parents::default().dataset(d1, 10_000, 11)).motsu_unwrap_err(), 11);
+    license
+        .sender(alice)
+        .set_scope(u(11), U256::from(tributary_abi::scope::TRAIN));
+    missing(
+        model(
+            &registry,
+            bob,
+            50,
+            Parents::default().dataset(d1, 10_000, 11),
+        )
+        .motsu_unwrap_err(),
+        11,
+    );
     // Revoked.
     license.sender(alice).revoke(u(12));
-    missing(model(&registry, bob, 50, Parents::default().dataset(d2, 10_000, 12)).motsu_unwrap_err(), 12);
+    missing(
+        model(
+            &registry,
+            bob,
+            50,
+            Parents::default().dataset(d2, 10_000, 12),
+        )
+        .motsu_unwrap_err(),
+        12,
+    );
     // Expired (motsu's clock is 2025-01-01).
     let d3 = licensed_dataset(&registry, &license, alice, bob, 3, 13);
     license.sender(alice).set_expiry(u(13), 1_000);
-    missing(model(&registry, bob, 50, Parents::default().dataset(d3, 10_000, 13)).motsu_unwrap_err(), 13);
+    missing(
+        model(
+            &registry,
+            bob,
+            50,
+            Parents::default().dataset(d3, 10_000, 13),
+        )
+        .motsu_unwrap_err(),
+        13,
+    );
     // Not yet expired is fine.
     license.sender(alice).set_expiry(u(13), 4_000_000_000);
-    model(&registry, bob, 50, Parents::default().dataset(d3, 10_000, 13)).motsu_unwrap();
+    model(
+        &registry,
+        bob,
+        50,
+        Parents::default().dataset(d3, 10_000, 13),
+    )
+    .motsu_unwrap();
 }
 
 #[motsu::test]
@@ -103,9 +198,18 @@ fn model_registration_needs_the_license_contract(
     splitter: Contract<SplitterDouble>,
     alice: Address,
 ) {
-    registry.sender(alice).constructor(alice, splitter.address()).motsu_unwrap();
+    registry
+        .sender(alice)
+        .constructor(alice, splitter.address())
+        .motsu_unwrap();
     let d1 = dataset(&registry, alice, 1);
-    let err = model(&registry, alice, 50, Parents::default().dataset(d1, 10_000, 1)).motsu_unwrap_err();
+    let err = model(
+        &registry,
+        alice,
+        50,
+        Parents::default().dataset(d1, 10_000, 1),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::LicenseNftNotSet(_)));
     // A model without parent datasets needs no license.
     model(&registry, alice, 51, Parents::default()).motsu_unwrap();
@@ -124,27 +228,66 @@ fn model_registration_rejects_bad_parents_and_weights(
     let d2 = licensed_dataset(&registry, &license, alice, bob, 2, 12);
     let base = model(&registry, bob, 50, Parents::default()).motsu_unwrap();
 
-    let err = model(&registry, bob, 60, Parents::default().dataset(u(9), 10_000, 11)).motsu_unwrap_err();
+    let err = model(
+        &registry,
+        bob,
+        60,
+        Parents::default().dataset(u(9), 10_000, 11),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownDataset(e) if e.datasetId == u(9)));
     let err = model(&registry, bob, 60, Parents::default().model(u(9), 1)).motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownModel(e) if e.modelId == u(9)));
-    let err = model(&registry, bob, 60, Parents::default().dataset(d1, 5_000, 11).dataset(d1, 5_000, 11))
-        .motsu_unwrap_err();
+    let err = model(
+        &registry,
+        bob,
+        60,
+        Parents::default()
+            .dataset(d1, 5_000, 11)
+            .dataset(d1, 5_000, 11),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::DuplicateParent(e) if e.parentId == d1));
-    let err = model(&registry, bob, 60, Parents::default().model(base, 1).model(base, 1)).motsu_unwrap_err();
+    let err = model(
+        &registry,
+        bob,
+        60,
+        Parents::default().model(base, 1).model(base, 1),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::DuplicateParent(e) if e.parentId == base));
-    let err = model(&registry, bob, 60, Parents::default().dataset(d1, 6_000, 11).dataset(d2, 3_999, 12))
-        .motsu_unwrap_err();
+    let err = model(
+        &registry,
+        bob,
+        60,
+        Parents::default()
+            .dataset(d1, 6_000, 11)
+            .dataset(d2, 3_999, 12),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::DatasetWeightSum(e) if e.sum == u(9_999)));
-    let err = model(&registry, bob, 60, Parents::default().dataset(d1, 10_000, 11).dataset(d2, 1, 12))
-        .motsu_unwrap_err();
+    let err = model(
+        &registry,
+        bob,
+        60,
+        Parents::default()
+            .dataset(d1, 10_000, 11)
+            .dataset(d2, 1, 12),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::DatasetWeightSum(e) if e.sum == u(10_001)));
     let mut huge = Parents::default().dataset(d1, 1, 11);
     huge.weights[0] = U256::MAX;
     let err = model(&registry, bob, 60, huge.dataset(d2, 1, 12)).motsu_unwrap_err();
     assert!(matches!(err, Error::DatasetWeightSum(e) if e.sum == U256::MAX));
     let other = model(&registry, bob, 51, Parents::default()).motsu_unwrap();
-    let err = model(&registry, bob, 60, Parents::default().model(base, 6_000).model(other, 4_001)).motsu_unwrap_err();
+    let err = model(
+        &registry,
+        bob,
+        60,
+        Parents::default().model(base, 6_000).model(other, 4_001),
+    )
+    .motsu_unwrap_err();
     assert!(matches!(err, Error::ModelWeightSum(e) if e.sum == u(10_001)));
 
     // Misaligned arrays.
@@ -158,7 +301,17 @@ fn model_registration_rejects_bad_parents_and_weights(
     assert!(matches!(err, Error::LengthMismatch(_)));
     let err = registry
         .sender(bob)
-        .register_model(hash(60), "x".into(), vec![], vec![], vec![], vec![], vec![], vec![bob], vec![])
+        .register_model(
+            hash(60),
+            "x".into(),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![bob],
+            vec![],
+        )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::LengthMismatch(_)));
 
@@ -167,18 +320,41 @@ fn model_registration_rejects_bad_parents_and_weights(
     assert!(matches!(err, Error::DuplicateHash(e) if e.existingId == base));
     let err = registry
         .sender(bob)
-        .register_model(B256::ZERO, "x".into(), vec![], vec![], vec![], vec![], vec![], vec![bob], vec![u(1)])
+        .register_model(
+            B256::ZERO,
+            "x".into(),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![bob],
+            vec![u(1)],
+        )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroHash(_)));
 
     // The splitter refusing the model's contributors.
     let err = registry
         .sender(bob)
-        .register_model(hash(60), "x".into(), vec![], vec![], vec![], vec![], vec![], vec![], vec![])
+        .register_model(
+            hash(60),
+            "x".into(),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+        )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::ExternalCallFailed(_)));
     // Reverted: nothing of the refused model remains.
-    assert!(matches!(registry.sender(bob).model(u(3)).motsu_unwrap_err(), Error::UnknownModel(_)));
+    assert!(matches!(
+        registry.sender(bob).model(u(3)).motsu_unwrap_err(),
+        Error::UnknownModel(_)
+    ));
 }
 
 #[motsu::test]
@@ -190,7 +366,9 @@ fn lineage_caps_parents_depth_and_ancestors(
 ) {
     deploy(&registry, &splitter, &license, alice);
     // 17 base models.
-    let bases: Vec<U256> = (0..17).map(|i| model(&registry, alice, 100 + i, Parents::default()).motsu_unwrap()).collect();
+    let bases: Vec<U256> = (0..17)
+        .map(|i| model(&registry, alice, 100 + i, Parents::default()).motsu_unwrap())
+        .collect();
 
     // Too many parents.
     let mut nine = Parents::default();
@@ -209,13 +387,27 @@ fn lineage_caps_parents_depth_and_ancestors(
     }
     let a = model(&registry, alice, 2, left).motsu_unwrap();
     let b = model(&registry, alice, 3, right).motsu_unwrap();
-    let err = model(&registry, alice, 4, Parents::default().model(a, 1).model(b, 1)).motsu_unwrap_err();
-    assert!(matches!(err, Error::TooManyAncestors(e) if e.count == u(18) && e.max == U256::from(MAX_ANCESTORS)));
+    let err = model(
+        &registry,
+        alice,
+        4,
+        Parents::default().model(a, 1).model(b, 1),
+    )
+    .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::TooManyAncestors(e) if e.count == u(18) && e.max == U256::from(MAX_ANCESTORS))
+    );
 
     // Depth: a chain of MAX_DEPTH models, then one too deep.
     let mut tip = bases[16];
     for depth in 2..=MAX_DEPTH {
-        tip = model(&registry, alice, 10 + depth, Parents::default().model(tip, 1)).motsu_unwrap();
+        tip = model(
+            &registry,
+            alice,
+            10 + depth,
+            Parents::default().model(tip, 1),
+        )
+        .motsu_unwrap();
         assert_eq!(registry.sender(alice).model(tip).motsu_unwrap().3, depth);
     }
     let err = model(&registry, alice, 20, Parents::default().model(tip, 1)).motsu_unwrap_err();
@@ -232,16 +424,31 @@ fn model_owner_updates_contributors(
 ) {
     deploy(&registry, &splitter, &license, alice);
     let id = model(&registry, alice, 50, Parents::default()).motsu_unwrap();
-    registry.sender(alice).update_model_contributors(id, vec![bob], vec![u(3)]).motsu_unwrap();
-    registry.assert_emitted(&ModelContributorsUpdated { modelId: id, splitId: u(1) });
+    registry
+        .sender(alice)
+        .update_model_contributors(id, vec![bob], vec![u(3)])
+        .motsu_unwrap();
+    registry.assert_emitted(&ModelContributorsUpdated {
+        modelId: id,
+        splitId: u(1),
+    });
     assert_eq!(splitter.sender(alice).first_recipient.get(u(1)), bob);
     assert_eq!(splitter.sender(alice).updates.get(u(1)), u(1));
 
-    let err = registry.sender(bob).update_model_contributors(id, vec![bob], vec![u(3)]).motsu_unwrap_err();
+    let err = registry
+        .sender(bob)
+        .update_model_contributors(id, vec![bob], vec![u(3)])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotModelOwner(e) if e.modelId == id && e.account == bob));
-    let err = registry.sender(alice).update_model_contributors(u(5), vec![bob], vec![u(3)]).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .update_model_contributors(u(5), vec![bob], vec![u(3)])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownModel(_)));
-    let err = registry.sender(alice).update_model_contributors(id, vec![bob], vec![]).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .update_model_contributors(id, vec![bob], vec![])
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::LengthMismatch(_)));
 }
 
@@ -253,8 +460,22 @@ fn model_views_reject_unknown_models(
     alice: Address,
 ) {
     deploy(&registry, &splitter, &license, alice);
-    assert!(matches!(registry.sender(alice).model(u(1)).motsu_unwrap_err(), Error::UnknownModel(_)));
-    assert!(matches!(registry.sender(alice).parents(u(1)).motsu_unwrap_err(), Error::UnknownModel(_)));
-    assert!(matches!(registry.sender(alice).ancestry(u(1)).motsu_unwrap_err(), Error::UnknownModel(_)));
-    assert_eq!(registry.sender(alice).cumulative_revenue(u(1), Address::ZERO), U256::ZERO);
+    assert!(matches!(
+        registry.sender(alice).model(u(1)).motsu_unwrap_err(),
+        Error::UnknownModel(_)
+    ));
+    assert!(matches!(
+        registry.sender(alice).parents(u(1)).motsu_unwrap_err(),
+        Error::UnknownModel(_)
+    ));
+    assert!(matches!(
+        registry.sender(alice).ancestry(u(1)).motsu_unwrap_err(),
+        Error::UnknownModel(_)
+    ));
+    assert_eq!(
+        registry
+            .sender(alice)
+            .cumulative_revenue(u(1), Address::ZERO),
+        U256::ZERO
+    );
 }
