@@ -7,9 +7,95 @@
 pragma solidity ^0.8.23;
 
 interface IAttributionRegistry  {
-    function version() external view returns (string memory);
+    function setLicenseNft(address license) external;
+
+    function splitter() external view returns (address);
+
+    function licenseNft() external view returns (address);
+
+    function owner() external view returns (address);
+
+    function registerDataset(bytes32 content_hash, string calldata uri, address[] memory contributors, uint256[] memory weights) external returns (uint256);
+
+    function publishVersion(uint256 dataset_id, bytes32 content_hash, string calldata uri) external returns (uint256);
+
+    function transferDatasetOwnership(uint256 dataset_id, address new_owner) external;
+
+    function acceptDatasetOwnership(uint256 dataset_id) external;
+
+    function updateContributors(uint256 dataset_id, address[] memory recipients, uint256[] memory shares) external;
+
+    function datasetOwner(uint256 dataset_id) external view returns (address);
+
+    function datasetSplit(uint256 dataset_id) external view returns (uint256);
+
+    function dataset(uint256 dataset_id) external view returns (address, address, uint256, bytes32, uint256);
+
+    function datasetVersion(uint256 dataset_id, uint256 version) external view returns (bytes32);
+
+    function registerModel(bytes32 model_hash, string calldata uri, uint256[] memory parent_datasets, uint256[] memory dataset_weights, uint256[] memory parent_licenses, uint256[] memory parent_models, uint256[] memory model_weights, address[] memory contributors, uint256[] memory shares) external returns (uint256);
+
+    function updateModelContributors(uint256 model_id, address[] memory recipients, uint256[] memory shares) external;
+
+    function model(uint256 model_id) external view returns (address, uint256, bytes32, uint8);
+
+    function parents(uint256 model_id) external view returns (uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory);
+
+    function ancestry(uint256 model_id) external view returns (uint256[] memory);
+
+    function reportRevenue(uint256 model_id) external payable;
+
+    function reportRevenueToken(uint256 model_id, address token, uint256 amount) external;
+
+    function cumulativeRevenue(uint256 model_id, address token) external view returns (uint256);
+
+    error ZeroAddress();
+
+    error LicenseNftAlreadySet(address);
+
+    error LicenseNftNotSet();
+
+    error ZeroHash();
+
+    error DuplicateHash(bytes32, uint256);
+
+    error UnknownDataset(uint256);
+
+    error UnknownVersion(uint256, uint256);
+
+    error UnknownModel(uint256);
+
+    error NotDatasetOwner(uint256, address);
+
+    error NotModelOwner(uint256, address);
+
+    error NotPendingOwner(uint256, address);
+
+    error LengthMismatch(uint256, uint256);
+
+    error TooManyParents(uint256, uint256);
+
+    error TooDeep(uint256, uint256);
+
+    error TooManyAncestors(uint256, uint256);
+
+    error DuplicateParent(uint256);
+
+    error DatasetWeightSum(uint256);
+
+    error ModelWeightSum(uint256);
+
+    error MissingLicense(uint256, uint256);
+
+    error ZeroRevenue();
+
+    error RevenueOverflow(uint256);
+
+    error ExternalCallFailed(address, bytes);
 
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
+
+    error SafeErc20FailedOperation(address);
 }
