@@ -66,26 +66,21 @@ impl RoyaltySplitter {
             return Err(Error::ZeroAmount(SplitZeroAmount {}));
         }
         let overflow = || Error::DepositOverflow(SplitDepositOverflow { split_id, token });
-        let (version, deposited, remainder, total, acc) = {
-            let split = self.splits.get(split_id);
-            let version = split.version.get().to::<u32>();
-            let book = split.books.get(token);
-            let current = split.versions.get(version);
-            (
-                version,
-                book.deposited.get(),
-                book.remainder.get(),
-                current.total_shares.get(),
-                current.tokens.get(token).acc.get(),
-            )
+        let version = self.current_version(split_id);
+        let book_key = self.book_key(split_id, token);
+        let acc_key = self.version_account_key(split_id, version, token);
+        let (deposited, remainder) = {
+            let book = self.books.get(book_key);
+            (book.deposited.get(), book.remainder.get())
         };
+        let total = self.versions.get(self.version_key(split_id, version)).total_shares.get();
+        let acc = self.accumulators.get(acc_key);
         let deposited =
             deposited.checked_add(amount).filter(|d| *d <= MAX_DEPOSITED).ok_or_else(overflow)?;
         let accrual = accrue(acc, remainder, amount, total).ok_or_else(overflow)?;
+        self.accumulators.setter(acc_key).set(accrual.acc);
         {
-            let mut split = self.splits.setter(split_id);
-            split.versions.setter(version).tokens.setter(token).acc.set(accrual.acc);
-            let mut book = split.books.setter(token);
+            let mut book = self.books.setter(book_key);
             book.deposited.set(deposited);
             book.remainder.set(accrual.remainder);
         }

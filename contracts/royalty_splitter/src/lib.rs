@@ -67,7 +67,7 @@ use stylus_sdk::{
 pub use crate::errors::Error;
 use crate::{
     splits::{validate_merkle, validate_recipients, VersionSpec},
-    state::Split,
+    state::{SplitHeader, TokenTotals, VersionHeader},
 };
 
 /// The contract's storage.
@@ -82,8 +82,18 @@ pub struct RoyaltySplitter {
     pub(crate) safe_erc20: SafeErc20,
     /// Number of splits created; ids are `1..=split_count`.
     pub(crate) split_count: StorageU256,
-    /// The splits by id.
-    pub(crate) splits: StorageMap<U256, Split>,
+    /// Split headers by id.
+    pub(crate) splits: StorageMap<U256, SplitHeader>,
+    /// Version headers by `version_key(split, version)`.
+    pub(crate) versions: StorageMap<B256, VersionHeader>,
+    /// Member shares by `version_account_key(split, version, member)`.
+    pub(crate) shares: StorageMap<B256, StorageU256>,
+    /// Per-share accumulators by `version_account_key(split, version, token)`.
+    pub(crate) accumulators: StorageMap<B256, StorageU256>,
+    /// Payouts by `paid_key(split, version, token, member)`.
+    pub(crate) paid: StorageMap<B256, StorageU256>,
+    /// Token totals by `book_key(split, token)`.
+    pub(crate) books: StorageMap<B256, TokenTotals>,
 }
 
 #[public]
@@ -298,8 +308,7 @@ impl RoyaltySplitter {
     /// A version's Merkle root (zero if listed), total shares, registered Merkle shares and
     /// listed recipient count.
     pub fn version_info(&self, split_id: U256, version: u32) -> (B256, U256, U256, u32) {
-        let split = self.splits.get(split_id);
-        let v = split.versions.get(version);
+        let v = self.versions.get(self.version_key(split_id, version));
         (
             v.root.get(),
             v.total_shares.get(),
@@ -310,14 +319,13 @@ impl RoyaltySplitter {
 
     /// The shares of `account` in a version (zero if not a member or not yet registered).
     pub fn shares_of(&self, split_id: U256, version: u32, account: Address) -> U256 {
-        self.splits.get(split_id).versions.get(version).shares.get(account)
+        self.shares.get(self.version_account_key(split_id, version, account))
     }
 
     /// Cumulative totals of a split and token: deposited, withdrawn, and the carried division
     /// remainder (in 2^-96 wei, always below one wei).
     pub fn split_balance(&self, split_id: U256, token: Address) -> (U256, U256, U256) {
-        let split = self.splits.get(split_id);
-        let book = split.books.get(token);
+        let book = self.books.get(self.book_key(split_id, token));
         (book.deposited.get(), book.withdrawn.get(), book.remainder.get())
     }
 

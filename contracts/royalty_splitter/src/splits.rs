@@ -205,14 +205,15 @@ impl RoyaltySplitter {
     fn write_version(&mut self, split_id: U256, version: u32, spec: &VersionSpec<'_>) {
         match *spec {
             VersionSpec::Listed { recipients, shares, total } => {
+                let key = self.version_key(split_id, version);
                 {
-                    let mut split = self.splits.setter(split_id);
-                    let mut v = split.versions.setter(version);
+                    let mut v = self.versions.setter(key);
                     v.total_shares.set(total);
                     v.recipient_count.set(U32::from(recipients.len()));
-                    for (&recipient, &share) in recipients.iter().zip(shares) {
-                        v.shares.setter(recipient).set(share);
-                    }
+                }
+                for (&recipient, &share) in recipients.iter().zip(shares) {
+                    let key = self.version_account_key(split_id, version, recipient);
+                    self.shares.setter(key).set(share);
                 }
                 emit(
                     self.vm(),
@@ -222,8 +223,8 @@ impl RoyaltySplitter {
             }
             VersionSpec::Merkle { root, total } => {
                 {
-                    let mut split = self.splits.setter(split_id);
-                    let mut v = split.versions.setter(version);
+                    let key = self.version_key(split_id, version);
+                    let mut v = self.versions.setter(key);
                     v.total_shares.set(total);
                     v.root.set(root);
                 }

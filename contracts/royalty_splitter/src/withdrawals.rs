@@ -29,16 +29,14 @@ impl RoyaltySplitter {
         recipient: Address,
         token: Address,
     ) -> U256 {
-        let split = self.splits.get(split_id);
-        let v = split.versions.get(version);
-        let book = v.tokens.get(token);
-        claimable(v.shares.get(recipient), book.acc.get(), book.paid.get(recipient))
+        let (shares, acc, paid) = self.member_book(split_id, version, recipient, token);
+        claimable(shares, acc, paid)
     }
 
     /// What `shares` shares have earned of `token` in version `version` of `split_id` (paid or
     /// not): a Merkle member's preview before it registers.
     pub(crate) fn accrued_for(&self, split_id: U256, version: u32, shares: U256, token: Address) -> U256 {
-        let acc = self.splits.get(split_id).versions.get(version).tokens.get(token).acc.get();
+        let acc = self.accumulators.get(self.version_account_key(split_id, version, token));
         entitlement(shares, acc).unwrap_or_default()
     }
 
@@ -52,12 +50,7 @@ impl RoyaltySplitter {
         token: Address,
     ) -> Result<U256, Error> {
         self.require_version(split_id, version)?;
-        let (shares, acc, paid) = {
-            let split = self.splits.get(split_id);
-            let v = split.versions.get(version);
-            let book = v.tokens.get(token);
-            (v.shares.get(recipient), book.acc.get(), book.paid.get(recipient))
-        };
+        let (shares, acc, paid) = self.member_book(split_id, version, recipient, token);
         // Within the deposit bounds the product fits (see `accounting`); map the impossible
         // overflow to the deposit error rather than panicking.
         let entitled = entitlement(shares, acc)
@@ -72,9 +65,10 @@ impl RoyaltySplitter {
         }
         // Effects before the transfer: if it fails, the whole call reverts and nothing changes.
         {
-            let mut split = self.splits.setter(split_id);
-            split.versions.setter(version).tokens.setter(token).paid.setter(recipient).set(entitled);
-            let mut book = split.books.setter(token);
+            let key = self.paid_key(split_id, version, token, recipient);
+            self.paid.setter(key).set(entitled);
+            let key = self.book_key(split_id, token);
+            let mut book = self.books.setter(key);
             // `withdrawn <= deposited < 2^160`, so this cannot overflow; checked anyway.
             let withdrawn = book
                 .withdrawn
@@ -104,16 +98,13 @@ impl RoyaltySplitter {
     ) -> Result<U256, Error> {
         self.require_version(split_id, version)?;
         let invalid = || Error::InvalidProof(SplitInvalidProof { split_id, recipient });
-        let (root, registered, total, member_shares) = {
-            let split = self.splits.get(split_id);
-            let v = split.versions.get(version);
-            (
-                v.root.get(),
-                v.registered_shares.get(),
-                v.total_shares.get(),
-                v.shares.get(recipient),
-            )
+        let version_key = self.version_key(split_id, version);
+        let member_key = self.version_account_key(split_id, version, recipient);
+        let (root, registered, total) = {
+            let v = self.versions.get(version_key);
+            (v.root.get(), v.registered_shares.get(), v.total_shares.get())
         };
+        let member_shares = self.shares.get(member_key);
         if root.is_zero() || !merkle::verify(proof, root, merkle::leaf(recipient, shares)) {
             return Err(invalid());
         }
@@ -128,12 +119,8 @@ impl RoyaltySplitter {
                     total,
                 }),
             )?;
-            {
-                let mut split = self.splits.setter(split_id);
-                let mut v = split.versions.setter(version);
-                v.registered_shares.set(registered);
-                v.shares.setter(recipient).set(shares);
-            }
+            self.versions.setter(version_key).registered_shares.set(registered);
+            self.shares.setter(member_key).set(shares);
             emit(
                 self.vm(),
                 &[
@@ -149,6 +136,21 @@ impl RoyaltySplitter {
             return Err(invalid());
         }
         self.withdraw_to(split_id, version, recipient, token)
+    }
+
+    /// A member's shares, the version's accumulator and what the member was paid, for a token.
+    fn member_book(
+        &self,
+        split_id: U256,
+        version: u32,
+        member: Address,
+        token: Address,
+    ) -> (U256, U256, U256) {
+        (
+            self.shares.get(self.version_account_key(split_id, version, member)),
+            self.accumulators.get(self.version_account_key(split_id, version, token)),
+            self.paid.get(self.paid_key(split_id, version, token, member)),
+        )
     }
 
     /// Sends `amount` of `token` (zero = native currency) to `to`.

@@ -97,7 +97,7 @@ fn deposit_and_withdraw_native(
     platform: Contract<Wallet>,
     alice: Address,
     payer: Address,
-    keeper: Address,
+    keeper: Account,
 ) {
     let id = case_study(&splitter, alice, &creator, &annotators, &platform, Address::ZERO);
     let price = U256::from(50_000_000_000_000_000u64); // 0.05 ETH
@@ -156,14 +156,14 @@ fn rounding_remainder_is_carried_into_next_deposit(
 }
 
 #[motsu::test]
-fn deposit_errors(splitter: Contract<RoyaltySplitter>, bob: Contract<Wallet>, alice: Address) {
-    init(&splitter, alice);
+fn deposit_errors(splitter: Contract<RoyaltySplitter>, bob: Contract<Wallet>, alice: Account) {
+    init(&splitter, alice.address());
     alice.fund(u(10));
     for id in [U256::ZERO, u(1)] {
         let err = splitter.sender_and_value(alice, u(1)).deposit(id).motsu_unwrap_err();
         assert!(matches!(err, Error::UnknownSplit(SplitUnknown { split_id }) if split_id == id));
     }
-    let id = create(&splitter, alice, vec![(bob.address(), 1)], Address::ZERO);
+    let id = create(&splitter, alice.address(), vec![(bob.address(), 1)], Address::ZERO);
     let err = splitter.sender(alice).deposit(id).motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAmount(_)));
     assert_eq!(alice.balance(), u(10));
