@@ -1,8 +1,8 @@
 //! Every way a call to the license contract can fail, as Solidity custom errors.
 //!
 //! The contract's [`Error`] is flat (one variant per Solidity error) so that the exported
-//! interface lists each error; the ERC-721 (EIP-6093), ownership and SafeERC20 errors of the
-//! OpenZeppelin components are re-exported unchanged and converted with `From`.
+//! interface lists each error; the ERC-721 (EIP-6093), ownership and `SafeERC20` errors of the
+//! `OpenZeppelin` components are re-exported unchanged and converted with `From`.
 #![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
 
 use alloc::vec::Vec;
@@ -15,8 +15,8 @@ use openzeppelin_stylus::{
         erc20::utils::safe_erc20::SafeErc20FailedOperation,
         erc721::{
             self, ERC721IncorrectOwner, ERC721InsufficientApproval, ERC721InvalidApprover,
-            ERC721InvalidOperator, ERC721InvalidOwner, ERC721InvalidReceiver,
-            ERC721InvalidSender, ERC721NonexistentToken, InvalidReceiverWithReason,
+            ERC721InvalidOperator, ERC721InvalidOwner, ERC721InvalidReceiver, ERC721InvalidSender,
+            ERC721NonexistentToken, InvalidReceiverWithReason,
         },
     },
 };
@@ -223,7 +223,11 @@ pub(crate) fn call_failed(target: Address, error: stylus_sdk::call::Error) -> Er
         stylus_sdk::call::Error::Revert(data) => data,
         stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
     };
-    ExternalCallFailed { target, reason: reason.into() }.into()
+    ExternalCallFailed {
+        target,
+        reason: reason.into(),
+    }
+    .into()
 }
 
 /// The error for any counter or timestamp overflow.

@@ -1,5 +1,5 @@
 //! Events of the license contract (the ERC-721 `Transfer` / `Approval` / `ApprovalForAll` events
-//! come from OpenZeppelin's `Erc721`).
+//! come from `OpenZeppelin`'s `Erc721`).
 #![allow(missing_docs)] // `sol!` generates the fields; each event carries its doc comment.
 
 use alloy_sol_types::sol;

@@ -5,7 +5,7 @@
 //! machine-readable terms ([`tributary_abi::terms::LicenseTerms`]); anyone mints a license of
 //! an offer, and the whole price goes to the dataset's split in the royalty splitter. Other
 //! contracts ask `isValid` / `isLicensed` whether a use is licensed. On top of ERC-721 with
-//! Metadata (OpenZeppelin) the contract implements ERC-2981 resale royalties paid to the
+//! Metadata (`OpenZeppelin`) the contract implements ERC-2981 resale royalties paid to the
 //! split's receiver, ERC-4907 rentals where terms allow them, arbiter revocation and the debt
 //! flag the usage anchor sets for unpaid usage.
 //!
@@ -15,7 +15,10 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
 pub mod errors;
@@ -72,13 +75,13 @@ pub const INTERFACE_IDS: [B32; 5] = [
 #[entrypoint]
 #[storage]
 pub struct LicenseNft {
-    /// OpenZeppelin ERC-721 (owners, balances, approvals).
+    /// `OpenZeppelin` ERC-721 (owners, balances, approvals).
     pub(crate) erc721: Erc721,
     /// Collection name and symbol.
     pub(crate) metadata: Erc721Metadata,
     /// Two-step ownership for admin functions.
     pub(crate) ownable: Ownable2Step,
-    /// SafeERC20 calls for ERC-20 prices.
+    /// `SafeERC20` calls for ERC-20 prices.
     pub(crate) safe_erc20: SafeErc20,
     /// The attribution registry (dataset owners and splits).
     pub(crate) registry: StorageAddress,
@@ -86,9 +89,9 @@ pub struct LicenseNft {
     pub(crate) splitter: StorageAddress,
     /// The usage anchor, the only account that sets the debt flag; zero until configured.
     pub(crate) usage_anchor: StorageAddress,
-    /// Offers created so far; offer ids are 1..=offer_count.
+    /// Offers created so far; offer ids are `1..=offer_count`.
     pub(crate) offer_count: StorageU64,
-    /// Licenses minted so far; token ids are 1..=token_count.
+    /// Licenses minted so far; token ids are `1..=token_count`.
     pub(crate) token_count: StorageU64,
     /// Offers by id.
     pub(crate) offers: StorageMap<U256, Offer>,
@@ -118,7 +121,8 @@ impl LicenseNft {
         }
         self.registry.set(registry);
         self.splitter.set(splitter);
-        self.metadata.constructor(String::from(NAME), String::from(SYMBOL));
+        self.metadata
+            .constructor(String::from(NAME), String::from(SYMBOL));
         Ok(())
     }
 
@@ -171,7 +175,9 @@ impl LicenseNft {
         data: Bytes,
     ) -> Result<(), Error> {
         self.before_transfer(to, token_id)?;
-        Ok(self.erc721.safe_transfer_from_with_data(from, to, token_id, data)?)
+        Ok(self
+            .erc721
+            .safe_transfer_from_with_data(from, to, token_id, data)?)
     }
 
     /// Transfers a license without a receiver check.
@@ -183,7 +189,12 @@ impl LicenseNft {
     ///
     /// # Events
     /// `Transfer`; `UpdateUser(tokenId, 0, 0)` if a rental ends.
-    pub fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Error> {
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Error> {
         self.before_transfer(to, token_id)?;
         Ok(self.erc721.transfer_from(from, to, token_id)?)
     }
@@ -255,8 +266,7 @@ impl LicenseNft {
         let bps = U256::from(offer.resale_royalty_bps.get());
         let denominator = U256::from(BPS_DENOMINATOR);
         // floor(price × bps / 10,000) without overflow: bps ≤ 10,000 so neither term can.
-        let amount =
-            sale_price / denominator * bps + sale_price % denominator * bps / denominator;
+        let amount = sale_price / denominator * bps + sale_price % denominator * bps / denominator;
         Ok((offer.royalty_receiver.get(), amount))
     }
 
@@ -350,10 +360,18 @@ impl LicenseNft {
         }
         let current = self.usage_anchor.get();
         if !current.is_zero() {
-            return Err(UsageAnchorAlreadySet { usageAnchor: current }.into());
+            return Err(UsageAnchorAlreadySet {
+                usageAnchor: current,
+            }
+            .into());
         }
         self.usage_anchor.set(usage_anchor);
-        log(self.vm(), UsageAnchorSet { usageAnchor: usage_anchor });
+        log(
+            self.vm(),
+            UsageAnchorSet {
+                usageAnchor: usage_anchor,
+            },
+        );
         Ok(())
     }
 

@@ -7,7 +7,8 @@
 //! second `expiresAt` on. `expiresAt = 0` means perpetual.
 
 use alloy_primitives::{
-    aliases::{U32, U64}, Address, B256, U256,
+    aliases::{U32, U64},
+    Address, B256, U256,
 };
 use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
 use stylus_sdk::{
@@ -18,8 +19,8 @@ use tributary_abi::scope::includes;
 
 use crate::{
     errors::{
-        overflow, Error, IncorrectPayment, NotArbiter, OfferIsPaused,
-        OfferIsRetired, OfferSoldOut, PriceAboveMax, RevokedLicense,
+        overflow, Error, IncorrectPayment, NotArbiter, OfferIsPaused, OfferIsRetired, OfferSoldOut,
+        PriceAboveMax, RevokedLicense,
     },
     events::{DebtSet, LicenseIssued, LicenseRevoked},
     LicenseNft,
@@ -79,18 +80,35 @@ impl LicenseNft {
         }
         let price = offer.price.get();
         if price > max_price {
-            return Err(PriceAboveMax { price, maxPrice: max_price }.into());
+            return Err(PriceAboveMax {
+                price,
+                maxPrice: max_price,
+            }
+            .into());
         }
         let token = offer.payment_token.get();
         let value = self.vm().msg_value();
         let expected = if token.is_zero() { price } else { U256::ZERO };
         if value != expected {
-            return Err(IncorrectPayment { expected, received: value }.into());
+            return Err(IncorrectPayment {
+                expected,
+                received: value,
+            }
+            .into());
         }
-        let minted = offer.minted.get().to::<u32>().checked_add(1).ok_or_else(overflow)?;
+        let minted = offer
+            .minted
+            .get()
+            .to::<u32>()
+            .checked_add(1)
+            .ok_or_else(overflow)?;
         let max_supply = offer.max_supply.get().to::<u32>();
         if max_supply != 0 && minted > max_supply {
-            return Err(OfferSoldOut { offerId: offer_id, maxSupply: max_supply }.into());
+            return Err(OfferSoldOut {
+                offerId: offer_id,
+                maxSupply: max_supply,
+            }
+            .into());
         }
         let split_id = offer.split_id.get();
         let now = self.vm().block_timestamp();
@@ -98,7 +116,11 @@ impl LicenseNft {
 
         // Effects: count, stamp and mint before any external call.
         self.offers.setter(offer_id).minted.set(U32::from(minted));
-        let token_id = self.token_count.get().checked_add(U64::from(1)).ok_or_else(overflow)?;
+        let token_id = self
+            .token_count
+            .get()
+            .checked_add(U64::from(1))
+            .ok_or_else(overflow)?;
         self.token_count.set(token_id);
         let token_id = U256::from(token_id);
         let mut license = self.licenses.setter(token_id);
@@ -183,14 +205,25 @@ impl LicenseNft {
         let offer_id = self.offer_of(token_id)?;
         let arbiter = self.vm().msg_sender();
         if self.offers.getter(offer_id).arbiter.get() != arbiter {
-            return Err(NotArbiter { account: arbiter, tokenId: token_id }.into());
+            return Err(NotArbiter {
+                account: arbiter,
+                tokenId: token_id,
+            }
+            .into());
         }
         let mut license = self.licenses.setter(token_id);
         if license.revoked.get() {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
         license.revoked.set(true);
-        log(self.vm(), LicenseRevoked { tokenId: token_id, arbiter, reason });
+        log(
+            self.vm(),
+            LicenseRevoked {
+                tokenId: token_id,
+                arbiter,
+                reason,
+            },
+        );
         Ok(())
     }
 
@@ -199,7 +232,13 @@ impl LicenseNft {
         self.require_usage_anchor()?;
         self.offer_of(token_id)?;
         self.licenses.setter(token_id).in_debt.set(in_debt);
-        log(self.vm(), DebtSet { tokenId: token_id, inDebt: in_debt });
+        log(
+            self.vm(),
+            DebtSet {
+                tokenId: token_id,
+                inDebt: in_debt,
+            },
+        );
         Ok(())
     }
 }

@@ -1,16 +1,16 @@
 //! The offer book: terms a dataset owner sells licenses under.
 //!
 //! Invariants:
-//! - An offer's terms never change after `createOffer`; only the mint-time parameters (price,
-//!   max supply, paused, retired) do. A license reads its rights from its offer, so existing
-//!   licenses keep exactly the terms they were sold under.
-//! - Only the dataset's current owner, as the attribution registry reports it, may create or
-//!   manage offers for it (checked live on every call, so a dataset transfer moves control).
-//! - Every stored term is enforced where it matters: price, payment token, duration and max
-//!   supply at mint; scope and dataset in `isValid`/`isLicensed`; tiers in `royaltyBps`;
-//!   transferable and rentable on transfer and `setUser`; resale bps and receiver in
-//!   `royaltyInfo`; arbiter in `revoke`; unit and rate in `licenseUsage` (the usage anchor
-//!   bills with them); the terms URI is the token URI and the hash binds it.
+//! - An offer's terms never change after `createOffer`; only the mint-time parameters (price, max
+//!   supply, paused, retired) do. A license reads its rights from its offer, so existing licenses
+//!   keep exactly the terms they were sold under.
+//! - Only the dataset's current owner, as the attribution registry reports it, may create or manage
+//!   offers for it (checked live on every call, so a dataset transfer moves control).
+//! - Every stored term is enforced where it matters: price, payment token, duration and max supply
+//!   at mint; scope and dataset in `isValid`/`isLicensed`; tiers in `royaltyBps`; transferable and
+//!   rentable on transfer and `setUser`; resale bps and receiver in `royaltyInfo`; arbiter in
+//!   `revoke`; unit and rate in `licenseUsage` (the usage anchor bills with them); the terms URI is
+//!   the token URI and the hash binds it.
 
 use alloy_primitives::{
     aliases::{U16, U32, U64, U8},
@@ -18,8 +18,10 @@ use alloy_primitives::{
 };
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageArray, StorageB256, StorageBool, StorageString, StorageU16,
-        StorageU256, StorageU32, StorageU64, StorageU8},
+    storage::{
+        StorageAddress, StorageArray, StorageB256, StorageBool, StorageString, StorageU16,
+        StorageU256, StorageU32, StorageU64, StorageU8,
+    },
 };
 use tributary_abi::{
     interfaces::{IAttributionRegistry, IRoyaltySplitter},
@@ -29,10 +31,9 @@ use tributary_abi::{
 
 use crate::{
     errors::{
-        call_failed, overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps,
-        InvalidMaxSupply, InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold,
-        InvalidUsageUnit, NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer,
-        ZeroAddress,
+        call_failed, overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidMaxSupply,
+        InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold, InvalidUsageUnit,
+        NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer, ZeroAddress,
     },
     events::{OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     LicenseNft,
@@ -57,9 +58,9 @@ use crate::{
 /// A mint reads slots 1, 3, 5 and 6 and writes slot 6.
 #[storage]
 pub struct Offer {
-    /// Dataset (attribution_registry id) the licenses cover.
+    /// Dataset (`attribution_registry` id) the licenses cover.
     pub(crate) dataset_id: StorageU256,
-    /// The dataset's split in royalty_splitter: receives prices (and, through the receiver,
+    /// The dataset's split in `royalty_splitter`: receives prices (and, through the receiver,
     /// resale royalties).
     pub(crate) split_id: StorageU256,
     /// Granted rights (`scope::*` bits).
@@ -119,7 +120,10 @@ pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
         return Err(InvalidScope { scope: terms.scope }.into());
     }
     if terms.usageUnit > MAX_UNIT {
-        return Err(InvalidUsageUnit { unit: terms.usageUnit }.into());
+        return Err(InvalidUsageUnit {
+            unit: terms.usageUnit,
+        }
+        .into());
     }
     let tiers = terms.tierThresholds.len();
     if tiers != terms.tierBps.len() || tiers > MAX_ROYALTY_TIERS {
@@ -130,21 +134,34 @@ pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
         .into());
     }
     let mut previous = U256::ZERO;
-    for (index, (&threshold, &bps)) in terms.tierThresholds.iter().zip(&terms.tierBps).enumerate()
-    {
-        let ascending = if index == 0 { threshold.is_zero() } else { threshold > previous };
+    for (index, (&threshold, &bps)) in terms.tierThresholds.iter().zip(&terms.tierBps).enumerate() {
+        let ascending = if index == 0 {
+            threshold.is_zero()
+        } else {
+            threshold > previous
+        };
         if !ascending {
-            return Err(InvalidTierThreshold { index: U256::from(index), threshold }.into());
+            return Err(InvalidTierThreshold {
+                index: U256::from(index),
+                threshold,
+            }
+            .into());
         }
         check_bps(bps)?;
         previous = threshold;
     }
     check_bps(terms.resaleRoyaltyBps)?;
     if terms.arbiter.is_zero() {
-        return Err(InvalidArbiter { arbiter: terms.arbiter }.into());
+        return Err(InvalidArbiter {
+            arbiter: terms.arbiter,
+        }
+        .into());
     }
     if terms.termsHash.is_zero() {
-        return Err(InvalidTermsHash { termsHash: terms.termsHash }.into());
+        return Err(InvalidTermsHash {
+            termsHash: terms.termsHash,
+        }
+        .into());
     }
     if terms.termsUri.is_empty() {
         return Err(EmptyTermsUri {}.into());
@@ -154,7 +171,10 @@ pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
 
 fn check_bps(bps: u16) -> Result<(), Error> {
     if bps > BPS_DENOMINATOR {
-        return Err(InvalidBps { bps: U256::from(bps) }.into());
+        return Err(InvalidBps {
+            bps: U256::from(bps),
+        }
+        .into());
     }
     Ok(())
 }
@@ -166,7 +186,11 @@ pub fn tier_royalty(tier_count: u8, tier_bps: u64, thresholds: &[U256], cumulati
         return 0;
     }
     let mut tier = 0;
-    for (index, &threshold) in thresholds.iter().enumerate().take(usize::from(tier_count) - 1) {
+    for (index, &threshold) in thresholds
+        .iter()
+        .enumerate()
+        .take(usize::from(tier_count) - 1)
+    {
         if cumulative < threshold {
             break;
         }
@@ -186,7 +210,12 @@ impl Offer {
         for (index, slot) in thresholds.iter_mut().enumerate().take(usize::from(count)) {
             *slot = self.tier_thresholds.get(index).unwrap_or_default();
         }
-        tier_royalty(count, self.tier_bps.get().to::<u64>(), &thresholds, cumulative_revenue)
+        tier_royalty(
+            count,
+            self.tier_bps.get().to::<u64>(),
+            &thresholds,
+            cumulative_revenue,
+        )
     }
 }
 
@@ -212,7 +241,11 @@ impl LicenseNft {
             return Err(ZeroAddress {}.into());
         }
 
-        let offer_id = self.offer_count.get().checked_add(U64::from(1)).ok_or_else(overflow)?;
+        let offer_id = self
+            .offer_count
+            .get()
+            .checked_add(U64::from(1))
+            .ok_or_else(overflow)?;
         self.offer_count.set(offer_id);
         let offer_id = U256::from(offer_id);
 
@@ -230,7 +263,9 @@ impl LicenseNft {
         offer.duration.set(U64::from(terms.duration));
         offer.max_supply.set(U32::from(terms.maxSupply));
         offer.royalty_receiver.set(receiver);
-        offer.resale_royalty_bps.set(U16::from(terms.resaleRoyaltyBps));
+        offer
+            .resale_royalty_bps
+            .set(U16::from(terms.resaleRoyaltyBps));
         offer.usage_unit.set(U8::from(terms.usageUnit));
         offer.transferable.set(terms.transferable);
         offer.rentable.set(terms.rentable);
@@ -264,7 +299,13 @@ impl LicenseNft {
     pub(crate) fn pause_offer(&mut self, offer_id: U256, paused: bool) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
         self.offers.setter(offer_id).paused.set(paused);
-        log(self.vm(), OfferPaused { offerId: offer_id, paused });
+        log(
+            self.vm(),
+            OfferPaused {
+                offerId: offer_id,
+                paused,
+            },
+        );
         Ok(())
     }
 
@@ -287,11 +328,22 @@ impl LicenseNft {
         let mut offer = self.offers.setter(offer_id);
         let minted = offer.minted.get().to::<u32>();
         if max_supply != 0 && max_supply < minted {
-            return Err(InvalidMaxSupply { maxSupply: max_supply, minted }.into());
+            return Err(InvalidMaxSupply {
+                maxSupply: max_supply,
+                minted,
+            }
+            .into());
         }
         offer.price.set(price);
         offer.max_supply.set(U32::from(max_supply));
-        log(self.vm(), OfferUpdated { offerId: offer_id, price, maxSupply: max_supply });
+        log(
+            self.vm(),
+            OfferUpdated {
+                offerId: offer_id,
+                price,
+                maxSupply: max_supply,
+            },
+        );
         Ok(())
     }
 
@@ -322,10 +374,17 @@ impl LicenseNft {
             .dataset_owner(self, dataset_id)
             .map_err(|e| call_failed(registry, e))?;
         if owner.is_zero() {
-            return Err(UnknownDataset { datasetId: dataset_id }.into());
+            return Err(UnknownDataset {
+                datasetId: dataset_id,
+            }
+            .into());
         }
         if owner != account {
-            return Err(NotDatasetOwner { account, datasetId: dataset_id }.into());
+            return Err(NotDatasetOwner {
+                account,
+                datasetId: dataset_id,
+            }
+            .into());
         }
         Ok(())
     }

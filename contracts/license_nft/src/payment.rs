@@ -1,13 +1,14 @@
-//! Routing a license's price into the dataset's split in royalty_splitter.
+//! Routing a license's price into the dataset's split in `royalty_splitter`.
 //!
 //! Native prices are forwarded with `deposit{value}`. ERC-20 prices are pulled from the payer
-//! into this contract (SafeERC20), approved to the splitter and deposited with
+//! into this contract (`SafeERC20`), approved to the splitter and deposited with
 //! `depositToken`; what is deposited is what this contract actually received (balance delta),
 //! so fee-on-transfer tokens work. The contract never keeps a balance between calls.
 
 use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::{ISafeErc20, SafeErc20FailedOperation};
-#[allow(deprecated)] // `Call` with value is how stylus-sdk 0.9 sends value through `sol_interface!`
+#[allow(deprecated)]
+// `Call` with value is how stylus-sdk 0.9 sends value through `sol_interface!`
 use stylus_sdk::{call::Call, prelude::*};
 use tributary_abi::interfaces::IRoyaltySplitter;
 
@@ -50,17 +51,27 @@ impl LicenseNft {
         if token.is_zero() {
             #[allow(deprecated)]
             let call = Call::new_in(self).value(price);
-            return split.deposit(call, split_id).map_err(|e| call_failed(splitter, e));
+            return split
+                .deposit(call, split_id)
+                .map_err(|e| call_failed(splitter, e));
         }
 
         let this = self.vm().contract_address();
         let erc20 = IErc20Balance::new(token);
-        let before = erc20.balance_of(&*self, this).map_err(|e| call_failed(token, e))?;
+        let before = erc20
+            .balance_of(&*self, this)
+            .map_err(|e| call_failed(token, e))?;
         let failed = |_| Error::from(SafeErc20FailedOperation { token });
-        self.safe_erc20.safe_transfer_from(token, payer, this, price).map_err(failed)?;
-        let after = erc20.balance_of(&*self, this).map_err(|e| call_failed(token, e))?;
+        self.safe_erc20
+            .safe_transfer_from(token, payer, this, price)
+            .map_err(failed)?;
+        let after = erc20
+            .balance_of(&*self, this)
+            .map_err(|e| call_failed(token, e))?;
         let received = after.checked_sub(before).ok_or_else(overflow)?;
-        self.safe_erc20.force_approve(token, splitter, received).map_err(failed)?;
+        self.safe_erc20
+            .force_approve(token, splitter, received)
+            .map_err(failed)?;
         split
             .deposit_token(&mut *self, split_id, token, received)
             .map_err(|e| call_failed(splitter, e))

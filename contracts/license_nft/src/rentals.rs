@@ -38,7 +38,11 @@ impl LicenseNft {
         let owner = self.erc721._require_owned(token_id)?;
         let sender = self.vm().msg_sender();
         if !self.erc721._is_authorized(owner, sender, token_id) {
-            return Err(ERC721InsufficientApproval { operator: sender, token_id }.into());
+            return Err(ERC721InsufficientApproval {
+                operator: sender,
+                token_id,
+            }
+            .into());
         }
         let license = self.licenses.getter(token_id);
         if license.revoked.get() {
@@ -51,7 +55,14 @@ impl LicenseNft {
         let mut rental = self.rentals.setter(token_id);
         rental.user.set(user);
         rental.expires.set(U64::from(expires));
-        log(self.vm(), UpdateUser { tokenId: token_id, user, expires });
+        log(
+            self.vm(),
+            UpdateUser {
+                tokenId: token_id,
+                user,
+                expires,
+            },
+        );
         Ok(())
     }
 
@@ -73,6 +84,13 @@ impl LicenseNft {
         let mut rental = self.rentals.setter(token_id);
         rental.user.set(Address::ZERO);
         rental.expires.set(U64::ZERO);
-        log(self.vm(), UpdateUser { tokenId: token_id, user: Address::ZERO, expires: 0 });
+        log(
+            self.vm(),
+            UpdateUser {
+                tokenId: token_id,
+                user: Address::ZERO,
+                expires: 0,
+            },
+        );
     }
 }

@@ -1,8 +1,9 @@
-//! The license rules every transfer passes before OpenZeppelin's ERC-721 moves the token:
+//! The license rules every transfer passes before `OpenZeppelin`'s ERC-721 moves the token:
 //! soulbound licenses and revoked licenses stay where they are, and a transfer to a new owner
 //! ends any ERC-4907 rental.
 
 use alloy_primitives::{Address, U256};
+
 use crate::{
     errors::{Error, RevokedLicense, SoulboundLicense},
     LicenseNft,

@@ -96,11 +96,15 @@ impl SplitterDouble {
         let this = self.vm().contract_address();
         let from = self.vm().msg_sender();
         let erc20 = ITestToken::new(token);
-        let before = erc20.balance_of(Call::new_in(self), this).map_err(|_| b"balance".to_vec())?;
+        let before = erc20
+            .balance_of(Call::new_in(self), this)
+            .map_err(|_| b"balance".to_vec())?;
         erc20
             .transfer_from(Call::new_in(self), from, this, amount)
             .map_err(|_| b"pull failed".to_vec())?;
-        let after = erc20.balance_of(Call::new_in(self), this).map_err(|_| b"balance".to_vec())?;
+        let after = erc20
+            .balance_of(Call::new_in(self), this)
+            .map_err(|_| b"balance".to_vec())?;
         let total = self.tokens.get(split_id) + (after - before);
         self.tokens.setter(split_id).set(total);
         self.last_token.set(token);
@@ -188,7 +192,10 @@ impl TestErc20 {
         if allowed < amount {
             return Err(b"allowance".to_vec());
         }
-        self.allowances.setter(from).setter(spender).set(allowed - amount);
+        self.allowances
+            .setter(from)
+            .setter(spender)
+            .set(allowed - amount);
         self.move_tokens(from, to, amount)
     }
 }

@@ -1,14 +1,16 @@
-//! The ERC-721 surface (OpenZeppelin underneath, routed through the license contract),
+//! The ERC-721 surface (`OpenZeppelin` underneath, routed through the license contract),
 //! Metadata, ERC-165 and ERC-2981.
 
 use alloy_primitives::{aliases::B32, fixed_bytes, uint, Address, U256};
 use motsu::prelude::*;
-use openzeppelin_stylus::token::erc721::{
-    ApprovalForAll, ERC721IncorrectOwner, ERC721InsufficientApproval, ERC721InvalidApprover,
-    ERC721InvalidOperator, ERC721InvalidOwner, ERC721InvalidReceiver, ERC721NonexistentToken,
-    Erc721, IErc721, InvalidReceiverWithReason, Transfer,
+use openzeppelin_stylus::{
+    token::erc721::{
+        ApprovalForAll, ERC721IncorrectOwner, ERC721InsufficientApproval, ERC721InvalidApprover,
+        ERC721InvalidOperator, ERC721InvalidOwner, ERC721InvalidReceiver, ERC721NonexistentToken,
+        Erc721, IErc721, InvalidReceiverWithReason, Transfer,
+    },
+    utils::introspection::erc165::IErc165,
 };
-use openzeppelin_stylus::utils::introspection::erc165::IErc165;
 
 use super::*;
 use crate::{errors::Error, NAME, SYMBOL};
@@ -30,7 +32,9 @@ fn name_symbol_and_token_uri(
     assert_eq!(nft.sender(buyer).symbol(), SYMBOL);
     assert_eq!(nft.sender(buyer).token_uri(token).motsu_unwrap(), TERMS_URI);
     let err = nft.sender(buyer).token_uri(MISSING).motsu_unwrap_err();
-    assert!(matches!(err, Error::NonexistentToken(ERC721NonexistentToken { token_id }) if token_id == MISSING));
+    assert!(
+        matches!(err, Error::NonexistentToken(ERC721NonexistentToken { token_id }) if token_id == MISSING)
+    );
 }
 
 #[motsu::test]
@@ -46,11 +50,19 @@ fn supports_exactly_the_standard_interfaces(
         let id = B32::from_slice(&alloy_primitives::hex::decode(id).unwrap());
         assert!(nft.sender(admin).supports_interface(id), "{id}");
     }
-    assert!(!nft.sender(admin).supports_interface(fixed_bytes!("ffffffff")));
-    assert!(!nft.sender(admin).supports_interface(fixed_bytes!("00000000")));
+    assert!(!nft
+        .sender(admin)
+        .supports_interface(fixed_bytes!("ffffffff")));
+    assert!(!nft
+        .sender(admin)
+        .supports_interface(fixed_bytes!("00000000")));
     // The constants agree with OpenZeppelin's computed ids.
-    assert!(nft.sender(admin).supports_interface(<Erc721 as IErc721>::interface_id()));
-    assert!(nft.sender(admin).supports_interface(<Erc721 as IErc165>::interface_id()));
+    assert!(nft
+        .sender(admin)
+        .supports_interface(<Erc721 as IErc721>::interface_id()));
+    assert!(nft
+        .sender(admin)
+        .supports_interface(<Erc721 as IErc165>::interface_id()));
 }
 
 #[motsu::test]
@@ -65,13 +77,30 @@ fn balance_and_owner(
 ) {
     let (offer_id, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
-    assert_eq!(nft.sender(buyer).balance_of(buyer).motsu_unwrap(), U256::from(1));
+    assert_eq!(
+        nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
+        U256::from(1)
+    );
     buy(&nft, offer_id, buyer, PRICE);
-    assert_eq!(nft.sender(buyer).balance_of(buyer).motsu_unwrap(), U256::from(2));
-    assert_eq!(nft.sender(buyer).balance_of(admin).motsu_unwrap(), U256::ZERO);
+    assert_eq!(
+        nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
+        U256::from(2)
+    );
+    assert_eq!(
+        nft.sender(buyer).balance_of(admin).motsu_unwrap(),
+        U256::ZERO
+    );
 
-    let err = nft.sender(buyer).balance_of(Address::ZERO).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidOwner(ERC721InvalidOwner { owner: Address::ZERO })));
+    let err = nft
+        .sender(buyer)
+        .balance_of(Address::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidOwner(ERC721InvalidOwner {
+            owner: Address::ZERO
+        })
+    ));
     let err = nft.sender(buyer).owner_of(MISSING).motsu_unwrap_err();
     assert!(matches!(err, Error::NonexistentToken(_)));
 }
@@ -88,10 +117,16 @@ fn owner_transfers(
     bob: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    nft.sender(buyer).transfer_from(buyer, bob, token).motsu_unwrap();
+    nft.sender(buyer)
+        .transfer_from(buyer, bob, token)
+        .motsu_unwrap();
     assert_eq!(nft.sender(bob).owner_of(token).motsu_unwrap(), bob);
     assert_eq!(nft.sender(bob).balance_of(buyer).motsu_unwrap(), U256::ZERO);
-    nft.assert_emitted(&Transfer { from: buyer, to: bob, token_id: token });
+    nft.assert_emitted(&Transfer {
+        from: buyer,
+        to: bob,
+        token_id: token,
+    });
 }
 
 #[motsu::test]
@@ -106,21 +141,38 @@ fn transfer_errors(
     bob: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    let err = nft.sender(bob).transfer_from(buyer, bob, token).motsu_unwrap_err();
+    let err = nft
+        .sender(bob)
+        .transfer_from(buyer, bob, token)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::InsufficientApproval(ERC721InsufficientApproval { operator, token_id })
             if operator == bob && token_id == token
     ));
-    let err = nft.sender(buyer).transfer_from(bob, admin, token).motsu_unwrap_err();
+    let err = nft
+        .sender(buyer)
+        .transfer_from(bob, admin, token)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::IncorrectOwner(ERC721IncorrectOwner { sender, owner, .. })
             if sender == bob && owner == buyer
     ));
-    let err = nft.sender(buyer).transfer_from(buyer, Address::ZERO, token).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidReceiver(ERC721InvalidReceiver { receiver: Address::ZERO })));
-    let err = nft.sender(buyer).transfer_from(buyer, bob, MISSING).motsu_unwrap_err();
+    let err = nft
+        .sender(buyer)
+        .transfer_from(buyer, Address::ZERO, token)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidReceiver(ERC721InvalidReceiver {
+            receiver: Address::ZERO
+        })
+    ));
+    let err = nft
+        .sender(buyer)
+        .transfer_from(buyer, bob, MISSING)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NonexistentToken(_)));
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
 }
@@ -139,12 +191,19 @@ fn approved_account_transfers_once(
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
     nft.sender(buyer).approve(bob, token).motsu_unwrap();
     assert_eq!(nft.sender(bob).get_approved(token).motsu_unwrap(), bob);
-    nft.sender(bob).transfer_from(buyer, bob, token).motsu_unwrap();
+    nft.sender(bob)
+        .transfer_from(buyer, bob, token)
+        .motsu_unwrap();
     // The approval is cleared by the transfer.
-    assert_eq!(nft.sender(bob).get_approved(token).motsu_unwrap(), Address::ZERO);
+    assert_eq!(
+        nft.sender(bob).get_approved(token).motsu_unwrap(),
+        Address::ZERO
+    );
 
     let err = nft.sender(buyer).approve(buyer, token).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidApprover(ERC721InvalidApprover { approver }) if approver == buyer));
+    assert!(
+        matches!(err, Error::InvalidApprover(ERC721InvalidApprover { approver }) if approver == buyer)
+    );
     let err = nft.sender(bob).get_approved(MISSING).motsu_unwrap_err();
     assert!(matches!(err, Error::NonexistentToken(_)));
     let err = nft.sender(bob).approve(buyer, MISSING).motsu_unwrap_err();
@@ -164,18 +223,36 @@ fn operator_manages_all(
     bob: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    nft.sender(buyer).set_approval_for_all(operator, true).motsu_unwrap();
-    nft.assert_emitted(&ApprovalForAll { owner: buyer, operator, approved: true });
+    nft.sender(buyer)
+        .set_approval_for_all(operator, true)
+        .motsu_unwrap();
+    nft.assert_emitted(&ApprovalForAll {
+        owner: buyer,
+        operator,
+        approved: true,
+    });
     assert!(nft.sender(buyer).is_approved_for_all(buyer, operator));
     // An operator may approve others and transfer.
     nft.sender(operator).approve(bob, token).motsu_unwrap();
-    nft.sender(operator).transfer_from(buyer, bob, token).motsu_unwrap();
+    nft.sender(operator)
+        .transfer_from(buyer, bob, token)
+        .motsu_unwrap();
     assert_eq!(nft.sender(bob).owner_of(token).motsu_unwrap(), bob);
 
-    nft.sender(buyer).set_approval_for_all(operator, false).motsu_unwrap();
+    nft.sender(buyer)
+        .set_approval_for_all(operator, false)
+        .motsu_unwrap();
     assert!(!nft.sender(buyer).is_approved_for_all(buyer, operator));
-    let err = nft.sender(buyer).set_approval_for_all(Address::ZERO, true).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidOperator(ERC721InvalidOperator { operator: Address::ZERO })));
+    let err = nft
+        .sender(buyer)
+        .set_approval_for_all(Address::ZERO, true)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidOperator(ERC721InvalidOperator {
+            operator: Address::ZERO
+        })
+    ));
 }
 
 #[motsu::test]
@@ -191,8 +268,13 @@ fn safe_transfer_to_accepting_contract(
     bob: Address,
 ) {
     let (offer_id, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    nft.sender(buyer).safe_transfer_from(buyer, receiver.address(), token).motsu_unwrap();
-    assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), receiver.address());
+    nft.sender(buyer)
+        .safe_transfer_from(buyer, receiver.address(), token)
+        .motsu_unwrap();
+    assert_eq!(
+        nft.sender(buyer).owner_of(token).motsu_unwrap(),
+        receiver.address()
+    );
     assert_eq!(receiver.sender(buyer).received(), token);
 
     // With data, and to an account without code (no check).
@@ -202,7 +284,9 @@ fn safe_transfer_to_accepting_contract(
         .motsu_unwrap();
     assert_eq!(receiver.sender(buyer).received(), second);
     let third = buy(&nft, offer_id, buyer, PRICE);
-    nft.sender(buyer).safe_transfer_from(buyer, bob, third).motsu_unwrap();
+    nft.sender(buyer)
+        .safe_transfer_from(buyer, bob, third)
+        .motsu_unwrap();
     assert_eq!(nft.sender(buyer).owner_of(third).motsu_unwrap(), bob);
 }
 
@@ -218,7 +302,10 @@ fn safe_transfer_to_rejecting_contract_fails(
     buyer: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    let err = nft.sender(buyer).safe_transfer_from(buyer, receiver.address(), token).motsu_unwrap_err();
+    let err = nft
+        .sender(buyer)
+        .safe_transfer_from(buyer, receiver.address(), token)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::InvalidReceiver(ERC721InvalidReceiver { receiver: r }) if r == receiver.address()
@@ -261,14 +348,26 @@ fn royalty_info_pays_the_split_receiver(
     buyer: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    let (receiver, amount) = nft.sender(buyer).royalty_info(token, U256::from(1_000_000)).motsu_unwrap();
+    let (receiver, amount) = nft
+        .sender(buyer)
+        .royalty_info(token, U256::from(1_000_000))
+        .motsu_unwrap();
     assert_eq!(receiver, receiver_of(SPLIT));
     assert_eq!(amount, U256::from(50_000)); // 5 %
-    // Rounds down, and cannot overflow at the largest price.
-    let (_, amount) = nft.sender(buyer).royalty_info(token, U256::from(19_999)).motsu_unwrap();
+                                            // Rounds down, and cannot overflow at the largest price.
+    let (_, amount) = nft
+        .sender(buyer)
+        .royalty_info(token, U256::from(19_999))
+        .motsu_unwrap();
     assert_eq!(amount, U256::from(999));
-    let (_, amount) = nft.sender(buyer).royalty_info(token, U256::MAX).motsu_unwrap();
+    let (_, amount) = nft
+        .sender(buyer)
+        .royalty_info(token, U256::MAX)
+        .motsu_unwrap();
     assert_eq!(amount, U256::MAX / U256::from(20));
-    let err = nft.sender(buyer).royalty_info(MISSING, U256::from(1)).motsu_unwrap_err();
+    let err = nft
+        .sender(buyer)
+        .royalty_info(MISSING, U256::from(1))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NonexistentToken(_)));
 }

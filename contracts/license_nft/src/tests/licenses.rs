@@ -3,7 +3,9 @@
 
 use alloy_primitives::{b256, uint, Address, B256, U256};
 use motsu::prelude::*;
-use openzeppelin_stylus::{access::ownable::OwnableUnauthorizedAccount, token::erc721::ERC721NonexistentToken};
+use openzeppelin_stylus::{
+    access::ownable::OwnableUnauthorizedAccount, token::erc721::ERC721NonexistentToken,
+};
 use tributary_abi::scope::{COMMERCIAL, DERIVATIVES, INFERENCE, TRAIN, UNIT_SAMPLES};
 
 use super::*;
@@ -26,7 +28,10 @@ fn scope(bits: u64) -> U256 {
 #[test]
 fn expiry_boundary_is_exclusive() {
     assert!(is_live(0, u64::MAX), "0 = perpetual");
-    assert!(is_live(100, 99), "valid at the last second before expiresAt");
+    assert!(
+        is_live(100, 99),
+        "valid at the last second before expiresAt"
+    );
     assert!(!is_live(100, 100), "invalid at expiresAt");
     assert!(!is_live(100, 101));
     assert_eq!(expiry(1000, 0).ok(), Some(0));
@@ -51,12 +56,21 @@ fn valid_for_granted_scopes_only(
     assert!(view.is_valid(token, scope(TRAIN | DERIVATIVES)));
     assert!(!view.is_valid(token, scope(TRAIN | COMMERCIAL)));
     assert!(!view.is_valid(token, scope(INFERENCE)));
-    assert!(!view.is_valid(token, U256::ZERO), "an empty request is never granted");
+    assert!(
+        !view.is_valid(token, U256::ZERO),
+        "an empty request is never granted"
+    );
     assert!(!view.is_valid(MISSING, scope(TRAIN)));
 
     assert!(view.is_licensed(buyer, token, DATASET, scope(TRAIN | DERIVATIVES)));
-    assert!(!view.is_licensed(stranger, token, DATASET, scope(TRAIN)), "not the holder");
-    assert!(!view.is_licensed(buyer, token, DATASET + U256::from(1), scope(TRAIN)), "other dataset");
+    assert!(
+        !view.is_licensed(stranger, token, DATASET, scope(TRAIN)),
+        "not the holder"
+    );
+    assert!(
+        !view.is_licensed(buyer, token, DATASET + U256::from(1), scope(TRAIN)),
+        "other dataset"
+    );
     assert!(!view.is_licensed(buyer, token, DATASET, scope(COMMERCIAL)));
     assert!(!view.is_licensed(buyer, MISSING, DATASET, scope(TRAIN)));
     assert!(!view.is_licensed(Address::ZERO, token, DATASET, scope(TRAIN)));
@@ -80,11 +94,15 @@ fn expires_at_the_exact_second(
     // As if `DURATION - 1` seconds had passed: the last valid second.
     set_expiry(&nft, token, now + 1);
     assert!(nft.sender(buyer).is_valid(token, scope(TRAIN)));
-    assert!(nft.sender(buyer).is_licensed(buyer, token, DATASET, scope(TRAIN)));
+    assert!(nft
+        .sender(buyer)
+        .is_licensed(buyer, token, DATASET, scope(TRAIN)));
     // As if exactly `DURATION` seconds had passed: block.timestamp == expiresAt.
     set_expiry(&nft, token, now);
     assert!(!nft.sender(buyer).is_valid(token, scope(TRAIN)));
-    assert!(!nft.sender(buyer).is_licensed(buyer, token, DATASET, scope(TRAIN)));
+    assert!(!nft
+        .sender(buyer)
+        .is_licensed(buyer, token, DATASET, scope(TRAIN)));
     set_expiry(&nft, token, now - 1);
     assert!(!nft.sender(buyer).is_valid(token, scope(TRAIN)));
     // The token itself still exists and can be transferred; only the license lapsed.
@@ -128,27 +146,53 @@ fn arbiter_revokes_with_reason(
         ));
     }
     nft.sender(arbiter).revoke(token, REASON).motsu_unwrap();
-    nft.assert_emitted(&LicenseRevoked { tokenId: token, arbiter, reason: REASON });
+    nft.assert_emitted(&LicenseRevoked {
+        tokenId: token,
+        arbiter,
+        reason: REASON,
+    });
 
     assert!(!nft.sender(buyer).is_valid(token, scope(TRAIN)));
-    assert!(!nft.sender(buyer).is_licensed(buyer, token, DATASET, scope(TRAIN)));
+    assert!(!nft
+        .sender(buyer)
+        .is_licensed(buyer, token, DATASET, scope(TRAIN)));
     assert!(nft.sender(buyer).license_usage(token).motsu_unwrap().5);
 
     // Revoked tokens cannot move, by any path, nor be rented out.
     let revoked = |err: Error| matches!(err, Error::RevokedLicense(RevokedLicense { tokenId }) if tokenId == token);
-    assert!(revoked(nft.sender(buyer).transfer_from(buyer, bob, token).motsu_unwrap_err()));
-    assert!(revoked(nft.sender(buyer).safe_transfer_from(buyer, bob, token).motsu_unwrap_err()));
+    assert!(revoked(
+        nft.sender(buyer)
+            .transfer_from(buyer, bob, token)
+            .motsu_unwrap_err()
+    ));
+    assert!(revoked(
+        nft.sender(buyer)
+            .safe_transfer_from(buyer, bob, token)
+            .motsu_unwrap_err()
+    ));
     assert!(revoked(
         nft.sender(buyer)
             .safe_transfer_from_with_data(buyer, bob, token, vec![].into())
             .motsu_unwrap_err()
     ));
-    assert!(revoked(nft.sender(buyer).set_user(token, bob, u64::MAX).motsu_unwrap_err()));
-    assert!(revoked(nft.sender(arbiter).revoke(token, REASON).motsu_unwrap_err()), "final");
+    assert!(revoked(
+        nft.sender(buyer)
+            .set_user(token, bob, u64::MAX)
+            .motsu_unwrap_err()
+    ));
+    assert!(
+        revoked(nft.sender(arbiter).revoke(token, REASON).motsu_unwrap_err()),
+        "final"
+    );
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
 
-    let err = nft.sender(arbiter).revoke(MISSING, REASON).motsu_unwrap_err();
-    assert!(matches!(err, Error::NonexistentToken(ERC721NonexistentToken { token_id }) if token_id == MISSING));
+    let err = nft
+        .sender(arbiter)
+        .revoke(MISSING, REASON)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::NonexistentToken(ERC721NonexistentToken { token_id }) if token_id == MISSING)
+    );
 }
 
 #[motsu::test]
@@ -166,15 +210,29 @@ fn soulbound_licenses_do_not_move(
     deploy(&nft, &registry, &splitter, admin, owner);
     let id = offer(&nft, owner, terms_with(arbiter, |t| t.transferable = false));
     let token = buy(&nft, id, buyer, PRICE);
-    nft.sender(buyer).set_approval_for_all(bob, true).motsu_unwrap();
+    nft.sender(buyer)
+        .set_approval_for_all(bob, true)
+        .motsu_unwrap();
     let soulbound = |err: Error| matches!(err, Error::SoulboundLicense(SoulboundLicense { tokenId }) if tokenId == token);
-    assert!(soulbound(nft.sender(buyer).transfer_from(buyer, bob, token).motsu_unwrap_err()));
-    assert!(soulbound(nft.sender(bob).transfer_from(buyer, bob, token).motsu_unwrap_err()));
     assert!(soulbound(
-        nft.sender(buyer).safe_transfer_from(buyer, receiver.address(), token).motsu_unwrap_err()
+        nft.sender(buyer)
+            .transfer_from(buyer, bob, token)
+            .motsu_unwrap_err()
+    ));
+    assert!(soulbound(
+        nft.sender(bob)
+            .transfer_from(buyer, bob, token)
+            .motsu_unwrap_err()
+    ));
+    assert!(soulbound(
+        nft.sender(buyer)
+            .safe_transfer_from(buyer, receiver.address(), token)
+            .motsu_unwrap_err()
     ));
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
-    assert!(nft.sender(buyer).is_licensed(buyer, token, DATASET, scope(TRAIN)));
+    assert!(nft
+        .sender(buyer)
+        .is_licensed(buyer, token, DATASET, scope(TRAIN)));
 }
 
 #[motsu::test]
@@ -213,7 +271,9 @@ fn usage_and_royalty_views(
 
     for err in [
         nft.sender(buyer).license_usage(MISSING).motsu_unwrap_err(),
-        nft.sender(buyer).royalty_bps(MISSING, U256::ZERO).motsu_unwrap_err(),
+        nft.sender(buyer)
+            .royalty_bps(MISSING, U256::ZERO)
+            .motsu_unwrap_err(),
         nft.sender(buyer).license(MISSING).motsu_unwrap_err(),
     ] {
         assert!(matches!(err, Error::NonexistentToken(_)));
@@ -240,7 +300,12 @@ fn no_tiers_means_no_derivative_royalty(
         }),
     );
     let token = buy(&nft, id, buyer, PRICE);
-    assert_eq!(nft.sender(buyer).royalty_bps(token, U256::MAX).motsu_unwrap(), 0);
+    assert_eq!(
+        nft.sender(buyer)
+            .royalty_bps(token, U256::MAX)
+            .motsu_unwrap(),
+        0
+    );
 }
 
 #[motsu::test]
@@ -260,23 +325,38 @@ fn usage_anchor_sets_and_clears_debt(
     assert!(matches!(err, Error::NotUsageAnchor(NotUsageAnchor { account }) if account == admin));
 
     nft.sender(admin).set_usage_anchor(anchor).motsu_unwrap();
-    nft.assert_emitted(&UsageAnchorSet { usageAnchor: anchor });
+    nft.assert_emitted(&UsageAnchorSet {
+        usageAnchor: anchor,
+    });
     assert_eq!(nft.sender(admin).usage_anchor(), anchor);
 
     let err = nft.sender(buyer).set_debt(token, true).motsu_unwrap_err();
     assert!(matches!(err, Error::NotUsageAnchor(NotUsageAnchor { account }) if account == buyer));
 
     nft.sender(anchor).set_debt(token, true).motsu_unwrap();
-    nft.assert_emitted(&DebtSet { tokenId: token, inDebt: true });
+    nft.assert_emitted(&DebtSet {
+        tokenId: token,
+        inDebt: true,
+    });
     assert!(!nft.sender(buyer).is_valid(token, scope(TRAIN)));
-    assert!(!nft.sender(buyer).is_licensed(buyer, token, DATASET, scope(TRAIN)));
+    assert!(!nft
+        .sender(buyer)
+        .is_licensed(buyer, token, DATASET, scope(TRAIN)));
     assert!(nft.sender(buyer).license(token).motsu_unwrap().4);
 
     nft.sender(anchor).set_debt(token, false).motsu_unwrap();
-    nft.assert_emitted(&DebtSet { tokenId: token, inDebt: false });
-    assert!(nft.sender(buyer).is_licensed(buyer, token, DATASET, scope(TRAIN)));
+    nft.assert_emitted(&DebtSet {
+        tokenId: token,
+        inDebt: false,
+    });
+    assert!(nft
+        .sender(buyer)
+        .is_licensed(buyer, token, DATASET, scope(TRAIN)));
 
-    let err = nft.sender(anchor).set_debt(MISSING, true).motsu_unwrap_err();
+    let err = nft
+        .sender(anchor)
+        .set_debt(MISSING, true)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NonexistentToken(_)));
 }
 
@@ -291,15 +371,24 @@ fn usage_anchor_is_set_once_by_the_owner(
     mallory: Address,
 ) {
     deploy(&nft, &registry, &splitter, admin, owner);
-    let err = nft.sender(mallory).set_usage_anchor(anchor).motsu_unwrap_err();
+    let err = nft
+        .sender(mallory)
+        .set_usage_anchor(anchor)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == mallory
     ));
-    let err = nft.sender(admin).set_usage_anchor(Address::ZERO).motsu_unwrap_err();
+    let err = nft
+        .sender(admin)
+        .set_usage_anchor(Address::ZERO)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAddress(ZeroAddress {})));
     nft.sender(admin).set_usage_anchor(anchor).motsu_unwrap();
-    let err = nft.sender(admin).set_usage_anchor(mallory).motsu_unwrap_err();
+    let err = nft
+        .sender(admin)
+        .set_usage_anchor(mallory)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::UsageAnchorAlreadySet(UsageAnchorAlreadySet { usageAnchor }) if usageAnchor == anchor
@@ -317,9 +406,14 @@ fn ownership_moves_in_two_steps(
     mallory: Address,
 ) {
     deploy(&nft, &registry, &splitter, admin, owner);
-    let err = nft.sender(mallory).transfer_ownership(mallory).motsu_unwrap_err();
+    let err = nft
+        .sender(mallory)
+        .transfer_ownership(mallory)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
-    nft.sender(admin).transfer_ownership(successor).motsu_unwrap();
+    nft.sender(admin)
+        .transfer_ownership(successor)
+        .motsu_unwrap();
     assert_eq!(nft.sender(admin).pending_owner(), successor);
     let err = nft.sender(mallory).accept_ownership().motsu_unwrap_err();
     assert!(matches!(err, Error::UnauthorizedAccount(_)));

@@ -30,7 +30,10 @@ fn native_price_goes_into_the_split(
     deploy(&nft, &registry, &splitter, admin, owner);
     let offer_id = offer(&nft, owner, case_study_terms(arbiter));
     buyer.fund(PRICE);
-    let token = nft.sender_and_value(buyer, PRICE).mint(offer_id, holder, PRICE).motsu_unwrap();
+    let token = nft
+        .sender_and_value(buyer, PRICE)
+        .mint(offer_id, holder, PRICE)
+        .motsu_unwrap();
 
     assert_eq!(token, U256::from(1));
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), holder);
@@ -70,7 +73,10 @@ fn price_above_max_is_refused(
     let offer_id = offer(&nft, owner, case_study_terms(arbiter));
     buyer.fund(PRICE);
     let max = PRICE - U256::from(1);
-    let err = nft.sender_and_value(buyer, PRICE).mint(offer_id, buyer, max).motsu_unwrap_err();
+    let err = nft
+        .sender_and_value(buyer, PRICE)
+        .mint(offer_id, buyer, max)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::PriceAboveMax(PriceAboveMax { price, maxPrice }) if price == PRICE && maxPrice == max
@@ -78,7 +84,10 @@ fn price_above_max_is_refused(
     // Nothing moved.
     assert_eq!(eth_balance(buyer), PRICE);
     assert_eq!(splitter.sender(admin).native_deposited(SPLIT), U256::ZERO);
-    assert_eq!(nft.sender(buyer).balance_of(buyer).motsu_unwrap(), U256::ZERO);
+    assert_eq!(
+        nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
+        U256::ZERO
+    );
 }
 
 #[motsu::test]
@@ -96,7 +105,10 @@ fn wrong_native_value_is_refused(
     let more = PRICE + U256::from(1);
     buyer.fund(more);
     for sent in [PRICE - U256::from(1), more, U256::ZERO] {
-        let err = nft.sender_and_value(buyer, sent).mint(offer_id, buyer, more).motsu_unwrap_err();
+        let err = nft
+            .sender_and_value(buyer, sent)
+            .mint(offer_id, buyer, more)
+            .motsu_unwrap_err();
         assert!(matches!(
             err,
             Error::IncorrectPayment(IncorrectPayment { expected, received }) if expected == PRICE && received == sent
@@ -117,7 +129,10 @@ fn free_offer_mints_without_deposit(
 ) {
     deploy(&nft, &registry, &splitter, admin, owner);
     let offer_id = offer(&nft, owner, terms_with(arbiter, |t| t.price = U256::ZERO));
-    let token = nft.sender(buyer).mint(offer_id, buyer, U256::ZERO).motsu_unwrap();
+    let token = nft
+        .sender(buyer)
+        .mint(offer_id, buyer, U256::ZERO)
+        .motsu_unwrap();
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
     assert_eq!(splitter.sender(admin).native_deposited(SPLIT), U256::ZERO);
 }
@@ -136,14 +151,25 @@ fn paused_retired_unknown_and_sold_out_offers_do_not_mint(
     let offer_id = offer(&nft, owner, terms_with(arbiter, |t| t.maxSupply = 2));
     buyer.fund(PRICE);
     let mint = |nft: &Contract<LicenseNft>, id: U256| {
-        nft.sender_and_value(buyer, PRICE).mint(id, buyer, PRICE).motsu_unwrap_err()
+        nft.sender_and_value(buyer, PRICE)
+            .mint(id, buyer, PRICE)
+            .motsu_unwrap_err()
     };
 
-    nft.sender(owner).set_offer_paused(offer_id, true).motsu_unwrap();
-    assert!(matches!(mint(&nft, offer_id), Error::OfferIsPaused(OfferIsPaused { offerId }) if offerId == offer_id));
-    nft.sender(owner).set_offer_paused(offer_id, false).motsu_unwrap();
+    nft.sender(owner)
+        .set_offer_paused(offer_id, true)
+        .motsu_unwrap();
+    assert!(
+        matches!(mint(&nft, offer_id), Error::OfferIsPaused(OfferIsPaused { offerId }) if offerId == offer_id)
+    );
+    nft.sender(owner)
+        .set_offer_paused(offer_id, false)
+        .motsu_unwrap();
 
-    assert!(matches!(mint(&nft, U256::from(9)), Error::UnknownOffer(UnknownOffer { .. })));
+    assert!(matches!(
+        mint(&nft, U256::from(9)),
+        Error::UnknownOffer(UnknownOffer { .. })
+    ));
 
     buy(&nft, offer_id, buyer, PRICE);
     buy(&nft, offer_id, buyer, PRICE);
@@ -154,8 +180,13 @@ fn paused_retired_unknown_and_sold_out_offers_do_not_mint(
 
     // Existing licenses survive retirement.
     nft.sender(owner).retire_offer(offer_id).motsu_unwrap();
-    assert!(matches!(mint(&nft, offer_id), Error::OfferIsRetired(OfferIsRetired { .. })));
-    assert!(nft.sender(buyer).is_valid(U256::from(1), U256::from(tributary_abi::scope::TRAIN)));
+    assert!(matches!(
+        mint(&nft, offer_id),
+        Error::OfferIsRetired(OfferIsRetired { .. })
+    ));
+    assert!(nft
+        .sender(buyer)
+        .is_valid(U256::from(1), U256::from(tributary_abi::scope::TRAIN)));
     assert_eq!(eth_balance(buyer), PRICE);
 }
 
@@ -172,8 +203,16 @@ fn mint_to_zero_address_is_refused(
     deploy(&nft, &registry, &splitter, admin, owner);
     let offer_id = offer(&nft, owner, case_study_terms(arbiter));
     buyer.fund(PRICE);
-    let err = nft.sender_and_value(buyer, PRICE).mint(offer_id, Address::ZERO, PRICE).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidReceiver(ERC721InvalidReceiver { receiver: Address::ZERO })));
+    let err = nft
+        .sender_and_value(buyer, PRICE)
+        .mint(offer_id, Address::ZERO, PRICE)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidReceiver(ERC721InvalidReceiver {
+            receiver: Address::ZERO
+        })
+    ));
     assert_eq!(nft.sender(owner).offer(offer_id).motsu_unwrap().4, 0);
 }
 
@@ -190,8 +229,14 @@ fn expiry_overflow_is_refused(
     deploy(&nft, &registry, &splitter, admin, owner);
     let offer_id = offer(&nft, owner, terms_with(arbiter, |t| t.duration = u64::MAX));
     buyer.fund(PRICE);
-    let err = nft.sender_and_value(buyer, PRICE).mint(offer_id, buyer, PRICE).motsu_unwrap_err();
-    assert!(matches!(err, Error::ArithmeticOverflow(ArithmeticOverflow {})));
+    let err = nft
+        .sender_and_value(buyer, PRICE)
+        .mint(offer_id, buyer, PRICE)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::ArithmeticOverflow(ArithmeticOverflow {})
+    ));
 }
 
 #[motsu::test]
@@ -208,13 +253,19 @@ fn failing_split_deposit_reverts_the_mint(
     let offer_id = offer(&nft, owner, case_study_terms(arbiter));
     splitter.sender(admin).set_reject(true);
     buyer.fund(PRICE);
-    let err = nft.sender_and_value(buyer, PRICE).mint(offer_id, buyer, PRICE).motsu_unwrap_err();
+    let err = nft
+        .sender_and_value(buyer, PRICE)
+        .mint(offer_id, buyer, PRICE)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::ExternalCallFailed(ExternalCallFailed { target, .. }) if target == splitter.address()
     ));
     assert_eq!(eth_balance(buyer), PRICE);
-    assert_eq!(nft.sender(buyer).balance_of(buyer).motsu_unwrap(), U256::ZERO);
+    assert_eq!(
+        nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
+        U256::ZERO
+    );
     assert_eq!(nft.sender(owner).offer(offer_id).motsu_unwrap().4, 0);
 }
 
@@ -244,7 +295,10 @@ fn erc20_price_goes_into_the_split(
     erc20.sender(admin).mint(buyer, U256::from(5000));
 
     // Without allowance the pull fails.
-    let err = nft.sender(buyer).mint(offer_id, buyer, TOKEN_PRICE).motsu_unwrap_err();
+    let err = nft
+        .sender(buyer)
+        .mint(offer_id, buyer, TOKEN_PRICE)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::SafeErc20FailedOperation(SafeErc20FailedOperation { token }) if token == erc20.address()
@@ -253,20 +307,34 @@ fn erc20_price_goes_into_the_split(
     erc20.sender(buyer).approve(nft.address(), TOKEN_PRICE);
     // Native value is refused on ERC-20 offers.
     buyer.fund(U256::from(1));
-    let err = nft.sender_and_value(buyer, U256::from(1)).mint(offer_id, buyer, TOKEN_PRICE).motsu_unwrap_err();
+    let err = nft
+        .sender_and_value(buyer, U256::from(1))
+        .mint(offer_id, buyer, TOKEN_PRICE)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::IncorrectPayment(IncorrectPayment { expected, received }) if expected.is_zero() && received == U256::from(1)
     ));
 
-    let token = nft.sender(buyer).mint(offer_id, buyer, TOKEN_PRICE).motsu_unwrap();
+    let token = nft
+        .sender(buyer)
+        .mint(offer_id, buyer, TOKEN_PRICE)
+        .motsu_unwrap();
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
     assert_eq!(splitter.sender(admin).token_deposited(SPLIT), TOKEN_PRICE);
     assert_eq!(splitter.sender(admin).last_token(), erc20.address());
     assert_eq!(erc20.sender(admin).balance_of(buyer), U256::from(4000));
-    assert_eq!(erc20.sender(admin).balance_of(splitter.address()), TOKEN_PRICE);
+    assert_eq!(
+        erc20.sender(admin).balance_of(splitter.address()),
+        TOKEN_PRICE
+    );
     assert_eq!(erc20.sender(admin).balance_of(nft.address()), U256::ZERO);
-    assert_eq!(erc20.sender(admin).allowance(nft.address(), splitter.address()), U256::ZERO);
+    assert_eq!(
+        erc20
+            .sender(admin)
+            .allowance(nft.address(), splitter.address()),
+        U256::ZERO
+    );
 }
 
 #[motsu::test]
@@ -292,8 +360,13 @@ fn fee_on_transfer_token_deposits_what_arrived(
     erc20.sender(admin).set_fee_bps(U256::from(100)); // 1 % per transfer
     erc20.sender(admin).mint(buyer, TOKEN_PRICE);
     erc20.sender(buyer).approve(nft.address(), TOKEN_PRICE);
-    nft.sender(buyer).mint(offer_id, buyer, TOKEN_PRICE).motsu_unwrap();
+    nft.sender(buyer)
+        .mint(offer_id, buyer, TOKEN_PRICE)
+        .motsu_unwrap();
     // 1,000 leave the buyer, 990 arrive here and are deposited, 981 reach the splitter.
     assert_eq!(erc20.sender(admin).balance_of(nft.address()), U256::ZERO);
-    assert_eq!(splitter.sender(admin).token_deposited(SPLIT), U256::from(981));
+    assert_eq!(
+        splitter.sender(admin).token_deposited(SPLIT),
+        U256::from(981)
+    );
 }

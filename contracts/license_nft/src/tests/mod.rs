@@ -72,7 +72,9 @@ pub(crate) fn deploy(
     admin: Address,
     dataset_owner: Address,
 ) {
-    registry.sender(admin).set_dataset(DATASET, dataset_owner, SPLIT);
+    registry
+        .sender(admin)
+        .set_dataset(DATASET, dataset_owner, SPLIT);
     nft.sender(admin)
         .constructor(admin, registry.address(), splitter.address())
         .motsu_unwrap();
@@ -90,7 +92,9 @@ pub(crate) fn offer(
 /// Buys one license of a native-priced offer for `buyer`.
 pub(crate) fn buy(nft: &Contract<LicenseNft>, offer_id: U256, buyer: Address, price: U256) -> U256 {
     buyer.fund(price);
-    nft.sender_and_value(buyer, price).mint(offer_id, buyer, price).motsu_unwrap()
+    nft.sender_and_value(buyer, price)
+        .mint(offer_id, buyer, price)
+        .motsu_unwrap()
 }
 
 /// Deploys, publishes the case-study offer (arbiter `arbiter`) and sells one license to
@@ -121,7 +125,10 @@ pub(crate) fn terms_with(arbiter: Address, edit: impl FnOnce(&mut LicenseTerms))
 /// block timestamp is fixed).
 pub(crate) fn set_expiry(nft: &Contract<LicenseNft>, token_id: U256, expires_at: u64) {
     let mut call = nft.sender(Address::ZERO);
-    call.licenses.setter(token_id).expires_at.set(alloy_primitives::aliases::U64::from(expires_at));
+    call.licenses
+        .setter(token_id)
+        .expires_at
+        .set(alloy_primitives::aliases::U64::from(expires_at));
 }
 
 /// The block timestamp motsu reports.

@@ -29,13 +29,26 @@ fn constructor_wires_and_rejects_zero_addresses(
         .sender(admin)
         .constructor(Address::ZERO, registry.address(), splitter.address())
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidContractOwner(OwnableInvalidOwner { owner: Address::ZERO })));
-    let err = other.sender(admin).constructor(admin, Address::ZERO, splitter.address()).motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidContractOwner(OwnableInvalidOwner {
+            owner: Address::ZERO
+        })
+    ));
+    let err = other
+        .sender(admin)
+        .constructor(admin, Address::ZERO, splitter.address())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAddress(ZeroAddress {})));
-    let err = other.sender(admin).constructor(admin, registry.address(), Address::ZERO).motsu_unwrap_err();
+    let err = other
+        .sender(admin)
+        .constructor(admin, registry.address(), Address::ZERO)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAddress(ZeroAddress {})));
 
-    nft.sender(admin).constructor(admin, registry.address(), splitter.address()).motsu_unwrap();
+    nft.sender(admin)
+        .constructor(admin, registry.address(), splitter.address())
+        .motsu_unwrap();
     assert_eq!(nft.sender(admin).owner(), admin);
     assert_eq!(nft.sender(admin).registry(), registry.address());
     assert_eq!(nft.sender(admin).splitter(), splitter.address());
@@ -66,8 +79,14 @@ fn dataset_owner_creates_offer(
     });
     let (dataset, split, price, token, minted, max_supply, paused, retired, hash) =
         nft.sender(owner).offer(offer_id).motsu_unwrap();
-    assert_eq!((dataset, split, price, token), (DATASET, SPLIT, PRICE, Address::ZERO));
-    assert_eq!((minted, max_supply, paused, retired, hash), (0, 0, false, false, TERMS_HASH));
+    assert_eq!(
+        (dataset, split, price, token),
+        (DATASET, SPLIT, PRICE, Address::ZERO)
+    );
+    assert_eq!(
+        (minted, max_supply, paused, retired, hash),
+        (0, 0, false, false, TERMS_HASH)
+    );
     assert_eq!(offer(&nft, owner, case_study_terms(arbiter)), U256::from(2));
 }
 
@@ -82,14 +101,19 @@ fn only_the_registry_owner_creates_offers(
     mallory: Address,
 ) {
     deploy(&nft, &registry, &splitter, admin, owner);
-    let err = nft.sender(mallory).create_offer(case_study_terms(arbiter)).motsu_unwrap_err();
+    let err = nft
+        .sender(mallory)
+        .create_offer(case_study_terms(arbiter))
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::NotDatasetOwner(NotDatasetOwner { account, datasetId }) if account == mallory && datasetId == DATASET
     ));
     let unknown = terms_with(arbiter, |t| t.datasetId = uint!(404_U256));
     let err = nft.sender(owner).create_offer(unknown).motsu_unwrap_err();
-    assert!(matches!(err, Error::UnknownDataset(UnknownDataset { datasetId }) if datasetId == uint!(404_U256)));
+    assert!(
+        matches!(err, Error::UnknownDataset(UnknownDataset { datasetId }) if datasetId == uint!(404_U256))
+    );
     assert_eq!(nft.sender(owner).offer_count(), 0);
 }
 
@@ -104,16 +128,26 @@ fn splitter_failures_surface(
 ) {
     deploy(&nft, &registry, &splitter, admin, owner);
     // Split 0: the splitter reverts; its reason is kept.
-    registry.sender(admin).set_dataset(uint!(8_U256), owner, U256::ZERO);
-    let err = nft.sender(owner).create_offer(terms_with(arbiter, |t| t.datasetId = uint!(8_U256))).motsu_unwrap_err();
+    registry
+        .sender(admin)
+        .set_dataset(uint!(8_U256), owner, U256::ZERO);
+    let err = nft
+        .sender(owner)
+        .create_offer(terms_with(arbiter, |t| t.datasetId = uint!(8_U256)))
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::ExternalCallFailed(ExternalCallFailed { target, ref reason })
             if target == splitter.address() && reason.as_ref() == UNKNOWN_SPLIT_REASON
     ));
     // A split without receiver.
-    registry.sender(admin).set_dataset(uint!(9_U256), owner, NO_RECEIVER_SPLIT);
-    let err = nft.sender(owner).create_offer(terms_with(arbiter, |t| t.datasetId = uint!(9_U256))).motsu_unwrap_err();
+    registry
+        .sender(admin)
+        .set_dataset(uint!(9_U256), owner, NO_RECEIVER_SPLIT);
+    let err = nft
+        .sender(owner)
+        .create_offer(terms_with(arbiter, |t| t.datasetId = uint!(9_U256)))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroAddress(_)));
 }
 
@@ -139,7 +173,10 @@ fn invalid_terms_are_refused_by_name() {
     let check = |edit: fn(&mut tributary_abi::terms::LicenseTerms)| {
         validate_terms(&terms_with(arbiter, edit)).expect_err("terms should be refused")
     };
-    assert!(matches!(check(|t| t.scope = U256::ZERO), Error::InvalidScope(InvalidScope { .. })));
+    assert!(matches!(
+        check(|t| t.scope = U256::ZERO),
+        Error::InvalidScope(InvalidScope { .. })
+    ));
     assert!(matches!(
         check(|t| t.scope = U256::from(1u64 << 40)),
         Error::InvalidScope(InvalidScope { scope }) if scope == U256::from(1u64 << 40)
@@ -148,7 +185,12 @@ fn invalid_terms_are_refused_by_name() {
         check(|t| t.usageUnit = MAX_UNIT + 1),
         Error::InvalidUsageUnit(InvalidUsageUnit { unit }) if unit == MAX_UNIT + 1
     ));
-    assert!(matches!(check(|t| { t.tierBps.pop(); }), Error::InvalidTierCount(InvalidTierCount { .. })));
+    assert!(matches!(
+        check(|t| {
+            t.tierBps.pop();
+        }),
+        Error::InvalidTierCount(InvalidTierCount { .. })
+    ));
     assert!(matches!(
         check(|t| {
             t.tierThresholds = vec![U256::ZERO, U256::from(1), U256::from(2), U256::from(3), U256::from(4)];
@@ -172,9 +214,18 @@ fn invalid_terms_are_refused_by_name() {
         check(|t| t.resaleRoyaltyBps = 10_001),
         Error::InvalidBps(InvalidBps { bps }) if bps == U256::from(10_001)
     ));
-    assert!(matches!(check(|t| t.arbiter = Address::ZERO), Error::InvalidArbiter(InvalidArbiter { .. })));
-    assert!(matches!(check(|t| t.termsHash = B256::ZERO), Error::InvalidTermsHash(InvalidTermsHash { .. })));
-    assert!(matches!(check(|t| t.termsUri.clear()), Error::EmptyTermsUri(EmptyTermsUri {})));
+    assert!(matches!(
+        check(|t| t.arbiter = Address::ZERO),
+        Error::InvalidArbiter(InvalidArbiter { .. })
+    ));
+    assert!(matches!(
+        check(|t| t.termsHash = B256::ZERO),
+        Error::InvalidTermsHash(InvalidTermsHash { .. })
+    ));
+    assert!(matches!(
+        check(|t| t.termsUri.clear()),
+        Error::EmptyTermsUri(EmptyTermsUri {})
+    ));
 }
 
 #[motsu::test]
@@ -187,7 +238,10 @@ fn create_offer_refuses_invalid_terms(
     arbiter: Address,
 ) {
     deploy(&nft, &registry, &splitter, admin, owner);
-    let err = nft.sender(owner).create_offer(terms_with(arbiter, |t| t.scope = U256::ZERO)).motsu_unwrap_err();
+    let err = nft
+        .sender(owner)
+        .create_offer(terms_with(arbiter, |t| t.scope = U256::ZERO))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidScope(_)));
     assert_eq!(nft.sender(owner).offer_count(), 0);
 }
@@ -221,30 +275,52 @@ fn owner_pauses_updates_and_retires(
     let id = offer(&nft, owner, case_study_terms(arbiter));
 
     nft.sender(owner).set_offer_paused(id, true).motsu_unwrap();
-    nft.assert_emitted(&OfferPaused { offerId: id, paused: true });
+    nft.assert_emitted(&OfferPaused {
+        offerId: id,
+        paused: true,
+    });
     assert!(nft.sender(owner).offer(id).motsu_unwrap().6);
     nft.sender(owner).set_offer_paused(id, false).motsu_unwrap();
-    nft.assert_emitted(&OfferPaused { offerId: id, paused: false });
+    nft.assert_emitted(&OfferPaused {
+        offerId: id,
+        paused: false,
+    });
 
-    nft.sender(owner).update_offer(id, U256::from(5), 10).motsu_unwrap();
-    nft.assert_emitted(&OfferUpdated { offerId: id, price: U256::from(5), maxSupply: 10 });
+    nft.sender(owner)
+        .update_offer(id, U256::from(5), 10)
+        .motsu_unwrap();
+    nft.assert_emitted(&OfferUpdated {
+        offerId: id,
+        price: U256::from(5),
+        maxSupply: 10,
+    });
     let summary = nft.sender(owner).offer(id).motsu_unwrap();
     assert_eq!((summary.2, summary.5), (U256::from(5), 10));
 
     for err in [
-        nft.sender(mallory).set_offer_paused(id, true).motsu_unwrap_err(),
-        nft.sender(mallory).update_offer(id, U256::ZERO, 0).motsu_unwrap_err(),
+        nft.sender(mallory)
+            .set_offer_paused(id, true)
+            .motsu_unwrap_err(),
+        nft.sender(mallory)
+            .update_offer(id, U256::ZERO, 0)
+            .motsu_unwrap_err(),
         nft.sender(mallory).retire_offer(id).motsu_unwrap_err(),
     ] {
-        assert!(matches!(err, Error::NotDatasetOwner(NotDatasetOwner { account, .. }) if account == mallory));
+        assert!(
+            matches!(err, Error::NotDatasetOwner(NotDatasetOwner { account, .. }) if account == mallory)
+        );
     }
 
     nft.sender(owner).retire_offer(id).motsu_unwrap();
     nft.assert_emitted(&OfferRetired { offerId: id });
     assert!(nft.sender(owner).offer(id).motsu_unwrap().7);
     for err in [
-        nft.sender(owner).set_offer_paused(id, false).motsu_unwrap_err(),
-        nft.sender(owner).update_offer(id, U256::ZERO, 0).motsu_unwrap_err(),
+        nft.sender(owner)
+            .set_offer_paused(id, false)
+            .motsu_unwrap_err(),
+        nft.sender(owner)
+            .update_offer(id, U256::ZERO, 0)
+            .motsu_unwrap_err(),
         nft.sender(owner).retire_offer(id).motsu_unwrap_err(),
     ] {
         assert!(matches!(err, Error::OfferIsRetired(OfferIsRetired { offerId }) if offerId == id));
@@ -263,8 +339,17 @@ fn max_supply_cannot_drop_below_minted(
 ) {
     let (id, _) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
     buy(&nft, id, buyer, PRICE);
-    let err = nft.sender(owner).update_offer(id, PRICE, 1).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidMaxSupply(InvalidMaxSupply { maxSupply: 1, minted: 2 })));
+    let err = nft
+        .sender(owner)
+        .update_offer(id, PRICE, 1)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidMaxSupply(InvalidMaxSupply {
+            maxSupply: 1,
+            minted: 2
+        })
+    ));
     nft.sender(owner).update_offer(id, PRICE, 2).motsu_unwrap();
     nft.sender(owner).update_offer(id, PRICE, 0).motsu_unwrap();
 }
@@ -280,8 +365,12 @@ fn unknown_offers_are_refused(
     deploy(&nft, &registry, &splitter, admin, owner);
     for id in [U256::ZERO, U256::from(1)] {
         for err in [
-            nft.sender(owner).set_offer_paused(id, true).motsu_unwrap_err(),
-            nft.sender(owner).update_offer(id, U256::ZERO, 0).motsu_unwrap_err(),
+            nft.sender(owner)
+                .set_offer_paused(id, true)
+                .motsu_unwrap_err(),
+            nft.sender(owner)
+                .update_offer(id, U256::ZERO, 0)
+                .motsu_unwrap_err(),
             nft.sender(owner).retire_offer(id).motsu_unwrap_err(),
             nft.sender(owner).offer(id).motsu_unwrap_err(),
         ] {

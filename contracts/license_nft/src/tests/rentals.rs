@@ -28,24 +28,44 @@ fn owner_rents_out_until_expiry(
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
     let now = now(&nft);
-    nft.sender(buyer).set_user(token, renter, now).motsu_unwrap();
-    nft.assert_emitted(&UpdateUser { tokenId: token, user: renter, expires: now });
+    nft.sender(buyer)
+        .set_user(token, renter, now)
+        .motsu_unwrap();
+    nft.assert_emitted(&UpdateUser {
+        tokenId: token,
+        user: renter,
+        expires: now,
+    });
     // Still the user at second `expires` (EIP-4907 reference semantics) …
     assert_eq!(nft.sender(buyer).user_of(token), renter);
     assert_eq!(nft.sender(buyer).user_expires(token), now);
-    assert!(nft.sender(buyer).is_licensed(renter, token, DATASET, train()));
-    assert!(nft.sender(buyer).is_licensed(buyer, token, DATASET, train()), "owner keeps access");
+    assert!(nft
+        .sender(buyer)
+        .is_licensed(renter, token, DATASET, train()));
+    assert!(
+        nft.sender(buyer)
+            .is_licensed(buyer, token, DATASET, train()),
+        "owner keeps access"
+    );
 
     // … and gone one second later.
-    nft.sender(buyer).set_user(token, renter, now - 1).motsu_unwrap();
+    nft.sender(buyer)
+        .set_user(token, renter, now - 1)
+        .motsu_unwrap();
     assert_eq!(nft.sender(buyer).user_of(token), Address::ZERO);
     assert_eq!(nft.sender(buyer).user_expires(token), now - 1);
-    assert!(!nft.sender(buyer).is_licensed(renter, token, DATASET, train()));
+    assert!(!nft
+        .sender(buyer)
+        .is_licensed(renter, token, DATASET, train()));
 
     // The renter's access also ends with the license.
-    nft.sender(buyer).set_user(token, renter, u64::MAX).motsu_unwrap();
+    nft.sender(buyer)
+        .set_user(token, renter, u64::MAX)
+        .motsu_unwrap();
     set_expiry(&nft, token, now);
-    assert!(!nft.sender(buyer).is_licensed(renter, token, DATASET, train()));
+    assert!(!nft
+        .sender(buyer)
+        .is_licensed(renter, token, DATASET, train()));
 }
 
 #[motsu::test]
@@ -61,17 +81,28 @@ fn approved_accounts_may_set_the_user(
     renter: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    let err = nft.sender(operator).set_user(token, renter, u64::MAX).motsu_unwrap_err();
+    let err = nft
+        .sender(operator)
+        .set_user(token, renter, u64::MAX)
+        .motsu_unwrap_err();
     assert!(matches!(
         err,
         Error::InsufficientApproval(ERC721InsufficientApproval { operator: o, token_id }) if o == operator && token_id == token
     ));
     nft.sender(buyer).approve(operator, token).motsu_unwrap();
-    nft.sender(operator).set_user(token, renter, u64::MAX).motsu_unwrap();
+    nft.sender(operator)
+        .set_user(token, renter, u64::MAX)
+        .motsu_unwrap();
     assert_eq!(nft.sender(buyer).user_of(token), renter);
 
-    let err = nft.sender(buyer).set_user(U256::from(999), renter, 1).motsu_unwrap_err();
-    assert!(matches!(err, Error::NonexistentToken(ERC721NonexistentToken { .. })));
+    let err = nft
+        .sender(buyer)
+        .set_user(U256::from(999), renter, 1)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::NonexistentToken(ERC721NonexistentToken { .. })
+    ));
 }
 
 #[motsu::test]
@@ -87,9 +118,17 @@ fn transfer_clears_the_user(
     bob: Address,
 ) {
     let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
-    nft.sender(buyer).set_user(token, renter, u64::MAX).motsu_unwrap();
-    nft.sender(buyer).transfer_from(buyer, bob, token).motsu_unwrap();
-    nft.assert_emitted(&UpdateUser { tokenId: token, user: Address::ZERO, expires: 0 });
+    nft.sender(buyer)
+        .set_user(token, renter, u64::MAX)
+        .motsu_unwrap();
+    nft.sender(buyer)
+        .transfer_from(buyer, bob, token)
+        .motsu_unwrap();
+    nft.assert_emitted(&UpdateUser {
+        tokenId: token,
+        user: Address::ZERO,
+        expires: 0,
+    });
     assert_eq!(nft.sender(bob).user_of(token), Address::ZERO);
     assert_eq!(nft.sender(bob).user_expires(token), 0);
     assert!(!nft.sender(bob).is_licensed(renter, token, DATASET, train()));
@@ -111,7 +150,12 @@ fn rentals_only_where_terms_allow(
     deploy(&nft, &registry, &splitter, admin, owner);
     let id = offer(&nft, owner, terms_with(arbiter, |t| t.rentable = false));
     let token = buy(&nft, id, buyer, PRICE);
-    let err = nft.sender(buyer).set_user(token, renter, u64::MAX).motsu_unwrap_err();
-    assert!(matches!(err, Error::RentalNotAllowed(RentalNotAllowed { tokenId }) if tokenId == token));
+    let err = nft
+        .sender(buyer)
+        .set_user(token, renter, u64::MAX)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::RentalNotAllowed(RentalNotAllowed { tokenId }) if tokenId == token)
+    );
     assert_eq!(nft.sender(buyer).user_of(token), Address::ZERO);
 }
