@@ -21,10 +21,13 @@ fn rate(node: &mut Devnode, to: Address, data: &Bytes, duration: Duration) -> (f
     let mut calls = 0u64;
     let mut gas = 0u64;
     while start.elapsed() < duration {
-        let receipt = node.send(TxRequest::call(ALICE, to, data.clone())).expect("included");
+        let receipt = node
+            .send(TxRequest::call(ALICE, to, data.clone()))
+            .expect("included");
         gas = receipt.gas_used;
         calls += 1;
     }
+    #[allow(clippy::cast_precision_loss)] // call counts stay far below 2^52
     (calls as f64 / start.elapsed().as_secs_f64(), calls, gas)
 }
 
@@ -37,7 +40,9 @@ fn main() {
         Ok(wasm) => wasm,
         Err(e) => return eprintln!("counter.wat: {e}"),
     };
-    let program = node.deploy_stylus(ALICE, &counter).expect("counter deploys");
+    let program = node
+        .deploy_stylus(ALICE, &counter)
+        .expect("counter deploys");
     let (per_sec, calls, gas) = rate(&mut node, program, &Bytes::new(), duration);
     println!(
         "simple storage write (counter.wat, {} B wasm): {per_sec:>8.0} tx/s ({calls} txs, {gas} gas each)",
@@ -46,19 +51,27 @@ fn main() {
 
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/stylus");
     let candidates = ["license_nft", "royalty_splitter"];
-    let found = candidates
-        .iter()
-        .find_map(|name| std::fs::read(format!("{root}/{name}.wasm")).ok().map(|w| (*name, w)));
-    let (name, wasm, data) = match found {
-        Some((name, wasm)) => {
-            // owner(): every SDK contract here is Ownable; the router, storage read and ABI
-            // encoding run, on a module of the real contract's size.
-            (name.to_owned(), wasm, Bytes::from_static(&[0x8d, 0xa5, 0xcb, 0x5b]))
-        }
-        None => {
-            let wasm = wat::parse_str(include_str!("../tests/programs/hostio.wat")).expect("hostio.wat");
-            ("hostio.wat (no target/stylus build found)".to_owned(), wasm, Bytes::from_static(&[5]))
-        }
+    let found = candidates.iter().find_map(|name| {
+        std::fs::read(format!("{root}/{name}.wasm"))
+            .ok()
+            .map(|w| (*name, w))
+    });
+    // owner(): every SDK contract here is Ownable; the router, a storage read and ABI
+    // encoding run on a module of the real contract's size.
+    let (name, wasm, data) = if let Some((name, wasm)) = found {
+        (
+            name.to_owned(),
+            wasm,
+            Bytes::from_static(&[0x8d, 0xa5, 0xcb, 0x5b]),
+        )
+    } else {
+        let wasm =
+            wat::parse_str(include_str!("../tests/programs/hostio.wat")).expect("hostio.wat");
+        (
+            "hostio.wat (no target/stylus build found)".to_owned(),
+            wasm,
+            Bytes::from_static(&[5]),
+        )
     };
     let mut owner = [0u8; 32];
     owner[12..].copy_from_slice(ALICE.as_slice());
@@ -67,6 +80,12 @@ fn main() {
         .or_else(|_| node.deploy_stylus(ALICE, &wasm))
         .expect("contract deploys");
     let (per_sec, calls, gas) = rate(&mut node, contract, &data, duration);
-    println!("{name} ({} B wasm) owner():          {per_sec:>8.0} tx/s ({calls} txs, {gas} gas each)", wasm.len());
-    println!("compiled modules: {} (compiled once at activation)", node.runtime().compiled_count());
+    println!(
+        "{name} ({} B wasm) owner():          {per_sec:>8.0} tx/s ({calls} txs, {gas} gas each)",
+        wasm.len()
+    );
+    println!(
+        "compiled modules: {} (compiled once at activation)",
+        node.runtime().compiled_count()
+    );
 }

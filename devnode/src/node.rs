@@ -30,6 +30,8 @@ pub const BASE_FEE: u64 = 100_000_000;
 pub const HEADER_GAS_LIMIT: u64 = 1 << 50;
 /// Per-transaction gas limit this devnode accepts (Arbitrum's 32 M).
 pub const TX_GAS_LIMIT: u64 = 32_000_000;
+/// Gas limit of a [`TxRequest`] that does not set one.
+pub const DEFAULT_GAS_LIMIT: u64 = 30_000_000;
 /// Timestamp of the genesis block.
 pub const GENESIS_TIMESTAMP: u64 = 1_700_000_000;
 /// Selector of `stylus_constructor()` (NITRO-FACTS §6.3).
@@ -387,7 +389,7 @@ impl Devnode {
     pub fn send(&mut self, tx: TxRequest) -> Result<Receipt, DevnodeError> {
         let nonce = tx.nonce.unwrap_or_else(|| self.nonce(tx.from));
         self.prepare(&tx, Some(nonce))?;
-        let result = self.evm.transact_commit().map_err(map_error)?;
+        let result = self.evm.transact_commit().map_err(|e| map_error(e, &tx))?;
         let halt_note = self.evm.context.external.last_failure.take();
         self.number += 1;
         self.timestamp = self.next_timestamp();
@@ -418,7 +420,7 @@ impl Devnode {
         let basefee = std::mem::replace(&mut self.evm.context.evm.env.block.basefee, U256::ZERO);
         let result = self.evm.transact();
         self.evm.context.evm.env.block.basefee = basefee;
-        let result = result.map_err(map_error)?.result;
+        let result = result.map_err(|e| map_error(e, &tx))?.result;
         let halt_note = self.evm.context.external.last_failure.take();
         let receipt = receipt(result, &tx, B256::ZERO, self.number + 1, halt_note);
         Ok(CallResult {
@@ -431,7 +433,7 @@ impl Devnode {
     }
 
     fn prepare(&mut self, tx: &TxRequest, nonce: Option<u64>) -> Result<(), DevnodeError> {
-        let gas_limit = tx.gas_limit.unwrap_or(30_000_000);
+        let gas_limit = tx.gas_limit.unwrap_or(DEFAULT_GAS_LIMIT);
         if gas_limit > TX_GAS_LIMIT {
             return Err(DevnodeError::GasLimitTooHigh { gas_limit });
         }
@@ -701,7 +703,7 @@ fn receipt(
     receipt
 }
 
-fn map_error(error: EVMError<std::convert::Infallible>) -> DevnodeError {
+fn map_error(error: EVMError<std::convert::Infallible>, tx: &TxRequest) -> DevnodeError {
     match error {
         EVMError::Transaction(InvalidTransaction::NonceTooLow { tx, state }) => {
             DevnodeError::NonceTooLow { tx, state }
@@ -711,7 +713,7 @@ fn map_error(error: EVMError<std::convert::Infallible>) -> DevnodeError {
         }
         EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee { fee, balance }) => {
             DevnodeError::InsufficientFunds {
-                from: Address::ZERO,
+                from: tx.from,
                 have: *balance,
                 want: *fee,
             }
@@ -719,7 +721,9 @@ fn map_error(error: EVMError<std::convert::Infallible>) -> DevnodeError {
         EVMError::Transaction(
             InvalidTransaction::CallGasCostMoreThanGasLimit
             | InvalidTransaction::GasFloorMoreThanGasLimit,
-        ) => DevnodeError::IntrinsicGasTooLow { gas_limit: 0 },
+        ) => DevnodeError::IntrinsicGasTooLow {
+            gas_limit: tx.gas_limit.unwrap_or(DEFAULT_GAS_LIMIT),
+        },
         EVMError::Transaction(e) => DevnodeError::InvalidTransaction(format!("{e:?}")),
         EVMError::Header(e) => DevnodeError::InvalidTransaction(format!("{e:?}")),
         EVMError::Database(e) => match e {},
