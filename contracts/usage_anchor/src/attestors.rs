@@ -62,7 +62,14 @@ impl UsageAnchor {
         }
         let bond = record.bond.get().checked_add(amount).ok_or_else(overflow)?;
         record.bond.set(bond);
-        emit(self.vm(), &AttestorBonded { attestor, amount, bond });
+        emit(
+            self.vm(),
+            &AttestorBonded {
+                attestor,
+                amount,
+                bond,
+            },
+        );
         Ok(())
     }
 
@@ -79,9 +86,17 @@ impl UsageAnchor {
             return Err(Error::ZeroAmount(ZeroAmount {}));
         }
         record.exit_requested_at.set(U64::from(now));
-        let withdrawable_from =
-            now.checked_add(delay).ok_or_else(overflow)?.max(record.locked_until.get().to::<u64>());
-        emit(self.vm(), &AttestorExitRequested { attestor, withdrawableFrom: withdrawable_from });
+        let withdrawable_from = now
+            .checked_add(delay)
+            .ok_or_else(overflow)?
+            .max(record.locked_until.get().to::<u64>());
+        emit(
+            self.vm(),
+            &AttestorExitRequested {
+                attestor,
+                withdrawableFrom: withdrawable_from,
+            },
+        );
         Ok(())
     }
 
@@ -107,7 +122,10 @@ impl UsageAnchor {
             .ok_or_else(overflow)?
             .max(record.locked_until.get().to::<u64>());
         if now < unlocks_at {
-            return Err(Error::BondLocked(BondLocked { attestor, unlocksAt: unlocks_at }));
+            return Err(Error::BondLocked(BondLocked {
+                attestor,
+                unlocksAt: unlocks_at,
+            }));
         }
         let amount = record.bond.get();
         record.bond.set(U256::ZERO);
@@ -134,7 +152,12 @@ impl UsageAnchor {
     ) -> Result<(), Error> {
         let digest =
             signing::batch_digest(self.vm().chain_id(), self.vm().contract_address(), batch);
-        let bad = || Error::BadSignature(BadSignature { batchId: batch.batchId, attestor: batch.attestor });
+        let bad = || {
+            Error::BadSignature(BadSignature {
+                batchId: batch.batchId,
+                attestor: batch.attestor,
+            })
+        };
         if self.has_code(batch.attestor) {
             return if self.contract_accepts_signature(batch.attestor, digest, signature) {
                 Ok(())
@@ -164,10 +187,18 @@ impl UsageAnchor {
     }
 
     /// Changes the attestor's count of open challenges by one.
-    pub(crate) fn count_open_challenge(&mut self, attestor: Address, opened: bool) -> Result<(), Error> {
+    pub(crate) fn count_open_challenge(
+        &mut self,
+        attestor: Address,
+        opened: bool,
+    ) -> Result<(), Error> {
         let mut record = self.attestors.setter(attestor);
         let count = record.open_challenges.get();
-        let count = if opened { count.checked_add(U32::from(1)) } else { count.checked_sub(U32::from(1)) };
+        let count = if opened {
+            count.checked_add(U32::from(1))
+        } else {
+            count.checked_sub(U32::from(1))
+        };
         record.open_challenges.set(count.ok_or_else(overflow)?);
         Ok(())
     }

@@ -74,7 +74,9 @@ impl UsageAnchor {
         let batch_id = batch.batchId;
         let attestor = batch.attestor;
         if self.batches.getter(batch_id).status.get() != U8::from(STATUS_NONE) {
-            return Err(Error::BatchAlreadyAnchored(BatchAlreadyAnchored { batchId: batch_id }));
+            return Err(Error::BatchAlreadyAnchored(BatchAlreadyAnchored {
+                batchId: batch_id,
+            }));
         }
         if attestor.is_zero()
             || batch.receiptCount == 0
@@ -91,11 +93,17 @@ impl UsageAnchor {
         let bond = record.bond.get();
         let required = self.min_attestor_bond.get();
         if bond < required {
-            return Err(Error::InsufficientBond(InsufficientBond { attestor, bond, required }));
+            return Err(Error::InsufficientBond(InsufficientBond {
+                attestor,
+                bond,
+                required,
+            }));
         }
         self.verify_batch_signature(batch, signature)?;
 
-        let settleable_at = now.checked_add(self.challenge_window_secs()).ok_or_else(overflow)?;
+        let settleable_at = now
+            .checked_add(self.challenge_window_secs())
+            .ok_or_else(overflow)?;
         let mut stored = self.batches.setter(batch_id);
         stored.attestor.set(attestor);
         stored.status.set(U8::from(STATUS_ANCHORED));
@@ -106,14 +114,17 @@ impl UsageAnchor {
         stored.root.set(batch.root);
         stored.total_units.set(batch.totalUnits);
         self.lock_bond_until(attestor, settleable_at);
-        emit(self.vm(), &BatchAnchored {
-            batchId: batch_id,
-            attestor,
-            root: batch.root,
-            receiptCount: batch.receiptCount,
-            totalUnits: batch.totalUnits,
-            settleableAt: settleable_at,
-        });
+        emit(
+            self.vm(),
+            &BatchAnchored {
+                batchId: batch_id,
+                attestor,
+                root: batch.root,
+                receiptCount: batch.receiptCount,
+                totalUnits: batch.totalUnits,
+                settleableAt: settleable_at,
+            },
+        );
         Ok(())
     }
 
@@ -125,7 +136,10 @@ impl UsageAnchor {
         let sent = self.vm().msg_value();
         let required = self.challenge_bond.get();
         if sent != required {
-            return Err(Error::WrongChallengeBond(WrongChallengeBond { sent, required }));
+            return Err(Error::WrongChallengeBond(WrongChallengeBond {
+                sent,
+                required,
+            }));
         }
         let status = self.batch_status(batch_id);
         match status {
@@ -150,26 +164,48 @@ impl UsageAnchor {
         stored.challenger.set(challenger);
         let attestor = stored.attestor.get();
         self.count_open_challenge(attestor, true)?;
-        let open = self.open_challenges.get().checked_add(U32::from(1)).ok_or_else(overflow)?;
+        let open = self
+            .open_challenges
+            .get()
+            .checked_add(U32::from(1))
+            .ok_or_else(overflow)?;
         self.open_challenges.set(open);
-        emit(self.vm(), &BatchChallenged { batchId: batch_id, challenger, evidence });
+        emit(
+            self.vm(),
+            &BatchChallenged {
+                batchId: batch_id,
+                challenger,
+                evidence,
+            },
+        );
         Ok(())
     }
 
     /// The arbiter's ruling on an open challenge.
     pub(crate) fn rule_on_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
-        self.access._check_role(ARBITER_ROLE.into(), self.vm().msg_sender())?;
+        self.access
+            ._check_role(ARBITER_ROLE.into(), self.vm().msg_sender())?;
         if self.batch_status(batch_id) != STATUS_CHALLENGED {
-            return Err(Error::NoOpenChallenge(NoOpenChallenge { batchId: batch_id }));
+            return Err(Error::NoOpenChallenge(NoOpenChallenge {
+                batchId: batch_id,
+            }));
         }
         let now = clock::now(self.vm());
         let bond = self.challenge_bond.get();
         let mut stored = self.batches.setter(batch_id);
         let attestor = stored.attestor.get();
         let challenger = stored.challenger.get();
-        stored.status.set(U8::from(if upheld { STATUS_VOIDED } else { STATUS_CLEARED }));
+        stored.status.set(U8::from(if upheld {
+            STATUS_VOIDED
+        } else {
+            STATUS_CLEARED
+        }));
         self.count_open_challenge(attestor, false)?;
-        let open = self.open_challenges.get().checked_sub(U32::from(1)).ok_or_else(overflow)?;
+        let open = self
+            .open_challenges
+            .get()
+            .checked_sub(U32::from(1))
+            .ok_or_else(overflow)?;
         self.open_challenges.set(open);
         let slashed = if upheld {
             let slashed = self.slash_bond(attestor, self.min_attestor_bond.get());
@@ -180,7 +216,14 @@ impl UsageAnchor {
             self.credit(attestor, bond)?;
             U256::ZERO
         };
-        emit(self.vm(), &ChallengeResolved { batchId: batch_id, upheld, slashed });
+        emit(
+            self.vm(),
+            &ChallengeResolved {
+                batchId: batch_id,
+                upheld,
+                slashed,
+            },
+        );
         Ok(())
     }
 
@@ -204,7 +247,9 @@ impl UsageAnchor {
     /// When the batch's challenge window closes (and settlement may start).
     pub(crate) fn settleable_at(&self, batch_id: B256) -> Result<u64, Error> {
         let anchored_at = self.batches.getter(batch_id).anchored_at.get().to::<u64>();
-        anchored_at.checked_add(self.challenge_window_secs()).ok_or_else(overflow)
+        anchored_at
+            .checked_add(self.challenge_window_secs())
+            .ok_or_else(overflow)
     }
 
     /// Fails unless the batch can be settled now.
@@ -212,7 +257,9 @@ impl UsageAnchor {
         match self.batch_status(batch_id) {
             STATUS_NONE => return Err(Error::UnknownBatch(UnknownBatch { batchId: batch_id })),
             STATUS_CHALLENGED => {
-                return Err(Error::BatchUnderChallenge(BatchUnderChallenge { batchId: batch_id }))
+                return Err(Error::BatchUnderChallenge(BatchUnderChallenge {
+                    batchId: batch_id,
+                }))
             }
             STATUS_VOIDED => return Err(Error::BatchVoided(BatchVoided { batchId: batch_id })),
             _ => {}

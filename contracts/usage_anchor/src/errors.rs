@@ -5,9 +5,7 @@ use alloc::vec::Vec;
 
 use alloy_sol_types::{sol, SolError};
 use openzeppelin_stylus::{
-    access::control,
-    token::erc20::utils::safe_erc20,
-    utils::cryptography::ecdsa,
+    access::control, token::erc20::utils::safe_erc20, utils::cryptography::ecdsa,
 };
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
@@ -235,7 +233,7 @@ pub enum Error {
     /// An ERC-20 transfer or approval failed (`SafeErc20FailedOperation`).
     SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
     /// An allowance decrease below zero (`SafeErc20FailedDecreaseAllowance`); never raised
-    /// here, kept so every OpenZeppelin error maps one to one.
+    /// here, kept so every `OpenZeppelin` error maps one to one.
     SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
 }
 

@@ -9,8 +9,8 @@
 //! Only the license owner may withdraw, in two steps:
 //! 1. `requestEscrowWithdrawal(id, amount)` at time `t` sets `readyAt = t + challengeWindow +
 //!    exitDelay` (`exitDelay` doubles as the *settlement grace*).
-//! 2. `withdrawEscrow(id)` at or after `readyAt` pays `min(amount, escrow balance then)`. It
-//!    also waits while any challenge is unresolved, and for `exitDelay` after the last rejected
+//! 2. `withdrawEscrow(id)` at or after `readyAt` pays `min(amount, escrow balance then)`. It also
+//!    waits while any challenge is unresolved, and for `exitDelay` after the last rejected
 //!    challenge.
 //!
 //! Every batch anchored before `t` (so all usage attested before the request) became
@@ -33,7 +33,10 @@ use crate::{
         overflow, Error, EscrowHeldByChallenges, EscrowWithdrawalLocked, NoWithdrawalRequested,
         NotLicenseOwner, NothingToWithdraw, WrongPaymentToken, ZeroAmount,
     },
-    events::{emit, CreditWithdrawn, DebtChanged, EscrowFunded, EscrowWithdrawalRequested, EscrowWithdrawn},
+    events::{
+        emit, CreditWithdrawn, DebtChanged, EscrowFunded, EscrowWithdrawalRequested,
+        EscrowWithdrawn,
+    },
     UsageAnchor,
 };
 
@@ -72,19 +75,41 @@ impl UsageAnchor {
             return Err(Error::ZeroAmount(ZeroAmount {}));
         }
         let funder = self.vm().msg_sender();
-        let amount = if native { amount } else { self.pull_tokens(token, funder, amount)? };
+        let amount = if native {
+            amount
+        } else {
+            self.pull_tokens(token, funder, amount)?
+        };
 
         let mut escrow = self.escrows.setter(license_id);
         let debt = escrow.debt.get();
         let to_debt = debt.min(amount);
-        let balance = escrow.balance.get().checked_add(amount - to_debt).ok_or_else(overflow)?;
+        let balance = escrow
+            .balance
+            .get()
+            .checked_add(amount - to_debt)
+            .ok_or_else(overflow)?;
         escrow.balance.set(balance);
         escrow.debt.set(debt - to_debt);
-        emit(self.vm(), &EscrowFunded { licenseId: license_id, funder, amount, toDebt: to_debt });
+        emit(
+            self.vm(),
+            &EscrowFunded {
+                licenseId: license_id,
+                funder,
+                amount,
+                toDebt: to_debt,
+            },
+        );
         if to_debt.is_zero() {
             return Ok(());
         }
-        emit(self.vm(), &DebtChanged { licenseId: license_id, debt: debt - to_debt });
+        emit(
+            self.vm(),
+            &DebtChanged {
+                licenseId: license_id,
+                debt: debt - to_debt,
+            },
+        );
         if to_debt == debt {
             self.set_license_debt(license_id, false)?;
         }
@@ -108,7 +133,14 @@ impl UsageAnchor {
         let mut escrow = self.escrows.setter(license_id);
         escrow.withdrawal_amount.set(amount);
         escrow.withdrawal_ready_at.set(U64::from(ready_at));
-        emit(self.vm(), &EscrowWithdrawalRequested { licenseId: license_id, amount, readyAt: ready_at });
+        emit(
+            self.vm(),
+            &EscrowWithdrawalRequested {
+                licenseId: license_id,
+                amount,
+                readyAt: ready_at,
+            },
+        );
         Ok(())
     }
 
@@ -118,10 +150,15 @@ impl UsageAnchor {
         let now = clock::now(self.vm());
         let (requested, ready_at) = {
             let escrow = self.escrows.getter(license_id);
-            (escrow.withdrawal_amount.get(), escrow.withdrawal_ready_at.get().to::<u64>())
+            (
+                escrow.withdrawal_amount.get(),
+                escrow.withdrawal_ready_at.get().to::<u64>(),
+            )
         };
         if ready_at == 0 {
-            return Err(Error::NoWithdrawalRequested(NoWithdrawalRequested { licenseId: license_id }));
+            return Err(Error::NoWithdrawalRequested(NoWithdrawalRequested {
+                licenseId: license_id,
+            }));
         }
         let open_challenges = self.open_challenges.get().to::<u32>();
         if open_challenges != 0 {
@@ -149,7 +186,14 @@ impl UsageAnchor {
         escrow.balance.set(balance - amount);
         escrow.withdrawal_amount.set(U256::ZERO);
         escrow.withdrawal_ready_at.set(U64::ZERO);
-        emit(self.vm(), &EscrowWithdrawn { licenseId: license_id, to: owner, amount });
+        emit(
+            self.vm(),
+            &EscrowWithdrawn {
+                licenseId: license_id,
+                to: owner,
+                amount,
+            },
+        );
         self.send(token, owner, amount)
     }
 
@@ -171,7 +215,10 @@ impl UsageAnchor {
         if self.license_owner(license_id)? == caller {
             Ok(caller)
         } else {
-            Err(Error::NotLicenseOwner(NotLicenseOwner { licenseId: license_id, account: caller }))
+            Err(Error::NotLicenseOwner(NotLicenseOwner {
+                licenseId: license_id,
+                account: caller,
+            }))
         }
     }
 }

@@ -77,7 +77,9 @@ impl UsageAnchor {
             payment_token,
             usage_unit,
             usage_rate,
-        ) = ILicenseNft::new(nft).license_usage(self, license_id).map_err(|_| call_failed(nft))?;
+        ) = ILicenseNft::new(nft)
+            .license_usage(self, license_id)
+            .map_err(|_| call_failed(nft))?;
         Ok(LicenseUsage {
             dataset_id,
             split_id,
@@ -94,14 +96,22 @@ impl UsageAnchor {
     /// The current owner of a license token.
     pub(crate) fn license_owner(&self, license_id: U256) -> Result<Address, Error> {
         let nft = self.license_nft.get();
-        Erc721Interface::new(nft).owner_of(self, license_id).map_err(|_| call_failed(nft))
+        Erc721Interface::new(nft)
+            .owner_of(self, license_id)
+            .map_err(|_| call_failed(nft))
     }
 
     /// Flags or clears unpaid usage on a license (the license contract treats a flagged
     /// license as invalid).
-    pub(crate) fn set_license_debt(&mut self, license_id: U256, in_debt: bool) -> Result<(), Error> {
+    pub(crate) fn set_license_debt(
+        &mut self,
+        license_id: U256,
+        in_debt: bool,
+    ) -> Result<(), Error> {
         let nft = self.license_nft.get();
-        ILicenseNft::new(nft).set_debt(&mut *self, license_id, in_debt).map_err(|_| call_failed(nft))
+        ILicenseNft::new(nft)
+            .set_debt(&mut *self, license_id, in_debt)
+            .map_err(|_| call_failed(nft))
     }
 
     /// Deposits `amount` of fees (native when `token` is zero) into split `split_id`.
@@ -118,7 +128,14 @@ impl UsageAnchor {
             return Ok(());
         }
         let splitter = self.splitter.get();
-        emit(self.vm(), &FeesDeposited { splitId: split_id, token, amount });
+        emit(
+            self.vm(),
+            &FeesDeposited {
+                splitId: split_id,
+                token,
+                amount,
+            },
+        );
         if token.is_zero() {
             #[allow(deprecated)]
             let context = Call::new_in(self).value(amount);
@@ -144,13 +161,16 @@ impl UsageAnchor {
     ) -> Result<U256, Error> {
         let this = self.vm().contract_address();
         let before = self.token_balance(token, this)?;
-        self.safe_erc20.safe_transfer_from(token, from, this, amount)?;
+        self.safe_erc20
+            .safe_transfer_from(token, from, this, amount)?;
         let after = self.token_balance(token, this)?;
         Ok(after.saturating_sub(before))
     }
 
     fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
-        Erc20Interface::new(token).balance_of(self, account).map_err(|_| call_failed(token))
+        Erc20Interface::new(token)
+            .balance_of(self, account)
+            .map_err(|_| call_failed(token))
     }
 
     /// Sends `amount` of `token` (native when zero) to `to`.
@@ -181,7 +201,11 @@ impl UsageAnchor {
         signature: &[u8],
     ) -> bool {
         erc1271::IErc1271::new(signer)
-            .is_valid_signature(self, digest, alloy_primitives::Bytes::copy_from_slice(signature))
+            .is_valid_signature(
+                self,
+                digest,
+                alloy_primitives::Bytes::copy_from_slice(signature),
+            )
             .is_ok_and(|magic| magic.0 == ERC1271_MAGIC_VALUE)
     }
 }

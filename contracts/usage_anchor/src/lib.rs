@@ -12,13 +12,16 @@
 //! - [`signing`] and [`merkle`]: the pure EIP-712 digest and Merkle verification;
 //! - [`external_calls`]: the license contract, the splitter, tokens, ERC-1271.
 //!
-//! Roles (OpenZeppelin `AccessControl`): `DEFAULT_ADMIN_ROLE` (0x00) administers the others;
+//! Roles (`OpenZeppelin` `AccessControl`): `DEFAULT_ADMIN_ROLE` (0x00) administers the others;
 //! `ATTESTOR_MANAGER_ROLE` grants and revokes `ATTESTOR_ROLE` (the allow-list);
 //! `ARBITER_ROLE` resolves challenges. The constructor gives the owner all three.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
 mod abi_words;
@@ -161,8 +164,10 @@ impl UsageAnchor {
         self.min_attestor_bond.set(min_attestor_bond);
         self.challenge_bond.set(challenge_bond);
         self.exit_delay.set(U64::from(exit_delay));
-        self.access._set_role_admin(ATTESTOR_ROLE.into(), ATTESTOR_MANAGER_ROLE.into());
-        self.access._grant_role(AccessControl::DEFAULT_ADMIN_ROLE.into(), owner);
+        self.access
+            ._set_role_admin(ATTESTOR_ROLE.into(), ATTESTOR_MANAGER_ROLE.into());
+        self.access
+            ._grant_role(AccessControl::DEFAULT_ADMIN_ROLE.into(), owner);
         self.access._grant_role(ATTESTOR_MANAGER_ROLE.into(), owner);
         self.access._grant_role(ARBITER_ROLE.into(), owner);
         Ok(())
@@ -441,14 +446,18 @@ impl UsageAnchor {
         self.credits.get(account)
     }
 
-    /// The EIP-712 domain separator (name "Tributary UsageAnchor", version "1").
+    /// The EIP-712 domain separator (name `"Tributary UsageAnchor"`, version `"1"`).
     pub fn domain_separator(&self) -> B256 {
         signing::domain_separator(self.vm().chain_id(), self.vm().contract_address())
     }
 
     /// The digest the attestor signs for `batch`.
     pub fn batch_digest(&self, batch: BatchTuple) -> B256 {
-        signing::batch_digest(self.vm().chain_id(), self.vm().contract_address(), &batch.into())
+        signing::batch_digest(
+            self.vm().chain_id(),
+            self.vm().contract_address(),
+            &batch.into(),
+        )
     }
 }
 

@@ -67,7 +67,9 @@ impl UsageAnchor {
     ) -> Result<(), Error> {
         self.require_settleable(batch_id)?;
         if receipts.is_empty() {
-            return Err(Error::EmptySettlement(EmptySettlement { batchId: batch_id }));
+            return Err(Error::EmptySettlement(EmptySettlement {
+                batchId: batch_id,
+            }));
         }
         let (attestor, root, period_start, period_end) = {
             let batch = self.batches.getter(batch_id);
@@ -103,26 +105,32 @@ impl UsageAnchor {
             }
             self.settled.set(key);
 
-            let index = match tallies.iter().position(|t| t.id == receipt.licenseId) {
-                Some(index) => index,
-                None => {
-                    tallies.push(self.open_tally(receipt.licenseId)?);
-                    tallies.len() - 1
-                }
+            let index = if let Some(index) = tallies.iter().position(|t| t.id == receipt.licenseId)
+            {
+                index
+            } else {
+                tallies.push(self.open_tally(receipt.licenseId)?);
+                tallies.len() - 1
             };
             let tally = &mut tallies[index];
             check_license(receipt, &tally.usage)?;
-            let fee = receipt.units.checked_mul(tally.usage.usage_rate).ok_or_else(overflow)?;
+            let fee = receipt
+                .units
+                .checked_mul(tally.usage.usage_rate)
+                .ok_or_else(overflow)?;
             let paid = fee.min(tally.balance);
             tally.balance -= paid;
             tally.debt = tally.debt.checked_add(fee - paid).ok_or_else(overflow)?;
-            emit(self.vm(), &ReceiptSettled {
-                batchId: batch_id,
-                leaf,
-                licenseId: receipt.licenseId,
-                fee,
-                paid,
-            });
+            emit(
+                self.vm(),
+                &ReceiptSettled {
+                    batchId: batch_id,
+                    leaf,
+                    licenseId: receipt.licenseId,
+                    fee,
+                    paid,
+                },
+            );
         }
 
         // Effects: escrow and debt of every touched license.
@@ -134,12 +142,23 @@ impl UsageAnchor {
             escrow.balance.set(tally.balance);
             if tally.debt != tally.debt_before {
                 escrow.debt.set(tally.debt);
-                emit(self.vm(), &DebtChanged { licenseId: tally.id, debt: tally.debt });
+                emit(
+                    self.vm(),
+                    &DebtChanged {
+                        licenseId: tally.id,
+                        debt: tally.debt,
+                    },
+                );
                 if tally.debt_before.is_zero() {
                     newly_in_debt.push(tally.id);
                 }
             }
-            add_deposit(&mut deposits, tally.usage.split_id, tally.usage.payment_token, paid)?;
+            add_deposit(
+                &mut deposits,
+                tally.usage.split_id,
+                tally.usage.payment_token,
+                paid,
+            )?;
         }
 
         // Interactions.
@@ -157,7 +176,13 @@ impl UsageAnchor {
         let usage = self.license_usage(license_id)?;
         let escrow = self.escrows.getter(license_id);
         let debt = escrow.debt.get();
-        Ok(LicenseTally { id: license_id, usage, balance: escrow.balance.get(), debt, debt_before: debt })
+        Ok(LicenseTally {
+            id: license_id,
+            usage,
+            balance: escrow.balance.get(),
+            debt,
+            debt_before: debt,
+        })
     }
 }
 
@@ -165,21 +190,35 @@ impl UsageAnchor {
 fn check_license(receipt: &Receipt, usage: &LicenseUsage) -> Result<(), Error> {
     let license_id = receipt.licenseId;
     if receipt.datasetId != usage.dataset_id {
-        return Err(Error::WrongDataset(WrongDataset { licenseId: license_id, datasetId: receipt.datasetId }));
+        return Err(Error::WrongDataset(WrongDataset {
+            licenseId: license_id,
+            datasetId: receipt.datasetId,
+        }));
     }
     if receipt.unit != usage.usage_unit {
-        return Err(Error::WrongUsageUnit(WrongUsageUnit { licenseId: license_id, unit: receipt.unit }));
+        return Err(Error::WrongUsageUnit(WrongUsageUnit {
+            licenseId: license_id,
+            unit: receipt.unit,
+        }));
     }
     if usage.revoked {
-        return Err(Error::LicenseRevoked(LicenseRevoked { licenseId: license_id }));
+        return Err(Error::LicenseRevoked(LicenseRevoked {
+            licenseId: license_id,
+        }));
     }
     let timestamp = receipt.timestamp;
     if timestamp < usage.starts_at || (usage.expires_at != 0 && timestamp >= usage.expires_at) {
-        return Err(Error::LicenseNotActive(LicenseNotActive { licenseId: license_id, timestamp }));
+        return Err(Error::LicenseNotActive(LicenseNotActive {
+            licenseId: license_id,
+            timestamp,
+        }));
     }
     let required = U256::from(REQUIRED_SCOPE);
     if !scope::includes(usage.scope, required) {
-        return Err(Error::ScopeNotLicensed(ScopeNotLicensed { licenseId: license_id, scope: required }));
+        return Err(Error::ScopeNotLicensed(ScopeNotLicensed {
+            licenseId: license_id,
+            scope: required,
+        }));
     }
     Ok(())
 }
@@ -194,10 +233,17 @@ fn add_deposit(
     if amount.is_zero() {
         return Ok(());
     }
-    if let Some(deposit) = deposits.iter_mut().find(|d| d.split_id == split_id && d.token == token) {
+    if let Some(deposit) = deposits
+        .iter_mut()
+        .find(|d| d.split_id == split_id && d.token == token)
+    {
         deposit.amount = deposit.amount.checked_add(amount).ok_or_else(overflow)?;
     } else {
-        deposits.push(SplitDeposit { split_id, token, amount });
+        deposits.push(SplitDeposit {
+            split_id,
+            token,
+            amount,
+        });
     }
     Ok(())
 }

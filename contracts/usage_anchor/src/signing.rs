@@ -33,7 +33,9 @@ pub const BATCH_TYPEHASH: [u8; 32] = Keccak256::new()
     .finalize();
 
 const HASHED_NAME: [u8; 32] = Keccak256::new().update(EIP712_NAME.as_bytes()).finalize();
-const HASHED_VERSION: [u8; 32] = Keccak256::new().update(EIP712_VERSION.as_bytes()).finalize();
+const HASHED_VERSION: [u8; 32] = Keccak256::new()
+    .update(EIP712_VERSION.as_bytes())
+    .finalize();
 
 /// Length of an ECDSA signature `r ‖ s ‖ v`.
 pub const SIGNATURE_LENGTH: usize = 65;
@@ -59,7 +61,10 @@ pub fn batch_struct_hash(batch: &Batch) -> B256 {
 
 /// The digest an attestor signs: `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(batch))`.
 pub fn batch_digest(chain_id: u64, verifying_contract: Address, batch: &Batch) -> B256 {
-    to_typed_data_hash(&domain_separator(chain_id, verifying_contract), &batch_struct_hash(batch))
+    to_typed_data_hash(
+        &domain_separator(chain_id, verifying_contract),
+        &batch_struct_hash(batch),
+    )
 }
 
 /// Splits a 65-byte `r ‖ s ‖ v` signature into `(v, r, s)`; `None` for any other length.
@@ -104,7 +109,10 @@ mod tests {
         assert_eq!(domain_separator(42_161, contract), domain.hash_struct());
         assert_eq!(B256::from(BATCH_TYPEHASH), batch.eip712_type_hash());
         assert_eq!(batch_struct_hash(&batch), batch.eip712_hash_struct());
-        assert_eq!(batch_digest(42_161, contract, &batch), batch.eip712_signing_hash(&domain));
+        assert_eq!(
+            batch_digest(42_161, contract, &batch),
+            batch.eip712_signing_hash(&domain)
+        );
     }
 
     #[test]

@@ -18,49 +18,279 @@ fn check<E: SolError>(make: impl Fn() -> E, wrap: impl Fn(E) -> Error) {
 
 #[test]
 fn every_error_encodes_like_alloy() {
-        check(|| errors::InvalidConfiguration {  }, Error::InvalidConfiguration);
-        check(|| errors::ArithmeticOverflow {  }, Error::ArithmeticOverflow);
-        check(|| errors::ZeroAmount {  }, Error::ZeroAmount);
-        check(|| errors::ExternalCallFailed { target: Address::repeat_byte(0x11) }, Error::ExternalCallFailed);
-        check(|| errors::NativeTransferFailed { to: Address::repeat_byte(0x11), amount: U256::from(0x1234_5678_u64) }, Error::NativeTransferFailed);
-        check(|| errors::NothingToWithdraw { account: Address::repeat_byte(0x11) }, Error::NothingToWithdraw);
-        check(|| errors::AttestorNotAllowed { attestor: Address::repeat_byte(0x11) }, Error::AttestorNotAllowed);
-        check(|| errors::InsufficientBond { attestor: Address::repeat_byte(0x11), bond: U256::from(0x1234_5678_u64), required: U256::from(0x1234_5678_u64) }, Error::InsufficientBond);
-        check(|| errors::AttestorExiting { attestor: Address::repeat_byte(0x11) }, Error::AttestorExiting);
-        check(|| errors::ExitNotRequested { attestor: Address::repeat_byte(0x11) }, Error::ExitNotRequested);
-        check(|| errors::BondLocked { attestor: Address::repeat_byte(0x11), unlocksAt: 0x0102_0304_u64 }, Error::BondLocked);
-        check(|| errors::BondUnderChallenge { attestor: Address::repeat_byte(0x11), openChallenges: 7_u32 }, Error::BondUnderChallenge);
-        check(|| errors::BatchAlreadyAnchored { batchId: B256::repeat_byte(0x22) }, Error::BatchAlreadyAnchored);
-        check(|| errors::InvalidBatch { batchId: B256::repeat_byte(0x22) }, Error::InvalidBatch);
-        check(|| errors::InvalidSignatureLength { length: U256::from(0x1234_5678_u64) }, Error::InvalidSignatureLength);
-        check(|| errors::BadSignature { batchId: B256::repeat_byte(0x22), attestor: Address::repeat_byte(0x11) }, Error::BadSignature);
-        check(|| ecdsa::ECDSAInvalidSignature {  }, Error::EcdsaInvalidSignature);
-        check(|| ecdsa::ECDSAInvalidSignatureS { s: B256::repeat_byte(0x22) }, Error::EcdsaInvalidSignatureS);
-        check(|| errors::UnknownBatch { batchId: B256::repeat_byte(0x22) }, Error::UnknownBatch);
-        check(|| errors::ChallengeWindowClosed { batchId: B256::repeat_byte(0x22), closedAt: 0x0102_0304_u64 }, Error::ChallengeWindowClosed);
-        check(|| errors::ChallengeWindowOpen { batchId: B256::repeat_byte(0x22), settleableAt: 0x0102_0304_u64 }, Error::ChallengeWindowOpen);
-        check(|| errors::WrongChallengeBond { sent: U256::from(0x1234_5678_u64), required: U256::from(0x1234_5678_u64) }, Error::WrongChallengeBond);
-        check(|| errors::BatchAlreadyChallenged { batchId: B256::repeat_byte(0x22) }, Error::BatchAlreadyChallenged);
-        check(|| errors::BatchUnderChallenge { batchId: B256::repeat_byte(0x22) }, Error::BatchUnderChallenge);
-        check(|| errors::BatchVoided { batchId: B256::repeat_byte(0x22) }, Error::BatchVoided);
-        check(|| errors::NoOpenChallenge { batchId: B256::repeat_byte(0x22) }, Error::NoOpenChallenge);
-        check(|| errors::EmptySettlement { batchId: B256::repeat_byte(0x22) }, Error::EmptySettlement);
-        check(|| errors::InvalidProof { batchId: B256::repeat_byte(0x22) }, Error::InvalidProof);
-        check(|| errors::ReceiptAlreadySettled { leaf: B256::repeat_byte(0x22) }, Error::ReceiptAlreadySettled);
-        check(|| errors::ReceiptAttestorMismatch { leaf: B256::repeat_byte(0x22), attestor: Address::repeat_byte(0x11) }, Error::ReceiptAttestorMismatch);
-        check(|| errors::ReceiptOutsidePeriod { leaf: B256::repeat_byte(0x22), timestamp: 0x0102_0304_u64 }, Error::ReceiptOutsidePeriod);
-        check(|| errors::WrongDataset { licenseId: U256::from(0x1234_5678_u64), datasetId: U256::from(0x1234_5678_u64) }, Error::WrongDataset);
-        check(|| errors::WrongUsageUnit { licenseId: U256::from(0x1234_5678_u64), unit: 3_u8 }, Error::WrongUsageUnit);
-        check(|| errors::LicenseRevoked { licenseId: U256::from(0x1234_5678_u64) }, Error::LicenseRevoked);
-        check(|| errors::LicenseNotActive { licenseId: U256::from(0x1234_5678_u64), timestamp: 0x0102_0304_u64 }, Error::LicenseNotActive);
-        check(|| errors::ScopeNotLicensed { licenseId: U256::from(0x1234_5678_u64), scope: U256::from(0x1234_5678_u64) }, Error::ScopeNotLicensed);
-        check(|| errors::WrongPaymentToken { licenseId: U256::from(0x1234_5678_u64), token: Address::repeat_byte(0x11) }, Error::WrongPaymentToken);
-        check(|| errors::NotLicenseOwner { licenseId: U256::from(0x1234_5678_u64), account: Address::repeat_byte(0x11) }, Error::NotLicenseOwner);
-        check(|| errors::NoWithdrawalRequested { licenseId: U256::from(0x1234_5678_u64) }, Error::NoWithdrawalRequested);
-        check(|| errors::EscrowWithdrawalLocked { licenseId: U256::from(0x1234_5678_u64), readyAt: 0x0102_0304_u64 }, Error::EscrowWithdrawalLocked);
-        check(|| errors::EscrowHeldByChallenges { openChallenges: 7_u32 }, Error::EscrowHeldByChallenges);
-        check(|| control::AccessControlUnauthorizedAccount { account: Address::repeat_byte(0x11), needed_role: B256::repeat_byte(0x22) }, Error::UnauthorizedAccount);
-        check(|| control::AccessControlBadConfirmation {  }, Error::BadConfirmation);
-        check(|| safe_erc20::SafeErc20FailedOperation { token: Address::repeat_byte(0x11) }, Error::SafeErc20FailedOperation);
-        check(|| safe_erc20::SafeErc20FailedDecreaseAllowance { spender: Address::repeat_byte(0x11), current_allowance: U256::from(0x1234_5678_u64), requested_decrease: U256::from(0x1234_5678_u64) }, Error::SafeErc20FailedDecreaseAllowance);
+    check(
+        || errors::InvalidConfiguration {},
+        Error::InvalidConfiguration,
+    );
+    check(|| errors::ArithmeticOverflow {}, Error::ArithmeticOverflow);
+    check(|| errors::ZeroAmount {}, Error::ZeroAmount);
+    check(
+        || errors::ExternalCallFailed {
+            target: Address::repeat_byte(0x11),
+        },
+        Error::ExternalCallFailed,
+    );
+    check(
+        || errors::NativeTransferFailed {
+            to: Address::repeat_byte(0x11),
+            amount: U256::from(0x1234_5678_u64),
+        },
+        Error::NativeTransferFailed,
+    );
+    check(
+        || errors::NothingToWithdraw {
+            account: Address::repeat_byte(0x11),
+        },
+        Error::NothingToWithdraw,
+    );
+    check(
+        || errors::AttestorNotAllowed {
+            attestor: Address::repeat_byte(0x11),
+        },
+        Error::AttestorNotAllowed,
+    );
+    check(
+        || errors::InsufficientBond {
+            attestor: Address::repeat_byte(0x11),
+            bond: U256::from(0x1234_5678_u64),
+            required: U256::from(0x1234_5678_u64),
+        },
+        Error::InsufficientBond,
+    );
+    check(
+        || errors::AttestorExiting {
+            attestor: Address::repeat_byte(0x11),
+        },
+        Error::AttestorExiting,
+    );
+    check(
+        || errors::ExitNotRequested {
+            attestor: Address::repeat_byte(0x11),
+        },
+        Error::ExitNotRequested,
+    );
+    check(
+        || errors::BondLocked {
+            attestor: Address::repeat_byte(0x11),
+            unlocksAt: 0x0102_0304_u64,
+        },
+        Error::BondLocked,
+    );
+    check(
+        || errors::BondUnderChallenge {
+            attestor: Address::repeat_byte(0x11),
+            openChallenges: 7_u32,
+        },
+        Error::BondUnderChallenge,
+    );
+    check(
+        || errors::BatchAlreadyAnchored {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::BatchAlreadyAnchored,
+    );
+    check(
+        || errors::InvalidBatch {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::InvalidBatch,
+    );
+    check(
+        || errors::InvalidSignatureLength {
+            length: U256::from(0x1234_5678_u64),
+        },
+        Error::InvalidSignatureLength,
+    );
+    check(
+        || errors::BadSignature {
+            batchId: B256::repeat_byte(0x22),
+            attestor: Address::repeat_byte(0x11),
+        },
+        Error::BadSignature,
+    );
+    check(
+        || ecdsa::ECDSAInvalidSignature {},
+        Error::EcdsaInvalidSignature,
+    );
+    check(
+        || ecdsa::ECDSAInvalidSignatureS {
+            s: B256::repeat_byte(0x22),
+        },
+        Error::EcdsaInvalidSignatureS,
+    );
+    check(
+        || errors::UnknownBatch {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::UnknownBatch,
+    );
+    check(
+        || errors::ChallengeWindowClosed {
+            batchId: B256::repeat_byte(0x22),
+            closedAt: 0x0102_0304_u64,
+        },
+        Error::ChallengeWindowClosed,
+    );
+    check(
+        || errors::ChallengeWindowOpen {
+            batchId: B256::repeat_byte(0x22),
+            settleableAt: 0x0102_0304_u64,
+        },
+        Error::ChallengeWindowOpen,
+    );
+    check(
+        || errors::WrongChallengeBond {
+            sent: U256::from(0x1234_5678_u64),
+            required: U256::from(0x1234_5678_u64),
+        },
+        Error::WrongChallengeBond,
+    );
+    check(
+        || errors::BatchAlreadyChallenged {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::BatchAlreadyChallenged,
+    );
+    check(
+        || errors::BatchUnderChallenge {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::BatchUnderChallenge,
+    );
+    check(
+        || errors::BatchVoided {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::BatchVoided,
+    );
+    check(
+        || errors::NoOpenChallenge {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::NoOpenChallenge,
+    );
+    check(
+        || errors::EmptySettlement {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::EmptySettlement,
+    );
+    check(
+        || errors::InvalidProof {
+            batchId: B256::repeat_byte(0x22),
+        },
+        Error::InvalidProof,
+    );
+    check(
+        || errors::ReceiptAlreadySettled {
+            leaf: B256::repeat_byte(0x22),
+        },
+        Error::ReceiptAlreadySettled,
+    );
+    check(
+        || errors::ReceiptAttestorMismatch {
+            leaf: B256::repeat_byte(0x22),
+            attestor: Address::repeat_byte(0x11),
+        },
+        Error::ReceiptAttestorMismatch,
+    );
+    check(
+        || errors::ReceiptOutsidePeriod {
+            leaf: B256::repeat_byte(0x22),
+            timestamp: 0x0102_0304_u64,
+        },
+        Error::ReceiptOutsidePeriod,
+    );
+    check(
+        || errors::WrongDataset {
+            licenseId: U256::from(0x1234_5678_u64),
+            datasetId: U256::from(0x1234_5678_u64),
+        },
+        Error::WrongDataset,
+    );
+    check(
+        || errors::WrongUsageUnit {
+            licenseId: U256::from(0x1234_5678_u64),
+            unit: 3_u8,
+        },
+        Error::WrongUsageUnit,
+    );
+    check(
+        || errors::LicenseRevoked {
+            licenseId: U256::from(0x1234_5678_u64),
+        },
+        Error::LicenseRevoked,
+    );
+    check(
+        || errors::LicenseNotActive {
+            licenseId: U256::from(0x1234_5678_u64),
+            timestamp: 0x0102_0304_u64,
+        },
+        Error::LicenseNotActive,
+    );
+    check(
+        || errors::ScopeNotLicensed {
+            licenseId: U256::from(0x1234_5678_u64),
+            scope: U256::from(0x1234_5678_u64),
+        },
+        Error::ScopeNotLicensed,
+    );
+    check(
+        || errors::WrongPaymentToken {
+            licenseId: U256::from(0x1234_5678_u64),
+            token: Address::repeat_byte(0x11),
+        },
+        Error::WrongPaymentToken,
+    );
+    check(
+        || errors::NotLicenseOwner {
+            licenseId: U256::from(0x1234_5678_u64),
+            account: Address::repeat_byte(0x11),
+        },
+        Error::NotLicenseOwner,
+    );
+    check(
+        || errors::NoWithdrawalRequested {
+            licenseId: U256::from(0x1234_5678_u64),
+        },
+        Error::NoWithdrawalRequested,
+    );
+    check(
+        || errors::EscrowWithdrawalLocked {
+            licenseId: U256::from(0x1234_5678_u64),
+            readyAt: 0x0102_0304_u64,
+        },
+        Error::EscrowWithdrawalLocked,
+    );
+    check(
+        || errors::EscrowHeldByChallenges {
+            openChallenges: 7_u32,
+        },
+        Error::EscrowHeldByChallenges,
+    );
+    check(
+        || control::AccessControlUnauthorizedAccount {
+            account: Address::repeat_byte(0x11),
+            needed_role: B256::repeat_byte(0x22),
+        },
+        Error::UnauthorizedAccount,
+    );
+    check(
+        || control::AccessControlBadConfirmation {},
+        Error::BadConfirmation,
+    );
+    check(
+        || safe_erc20::SafeErc20FailedOperation {
+            token: Address::repeat_byte(0x11),
+        },
+        Error::SafeErc20FailedOperation,
+    );
+    check(
+        || safe_erc20::SafeErc20FailedDecreaseAllowance {
+            spender: Address::repeat_byte(0x11),
+            current_allowance: U256::from(0x1234_5678_u64),
+            requested_decrease: U256::from(0x1234_5678_u64),
+        },
+        Error::SafeErc20FailedDecreaseAllowance,
+    );
 }

@@ -9,8 +9,8 @@ use super::*;
 use crate::{
     batches::STATUS_ANCHORED,
     errors::{
-        AttestorExiting, AttestorNotAllowed, BadSignature, BatchAlreadyAnchored, BondLocked,
-        Error, ExitNotRequested, InsufficientBond, InvalidBatch, InvalidSignatureLength,
+        AttestorExiting, AttestorNotAllowed, BadSignature, BatchAlreadyAnchored, BondLocked, Error,
+        ExitNotRequested, InsufficientBond, InvalidBatch, InvalidSignatureLength,
     },
     events::{AttestorBondWithdrawn, AttestorBonded, AttestorExitRequested, BatchAnchored},
     signing, ATTESTOR_MANAGER_ROLE,
@@ -39,7 +39,10 @@ fn anchors_a_signed_batch(
     let (batch, _) = batch_of(1, attestor.address(), &receipts(3, attestor.address()));
     let signature = sign_batch(&attestor, anchor.address(), &batch);
     // Anyone may submit the attestor's signed batch.
-    anchor.sender(relayer).anchor_batch(batch.clone().into(), signature).motsu_unwrap();
+    anchor
+        .sender(relayer)
+        .anchor_batch(batch.clone().into(), signature)
+        .motsu_unwrap();
     anchor.assert_emitted(&BatchAnchored {
         batchId: batch.batchId,
         attestor: attestor.address(),
@@ -53,7 +56,10 @@ fn anchors_a_signed_batch(
     assert_eq!(info.1, batch.root);
     assert_eq!(info.6, NOW);
     assert_eq!(info.7, STATUS_ANCHORED);
-    assert_eq!(anchor.sender(relayer).attestor_info(attestor.address()).1, NOW + WINDOW);
+    assert_eq!(
+        anchor.sender(relayer).attestor_info(attestor.address()).1,
+        NOW + WINDOW
+    );
     // The view digest is the one the attestor signed.
     assert_eq!(
         anchor.sender(relayer).batch_digest(batch.clone().into()),
@@ -81,7 +87,9 @@ fn error_when_batch_is_replayed(
         .sender(owner)
         .anchor_batch(batch.clone().into(), signature)
         .motsu_expect_err("a batch id is usable once");
-    assert!(matches!(err, Error::BatchAlreadyAnchored(BatchAlreadyAnchored { batchId }) if batchId == batch.batchId));
+    assert!(
+        matches!(err, Error::BatchAlreadyAnchored(BatchAlreadyAnchored { batchId }) if batchId == batch.batchId)
+    );
 }
 
 #[motsu::test]
@@ -101,7 +109,9 @@ fn error_when_signed_for_another_chain(
         .sender(owner)
         .anchor_batch(batch.clone().into(), signature)
         .motsu_expect_err("signature over another chain id");
-    assert!(matches!(err, Error::BadSignature(BadSignature { attestor: a, .. }) if a == attestor.address()));
+    assert!(
+        matches!(err, Error::BadSignature(BadSignature { attestor: a, .. }) if a == attestor.address())
+    );
 }
 
 #[motsu::test]
@@ -134,7 +144,10 @@ fn error_when_signature_has_high_s(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
-    let mut signature = sign(&attestor, signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+    let mut signature = sign(
+        &attestor,
+        signing::batch_digest(CHAIN_ID, anchor.address(), &batch),
+    );
     // The malleable twin (n - s, flipped v) is the same signature to ecrecover; it must be
     // refused.
     let s = U256::from_be_slice(&signature[32..64]);
@@ -159,13 +172,18 @@ fn error_when_signature_is_not_65_bytes(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
-    let mut signature = sign(&attestor, signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+    let mut signature = sign(
+        &attestor,
+        signing::batch_digest(CHAIN_ID, anchor.address(), &batch),
+    );
     signature.pop();
     let err = anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(signature))
         .motsu_expect_err("64-byte signature");
-    assert!(matches!(err, Error::InvalidSignatureLength(InvalidSignatureLength { length }) if length == U256::from(64)));
+    assert!(
+        matches!(err, Error::InvalidSignatureLength(InvalidSignatureLength { length }) if length == U256::from(64))
+    );
 }
 
 #[motsu::test]
@@ -185,7 +203,9 @@ fn error_when_attestor_is_not_allow_listed(
         .sender_and_value(stranger.address(), MIN_BOND)
         .bond_attestor()
         .motsu_expect_err("not allow-listed");
-    assert!(matches!(err, Error::AttestorNotAllowed(AttestorNotAllowed { attestor }) if attestor == stranger.address()));
+    assert!(
+        matches!(err, Error::AttestorNotAllowed(AttestorNotAllowed { attestor }) if attestor == stranger.address())
+    );
     let (batch, _) = batch_of(1, stranger.address(), &receipts(2, stranger.address()));
     let signature = sign_batch(&stranger, anchor.address(), &batch);
     let err = anchor
@@ -195,7 +215,10 @@ fn error_when_attestor_is_not_allow_listed(
     assert!(matches!(err, Error::AttestorNotAllowed(_)));
 
     // Removed from the list: no new batches.
-    anchor.sender(owner).revoke_role(ATTESTOR_ROLE.into(), attestor.address()).motsu_unwrap();
+    anchor
+        .sender(owner)
+        .revoke_role(ATTESTOR_ROLE.into(), attestor.address())
+        .motsu_unwrap();
     let (batch, _) = batch_of(2, attestor.address(), &receipts(2, attestor.address()));
     let signature = sign_batch(&attestor, anchor.address(), &batch);
     let err = anchor
@@ -215,15 +238,26 @@ fn only_the_attestor_manager_lists_attestors(
     attestor: Address,
 ) {
     deploy(&anchor, &license, &splitter, owner, owner);
-    assert_eq!(anchor.sender(owner).get_role_admin(ATTESTOR_ROLE.into()), B256::from(ATTESTOR_MANAGER_ROLE));
+    assert_eq!(
+        anchor.sender(owner).get_role_admin(ATTESTOR_ROLE.into()),
+        B256::from(ATTESTOR_MANAGER_ROLE)
+    );
     let err = anchor
         .sender(manager)
         .grant_role(ATTESTOR_ROLE.into(), attestor)
         .motsu_expect_err("manager role missing");
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
-    anchor.sender(owner).grant_role(ATTESTOR_MANAGER_ROLE.into(), manager).motsu_unwrap();
-    anchor.sender(manager).grant_role(ATTESTOR_ROLE.into(), attestor).motsu_unwrap();
-    assert!(anchor.sender(owner).has_role(ATTESTOR_ROLE.into(), attestor));
+    anchor
+        .sender(owner)
+        .grant_role(ATTESTOR_MANAGER_ROLE.into(), manager)
+        .motsu_unwrap();
+    anchor
+        .sender(manager)
+        .grant_role(ATTESTOR_ROLE.into(), attestor)
+        .motsu_unwrap();
+    assert!(anchor
+        .sender(owner)
+        .has_role(ATTESTOR_ROLE.into(), attestor));
 }
 
 #[motsu::test]
@@ -235,20 +269,34 @@ fn error_when_bond_is_below_minimum(
     attestor: Account,
 ) {
     deploy(&anchor, &license, &splitter, owner, owner);
-    anchor.sender(owner).grant_role(ATTESTOR_ROLE.into(), attestor.address()).motsu_unwrap();
+    anchor
+        .sender(owner)
+        .grant_role(ATTESTOR_ROLE.into(), attestor.address())
+        .motsu_unwrap();
     let half = MIN_BOND / U256::from(2);
     attestor.address().fund(MIN_BOND);
-    anchor.sender_and_value(attestor.address(), half).bond_attestor().motsu_unwrap();
+    anchor
+        .sender_and_value(attestor.address(), half)
+        .bond_attestor()
+        .motsu_unwrap();
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
     let signature = sign_batch(&attestor, anchor.address(), &batch);
     let err = anchor
         .sender(owner)
         .anchor_batch(batch.clone().into(), signature.clone())
         .motsu_expect_err("bond too small");
-    assert!(matches!(err, Error::InsufficientBond(InsufficientBond { bond, required, .. }) if bond == half && required == MIN_BOND));
+    assert!(
+        matches!(err, Error::InsufficientBond(InsufficientBond { bond, required, .. }) if bond == half && required == MIN_BOND)
+    );
     // Topping up works.
-    anchor.sender_and_value(attestor.address(), half).bond_attestor().motsu_unwrap();
-    anchor.sender(owner).anchor_batch(batch.into(), signature).motsu_unwrap();
+    anchor
+        .sender_and_value(attestor.address(), half)
+        .bond_attestor()
+        .motsu_unwrap();
+    anchor
+        .sender(owner)
+        .anchor_batch(batch.into(), signature)
+        .motsu_unwrap();
 }
 
 #[motsu::test]
@@ -264,12 +312,18 @@ fn error_when_batch_is_malformed(
     let (mut batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
     batch.periodEnd = NOW + 1; // ends in the future
     let signature = sign_batch(&attestor, anchor.address(), &batch);
-    let err = anchor.sender(owner).anchor_batch(batch.into(), signature).motsu_expect_err("future");
+    let err = anchor
+        .sender(owner)
+        .anchor_batch(batch.into(), signature)
+        .motsu_expect_err("future");
     assert!(matches!(err, Error::InvalidBatch(_)));
     let (mut batch, _) = batch_of(2, attestor.address(), &receipts(2, attestor.address()));
     batch.receiptCount = 0;
     let signature = sign_batch(&attestor, anchor.address(), &batch);
-    let err = anchor.sender(owner).anchor_batch(batch.into(), signature).motsu_expect_err("empty");
+    let err = anchor
+        .sender(owner)
+        .anchor_batch(batch.into(), signature)
+        .motsu_expect_err("empty");
     assert!(matches!(err, Error::InvalidBatch(InvalidBatch { .. })));
 }
 
@@ -290,8 +344,13 @@ fn contract_attestor_signs_with_erc1271(
         .anchor_batch(batch.clone().into(), Bytes::from(vec![1u8; 7]))
         .motsu_expect_err("the contract did not approve the digest");
     assert!(matches!(err, Error::BadSignature(_)));
-    signer.sender(owner).approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
-    anchor.sender(owner).anchor_batch(batch.into(), Bytes::from(vec![1u8; 7])).motsu_unwrap();
+    signer
+        .sender(owner)
+        .approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+    anchor
+        .sender(owner)
+        .anchor_batch(batch.into(), Bytes::from(vec![1u8; 7]))
+        .motsu_unwrap();
 }
 
 #[motsu::test]
@@ -306,30 +365,69 @@ fn attestor_exits_after_delay_and_windows(
     deploy(&anchor, &license, &splitter, owner, owner);
     let attestor = signer.address();
     enroll(&anchor, owner, attestor);
-    let err = anchor.sender(attestor).withdraw_attestor_bond().motsu_expect_err("no exit");
-    assert!(matches!(err, Error::ExitNotRequested(ExitNotRequested { .. })));
+    let err = anchor
+        .sender(attestor)
+        .withdraw_attestor_bond()
+        .motsu_expect_err("no exit");
+    assert!(matches!(
+        err,
+        Error::ExitNotRequested(ExitNotRequested { .. })
+    ));
 
     let (batch, _) = batch_of(1, attestor, &receipts(2, attestor));
-    signer.sender(owner).approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
-    anchor.sender(owner).anchor_batch(batch.into(), Bytes::from(vec![])).motsu_unwrap();
-    anchor.sender(attestor).request_attestor_exit().motsu_unwrap();
-    anchor.assert_emitted(&AttestorExitRequested { attestor, withdrawableFrom: NOW + EXIT_DELAY });
+    signer
+        .sender(owner)
+        .approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+    anchor
+        .sender(owner)
+        .anchor_batch(batch.into(), Bytes::from(vec![]))
+        .motsu_unwrap();
+    anchor
+        .sender(attestor)
+        .request_attestor_exit()
+        .motsu_unwrap();
+    anchor.assert_emitted(&AttestorExitRequested {
+        attestor,
+        withdrawableFrom: NOW + EXIT_DELAY,
+    });
     // Exiting: no new batches, no new bond.
     let (batch, _) = batch_of(2, attestor, &receipts(2, attestor));
-    signer.sender(owner).approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
-    let err = anchor.sender(owner).anchor_batch(batch.into(), Bytes::from(vec![])).motsu_expect_err("exiting");
-    assert!(matches!(err, Error::AttestorExiting(AttestorExiting { .. })));
+    signer
+        .sender(owner)
+        .approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+    let err = anchor
+        .sender(owner)
+        .anchor_batch(batch.into(), Bytes::from(vec![]))
+        .motsu_expect_err("exiting");
+    assert!(matches!(
+        err,
+        Error::AttestorExiting(AttestorExiting { .. })
+    ));
     attestor.fund(MIN_BOND);
-    let err = anchor.sender_and_value(attestor, MIN_BOND).bond_attestor().motsu_expect_err("exiting");
+    let err = anchor
+        .sender_and_value(attestor, MIN_BOND)
+        .bond_attestor()
+        .motsu_expect_err("exiting");
     assert!(matches!(err, Error::AttestorExiting(_)));
 
     crate::clock::advance(EXIT_DELAY - 1);
-    let err = anchor.sender(attestor).withdraw_attestor_bond().motsu_expect_err("delay");
-    assert!(matches!(err, Error::BondLocked(BondLocked { unlocksAt, .. }) if unlocksAt == NOW + EXIT_DELAY));
+    let err = anchor
+        .sender(attestor)
+        .withdraw_attestor_bond()
+        .motsu_expect_err("delay");
+    assert!(
+        matches!(err, Error::BondLocked(BondLocked { unlocksAt, .. }) if unlocksAt == NOW + EXIT_DELAY)
+    );
     crate::clock::advance(1);
     let before = balance(attestor);
-    anchor.sender(attestor).withdraw_attestor_bond().motsu_unwrap();
+    anchor
+        .sender(attestor)
+        .withdraw_attestor_bond()
+        .motsu_unwrap();
     assert_eq!(balance(attestor), before + MIN_BOND);
-    anchor.assert_emitted(&AttestorBondWithdrawn { attestor, amount: MIN_BOND });
+    anchor.assert_emitted(&AttestorBondWithdrawn {
+        attestor,
+        amount: MIN_BOND,
+    });
     assert_eq!(anchor.sender(owner).attestor_info(attestor).0, U256::ZERO);
 }

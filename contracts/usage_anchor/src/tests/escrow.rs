@@ -5,9 +5,9 @@ use motsu::prelude::*;
 
 use super::*;
 use crate::{
-    errors::{Error, 
-        EscrowHeldByChallenges, EscrowWithdrawalLocked, NoWithdrawalRequested, NotLicenseOwner,
-        ZeroAmount,
+    errors::{
+        Error, EscrowHeldByChallenges, EscrowWithdrawalLocked, NoWithdrawalRequested,
+        NotLicenseOwner, ZeroAmount,
     },
     events::{EscrowWithdrawalRequested, EscrowWithdrawn},
 };
@@ -29,26 +29,60 @@ fn withdrawal_waits_past_settlement_of_attested_usage(
     // Usage is attested, then the licensee tries to pull everything out.
     let receipts = receipts(4, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
-    anchor.sender(licensee).request_escrow_withdrawal(LICENSE, escrow).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .request_escrow_withdrawal(LICENSE, escrow)
+        .motsu_unwrap();
     let ready_at = NOW + WINDOW + EXIT_DELAY;
-    anchor.assert_emitted(&EscrowWithdrawalRequested { licenseId: LICENSE, amount: escrow, readyAt: ready_at });
+    anchor.assert_emitted(&EscrowWithdrawalRequested {
+        licenseId: LICENSE,
+        amount: escrow,
+        readyAt: ready_at,
+    });
 
     crate::clock::advance(WINDOW);
-    let err = anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_expect_err("too early");
-    assert!(matches!(err, Error::EscrowWithdrawalLocked(EscrowWithdrawalLocked { readyAt, .. }) if readyAt == ready_at));
+    let err = anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_expect_err("too early");
+    assert!(
+        matches!(err, Error::EscrowWithdrawalLocked(EscrowWithdrawalLocked { readyAt, .. }) if readyAt == ready_at)
+    );
     // The batch settles during the wait and is paid from escrow.
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
-    let fee = receipts.iter().fold(U256::ZERO, |sum, r| sum + r.units * RATE);
+    let fee = receipts
+        .iter()
+        .fold(U256::ZERO, |sum, r| sum + r.units * RATE);
 
     crate::clock::advance(EXIT_DELAY);
     let before = balance(licensee);
-    anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_unwrap();
-    assert_eq!(balance(licensee), before + escrow - fee, "only what settlement left");
-    anchor.assert_emitted(&EscrowWithdrawn { licenseId: LICENSE, to: licensee, amount: escrow - fee });
-    assert_eq!(anchor.sender(owner).escrow_info(LICENSE), (U256::ZERO, U256::ZERO, U256::ZERO, 0));
+    anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_unwrap();
+    assert_eq!(
+        balance(licensee),
+        before + escrow - fee,
+        "only what settlement left"
+    );
+    anchor.assert_emitted(&EscrowWithdrawn {
+        licenseId: LICENSE,
+        to: licensee,
+        amount: escrow - fee,
+    });
+    assert_eq!(
+        anchor.sender(owner).escrow_info(LICENSE),
+        (U256::ZERO, U256::ZERO, U256::ZERO, 0)
+    );
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
-    let err = anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_expect_err("request consumed");
-    assert!(matches!(err, Error::NoWithdrawalRequested(NoWithdrawalRequested { .. })));
+    let err = anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_expect_err("request consumed");
+    assert!(matches!(
+        err,
+        Error::NoWithdrawalRequested(NoWithdrawalRequested { .. })
+    ));
 }
 
 #[motsu::test]
@@ -65,9 +99,15 @@ fn late_usage_after_a_withdrawal_becomes_debt(
     enroll(&anchor, owner, attestor.address());
     let escrow = U256::from(10).pow(U256::from(15));
     fund(&anchor, licensee, escrow);
-    anchor.sender(licensee).request_escrow_withdrawal(LICENSE, escrow).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .request_escrow_withdrawal(LICENSE, escrow)
+        .motsu_unwrap();
     crate::clock::advance(WINDOW + EXIT_DELAY);
-    anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_unwrap();
     // Usage from before the withdrawal, attested only now: it becomes debt.
     let receipts = receipts(2, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
@@ -94,14 +134,28 @@ fn only_the_license_owner_withdraws(
         .sender(stranger)
         .request_escrow_withdrawal(LICENSE, U256::from(1))
         .motsu_expect_err("not the owner");
-    assert!(matches!(err, Error::NotLicenseOwner(NotLicenseOwner { account, .. }) if account == stranger));
-    let err = anchor.sender(licensee).request_escrow_withdrawal(LICENSE, U256::ZERO).motsu_expect_err("zero");
+    assert!(
+        matches!(err, Error::NotLicenseOwner(NotLicenseOwner { account, .. }) if account == stranger)
+    );
+    let err = anchor
+        .sender(licensee)
+        .request_escrow_withdrawal(LICENSE, U256::ZERO)
+        .motsu_expect_err("zero");
     assert!(matches!(err, Error::ZeroAmount(ZeroAmount {})));
-    anchor.sender(licensee).request_escrow_withdrawal(LICENSE, U256::from(400)).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .request_escrow_withdrawal(LICENSE, U256::from(400))
+        .motsu_unwrap();
     crate::clock::advance(WINDOW + EXIT_DELAY);
-    let err = anchor.sender(stranger).withdraw_escrow(LICENSE).motsu_expect_err("not the owner");
+    let err = anchor
+        .sender(stranger)
+        .withdraw_escrow(LICENSE)
+        .motsu_expect_err("not the owner");
     assert!(matches!(err, Error::NotLicenseOwner(_)));
-    anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_unwrap();
     assert_eq!(anchor.sender(owner).escrow_info(LICENSE).0, U256::from(600));
 }
 
@@ -126,16 +180,36 @@ fn withdrawals_wait_for_open_challenges(
         .sender_and_value(challenger, CHALLENGE_BOND)
         .challenge(batch.batchId, B256::ZERO)
         .motsu_unwrap();
-    anchor.sender(licensee).request_escrow_withdrawal(LICENSE, U256::from(1)).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .request_escrow_withdrawal(LICENSE, U256::from(1))
+        .motsu_unwrap();
     crate::clock::advance(WINDOW + EXIT_DELAY);
-    let err = anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_expect_err("challenge open");
-    assert!(matches!(err, Error::EscrowHeldByChallenges(EscrowHeldByChallenges { openChallenges: 1 })));
+    let err = anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_expect_err("challenge open");
+    assert!(matches!(
+        err,
+        Error::EscrowHeldByChallenges(EscrowHeldByChallenges { openChallenges: 1 })
+    ));
     // Rejected: the batch settles late, so withdrawals wait one more grace period.
-    anchor.sender(owner).resolve_challenge(batch.batchId, false).motsu_unwrap();
+    anchor
+        .sender(owner)
+        .resolve_challenge(batch.batchId, false)
+        .motsu_unwrap();
     let resolved_at = NOW + WINDOW + EXIT_DELAY;
-    let err = anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_expect_err("grace after ruling");
-    assert!(matches!(err, Error::EscrowWithdrawalLocked(EscrowWithdrawalLocked { readyAt, .. }) if readyAt == resolved_at + EXIT_DELAY));
+    let err = anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_expect_err("grace after ruling");
+    assert!(
+        matches!(err, Error::EscrowWithdrawalLocked(EscrowWithdrawalLocked { readyAt, .. }) if readyAt == resolved_at + EXIT_DELAY)
+    );
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
     crate::clock::advance(EXIT_DELAY);
-    anchor.sender(licensee).withdraw_escrow(LICENSE).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .withdraw_escrow(LICENSE)
+        .motsu_unwrap();
 }

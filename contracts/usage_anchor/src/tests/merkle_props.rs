@@ -11,8 +11,14 @@ use crate::merkle::verify_leaves;
 
 /// Cases per property: `PROPTEST_CASES` or 512.
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512);
-    ProptestConfig { cases, ..ProptestConfig::default() }
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Leaves (1..=300, distinct) and a non-empty subset of their indices.
@@ -20,7 +26,10 @@ fn tree_and_subset() -> impl Strategy<Value = (Vec<B256>, Vec<usize>)> {
     prop::collection::hash_set(any::<[u8; 32]>(), 1..300).prop_flat_map(|leaves| {
         let leaves: Vec<B256> = leaves.into_iter().map(B256::from).collect();
         let count = leaves.len();
-        (Just(leaves), prop::collection::btree_set(0..count, 1..=count.min(40)))
+        (
+            Just(leaves),
+            prop::collection::btree_set(0..count, 1..=count.min(40)),
+        )
             .prop_map(|(leaves, subset)| (leaves, subset.into_iter().collect()))
     })
 }

@@ -1,6 +1,13 @@
 //! Unit tests: motsu runs the anchor next to small test doubles of the license contract, the
 //! splitter, an ERC-20 token and an ERC-1271 contract signer.
-#![allow(clippy::unwrap_used, clippy::too_many_arguments, clippy::cast_possible_truncation)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::too_many_arguments,
+    clippy::cast_possible_truncation,
+    clippy::unnecessary_wraps,
+    clippy::unused_self,
+    clippy::too_many_lines
+)]
 
 mod abi_words;
 mod anchoring;
@@ -76,7 +83,10 @@ unsafe impl TopLevelStorage for LicenseDouble {}
 
 #[public]
 impl LicenseDouble {
-    fn license_usage(&self, token_id: U256) -> (U256, U256, U256, u64, u64, bool, Address, u8, U256) {
+    fn license_usage(
+        &self,
+        token_id: U256,
+    ) -> (U256, U256, U256, u64, u64, bool, Address, u8, U256) {
         (
             self.dataset.get(token_id),
             self.split.get(token_id),
@@ -117,9 +127,15 @@ impl LicenseDouble {
         self.starts_at.setter(token_id).set(U64::from(starts_at));
         self.expires_at.setter(token_id).set(U64::from(expires_at));
         self.token.setter(token_id).set(token);
-        self.unit.setter(token_id).set(U8::from(scope::UNIT_SAMPLES));
+        self.unit
+            .setter(token_id)
+            .set(U8::from(scope::UNIT_SAMPLES));
         self.rate.setter(token_id).set(RATE);
         self.owner.setter(token_id).set(owner);
+    }
+
+    fn set_dataset(&mut self, token_id: U256, dataset: U256) {
+        self.dataset.setter(token_id).set(dataset);
     }
 
     fn set_split(&mut self, token_id: U256, split: U256) {
@@ -152,11 +168,17 @@ impl SplitterDouble {
         self.deposits.set(count);
     }
 
-    fn deposit_token(&mut self, split_id: U256, token: Address, amount: U256) -> Result<(), Vec<u8>> {
+    fn deposit_token(
+        &mut self,
+        split_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), Vec<u8>> {
         let from = self.vm().msg_sender();
         let this = self.vm().contract_address();
         #[allow(deprecated)]
-        let ok = Erc20Interface::new(token).transfer_from(Call::new_in(self), from, this, amount)?;
+        let ok =
+            Erc20Interface::new(token).transfer_from(Call::new_in(self), from, this, amount)?;
         if !ok {
             return Err(vec![1]);
         }
@@ -210,7 +232,12 @@ impl TestToken {
         self.erc20.transfer(to, value)
     }
 
-    fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, erc20::Error> {
+    fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, erc20::Error> {
         self.erc20.transfer_from(from, to, value)
     }
 }
@@ -297,13 +324,25 @@ pub(crate) fn deploy(
 
 /// Allow-lists `attestor` and posts the minimum bond.
 pub(crate) fn enroll(anchor: &Contract<UsageAnchor>, owner: Address, attestor: Address) {
-    anchor.sender(owner).grant_role(ATTESTOR_ROLE.into(), attestor).motsu_unwrap();
+    anchor
+        .sender(owner)
+        .grant_role(ATTESTOR_ROLE.into(), attestor)
+        .motsu_unwrap();
     attestor.fund(MIN_BOND);
-    anchor.sender_and_value(attestor, MIN_BOND).bond_attestor().motsu_unwrap();
+    anchor
+        .sender_and_value(attestor, MIN_BOND)
+        .bond_attestor()
+        .motsu_unwrap();
 }
 
 /// A receipt of `units` samples on `license_id` at `timestamp`.
-pub(crate) fn receipt(job: u64, license_id: U256, units: u64, timestamp: u64, attestor: Address) -> Receipt {
+pub(crate) fn receipt(
+    job: u64,
+    license_id: U256,
+    units: u64,
+    timestamp: u64,
+    attestor: Address,
+) -> Receipt {
     Receipt {
         jobId: B256::from(U256::from(job)),
         licenseId: license_id,
@@ -318,14 +357,18 @@ pub(crate) fn receipt(job: u64, license_id: U256, units: u64, timestamp: u64, at
 
 /// `count` receipts on `LICENSE` of 1,000 samples each.
 pub(crate) fn receipts(count: u64, attestor: Address) -> Vec<Receipt> {
-    (0..count).map(|i| receipt(i + 1, LICENSE, 1_000, NOW - 1_000 - i, attestor)).collect()
+    (0..count)
+        .map(|i| receipt(i + 1, LICENSE, 1_000, NOW - 1_000 - i, attestor))
+        .collect()
 }
 
 /// Signs `digest` with `account`'s key: 65 bytes `r ‖ s ‖ v`, `v` ∈ {27, 28}, low `s`.
 pub(crate) fn sign(account: &Account, digest: B256) -> Vec<u8> {
     let signer = account.signer();
-    let (signature, recovery_id) =
-        signer.credential().sign_prehash_recoverable(digest.as_slice()).unwrap();
+    let (signature, recovery_id) = signer
+        .credential()
+        .sign_prehash_recoverable(digest.as_slice())
+        .unwrap();
     let mut bytes = signature.to_bytes().to_vec();
     bytes.push(27 + recovery_id.to_byte());
     bytes
@@ -350,7 +393,10 @@ pub(crate) fn batch_of(id: u8, attestor: Address, receipts: &[Receipt]) -> (Batc
 
 /// Signs `batch` for the anchor at `anchor` on [`CHAIN_ID`].
 pub(crate) fn sign_batch(attestor: &Account, anchor: Address, batch: &Batch) -> Bytes {
-    Bytes::from(sign(attestor, signing::batch_digest(CHAIN_ID, anchor, batch)))
+    Bytes::from(sign(
+        attestor,
+        signing::batch_digest(CHAIN_ID, anchor, batch),
+    ))
 }
 
 /// Builds, signs and anchors a batch of `receipts`; returns it and its tree.
@@ -362,7 +408,10 @@ pub(crate) fn anchor_receipts(
 ) -> (Batch, Vec<B256>) {
     let (batch, tree) = batch_of(id, attestor.address(), receipts);
     let signature = sign_batch(attestor, anchor.address(), &batch);
-    anchor.sender(attestor.address()).anchor_batch(batch.clone().into(), signature).motsu_unwrap();
+    anchor
+        .sender(attestor.address())
+        .anchor_batch(batch.clone().into(), signature)
+        .motsu_unwrap();
     (batch, tree)
 }
 
@@ -388,9 +437,14 @@ pub(crate) fn settle_subset(
     indices: &[usize],
 ) -> Result<(), crate::errors::Error> {
     let proof = tree::multiproof(tree, indices);
-    let ordered: Vec<crate::ReceiptTuple> =
-        proof.leaf_indices.iter().map(|&i| receipts[i].clone().into()).collect();
-    anchor.sender(caller).settle(batch.batchId, ordered, proof.proof, proof.flags)
+    let ordered: Vec<crate::ReceiptTuple> = proof
+        .leaf_indices
+        .iter()
+        .map(|&i| receipts[i].clone().into())
+        .collect();
+    anchor
+        .sender(caller)
+        .settle(batch.batchId, ordered, proof.proof, proof.flags)
 }
 
 /// Native balance of `account` in the motsu VM.
@@ -402,5 +456,8 @@ pub(crate) fn balance(account: Address) -> U256 {
 /// Funds `LICENSE`'s escrow with `amount` from `funder`.
 pub(crate) fn fund(anchor: &Contract<UsageAnchor>, funder: Address, amount: U256) {
     funder.fund(amount);
-    anchor.sender_and_value(funder, amount).fund_escrow(LICENSE).motsu_unwrap();
+    anchor
+        .sender_and_value(funder, amount)
+        .fund_escrow(LICENSE)
+        .motsu_unwrap();
 }

@@ -14,7 +14,9 @@ use crate::{
 };
 
 fn fee_of(receipts: &[Receipt]) -> U256 {
-    receipts.iter().fold(U256::ZERO, |sum, r| sum + r.units * RATE)
+    receipts
+        .iter()
+        .fold(U256::ZERO, |sum, r| sum + r.units * RATE)
 }
 
 #[motsu::test]
@@ -36,16 +38,33 @@ fn settles_one_receipt_with_a_merkle_path(
     let path = tree::path(&tree, 3);
     anchor
         .sender(keeper)
-        .settle(batch.batchId, vec![receipts[3].clone().into()], path, vec![])
+        .settle(
+            batch.batchId,
+            vec![receipts[3].clone().into()],
+            path,
+            vec![],
+        )
         .motsu_unwrap();
     let fee = fee_of(&receipts[3..4]);
     let leaf = receipt_leaf(&receipts[3]);
-    anchor.assert_emitted(&ReceiptSettled { batchId: batch.batchId, leaf, licenseId: LICENSE, fee, paid: fee });
-    anchor.assert_emitted(&FeesDeposited { splitId: SPLIT, token: Address::ZERO, amount: fee });
+    anchor.assert_emitted(&ReceiptSettled {
+        batchId: batch.batchId,
+        leaf,
+        licenseId: LICENSE,
+        fee,
+        paid: fee,
+    });
+    anchor.assert_emitted(&FeesDeposited {
+        splitId: SPLIT,
+        token: Address::ZERO,
+        amount: fee,
+    });
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
     assert_eq!(anchor.sender(owner).escrow_info(LICENSE).0, escrow - fee);
     assert!(anchor.sender(owner).is_receipt_settled(leaf));
-    assert!(!anchor.sender(owner).is_receipt_settled(receipt_leaf(&receipts[2])));
+    assert!(!anchor
+        .sender(owner)
+        .is_receipt_settled(receipt_leaf(&receipts[2])));
 }
 
 #[motsu::test]
@@ -62,15 +81,23 @@ fn error_when_settling_inside_the_window(
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW - 1);
     let err = settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_expect_err("window open");
-    assert!(matches!(err, Error::ChallengeWindowOpen(ChallengeWindowOpen { settleableAt, .. }) if settleableAt == NOW + WINDOW));
+    assert!(
+        matches!(err, Error::ChallengeWindowOpen(ChallengeWindowOpen { settleableAt, .. }) if settleableAt == NOW + WINDOW)
+    );
     let err = anchor
         .sender(owner)
         .settle(B256::repeat_byte(42), vec![], vec![], vec![])
         .motsu_expect_err("unknown batch");
     assert!(matches!(err, Error::UnknownBatch(_)));
     crate::clock::advance(1);
-    let err = anchor.sender(owner).settle(batch.batchId, vec![], vec![], vec![]).motsu_expect_err("empty");
-    assert!(matches!(err, Error::EmptySettlement(EmptySettlement { .. })));
+    let err = anchor
+        .sender(owner)
+        .settle(batch.batchId, vec![], vec![], vec![])
+        .motsu_expect_err("empty");
+    assert!(matches!(
+        err,
+        Error::EmptySettlement(EmptySettlement { .. })
+    ));
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
 }
 
@@ -92,7 +119,9 @@ fn error_when_settling_twice(
     let err = settle_subset(&anchor, owner, &batch, &tree, &receipts, &[1, 2])
         .motsu_expect_err("receipt 2 again");
     let leaf = receipt_leaf(&receipts[2]);
-    assert!(matches!(err, Error::ReceiptAlreadySettled(ReceiptAlreadySettled { leaf: l }) if l == leaf));
+    assert!(
+        matches!(err, Error::ReceiptAlreadySettled(ReceiptAlreadySettled { leaf: l }) if l == leaf)
+    );
     // The same receipt in another batch is still billed once.
     let (other, other_tree) = anchor_receipts(&anchor, &attestor, 2, &receipts);
     crate::clock::advance(WINDOW);
@@ -113,19 +142,24 @@ fn error_when_proof_is_for_another_batch(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let first = receipts(4, attestor.address());
-    let second: Vec<Receipt> =
-        (0..4).map(|i| receipt(100 + i, LICENSE, 7, NOW - 50 - i, attestor.address())).collect();
+    let second: Vec<Receipt> = (0..4)
+        .map(|i| receipt(100 + i, LICENSE, 7, NOW - 50 - i, attestor.address()))
+        .collect();
     let (batch_one, _) = anchor_receipts(&anchor, &attestor, 1, &first);
     let (_, tree_two) = anchor_receipts(&anchor, &attestor, 2, &second);
     crate::clock::advance(WINDOW);
     // Receipts and proof of batch two, presented as batch one.
-    let err = settle_all(&anchor, owner, &batch_one, &tree_two, &second).motsu_expect_err("wrong batch");
-    assert!(matches!(err, Error::InvalidProof(InvalidProof { batchId }) if batchId == batch_one.batchId));
+    let err =
+        settle_all(&anchor, owner, &batch_one, &tree_two, &second).motsu_expect_err("wrong batch");
+    assert!(
+        matches!(err, Error::InvalidProof(InvalidProof { batchId }) if batchId == batch_one.batchId)
+    );
     // A tampered receipt no longer matches its leaf.
     let mut tampered = first.clone();
     tampered[1].units = U256::from(1);
     let (_, tree_one) = batch_of(1, attestor.address(), &first);
-    let err = settle_all(&anchor, owner, &batch_one, &tree_one, &tampered).motsu_expect_err("tampered");
+    let err =
+        settle_all(&anchor, owner, &batch_one, &tree_one, &tampered).motsu_expect_err("tampered");
     assert!(matches!(err, Error::InvalidProof(_)));
 }
 
@@ -153,9 +187,16 @@ fn error_when_license_is_revoked(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     license.sender(owner).revoke(LICENSE);
-    let err = settle_single(&anchor, owner, &attestor, receipts(1, attestor.address()).remove(0))
-        .motsu_expect_err("revoked");
-    assert!(matches!(err, Error::LicenseRevoked(LicenseRevoked { licenseId }) if licenseId == LICENSE));
+    let err = settle_single(
+        &anchor,
+        owner,
+        &attestor,
+        receipts(1, attestor.address()).remove(0),
+    )
+    .motsu_expect_err("revoked");
+    assert!(
+        matches!(err, Error::LicenseRevoked(LicenseRevoked { licenseId }) if licenseId == LICENSE)
+    );
 }
 
 #[motsu::test]
@@ -171,11 +212,18 @@ fn error_when_license_expired_or_not_started(
     let expired = U256::from(2);
     let future = U256::from(3);
     let train = U256::from(scope::TRAIN);
-    license.sender(owner).configure(expired, owner, Address::ZERO, train, 0, NOW - 500);
-    license.sender(owner).configure(future, owner, Address::ZERO, train, NOW - 10, 0);
+    license
+        .sender(owner)
+        .configure(expired, owner, Address::ZERO, train, 0, NOW - 500);
+    license
+        .sender(owner)
+        .configure(future, owner, Address::ZERO, train, NOW - 10, 0);
     let used = receipt(1, expired, 10, NOW - 500, attestor.address());
-    let err = settle_single(&anchor, owner, &attestor, used).motsu_expect_err("expired (exclusive end)");
-    assert!(matches!(err, Error::LicenseNotActive(LicenseNotActive { licenseId, timestamp }) if licenseId == expired && timestamp == NOW - 500));
+    let err =
+        settle_single(&anchor, owner, &attestor, used).motsu_expect_err("expired (exclusive end)");
+    assert!(
+        matches!(err, Error::LicenseNotActive(LicenseNotActive { licenseId, timestamp }) if licenseId == expired && timestamp == NOW - 500)
+    );
     let early = receipt(2, future, 10, NOW - 11, attestor.address());
     let receipts = vec![early];
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 2, &receipts);
@@ -195,10 +243,19 @@ fn error_when_scope_is_not_licensed(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let inference_only = U256::from(4);
-    license.sender(owner).configure(inference_only, owner, Address::ZERO, U256::from(scope::INFERENCE), 0, 0);
+    license.sender(owner).configure(
+        inference_only,
+        owner,
+        Address::ZERO,
+        U256::from(scope::INFERENCE),
+        0,
+        0,
+    );
     let used = receipt(1, inference_only, 10, NOW - 5, attestor.address());
     let err = settle_single(&anchor, owner, &attestor, used).motsu_expect_err("no TRAIN");
-    assert!(matches!(err, Error::ScopeNotLicensed(ScopeNotLicensed { scope, .. }) if scope == U256::from(scope::TRAIN)));
+    assert!(
+        matches!(err, Error::ScopeNotLicensed(ScopeNotLicensed { scope, .. }) if scope == U256::from(scope::TRAIN))
+    );
 }
 
 #[motsu::test]
@@ -222,13 +279,22 @@ fn error_when_receipt_does_not_match_license_or_batch(
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &all);
     crate::clock::advance(WINDOW);
     let err = settle_subset(&anchor, owner, &batch, &tree, &all, &[0]).motsu_expect_err("dataset");
-    assert!(matches!(err, Error::WrongDataset(WrongDataset { datasetId, .. }) if datasetId == U256::from(8)));
+    assert!(
+        matches!(err, Error::WrongDataset(WrongDataset { datasetId, .. }) if datasetId == U256::from(8))
+    );
     let err = settle_subset(&anchor, owner, &batch, &tree, &all, &[1]).motsu_expect_err("unit");
-    assert!(matches!(err, Error::WrongUsageUnit(WrongUsageUnit { unit, .. }) if unit == scope::UNIT_KILO_TOKENS));
+    assert!(
+        matches!(err, Error::WrongUsageUnit(WrongUsageUnit { unit, .. }) if unit == scope::UNIT_KILO_TOKENS)
+    );
     let err = settle_subset(&anchor, owner, &batch, &tree, &all, &[2]).motsu_expect_err("attestor");
-    assert!(matches!(err, Error::ReceiptAttestorMismatch(ReceiptAttestorMismatch { attestor, .. }) if attestor == other));
+    assert!(
+        matches!(err, Error::ReceiptAttestorMismatch(ReceiptAttestorMismatch { attestor, .. }) if attestor == other)
+    );
     let err = settle_subset(&anchor, owner, &batch, &tree, &all, &[3]).motsu_expect_err("period");
-    assert!(matches!(err, Error::ReceiptOutsidePeriod(ReceiptOutsidePeriod { .. })));
+    assert!(matches!(
+        err,
+        Error::ReceiptOutsidePeriod(ReceiptOutsidePeriod { .. })
+    ));
 }
 
 #[motsu::test]
@@ -251,9 +317,18 @@ fn short_escrow_records_debt_until_paid(
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
 
     let debt = fee - escrow;
-    assert_eq!(anchor.sender(owner).escrow_info(LICENSE), (U256::ZERO, debt, U256::ZERO, 0));
-    anchor.assert_emitted(&DebtChanged { licenseId: LICENSE, debt });
-    assert!(license.sender(owner).is_in_debt(LICENSE), "license flagged invalid");
+    assert_eq!(
+        anchor.sender(owner).escrow_info(LICENSE),
+        (U256::ZERO, debt, U256::ZERO, 0)
+    );
+    anchor.assert_emitted(&DebtChanged {
+        licenseId: LICENSE,
+        debt,
+    });
+    assert!(
+        license.sender(owner).is_in_debt(LICENSE),
+        "license flagged invalid"
+    );
     assert_eq!(splitter.sender(owner).native_of(SPLIT), escrow);
 
     // Paying part of the debt keeps the flag; paying the rest clears it and reaches the split.
@@ -268,9 +343,18 @@ fn short_escrow_records_debt_until_paid(
         amount: debt - part + top_up,
         toDebt: debt - part,
     });
-    anchor.assert_emitted(&DebtChanged { licenseId: LICENSE, debt: U256::ZERO });
-    assert!(!license.sender(owner).is_in_debt(LICENSE), "debt paid, license valid again");
-    assert_eq!(anchor.sender(owner).escrow_info(LICENSE), (top_up, U256::ZERO, U256::ZERO, 0));
+    anchor.assert_emitted(&DebtChanged {
+        licenseId: LICENSE,
+        debt: U256::ZERO,
+    });
+    assert!(
+        !license.sender(owner).is_in_debt(LICENSE),
+        "debt paid, license valid again"
+    );
+    assert_eq!(
+        anchor.sender(owner).escrow_info(LICENSE),
+        (top_up, U256::ZERO, U256::ZERO, 0)
+    );
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
 }
 
@@ -285,7 +369,9 @@ fn settles_256_receipts_with_one_multiproof(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let second = U256::from(5);
-    license.sender(owner).configure(second, owner, Address::ZERO, U256::from(scope::TRAIN), 0, 0);
+    license
+        .sender(owner)
+        .configure(second, owner, Address::ZERO, U256::from(scope::TRAIN), 0, 0);
     let receipts: Vec<Receipt> = (0..256u64)
         .map(|i| {
             let id = if i % 2 == 0 { LICENSE } else { second };
@@ -296,15 +382,23 @@ fn settles_256_receipts_with_one_multiproof(
     let escrow = U256::from(10).pow(U256::from(18));
     fund(&anchor, owner, escrow);
     owner.fund(escrow);
-    anchor.sender_and_value(owner, escrow).fund_escrow(second).motsu_unwrap();
+    anchor
+        .sender_and_value(owner, escrow)
+        .fund_escrow(second)
+        .motsu_unwrap();
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW);
     let before = splitter.sender(owner).deposit_count();
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
     // Two licenses, one split, one token: one aggregated deposit.
-    assert_eq!(splitter.sender(owner).deposit_count(), before + U256::from(1));
-    assert!(receipts.iter().all(|r| anchor.sender(owner).is_receipt_settled(receipt_leaf(r))));
+    assert_eq!(
+        splitter.sender(owner).deposit_count(),
+        before + U256::from(1)
+    );
+    assert!(receipts
+        .iter()
+        .all(|r| anchor.sender(owner).is_receipt_settled(receipt_leaf(r))));
     let (first_balance, ..) = anchor.sender(owner).escrow_info(LICENSE);
     let (second_balance, ..) = anchor.sender(owner).escrow_info(second);
     assert_eq!(first_balance + second_balance, escrow * U256::from(2) - fee);
@@ -323,12 +417,20 @@ fn erc20_license_escrow_and_fees(
     deploy(&anchor, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let paid_in_token = U256::from(9);
-    license
-        .sender(owner)
-        .configure(paid_in_token, licensee, token.address(), U256::from(scope::TRAIN), 0, 0);
+    license.sender(owner).configure(
+        paid_in_token,
+        licensee,
+        token.address(),
+        U256::from(scope::TRAIN),
+        0,
+        0,
+    );
     let amount = U256::from(10).pow(U256::from(18));
     token.sender(owner).mint(licensee, amount).motsu_unwrap();
-    token.sender(licensee).approve(anchor.address(), amount).motsu_unwrap();
+    token
+        .sender(licensee)
+        .approve(anchor.address(), amount)
+        .motsu_unwrap();
     // Native funding of a token license is refused.
     licensee.fund(amount);
     let err = anchor
@@ -336,19 +438,33 @@ fn erc20_license_escrow_and_fees(
         .fund_escrow(paid_in_token)
         .motsu_expect_err("token license");
     assert!(matches!(err, Error::WrongPaymentToken(_)));
-    let err = anchor.sender(licensee).fund_escrow_token(LICENSE, amount).motsu_expect_err("native license");
+    let err = anchor
+        .sender(licensee)
+        .fund_escrow_token(LICENSE, amount)
+        .motsu_expect_err("native license");
     assert!(matches!(err, Error::WrongPaymentToken(_)));
-    anchor.sender(licensee).fund_escrow_token(paid_in_token, amount).motsu_unwrap();
+    anchor
+        .sender(licensee)
+        .fund_escrow_token(paid_in_token, amount)
+        .motsu_unwrap();
     assert_eq!(anchor.sender(owner).escrow_info(paid_in_token).0, amount);
 
-    let receipts: Vec<Receipt> =
-        (0..3).map(|i| receipt(i + 1, paid_in_token, 1_000, NOW - 5 - i, attestor.address())).collect();
+    let receipts: Vec<Receipt> = (0..3)
+        .map(|i| receipt(i + 1, paid_in_token, 1_000, NOW - 5 - i, attestor.address()))
+        .collect();
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW);
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
     let fee = fee_of(&receipts);
     assert_eq!(splitter.sender(owner).tokens_of(SPLIT), fee);
     assert_eq!(token.sender(owner).balance_of(splitter.address()), fee);
-    assert_eq!(token.sender(owner).balance_of(anchor.address()), amount - fee);
-    anchor.assert_emitted(&FeesDeposited { splitId: SPLIT, token: token.address(), amount: fee });
+    assert_eq!(
+        token.sender(owner).balance_of(anchor.address()),
+        amount - fee
+    );
+    anchor.assert_emitted(&FeesDeposited {
+        splitId: SPLIT,
+        token: token.address(),
+        amount: fee,
+    });
 }

@@ -1,4 +1,4 @@
-//! A test-side Merkle tree builder in OpenZeppelin's `StandardMerkleTree` layout (complete
+//! A test-side Merkle tree builder in `OpenZeppelin`'s `StandardMerkleTree` layout (complete
 //! tree in an array, leaf `i` at `len - 1 - i`, sorted-pair keccak), with single proofs and
 //! multiproofs, to check the contract's verifier against.
 
@@ -63,7 +63,7 @@ pub(crate) struct MultiProof {
     pub flags: Vec<bool>,
 }
 
-/// OpenZeppelin's `getMultiProof` for leaves `indices` of a tree with the given leaves.
+/// `OpenZeppelin`'s `getMultiProof` for leaves `indices` of a tree with the given leaves.
 pub(crate) fn multiproof(tree: &[B256], indices: &[usize]) -> MultiProof {
     let mut tree_indices: Vec<usize> = indices.iter().map(|&i| tree_index(tree, i)).collect();
     tree_indices.sort_unstable_by(|a, b| b.cmp(a));
@@ -91,5 +91,9 @@ pub(crate) fn multiproof(tree: &[B256], indices: &[usize]) -> MultiProof {
     if indices.is_empty() {
         proof.push(tree[0]);
     }
-    MultiProof { leaf_indices, proof, flags }
+    MultiProof {
+        leaf_indices,
+        proof,
+        flags,
+    }
 }

@@ -14,8 +14,12 @@ use super::*;
 use crate::{merkle::verify_leaves, signing};
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/usage_v1.json");
-    let text = std::fs::read_to_string(path).expect("tests/vectors/usage_v1.json (from the cli kit)");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/usage_v1.json"
+    );
+    let text =
+        std::fs::read_to_string(path).expect("tests/vectors/usage_v1.json (from the cli kit)");
     serde_json::from_str(&text).expect("valid JSON")
 }
 
@@ -81,19 +85,42 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
     let v = vectors();
     let chain_id = small(&v["chainId"]);
     let contract = address(&v["verifyingContract"]);
-    let receipts: Vec<Receipt> = v["receipts"].as_array().expect("receipts").iter().map(receipt_from).collect();
+    let receipts: Vec<Receipt> = v["receipts"]
+        .as_array()
+        .expect("receipts")
+        .iter()
+        .map(receipt_from)
+        .collect();
     let leaves = hashes(&v["leaves"]);
-    assert_eq!(receipts.iter().map(receipt_leaf).collect::<Vec<_>>(), leaves, "leaves");
+    assert_eq!(
+        receipts.iter().map(receipt_leaf).collect::<Vec<_>>(),
+        leaves,
+        "leaves"
+    );
 
-    let tree = tree::build(&leaves);
+    // The kit builds like OpenZeppelin's `StandardMerkleTree`: leaves sorted by hash.
+    let mut sorted = leaves.clone();
+    sorted.sort();
+    let tree = tree::build(&sorted);
     assert_eq!(tree[0], b256(&v["root"]), "root");
 
     let batch = batch_from(&v["batch"]);
     assert_eq!(batch.root, tree[0]);
     assert_eq!(U256::from(batch.receiptCount), U256::from(receipts.len()));
-    assert_eq!(batch.totalUnits, receipts.iter().fold(U256::ZERO, |s, r| s + r.units));
-    assert_eq!(signing::domain_separator(chain_id, contract), b256(&v["domainSeparator"]), "domain");
-    assert_eq!(signing::batch_struct_hash(&batch), b256(&v["batchStructHash"]), "struct hash");
+    assert_eq!(
+        batch.totalUnits,
+        receipts.iter().fold(U256::ZERO, |s, r| s + r.units)
+    );
+    assert_eq!(
+        signing::domain_separator(chain_id, contract),
+        b256(&v["domainSeparator"]),
+        "domain"
+    );
+    assert_eq!(
+        signing::batch_struct_hash(&batch),
+        b256(&v["batchStructHash"]),
+        "struct hash"
+    );
     let digest = signing::batch_digest(chain_id, contract, &batch);
     assert_eq!(digest, b256(&v["batchDigest"]), "digest");
 
@@ -101,18 +128,33 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
     let signature = signature_bytes(&v["signature"]);
     let (v_byte, r, s) = signing::split_signature(&signature).expect("65 bytes");
     assert!(v_byte == 27 || v_byte == 28);
-    assert!(U256::from_be_bytes(s.0) <= openzeppelin_stylus::utils::cryptography::ecdsa::SIGNATURE_S_UPPER_BOUND);
+    assert!(
+        U256::from_be_bytes(s.0)
+            <= openzeppelin_stylus::utils::cryptography::ecdsa::SIGNATURE_S_UPPER_BOUND
+    );
     let parsed = PrimitiveSignature::from_scalars_and_parity(r, s, v_byte == 28);
-    assert_eq!(parsed.recover_address_from_prehash(&digest).expect("recovers"), batch.attestor);
+    assert_eq!(
+        parsed
+            .recover_address_from_prehash(&digest)
+            .expect("recovers"),
+        batch.attestor
+    );
     assert_eq!(address(&v["attestor"]), batch.attestor);
 
     // The kit's multiproof verifies with the contract's verifier.
     let multiproof = &v["multiproof"];
     let proof_leaves = hashes(&multiproof["leaves"]);
     let proof = hashes(&multiproof["proof"]);
-    let flags: Vec<bool> =
-        multiproof["flags"].as_array().expect("flags").iter().map(|f| f.as_bool().expect("bool")).collect();
-    assert!(verify_leaves(batch.root, &proof_leaves, &proof, &flags), "multiproof");
+    let flags: Vec<bool> = multiproof["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| f.as_bool().expect("bool"))
+        .collect();
+    assert!(
+        verify_leaves(batch.root, &proof_leaves, &proof, &flags),
+        "multiproof"
+    );
     assert!(proof_leaves.iter().all(|leaf| leaves.contains(leaf)));
 }
 
@@ -128,7 +170,15 @@ fn the_contract_accepts_the_kits_signed_batch_and_proof(
     VM::context().set_chain_id(small(&v["chainId"]));
     anchor
         .sender(owner)
-        .constructor(owner, license.address(), splitter.address(), WINDOW, MIN_BOND, CHALLENGE_BOND, EXIT_DELAY)
+        .constructor(
+            owner,
+            license.address(),
+            splitter.address(),
+            WINDOW,
+            MIN_BOND,
+            CHALLENGE_BOND,
+            EXIT_DELAY,
+        )
         .motsu_unwrap();
     let batch = batch_from(&v["batch"]);
     enroll(&anchor, owner, batch.attestor);
@@ -137,22 +187,54 @@ fn the_contract_accepts_the_kits_signed_batch_and_proof(
         crate::clock::advance(batch.periodEnd - NOW);
     }
     let signature = Bytes::from(signature_bytes(&v["signature"]));
-    anchor.sender(owner).anchor_batch(batch.clone().into(), signature).motsu_unwrap();
+    anchor
+        .sender(owner)
+        .anchor_batch(batch.clone().into(), signature)
+        .motsu_unwrap();
 
     // Settle the kit's multiproof subset against licenses configured from the receipts.
-    let receipts: Vec<Receipt> = v["receipts"].as_array().expect("receipts").iter().map(receipt_from).collect();
+    let receipts: Vec<Receipt> = v["receipts"]
+        .as_array()
+        .expect("receipts")
+        .iter()
+        .map(receipt_from)
+        .collect();
     for r in &receipts {
-        license.sender(owner).configure(r.licenseId, owner, Address::ZERO, U256::from(scope::TRAIN), 0, 0);
+        license.sender(owner).configure(
+            r.licenseId,
+            owner,
+            Address::ZERO,
+            U256::from(scope::TRAIN),
+            0,
+            0,
+        );
+        license.sender(owner).set_dataset(r.licenseId, r.datasetId);
     }
     let multiproof = &v["multiproof"];
     let proof_leaves = hashes(&multiproof["leaves"]);
     let ordered: Vec<crate::ReceiptTuple> = proof_leaves
         .iter()
-        .map(|leaf| receipts.iter().find(|r| receipt_leaf(r) == *leaf).expect("leaf of a receipt").clone().into())
+        .map(|leaf| {
+            receipts
+                .iter()
+                .find(|r| receipt_leaf(r) == *leaf)
+                .expect("leaf of a receipt")
+                .clone()
+                .into()
+        })
         .collect();
-    let flags: Vec<bool> =
-        multiproof["flags"].as_array().expect("flags").iter().map(|f| f.as_bool().expect("bool")).collect();
+    let flags: Vec<bool> = multiproof["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| f.as_bool().expect("bool"))
+        .collect();
     crate::clock::advance(WINDOW);
-    anchor.sender(owner).settle(batch.batchId, ordered, hashes(&multiproof["proof"]), flags).motsu_unwrap();
-    assert!(proof_leaves.iter().all(|leaf| anchor.sender(owner).is_receipt_settled(*leaf)));
+    anchor
+        .sender(owner)
+        .settle(batch.batchId, ordered, hashes(&multiproof["proof"]), flags)
+        .motsu_unwrap();
+    assert!(proof_leaves
+        .iter()
+        .all(|leaf| anchor.sender(owner).is_receipt_settled(*leaf)));
 }
