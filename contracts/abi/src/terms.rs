@@ -1,7 +1,7 @@
 //! The terms of a license offer, as passed to `LicenseNft.createOffer`.
 
 use alloy_sol_types::sol;
-use stylus_sdk::prelude::AbiType;
+use stylus_sdk::abi::{AbiType, ConstString};
 
 /// Most derivative royalty tiers one offer may define.
 pub const MAX_ROYALTY_TIERS: usize = 4;
@@ -10,9 +10,8 @@ pub const BPS_DENOMINATOR: u16 = 10_000;
 
 sol! {
     /// Machine-readable license terms. The full terms document lives off-chain at `termsUri`;
-    /// `termsHash` (keccak256 of that document) binds it. `AbiType` lets a `#[public]` function
-    /// take it as a parameter (`createOffer(LicenseTerms)`).
-    #[derive(Debug, PartialEq, Eq, AbiType)]
+    /// `termsHash` (keccak256 of that document) binds it.
+    #[derive(Debug, PartialEq, Eq)]
     struct LicenseTerms {
         /// Dataset (`attribution_registry` id) the license covers.
         uint256 datasetId;
@@ -48,5 +47,48 @@ sol! {
         bytes32 termsHash;
         /// Where the terms document is published; also the license's `tokenURI`.
         string termsUri;
+    }
+}
+
+/// Lets a `#[public]` function take [`LicenseTerms`] (`createOffer(LicenseTerms)`).
+///
+/// Written by hand rather than derived: stylus-sdk 0.9 computes function selectors from
+/// `AbiType::ABI`, and `#[derive(AbiType)]` sets it to the struct's name, which would give
+/// `createOffer(LicenseTerms)` instead of the tuple signature Solidity uses.
+impl AbiType for LicenseTerms {
+    type SolType = Self;
+
+    const ABI: ConstString = ConstString::new(LICENSE_TERMS_TUPLE);
+
+    const EXPORT_ABI_ARG: ConstString = ConstString::new("LicenseTerms calldata");
+
+    const EXPORT_ABI_RET: ConstString = ConstString::new("LicenseTerms memory");
+
+    const CAN_BE_CALLDATA: bool = false;
+}
+
+/// The ABI tuple type of [`LicenseTerms`], as it appears in function signatures.
+pub const LICENSE_TERMS_TUPLE: &str = "(uint256,uint256,uint64,address,uint256,uint8,uint256,\
+uint256[],uint16[],uint32,bool,bool,uint16,address,bytes32,string)";
+
+#[cfg(test)]
+mod tests {
+    use alloc::{string::String, vec::Vec};
+
+    use alloy_sol_types::SolStruct;
+
+    use super::*;
+
+    #[test]
+    fn abi_tuple_matches_the_struct() {
+        // "LicenseTerms(uint256 datasetId,...)" → "(uint256,...)"
+        let typed = LicenseTerms::eip712_root_type();
+        let fields = &typed[typed.find('(').unwrap() + 1..typed.len() - 1];
+        let field_types: Vec<&str> = fields
+            .split(',')
+            .map(|f| f.split(' ').next().unwrap())
+            .collect();
+        let tuple = String::from("(") + &field_types.join(",") + ")";
+        assert_eq!(tuple, LICENSE_TERMS_TUPLE);
     }
 }

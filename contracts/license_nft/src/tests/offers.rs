@@ -378,3 +378,13 @@ fn unknown_offers_are_refused(
         }
     }
 }
+
+#[test]
+fn create_offer_selector_uses_the_tuple_signature() {
+    // What the router matches on …
+    let routed = stylus_sdk::function_selector!("createOffer", tributary_abi::terms::LicenseTerms);
+    // … is what Solidity callers compute from `createOffer(LicenseTerms)`.
+    let signature = "createOffer((uint256,uint256,uint64,address,uint256,uint8,uint256,uint256[],\
+                     uint16[],uint32,bool,bool,uint16,address,bytes32,string))";
+    assert_eq!(routed, alloy_primitives::keccak256(signature)[..4]);
+}
