@@ -12,6 +12,7 @@ use crate::{
     errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
     encoding::{address, emit, uint},
     events::SplitDeposited,
+    state::{of_book, of_version, of_version_account, Field},
     RoyaltySplitter,
 };
 
@@ -67,23 +68,18 @@ impl RoyaltySplitter {
         }
         let overflow = || Error::DepositOverflow(SplitDepositOverflow { split_id, token });
         let version = self.current_version(split_id);
-        let book_key = self.book_key(split_id, token);
-        let acc_key = self.version_account_key(split_id, version, token);
-        let (deposited, remainder) = {
-            let book = self.books.get(book_key);
-            (book.deposited.get(), book.remainder.get())
-        };
-        let total = self.versions.get(self.version_key(split_id, version)).total_shares.get();
-        let acc = self.accumulators.get(acc_key);
+        let book = of_book(split_id, token);
+        let acc_key = of_version_account(split_id, version, token);
+        let deposited = self.read_uint(Field::Deposited, &book);
+        let remainder = self.read_uint(Field::Remainder, &book);
+        let total = self.read_uint(Field::TotalShares, &of_version(split_id, version));
+        let acc = self.read_uint(Field::Accumulator, &acc_key);
         let deposited =
             deposited.checked_add(amount).filter(|d| *d <= MAX_DEPOSITED).ok_or_else(overflow)?;
         let accrual = accrue(acc, remainder, amount, total).ok_or_else(overflow)?;
-        self.accumulators.setter(acc_key).set(accrual.acc);
-        {
-            let mut book = self.books.setter(book_key);
-            book.deposited.set(deposited);
-            book.remainder.set(accrual.remainder);
-        }
+        self.write_uint(Field::Accumulator, &acc_key, accrual.acc);
+        self.write_uint(Field::Deposited, &book, deposited);
+        self.write_uint(Field::Remainder, &book, accrual.remainder);
         let from = self.vm().msg_sender();
         emit(
             self.vm(),

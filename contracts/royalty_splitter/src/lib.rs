@@ -59,15 +59,12 @@ use openzeppelin_stylus::{
     utils::pausable::{IPausable, Pausable},
 };
 pub use splits::MAX_RECIPIENTS;
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageMap, StorageU256},
-};
+use stylus_sdk::{prelude::*, storage::StorageU256};
 
 pub use crate::errors::Error;
 use crate::{
     splits::{validate_merkle, validate_recipients, VersionSpec},
-    state::{SplitHeader, TokenTotals, VersionHeader},
+    state::{of_book, of_split, of_version, of_version_account, Field},
 };
 
 /// The contract's storage.
@@ -82,18 +79,7 @@ pub struct RoyaltySplitter {
     pub(crate) safe_erc20: SafeErc20,
     /// Number of splits created; ids are `1..=split_count`.
     pub(crate) split_count: StorageU256,
-    /// Split headers by id.
-    pub(crate) splits: StorageMap<U256, SplitHeader>,
-    /// Version headers by `version_key(split, version)`.
-    pub(crate) versions: StorageMap<B256, VersionHeader>,
-    /// Member shares by `version_account_key(split, version, member)`.
-    pub(crate) shares: StorageMap<B256, StorageU256>,
-    /// Per-share accumulators by `version_account_key(split, version, token)`.
-    pub(crate) accumulators: StorageMap<B256, StorageU256>,
-    /// Payouts by `paid_key(split, version, token, member)`.
-    pub(crate) paid: StorageMap<B256, StorageU256>,
-    /// Token totals by `book_key(split, token)`.
-    pub(crate) books: StorageMap<B256, TokenTotals>,
+    // Everything else lives in keccak-addressed words: see `state`.
 }
 
 #[public]
@@ -301,32 +287,40 @@ impl RoyaltySplitter {
 
     /// A split's controller, current version and royalty receiver (zero until created).
     pub fn split_info(&self, split_id: U256) -> (Address, u32, Address) {
-        let split = self.splits.get(split_id);
-        (split.controller.get(), split.version.get().to::<u32>(), split.receiver.get())
+        let key = of_split(split_id);
+        (
+            self.read_address(Field::Controller, &key),
+            self.read_small(Field::Version, &key),
+            self.read_address(Field::Receiver, &key),
+        )
     }
 
     /// A version's Merkle root (zero if listed), total shares, registered Merkle shares and
     /// listed recipient count.
     pub fn version_info(&self, split_id: U256, version: u32) -> (B256, U256, U256, u32) {
-        let v = self.versions.get(self.version_key(split_id, version));
+        let key = of_version(split_id, version);
         (
-            v.root.get(),
-            v.total_shares.get(),
-            v.registered_shares.get(),
-            v.recipient_count.get().to::<u32>(),
+            self.read(Field::Root, &key),
+            self.read_uint(Field::TotalShares, &key),
+            self.read_uint(Field::RegisteredShares, &key),
+            self.read_small(Field::RecipientCount, &key),
         )
     }
 
     /// The shares of `account` in a version (zero if not a member or not yet registered).
     pub fn shares_of(&self, split_id: U256, version: u32, account: Address) -> U256 {
-        self.shares.get(self.version_account_key(split_id, version, account))
+        self.read_uint(Field::Shares, &of_version_account(split_id, version, account))
     }
 
     /// Cumulative totals of a split and token: deposited, withdrawn, and the carried division
     /// remainder (in 2^-96 wei, always below one wei).
     pub fn split_balance(&self, split_id: U256, token: Address) -> (U256, U256, U256) {
-        let book = self.books.get(self.book_key(split_id, token));
-        (book.deposited.get(), book.withdrawn.get(), book.remainder.get())
+        let key = of_book(split_id, token);
+        (
+            self.read_uint(Field::Deposited, &key),
+            self.read_uint(Field::Withdrawn, &key),
+            self.read_uint(Field::Remainder, &key),
+        )
     }
 
     /// Pauses creating splits and deposits (owner only). Withdrawals continue.

@@ -211,13 +211,15 @@ impl crate::RoyaltySplitter {
         use alloy_sol_types::SolEvent;
 
         use crate::{
-            encoding::{address, emit, uint},
+            encoding::{self, address, emit, uint},
+            state::Field,
             errors::{Error, SplitReceiverDeploymentFailed},
             events::SplitReceiverCreated,
         };
 
         self.require_split(split_id)?;
-        let stored = self.splits.get(split_id).receiver.get();
+        let key = crate::state::of_split(split_id);
+        let stored = self.read_address(Field::Receiver, &key);
         if !stored.is_zero() {
             return Ok(stored);
         }
@@ -225,7 +227,7 @@ impl crate::RoyaltySplitter {
         let init_code = forwarder_init_code(splitter, split_id);
         let receiver = forwarder_address(splitter, split_id, &init_code);
         // State first: the address is known before the deployment runs.
-        self.splits.setter(split_id).receiver.set(receiver);
+        self.write(Field::Receiver, &key, encoding::address(receiver));
         emit(
             self.vm(),
             &[SplitReceiverCreated::SIGNATURE_HASH, uint(split_id)],

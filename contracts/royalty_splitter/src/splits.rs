@@ -1,6 +1,6 @@
 //! Creating and updating splits: listed recipient sets and Merkle roots, versions, controllers.
 
-use alloy_primitives::{Address, B256, U256, U32};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
 
@@ -13,6 +13,7 @@ use crate::{
     },
     encoding::{address, emit, recipients_and_shares, small, uint},
     events::{SplitControllerChanged, SplitCreated, SplitMerkleRootSet, SplitRecipientsSet},
+    state::{of_split, of_version, of_version_account, Field},
     RoyaltySplitter,
 };
 
@@ -127,14 +128,14 @@ impl RoyaltySplitter {
 
     /// The split's current version (0 for an unknown split).
     pub(crate) fn current_version(&self, split_id: U256) -> u32 {
-        self.splits.get(split_id).version.get().to::<u32>()
+        self.read_small(Field::Version, &of_split(split_id))
     }
 
     /// Reverts with [`Error::NotController`] unless the caller controls the existing split.
     pub(crate) fn require_controller(&self, split_id: U256) -> Result<(), Error> {
         self.require_split(split_id)?;
         let account = self.vm().msg_sender();
-        let controller = self.splits.get(split_id).controller.get();
+        let controller = self.read_address(Field::Controller, &of_split(split_id));
         if controller.is_zero() || controller != account {
             return Err(Error::NotController(SplitNotController { split_id, account }));
         }
@@ -156,7 +157,7 @@ impl RoyaltySplitter {
             .checked_add(U256::from(1))
             .ok_or(Error::UnknownSplit(SplitUnknown { split_id: U256::MAX }))?;
         self.split_count.set(split_id);
-        self.splits.setter(split_id).controller.set(controller);
+        self.write(Field::Controller, &of_split(split_id), address(controller));
         let creator = self.vm().msg_sender();
         emit(
             self.vm(),
@@ -178,7 +179,7 @@ impl RoyaltySplitter {
         let version = current
             .checked_add(1)
             .ok_or(Error::UnknownVersion(SplitUnknownVersion { split_id, version: current }))?;
-        self.splits.setter(split_id).version.set(U32::from(version));
+        self.write(Field::Version, &of_split(split_id), small(version));
         self.write_version(split_id, version, spec);
         Ok(version)
     }
@@ -186,8 +187,9 @@ impl RoyaltySplitter {
     /// Hands control of a split to `controller` (zero makes it immutable).
     pub(crate) fn set_controller(&mut self, split_id: U256, controller: Address) -> Result<(), Error> {
         self.require_controller(split_id)?;
-        let previous = self.splits.get(split_id).controller.get();
-        self.splits.setter(split_id).controller.set(controller);
+        let key = of_split(split_id);
+        let previous = self.read_address(Field::Controller, &key);
+        self.write(Field::Controller, &key, address(controller));
         emit(
             self.vm(),
             &[
@@ -205,15 +207,12 @@ impl RoyaltySplitter {
     fn write_version(&mut self, split_id: U256, version: u32, spec: &VersionSpec<'_>) {
         match *spec {
             VersionSpec::Listed { recipients, shares, total } => {
-                let key = self.version_key(split_id, version);
-                {
-                    let mut v = self.versions.setter(key);
-                    v.total_shares.set(total);
-                    v.recipient_count.set(U32::from(recipients.len()));
-                }
+                let key = of_version(split_id, version);
+                self.write_uint(Field::TotalShares, &key, total);
+                self.write_uint(Field::RecipientCount, &key, U256::from(recipients.len()));
                 for (&recipient, &share) in recipients.iter().zip(shares) {
-                    let key = self.version_account_key(split_id, version, recipient);
-                    self.shares.setter(key).set(share);
+                    let key = of_version_account(split_id, version, recipient);
+                    self.write_uint(Field::Shares, &key, share);
                 }
                 emit(
                     self.vm(),
@@ -222,12 +221,9 @@ impl RoyaltySplitter {
                 );
             }
             VersionSpec::Merkle { root, total } => {
-                {
-                    let key = self.version_key(split_id, version);
-                    let mut v = self.versions.setter(key);
-                    v.total_shares.set(total);
-                    v.root.set(root);
-                }
+                let key = of_version(split_id, version);
+                self.write_uint(Field::TotalShares, &key, total);
+                self.write(Field::Root, &key, root);
                 emit(
                     self.vm(),
                     &[SplitMerkleRootSet::SIGNATURE_HASH, uint(split_id), small(version)],

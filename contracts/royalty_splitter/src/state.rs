@@ -1,106 +1,149 @@
 //! Storage layout of splits, their versions and per-token books.
 //!
-//! Flat maps keyed by hashed composite keys (one `StorageMap` level each, instead of maps of
-//! structs of maps) keep both the WASM and the number of slot computations small:
+//! Every datum of a split is one 32-byte storage word at
+//! `slot = keccak256(field ++ key words)`, where `field` (a [`Field`] discriminant, as a word)
+//! says what the word holds and the key words say whose it is (each key word is an ABI word: a
+//! `uint256`, a `uint32` version or a left-padded address). Reading or writing a datum is one
+//! hash and one `SLOAD`/`SSTORE`, with no nested mapping hashes and no per-struct slot
+//! arithmetic in the WASM, which is what keeps this contract under the 24 KiB code limit.
+//! Preimages start with a field number (1..=13) and are 64 to 160 bytes long, so they can
+//! neither collide with each other nor with the small fixed slots of the contract's
+//! `#[storage]` fields (owner, pending owner, pause flag, split count at slots 0..=3).
 //!
 //! ```text
-//! splits[split_id]                          SplitHeader
-//!   slot 0  controller (160 bits) | version (32 bits)    packed
-//!   slot 1  receiver (ERC-2981 forwarder, zero until created)
-//! versions[key(split_id, version)]           VersionHeader
-//!   slot 0  total_shares   slot 1  registered_shares (Merkle)   slot 2  recipient_count
-//!   slot 3  root (zero for a listed version)
-//! shares[key(split_id, version, member)]     listed at creation/update, Merkle on first proof
-//! accumulators[key(split_id, version, token)]  per-share accumulator, 2^-96 wei per share
-//! paid[key(split_id, version, token, member)]  entitlement already paid out
-//! books[key(split_id, token)]                TokenTotals (token zero = native currency)
-//!   slot 0  deposited   slot 1  remainder (2^-96 wei)   slot 2  withdrawn
+//! field             key                                  value
+//! Controller        (split)                              who may update the split; 0 = immutable
+//! Version           (split)                              current version; deposits accrue to it
+//! Receiver          (split)                              ERC-2981 forwarder, 0 until created
+//! TotalShares       (split, version)                     sum of shares (Merkle: as committed)
+//! RegisteredShares  (split, version)                     Merkle: shares of proven members
+//! RecipientCount    (split, version)                     listed: number of recipients
+//! Root              (split, version)                     Merkle root; 0 for a listed version
+//! Shares            (split, version, member)             listed at creation, Merkle at first proof
+//! Accumulator       (split, version, token)              per-share accumulator, 2^-96 wei/share
+//! Paid              (split, version, token, member)      entitlement already paid out
+//! Deposited         (split, token)                       everything credited (< 2^160)
+//! Remainder         (split, token)                       carried remainder, 2^-96 wei (< 1 wei)
+//! Withdrawn         (split, token)                       everything paid out
 //! ```
-//!
-//! `key(..)` is `keccak256` of the arguments as 32-byte words; keys of one map always hash the
-//! same number of words, so they cannot collide.
 //!
 //! A version never changes once superseded: updating a split opens version `v + 1` and new
 //! deposits accrue there, so what was accrued under the old shares stays claimable from the old
-//! version, in O(1), whatever the number of tokens or recipients. Only `remainder` (less than
+//! version, in O(1), whatever the number of tokens or recipients. Only `Remainder` (less than
 //! one wei) moves on with the split.
 
 use alloy_primitives::{Address, B256, U256};
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageB256, StorageU256, StorageU32},
-};
+use stylus_sdk::prelude::*;
 
 use crate::{encoding, RoyaltySplitter};
 
-/// The mutable header of one split.
-#[storage]
-pub struct SplitHeader {
-    /// Who may update the split; zero = immutable.
-    pub controller: StorageAddress,
-    /// The current version; deposits accrue to it.
-    pub version: StorageU32,
-    /// The split's ERC-2981 receiver (a forwarder into `deposit`), zero until created.
-    pub receiver: StorageAddress,
+/// What a storage word holds (see the module docs for each field's key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Field {
+    /// `(split)`: the controller.
+    Controller = 1,
+    /// `(split)`: the current version.
+    Version = 2,
+    /// `(split)`: the ERC-2981 receiver.
+    Receiver = 3,
+    /// `(split, version)`: total shares.
+    TotalShares = 4,
+    /// `(split, version)`: registered Merkle shares.
+    RegisteredShares = 5,
+    /// `(split, version)`: listed recipient count.
+    RecipientCount = 6,
+    /// `(split, version)`: Merkle root.
+    Root = 7,
+    /// `(split, version, member)`: shares.
+    Shares = 8,
+    /// `(split, version, token)`: per-share accumulator.
+    Accumulator = 9,
+    /// `(split, version, token, member)`: paid out.
+    Paid = 10,
+    /// `(split, token)`: deposited.
+    Deposited = 11,
+    /// `(split, token)`: carried remainder.
+    Remainder = 12,
+    /// `(split, token)`: withdrawn.
+    Withdrawn = 13,
 }
 
-/// One version of a split: a listed recipient set or a Merkle root.
-#[storage]
-pub struct VersionHeader {
-    /// Sum of all shares of the version (for a Merkle version, as committed by its creator).
-    pub total_shares: StorageU256,
-    /// Merkle versions: shares registered so far by proven members (never above the total).
-    pub registered_shares: StorageU256,
-    /// Listed versions: number of recipients (zero for Merkle versions).
-    pub recipient_count: StorageU32,
-    /// Merkle root of `(recipient, shares)` leaves; zero for a listed version.
-    pub root: StorageB256,
+/// Key words of a split.
+pub fn of_split(split_id: U256) -> [B256; 1] {
+    [encoding::uint(split_id)]
 }
 
-/// Cumulative totals of one split and token, across versions.
-#[storage]
-pub struct TokenTotals {
-    /// Everything credited so far (bounded by `accounting::MAX_DEPOSITED`).
-    pub deposited: StorageU256,
-    /// The carried division remainder, in `2^-96` units (below one wei).
-    pub remainder: StorageU256,
-    /// Everything paid out so far.
-    pub withdrawn: StorageU256,
+/// Key words of a split version.
+pub fn of_version(split_id: U256, version: u32) -> [B256; 2] {
+    [encoding::uint(split_id), encoding::small(version)]
+}
+
+/// Key words of an account (member or token) in a split version.
+pub fn of_version_account(split_id: U256, version: u32, account: Address) -> [B256; 3] {
+    [encoding::uint(split_id), encoding::small(version), encoding::address(account)]
+}
+
+/// Key words of a member's payouts of a token in a split version.
+pub fn of_paid(split_id: U256, version: u32, token: Address, member: Address) -> [B256; 4] {
+    [
+        encoding::uint(split_id),
+        encoding::small(version),
+        encoding::address(token),
+        encoding::address(member),
+    ]
+}
+
+/// Key words of a split's totals of a token.
+pub fn of_book(split_id: U256, token: Address) -> [B256; 2] {
+    [encoding::uint(split_id), encoding::address(token)]
 }
 
 impl RoyaltySplitter {
-    /// `keccak256` of `words` (at most four), with the host's native keccak.
-    fn key(&self, words: &[B256]) -> B256 {
-        let mut buffer = [0u8; 128];
-        let len = 32 * words.len().min(4);
-        for (chunk, word) in buffer[..len].chunks_exact_mut(32).zip(words) {
+    /// The slot of `field` for `key`: `keccak256(field ++ key)` (native keccak).
+    fn slot(&self, field: Field, key: &[B256]) -> U256 {
+        let mut preimage = [0u8; 160];
+        preimage[31] = field as u8;
+        let len = 32 * (1 + key.len().min(4));
+        for (chunk, word) in preimage[32..len].chunks_exact_mut(32).zip(key) {
             chunk.copy_from_slice(word.as_slice());
         }
-        self.vm().native_keccak256(&buffer[..len])
+        self.vm().native_keccak256(&preimage[..len]).into()
     }
 
-    /// Key of a split version.
-    pub(crate) fn version_key(&self, split_id: U256, version: u32) -> B256 {
-        self.key(&[encoding::uint(split_id), encoding::small(version)])
+    /// Reads a word.
+    pub(crate) fn read(&self, field: Field, key: &[B256]) -> B256 {
+        self.vm().storage_load_bytes32(self.slot(field, key))
     }
 
-    /// Key of an account (member or token) within a split version.
-    pub(crate) fn version_account_key(&self, split_id: U256, version: u32, account: Address) -> B256 {
-        self.key(&[encoding::uint(split_id), encoding::small(version), encoding::address(account)])
+    /// Reads a word as an unsigned integer.
+    pub(crate) fn read_uint(&self, field: Field, key: &[B256]) -> U256 {
+        self.read(field, key).into()
     }
 
-    /// Key of a member's payouts of a token within a split version.
-    pub(crate) fn paid_key(&self, split_id: U256, version: u32, token: Address, member: Address) -> B256 {
-        self.key(&[
-            encoding::uint(split_id),
-            encoding::small(version),
-            encoding::address(token),
-            encoding::address(member),
-        ])
+    /// Reads a word as an address.
+    pub(crate) fn read_address(&self, field: Field, key: &[B256]) -> Address {
+        Address::from_word(self.read(field, key))
     }
 
-    /// Key of a split's totals of a token.
-    pub(crate) fn book_key(&self, split_id: U256, token: Address) -> B256 {
-        self.key(&[encoding::uint(split_id), encoding::address(token)])
+    /// Reads a word as a version number (`u32`; larger values cannot be stored).
+    pub(crate) fn read_small(&self, field: Field, key: &[B256]) -> u32 {
+        let word = self.read(field, key);
+        u32::from_be_bytes([word[28], word[29], word[30], word[31]])
+    }
+
+    /// Writes a word (through the SDK's storage cache, flushed at the end of the call and
+    /// before every external call the contract makes).
+    pub(crate) fn write(&mut self, field: Field, key: &[B256], value: B256) {
+        let slot = self.slot(field, key);
+        // SAFETY: the slot is a keccak256 output of a namespaced preimage (see the module
+        // docs); no `#[storage]` field of this contract lives there, so no typed accessor
+        // aliases it.
+        unsafe { self.vm().storage_cache_bytes32(slot, value) };
+    }
+
+    /// Writes an unsigned integer.
+    pub(crate) fn write_uint(&mut self, field: Field, key: &[B256], value: U256) {
+        self.write(field, key, encoding::uint(value));
     }
 }

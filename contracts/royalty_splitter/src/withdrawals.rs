@@ -17,7 +17,9 @@ use crate::{
     },
     encoding::{address, emit, small, uint},
     events::{SplitMemberRegistered, SplitWithdrawn},
-    merkle, RoyaltySplitter,
+    merkle,
+    state::{of_book, of_paid, of_version, of_version_account, Field},
+    RoyaltySplitter,
 };
 
 impl RoyaltySplitter {
@@ -36,7 +38,7 @@ impl RoyaltySplitter {
     /// What `shares` shares have earned of `token` in version `version` of `split_id` (paid or
     /// not): a Merkle member's preview before it registers.
     pub(crate) fn accrued_for(&self, split_id: U256, version: u32, shares: U256, token: Address) -> U256 {
-        let acc = self.accumulators.get(self.version_account_key(split_id, version, token));
+        let acc = self.read_uint(Field::Accumulator, &of_version_account(split_id, version, token));
         entitlement(shares, acc).unwrap_or_default()
     }
 
@@ -64,19 +66,14 @@ impl RoyaltySplitter {
             }));
         }
         // Effects before the transfer: if it fails, the whole call reverts and nothing changes.
-        {
-            let key = self.paid_key(split_id, version, token, recipient);
-            self.paid.setter(key).set(entitled);
-            let key = self.book_key(split_id, token);
-            let mut book = self.books.setter(key);
-            // `withdrawn <= deposited < 2^160`, so this cannot overflow; checked anyway.
-            let withdrawn = book
-                .withdrawn
-                .get()
-                .checked_add(amount)
-                .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
-            book.withdrawn.set(withdrawn);
-        }
+        self.write_uint(Field::Paid, &of_paid(split_id, version, token, recipient), entitled);
+        let book = of_book(split_id, token);
+        // `withdrawn <= deposited < 2^160`, so this cannot overflow; checked anyway.
+        let withdrawn = self
+            .read_uint(Field::Withdrawn, &book)
+            .checked_add(amount)
+            .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
+        self.write_uint(Field::Withdrawn, &book, withdrawn);
         emit(
             self.vm(),
             &[SplitWithdrawn::SIGNATURE_HASH, uint(split_id), address(recipient), address(token)],
@@ -98,13 +95,12 @@ impl RoyaltySplitter {
     ) -> Result<U256, Error> {
         self.require_version(split_id, version)?;
         let invalid = || Error::InvalidProof(SplitInvalidProof { split_id, recipient });
-        let version_key = self.version_key(split_id, version);
-        let member_key = self.version_account_key(split_id, version, recipient);
-        let (root, registered, total) = {
-            let v = self.versions.get(version_key);
-            (v.root.get(), v.registered_shares.get(), v.total_shares.get())
-        };
-        let member_shares = self.shares.get(member_key);
+        let version_key = of_version(split_id, version);
+        let member_key = of_version_account(split_id, version, recipient);
+        let root = self.read(Field::Root, &version_key);
+        let registered = self.read_uint(Field::RegisteredShares, &version_key);
+        let total = self.read_uint(Field::TotalShares, &version_key);
+        let member_shares = self.read_uint(Field::Shares, &member_key);
         if root.is_zero() || !merkle::verify(proof, root, merkle::leaf(recipient, shares)) {
             return Err(invalid());
         }
@@ -119,8 +115,8 @@ impl RoyaltySplitter {
                     total,
                 }),
             )?;
-            self.versions.setter(version_key).registered_shares.set(registered);
-            self.shares.setter(member_key).set(shares);
+            self.write_uint(Field::RegisteredShares, &version_key, registered);
+            self.write_uint(Field::Shares, &member_key, shares);
             emit(
                 self.vm(),
                 &[
@@ -147,9 +143,9 @@ impl RoyaltySplitter {
         token: Address,
     ) -> (U256, U256, U256) {
         (
-            self.shares.get(self.version_account_key(split_id, version, member)),
-            self.accumulators.get(self.version_account_key(split_id, version, token)),
-            self.paid.get(self.paid_key(split_id, version, token, member)),
+            self.read_uint(Field::Shares, &of_version_account(split_id, version, member)),
+            self.read_uint(Field::Accumulator, &of_version_account(split_id, version, token)),
+            self.read_uint(Field::Paid, &of_paid(split_id, version, token, member)),
         )
     }
 
