@@ -7,9 +7,145 @@
 pragma solidity ^0.8.23;
 
 interface IUsageAnchor  {
-    function version() external view returns (string memory);
+    function hasRole(bytes32 role, address account) external view returns (bool);
 
-    error OwnableUnauthorizedAccount(address);
+    function getRoleAdmin(bytes32 role) external view returns (bytes32);
 
-    error OwnableInvalidOwner(address);
+    function grantRole(bytes32 role, address account) external;
+
+    function revokeRole(bytes32 role, address account) external;
+
+    function renounceRole(bytes32 role, address confirmation) external;
+
+    function supportsInterface(bytes4 interface_id) external view returns (bool);
+
+    function bondAttestor() external payable;
+
+    function requestAttestorExit() external;
+
+    function withdrawAttestorBond() external;
+
+    function anchorBatch((bytes32, address, bytes32, uint32, uint256, uint64, uint64) batch, bytes calldata signature) external;
+
+    function challenge(bytes32 batch_id, bytes32 evidence) external payable;
+
+    function resolveChallenge(bytes32 batch_id, bool upheld) external;
+
+    function settle(bytes32 batch_id, (bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[] memory receipts, bytes32[] memory proof, bool[] memory flags) external;
+
+    function fundEscrow(uint256 license_id) external payable;
+
+    function fundEscrowToken(uint256 license_id, uint256 amount) external;
+
+    function requestEscrowWithdrawal(uint256 license_id, uint256 amount) external;
+
+    function withdrawEscrow(uint256 license_id) external;
+
+    function withdrawCredit() external;
+
+    function config() external view returns (address, address, uint64, uint256, uint256, uint64);
+
+    function attestorInfo(address attestor) external view returns (uint256, uint64, uint32, uint64);
+
+    function batchInfo(bytes32 batch_id) external view returns (address, bytes32, uint32, uint256, uint64, uint64, uint64, uint8, address);
+
+    function escrowInfo(uint256 license_id) external view returns (uint256, uint256, uint256, uint64);
+
+    function isReceiptSettled(bytes32 leaf) external view returns (bool);
+
+    function creditOf(address account) external view returns (uint256);
+
+    function domainSeparator() external view returns (bytes32);
+
+    function batchDigest((bytes32, address, bytes32, uint32, uint256, uint64, uint64) batch) external view returns (bytes32);
+
+    error InvalidConfiguration();
+
+    error ArithmeticOverflow();
+
+    error ZeroAmount();
+
+    error ExternalCallFailed(address);
+
+    error NativeTransferFailed(address, uint256);
+
+    error NothingToWithdraw(address);
+
+    error AttestorNotAllowed(address);
+
+    error InsufficientBond(address, uint256, uint256);
+
+    error AttestorExiting(address);
+
+    error ExitNotRequested(address);
+
+    error BondLocked(address, uint64);
+
+    error BondUnderChallenge(address, uint32);
+
+    error BatchAlreadyAnchored(bytes32);
+
+    error InvalidBatch(bytes32);
+
+    error InvalidSignatureLength(uint256);
+
+    error BadSignature(bytes32, address);
+
+    error ECDSAInvalidSignature();
+
+    error ECDSAInvalidSignatureS(bytes32);
+
+    error UnknownBatch(bytes32);
+
+    error ChallengeWindowClosed(bytes32, uint64);
+
+    error ChallengeWindowOpen(bytes32, uint64);
+
+    error WrongChallengeBond(uint256, uint256);
+
+    error BatchAlreadyChallenged(bytes32);
+
+    error BatchUnderChallenge(bytes32);
+
+    error BatchVoided(bytes32);
+
+    error NoOpenChallenge(bytes32);
+
+    error EmptySettlement(bytes32);
+
+    error InvalidProof(bytes32);
+
+    error ReceiptAlreadySettled(bytes32);
+
+    error ReceiptAttestorMismatch(bytes32, address);
+
+    error ReceiptOutsidePeriod(bytes32, uint64);
+
+    error WrongDataset(uint256, uint256);
+
+    error WrongUsageUnit(uint256, uint8);
+
+    error LicenseRevoked(uint256);
+
+    error LicenseNotActive(uint256, uint64);
+
+    error ScopeNotLicensed(uint256, uint256);
+
+    error WrongPaymentToken(uint256, address);
+
+    error NotLicenseOwner(uint256, address);
+
+    error NoWithdrawalRequested(uint256);
+
+    error EscrowWithdrawalLocked(uint256, uint64);
+
+    error EscrowHeldByChallenges(uint32);
+
+    error AccessControlUnauthorizedAccount(address, bytes32);
+
+    error AccessControlBadConfirmation();
+
+    error SafeErc20FailedOperation(address);
+
+    error SafeErc20FailedDecreaseAllowance(address, uint256, uint256);
 }

@@ -53,6 +53,7 @@ macro_rules! small_uint_word {
 small_uint_word!(u8, u32, u64);
 
 /// `selector ‖ words`: the revert data of a custom error with static fields.
+#[cfg_attr(feature = "export-abi", allow(dead_code))] // export-abi uses the derive instead
 pub(crate) fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * words.len());
     out.extend_from_slice(&selector);
