@@ -7,9 +7,178 @@
 pragma solidity ^0.8.23;
 
 interface ILicenseNft  {
-    function version() external view returns (string memory);
+    function balanceOf(address owner) external view returns (uint256);
+
+    function ownerOf(uint256 token_id) external view returns (address);
+
+    function safeTransferFrom(address from, address to, uint256 token_id) external;
+
+    function safeTransferFrom(address from, address to, uint256 token_id, bytes calldata data) external;
+
+    function transferFrom(address from, address to, uint256 token_id) external;
+
+    function approve(address to, uint256 token_id) external;
+
+    function setApprovalForAll(address operator, bool approved) external;
+
+    function getApproved(uint256 token_id) external view returns (address);
+
+    function isApprovedForAll(address owner, address operator) external view returns (bool);
+
+    function name() external view returns (string memory);
+
+    function symbol() external view returns (string memory);
+
+    function tokenURI(uint256 token_id) external view returns (string memory);
+
+    function supportsInterface(bytes4 interface_id) external view returns (bool);
+
+    function royaltyInfo(uint256 token_id, uint256 sale_price) external view returns (address, uint256);
+
+    function setUser(uint256 token_id, address user, uint64 expires) external;
+
+    function userOf(uint256 token_id) external view returns (address);
+
+    function userExpires(uint256 token_id) external view returns (uint64);
+
+    function owner() external view returns (address);
+
+    function pendingOwner() external view returns (address);
+
+    function transferOwnership(address new_owner) external;
+
+    function acceptOwnership() external;
+
+    function renounceOwnership() external;
+
+    function registry() external view returns (address);
+
+    function splitter() external view returns (address);
+
+    function usageAnchor() external view returns (address);
+
+    function setUsageAnchor(address usage_anchor) external;
+
+    function createOffer(LicenseTerms calldata terms) external returns (uint256);
+
+    function setOfferPaused(uint256 offer_id, bool paused) external;
+
+    function retireOffer(uint256 offer_id) external;
+
+    function updateOffer(uint256 offer_id, uint256 price, uint32 max_supply) external;
+
+    function offer(uint256 offer_id) external view returns (uint256, uint256, uint256, address, uint32, uint32, bool, bool, bytes32);
+
+    function offerCount() external view returns (uint64);
+
+    function mint(uint256 offer_id, address to, uint256 max_price) external payable returns (uint256);
+
+    function isValid(uint256 token_id, uint256 scope) external view returns (bool);
+
+    function isLicensed(address holder, uint256 token_id, uint256 dataset_id, uint256 scope) external view returns (bool);
+
+    function royaltyBps(uint256 token_id, uint256 cumulative_revenue) external view returns (uint16);
+
+    function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, bool, address, uint8, uint256);
+
+    function license(uint256 token_id) external view returns (uint256, uint64, uint64, bool, bool);
+
+    function revoke(uint256 token_id, bytes32 reason) external;
+
+    function setDebt(uint256 token_id, bool in_debt) external;
+
+    struct LicenseTerms {
+        uint256 datasetId;
+        uint256 scope;
+        uint64 duration;
+        address paymentToken;
+        uint256 price;
+        uint8 usageUnit;
+        uint256 usageRate;
+        uint256[] tierThresholds;
+        uint16[] tierBps;
+        uint32 maxSupply;
+        bool transferable;
+        bool rentable;
+        uint16 resaleRoyaltyBps;
+        address arbiter;
+        bytes32 termsHash;
+        string termsUri;
+    }
+
+    error ERC721InvalidOwner(address);
+
+    error ERC721NonexistentToken(uint256);
+
+    error ERC721IncorrectOwner(address, uint256, address);
+
+    error ERC721InvalidSender(address);
+
+    error ERC721InvalidReceiver(address);
+
+    error InvalidReceiverWithReason(string);
+
+    error ERC721InsufficientApproval(address, uint256);
+
+    error ERC721InvalidApprover(address);
+
+    error ERC721InvalidOperator(address);
 
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
+
+    error SafeErc20FailedOperation(address);
+
+    error UnknownOffer(uint256);
+
+    error UnknownDataset(uint256);
+
+    error NotDatasetOwner(address, uint256);
+
+    error InvalidScope(uint256);
+
+    error InvalidUsageUnit(uint8);
+
+    error InvalidTierCount(uint256, uint256);
+
+    error InvalidTierThreshold(uint256, uint256);
+
+    error InvalidBps(uint256);
+
+    error InvalidArbiter(address);
+
+    error InvalidTermsHash(bytes32);
+
+    error EmptyTermsUri();
+
+    error OfferIsPaused(uint256);
+
+    error OfferIsRetired(uint256);
+
+    error OfferSoldOut(uint256, uint32);
+
+    error InvalidMaxSupply(uint32, uint32);
+
+    error PriceAboveMax(uint256, uint256);
+
+    error IncorrectPayment(uint256, uint256);
+
+    error ArithmeticOverflow();
+
+    error SoulboundLicense(uint256);
+
+    error RevokedLicense(uint256);
+
+    error RentalNotAllowed(uint256);
+
+    error NotArbiter(address, uint256);
+
+    error NotUsageAnchor(address);
+
+    error UsageAnchorAlreadySet(address);
+
+    error ZeroAddress();
+
+    error ExternalCallFailed(address, bytes);
 }

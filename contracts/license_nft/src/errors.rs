@@ -20,7 +20,7 @@ use openzeppelin_stylus::{
         },
     },
 };
-use stylus_sdk::{call::MethodError, prelude::*};
+use stylus_sdk::call::MethodError;
 
 sol! {
     /// No offer has id `offerId`.
@@ -104,9 +104,57 @@ sol! {
     error ExternalCallFailed(address target, bytes reason);
 }
 
-/// Errors of the license contract.
-#[derive(SolidityError, Debug)]
-pub enum Error {
+/// Declares [`Error`] with one variant per Solidity error, the `From` conversions, the ABI
+/// encoding, and (with `export-abi`) the list of errors and structs the exported interface
+/// declares. This is what `#[derive(SolidityError)]` generates, plus the `LicenseTerms` struct
+/// declaration: stylus-sdk 0.9's `export-abi` only declares types found in return values, so
+/// without it `createOffer(LicenseTerms)` would name an undeclared struct.
+macro_rules! contract_errors {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
+        /// Errors of the license contract.
+        #[derive(Debug)]
+        pub enum Error {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Self::$variant(e)
+            }
+        })*
+
+        impl From<Error> for Vec<u8> {
+            fn from(e: Error) -> Vec<u8> {
+                match e {
+                    $(Error::$variant(e) => alloy_sol_types::SolError::abi_encode(&e),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
+            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
+                use alloc::{format, vec};
+                use core::any::TypeId;
+
+                use alloy_sol_types::SolError;
+                use stylus_sdk::abi::export::internal::InnerType;
+
+                let mut types = vec![InnerType {
+                    name: license_terms_declaration(),
+                    id: TypeId::of::<tributary_abi::terms::LicenseTerms>(),
+                }];
+                $(types.push(InnerType {
+                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
+                    id: TypeId::of::<$ty>(),
+                });)*
+                types
+            }
+        }
+    };
+}
+
+contract_errors! {
     /// See [`ERC721InvalidOwner`].
     InvalidOwner(ERC721InvalidOwner),
     /// See [`ERC721NonexistentToken`].
@@ -183,6 +231,25 @@ pub enum Error {
     ZeroAddress(ZeroAddress),
     /// See [`ExternalCallFailed`].
     ExternalCallFailed(ExternalCallFailed),
+}
+
+/// `struct LicenseTerms { ... }` for the exported Solidity interface, from the `sol!` type.
+#[cfg(feature = "export-abi")]
+fn license_terms_declaration() -> alloc::string::String {
+    use alloy_sol_types::SolStruct;
+
+    let typed = tributary_abi::terms::LicenseTerms::eip712_root_type();
+    let fields = typed
+        .split_once('(')
+        .map_or("", |(_, rest)| rest.trim_end_matches(')'));
+    let mut out = alloc::string::String::from("struct LicenseTerms {");
+    for field in fields.split(',') {
+        out.push_str("\n        ");
+        out.push_str(field);
+        out.push(';');
+    }
+    out.push_str("\n    }");
+    out
 }
 
 impl MethodError for Error {
