@@ -3,9 +3,9 @@
 use alloy_primitives::{
     b256, Address, B256, U256,
 };
-use openzeppelin_stylus::token::erc20::{interface::Erc20Interface, utils::safe_erc20::ISafeErc20};
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use alloy_sol_types::SolEvent;
-use stylus_sdk::prelude::*;
+use stylus_sdk::{prelude::*, stylus_core::calls::context::Call};
 
 use crate::{
     accounting::{accrue, MAX_DEPOSITED},
@@ -56,9 +56,13 @@ impl RoyaltySplitter {
         self.credit(split_id, token, credited)
     }
 
-    /// `token.balanceOf(account)`, `None` if the call fails (not a token).
+    /// `token.balanceOf(account)`, `None` if the call fails or returns less than a word.
     fn token_balance(&self, token: Address, account: Address) -> Option<U256> {
-        Erc20Interface::new(token).balance_of(self, account).ok()
+        let mut calldata = [0u8; 36];
+        calldata[..4].copy_from_slice(&BALANCE_OF);
+        calldata[4..].copy_from_slice(address(account).as_slice());
+        let out = self.vm().static_call(&Call::new(), token, &calldata).ok()?;
+        out.get(..32).map(U256::from_be_slice)
     }
 
     /// Credits `amount` of `token` to the current version of `split_id`.
@@ -90,6 +94,9 @@ impl RoyaltySplitter {
     }
 }
 
+
+/// Selector of `balanceOf(address)`.
+const BALANCE_OF: [u8; 4] = [0x70, 0xa0, 0x82, 0x31];
 
 /// `keccak256("")`, the code hash of an account without code.
 const EMPTY_CODE_HASH: B256 =
