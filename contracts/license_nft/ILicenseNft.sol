@@ -79,6 +79,8 @@ interface ILicenseNft  {
 
     function royaltyBps(uint256 token_id, uint256 cumulative_revenue) external view returns (uint16);
 
+    function royaltyTiers(uint256 token_id) external view returns (uint256[] memory, uint16[] memory);
+
     function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, bool, address, uint8, uint256);
 
     function license(uint256 token_id) external view returns (uint256, uint64, uint64, bool, bool);

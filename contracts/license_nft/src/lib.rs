@@ -32,7 +32,7 @@ pub mod transfers;
 #[cfg(test)]
 mod tests;
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
 use alloy_primitives::{aliases::B32, fixed_bytes, Address, B256, U256};
 use openzeppelin_stylus::{
@@ -495,6 +495,16 @@ impl LicenseNft {
     pub fn royalty_bps(&self, token_id: U256, cumulative_revenue: U256) -> Result<u16, Error> {
         let offer_id = self.offer_of(token_id)?;
         Ok(self.offers.getter(offer_id).royalty_bps(cumulative_revenue))
+    }
+
+    /// The derivative royalty tiers of license `token_id`'s offer: (thresholds, bps), where
+    /// tier `i` applies from cumulative revenue `thresholds[i]` on (`thresholds[0]` is 0).
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    pub fn royalty_tiers(&self, token_id: U256) -> Result<(Vec<U256>, Vec<u16>), Error> {
+        let offer_id = self.offer_of(token_id)?;
+        Ok(self.offers.getter(offer_id).tiers())
     }
 
     /// Usage terms of license `token_id`: (datasetId, splitId, scope, startsAt, expiresAt,

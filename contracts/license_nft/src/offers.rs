@@ -12,6 +12,8 @@
 //!   `revoke`; unit and rate in `licenseUsage` (the usage anchor bills with them); the terms URI is
 //!   the token URI and the hash binds it.
 
+use alloc::vec::Vec;
+
 use alloy_primitives::{
     aliases::{U16, U32, U64, U8},
     Address, B256, U256,
@@ -203,6 +205,25 @@ pub fn tier_royalty(tier_count: u8, tier_bps: u64, thresholds: &[U256], cumulati
 }
 
 impl Offer {
+    /// The derivative royalty tiers: (thresholds, bps), tier 0 starting at 0.
+    pub(crate) fn tiers(&self) -> (Vec<U256>, Vec<u16>) {
+        let count = usize::from(self.tier_count.get().to::<u8>());
+        let packed = self.tier_bps.get().to::<u64>();
+        let mut thresholds = Vec::with_capacity(count);
+        let mut bps = Vec::with_capacity(count);
+        for index in 0..count {
+            let threshold = match index.checked_sub(1) {
+                Some(stored) => self.tier_thresholds.get(stored).unwrap_or_default(),
+                None => U256::ZERO,
+            };
+            thresholds.push(threshold);
+            // Truncation keeps exactly the 16 bits of the tier.
+            #[allow(clippy::cast_possible_truncation)]
+            bps.push((packed >> (16 * index)) as u16);
+        }
+        (thresholds, bps)
+    }
+
     /// The offer's derivative royalty at `cumulative_revenue` (see [`tier_royalty`]).
     pub(crate) fn royalty_bps(&self, cumulative_revenue: U256) -> u16 {
         let mut thresholds = [U256::ZERO; MAX_ROYALTY_TIERS - 1];

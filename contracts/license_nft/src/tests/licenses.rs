@@ -269,7 +269,16 @@ fn usage_and_royalty_views(
     assert_eq!(bps(eth * U256::from(10)), 1500);
     assert_eq!(bps(U256::MAX), 1500);
 
+    assert_eq!(
+        nft.sender(buyer).royalty_tiers(token).motsu_unwrap(),
+        (
+            vec![U256::ZERO, eth, eth * U256::from(10)],
+            vec![500, 1000, 1500]
+        )
+    );
+
     for err in [
+        nft.sender(buyer).royalty_tiers(MISSING).motsu_unwrap_err(),
         nft.sender(buyer).license_usage(MISSING).motsu_unwrap_err(),
         nft.sender(buyer)
             .royalty_bps(MISSING, U256::ZERO)
@@ -305,6 +314,10 @@ fn no_tiers_means_no_derivative_royalty(
             .royalty_bps(token, U256::MAX)
             .motsu_unwrap(),
         0
+    );
+    assert_eq!(
+        nft.sender(buyer).royalty_tiers(token).motsu_unwrap(),
+        (vec![], vec![])
     );
 }
 
