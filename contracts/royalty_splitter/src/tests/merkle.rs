@@ -6,7 +6,15 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use motsu::prelude::*;
 
 use super::{init, mocks::Wallet, u, NATIVE};
-use crate::{accounting::MAX_TOTAL_SHARES, errors::*, events::*, merkle::leaf, RoyaltySplitter};
+use alloy_sol_types::SolValue;
+
+use crate::{accounting::MAX_TOTAL_SHARES, errors::*, events::*, RoyaltySplitter};
+
+/// The leaf of `(recipient, shares)`, computed independently of the contract:
+/// `keccak256(keccak256(abi.encode(recipient, shares)))`.
+fn leaf(recipient: Address, shares: U256) -> B256 {
+    keccak256(keccak256((recipient, shares).abi_encode()))
+}
 
 /// A Merkle tree with sorted-pair inner nodes (OpenZeppelin's convention); an odd node is
 /// carried up unchanged.
