@@ -63,27 +63,25 @@ pub fn accrue(acc: U256, remainder: U256, amount: U256, total: U256) -> Option<A
     Some(Accrual { acc, remainder })
 }
 
-/// `(n / d, n % d)` for a divisor below `2^96`, by schoolbook division over 32-bit digits with
-/// 128-bit arithmetic: a far smaller WASM than the general 256-bit division. `None` if `d` is
-/// zero or not below `2^96`.
+/// `(n / d, n % d)` for a divisor below `2^96`, by binary long division on a 128-bit running
+/// remainder. It needs only shifts, compares and subtractions, so the WASM carries no 128-bit
+/// (or 256-bit) division routine; 256 cheap iterations per deposit cost a few hundred gas.
+/// `None` if `d` is zero or not below `2^96`.
 fn div_rem_small(n: U256, d: U256) -> Option<(U256, U256)> {
     if d.is_zero() || d > MAX_TOTAL_SHARES {
         return None;
     }
     let d = d.to::<u128>();
+    let limbs = n.as_limbs();
     let mut quotient = [0u64; 4];
     let mut rem: u128 = 0;
-    // Most significant 32-bit digit first; `rem < d < 2^96`, so `rem << 32` fits in 128 bits.
-    for limb in (0..4).rev() {
-        let word = n.as_limbs()[limb];
-        let hi = (rem << 32) | u128::from(word >> 32);
-        let q_hi = hi / d;
-        rem = hi % d;
-        let lo = (rem << 32) | u128::from(word & 0xffff_ffff);
-        let q_lo = lo / d;
-        rem = lo % d;
-        // Both partial quotients are below 2^32 because the running remainder is below `d`.
-        quotient[limb] = (u64::try_from(q_hi).ok()? << 32) | u64::try_from(q_lo).ok()?;
+    for bit in (0..256).rev() {
+        // `rem < d < 2^96`, so `rem << 1 | 1 < 2^97` fits.
+        rem = (rem << 1) | u128::from((limbs[bit / 64] >> (bit % 64)) & 1);
+        if rem >= d {
+            rem -= d;
+            quotient[bit / 64] |= 1 << (bit % 64);
+        }
     }
     Some((U256::from_limbs(quotient), U256::from(rem)))
 }
