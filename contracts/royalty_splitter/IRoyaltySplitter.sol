@@ -7,9 +7,99 @@
 pragma solidity ^0.8.23;
 
 interface IRoyaltySplitter  {
-    function version() external view returns (string memory);
+    function createSplit(address[] memory recipients, uint256[] memory shares, address controller) external returns (uint256);
+
+    function createMerkleSplit(bytes32 root, uint256 total_shares, address controller) external returns (uint256);
+
+    function updateSplit(uint256 split_id, address[] memory recipients, uint256[] memory shares) external;
+
+    function updateMerkleSplit(uint256 split_id, bytes32 root, uint256 total_shares) external;
+
+    function setSplitController(uint256 split_id, address controller) external;
+
+    function deposit(uint256 split_id) external payable;
+
+    function depositToken(uint256 split_id, address token, uint256 amount) external;
+
+    function royaltyReceiver(uint256 split_id) external returns (address);
+
+    function withdraw(uint256 split_id, uint32 version, address recipient, address token) external returns (uint256);
+
+    function claimMerkle(uint256 split_id, uint32 version, address recipient, uint256 shares, bytes32[] memory proof, address token) external returns (uint256);
+
+    function claimable(uint256 split_id, uint32 version, address recipient, address token) external view returns (uint256);
+
+    function accrued(uint256 split_id, uint32 version, uint256 shares, address token) external view returns (uint256);
+
+    function splitCount() external view returns (uint256);
+
+    function splitInfo(uint256 split_id) external view returns (address, uint32, address);
+
+    function versionInfo(uint256 split_id, uint32 version) external view returns (bytes32, uint256, uint256, uint32);
+
+    function sharesOf(uint256 split_id, uint32 version, address account) external view returns (uint256);
+
+    function splitBalance(uint256 split_id, address token) external view returns (uint256, uint256, uint256);
+
+    function pause() external;
+
+    function unpause() external;
+
+    function paused() external view returns (bool);
+
+    function owner() external view returns (address);
+
+    function pendingOwner() external view returns (address);
+
+    function transferOwnership(address new_owner) external;
+
+    function acceptOwnership() external;
+
+    function renounceOwnership() external;
+
+    error SplitLengthMismatch(uint256, uint256);
+
+    error SplitNoRecipients();
+
+    error SplitTooManyRecipients(uint256, uint256);
+
+    error SplitRecipientsNotSorted(uint256);
+
+    error SplitDuplicateRecipient(address);
+
+    error SplitInvalidRecipient(address);
+
+    error SplitZeroShares(uint256);
+
+    error SplitTotalSharesTooLarge(uint256);
+
+    error SplitZeroRoot();
+
+    error SplitUnknown(uint256);
+
+    error SplitUnknownVersion(uint256, uint32);
+
+    error SplitZeroAmount();
+
+    error SplitNotController(uint256, address);
+
+    error SplitInvalidProof(uint256, address);
+
+    error SplitMerkleSharesExceeded(uint256, uint256, uint256);
+
+    error SplitNothingToWithdraw(uint256, address, address);
+
+    error SplitDepositOverflow(uint256, address);
+
+    error TransferFailed(address, address, uint256);
+
+    error SplitReceiverDeploymentFailed(uint256);
 
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
+
+    error EnforcedPause();
+
+    error ExpectedPause();
 }
