@@ -12,7 +12,7 @@ pub struct ContractCrate {
 }
 
 /// Every deployable contract, in deployment order.
-pub const CONTRACTS: [ContractCrate; 4] = [
+pub const CONTRACTS: [ContractCrate; 7] = [
     ContractCrate {
         package: "royalty-splitter",
         dir: "royalty_splitter",
@@ -24,9 +24,24 @@ pub const CONTRACTS: [ContractCrate; 4] = [
         interface: "IAttributionRegistry",
     },
     ContractCrate {
+        package: "revenue-router",
+        dir: "revenue_router",
+        interface: "IRevenueRouter",
+    },
+    ContractCrate {
         package: "license-nft",
         dir: "license_nft",
         interface: "ILicenseNft",
+    },
+    ContractCrate {
+        package: "license-offers",
+        dir: "license_offers",
+        interface: "ILicenseOffers",
+    },
+    ContractCrate {
+        package: "usage-escrow",
+        dir: "usage_escrow",
+        interface: "IUsageEscrow",
     },
     ContractCrate {
         package: "usage-anchor",
