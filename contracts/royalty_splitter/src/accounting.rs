@@ -13,11 +13,11 @@
 //!
 //! # Invariants (checked by the property tests)
 //! For a split and token with cumulative deposits `D`:
-//! * `sum(total_v * acc_v) + remainder == D * 2^96` over its versions `v` (nothing is created
-//!   or lost by a deposit);
+//! * `sum(total_v * acc_v) + remainder == D * 2^96` over its versions `v` (nothing is created or
+//!   lost by a deposit);
 //! * hence `claimed + claimable <= D`: each member's entitlement is at most its exact share;
-//! * and `D - (claimed + claimable) <= sum of the versions' recipient counts`: each member
-//!   loses less than one wei to the floor, the carried remainder less than one wei in total.
+//! * and `D - (claimed + claimable) <= sum of the versions' recipient counts`: each member loses
+//!   less than one wei to the floor, the carried remainder less than one wei in total.
 //!
 //! # Bounds
 //! `total < 2^96` and `D < 2^160` (checked on deposit) make every product below fit in 256
@@ -114,18 +114,30 @@ mod tests {
     fn remainder_is_carried_not_dropped() {
         // 10 wei over 3 shares, three times: each share must end with exactly 10 wei.
         let total = U256::from(3);
-        let mut state = Accrual { acc: U256::ZERO, remainder: U256::ZERO };
+        let mut state = Accrual {
+            acc: U256::ZERO,
+            remainder: U256::ZERO,
+        };
         for _ in 0..3 {
             state = accrue(state.acc, state.remainder, U256::from(10), total).unwrap();
         }
-        assert_eq!(entitlement(U256::from(1), state.acc).unwrap(), U256::from(10));
+        assert_eq!(
+            entitlement(U256::from(1), state.acc).unwrap(),
+            U256::from(10)
+        );
         assert_eq!(entitlement(total, state.acc).unwrap(), U256::from(30));
     }
 
     #[test]
     fn accrue_rejects_zero_total_and_overflow() {
-        assert_eq!(accrue(U256::ZERO, U256::ZERO, U256::from(1), U256::ZERO), None);
-        assert_eq!(accrue(U256::ZERO, U256::ZERO, U256::MAX, U256::from(1)), None);
+        assert_eq!(
+            accrue(U256::ZERO, U256::ZERO, U256::from(1), U256::ZERO),
+            None
+        );
+        assert_eq!(
+            accrue(U256::ZERO, U256::ZERO, U256::MAX, U256::from(1)),
+            None
+        );
         assert_eq!(entitlement(U256::MAX, U256::from(2)), None);
         assert_eq!(claimable(U256::MAX, U256::from(2), U256::ZERO), U256::ZERO);
     }
@@ -149,13 +161,21 @@ mod tests {
     fn largest_bounds_fit() {
         let a = accrue(U256::ZERO, U256::ZERO, MAX_DEPOSITED, U256::from(1)).unwrap();
         assert_eq!(entitlement(U256::from(1), a.acc).unwrap(), MAX_DEPOSITED);
-        let b = accrue(U256::ZERO, MAX_TOTAL_SHARES - U256::from(1), MAX_DEPOSITED, MAX_TOTAL_SHARES)
-            .unwrap();
+        let b = accrue(
+            U256::ZERO,
+            MAX_TOTAL_SHARES - U256::from(1),
+            MAX_DEPOSITED,
+            MAX_TOTAL_SHARES,
+        )
+        .unwrap();
         assert!(entitlement(MAX_TOTAL_SHARES, b.acc).unwrap() <= MAX_DEPOSITED);
     }
 
     fn cases() -> u32 {
-        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000)
     }
 
     proptest! {

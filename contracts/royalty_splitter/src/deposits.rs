@@ -1,16 +1,14 @@
 //! Paying into a split: native currency and ERC-20 tokens, O(1) whatever the recipient count.
 
-use alloy_primitives::{
-    b256, Address, B256, U256,
-};
-use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
+use alloy_primitives::{b256, Address, B256, U256};
 use alloy_sol_types::SolEvent;
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::{prelude::*, stylus_core::calls::context::Call};
 
 use crate::{
     accounting::{accrue, MAX_DEPOSITED},
-    errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
     encoding::{address, emit, uint},
+    errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
     events::SplitDeposited,
     state::{of_book, of_version, of_version_account, Field},
     RoyaltySplitter,
@@ -45,12 +43,20 @@ impl RoyaltySplitter {
         }
         let this = self.vm().contract_address();
         let from = self.vm().msg_sender();
-        let failed = || Error::TransferFailed(TransferFailed { token, to: this, amount });
+        let failed = || {
+            Error::TransferFailed(TransferFailed {
+                token,
+                to: this,
+                amount,
+            })
+        };
         if !has_code(self.vm().code_hash(token)) {
             return Err(failed());
         }
         let before = self.token_balance(token, this).ok_or_else(failed)?;
-        self.safe_erc20.safe_transfer_from(token, from, this, amount).map_err(|_| failed())?;
+        self.safe_erc20
+            .safe_transfer_from(token, from, this, amount)
+            .map_err(|_| failed())?;
         let after = self.token_balance(token, this).ok_or_else(failed)?;
         let credited = after.checked_sub(before).unwrap_or_default();
         self.credit(split_id, token, credited)
@@ -78,8 +84,10 @@ impl RoyaltySplitter {
         let remainder = self.read_uint(Field::Remainder, &book);
         let total = self.read_uint(Field::TotalShares, &of_version(split_id, version));
         let acc = self.read_uint(Field::Accumulator, &acc_key);
-        let deposited =
-            deposited.checked_add(amount).filter(|d| *d <= MAX_DEPOSITED).ok_or_else(overflow)?;
+        let deposited = deposited
+            .checked_add(amount)
+            .filter(|d| *d <= MAX_DEPOSITED)
+            .ok_or_else(overflow)?;
         let accrual = accrue(acc, remainder, amount, total).ok_or_else(overflow)?;
         self.write_uint(Field::Accumulator, &acc_key, accrual.acc);
         self.write_uint(Field::Deposited, &book, deposited);
@@ -87,13 +95,17 @@ impl RoyaltySplitter {
         let from = self.vm().msg_sender();
         emit(
             self.vm(),
-            &[SplitDeposited::SIGNATURE_HASH, uint(split_id), address(token), address(from)],
+            &[
+                SplitDeposited::SIGNATURE_HASH,
+                uint(split_id),
+                address(token),
+                address(from),
+            ],
             &[uint(amount)],
         );
         Ok(())
     }
 }
-
 
 /// Selector of `balanceOf(address)`.
 const BALANCE_OF: [u8; 4] = [0x70, 0xa0, 0x82, 0x31];

@@ -128,32 +128,33 @@ impl From<Error> for Vec<u8> {
     fn from(err: Error) -> Vec<u8> {
         use encoding::{address as a, error as e, small, uint as n};
         match err {
-            Error::LengthMismatch(x) => {
-                e(SplitLengthMismatch::SELECTOR, &[n(x.recipients), n(x.shares)])
-            }
+            Error::LengthMismatch(x) => e(
+                SplitLengthMismatch::SELECTOR,
+                &[n(x.recipients), n(x.shares)],
+            ),
             Error::NoRecipients(_) => e(SplitNoRecipients::SELECTOR, &[]),
             Error::TooManyRecipients(x) => {
                 e(SplitTooManyRecipients::SELECTOR, &[n(x.count), n(x.max)])
             }
             Error::RecipientsNotSorted(x) => e(SplitRecipientsNotSorted::SELECTOR, &[n(x.index)]),
-            Error::DuplicateRecipient(x) => {
-                e(SplitDuplicateRecipient::SELECTOR, &[a(x.recipient)])
-            }
+            Error::DuplicateRecipient(x) => e(SplitDuplicateRecipient::SELECTOR, &[a(x.recipient)]),
             Error::InvalidRecipient(x) => e(SplitInvalidRecipient::SELECTOR, &[a(x.recipient)]),
             Error::ZeroShares(x) => e(SplitZeroShares::SELECTOR, &[n(x.index)]),
             Error::TotalSharesTooLarge(x) => e(SplitTotalSharesTooLarge::SELECTOR, &[n(x.max)]),
             Error::ZeroRoot(_) => e(SplitZeroRoot::SELECTOR, &[]),
             Error::UnknownSplit(x) => e(SplitUnknown::SELECTOR, &[n(x.split_id)]),
-            Error::UnknownVersion(x) => {
-                e(SplitUnknownVersion::SELECTOR, &[n(x.split_id), small(x.version)])
-            }
+            Error::UnknownVersion(x) => e(
+                SplitUnknownVersion::SELECTOR,
+                &[n(x.split_id), small(x.version)],
+            ),
             Error::ZeroAmount(_) => e(SplitZeroAmount::SELECTOR, &[]),
             Error::NotController(x) => {
                 e(SplitNotController::SELECTOR, &[n(x.split_id), a(x.account)])
             }
-            Error::InvalidProof(x) => {
-                e(SplitInvalidProof::SELECTOR, &[n(x.split_id), a(x.recipient)])
-            }
+            Error::InvalidProof(x) => e(
+                SplitInvalidProof::SELECTOR,
+                &[n(x.split_id), a(x.recipient)],
+            ),
             Error::MerkleSharesExceeded(x) => e(
                 SplitMerkleSharesExceeded::SELECTOR,
                 &[n(x.split_id), n(x.registered), n(x.total)],
@@ -165,9 +166,10 @@ impl From<Error> for Vec<u8> {
             Error::DepositOverflow(x) => {
                 e(SplitDepositOverflow::SELECTOR, &[n(x.split_id), a(x.token)])
             }
-            Error::TransferFailed(x) => {
-                e(TransferFailed::SELECTOR, &[a(x.token), a(x.to), n(x.amount)])
-            }
+            Error::TransferFailed(x) => e(
+                TransferFailed::SELECTOR,
+                &[a(x.token), a(x.to), n(x.amount)],
+            ),
             Error::ReceiverDeploymentFailed(x) => {
                 e(SplitReceiverDeploymentFailed::SELECTOR, &[n(x.split_id)])
             }

@@ -5,9 +5,9 @@
 //!
 //! * a **listed** split has sorted, unique recipients with share weights (at most
 //!   [`MAX_RECIPIENTS`]);
-//! * a **Merkle** split commits to `(recipient, shares)` leaves with a root and their total,
-//!   for contributor sets of any size; a member proves its leaf once (`claimMerkle`) and is
-//!   tracked like a listed recipient afterwards.
+//! * a **Merkle** split commits to `(recipient, shares)` leaves with a root and their total, for
+//!   contributor sets of any size; a member proves its leaf once (`claimMerkle`) and is tracked
+//!   like a listed recipient afterwards.
 //!
 //! Deposits (`deposit`, `depositToken`) cost O(1) whatever the number of recipients: they add to
 //! a per-share accumulator of the split's current version and token, carrying the rounding
@@ -33,7 +33,10 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
 pub mod accounting;
@@ -75,7 +78,7 @@ pub struct RoyaltySplitter {
     pub(crate) ownable: Ownable2Step,
     /// Pause switch for creating splits and deposits (never for withdrawals).
     pub(crate) pausable: Pausable,
-    /// OpenZeppelin's ERC-20 transfer wrappers (tokens that return nothing or `false`).
+    /// `OpenZeppelin`'s ERC-20 transfer wrappers (tokens that return nothing or `false`).
     pub(crate) safe_erc20: SafeErc20,
     /// Number of splits created; ids are `1..=split_count`.
     pub(crate) split_count: StorageU256,
@@ -111,7 +114,11 @@ impl RoyaltySplitter {
         let total = validate_recipients(&recipients, &shares)?;
         self.open_split(
             controller,
-            &VersionSpec::Listed { recipients: &recipients, shares: &shares, total },
+            &VersionSpec::Listed {
+                recipients: &recipients,
+                shares: &shares,
+                total,
+            },
         )
     }
 
@@ -131,7 +138,13 @@ impl RoyaltySplitter {
         controller: Address,
     ) -> Result<U256, Error> {
         validate_merkle(root, total_shares)?;
-        self.open_split(controller, &VersionSpec::Merkle { root, total: total_shares })
+        self.open_split(
+            controller,
+            &VersionSpec::Merkle {
+                root,
+                total: total_shares,
+            },
+        )
     }
 
     /// Replaces the recipients and shares of a split (controller only) by opening its next
@@ -152,7 +165,11 @@ impl RoyaltySplitter {
         let total = validate_recipients(&recipients, &shares)?;
         self.open_next_version(
             split_id,
-            &VersionSpec::Listed { recipients: &recipients, shares: &shares, total },
+            &VersionSpec::Listed {
+                recipients: &recipients,
+                shares: &shares,
+                total,
+            },
         )?;
         Ok(())
     }
@@ -173,7 +190,13 @@ impl RoyaltySplitter {
         total_shares: U256,
     ) -> Result<(), Error> {
         validate_merkle(root, total_shares)?;
-        self.open_next_version(split_id, &VersionSpec::Merkle { root, total: total_shares })?;
+        self.open_next_version(
+            split_id,
+            &VersionSpec::Merkle {
+                root,
+                total: total_shares,
+            },
+        )?;
         Ok(())
     }
 
@@ -184,7 +207,11 @@ impl RoyaltySplitter {
     ///
     /// # Events
     /// `SplitControllerChanged`.
-    pub fn set_split_controller(&mut self, split_id: U256, controller: Address) -> Result<(), Error> {
+    pub fn set_split_controller(
+        &mut self,
+        split_id: U256,
+        controller: Address,
+    ) -> Result<(), Error> {
         self.set_controller(split_id, controller)
     }
 
@@ -210,7 +237,12 @@ impl RoyaltySplitter {
     ///
     /// # Events
     /// `SplitDeposited` with the credited amount.
-    pub fn deposit_token(&mut self, split_id: U256, token: Address, amount: U256) -> Result<(), Error> {
+    pub fn deposit_token(
+        &mut self,
+        split_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
         self.pull_token(split_id, token, amount)
     }
 
@@ -270,7 +302,13 @@ impl RoyaltySplitter {
 
     /// What `recipient` can withdraw now of `token` from version `version` of `split_id`
     /// (zero for unknown splits, versions and unregistered Merkle members).
-    pub fn claimable(&self, split_id: U256, version: u32, recipient: Address, token: Address) -> U256 {
+    pub fn claimable(
+        &self,
+        split_id: U256,
+        version: u32,
+        recipient: Address,
+        token: Address,
+    ) -> U256 {
         self.claimable_of(split_id, version, recipient, token)
     }
 
@@ -309,7 +347,10 @@ impl RoyaltySplitter {
 
     /// The shares of `account` in a version (zero if not a member or not yet registered).
     pub fn shares_of(&self, split_id: U256, version: u32, account: Address) -> U256 {
-        self.read_uint(Field::Shares, &of_version_account(split_id, version, account))
+        self.read_uint(
+            Field::Shares,
+            &of_version_account(split_id, version, account),
+        )
     }
 
     /// Cumulative totals of a split and token: deposited, withdrawn, and the carried division

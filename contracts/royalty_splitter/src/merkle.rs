@@ -2,8 +2,8 @@
 //!
 //! A leaf is `keccak256(keccak256(abi.encode(recipient, shares)))` (the double hash keeps a leaf
 //! from ever being read as a 64-byte inner node); inner nodes hash the sorted pair of their
-//! children (OpenZeppelin's `MerkleProof` convention, as `@openzeppelin/merkle-tree` builds
-//! trees). Proofs are checked with OpenZeppelin's [`Verifier`], fed with the host's native
+//! children (`OpenZeppelin`'s `MerkleProof` convention, as `@openzeppelin/merkle-tree` builds
+//! trees). Proofs are checked with `OpenZeppelin`'s [`Verifier`], fed with the host's native
 //! keccak (`native_keccak256`): cheaper than a software keccak, and it keeps one out of the WASM.
 
 use alloy_primitives::{Address, B256, U256};
@@ -35,7 +35,11 @@ impl<'a> BuildHasher for NativeKeccak<'a> {
     type Hasher = PairHasher<'a>;
 
     fn build_hasher(&self) -> PairHasher<'a> {
-        PairHasher { vm: self.0, buffer: [0; 64], len: 0 }
+        PairHasher {
+            vm: self.0,
+            buffer: [0; 64],
+            len: 0,
+        }
     }
 }
 
@@ -92,10 +96,25 @@ mod tests {
             h.update(b);
             h.finalize()
         };
-        assert!(Verifier::verify_with_builder(&[b], expected, a, &NativeKeccak(&vm)));
-        assert!(!Verifier::verify_with_builder(&[b], [0; 32], a, &NativeKeccak(&vm)));
+        assert!(Verifier::verify_with_builder(
+            &[b],
+            expected,
+            a,
+            &NativeKeccak(&vm)
+        ));
+        assert!(!Verifier::verify_with_builder(
+            &[b],
+            [0; 32],
+            a,
+            &NativeKeccak(&vm)
+        ));
         assert!(Verifier::verify(&[b], expected, a));
-        assert!(verify(&vm, &[B256::from(b)], B256::from(expected), B256::from(a)));
+        assert!(verify(
+            &vm,
+            &[B256::from(b)],
+            B256::from(expected),
+            B256::from(a)
+        ));
     }
 
     #[test]
@@ -103,6 +122,9 @@ mod tests {
         let recipient = Address::repeat_byte(0x11);
         let shares = U256::from(42);
         let encoded = (recipient, shares).abi_encode();
-        assert_eq!(leaf(&vm(), recipient, shares), keccak256(keccak256(encoded)));
+        assert_eq!(
+            leaf(&vm(), recipient, shares),
+            keccak256(keccak256(encoded))
+        );
     }
 }

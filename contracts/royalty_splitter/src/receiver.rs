@@ -5,18 +5,18 @@
 //! deploys, once per split (CREATE2, salt = split id, so the address is deterministic and the
 //! call idempotent), the hand-written forwarder below. Its runtime code has two paths:
 //!
-//! * **empty calldata** (a plain transfer, with or without value): call
-//!   `splitter.deposit(splitId)` with the forwarder's whole balance (so stray value sent with
-//!   calldata or by `selfdestruct` is swept too), reverting with the splitter's revert data if
-//!   that fails (for example `SplitZeroAmount` when the balance is zero);
+//! * **empty calldata** (a plain transfer, with or without value): call `splitter.deposit(splitId)`
+//!   with the forwarder's whole balance (so stray value sent with calldata or by `selfdestruct` is
+//!   swept too), reverting with the splitter's revert data if that fails (for example
+//!   `SplitZeroAmount` when the balance is zero);
 //! * **calldata = `abi.encode(token)`** (anyone may call it): recover ERC-20 royalties that were
-//!   sent to the receiver. It reads `token.balanceOf(this)`, calls
-//!   `token.approve(splitter, balance)` and `splitter.depositToken(splitId, token, balance)`,
-//!   which pulls the tokens into the split (balance-delta credited, like any deposit). Any
-//!   failure reverts with the callee's revert data.
+//!   sent to the receiver. It reads `token.balanceOf(this)`, calls `token.approve(splitter,
+//!   balance)` and `splitter.depositToken(splitId, token, balance)`, which pulls the tokens into
+//!   the split (balance-delta credited, like any deposit). Any failure reverts with the callee's
+//!   revert data.
 //!
 //! The forwarder holds no state and has no owner: the splitter address and split id are
-//! constants in its code. It needs the Shanghai `PUSH0` opcode (Arbitrum ArbOS 11+). A sender
+//! constants in its code. It needs the Shanghai `PUSH0` opcode (Arbitrum `ArbOS` 11+). A sender
 //! that forwards only a 2,300 gas stipend (Solidity `transfer`/`send`) cannot pay it, because the
 //! forwarder must call the splitter: such marketplaces should pay with `call`.
 
@@ -206,15 +206,14 @@ impl crate::RoyaltySplitter {
         &mut self,
         split_id: U256,
     ) -> Result<Address, crate::errors::Error> {
-        use stylus_sdk::prelude::*;
-
         use alloy_sol_types::SolEvent;
+        use stylus_sdk::prelude::*;
 
         use crate::{
             encoding::{self, address, emit, uint},
-            state::Field,
             errors::{Error, SplitReceiverDeploymentFailed},
             events::SplitReceiverCreated,
+            state::Field,
         };
 
         self.require_split(split_id)?;
@@ -230,7 +229,8 @@ impl crate::RoyaltySplitter {
         // address after the deployment is safe (`forwarder_address` predicts the same address;
         // the tests check it).
         let receiver = unsafe {
-            self.vm().deploy(&init_code, U256::ZERO, Some(forwarder_salt(split_id)))
+            self.vm()
+                .deploy(&init_code, U256::ZERO, Some(forwarder_salt(split_id)))
         }
         .map_err(|_| Error::ReceiverDeploymentFailed(SplitReceiverDeploymentFailed { split_id }))?;
         self.write(Field::Receiver, &key, encoding::address(receiver));

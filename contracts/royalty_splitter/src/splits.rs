@@ -6,12 +6,13 @@ use stylus_sdk::prelude::*;
 
 use crate::{
     accounting::MAX_TOTAL_SHARES,
+    encoding::{address, emit, recipients_and_shares, small, uint},
     errors::{
         Error, SplitDuplicateRecipient, SplitInvalidRecipient, SplitLengthMismatch,
         SplitNoRecipients, SplitNotController, SplitRecipientsNotSorted, SplitTooManyRecipients,
-        SplitTotalSharesTooLarge, SplitUnknown, SplitUnknownVersion, SplitZeroRoot, SplitZeroShares,
+        SplitTotalSharesTooLarge, SplitUnknown, SplitUnknownVersion, SplitZeroRoot,
+        SplitZeroShares,
     },
-    encoding::{address, emit, recipients_and_shares, small, uint},
     events::{SplitControllerChanged, SplitCreated, SplitMerkleRootSet, SplitRecipientsSet},
     state::{of_split, of_version, of_version_account, Field},
     RoyaltySplitter,
@@ -52,7 +53,9 @@ pub fn validate_recipients(recipients: &[Address], shares: &[U256]) -> Result<U2
         }
         // `previous` starts at zero, so the first (non-zero) recipient always passes.
         if recipient == previous {
-            return Err(Error::DuplicateRecipient(SplitDuplicateRecipient { recipient }));
+            return Err(Error::DuplicateRecipient(SplitDuplicateRecipient {
+                recipient,
+            }));
         }
         if recipient < previous {
             return Err(Error::RecipientsNotSorted(SplitRecipientsNotSorted {
@@ -60,12 +63,16 @@ pub fn validate_recipients(recipients: &[Address], shares: &[U256]) -> Result<U2
             }));
         }
         if share.is_zero() {
-            return Err(Error::ZeroShares(SplitZeroShares { index: U256::from(index) }));
+            return Err(Error::ZeroShares(SplitZeroShares {
+                index: U256::from(index),
+            }));
         }
         total = total
             .checked_add(share)
             .filter(|t| *t <= MAX_TOTAL_SHARES)
-            .ok_or(Error::TotalSharesTooLarge(SplitTotalSharesTooLarge { max: MAX_TOTAL_SHARES }))?;
+            .ok_or(Error::TotalSharesTooLarge(SplitTotalSharesTooLarge {
+                max: MAX_TOTAL_SHARES,
+            }))?;
         previous = recipient;
     }
     Ok(total)
@@ -83,7 +90,9 @@ pub fn validate_merkle(root: B256, total_shares: U256) -> Result<(), Error> {
         return Err(Error::ZeroShares(SplitZeroShares { index: U256::ZERO }));
     }
     if total_shares > MAX_TOTAL_SHARES {
-        return Err(Error::TotalSharesTooLarge(SplitTotalSharesTooLarge { max: MAX_TOTAL_SHARES }));
+        return Err(Error::TotalSharesTooLarge(SplitTotalSharesTooLarge {
+            max: MAX_TOTAL_SHARES,
+        }));
     }
     Ok(())
 }
@@ -121,7 +130,10 @@ impl RoyaltySplitter {
     pub(crate) fn require_version(&self, split_id: U256, version: u32) -> Result<(), Error> {
         self.require_split(split_id)?;
         if version > self.current_version(split_id) {
-            return Err(Error::UnknownVersion(SplitUnknownVersion { split_id, version }));
+            return Err(Error::UnknownVersion(SplitUnknownVersion {
+                split_id,
+                version,
+            }));
         }
         Ok(())
     }
@@ -137,7 +149,10 @@ impl RoyaltySplitter {
         let account = self.vm().msg_sender();
         let controller = self.read_address(Field::Controller, &of_split(split_id));
         if controller.is_zero() || controller != account {
-            return Err(Error::NotController(SplitNotController { split_id, account }));
+            return Err(Error::NotController(SplitNotController {
+                split_id,
+                account,
+            }));
         }
         Ok(())
     }
@@ -151,17 +166,24 @@ impl RoyaltySplitter {
         self.pausable.when_not_paused()?;
         // Ids start at 1; 2^256 splits cannot be created, the add cannot overflow in practice
         // but is checked like everything else.
-        let split_id = self
-            .split_count
-            .get()
-            .checked_add(U256::from(1))
-            .ok_or(Error::UnknownSplit(SplitUnknown { split_id: U256::MAX }))?;
+        let split_id =
+            self.split_count
+                .get()
+                .checked_add(U256::from(1))
+                .ok_or(Error::UnknownSplit(SplitUnknown {
+                    split_id: U256::MAX,
+                }))?;
         self.split_count.set(split_id);
         self.write(Field::Controller, &of_split(split_id), address(controller));
         let creator = self.vm().msg_sender();
         emit(
             self.vm(),
-            &[SplitCreated::SIGNATURE_HASH, uint(split_id), address(creator), address(controller)],
+            &[
+                SplitCreated::SIGNATURE_HASH,
+                uint(split_id),
+                address(creator),
+                address(controller),
+            ],
             &[],
         );
         self.write_version(split_id, 0, spec);
@@ -178,14 +200,21 @@ impl RoyaltySplitter {
         let current = self.current_version(split_id);
         let version = current
             .checked_add(1)
-            .ok_or(Error::UnknownVersion(SplitUnknownVersion { split_id, version: current }))?;
+            .ok_or(Error::UnknownVersion(SplitUnknownVersion {
+                split_id,
+                version: current,
+            }))?;
         self.write(Field::Version, &of_split(split_id), small(version));
         self.write_version(split_id, version, spec);
         Ok(version)
     }
 
     /// Hands control of a split to `controller` (zero makes it immutable).
-    pub(crate) fn set_controller(&mut self, split_id: U256, controller: Address) -> Result<(), Error> {
+    pub(crate) fn set_controller(
+        &mut self,
+        split_id: U256,
+        controller: Address,
+    ) -> Result<(), Error> {
         self.require_controller(split_id)?;
         let key = of_split(split_id);
         let previous = self.read_address(Field::Controller, &key);
@@ -206,7 +235,11 @@ impl RoyaltySplitter {
     /// Stores version `version` of `split_id` and emits its event.
     fn write_version(&mut self, split_id: U256, version: u32, spec: &VersionSpec<'_>) {
         match *spec {
-            VersionSpec::Listed { recipients, shares, total } => {
+            VersionSpec::Listed {
+                recipients,
+                shares,
+                total,
+            } => {
                 let key = of_version(split_id, version);
                 self.write_uint(Field::TotalShares, &key, total);
                 self.write_uint(Field::RecipientCount, &key, U256::from(recipients.len()));
@@ -216,7 +249,11 @@ impl RoyaltySplitter {
                 }
                 emit(
                     self.vm(),
-                    &[SplitRecipientsSet::SIGNATURE_HASH, uint(split_id), small(version)],
+                    &[
+                        SplitRecipientsSet::SIGNATURE_HASH,
+                        uint(split_id),
+                        small(version),
+                    ],
                     &recipients_and_shares(recipients, shares),
                 );
             }
@@ -226,7 +263,11 @@ impl RoyaltySplitter {
                 self.write(Field::Root, &key, root);
                 emit(
                     self.vm(),
-                    &[SplitMerkleRootSet::SIGNATURE_HASH, uint(split_id), small(version)],
+                    &[
+                        SplitMerkleRootSet::SIGNATURE_HASH,
+                        uint(split_id),
+                        small(version),
+                    ],
                     &[root, uint(total)],
                 );
             }

@@ -81,7 +81,11 @@ pub fn of_version(split_id: U256, version: u32) -> [B256; 2] {
 
 /// Key words of an account (member or token) in a split version.
 pub fn of_version_account(split_id: U256, version: u32, account: Address) -> [B256; 3] {
-    [encoding::uint(split_id), encoding::small(version), encoding::address(account)]
+    [
+        encoding::uint(split_id),
+        encoding::small(version),
+        encoding::address(account),
+    ]
 }
 
 /// Key words of a member's payouts of a token in a split version.

@@ -5,17 +5,17 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use alloy_sol_types::SolEvent;
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
 
 use crate::{
     accounting::{claimable, entitlement},
+    encoding::{address, emit, small, uint},
     errors::{
         Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
         SplitNothingToWithdraw, SplitZeroShares, TransferFailed,
     },
-    encoding::{address, emit, small, uint},
     events::{SplitMemberRegistered, SplitWithdrawn},
     merkle,
     state::{of_book, of_paid, of_version, of_version_account, Field},
@@ -37,8 +37,17 @@ impl RoyaltySplitter {
 
     /// What `shares` shares have earned of `token` in version `version` of `split_id` (paid or
     /// not): a Merkle member's preview before it registers.
-    pub(crate) fn accrued_for(&self, split_id: U256, version: u32, shares: U256, token: Address) -> U256 {
-        let acc = self.read_uint(Field::Accumulator, &of_version_account(split_id, version, token));
+    pub(crate) fn accrued_for(
+        &self,
+        split_id: U256,
+        version: u32,
+        shares: U256,
+        token: Address,
+    ) -> U256 {
+        let acc = self.read_uint(
+            Field::Accumulator,
+            &of_version_account(split_id, version, token),
+        );
         entitlement(shares, acc).unwrap_or_default()
     }
 
@@ -55,8 +64,11 @@ impl RoyaltySplitter {
         let (shares, acc, paid) = self.member_book(split_id, version, recipient, token);
         // Within the deposit bounds the product fits (see `accounting`); map the impossible
         // overflow to the deposit error rather than panicking.
-        let entitled = entitlement(shares, acc)
-            .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
+        let entitled =
+            entitlement(shares, acc).ok_or(Error::DepositOverflow(SplitDepositOverflow {
+                split_id,
+                token,
+            }))?;
         let amount = entitled.checked_sub(paid).unwrap_or_default();
         if amount.is_zero() {
             return Err(Error::NothingToWithdraw(SplitNothingToWithdraw {
@@ -66,17 +78,29 @@ impl RoyaltySplitter {
             }));
         }
         // Effects before the transfer: if it fails, the whole call reverts and nothing changes.
-        self.write_uint(Field::Paid, &of_paid(split_id, version, token, recipient), entitled);
+        self.write_uint(
+            Field::Paid,
+            &of_paid(split_id, version, token, recipient),
+            entitled,
+        );
         let book = of_book(split_id, token);
         // `withdrawn <= deposited < 2^160`, so this cannot overflow; checked anyway.
         let withdrawn = self
             .read_uint(Field::Withdrawn, &book)
             .checked_add(amount)
-            .ok_or(Error::DepositOverflow(SplitDepositOverflow { split_id, token }))?;
+            .ok_or(Error::DepositOverflow(SplitDepositOverflow {
+                split_id,
+                token,
+            }))?;
         self.write_uint(Field::Withdrawn, &book, withdrawn);
         emit(
             self.vm(),
-            &[SplitWithdrawn::SIGNATURE_HASH, uint(split_id), address(recipient), address(token)],
+            &[
+                SplitWithdrawn::SIGNATURE_HASH,
+                uint(split_id),
+                address(recipient),
+                address(token),
+            ],
             &[small(version), uint(amount)],
         );
         self.pay(token, recipient, amount)?;
@@ -94,27 +118,40 @@ impl RoyaltySplitter {
         token: Address,
     ) -> Result<U256, Error> {
         self.require_version(split_id, version)?;
-        let invalid = || Error::InvalidProof(SplitInvalidProof { split_id, recipient });
+        let invalid = || {
+            Error::InvalidProof(SplitInvalidProof {
+                split_id,
+                recipient,
+            })
+        };
         let version_key = of_version(split_id, version);
         let member_key = of_version_account(split_id, version, recipient);
         let root = self.read(Field::Root, &version_key);
         let registered = self.read_uint(Field::RegisteredShares, &version_key);
         let total = self.read_uint(Field::TotalShares, &version_key);
         let member_shares = self.read_uint(Field::Shares, &member_key);
-        if root.is_zero() || !merkle::verify(self.vm(), proof, root, merkle::leaf(self.vm(), recipient, shares)) {
+        if root.is_zero()
+            || !merkle::verify(
+                self.vm(),
+                proof,
+                root,
+                merkle::leaf(self.vm(), recipient, shares),
+            )
+        {
             return Err(invalid());
         }
         if member_shares.is_zero() {
             if shares.is_zero() {
                 return Err(Error::ZeroShares(SplitZeroShares { index: U256::ZERO }));
             }
-            let registered = registered.checked_add(shares).filter(|r| *r <= total).ok_or(
-                Error::MerkleSharesExceeded(SplitMerkleSharesExceeded {
+            let registered = registered
+                .checked_add(shares)
+                .filter(|r| *r <= total)
+                .ok_or(Error::MerkleSharesExceeded(SplitMerkleSharesExceeded {
                     split_id,
                     registered,
                     total,
-                }),
-            )?;
+                }))?;
             self.write_uint(Field::RegisteredShares, &version_key, registered);
             self.write_uint(Field::Shares, &member_key, shares);
             emit(
@@ -143,8 +180,14 @@ impl RoyaltySplitter {
         token: Address,
     ) -> (U256, U256, U256) {
         (
-            self.read_uint(Field::Shares, &of_version_account(split_id, version, member)),
-            self.read_uint(Field::Accumulator, &of_version_account(split_id, version, token)),
+            self.read_uint(
+                Field::Shares,
+                &of_version_account(split_id, version, member),
+            ),
+            self.read_uint(
+                Field::Accumulator,
+                &of_version_account(split_id, version, token),
+            ),
             self.read_uint(Field::Paid, &of_paid(split_id, version, token, member)),
         )
     }

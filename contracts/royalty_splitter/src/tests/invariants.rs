@@ -26,28 +26,66 @@ const FEE_BPS: u64 = 300;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Create { mask: u8, shares: [u64; RECIPIENTS] },
-    Deposit { split: usize, amount: u64 },
-    DepositToken { split: usize, token: usize, amount: u64 },
-    Update { split: usize, mask: u8, shares: [u64; RECIPIENTS] },
-    Withdraw { split: usize, version: usize, recipient: usize, token: usize },
+    Create {
+        mask: u8,
+        shares: [u64; RECIPIENTS],
+    },
+    Deposit {
+        split: usize,
+        amount: u64,
+    },
+    DepositToken {
+        split: usize,
+        token: usize,
+        amount: u64,
+    },
+    Update {
+        split: usize,
+        mask: u8,
+        shares: [u64; RECIPIENTS],
+    },
+    Withdraw {
+        split: usize,
+        version: usize,
+        recipient: usize,
+        token: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let shares = prop::array::uniform4(1u64..=1_000_000);
     prop_oneof![
         (1u8..16, shares.clone()).prop_map(|(mask, shares)| Op::Create { mask, shares }),
-        (0..MAX_SPLITS, 0u64..=1_000_000_007).prop_map(|(split, amount)| Op::Deposit { split, amount }),
-        (0..MAX_SPLITS, 0..2usize, 0u64..=1_000_000_007)
-            .prop_map(|(split, token, amount)| Op::DepositToken { split, token, amount }),
-        (0..MAX_SPLITS, 1u8..16, shares).prop_map(|(split, mask, shares)| Op::Update { split, mask, shares }),
-        (0..MAX_SPLITS, 0..4usize, 0..RECIPIENTS, 0..3usize)
-            .prop_map(|(split, version, recipient, token)| Op::Withdraw { split, version, recipient, token }),
+        (0..MAX_SPLITS, 0u64..=1_000_000_007)
+            .prop_map(|(split, amount)| Op::Deposit { split, amount }),
+        (0..MAX_SPLITS, 0..2usize, 0u64..=1_000_000_007).prop_map(|(split, token, amount)| {
+            Op::DepositToken {
+                split,
+                token,
+                amount,
+            }
+        }),
+        (0..MAX_SPLITS, 1u8..16, shares).prop_map(|(split, mask, shares)| Op::Update {
+            split,
+            mask,
+            shares
+        }),
+        (0..MAX_SPLITS, 0..4usize, 0..RECIPIENTS, 0..3usize).prop_map(
+            |(split, version, recipient, token)| Op::Withdraw {
+                split,
+                version,
+                recipient,
+                token
+            }
+        ),
     ]
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000)
 }
 
 /// The test's own record of a split.
@@ -60,7 +98,11 @@ struct ModelSplit {
     withdrawn: [U256; 3],
 }
 
-fn members(wallets: &[Contract<Wallet>], mask: u8, shares: [u64; RECIPIENTS]) -> (Vec<Address>, Vec<U256>) {
+fn members(
+    wallets: &[Contract<Wallet>],
+    mask: u8,
+    shares: [u64; RECIPIENTS],
+) -> (Vec<Address>, Vec<U256>) {
     let mut pairs: Vec<(Address, U256)> = (0..RECIPIENTS)
         .filter(|i| mask & (1 << i) != 0)
         .map(|i| (wallets[i].address(), U256::from(shares[i])))
@@ -69,11 +111,13 @@ fn members(wallets: &[Contract<Wallet>], mask: u8, shares: [u64; RECIPIENTS]) ->
     pairs.into_iter().unzip()
 }
 
+#[allow(clippy::too_many_lines)] // one match arm per operation reads best in one place
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let splitter = Contract::<RoyaltySplitter>::new();
     let plain = Contract::<TestToken>::new();
     let fee = Contract::<TestToken>::new();
-    let wallets: Vec<Contract<Wallet>> = (0..RECIPIENTS).map(|_| Contract::<Wallet>::new()).collect();
+    let wallets: Vec<Contract<Wallet>> =
+        (0..RECIPIENTS).map(|_| Contract::<Wallet>::new()).collect();
     let admin = Address::repeat_byte(0xad);
     let payer = Address::repeat_byte(0xfe);
     splitter.sender(admin).constructor(admin).motsu_unwrap();
@@ -95,44 +139,96 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 }
                 let (r, s) = members(&wallets, mask, shares);
                 let count = u32::try_from(r.len()).unwrap();
-                let id = splitter.sender(admin).create_split(r, s, admin).motsu_unwrap();
-                splits.push(ModelSplit { id, versions: vec![count], deposited: [U256::ZERO; 3], withdrawn: [U256::ZERO; 3] });
+                let id = splitter
+                    .sender(admin)
+                    .create_split(r, s, admin)
+                    .motsu_unwrap();
+                splits.push(ModelSplit {
+                    id,
+                    versions: vec![count],
+                    deposited: [U256::ZERO; 3],
+                    withdrawn: [U256::ZERO; 3],
+                });
             }
             Op::Deposit { split, amount } => {
-                let Some(s) = splits.get_mut(split) else { continue };
+                let Some(s) = splits.get_mut(split) else {
+                    continue;
+                };
                 let amount = U256::from(amount);
-                match splitter.sender_and_value(payer, amount).deposit(s.id).motsu_res() {
+                match splitter
+                    .sender_and_value(payer, amount)
+                    .deposit(s.id)
+                    .motsu_res()
+                {
                     Ok(()) => s.deposited[0] += amount,
                     Err(e) => prop_assert!(amount.is_zero() && matches!(e, Error::ZeroAmount(_))),
                 }
             }
-            Op::DepositToken { split, token, amount } => {
-                let Some(s) = splits.get_mut(split) else { continue };
+            Op::DepositToken {
+                split,
+                token,
+                amount,
+            } => {
+                let Some(s) = splits.get_mut(split) else {
+                    continue;
+                };
                 let amount = U256::from(amount);
-                let credited = if token == 1 { amount - amount * U256::from(FEE_BPS) / U256::from(10_000) } else { amount };
-                match splitter.sender(payer).deposit_token(s.id, tokens[token + 1], amount).motsu_res() {
+                let credited = if token == 1 {
+                    amount - amount * U256::from(FEE_BPS) / U256::from(10_000)
+                } else {
+                    amount
+                };
+                match splitter
+                    .sender(payer)
+                    .deposit_token(s.id, tokens[token + 1], amount)
+                    .motsu_res()
+                {
                     Ok(()) => s.deposited[token + 1] += credited,
                     Err(e) => prop_assert!(credited.is_zero() && matches!(e, Error::ZeroAmount(_))),
                 }
             }
-            Op::Update { split, mask, shares } => {
-                let Some(s) = splits.get_mut(split) else { continue };
+            Op::Update {
+                split,
+                mask,
+                shares,
+            } => {
+                let Some(s) = splits.get_mut(split) else {
+                    continue;
+                };
                 let (r, sh) = members(&wallets, mask, shares);
                 let count = u32::try_from(r.len()).unwrap();
-                splitter.sender(admin).update_split(s.id, r, sh).motsu_unwrap();
+                splitter
+                    .sender(admin)
+                    .update_split(s.id, r, sh)
+                    .motsu_unwrap();
                 s.versions.push(count);
             }
-            Op::Withdraw { split, version, recipient, token } => {
-                let Some(s) = splits.get_mut(split) else { continue };
+            Op::Withdraw {
+                split,
+                version,
+                recipient,
+                token,
+            } => {
+                let Some(s) = splits.get_mut(split) else {
+                    continue;
+                };
                 let version = u32::try_from(version % s.versions.len()).unwrap();
                 let who = wallets[recipient].address();
-                let owed = splitter.sender(admin).claimable(s.id, version, who, tokens[token]);
-                match splitter.sender(payer).withdraw(s.id, version, who, tokens[token]).motsu_res() {
+                let owed = splitter
+                    .sender(admin)
+                    .claimable(s.id, version, who, tokens[token]);
+                match splitter
+                    .sender(payer)
+                    .withdraw(s.id, version, who, tokens[token])
+                    .motsu_res()
+                {
                     Ok(paid) => {
                         prop_assert_eq!(paid, owed);
                         s.withdrawn[token] += paid;
                     }
-                    Err(e) => prop_assert!(owed.is_zero() && matches!(e, Error::NothingToWithdraw(_))),
+                    Err(e) => {
+                        prop_assert!(owed.is_zero() && matches!(e, Error::NothingToWithdraw(_)));
+                    }
                 }
             }
         }
@@ -160,12 +256,16 @@ fn check(
             let mut claimable = U256::ZERO;
             for (v, _) in s.versions.iter().enumerate() {
                 for w in wallets {
-                    claimable += view.claimable(s.id, u32::try_from(v).unwrap(), w.address(), *token);
+                    claimable +=
+                        view.claimable(s.id, u32::try_from(v).unwrap(), w.address(), *token);
                 }
             }
             let members: u32 = s.versions.iter().sum();
             prop_assert!(withdrawn + claimable <= deposited, "created money");
-            prop_assert!(deposited - (withdrawn + claimable) <= U256::from(members), "dust above recipient count");
+            prop_assert!(
+                deposited - (withdrawn + claimable) <= U256::from(members),
+                "dust above recipient count"
+            );
             held += deposited - withdrawn;
         }
         let balance = match t {

@@ -1,6 +1,6 @@
 //! Test doubles: wallets that accept or reject native currency, and a minimal ERC-20 with an
 //! optional transfer fee and a blacklist.
-#![allow(clippy::unused_self)]
+#![allow(clippy::unused_self, clippy::unnecessary_wraps)]
 
 use alloc::vec::Vec;
 
@@ -96,7 +96,10 @@ impl TestToken {
         if allowed < amount {
             return Err(b"allowance".to_vec());
         }
-        self.allowances.setter(from).setter(spender).set(allowed - amount);
+        self.allowances
+            .setter(from)
+            .setter(spender)
+            .set(allowed - amount);
         self.move_tokens(from, to, amount)?;
         Ok(true)
     }

@@ -42,5 +42,8 @@ pub(crate) fn create(
     controller: Address,
 ) -> U256 {
     let (recipients, shares) = sorted(pairs);
-    splitter.sender(caller).create_split(recipients, shares, controller).motsu_unwrap()
+    splitter
+        .sender(caller)
+        .create_split(recipients, shares, controller)
+        .motsu_unwrap()
 }
