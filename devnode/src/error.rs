@@ -82,6 +82,13 @@ pub enum DevnodeError {
     DeploymentFailed(String),
     /// A snapshot id that does not exist (or was already restored past).
     UnknownSnapshot(u64),
+    /// A block timestamp earlier than the last block's was requested.
+    TimestampInPast {
+        /// Timestamp asked for.
+        timestamp: u64,
+        /// Timestamp of the last block.
+        last: u64,
+    },
     /// Code larger than the EVM code-size limit.
     CodeTooLarge {
         /// Size in bytes.
@@ -113,6 +120,10 @@ impl fmt::Display for DevnodeError {
             Self::Program(e) => write!(f, "{e}"),
             Self::DeploymentFailed(e) => write!(f, "deployment failed: {e}"),
             Self::UnknownSnapshot(id) => write!(f, "unknown snapshot {id}"),
+            Self::TimestampInPast { timestamp, last } => write!(
+                f,
+                "timestamp {timestamp} is earlier than the last block's timestamp {last}"
+            ),
             Self::CodeTooLarge { size } => write!(f, "code of {size} bytes exceeds 24,576"),
             Self::InvalidTransaction(e) => write!(f, "invalid transaction: {e}"),
             Self::Database(e) => write!(f, "database error: {e}"),

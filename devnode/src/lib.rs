@@ -35,5 +35,5 @@ pub mod stylus;
 pub mod wasm;
 
 pub use error::{DevnodeError, ProgramError};
-pub use node::{CallResult, ChainLog, Devnode, Receipt, TxRequest};
+pub use node::{AccountDump, CallResult, ChainLog, Devnode, Receipt, StateDump, TxRequest};
 pub use revm;

@@ -54,6 +54,11 @@ pub struct TxRequest {
     pub nonce: Option<u64>,
     /// Gas price; `None` means the base fee.
     pub gas_price: Option<U256>,
+    /// EIP-2930 access list: addresses and slots warm from the start.
+    pub access_list: Vec<(Address, Vec<B256>)>,
+    /// Hash to record the transaction under (the signed transaction's hash when it came over
+    /// JSON-RPC); `None` derives a pseudo hash from sender, nonce and block number.
+    pub hash: Option<B256>,
 }
 
 impl TxRequest {
@@ -96,6 +101,37 @@ impl TxRequest {
         self.nonce = Some(nonce);
         self
     }
+}
+
+/// One account of a [`StateDump`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDump {
+    /// The account.
+    pub address: Address,
+    /// Balance in wei.
+    pub balance: U256,
+    /// Nonce.
+    pub nonce: u64,
+    /// Code (EVM bytecode or Stylus prefix + brotli).
+    pub code: Bytes,
+    /// Non-default storage slots, sorted by slot.
+    pub storage: Vec<(U256, U256)>,
+}
+
+/// A chain's whole state: what [`Devnode::dump_state`] exports and [`Devnode::load_state`]
+/// restores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateDump {
+    /// Chain id.
+    pub chain_id: u64,
+    /// Number of the last mined block.
+    pub number: u64,
+    /// Timestamp of the last mined block.
+    pub timestamp: u64,
+    /// Clock offset from time travel.
+    pub time_offset: u64,
+    /// Accounts, sorted by address.
+    pub accounts: Vec<AccountDump>,
 }
 
 /// A log with its position on the chain.
@@ -163,6 +199,7 @@ struct Snapshot {
     timestamp: u64,
     receipts: usize,
     logs: usize,
+    time_offset: u64,
 }
 
 /// An in-process Arbitrum Stylus chain (see the crate docs).
@@ -172,6 +209,8 @@ pub struct Devnode {
     number: u64,
     timestamp: u64,
     time_offset: u64,
+    next_override: Option<u64>,
+    wall_clock: bool,
     receipts: Vec<Receipt>,
     logs: Vec<ChainLog>,
     snapshots: BTreeMap<u64, Snapshot>,
@@ -237,6 +276,8 @@ impl Devnode {
             number: 0,
             timestamp: GENESIS_TIMESTAMP,
             time_offset: 0,
+            next_override: None,
+            wall_clock: false,
             receipts: Vec::new(),
             logs: Vec::new(),
             snapshots: BTreeMap::new(),
@@ -264,28 +305,76 @@ impl Devnode {
     }
 
     /// Timestamp the next block will have.
+    ///
+    /// By default the chain keeps its own deterministic clock (each block one second after the
+    /// previous); with [`Self::use_wall_clock`] it follows the system clock instead, never going
+    /// backwards. [`Self::advance_time`] and [`Self::set_next_timestamp`] apply in both modes.
     pub fn next_timestamp(&self) -> u64 {
-        self.timestamp + 1 + self.time_offset
+        if let Some(timestamp) = self.next_override {
+            return timestamp;
+        }
+        if self.wall_clock {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            now.saturating_add(self.time_offset).max(self.timestamp)
+        } else {
+            self.timestamp + 1 + self.time_offset
+        }
     }
 
-    /// Moves the clock forward: the next block is `seconds` later than it would have been.
-    pub fn advance_time(&mut self, seconds: u64) {
-        self.time_offset = self.time_offset.saturating_add(seconds);
-        self.sync_block_env();
-    }
-
-    /// Sets the next block's timestamp (must not go backwards; earlier values are clamped).
-    pub fn set_next_timestamp(&mut self, timestamp: u64) {
-        self.time_offset = timestamp.saturating_sub(self.timestamp + 1);
-        self.sync_block_env();
-    }
-
-    /// Mines an empty block.
-    pub fn mine(&mut self) {
-        self.number += 1;
-        self.timestamp = self.next_timestamp();
+    /// Makes block timestamps follow the system clock (plus any [`Self::advance_time`] offset),
+    /// as a JSON-RPC chain does; blocks mined within one second share a timestamp.
+    pub fn use_wall_clock(&mut self) {
+        self.wall_clock = true;
         self.time_offset = 0;
         self.sync_block_env();
+    }
+
+    /// Moves the clock forward: the next block is `seconds` later than it would have been (on
+    /// the wall clock, every later block too). Returns the total offset now applied.
+    pub fn advance_time(&mut self, seconds: u64) -> u64 {
+        self.time_offset = self.time_offset.saturating_add(seconds);
+        self.sync_block_env();
+        self.time_offset
+    }
+
+    /// Sets the next block's timestamp exactly. It may not be earlier than the last block's.
+    pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), DevnodeError> {
+        if timestamp < self.timestamp {
+            return Err(DevnodeError::TimestampInPast {
+                timestamp,
+                last: self.timestamp,
+            });
+        }
+        self.next_override = Some(timestamp);
+        self.sync_block_env();
+        Ok(())
+    }
+
+    /// Mines an empty block (or seals the pending block after [`Self::execute`]).
+    pub fn mine(&mut self) {
+        self.seal_block();
+    }
+
+    fn seal_block(&mut self) {
+        self.number += 1;
+        self.timestamp = self.next_timestamp();
+        self.next_override = None;
+        if !self.wall_clock {
+            self.time_offset = 0;
+        }
+        self.sync_block_env();
+    }
+
+    /// Chain id the node runs with.
+    pub fn chain_id(&self) -> u64 {
+        self.evm.context.evm.env.cfg.chain_id
+    }
+
+    /// Changes the chain id (before any transaction is signed for it).
+    pub fn set_chain_id(&mut self, chain_id: u64) {
+        self.evm.context.evm.env.cfg.chain_id = chain_id;
     }
 
     fn sync_block_env(&mut self) {
@@ -382,32 +471,99 @@ impl Devnode {
         Ok(())
     }
 
+    // ---- whole-state export and import (the JSON-RPC server's state file) ----
+
+    /// Every account with its balance, nonce, code and storage, and the chain head; sorted so
+    /// the same state always dumps the same way.
+    pub fn dump_state(&self) -> StateDump {
+        let mut accounts: Vec<AccountDump> = self
+            .evm
+            .db()
+            .accounts
+            .iter()
+            .filter(|(_, a)| !matches!(a.account_state, AccountState::NotExisting))
+            .map(|(address, account)| {
+                let mut storage: Vec<(U256, U256)> =
+                    account.storage.iter().map(|(k, v)| (*k, *v)).collect();
+                storage.sort_unstable();
+                AccountDump {
+                    address: *address,
+                    balance: account.info.balance,
+                    nonce: account.info.nonce,
+                    code: self.code(*address),
+                    storage,
+                }
+            })
+            .collect();
+        accounts.sort_unstable_by_key(|a| a.address);
+        StateDump {
+            chain_id: self.chain_id(),
+            number: self.number,
+            timestamp: self.timestamp,
+            time_offset: self.time_offset,
+            accounts,
+        }
+    }
+
+    /// Replaces this node's state with `dump` (accounts, head and chain id). Receipts and logs
+    /// of the in-process API start empty; programs recompile on first call.
+    pub fn load_state(&mut self, dump: &StateDump) -> Result<(), DevnodeError> {
+        *self.evm.db_mut() = Db::default();
+        for account in &dump.accounts {
+            self.set_balance(account.address, account.balance);
+            self.set_nonce(account.address, account.nonce);
+            if !account.code.is_empty() {
+                self.set_code(account.address, account.code.clone())?;
+            }
+            for (slot, value) in &account.storage {
+                self.set_storage(account.address, *slot, *value);
+            }
+        }
+        self.set_chain_id(dump.chain_id);
+        self.number = dump.number;
+        self.timestamp = dump.timestamp;
+        self.time_offset = dump.time_offset;
+        self.next_override = None;
+        self.receipts.clear();
+        self.logs.clear();
+        self.snapshots.clear();
+        self.sync_block_env();
+        Ok(())
+    }
+
     // ---- transactions ----
 
     /// Executes `tx` in a new block and returns its receipt. A revert or halt is a receipt
     /// with `status == false`; only transactions that cannot be included are errors.
     pub fn send(&mut self, tx: TxRequest) -> Result<Receipt, DevnodeError> {
+        let receipt = self.execute(tx)?;
+        self.seal_block();
+        Ok(receipt)
+    }
+
+    /// Executes `tx` in the pending block (number [`Self::block_number`] + 1) without sealing
+    /// it, so several transactions can share a block; [`Self::mine`] seals it.
+    pub fn execute(&mut self, tx: TxRequest) -> Result<Receipt, DevnodeError> {
         let nonce = tx.nonce.unwrap_or_else(|| self.nonce(tx.from));
         self.prepare(&tx, Some(nonce))?;
         let result = self.evm.transact_commit().map_err(|e| map_error(e, &tx))?;
         let halt_note = self.evm.context.external.last_failure.take();
-        self.number += 1;
-        self.timestamp = self.next_timestamp();
-        self.time_offset = 0;
-        let mut hash_input = tx.from.to_vec();
-        hash_input.extend_from_slice(&nonce.to_be_bytes());
-        hash_input.extend_from_slice(&self.number.to_be_bytes());
-        let tx_hash = keccak256(hash_input);
-        let receipt = receipt(result, &tx, tx_hash, self.number, halt_note);
+        let block_number = self.number + 1;
+        let tx_hash = tx.hash.unwrap_or_else(|| {
+            let mut hash_input = tx.from.to_vec();
+            hash_input.extend_from_slice(&nonce.to_be_bytes());
+            hash_input.extend_from_slice(&block_number.to_be_bytes());
+            keccak256(hash_input)
+        });
+        let receipt = receipt(result, &tx, tx_hash, block_number, halt_note);
         for log in &receipt.logs {
             self.logs.push(ChainLog {
                 log: log.clone(),
-                block_number: self.number,
+                block_number,
                 tx_hash,
             });
         }
         self.receipts.push(receipt.clone());
-        self.sync_block_env();
         Ok(receipt)
     }
 
@@ -438,6 +594,7 @@ impl Devnode {
             return Err(DevnodeError::GasLimitTooHigh { gas_limit });
         }
         self.evm.context.external.begin_transaction();
+        let chain_id = self.chain_id();
         let env = &mut self.evm.context.evm.env.tx;
         env.caller = tx.from;
         env.transact_to = tx.to.map_or(TxKind::Create, TxKind::Call);
@@ -447,8 +604,15 @@ impl Devnode {
         env.gas_price = tx.gas_price.unwrap_or(U256::from(BASE_FEE));
         env.gas_priority_fee = None;
         env.nonce = nonce;
-        env.chain_id = Some(DEV_CHAIN_ID);
-        env.access_list.clear();
+        env.chain_id = Some(chain_id);
+        env.access_list = tx
+            .access_list
+            .iter()
+            .map(|(address, keys)| revm::primitives::AccessListItem {
+                address: *address,
+                storage_keys: keys.clone(),
+            })
+            .collect();
         Ok(())
     }
 
@@ -597,6 +761,7 @@ impl Devnode {
                 timestamp: self.timestamp,
                 receipts: self.receipts.len(),
                 logs: self.logs.len(),
+                time_offset: self.time_offset,
             },
         );
         id
@@ -611,7 +776,8 @@ impl Devnode {
         *self.evm.db_mut() = snapshot.db;
         self.number = snapshot.number;
         self.timestamp = snapshot.timestamp;
-        self.time_offset = 0;
+        self.time_offset = snapshot.time_offset;
+        self.next_override = None;
         self.receipts.truncate(snapshot.receipts);
         self.logs.truncate(snapshot.logs);
         self.sync_block_env();
