@@ -32,4 +32,15 @@ sol_interface! {
         function setDebt(uint256 token_id, bool in_debt) external;
         function royaltyTiers(uint256 token_id) external view returns (uint256[] memory, uint16[] memory);
     }
+
+    /// What the usage anchor needs from the usage escrow (`charge` is anchor-only).
+    interface IUsageEscrow {
+        function charge(uint256[] license_ids, uint256[] fees) external returns (uint256[] memory);
+    }
+
+    /// What the usage escrow needs from the usage anchor for its withdrawal rule:
+    /// `(challengeWindow, openChallenges, lastChallengeClearedAt)`.
+    interface IUsageAnchor {
+        function settlementHold() external view returns (uint64, uint32, uint64);
+    }
 }

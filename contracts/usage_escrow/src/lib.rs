@@ -1,82 +1,244 @@
-//! Placeholder for a contract split out for size; see its issue.
+//! Tributary usage escrow: per-license escrow for usage fees, debt, and the withdrawal rule.
 //!
-//! Foundation placeholder: an owned contract with a version getter. The
-//! contract's own issue replaces this with the real logic.
+//! Split out of the usage anchor to keep both under the 24 KiB code limit. The anchor proves and
+//! checks receipts and calls [`UsageEscrow::charge`] once per `settle`; this contract holds the
+//! escrow balances (native and ERC-20), takes the fees, records debt (it is the license
+//! contract's configured *usage anchor*, the only caller of `ILicenseNft.setDebt`) and deposits
+//! fees into the datasets' splits. Modules, one concern each:
+//!
+//! - [`funding`]: `fundEscrow` / `fundEscrowToken`, debt repayment;
+//! - [`charging`]: the anchor's `charge`, debt recording, fee deposits;
+//! - [`withdrawals`]: the two-step withdrawal rule (why attested usage cannot dodge its fees);
+//! - [`external_calls`]: the license contract, the splitter, the anchor, tokens.
+//!
+//! # Deployment
+//! `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)` first, then
+//! `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond,
+//! exitDelay)`, then `escrow.setUsageAnchor(anchor)` (owner only, once; it renounces the
+//! escrow's ownership, which has no other power) and `licenseNft.setUsageAnchor(escrow)`.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
-use alloc::string::String;
+mod abi_words;
+pub mod charging;
+pub mod clock;
+pub mod errors;
+pub mod events;
+pub mod external_calls;
+pub mod funding;
+pub mod withdrawals;
 
-use openzeppelin_stylus::access::{
-    ownable,
-    ownable_two_step::{IOwnable2Step, Ownable2Step},
+#[cfg(test)]
+mod tests;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{aliases::U64, Address, U256};
+use openzeppelin_stylus::{
+    access::ownable::Ownable,
+    token::erc20::utils::safe_erc20::SafeErc20,
 };
-use stylus_sdk::{alloy_primitives::Address, prelude::*};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256, StorageU64},
+};
 
-/// The contract's storage.
+use crate::{
+    errors::{Error, InvalidConfiguration, UsageAnchorAlreadySet},
+    events::{emit, UsageAnchorSet},
+};
+
+/// Escrow state of one license.
+#[storage]
+pub struct EscrowAccount {
+    /// Prepaid fees available to settlement, in the license's payment token.
+    pub(crate) balance: StorageU256,
+    /// Settled fees escrow could not cover.
+    pub(crate) debt: StorageU256,
+    /// Most the pending withdrawal may take.
+    pub(crate) withdrawal_amount: StorageU256,
+    /// When the pending withdrawal may execute; 0 = none pending.
+    pub(crate) withdrawal_ready_at: StorageU64,
+}
+
+/// The usage escrow's storage.
 #[entrypoint]
 #[storage]
 pub struct UsageEscrow {
-    /// Two-step ownership for admin functions.
-    ownable: Ownable2Step,
+    /// The deployer's one-time wiring right (`setUsageAnchor`), renounced by it.
+    pub(crate) ownable: Ownable,
+    /// ERC-20 transfers that tolerate tokens without return values.
+    pub(crate) safe_erc20: SafeErc20,
+    /// The license contract (`licenseUsage`, `ownerOf`, `setDebt`).
+    pub(crate) license_nft: StorageAddress,
+    /// The royalty splitter fees are deposited into.
+    pub(crate) splitter: StorageAddress,
+    /// The usage anchor: the only caller of `charge`; zero until wired.
+    pub(crate) usage_anchor: StorageAddress,
+    /// Settlement grace of escrow withdrawals (seconds), see [`withdrawals`].
+    pub(crate) withdrawal_delay: StorageU64,
+    /// Escrow and debt by license id.
+    pub(crate) escrows: StorageMap<U256, EscrowAccount>,
 }
 
 #[public]
-#[implements(IOwnable2Step<Error = ownable::Error>)]
 impl UsageEscrow {
-    /// Sets the initial owner.
+    /// Deploys the escrow.
+    ///
+    /// # Arguments
+    /// * `owner` - may wire the usage anchor once (`setUsageAnchor`).
+    /// * `license_nft` - the license contract (`licenseUsage`, `ownerOf`, `setDebt`).
+    /// * `splitter` - the royalty splitter (`deposit`, `depositToken`).
+    /// * `withdrawal_delay` - settlement grace of escrow withdrawals, in seconds (see
+    ///   [`withdrawals`]).
     ///
     /// # Errors
-    /// [`ownable::Error::InvalidOwner`] if `owner` is the zero address.
+    /// [`InvalidConfiguration`] for a zero address.
     #[constructor]
-    pub fn constructor(&mut self, owner: Address) -> Result<(), ownable::Error> {
-        self.ownable.constructor(owner)
+    pub fn constructor(
+        &mut self,
+        owner: Address,
+        license_nft: Address,
+        splitter: Address,
+        withdrawal_delay: u64,
+    ) -> Result<(), Error> {
+        if owner.is_zero() || license_nft.is_zero() || splitter.is_zero() {
+            return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
+        }
+        self.ownable.constructor(owner)?;
+        self.license_nft.set(license_nft);
+        self.splitter.set(splitter);
+        self.withdrawal_delay.set(U64::from(withdrawal_delay));
+        Ok(())
     }
 
-    /// The contract's semantic version.
-    pub fn version(&self) -> String {
-        String::from(env!("CARGO_PKG_VERSION"))
+    /// Wires the usage anchor, the only caller of `charge` (owner only, once). Ownership is
+    /// renounced: the escrow has no other admin function.
+    ///
+    /// # Errors
+    /// `OwnableUnauthorizedAccount`, [`InvalidConfiguration`] for zero,
+    /// `UsageAnchorAlreadySet`.
+    ///
+    /// # Events
+    /// `UsageAnchorSet`, `OwnershipTransferred` (to zero).
+    pub fn set_usage_anchor(&mut self, anchor: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        let current = self.usage_anchor.get();
+        if !current.is_zero() {
+            return Err(Error::UsageAnchorAlreadySet(UsageAnchorAlreadySet {
+                anchor: current,
+            }));
+        }
+        if anchor.is_zero() {
+            return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
+        }
+        self.usage_anchor.set(anchor);
+        emit(self.vm(), &UsageAnchorSet { anchor });
+        self.ownable._transfer_ownership(Address::ZERO);
+        Ok(())
     }
-}
 
-#[public]
-impl IOwnable2Step for UsageEscrow {
-    type Error = ownable::Error;
-
-    fn owner(&self) -> Address {
+    /// The owner (zero once the anchor is wired).
+    pub fn owner(&self) -> Address {
         self.ownable.owner()
     }
 
-    fn pending_owner(&self) -> Address {
-        self.ownable.pending_owner()
+    /// Funds a native-currency license's escrow with `msg.value` (paying its debt first).
+    ///
+    /// # Errors
+    /// `WrongPaymentToken` for an ERC-20 license, `ZeroAmount`, `ExternalCallFailed`.
+    ///
+    /// # Events
+    /// `EscrowFunded`; when debt is paid, `DebtChanged` and `FeesDeposited`.
+    #[payable]
+    pub fn fund_escrow(&mut self, license_id: U256) -> Result<(), Error> {
+        let value = self.vm().msg_value();
+        self.deposit_escrow(license_id, true, value)
     }
 
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Self::Error> {
-        self.ownable.transfer_ownership(new_owner)
+    /// Funds an ERC-20 license's escrow with `amount` pulled from the caller (approve first;
+    /// the balance delta is credited).
+    ///
+    /// # Errors
+    /// `WrongPaymentToken` for a native license, `ZeroAmount`, `SafeErc20FailedOperation`.
+    ///
+    /// # Events
+    /// `EscrowFunded`; when debt is paid, `DebtChanged` and `FeesDeposited`.
+    pub fn fund_escrow_token(&mut self, license_id: U256, amount: U256) -> Result<(), Error> {
+        self.deposit_escrow(license_id, false, amount)
     }
 
-    fn accept_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.accept_ownership()
+    /// Step 1 of an escrow withdrawal (license owner only); see [`withdrawals`] for the rule.
+    ///
+    /// # Errors
+    /// `NotLicenseOwner`, `ZeroAmount`, `UsageAnchorNotSet`.
+    ///
+    /// # Events
+    /// `EscrowWithdrawalRequested`.
+    pub fn request_escrow_withdrawal(
+        &mut self,
+        license_id: U256,
+        amount: U256,
+    ) -> Result<(), Error> {
+        self.schedule_withdrawal(license_id, amount)
     }
 
-    fn renounce_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.renounce_ownership()
+    /// Step 2: pays the owner `min(requested, balance)` after the wait.
+    ///
+    /// # Errors
+    /// `NotLicenseOwner`, `NoWithdrawalRequested`, `EscrowHeldByChallenges`,
+    /// `EscrowWithdrawalLocked`, transfer failures.
+    ///
+    /// # Events
+    /// `EscrowWithdrawn`.
+    pub fn withdraw_escrow(&mut self, license_id: U256) -> Result<(), Error> {
+        self.execute_withdrawal(license_id)
+    }
+
+    /// Charges settled usage (usage anchor only): `fees[i]` to license `licenseIds[i]`, paid
+    /// from escrow as far as it goes, the rest recorded as debt. Returns what each license paid.
+    ///
+    /// # Errors
+    /// `NotUsageAnchor`, `LengthMismatch`, `ArithmeticOverflow`, `ExternalCallFailed`.
+    ///
+    /// # Events
+    /// `EscrowCharged` per license, `DebtChanged` when debt grows, `FeesDeposited` per
+    /// (split, token).
+    pub fn charge(&mut self, license_ids: Vec<U256>, fees: Vec<U256>) -> Result<Vec<U256>, Error> {
+        self.charge_fees(&license_ids, &fees)
+    }
+
+    /// `(balance, debt, withdrawalAmount, withdrawalReadyAt)` of a license's escrow.
+    pub fn escrow_info(&self, license_id: U256) -> (U256, U256, U256, u64) {
+        let escrow = self.escrows.getter(license_id);
+        (
+            escrow.balance.get(),
+            escrow.debt.get(),
+            escrow.withdrawal_amount.get(),
+            escrow.withdrawal_ready_at.get().to(),
+        )
+    }
+
+    /// `(licenseNft, splitter, usageAnchor, withdrawalDelay)`.
+    pub fn config(&self) -> (Address, Address, Address, u64) {
+        (
+            self.license_nft.get(),
+            self.splitter.get(),
+            self.usage_anchor.get(),
+            self.withdrawal_delay_secs(),
+        )
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use motsu::prelude::*;
-
-    use super::*;
-
-    #[motsu::test]
-    fn constructor_sets_owner(contract: Contract<UsageEscrow>, alice: Address) {
-        contract.sender(alice).constructor(alice).motsu_unwrap();
-        assert_eq!(contract.sender(alice).owner(), alice);
-        assert_eq!(contract.sender(alice).version(), env!("CARGO_PKG_VERSION"));
+impl UsageEscrow {
+    /// The settlement grace of withdrawals in seconds.
+    pub(crate) fn withdrawal_delay_secs(&self) -> u64 {
+        self.withdrawal_delay.get().to()
     }
 }

@@ -1,0 +1,118 @@
+//! Charging settled usage: the one entry the usage anchor calls per `settle`.
+//!
+//! The anchor verifies receipts (proofs, license checks, the settled bitmap) and then calls
+//! `charge(licenseIds, fees)` once with the fees aggregated per license. For each license the
+//! escrow pays what its balance covers, records the rest as debt (the first time a license goes
+//! into debt the license contract is told with `setDebt(id, true)`, which makes it invalid until
+//! the debt is paid through funding), and returns what each license paid. Paid fees are summed
+//! per (split, token) and deposited once per pair. Split and token come from the license
+//! contract, not from the anchor: the anchor can only say which license owes how much.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, U256};
+use stylus_sdk::prelude::*;
+
+use crate::{
+    errors::{overflow, Error, LengthMismatch, NotUsageAnchor},
+    events::{emit, DebtChanged, EscrowCharged},
+    UsageEscrow,
+};
+
+/// Fees owed to one split in one token within one `charge` call.
+struct SplitDeposit {
+    split_id: U256,
+    token: Address,
+    amount: U256,
+}
+
+impl UsageEscrow {
+    /// Charges `fees[i]` to license `license_ids[i]`; returns what each paid from escrow.
+    pub(crate) fn charge_fees(
+        &mut self,
+        license_ids: &[U256],
+        fees: &[U256],
+    ) -> Result<Vec<U256>, Error> {
+        let caller = self.vm().msg_sender();
+        let anchor = self.usage_anchor.get();
+        if anchor.is_zero() || caller != anchor {
+            return Err(Error::NotUsageAnchor(NotUsageAnchor { account: caller }));
+        }
+        if license_ids.len() != fees.len() {
+            return Err(Error::LengthMismatch(LengthMismatch {
+                licenses: U256::from(license_ids.len()),
+                fees: U256::from(fees.len()),
+            }));
+        }
+        let mut paid_by_license = Vec::with_capacity(fees.len());
+        let mut deposits: Vec<SplitDeposit> = Vec::new();
+        let mut newly_in_debt: Vec<U256> = Vec::new();
+        for (&license_id, &fee) in license_ids.iter().zip(fees) {
+            let terms = self.license_terms(license_id)?;
+            let mut escrow = self.escrows.setter(license_id);
+            let balance = escrow.balance.get();
+            let debt_before = escrow.debt.get();
+            let paid = fee.min(balance);
+            let debt = debt_before
+                .checked_add(fee - paid)
+                .ok_or_else(overflow)?;
+            escrow.balance.set(balance - paid);
+            escrow.debt.set(debt);
+            paid_by_license.push(paid);
+            emit(
+                self.vm(),
+                &EscrowCharged {
+                    licenseId: license_id,
+                    fee,
+                    paid,
+                },
+            );
+            if debt != debt_before {
+                emit(
+                    self.vm(),
+                    &DebtChanged {
+                        licenseId: license_id,
+                        debt,
+                    },
+                );
+                if debt_before.is_zero() {
+                    newly_in_debt.push(license_id);
+                }
+            }
+            add_deposit(&mut deposits, terms.split_id, terms.payment_token, paid)?;
+        }
+        // Interactions, after every escrow was updated.
+        for license_id in newly_in_debt {
+            self.set_license_debt(license_id, true)?;
+        }
+        for deposit in deposits {
+            self.deposit_fees(deposit.split_id, deposit.token, deposit.amount)?;
+        }
+        Ok(paid_by_license)
+    }
+}
+
+/// Adds `amount` to the deposit for (`split_id`, `token`).
+fn add_deposit(
+    deposits: &mut Vec<SplitDeposit>,
+    split_id: U256,
+    token: Address,
+    amount: U256,
+) -> Result<(), Error> {
+    if amount.is_zero() {
+        return Ok(());
+    }
+    if let Some(deposit) = deposits
+        .iter_mut()
+        .find(|d| d.split_id == split_id && d.token == token)
+    {
+        deposit.amount = deposit.amount.checked_add(amount).ok_or_else(overflow)?;
+    } else {
+        deposits.push(SplitDeposit {
+            split_id,
+            token,
+            amount,
+        });
+    }
+    Ok(())
+}

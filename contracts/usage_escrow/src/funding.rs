@@ -1,0 +1,79 @@
+//! Funding a license's escrow, which first pays down its debt.
+//!
+//! Anyone may fund a license's escrow (`fundEscrow` in native currency, `fundEscrowToken` when
+//! the license's offer is paid in an ERC-20). Funding first pays down the license's debt (into
+//! the dataset's split; when the debt reaches zero the license contract is told with
+//! `setDebt(id, false)`), the rest is escrow.
+
+use alloy_primitives::U256;
+use stylus_sdk::prelude::*;
+
+use crate::{
+    errors::{overflow, Error, WrongPaymentToken, ZeroAmount},
+    events::{emit, DebtChanged, EscrowFunded},
+    UsageEscrow,
+};
+
+impl UsageEscrow {
+    /// Funds a license's escrow with `amount`: native currency already received with the call
+    /// (`native`), or an ERC-20 amount pulled here from the caller. The kind must match the
+    /// license's payment token.
+    pub(crate) fn deposit_escrow(
+        &mut self,
+        license_id: U256,
+        native: bool,
+        amount: U256,
+    ) -> Result<(), Error> {
+        let terms = self.license_terms(license_id)?;
+        let token = terms.payment_token;
+        if token.is_zero() != native {
+            return Err(Error::WrongPaymentToken(WrongPaymentToken {
+                licenseId: license_id,
+                token,
+            }));
+        }
+        if amount.is_zero() {
+            return Err(Error::ZeroAmount(ZeroAmount {}));
+        }
+        let funder = self.vm().msg_sender();
+        let amount = if native {
+            amount
+        } else {
+            self.pull_tokens(token, funder, amount)?
+        };
+
+        let mut escrow = self.escrows.setter(license_id);
+        let debt = escrow.debt.get();
+        let to_debt = debt.min(amount);
+        let balance = escrow
+            .balance
+            .get()
+            .checked_add(amount - to_debt)
+            .ok_or_else(overflow)?;
+        escrow.balance.set(balance);
+        escrow.debt.set(debt - to_debt);
+        emit(
+            self.vm(),
+            &EscrowFunded {
+                licenseId: license_id,
+                funder,
+                amount,
+                toDebt: to_debt,
+            },
+        );
+        if to_debt.is_zero() {
+            return Ok(());
+        }
+        emit(
+            self.vm(),
+            &DebtChanged {
+                licenseId: license_id,
+                debt: debt - to_debt,
+            },
+        );
+        if to_debt == debt {
+            self.set_license_debt(license_id, false)?;
+        }
+        self.deposit_fees(terms.split_id, token, to_debt)
+    }
+}
