@@ -1,8 +1,10 @@
-//! Every way a call to the license contract can fail, as Solidity custom errors.
+//! Every way a call to the license token contract can fail, as Solidity custom errors.
 //!
 //! The contract's [`Error`] is flat (one variant per Solidity error) so that the exported
-//! interface lists each error; the ERC-721 (EIP-6093), ownership and `SafeERC20` errors of the
-//! `OpenZeppelin` components are re-exported unchanged and converted with `From`.
+//! interface lists each error; the ERC-721 (EIP-6093) and ownership errors of the
+//! `OpenZeppelin` components are re-exported unchanged and converted with `From`. Contract builds
+//! encode errors with [`crate::abi_words::encode_error`] (same bytes as alloy's `abi_encode`,
+//! checked by the tests, much smaller code).
 #![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
 
 use alloc::vec::Vec;
@@ -11,107 +13,62 @@ use alloy_primitives::Address;
 use alloy_sol_types::sol;
 use openzeppelin_stylus::{
     access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
-    token::{
-        erc20::utils::safe_erc20::SafeErc20FailedOperation,
-        erc721::{
-            self, ERC721IncorrectOwner, ERC721InsufficientApproval, ERC721InvalidApprover,
-            ERC721InvalidOperator, ERC721InvalidOwner, ERC721InvalidReceiver, ERC721InvalidSender,
-            ERC721NonexistentToken, InvalidReceiverWithReason,
-        },
+    token::erc721::{
+        self, ERC721IncorrectOwner, ERC721InsufficientApproval, ERC721InvalidApprover,
+        ERC721InvalidOperator, ERC721InvalidOwner, ERC721InvalidReceiver, ERC721InvalidSender,
+        ERC721NonexistentToken, InvalidReceiverWithReason,
     },
 };
 use stylus_sdk::call::MethodError;
 
 sol! {
-    /// No offer has id `offerId`.
-    #[derive(Debug)]
+    /// No offer `offerId` was registered by the offers contract.
+    #[derive(Debug, PartialEq, Eq)]
     error UnknownOffer(uint256 offerId);
-    /// The attribution registry knows no dataset `datasetId`.
-    #[derive(Debug)]
-    error UnknownDataset(uint256 datasetId);
-    /// `account` is not the owner of dataset `datasetId` in the attribution registry.
-    #[derive(Debug)]
-    error NotDatasetOwner(address account, uint256 datasetId);
-    /// The scope is empty or grants a bit that no right is defined for.
-    #[derive(Debug)]
-    error InvalidScope(uint256 scope);
-    /// The usage unit is not one of `scope::UNIT_*`.
-    #[derive(Debug)]
-    error InvalidUsageUnit(uint8 unit);
-    /// Royalty tier lists differ in length or hold more than `MAX_ROYALTY_TIERS` entries.
-    #[derive(Debug)]
-    error InvalidTierCount(uint256 thresholds, uint256 bps);
-    /// Tier `index` does not start at 0 (first tier) or above the previous tier's threshold.
-    #[derive(Debug)]
-    error InvalidTierThreshold(uint256 index, uint256 threshold);
-    /// A royalty rate is above 10,000 basis points.
-    #[derive(Debug)]
-    error InvalidBps(uint256 bps);
-    /// The arbiter is the zero address.
-    #[derive(Debug)]
-    error InvalidArbiter(address arbiter);
-    /// The terms hash is zero: nothing binds the off-chain terms document.
-    #[derive(Debug)]
-    error InvalidTermsHash(bytes32 termsHash);
-    /// The terms URI is empty.
-    #[derive(Debug)]
-    error EmptyTermsUri();
-    /// The offer is paused: no new licenses until its owner unpauses it.
-    #[derive(Debug)]
-    error OfferIsPaused(uint256 offerId);
-    /// The offer is retired for good.
-    #[derive(Debug)]
-    error OfferIsRetired(uint256 offerId);
-    /// The offer has minted `maxSupply` licenses.
-    #[derive(Debug)]
-    error OfferSoldOut(uint256 offerId, uint32 maxSupply);
-    /// A new max supply below the licenses already minted.
-    #[derive(Debug)]
-    error InvalidMaxSupply(uint32 maxSupply, uint32 minted);
-    /// The offer's price is above what the buyer accepted.
-    #[derive(Debug)]
-    error PriceAboveMax(uint256 price, uint256 maxPrice);
-    /// The native value sent is not what the offer requires (its price, or 0 for ERC-20 offers).
-    #[derive(Debug)]
-    error IncorrectPayment(uint256 expected, uint256 received);
-    /// A counter or timestamp would overflow.
-    #[derive(Debug)]
+    /// The offers contract already registered offer `offerId` (terms are registered once).
+    #[derive(Debug, PartialEq, Eq)]
+    error OfferAlreadyRegistered(uint256 offerId);
+    /// A counter would overflow.
+    #[derive(Debug, PartialEq, Eq)]
     error ArithmeticOverflow();
     /// The license's offer is soulbound: it cannot change hands.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error SoulboundLicense(uint256 tokenId);
     /// The license was revoked by its arbiter.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error RevokedLicense(uint256 tokenId);
     /// The license's offer does not allow ERC-4907 rentals.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error RentalNotAllowed(uint256 tokenId);
     /// `account` is not the arbiter of the license's offer.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error NotArbiter(address account, uint256 tokenId);
     /// `account` is not the configured usage anchor.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error NotUsageAnchor(address account);
     /// The usage anchor is set once, and already is (`usageAnchor`).
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error UsageAnchorAlreadySet(address usageAnchor);
+    /// `account` is not the configured offers contract (`LicenseOffers`).
+    #[derive(Debug, PartialEq, Eq)]
+    error NotLicenseOffers(address account);
+    /// The offers contract is set once, and already is (`licenseOffers`).
+    #[derive(Debug, PartialEq, Eq)]
+    error LicenseOffersAlreadySet(address licenseOffers);
     /// A required address is zero.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq, Eq)]
     error ZeroAddress();
-    /// A call to `target` (registry, splitter or payment token) failed; `reason` is its revert
-    /// data.
-    #[derive(Debug)]
+    /// A call to `target` (the offers contract) failed; `reason` is its revert data.
+    #[derive(Debug, PartialEq, Eq)]
     error ExternalCallFailed(address target, bytes reason);
 }
 
-/// Declares [`Error`] with one variant per Solidity error, the `From` conversions, the ABI
-/// encoding, and (with `export-abi`) the list of errors and structs the exported interface
-/// declares. This is what `#[derive(SolidityError)]` generates, plus the `LicenseTerms` struct
-/// declaration: stylus-sdk 0.9's `export-abi` only declares types found in return values, so
-/// without it `createOffer(LicenseTerms)` would name an undeclared struct.
+/// Declares [`Error`] (one variant per Solidity error), the `From` conversions and the ABI
+/// encoding: word by word in contract builds, alloy's `SolError` with `export-abi` (which also
+/// lists the errors in the exported interface, as `#[derive(SolidityError)]` would).
 macro_rules! contract_errors {
-    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
-        /// Errors of the license contract.
+    ($($(#[$doc:meta])* $variant:ident($ty:ty) [$($field:ident),*] $(tail $tail:ident)?,)*) => {
+        /// Errors of the license token contract.
         #[derive(Debug)]
         pub enum Error {
             $($(#[$doc])* $variant($ty),)*
@@ -123,6 +80,22 @@ macro_rules! contract_errors {
             }
         })*
 
+        #[cfg(not(feature = "export-abi"))]
+        impl From<Error> for Vec<u8> {
+            fn from(e: Error) -> Vec<u8> {
+                use alloy_sol_types::SolError;
+                use crate::abi_words::{encode_error, Word};
+                match e {
+                    $(Error::$variant(_e) => encode_error(
+                        <$ty as SolError>::SELECTOR,
+                        &[$(_e.$field.word()),*],
+                        contract_errors!(@tail _e $($tail)?),
+                    ),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
         impl From<Error> for Vec<u8> {
             fn from(e: Error) -> Vec<u8> {
                 match e {
@@ -140,116 +113,66 @@ macro_rules! contract_errors {
                 use alloy_sol_types::SolError;
                 use stylus_sdk::abi::export::internal::InnerType;
 
-                let mut types = vec![InnerType {
-                    name: license_terms_declaration(),
-                    id: TypeId::of::<tributary_abi::terms::LicenseTerms>(),
-                }];
-                $(types.push(InnerType {
+                vec![$(InnerType {
                     name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
                     id: TypeId::of::<$ty>(),
-                });)*
-                types
+                },)*]
             }
         }
     };
+    (@tail $e:ident) => { None };
+    (@tail $e:ident $tail:ident) => { Some(AsRef::<[u8]>::as_ref(&$e.$tail)) };
 }
 
 contract_errors! {
     /// See [`ERC721InvalidOwner`].
-    InvalidOwner(ERC721InvalidOwner),
+    InvalidOwner(ERC721InvalidOwner) [owner],
     /// See [`ERC721NonexistentToken`].
-    NonexistentToken(ERC721NonexistentToken),
+    NonexistentToken(ERC721NonexistentToken) [token_id],
     /// See [`ERC721IncorrectOwner`].
-    IncorrectOwner(ERC721IncorrectOwner),
+    IncorrectOwner(ERC721IncorrectOwner) [sender, token_id, owner],
     /// See [`ERC721InvalidSender`].
-    InvalidSender(ERC721InvalidSender),
+    InvalidSender(ERC721InvalidSender) [sender],
     /// See [`ERC721InvalidReceiver`].
-    InvalidReceiver(ERC721InvalidReceiver),
+    InvalidReceiver(ERC721InvalidReceiver) [receiver],
     /// See [`InvalidReceiverWithReason`].
-    InvalidReceiverWithReason(InvalidReceiverWithReason),
+    InvalidReceiverWithReason(InvalidReceiverWithReason) [] tail reason,
     /// See [`ERC721InsufficientApproval`].
-    InsufficientApproval(ERC721InsufficientApproval),
+    InsufficientApproval(ERC721InsufficientApproval) [operator, token_id],
     /// See [`ERC721InvalidApprover`].
-    InvalidApprover(ERC721InvalidApprover),
+    InvalidApprover(ERC721InvalidApprover) [approver],
     /// See [`ERC721InvalidOperator`].
-    InvalidOperator(ERC721InvalidOperator),
+    InvalidOperator(ERC721InvalidOperator) [operator],
     /// See [`OwnableUnauthorizedAccount`].
-    UnauthorizedAccount(OwnableUnauthorizedAccount),
+    UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
     /// See [`OwnableInvalidOwner`].
-    InvalidContractOwner(OwnableInvalidOwner),
-    /// See [`SafeErc20FailedOperation`].
-    SafeErc20FailedOperation(SafeErc20FailedOperation),
+    InvalidContractOwner(OwnableInvalidOwner) [owner],
     /// See [`UnknownOffer`].
-    UnknownOffer(UnknownOffer),
-    /// See [`UnknownDataset`].
-    UnknownDataset(UnknownDataset),
-    /// See [`NotDatasetOwner`].
-    NotDatasetOwner(NotDatasetOwner),
-    /// See [`InvalidScope`].
-    InvalidScope(InvalidScope),
-    /// See [`InvalidUsageUnit`].
-    InvalidUsageUnit(InvalidUsageUnit),
-    /// See [`InvalidTierCount`].
-    InvalidTierCount(InvalidTierCount),
-    /// See [`InvalidTierThreshold`].
-    InvalidTierThreshold(InvalidTierThreshold),
-    /// See [`InvalidBps`].
-    InvalidBps(InvalidBps),
-    /// See [`InvalidArbiter`].
-    InvalidArbiter(InvalidArbiter),
-    /// See [`InvalidTermsHash`].
-    InvalidTermsHash(InvalidTermsHash),
-    /// See [`EmptyTermsUri`].
-    EmptyTermsUri(EmptyTermsUri),
-    /// See [`OfferIsPaused`].
-    OfferIsPaused(OfferIsPaused),
-    /// See [`OfferIsRetired`].
-    OfferIsRetired(OfferIsRetired),
-    /// See [`OfferSoldOut`].
-    OfferSoldOut(OfferSoldOut),
-    /// See [`InvalidMaxSupply`].
-    InvalidMaxSupply(InvalidMaxSupply),
-    /// See [`PriceAboveMax`].
-    PriceAboveMax(PriceAboveMax),
-    /// See [`IncorrectPayment`].
-    IncorrectPayment(IncorrectPayment),
+    UnknownOffer(UnknownOffer) [offerId],
+    /// See [`OfferAlreadyRegistered`].
+    OfferAlreadyRegistered(OfferAlreadyRegistered) [offerId],
     /// See [`ArithmeticOverflow`].
-    ArithmeticOverflow(ArithmeticOverflow),
+    ArithmeticOverflow(ArithmeticOverflow) [],
     /// See [`SoulboundLicense`].
-    SoulboundLicense(SoulboundLicense),
+    SoulboundLicense(SoulboundLicense) [tokenId],
     /// See [`RevokedLicense`].
-    RevokedLicense(RevokedLicense),
+    RevokedLicense(RevokedLicense) [tokenId],
     /// See [`RentalNotAllowed`].
-    RentalNotAllowed(RentalNotAllowed),
+    RentalNotAllowed(RentalNotAllowed) [tokenId],
     /// See [`NotArbiter`].
-    NotArbiter(NotArbiter),
+    NotArbiter(NotArbiter) [account, tokenId],
     /// See [`NotUsageAnchor`].
-    NotUsageAnchor(NotUsageAnchor),
+    NotUsageAnchor(NotUsageAnchor) [account],
     /// See [`UsageAnchorAlreadySet`].
-    UsageAnchorAlreadySet(UsageAnchorAlreadySet),
+    UsageAnchorAlreadySet(UsageAnchorAlreadySet) [usageAnchor],
+    /// See [`NotLicenseOffers`].
+    NotLicenseOffers(NotLicenseOffers) [account],
+    /// See [`LicenseOffersAlreadySet`].
+    LicenseOffersAlreadySet(LicenseOffersAlreadySet) [licenseOffers],
     /// See [`ZeroAddress`].
-    ZeroAddress(ZeroAddress),
+    ZeroAddress(ZeroAddress) [],
     /// See [`ExternalCallFailed`].
-    ExternalCallFailed(ExternalCallFailed),
-}
-
-/// `struct LicenseTerms { ... }` for the exported Solidity interface, from the `sol!` type.
-#[cfg(feature = "export-abi")]
-fn license_terms_declaration() -> alloc::string::String {
-    use alloy_sol_types::SolStruct;
-
-    let typed = tributary_abi::terms::LicenseTerms::eip712_root_type();
-    let fields = typed
-        .split_once('(')
-        .map_or("", |(_, rest)| rest.trim_end_matches(')'));
-    let mut out = alloc::string::String::from("struct LicenseTerms {");
-    for field in fields.split(',') {
-        out.push_str("\n        ");
-        out.push_str(field);
-        out.push(';');
-    }
-    out.push_str("\n    }");
-    out
+    ExternalCallFailed(ExternalCallFailed) [target] tail reason,
 }
 
 impl MethodError for Error {
@@ -297,7 +220,7 @@ pub(crate) fn call_failed(target: Address, error: stylus_sdk::call::Error) -> Er
     .into()
 }
 
-/// The error for any counter or timestamp overflow.
+/// The error for any counter overflow.
 pub(crate) fn overflow() -> Error {
     ArithmeticOverflow {}.into()
 }

@@ -1,15 +1,13 @@
-//! Licenses: issuing them, and the checks other contracts ask about them.
+//! Licenses: issuing them for the offers contract, and the checks other contracts ask about
+//! them.
 //!
 //! Validity, the one rule every check shares: a license is valid while it exists, is not
-//! revoked, is not in debt and has not expired. A license minted at `startsAt` with duration
+//! revoked, is not in debt and has not expired. A license issued at `startsAt` with duration
 //! `d > 0` expires at `expiresAt = startsAt + d` and is valid while
 //! `block.timestamp < expiresAt`: it is still valid at second `expiresAt - 1` and invalid from
 //! second `expiresAt` on. `expiresAt = 0` means perpetual.
 
-use alloy_primitives::{
-    aliases::{U32, U64},
-    Address, B256, U256,
-};
+use alloy_primitives::{aliases::U64, Address, B256, U256};
 use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
 use stylus_sdk::{
     prelude::*,
@@ -18,11 +16,8 @@ use stylus_sdk::{
 use tributary_abi::scope::includes;
 
 use crate::{
-    errors::{
-        overflow, Error, IncorrectPayment, NotArbiter, OfferIsPaused, OfferIsRetired, OfferSoldOut,
-        PriceAboveMax, RevokedLicense,
-    },
-    events::{DebtSet, LicenseIssued, LicenseRevoked},
+    errors::{overflow, Error, NotArbiter, RevokedLicense},
+    events::{emit, DebtSet, LicenseRevoked},
     LicenseNft,
 };
 
@@ -32,7 +27,7 @@ use crate::{
 pub struct License {
     /// The offer the license was sold under; 0 = no such token (offer ids start at 1).
     pub(crate) offer_id: StorageU64,
-    /// Mint time (unix seconds).
+    /// Issue time (unix seconds).
     pub(crate) starts_at: StorageU64,
     /// First second the license is no longer valid; 0 = perpetual.
     pub(crate) expires_at: StorageU64,
@@ -46,76 +41,25 @@ pub struct License {
 /// paymentToken, usageUnit, usageRate).
 pub type LicenseUsage = (U256, U256, U256, u64, u64, bool, Address, u8, U256);
 
+/// What `license` returns: (offerId, startsAt, expiresAt, revoked, inDebt).
+pub type LicenseStamp = (U256, u64, u64, bool, bool);
+
 /// Whether a license expiring at `expires_at` (0 = perpetual) is live at `now`.
 pub fn is_live(expires_at: u64, now: u64) -> bool {
     expires_at == 0 || now < expires_at
 }
 
-/// The expiry of a license minted at `now` for `duration` seconds (0 = perpetual).
-///
-/// # Errors
-/// [`crate::errors::ArithmeticOverflow`] past `u64::MAX`.
-pub fn expiry(now: u64, duration: u64) -> Result<u64, Error> {
-    if duration == 0 {
-        return Ok(0);
-    }
-    now.checked_add(duration).ok_or_else(overflow)
-}
-
 impl LicenseNft {
-    /// Sells a license of `offer_id` to `to` (see `mint` in the router for the rules).
-    pub(crate) fn mint_license(
+    /// Mints license `token_count + 1` of `offer_id` to `to`, valid until `expires_at`
+    /// (offers contract only, checked here).
+    pub(crate) fn issue_license(
         &mut self,
-        offer_id: U256,
         to: Address,
-        max_price: U256,
+        offer_id: U256,
+        expires_at: u64,
     ) -> Result<U256, Error> {
-        self.require_offer(offer_id)?;
-        let offer = self.offers.getter(offer_id);
-        if offer.retired.get() {
-            return Err(OfferIsRetired { offerId: offer_id }.into());
-        }
-        if offer.paused.get() {
-            return Err(OfferIsPaused { offerId: offer_id }.into());
-        }
-        let price = offer.price.get();
-        if price > max_price {
-            return Err(PriceAboveMax {
-                price,
-                maxPrice: max_price,
-            }
-            .into());
-        }
-        let token = offer.payment_token.get();
-        let value = self.vm().msg_value();
-        let expected = if token.is_zero() { price } else { U256::ZERO };
-        if value != expected {
-            return Err(IncorrectPayment {
-                expected,
-                received: value,
-            }
-            .into());
-        }
-        let minted = offer
-            .minted
-            .get()
-            .to::<u32>()
-            .checked_add(1)
-            .ok_or_else(overflow)?;
-        let max_supply = offer.max_supply.get().to::<u32>();
-        if max_supply != 0 && minted > max_supply {
-            return Err(OfferSoldOut {
-                offerId: offer_id,
-                maxSupply: max_supply,
-            }
-            .into());
-        }
-        let split_id = offer.split_id.get();
-        let now = self.vm().block_timestamp();
-        let expires_at = expiry(now, offer.duration.get().to::<u64>())?;
-
-        // Effects: count, stamp and mint before any external call.
-        self.offers.setter(offer_id).minted.set(U32::from(minted));
+        self.require_offers_contract()?;
+        self.require_registered(offer_id)?;
         let token_id = self
             .token_count
             .get()
@@ -123,26 +67,13 @@ impl LicenseNft {
             .ok_or_else(overflow)?;
         self.token_count.set(token_id);
         let token_id = U256::from(token_id);
+        let now = self.vm().block_timestamp();
         let mut license = self.licenses.setter(token_id);
-        license.offer_id.set(offer_id.to());
+        // Offer ids are counted in a u64 by the offers contract.
+        license.offer_id.set(U64::from(offer_id.as_limbs()[0]));
         license.starts_at.set(U64::from(now));
         license.expires_at.set(U64::from(expires_at));
         self.erc721._mint(to, token_id)?;
-        let payer = self.vm().msg_sender();
-        log(
-            self.vm(),
-            LicenseIssued {
-                tokenId: token_id,
-                offerId: offer_id,
-                licensee: to,
-                payer,
-                price,
-                expiresAt: expires_at,
-            },
-        );
-
-        // Interactions: the whole price into the dataset's split.
-        self.route_payment(payer, split_id, token, price)?;
         Ok(token_id)
     }
 
@@ -200,6 +131,19 @@ impl LicenseNft {
         ))
     }
 
+    /// A license's stamp.
+    pub(crate) fn stamp_of(&self, token_id: U256) -> Result<LicenseStamp, Error> {
+        let offer_id = self.offer_of(token_id)?;
+        let license = self.licenses.getter(token_id);
+        Ok((
+            offer_id,
+            license.starts_at.get().to(),
+            license.expires_at.get().to(),
+            license.revoked.get(),
+            license.in_debt.get(),
+        ))
+    }
+
     /// Revokes a license for breach; only the offer's arbiter, once.
     pub(crate) fn revoke_license(&mut self, token_id: U256, reason: B256) -> Result<(), Error> {
         let offer_id = self.offer_of(token_id)?;
@@ -216,9 +160,9 @@ impl LicenseNft {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
         license.revoked.set(true);
-        log(
+        emit(
             self.vm(),
-            LicenseRevoked {
+            &LicenseRevoked {
                 tokenId: token_id,
                 arbiter,
                 reason,
@@ -232,9 +176,9 @@ impl LicenseNft {
         self.require_usage_anchor()?;
         self.offer_of(token_id)?;
         self.licenses.setter(token_id).in_debt.set(in_debt);
-        log(
+        emit(
             self.vm(),
-            DebtSet {
+            &DebtSet {
                 tokenId: token_id,
                 inDebt: in_debt,
             },

@@ -14,7 +14,7 @@ use stylus_sdk::{
 
 use crate::{
     errors::{Error, RentalNotAllowed, RevokedLicense},
-    events::UpdateUser,
+    events::{emit, UpdateUser},
     LicenseNft,
 };
 
@@ -55,9 +55,9 @@ impl LicenseNft {
         let mut rental = self.rentals.setter(token_id);
         rental.user.set(user);
         rental.expires.set(U64::from(expires));
-        log(
+        emit(
             self.vm(),
-            UpdateUser {
+            &UpdateUser {
                 tokenId: token_id,
                 user,
                 expires,
@@ -84,9 +84,9 @@ impl LicenseNft {
         let mut rental = self.rentals.setter(token_id);
         rental.user.set(Address::ZERO);
         rental.expires.set(U64::ZERO);
-        log(
+        emit(
             self.vm(),
-            UpdateUser {
+            &UpdateUser {
                 tokenId: token_id,
                 user: Address::ZERO,
                 expires: 0,

@@ -2,28 +2,22 @@
 //!
 //! Invariants:
 //! - An offer's terms never change after `createOffer`; only the mint-time parameters (price, max
-//!   supply, paused, retired) do. A license reads its rights from its offer, so existing licenses
-//!   keep exactly the terms they were sold under.
+//!   supply, paused, retired) do. The license terms are registered once with `LicenseNft`, which
+//!   judges every license by them, so existing licenses keep exactly the terms they were sold
+//!   under.
 //! - Only the dataset's current owner, as the attribution registry reports it, may create or manage
 //!   offers for it (checked live on every call, so a dataset transfer moves control).
-//! - Every stored term is enforced where it matters: price, payment token, duration and max supply
-//!   at mint; scope and dataset in `isValid`/`isLicensed`; tiers in `royaltyBps`; transferable and
-//!   rentable on transfer and `setUser`; resale bps and receiver in `royaltyInfo`; arbiter in
-//!   `revoke`; unit and rate in `licenseUsage` (the usage anchor bills with them); the terms URI is
-//!   the token URI and the hash binds it.
-
-use alloc::vec::Vec;
+//! - Every term is enforced where it matters: price, payment token, duration and max supply at
+//!   mint (here); scope, dataset, tiers, transferable, rentable, resale royalty, arbiter, unit and
+//!   rate in `LicenseNft`; the terms URI is every license's `tokenURI` and the hash binds it.
 
 use alloy_primitives::{
-    aliases::{U16, U32, U64, U8},
+    aliases::{U32, U64},
     Address, B256, U256,
 };
 use stylus_sdk::{
     prelude::*,
-    storage::{
-        StorageAddress, StorageArray, StorageB256, StorageBool, StorageString, StorageU16,
-        StorageU256, StorageU32, StorageU64, StorageU8,
-    },
+    storage::{StorageAddress, StorageB256, StorageBool, StorageString, StorageU256, StorageU32, StorageU64},
 };
 use tributary_abi::{
     interfaces::{IAttributionRegistry, IRoyaltySplitter},
@@ -37,70 +31,44 @@ use crate::{
         InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold, InvalidUsageUnit,
         NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer, ZeroAddress,
     },
-    events::{OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
-    LicenseNft,
+    events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
+    nft_calls::ILicenseIssuer,
+    LicenseOffers,
 };
 
 /// One offer. Storage layout (Solidity packing, fields in declaration order):
 ///
-/// | slot | contents                                                                    |
-/// |------|-----------------------------------------------------------------------------|
-/// | 0    | `dataset_id`                                                                |
-/// | 1    | `split_id`                                                                  |
-/// | 2    | `scope`                                                                     |
-/// | 3    | `price`                                                                     |
-/// | 4    | `usage_rate`                                                                |
-/// | 5    | `payment_token` (20) · `duration` (8) · `max_supply` (4)                    |
-/// | 6    | `royalty_receiver` (20) · `minted` (4) · `resale_royalty_bps` (2) · `usage_unit` (1) · `transferable` · `rentable` · `paused` · `retired` · `tier_count` (1 each) |
-/// | 7    | `arbiter` (20) · `tier_bps` (8: tier `i` in bits `16i..16i+16`)             |
-/// | 8–10 | `tier_thresholds` of tiers 1..=3 (tier 0 always starts at 0)                |
-/// | 11   | `terms_hash`                                                                |
-/// | 12   | `terms_uri`                                                                 |
+/// | slot | contents                                                        |
+/// |------|-----------------------------------------------------------------|
+/// | 0    | `dataset_id`                                                    |
+/// | 1    | `split_id`                                                      |
+/// | 2    | `price`                                                         |
+/// | 3    | `payment_token` (20) · `duration` (8) · `max_supply` (4)        |
+/// | 4    | `minted` (4) · `paused` · `retired` (1 each)                    |
+/// | 5    | `terms_hash`                                                    |
+/// | 6    | `terms_uri`                                                     |
 ///
-/// A mint reads slots 1, 3, 5 and 6 and writes slot 6.
+/// A mint reads slots 1–4 and writes slot 4.
 #[storage]
 pub struct Offer {
     /// Dataset (`attribution_registry` id) the licenses cover.
     pub(crate) dataset_id: StorageU256,
-    /// The dataset's split in `royalty_splitter`: receives prices (and, through the receiver,
-    /// resale royalties).
+    /// The dataset's split in `royalty_splitter`: receives prices.
     pub(crate) split_id: StorageU256,
-    /// Granted rights (`scope::*` bits).
-    pub(crate) scope: StorageU256,
     /// Price of one license, in `payment_token` units.
     pub(crate) price: StorageU256,
-    /// Per-use fee per usage unit.
-    pub(crate) usage_rate: StorageU256,
     /// Payment token; zero = native currency.
     pub(crate) payment_token: StorageAddress,
     /// Seconds a license lasts from its mint; 0 = perpetual.
     pub(crate) duration: StorageU64,
     /// Most licenses; 0 = unlimited.
     pub(crate) max_supply: StorageU32,
-    /// ERC-2981 receiver of the dataset's split (the splitter's per-split address).
-    pub(crate) royalty_receiver: StorageAddress,
     /// Licenses minted so far.
     pub(crate) minted: StorageU32,
-    /// ERC-2981 resale royalty in basis points.
-    pub(crate) resale_royalty_bps: StorageU16,
-    /// Usage unit (`scope::UNIT_*`).
-    pub(crate) usage_unit: StorageU8,
-    /// Whether licenses may change hands.
-    pub(crate) transferable: StorageBool,
-    /// Whether holders may set an ERC-4907 user.
-    pub(crate) rentable: StorageBool,
     /// No new mints while set.
     pub(crate) paused: StorageBool,
     /// No new mints, ever.
     pub(crate) retired: StorageBool,
-    /// Number of derivative royalty tiers (0..=`MAX_ROYALTY_TIERS`).
-    pub(crate) tier_count: StorageU8,
-    /// Who may revoke a license for breach.
-    pub(crate) arbiter: StorageAddress,
-    /// Tier royalties in basis points, 16 bits each, tier 0 in the low bits.
-    pub(crate) tier_bps: StorageU64,
-    /// Cumulative revenue at which tiers 1.. start.
-    pub(crate) tier_thresholds: StorageArray<StorageU256, { MAX_ROYALTY_TIERS - 1 }>,
     /// keccak256 of the terms document.
     pub(crate) terms_hash: StorageB256,
     /// Where the terms document lives; the token URI of every license of the offer.
@@ -181,70 +149,12 @@ fn check_bps(bps: u16) -> Result<(), Error> {
     Ok(())
 }
 
-/// The derivative royalty of `cumulative_revenue`: the rate of the last tier whose threshold
-/// it has reached (thresholds are ascending, the first is 0); 0 without tiers.
-pub fn tier_royalty(tier_count: u8, tier_bps: u64, thresholds: &[U256], cumulative: U256) -> u16 {
-    if tier_count == 0 {
-        return 0;
-    }
-    let mut tier = 0;
-    for (index, &threshold) in thresholds
-        .iter()
-        .enumerate()
-        .take(usize::from(tier_count) - 1)
-    {
-        if cumulative < threshold {
-            break;
-        }
-        tier = index + 1;
-    }
-    // Truncation keeps exactly the 16 bits of the tier.
-    #[allow(clippy::cast_possible_truncation)]
-    let bps = (tier_bps >> (16 * tier)) as u16;
-    bps
-}
-
-impl Offer {
-    /// The derivative royalty tiers: (thresholds, bps), tier 0 starting at 0.
-    pub(crate) fn tiers(&self) -> (Vec<U256>, Vec<u16>) {
-        let count = usize::from(self.tier_count.get().to::<u8>());
-        let packed = self.tier_bps.get().to::<u64>();
-        let mut thresholds = Vec::with_capacity(count);
-        let mut bps = Vec::with_capacity(count);
-        for index in 0..count {
-            let threshold = match index.checked_sub(1) {
-                Some(stored) => self.tier_thresholds.get(stored).unwrap_or_default(),
-                None => U256::ZERO,
-            };
-            thresholds.push(threshold);
-            // Truncation keeps exactly the 16 bits of the tier.
-            #[allow(clippy::cast_possible_truncation)]
-            bps.push((packed >> (16 * index)) as u16);
-        }
-        (thresholds, bps)
-    }
-
-    /// The offer's derivative royalty at `cumulative_revenue` (see [`tier_royalty`]).
-    pub(crate) fn royalty_bps(&self, cumulative_revenue: U256) -> u16 {
-        let mut thresholds = [U256::ZERO; MAX_ROYALTY_TIERS - 1];
-        let count = self.tier_count.get().to::<u8>();
-        for (index, slot) in thresholds.iter_mut().enumerate().take(usize::from(count)) {
-            *slot = self.tier_thresholds.get(index).unwrap_or_default();
-        }
-        tier_royalty(
-            count,
-            self.tier_bps.get().to::<u64>(),
-            &thresholds,
-            cumulative_revenue,
-        )
-    }
-}
-
-impl LicenseNft {
-    /// Creates an offer for `terms.datasetId` on behalf of its registry owner.
+impl LicenseOffers {
+    /// Creates an offer for `terms.datasetId` on behalf of its registry owner and registers its
+    /// license terms with `LicenseNft`.
     ///
-    /// The registry and splitter calls come first: they are the trusted contracts configured at
-    /// deployment, `royaltyReceiver` is idempotent, and the contract is not reentrant.
+    /// The registry, splitter and license token calls are to the trusted contracts configured
+    /// at deployment; `royaltyReceiver` is idempotent, and the contracts are not reentrant.
     pub(crate) fn create_offer_for(&mut self, terms: LicenseTerms) -> Result<U256, Error> {
         validate_terms(&terms)?;
         let creator = self.vm().msg_sender();
@@ -270,41 +180,18 @@ impl LicenseNft {
         self.offer_count.set(offer_id);
         let offer_id = U256::from(offer_id);
 
-        let mut packed_bps = 0u64;
-        for (index, &bps) in terms.tierBps.iter().enumerate() {
-            packed_bps |= u64::from(bps) << (16 * index);
-        }
         let mut offer = self.offers.setter(offer_id);
         offer.dataset_id.set(terms.datasetId);
         offer.split_id.set(split_id);
-        offer.scope.set(terms.scope);
         offer.price.set(terms.price);
-        offer.usage_rate.set(terms.usageRate);
         offer.payment_token.set(terms.paymentToken);
         offer.duration.set(U64::from(terms.duration));
         offer.max_supply.set(U32::from(terms.maxSupply));
-        offer.royalty_receiver.set(receiver);
-        offer
-            .resale_royalty_bps
-            .set(U16::from(terms.resaleRoyaltyBps));
-        offer.usage_unit.set(U8::from(terms.usageUnit));
-        offer.transferable.set(terms.transferable);
-        offer.rentable.set(terms.rentable);
-        // `validate_terms` bounds the count by MAX_ROYALTY_TIERS.
-        offer.tier_count.set(U8::from(terms.tierThresholds.len()));
-        offer.arbiter.set(terms.arbiter);
-        offer.tier_bps.set(U64::from(packed_bps));
-        for (index, &threshold) in terms.tierThresholds.iter().enumerate().skip(1) {
-            if let Some(mut slot) = offer.tier_thresholds.setter(index - 1) {
-                slot.set(threshold);
-            }
-        }
         offer.terms_hash.set(terms.termsHash);
         offer.terms_uri.set_str(&terms.termsUri);
-
-        log(
+        emit(
             self.vm(),
-            OfferCreated {
+            &OfferCreated {
                 offerId: offer_id,
                 datasetId: terms.datasetId,
                 creator,
@@ -313,6 +200,27 @@ impl LicenseNft {
                 termsHash: terms.termsHash,
             },
         );
+
+        let nft = self.license_nft.get();
+        ILicenseIssuer::new(nft)
+            .register_offer(
+                &mut *self,
+                offer_id,
+                terms.datasetId,
+                split_id,
+                terms.scope,
+                terms.paymentToken,
+                terms.usageUnit,
+                terms.usageRate,
+                terms.tierThresholds,
+                terms.tierBps,
+                terms.transferable,
+                terms.rentable,
+                terms.resaleRoyaltyBps,
+                receiver,
+                terms.arbiter,
+            )
+            .map_err(|e| call_failed(nft, e))?;
         Ok(offer_id)
     }
 
@@ -320,9 +228,9 @@ impl LicenseNft {
     pub(crate) fn pause_offer(&mut self, offer_id: U256, paused: bool) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
         self.offers.setter(offer_id).paused.set(paused);
-        log(
+        emit(
             self.vm(),
-            OfferPaused {
+            &OfferPaused {
                 offerId: offer_id,
                 paused,
             },
@@ -334,7 +242,7 @@ impl LicenseNft {
     pub(crate) fn retire(&mut self, offer_id: U256) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
         self.offers.setter(offer_id).retired.set(true);
-        log(self.vm(), OfferRetired { offerId: offer_id });
+        emit(self.vm(), &OfferRetired { offerId: offer_id });
         Ok(())
     }
 
@@ -357,9 +265,9 @@ impl LicenseNft {
         }
         offer.price.set(price);
         offer.max_supply.set(U32::from(max_supply));
-        log(
+        emit(
             self.vm(),
-            OfferUpdated {
+            &OfferUpdated {
                 offerId: offer_id,
                 price,
                 maxSupply: max_supply,

@@ -1,0 +1,239 @@
+//! Every way a call to the offers contract can fail, as Solidity custom errors.
+//!
+//! The contract's [`Error`] is flat (one variant per Solidity error) so that the exported
+//! interface lists each error. Contract builds encode errors with
+//! [`crate::abi_words::encode_error`] (same bytes as alloy's `abi_encode`, checked by the tests,
+//! much smaller code).
+#![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::Address;
+use alloy_sol_types::sol;
+use openzeppelin_stylus::token::{
+    erc20::utils::safe_erc20::SafeErc20FailedOperation, erc721::ERC721InvalidReceiver,
+};
+use stylus_sdk::call::MethodError;
+
+sol! {
+    /// No offer has id `offerId`.
+    #[derive(Debug, PartialEq, Eq)]
+    error UnknownOffer(uint256 offerId);
+    /// The attribution registry knows no dataset `datasetId`.
+    #[derive(Debug, PartialEq, Eq)]
+    error UnknownDataset(uint256 datasetId);
+    /// `account` is not the owner of dataset `datasetId` in the attribution registry.
+    #[derive(Debug, PartialEq, Eq)]
+    error NotDatasetOwner(address account, uint256 datasetId);
+    /// The scope is empty or grants a bit that no right is defined for.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidScope(uint256 scope);
+    /// The usage unit is not one of `scope::UNIT_*`.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidUsageUnit(uint8 unit);
+    /// Royalty tier lists differ in length or hold more than `MAX_ROYALTY_TIERS` entries.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidTierCount(uint256 thresholds, uint256 bps);
+    /// Tier `index` does not start at 0 (first tier) or above the previous tier's threshold.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidTierThreshold(uint256 index, uint256 threshold);
+    /// A royalty rate is above 10,000 basis points.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidBps(uint256 bps);
+    /// The arbiter is the zero address.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidArbiter(address arbiter);
+    /// The terms hash is zero: nothing binds the off-chain terms document.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidTermsHash(bytes32 termsHash);
+    /// The terms URI is empty.
+    #[derive(Debug, PartialEq, Eq)]
+    error EmptyTermsUri();
+    /// The offer is paused: no new licenses until its owner unpauses it.
+    #[derive(Debug, PartialEq, Eq)]
+    error OfferIsPaused(uint256 offerId);
+    /// The offer is retired for good.
+    #[derive(Debug, PartialEq, Eq)]
+    error OfferIsRetired(uint256 offerId);
+    /// The offer has minted `maxSupply` licenses.
+    #[derive(Debug, PartialEq, Eq)]
+    error OfferSoldOut(uint256 offerId, uint32 maxSupply);
+    /// A new max supply below the licenses already minted.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidMaxSupply(uint32 maxSupply, uint32 minted);
+    /// The offer's price is above what the buyer accepted.
+    #[derive(Debug, PartialEq, Eq)]
+    error PriceAboveMax(uint256 price, uint256 maxPrice);
+    /// The native value sent is not what the offer requires (its price, or 0 for ERC-20 offers).
+    #[derive(Debug, PartialEq, Eq)]
+    error IncorrectPayment(uint256 expected, uint256 received);
+    /// A counter or timestamp would overflow.
+    #[derive(Debug, PartialEq, Eq)]
+    error ArithmeticOverflow();
+    /// A required address is zero.
+    #[derive(Debug, PartialEq, Eq)]
+    error ZeroAddress();
+    /// A call to `target` (registry, splitter, license token or payment token) failed;
+    /// `reason` is its revert data.
+    #[derive(Debug, PartialEq, Eq)]
+    error ExternalCallFailed(address target, bytes reason);
+}
+
+/// Declares [`Error`] (one variant per Solidity error), the `From` conversions and the ABI
+/// encoding: word by word in contract builds, alloy's `SolError` with `export-abi`, which also
+/// lists the errors and the `LicenseTerms` struct in the exported interface (stylus-sdk 0.9's
+/// `export-abi` only declares types found in return values, so without it
+/// `createOffer(LicenseTerms)` would name an undeclared struct).
+macro_rules! contract_errors {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty) [$($field:ident),*] $(tail $tail:ident)?,)*) => {
+        /// Errors of the offers contract.
+        #[derive(Debug)]
+        pub enum Error {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Self::$variant(e)
+            }
+        })*
+
+        #[cfg(not(feature = "export-abi"))]
+        impl From<Error> for Vec<u8> {
+            fn from(e: Error) -> Vec<u8> {
+                use alloy_sol_types::SolError;
+                use crate::abi_words::{encode_error, Word};
+                match e {
+                    $(Error::$variant(_e) => encode_error(
+                        <$ty as SolError>::SELECTOR,
+                        &[$(_e.$field.word()),*],
+                        contract_errors!(@tail _e $($tail)?),
+                    ),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl From<Error> for Vec<u8> {
+            fn from(e: Error) -> Vec<u8> {
+                match e {
+                    $(Error::$variant(e) => alloy_sol_types::SolError::abi_encode(&e),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
+            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
+                use alloc::{format, vec};
+                use core::any::TypeId;
+
+                use alloy_sol_types::SolError;
+                use stylus_sdk::abi::export::internal::InnerType;
+
+                let mut types = vec![InnerType {
+                    name: license_terms_declaration(),
+                    id: TypeId::of::<tributary_abi::terms::LicenseTerms>(),
+                }];
+                $(types.push(InnerType {
+                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
+                    id: TypeId::of::<$ty>(),
+                });)*
+                types
+            }
+        }
+    };
+    (@tail $e:ident) => { None };
+    (@tail $e:ident $tail:ident) => { Some(AsRef::<[u8]>::as_ref(&$e.$tail)) };
+}
+
+contract_errors! {
+    /// See [`ERC721InvalidReceiver`] (a license minted to the zero address).
+    InvalidReceiver(ERC721InvalidReceiver) [receiver],
+    /// See [`SafeErc20FailedOperation`].
+    SafeErc20FailedOperation(SafeErc20FailedOperation) [token],
+    /// See [`UnknownOffer`].
+    UnknownOffer(UnknownOffer) [offerId],
+    /// See [`UnknownDataset`].
+    UnknownDataset(UnknownDataset) [datasetId],
+    /// See [`NotDatasetOwner`].
+    NotDatasetOwner(NotDatasetOwner) [account, datasetId],
+    /// See [`InvalidScope`].
+    InvalidScope(InvalidScope) [scope],
+    /// See [`InvalidUsageUnit`].
+    InvalidUsageUnit(InvalidUsageUnit) [unit],
+    /// See [`InvalidTierCount`].
+    InvalidTierCount(InvalidTierCount) [thresholds, bps],
+    /// See [`InvalidTierThreshold`].
+    InvalidTierThreshold(InvalidTierThreshold) [index, threshold],
+    /// See [`InvalidBps`].
+    InvalidBps(InvalidBps) [bps],
+    /// See [`InvalidArbiter`].
+    InvalidArbiter(InvalidArbiter) [arbiter],
+    /// See [`InvalidTermsHash`].
+    InvalidTermsHash(InvalidTermsHash) [termsHash],
+    /// See [`EmptyTermsUri`].
+    EmptyTermsUri(EmptyTermsUri) [],
+    /// See [`OfferIsPaused`].
+    OfferIsPaused(OfferIsPaused) [offerId],
+    /// See [`OfferIsRetired`].
+    OfferIsRetired(OfferIsRetired) [offerId],
+    /// See [`OfferSoldOut`].
+    OfferSoldOut(OfferSoldOut) [offerId, maxSupply],
+    /// See [`InvalidMaxSupply`].
+    InvalidMaxSupply(InvalidMaxSupply) [maxSupply, minted],
+    /// See [`PriceAboveMax`].
+    PriceAboveMax(PriceAboveMax) [price, maxPrice],
+    /// See [`IncorrectPayment`].
+    IncorrectPayment(IncorrectPayment) [expected, received],
+    /// See [`ArithmeticOverflow`].
+    ArithmeticOverflow(ArithmeticOverflow) [],
+    /// See [`ZeroAddress`].
+    ZeroAddress(ZeroAddress) [],
+    /// See [`ExternalCallFailed`].
+    ExternalCallFailed(ExternalCallFailed) [target] tail reason,
+}
+
+/// `struct LicenseTerms { ... }` for the exported Solidity interface, from the `sol!` type.
+#[cfg(feature = "export-abi")]
+fn license_terms_declaration() -> alloc::string::String {
+    use alloy_sol_types::SolStruct;
+
+    let typed = tributary_abi::terms::LicenseTerms::eip712_root_type();
+    let fields = typed
+        .split_once('(')
+        .map_or("", |(_, rest)| rest.trim_end_matches(')'));
+    let mut out = alloc::string::String::from("struct LicenseTerms {");
+    for field in fields.split(',') {
+        out.push_str("\n        ");
+        out.push_str(field);
+        out.push(';');
+    }
+    out.push_str("\n    }");
+    out
+}
+
+impl MethodError for Error {
+    fn encode(self) -> Vec<u8> {
+        self.into()
+    }
+}
+
+/// Wraps a failed cross-contract call to `target`, keeping its revert data.
+#[allow(deprecated)] // the error type `sol_interface!` calls return in stylus-sdk 0.9
+pub(crate) fn call_failed(target: Address, error: stylus_sdk::call::Error) -> Error {
+    let reason = match error {
+        stylus_sdk::call::Error::Revert(data) => data,
+        stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
+    };
+    ExternalCallFailed {
+        target,
+        reason: reason.into(),
+    }
+    .into()
+}
+
+/// The error for any counter or timestamp overflow.
+pub(crate) fn overflow() -> Error {
+    ArithmeticOverflow {}.into()
+}

@@ -1,0 +1,1 @@
+//! motsu tests of the offers contract (ported in the next commit).
