@@ -31,6 +31,7 @@ pub mod host;
 pub mod node;
 pub mod pricing;
 pub mod program;
+pub mod rpc;
 pub mod stylus;
 pub mod wasm;
 

@@ -447,6 +447,11 @@ impl Devnode {
         self.account_mut(address).storage.insert(slot, value);
     }
 
+    /// Clears every storage slot of `address` (state overrides that replace all storage).
+    pub fn clear_storage(&mut self, address: Address) {
+        self.account_mut(address).storage.clear();
+    }
+
     /// Installs `code` at `address` directly (no constructor). Stylus code still needs
     /// activation.
     pub fn set_code(

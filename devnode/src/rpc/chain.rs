@@ -1,0 +1,950 @@
+//! The chain behind the JSON-RPC server: a [`Devnode`] plus what an Ethereum node keeps about
+//! its history (blocks with hashes, signed transactions, receipts with log positions), the
+//! unlocked dev accounts, and the JSON-RPC methods themselves.
+//!
+//! Only the latest state is kept: methods that take a block accept `latest`, `pending`, `safe`,
+//! `finalized` and the head's number or hash; an older block is refused with a clear error
+//! rather than answered from the wrong state.
+
+use std::collections::HashMap;
+
+use alloy::{
+    consensus::{SignableTransaction, Transaction as _, TxEip1559, TxEnvelope},
+    eips::{
+        eip2718::{Decodable2718, Encodable2718},
+        BlockId, BlockNumberOrTag,
+    },
+    network::TxSignerSync,
+    primitives::{Address, Bloom, Bytes, TxKind, B256, U256},
+    rpc::types::{state::StateOverride, Filter, FilterBlockOption, TransactionRequest},
+    signers::local::PrivateKeySigner,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{
+    error::{RpcError, METHOD_NOT_FOUND},
+    params::{hex_u64, quantity, Params},
+};
+use crate::{
+    node::{BASE_FEE, HEADER_GAS_LIMIT, SEQUENCER_COINBASE, TX_GAS_LIMIT},
+    Devnode, TxRequest,
+};
+
+/// Name and version reported by `web3_clientVersion`.
+pub const CLIENT_VERSION: &str = concat!("tributary-devnode/v", env!("CARGO_PKG_VERSION"));
+
+/// A mined block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockRecord {
+    /// Block number.
+    pub number: u64,
+    /// Block hash (keccak256 of the RLP header).
+    pub hash: B256,
+    /// Parent hash.
+    pub parent_hash: B256,
+    /// Timestamp.
+    pub timestamp: u64,
+    /// Transaction hashes in order.
+    pub transactions: Vec<B256>,
+    /// Gas used by all transactions.
+    pub gas_used: u64,
+    /// Bloom over every log of the block.
+    pub logs_bloom: Bloom,
+    /// Transactions root over the signed transactions.
+    pub transactions_root: B256,
+}
+
+/// A mined transaction with its receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxRecord {
+    /// The signed transaction, EIP-2718 encoded.
+    pub raw: Bytes,
+    /// Recovered sender.
+    pub from: Address,
+    /// Block it was mined in.
+    pub block_number: u64,
+    /// Position in the block.
+    pub index: u64,
+    /// `true` on success.
+    pub status: bool,
+    /// Gas used by this transaction.
+    pub gas_used: u64,
+    /// Gas used by the block up to and including this transaction.
+    pub cumulative_gas_used: u64,
+    /// Price paid per gas (the base fee: Arbitrum drops tips).
+    pub effective_gas_price: u128,
+    /// Logs emitted.
+    pub logs: Vec<alloy::primitives::Log>,
+    /// Index of the first log in the block.
+    pub first_log_index: u64,
+    /// Created contract, if any.
+    pub contract_address: Option<Address>,
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    node: u64,
+    blocks: usize,
+    tx_order: usize,
+    pending: usize,
+}
+
+/// The devnode as a JSON-RPC chain.
+#[derive(Debug)]
+pub struct RpcChain {
+    node: Devnode,
+    blocks: Vec<BlockRecord>,
+    txs: HashMap<B256, TxRecord>,
+    tx_order: Vec<B256>,
+    /// Transactions executed into the pending block (interval mining), not yet sealed.
+    pending: Vec<(B256, TxRecord)>,
+    signers: HashMap<Address, PrivateKeySigner>,
+    accounts: Vec<Address>,
+    snapshots: HashMap<u64, Snapshot>,
+    automine: bool,
+}
+
+/// What a state-changing call did, for the server's log and the state file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing changed.
+    None,
+    /// State changed and at least one block was sealed.
+    Mined,
+    /// State changed without sealing a block (pending block, time travel, balances…).
+    Changed,
+}
+
+impl RpcChain {
+    /// A chain around `node` (genesis is the node's current state) with unlocked `signers`.
+    pub fn new(node: Devnode, signers: Vec<PrivateKeySigner>) -> Self {
+        let accounts: Vec<Address> = signers.iter().map(PrivateKeySigner::address).collect();
+        let mut chain = Self {
+            node,
+            blocks: Vec::new(),
+            txs: HashMap::new(),
+            tx_order: Vec::new(),
+            pending: Vec::new(),
+            signers: signers.into_iter().map(|s| (s.address(), s)).collect(),
+            accounts,
+            snapshots: HashMap::new(),
+            automine: true,
+        };
+        let head = chain.node.block_number();
+        let genesis = chain.block_record(head, B256::ZERO, Vec::new(), 0, Bloom::ZERO);
+        chain.blocks.push(genesis);
+        chain
+    }
+
+    /// Rebuilds a chain from saved history (see the state file).
+    pub fn restore(
+        node: Devnode,
+        signers: Vec<PrivateKeySigner>,
+        blocks: Vec<BlockRecord>,
+        txs: Vec<(B256, TxRecord)>,
+    ) -> Self {
+        let mut chain = Self::new(node, signers);
+        if !blocks.is_empty() {
+            chain.blocks = blocks;
+        }
+        for (hash, record) in txs {
+            chain.tx_order.push(hash);
+            chain.txs.insert(hash, record);
+        }
+        chain
+    }
+
+    /// The underlying node.
+    pub fn node(&self) -> &Devnode {
+        &self.node
+    }
+
+    /// Mutable access to the underlying node (genesis setup).
+    pub fn node_mut(&mut self) -> &mut Devnode {
+        &mut self.node
+    }
+
+    /// Mined blocks, genesis first (the first is the head the chain started from).
+    pub fn blocks(&self) -> &[BlockRecord] {
+        &self.blocks
+    }
+
+    /// Mined transactions in order.
+    pub fn transactions(&self) -> impl Iterator<Item = (&B256, &TxRecord)> {
+        self.tx_order
+            .iter()
+            .filter_map(|h| self.txs.get(h).map(|r| (h, r)))
+    }
+
+    /// Mined transaction `hash`.
+    pub fn transaction(&self, hash: &B256) -> Option<&TxRecord> {
+        self.txs.get(hash)
+    }
+
+    /// Turns automine off (transactions wait for [`Self::mine`], e.g. interval mining) or on.
+    pub fn set_automine(&mut self, on: bool) {
+        self.automine = on;
+    }
+
+    fn head(&self) -> &BlockRecord {
+        // SAFETY of the index: `new` always pushes a genesis block and nothing removes it
+        // (snapshots record at least one block).
+        &self.blocks[self.blocks.len() - 1]
+    }
+
+    fn block_record(
+        &self,
+        number: u64,
+        parent_hash: B256,
+        transactions: Vec<B256>,
+        gas_used: u64,
+        logs_bloom: Bloom,
+    ) -> BlockRecord {
+        let transactions_root = alloy::primitives::keccak256(
+            transactions.iter().flat_map(|h| h.0).collect::<Vec<u8>>(),
+        );
+        let timestamp = self.node.timestamp();
+        let header = alloy::consensus::Header {
+            parent_hash,
+            beneficiary: SEQUENCER_COINBASE,
+            transactions_root,
+            logs_bloom,
+            difficulty: U256::from(1),
+            number,
+            gas_limit: HEADER_GAS_LIMIT,
+            gas_used,
+            timestamp,
+            base_fee_per_gas: Some(BASE_FEE),
+            mix_hash: B256::with_last_byte(1),
+            ..Default::default()
+        };
+        BlockRecord {
+            number,
+            hash: header.hash_slow(),
+            parent_hash,
+            timestamp,
+            transactions,
+            gas_used,
+            logs_bloom,
+            transactions_root,
+        }
+    }
+
+    /// Seals the pending block (empty if nothing is pending).
+    pub fn mine(&mut self) {
+        self.node.mine();
+        let parent = self.head().hash;
+        let number = self.node.block_number();
+        let pending = std::mem::take(&mut self.pending);
+        let mut bloom = Bloom::ZERO;
+        let gas_used = pending.last().map_or(0, |(_, r)| r.cumulative_gas_used);
+        for (_, record) in &pending {
+            for log in &record.logs {
+                bloom.accrue_log(log);
+            }
+        }
+        let hashes: Vec<B256> = pending.iter().map(|(h, _)| *h).collect();
+        let block = self.block_record(number, parent, hashes, gas_used, bloom);
+        for (hash, record) in pending {
+            self.tx_order.push(hash);
+            self.txs.insert(hash, record);
+        }
+        self.blocks.push(block);
+    }
+
+    // ---- transactions ----
+
+    /// Decodes, checks and executes a signed transaction; returns its hash.
+    pub fn send_raw(&mut self, raw: &[u8]) -> Result<B256, RpcError> {
+        let mut buf = raw;
+        let envelope = TxEnvelope::decode_2718(&mut buf)
+            .map_err(|e| RpcError::invalid_params(format!("invalid transaction: {e}")))?;
+        if !buf.is_empty() {
+            return Err(RpcError::invalid_params(
+                "invalid transaction: trailing bytes",
+            ));
+        }
+        match envelope {
+            TxEnvelope::Legacy(_) | TxEnvelope::Eip2930(_) | TxEnvelope::Eip1559(_) => {}
+            _ => {
+                return Err(RpcError::server(format!(
+                    "transaction type {} not supported (legacy, EIP-2930 and EIP-1559 are)",
+                    u8::from(envelope.tx_type())
+                )))
+            }
+        }
+        if let Some(chain_id) = envelope.chain_id() {
+            if chain_id != self.node.chain_id() {
+                return Err(RpcError::server(format!(
+                    "invalid chain id: transaction is for chain {chain_id}, this chain is {}",
+                    self.node.chain_id()
+                )));
+            }
+        }
+        let from = envelope
+            .recover_signer()
+            .map_err(|e| RpcError::invalid_params(format!("invalid signature: {e}")))?;
+        let fee_cap = envelope.max_fee_per_gas();
+        if fee_cap < u128::from(BASE_FEE) {
+            return Err(RpcError::server(format!(
+                "max fee per gas less than block base fee: maxFeePerGas {fee_cap}, baseFee {BASE_FEE}"
+            )));
+        }
+        let hash = *envelope.tx_hash();
+        if self.txs.contains_key(&hash) || self.pending.iter().any(|(h, _)| *h == hash) {
+            return Err(RpcError::server(format!("already known: {hash}")));
+        }
+        let state_nonce = self.node.nonce(from);
+        if envelope.nonce() > state_nonce {
+            return Err(RpcError::server(format!(
+                "nonce too high: next nonce {state_nonce}, tx nonce {}",
+                envelope.nonce()
+            )));
+        }
+        let request = TxRequest {
+            from,
+            to: match envelope.kind() {
+                TxKind::Call(to) => Some(to),
+                TxKind::Create => None,
+            },
+            value: envelope.value(),
+            data: envelope.input().clone(),
+            gas_limit: Some(envelope.gas_limit()),
+            nonce: Some(envelope.nonce()),
+            gas_price: Some(U256::from(BASE_FEE)),
+            access_list: envelope
+                .access_list()
+                .map(|list| {
+                    list.iter()
+                        .map(|item| (item.address, item.storage_keys.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            hash: Some(hash),
+        };
+        let receipt = self.node.execute(request)?;
+        let previous = self.pending.last().map(|(_, r)| (r.cumulative_gas_used, r));
+        let (cumulative, first_log_index) = previous.map_or((0, 0), |(gas, r)| {
+            (gas, r.first_log_index + r.logs.len() as u64)
+        });
+        let record = TxRecord {
+            raw: Bytes::copy_from_slice(raw),
+            from,
+            block_number: receipt.block_number,
+            index: self.pending.len() as u64,
+            status: receipt.status,
+            gas_used: receipt.gas_used,
+            cumulative_gas_used: cumulative + receipt.gas_used,
+            effective_gas_price: u128::from(BASE_FEE),
+            logs: receipt.logs,
+            first_log_index,
+            contract_address: receipt.contract_address,
+        };
+        self.pending.push((hash, record));
+        if self.automine {
+            self.mine();
+        }
+        Ok(hash)
+    }
+
+    /// Signs `request` with the unlocked account it names and sends it.
+    pub fn send_transaction(&mut self, request: TransactionRequest) -> Result<B256, RpcError> {
+        let from = request
+            .from
+            .ok_or_else(|| RpcError::invalid_params("missing from"))?;
+        let signer = self
+            .signers
+            .get(&from)
+            .cloned()
+            .ok_or_else(|| RpcError::server(format!("unknown account {from}: not unlocked")))?;
+        let gas_limit = match request.gas {
+            Some(gas) => gas,
+            None => self.estimate_gas(request.clone(), None)?,
+        };
+        let mut tx = TxEip1559 {
+            chain_id: self.node.chain_id(),
+            nonce: request.nonce.unwrap_or_else(|| self.node.nonce(from)),
+            gas_limit,
+            max_fee_per_gas: request
+                .max_fee_per_gas
+                .or(request.gas_price)
+                .unwrap_or(2 * u128::from(BASE_FEE)),
+            max_priority_fee_per_gas: request.max_priority_fee_per_gas.unwrap_or(0),
+            to: request.to.unwrap_or(TxKind::Create),
+            value: request.value.unwrap_or_default(),
+            access_list: request.access_list.clone().unwrap_or_default(),
+            input: request.input.input().cloned().unwrap_or_default(),
+        };
+        let signature = signer
+            .sign_transaction_sync(&mut tx)
+            .map_err(|e| RpcError::server(format!("signing failed: {e}")))?;
+        let envelope = TxEnvelope::Eip1559(tx.into_signed(signature));
+        self.send_raw(&envelope.encoded_2718())
+    }
+
+    fn call_request(request: &TransactionRequest) -> TxRequest {
+        TxRequest {
+            from: request.from.unwrap_or_default(),
+            to: match request.to {
+                Some(TxKind::Call(to)) => Some(to),
+                _ => None,
+            },
+            value: request.value.unwrap_or_default(),
+            data: request.input.input().cloned().unwrap_or_default(),
+            gas_limit: Some(request.gas.unwrap_or(TX_GAS_LIMIT).min(TX_GAS_LIMIT)),
+            nonce: None,
+            gas_price: None,
+            access_list: request
+                .access_list
+                .as_ref()
+                .map(|list| {
+                    list.iter()
+                        .map(|item| (item.address, item.storage_keys.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            hash: None,
+        }
+    }
+
+    /// Runs `f` on the node with `overrides` applied, then restores the state.
+    fn with_overrides<T>(
+        &mut self,
+        overrides: Option<&StateOverride>,
+        f: impl FnOnce(&mut Devnode) -> Result<T, RpcError>,
+    ) -> Result<T, RpcError> {
+        let Some(overrides) = overrides.filter(|o| !o.is_empty()) else {
+            return f(&mut self.node);
+        };
+        let snapshot = self.node.snapshot();
+        let result = apply_overrides(&mut self.node, overrides).and_then(|()| f(&mut self.node));
+        self.node.revert_to(snapshot)?;
+        result
+    }
+
+    /// `eth_call`: the return data, or a revert error carrying the revert data.
+    pub fn call(
+        &mut self,
+        request: &TransactionRequest,
+        overrides: Option<&StateOverride>,
+    ) -> Result<Bytes, RpcError> {
+        let tx = Self::call_request(request);
+        let result = self.with_overrides(overrides, |node| Ok(node.call(tx)?))?;
+        if result.success {
+            Ok(result.output)
+        } else if let Some(halt) = result.halt {
+            Err(RpcError::server(halt))
+        } else {
+            Err(RpcError::reverted(&result.output))
+        }
+    }
+
+    /// `eth_estimateGas`: the smallest gas limit with which the call succeeds.
+    pub fn estimate_gas(
+        &mut self,
+        request: TransactionRequest,
+        overrides: Option<&StateOverride>,
+    ) -> Result<u64, RpcError> {
+        let mut tx = Self::call_request(&request);
+        let cap = tx.gas_limit.unwrap_or(TX_GAS_LIMIT);
+        self.with_overrides(overrides, |node| {
+            tx.gas_limit = Some(cap);
+            let first = node.call(tx.clone())?;
+            if !first.success {
+                return Err(match first.halt {
+                    Some(halt) => RpcError::server(format!(
+                        "gas required exceeds allowance or execution halted: {halt}"
+                    )),
+                    None => RpcError::reverted(&first.output),
+                });
+            }
+            // Binary search between what the call used and the cap: the 63/64 rule and
+            // refunds mean the gas used is not always a sufficient limit.
+            let (mut low, mut high) = (first.gas_used.saturating_sub(1), cap);
+            while low + 1 < high {
+                let mid = low + (high - low) / 2;
+                tx.gas_limit = Some(mid);
+                match node.call(tx.clone()) {
+                    Ok(result) if result.success => high = mid,
+                    _ => low = mid,
+                }
+            }
+            Ok(high)
+        })
+    }
+
+    // ---- reads ----
+
+    fn check_block(&self, block: Option<BlockId>) -> Result<(), RpcError> {
+        let head = self.head();
+        let ok = match block {
+            None
+            | Some(BlockId::Number(
+                BlockNumberOrTag::Latest
+                | BlockNumberOrTag::Pending
+                | BlockNumberOrTag::Safe
+                | BlockNumberOrTag::Finalized,
+            )) => true,
+            Some(BlockId::Number(BlockNumberOrTag::Number(n))) => n == head.number,
+            Some(BlockId::Number(BlockNumberOrTag::Earliest)) => self.blocks.len() == 1,
+            Some(BlockId::Hash(hash)) => hash.block_hash == head.hash,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(RpcError::server(format!(
+                "historical state is not kept: the devnode serves the state at the head block \
+                 {} only",
+                head.number
+            )))
+        }
+    }
+
+    fn block_by_number(&self, tag: BlockNumberOrTag) -> Option<&BlockRecord> {
+        let first = self.blocks.first()?.number;
+        let number = match tag {
+            BlockNumberOrTag::Number(n) => n,
+            BlockNumberOrTag::Earliest => first,
+            _ => self.head().number,
+        };
+        let index = usize::try_from(number.checked_sub(first)?).ok()?;
+        self.blocks.get(index)
+    }
+
+    fn block_json(&self, block: &BlockRecord, full: bool) -> Value {
+        let transactions: Vec<Value> = block
+            .transactions
+            .iter()
+            .map(|h| {
+                if full {
+                    self.txs.get(h).map_or(Value::Null, |r| self.tx_json(h, r))
+                } else {
+                    json!(h)
+                }
+            })
+            .collect();
+        json!({
+            "number": quantity(block.number),
+            "hash": block.hash,
+            "parentHash": block.parent_hash,
+            "nonce": "0x0000000000000000",
+            "sha3Uncles": alloy::consensus::EMPTY_OMMER_ROOT_HASH,
+            "logsBloom": block.logs_bloom,
+            "transactionsRoot": block.transactions_root,
+            "stateRoot": B256::ZERO,
+            "receiptsRoot": B256::ZERO,
+            "miner": SEQUENCER_COINBASE,
+            "difficulty": "0x1",
+            "totalDifficulty": quantity(block.number + 1),
+            "extraData": "0x",
+            "size": quantity(1000 + 200 * block.transactions.len() as u64),
+            "gasLimit": quantity(HEADER_GAS_LIMIT),
+            "gasUsed": quantity(block.gas_used),
+            "timestamp": quantity(block.timestamp),
+            "transactions": transactions,
+            "uncles": [],
+            "baseFeePerGas": quantity(BASE_FEE),
+            "mixHash": B256::with_last_byte(1),
+            "l1BlockNumber": quantity(block.number),
+        })
+    }
+
+    fn tx_json(&self, hash: &B256, record: &TxRecord) -> Value {
+        let Ok(envelope) = TxEnvelope::decode_2718(&mut record.raw.as_ref()) else {
+            return Value::Null;
+        };
+        let block_hash = self
+            .block_by_number(BlockNumberOrTag::Number(record.block_number))
+            .map(|b| b.hash);
+        let tx = alloy::rpc::types::Transaction {
+            inner: envelope,
+            block_hash,
+            block_number: Some(record.block_number),
+            transaction_index: Some(record.index),
+            effective_gas_price: Some(record.effective_gas_price),
+            from: record.from,
+        };
+        let mut value = serde_json::to_value(&tx).unwrap_or(Value::Null);
+        if let Some(object) = value.as_object_mut() {
+            object.insert("hash".into(), json!(hash));
+        }
+        value
+    }
+
+    fn log_json(&self, hash: &B256, record: &TxRecord, index: usize) -> Value {
+        let log = &record.logs[index];
+        let block_hash = self
+            .block_by_number(BlockNumberOrTag::Number(record.block_number))
+            .map(|b| b.hash);
+        json!({
+            "address": log.address,
+            "topics": log.data.topics(),
+            "data": log.data.data,
+            "blockNumber": quantity(record.block_number),
+            "blockHash": block_hash,
+            "transactionHash": hash,
+            "transactionIndex": quantity(record.index),
+            "logIndex": quantity(record.first_log_index + index as u64),
+            "removed": false,
+        })
+    }
+
+    fn receipt_json(&self, hash: &B256, record: &TxRecord) -> Value {
+        let envelope = TxEnvelope::decode_2718(&mut record.raw.as_ref()).ok();
+        let block_hash = self
+            .block_by_number(BlockNumberOrTag::Number(record.block_number))
+            .map(|b| b.hash);
+        let mut bloom = Bloom::ZERO;
+        for log in &record.logs {
+            bloom.accrue_log(log);
+        }
+        let logs: Vec<Value> = (0..record.logs.len())
+            .map(|i| self.log_json(hash, record, i))
+            .collect();
+        json!({
+            "transactionHash": hash,
+            "transactionIndex": quantity(record.index),
+            "blockHash": block_hash,
+            "blockNumber": quantity(record.block_number),
+            "from": record.from,
+            "to": envelope.as_ref().and_then(alloy::consensus::Transaction::to),
+            "cumulativeGasUsed": quantity(record.cumulative_gas_used),
+            "gasUsed": quantity(record.gas_used),
+            "effectiveGasPrice": format!("0x{:x}", record.effective_gas_price),
+            "contractAddress": record.contract_address,
+            "logs": logs,
+            "logsBloom": bloom,
+            "type": quantity(envelope.map_or(0, |e| u64::from(u8::from(e.tx_type())))),
+            "status": if record.status { "0x1" } else { "0x0" },
+            "gasUsedForL1": "0x0",
+            "l1BlockNumber": quantity(record.block_number),
+        })
+    }
+
+    fn logs(&self, filter: &Filter) -> Result<Vec<Value>, RpcError> {
+        let head = self.head().number;
+        let resolve = |tag: Option<BlockNumberOrTag>| match tag {
+            Some(BlockNumberOrTag::Number(n)) => n,
+            Some(BlockNumberOrTag::Earliest) => 0,
+            _ => head,
+        };
+        let blocks: Vec<&BlockRecord> = match filter.block_option {
+            FilterBlockOption::AtBlockHash(hash) => {
+                let block = self.blocks.iter().find(|b| b.hash == hash);
+                vec![block.ok_or_else(|| RpcError::server(format!("unknown block {hash}")))?]
+            }
+            FilterBlockOption::Range {
+                from_block,
+                to_block,
+            } => {
+                let (from, to) = (resolve(from_block), resolve(to_block));
+                if from > to {
+                    return Err(RpcError::invalid_params(format!(
+                        "invalid block range: fromBlock {from} is after toBlock {to}"
+                    )));
+                }
+                self.blocks
+                    .iter()
+                    .filter(|b| b.number >= from && b.number <= to)
+                    .collect()
+            }
+        };
+        let mut out = Vec::new();
+        for block in blocks {
+            for hash in &block.transactions {
+                let Some(record) = self.txs.get(hash) else {
+                    continue;
+                };
+                for (i, log) in record.logs.iter().enumerate() {
+                    let topics = log.data.topics();
+                    let topics_match = filter.topics.iter().enumerate().all(|(t, set)| {
+                        set.is_empty() || topics.get(t).is_some_and(|topic| set.matches(topic))
+                    });
+                    if filter.address.matches(&log.address) && topics_match {
+                        out.push(self.log_json(hash, record, i));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    // ---- the method table ----
+
+    /// Runs one JSON-RPC method. Returns the result and whether the chain's state changed.
+    pub fn dispatch(&mut self, method: &str, params: &Params) -> Result<(Value, Effect), RpcError> {
+        let read = |v: Value| Ok((v, Effect::None));
+        match method {
+            "web3_clientVersion" => read(json!(CLIENT_VERSION)),
+            "net_version" => read(json!(self.node.chain_id().to_string())),
+            "net_listening" => read(json!(true)),
+            "eth_chainId" => read(json!(quantity(self.node.chain_id()))),
+            "eth_blockNumber" => read(json!(quantity(self.head().number))),
+            "eth_syncing" => read(json!(false)),
+            "eth_accounts" => read(json!(self.accounts)),
+            "eth_gasPrice" => read(json!(quantity(BASE_FEE))),
+            "eth_maxPriorityFeePerGas" => read(json!("0x0")),
+            "eth_feeHistory" => read(self.fee_history(params)?),
+            "eth_getBalance" => {
+                let address: Address = params.required(0)?;
+                self.check_block(params.optional(1)?)?;
+                read(json!(self.node.balance(address)))
+            }
+            "eth_getTransactionCount" => {
+                let address: Address = params.required(0)?;
+                self.check_block(params.optional(1)?)?;
+                read(json!(quantity(self.node.nonce(address))))
+            }
+            "eth_getCode" => {
+                let address: Address = params.required(0)?;
+                self.check_block(params.optional(1)?)?;
+                read(json!(self.node.code(address)))
+            }
+            "eth_getStorageAt" => {
+                let address: Address = params.required(0)?;
+                let slot: U256 = params.required(1)?;
+                self.check_block(params.optional(2)?)?;
+                read(json!(B256::from(self.node.storage(address, slot))))
+            }
+            "eth_call" => {
+                let request: TransactionRequest = params.required(0)?;
+                self.check_block(params.optional(1)?)?;
+                let overrides: Option<StateOverride> = params.optional(2)?;
+                read(json!(self.call(&request, overrides.as_ref())?))
+            }
+            "eth_estimateGas" => {
+                let request: TransactionRequest = params.required(0)?;
+                self.check_block(params.optional(1)?)?;
+                let overrides: Option<StateOverride> = params.optional(2)?;
+                read(json!(quantity(
+                    self.estimate_gas(request, overrides.as_ref())?
+                )))
+            }
+            "eth_sendRawTransaction" => {
+                let raw: Bytes = params.required(0)?;
+                let hash = self.send_raw(&raw)?;
+                Ok((json!(hash), self.mined_or_changed()))
+            }
+            "eth_sendTransaction" => {
+                let request: TransactionRequest = params.required(0)?;
+                let hash = self.send_transaction(request)?;
+                Ok((json!(hash), self.mined_or_changed()))
+            }
+            "eth_getTransactionByHash" => {
+                let hash: B256 = params.required(0)?;
+                read(
+                    self.txs
+                        .get(&hash)
+                        .map_or(Value::Null, |r| self.tx_json(&hash, r)),
+                )
+            }
+            "eth_getTransactionReceipt" => {
+                let hash: B256 = params.required(0)?;
+                read(
+                    self.txs
+                        .get(&hash)
+                        .map_or(Value::Null, |r| self.receipt_json(&hash, r)),
+                )
+            }
+            "eth_getBlockByNumber" => {
+                let tag: BlockNumberOrTag = params.required(0)?;
+                let full: bool = params.optional(1)?.unwrap_or(false);
+                read(
+                    self.block_by_number(tag)
+                        .map_or(Value::Null, |b| self.block_json(b, full)),
+                )
+            }
+            "eth_getBlockByHash" => {
+                let hash: B256 = params.required(0)?;
+                let full: bool = params.optional(1)?.unwrap_or(false);
+                let block = self.blocks.iter().find(|b| b.hash == hash);
+                read(block.map_or(Value::Null, |b| self.block_json(b, full)))
+            }
+            "eth_getLogs" => {
+                let filter: Filter = params.required(0)?;
+                read(json!(self.logs(&filter)?))
+            }
+            _ => self.dispatch_control(method, params),
+        }
+    }
+
+    fn mined_or_changed(&self) -> Effect {
+        if self.automine {
+            Effect::Mined
+        } else {
+            Effect::Changed
+        }
+    }
+
+    /// Test controls (anvil / hardhat names; `devnode_*` aliases).
+    fn dispatch_control(
+        &mut self,
+        method: &str,
+        params: &Params,
+    ) -> Result<(Value, Effect), RpcError> {
+        let method = method
+            .strip_prefix("devnode_")
+            .map_or_else(|| method.to_owned(), |rest| format!("anvil_{rest}"));
+        match method.as_str() {
+            "evm_mine" | "anvil_mine" => {
+                if let Some(timestamp) = params.optional::<Value>(0)?.as_ref().map(hex_u64) {
+                    self.node.set_next_timestamp(timestamp?)?;
+                }
+                self.mine();
+                Ok((json!("0x0"), Effect::Mined))
+            }
+            "evm_increaseTime" | "anvil_increaseTime" => {
+                let seconds = hex_u64(&params.required::<Value>(0)?)?;
+                let total = self.node.advance_time(seconds);
+                Ok((json!(quantity(total)), Effect::Changed))
+            }
+            "evm_setNextBlockTimestamp" | "anvil_setNextBlockTimestamp" => {
+                let timestamp = hex_u64(&params.required::<Value>(0)?)?;
+                self.node.set_next_timestamp(timestamp)?;
+                Ok((Value::Null, Effect::Changed))
+            }
+            "evm_setAutomine" | "anvil_setAutomine" => {
+                let on: bool = params.required(0)?;
+                self.automine = on;
+                Ok((Value::Null, Effect::None))
+            }
+            "evm_snapshot" | "anvil_snapshot" => {
+                let id = self.node.snapshot();
+                self.snapshots.insert(
+                    id,
+                    Snapshot {
+                        node: id,
+                        blocks: self.blocks.len(),
+                        tx_order: self.tx_order.len(),
+                        pending: self.pending.len(),
+                    },
+                );
+                Ok((json!(quantity(id)), Effect::None))
+            }
+            "evm_revert" | "anvil_revert" => {
+                let id = hex_u64(&params.required::<Value>(0)?)?;
+                let Some(snapshot) = self.snapshots.get(&id).cloned() else {
+                    return Ok((json!(false), Effect::None));
+                };
+                self.node.revert_to(snapshot.node)?;
+                self.snapshots.retain(|k, _| *k < id);
+                self.blocks.truncate(snapshot.blocks);
+                for hash in self.tx_order.drain(snapshot.tx_order..) {
+                    self.txs.remove(&hash);
+                }
+                self.pending.truncate(snapshot.pending);
+                Ok((json!(true), Effect::Changed))
+            }
+            "anvil_setBalance" | "hardhat_setBalance" => {
+                let address: Address = params.required(0)?;
+                let balance: U256 = params.required(1)?;
+                self.node.set_balance(address, balance);
+                Ok((Value::Null, Effect::Changed))
+            }
+            "anvil_setNonce" | "hardhat_setNonce" => {
+                let address: Address = params.required(0)?;
+                let nonce = hex_u64(&params.required::<Value>(1)?)?;
+                self.node.set_nonce(address, nonce);
+                Ok((Value::Null, Effect::Changed))
+            }
+            "anvil_setCode" | "hardhat_setCode" => {
+                let address: Address = params.required(0)?;
+                let code: Bytes = params.required(1)?;
+                self.node.set_code(address, code)?;
+                Ok((Value::Null, Effect::Changed))
+            }
+            "anvil_setStorageAt" | "hardhat_setStorageAt" => {
+                let address: Address = params.required(0)?;
+                let slot: U256 = params.required(1)?;
+                let value: B256 = params.required(2)?;
+                self.node.set_storage(address, slot, value.into());
+                Ok((json!(true), Effect::Changed))
+            }
+            _ => Err(RpcError::new(
+                METHOD_NOT_FOUND,
+                format!("method {method} does not exist"),
+            )),
+        }
+    }
+
+    fn fee_history(&self, params: &Params) -> Result<Value, RpcError> {
+        let count = hex_u64(&params.required::<Value>(0)?)?.clamp(1, 1024);
+        let newest: BlockNumberOrTag = params.required(1)?;
+        let percentiles: Vec<f64> = params.optional(2)?.unwrap_or_default();
+        let head = self.head().number;
+        let newest = match newest {
+            BlockNumberOrTag::Number(n) => n.min(head),
+            _ => head,
+        };
+        let first = self.blocks.first().map_or(0, |b| b.number);
+        let oldest = newest.saturating_sub(count - 1).max(first);
+        let blocks = newest - oldest + 1;
+        let base_fees: Vec<String> = (0..=blocks).map(|_| quantity(BASE_FEE)).collect();
+        let ratios: Vec<f64> = (oldest..=newest)
+            .map(|n| {
+                self.block_by_number(BlockNumberOrTag::Number(n))
+                    .map_or(0.0, |b| gas_ratio(b.gas_used))
+            })
+            .collect();
+        let mut history = json!({
+            "oldestBlock": quantity(oldest),
+            "baseFeePerGas": base_fees,
+            "gasUsedRatio": ratios,
+        });
+        if !percentiles.is_empty() {
+            let rewards: Vec<Vec<&str>> = (0..blocks)
+                .map(|_| percentiles.iter().map(|_| "0x0").collect())
+                .collect();
+            history["reward"] = json!(rewards);
+        }
+        Ok(history)
+    }
+}
+
+fn apply_overrides(node: &mut Devnode, overrides: &StateOverride) -> Result<(), RpcError> {
+    for (address, account) in overrides {
+        if account.state.is_some() && account.state_diff.is_some() {
+            return Err(RpcError::invalid_params(format!(
+                "account {address} has both state and stateDiff overrides"
+            )));
+        }
+        if let Some(balance) = account.balance {
+            node.set_balance(*address, balance);
+        }
+        if let Some(nonce) = account.nonce {
+            node.set_nonce(*address, nonce);
+        }
+        if let Some(code) = &account.code {
+            node.set_code(*address, code.clone())?;
+        }
+        if let Some(state) = &account.state {
+            node.clear_storage(*address);
+            for (slot, value) in state {
+                node.set_storage(*address, (*slot).into(), (*value).into());
+            }
+        }
+        if let Some(diff) = &account.state_diff {
+            for (slot, value) in diff {
+                node.set_storage(*address, (*slot).into(), (*value).into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a signed transaction's sender, for the server log.
+pub fn sender_of(raw: &[u8]) -> Option<Address> {
+    TxEnvelope::decode_2718(&mut &raw[..])
+        .ok()?
+        .recover_signer()
+        .ok()
+}
+
+/// Share of the per-transaction gas limit a block used (for `eth_feeHistory`).
+fn gas_ratio(gas_used: u64) -> f64 {
+    // Block gas is far below 2^52, so the conversions are exact.
+    #[allow(clippy::cast_precision_loss)]
+    let ratio = gas_used as f64 / TX_GAS_LIMIT as f64;
+    ratio
+}

@@ -1,0 +1,100 @@
+//! The accounts and contracts a fresh devnode chain starts with, matching nitro-devnode where
+//! scripts depend on it: the funded dev key, the well-known test mnemonic's ten accounts, the
+//! CREATE2 factory and StylusDeployer at their usual addresses.
+
+use alloy::{
+    primitives::{address, Address, Bytes, U256},
+    signers::local::{coins_bip39::English, MnemonicBuilder, PrivateKeySigner},
+};
+
+use crate::{Devnode, DevnodeError};
+
+/// nitro-devnode's funded dev key (NITRO-FACTS §7).
+pub const NITRO_DEV_KEY: &str =
+    "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+/// The well-known test mnemonic (Hardhat / anvil).
+pub const TEST_MNEMONIC: &str = "test test test test test test test test test test test junk";
+/// Accounts derived from [`TEST_MNEMONIC`] (`m/44'/60'/0'/0/i`).
+pub const MNEMONIC_ACCOUNTS: u32 = 10;
+/// Balance every dev account starts with: 10,000 ETH.
+pub const DEV_BALANCE_WEI: u128 = 10_000 * 1_000_000_000_000_000_000;
+/// Where nitro-devnode and cargo-stylus expect StylusDeployer.
+pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+/// The deterministic-deployment CREATE2 factory.
+pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
+
+/// Runtime code of the CREATE2 factory (deploys `calldata[32..]` with salt `calldata[..32]`).
+const CREATE2_FACTORY_CODE: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3";
+/// Our StylusDeployer, compiled by `node scripts/solc.mjs` from `predeploys/StylusDeployer.sol`.
+const STYLUS_DEPLOYER_ARTIFACT: &str = include_str!("../../predeploys/StylusDeployer.json");
+
+/// The unlocked dev accounts: nitro-devnode's key first, then the mnemonic's ten.
+///
+/// # Panics
+/// Never: the key and mnemonic are constants checked by the tests.
+pub fn dev_signers() -> Vec<PrivateKeySigner> {
+    let nitro: PrivateKeySigner = NITRO_DEV_KEY.parse().expect("constant key is valid");
+    let mut signers = vec![nitro];
+    for index in 0..MNEMONIC_ACCOUNTS {
+        let signer = MnemonicBuilder::<English>::default()
+            .phrase(TEST_MNEMONIC)
+            .index(index)
+            .and_then(|builder| builder.build())
+            .expect("constant mnemonic derives");
+        signers.push(signer);
+    }
+    signers
+}
+
+/// Funds `signers` and installs the predeployed contracts on `node`.
+pub fn install(node: &mut Devnode, signers: &[PrivateKeySigner]) -> Result<(), DevnodeError> {
+    for signer in signers {
+        node.set_balance(signer.address(), U256::from(DEV_BALANCE_WEI));
+    }
+    node.set_code(CREATE2_FACTORY, decode_hex(CREATE2_FACTORY_CODE))?;
+    node.set_code(STYLUS_DEPLOYER, stylus_deployer_runtime())?;
+    Ok(())
+}
+
+/// StylusDeployer's runtime bytecode.
+///
+/// # Panics
+/// Never: the artifact is committed JSON checked by the tests.
+pub fn stylus_deployer_runtime() -> Bytes {
+    let artifact: serde_json::Value =
+        serde_json::from_str(STYLUS_DEPLOYER_ARTIFACT).expect("committed artifact is JSON");
+    let code = artifact["deployedBytecode"]
+        .as_str()
+        .expect("artifact has deployedBytecode");
+    decode_hex(code)
+}
+
+fn decode_hex(hex: &str) -> Bytes {
+    hex.parse().expect("constant hex is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::primitives::address;
+
+    use super::*;
+
+    #[test]
+    fn dev_accounts_are_the_well_known_ones() {
+        let signers = dev_signers();
+        assert_eq!(signers.len(), 11);
+        assert_eq!(
+            signers[0].address(),
+            address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E")
+        );
+        assert_eq!(
+            signers[1].address(),
+            address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+        );
+        assert_eq!(
+            signers[2].address(),
+            address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")
+        );
+        assert!(!stylus_deployer_runtime().is_empty());
+    }
+}

@@ -1,0 +1,27 @@
+//! The devnode as a JSON-RPC chain that cast, alloy, ethers and viem can use, interchangeable
+//! with nitro-devnode: port 8547, chain id 412346, the same funded dev key (plus the test
+//! mnemonic's ten accounts), StylusDeployer at the address cargo-stylus expects.
+//!
+//! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`chain`] (history
+//! and the method table), [`params`], [`error`] (geth-compatible error codes), [`genesis`]
+//! (dev accounts and predeploys), [`state_file`] (`--state FILE`).
+//!
+//! Methods: `web3_clientVersion`, `net_version`, `net_listening`, `eth_chainId`,
+//! `eth_blockNumber`, `eth_syncing`, `eth_accounts`, `eth_getBalance`,
+//! `eth_getTransactionCount`, `eth_getCode`, `eth_getStorageAt`, `eth_gasPrice`,
+//! `eth_maxPriorityFeePerGas`, `eth_feeHistory`, `eth_estimateGas`, `eth_call` (state
+//! overrides: balance, nonce, code, state, stateDiff), `eth_sendRawTransaction` (legacy,
+//! EIP-2930, EIP-1559), `eth_sendTransaction` (dev accounts), `eth_getTransactionByHash`,
+//! `eth_getTransactionReceipt`, `eth_getBlockByNumber`, `eth_getBlockByHash`, `eth_getLogs`;
+//! test controls `evm_mine`, `evm_increaseTime`, `evm_setNextBlockTimestamp`, `evm_snapshot`,
+//! `evm_revert`, `evm_setAutomine`, `anvil_setBalance`, `anvil_setNonce`, `anvil_setCode`,
+//! `anvil_setStorageAt` (also as `hardhat_*` and `devnode_*`).
+
+pub mod chain;
+pub mod error;
+pub mod genesis;
+pub mod params;
+pub mod server;
+pub mod state_file;
+
+pub use server::{start, RunningServer, ServerConfig, ServerError};
