@@ -1,56 +1,70 @@
 //! Datasets: registration, versions, two-step ownership and contributor changes.
 
-use alloc::{string::String, vec::Vec};
-
+use alloy_sol_types::SolEvent;
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
 };
 
 use crate::{
+    abi::{self, Arg},
     errors::{self, Error},
     events::{
         ContributorsUpdated, DatasetOwnershipTransferStarted, DatasetOwnershipTransferred,
         DatasetRegistered, VersionPublished,
     },
+    state::Field,
     AttributionRegistry,
 };
+
+/// A hash as a storage key.
+pub(crate) fn key(hash: B256) -> U256 {
+    U256::from_be_bytes(hash.0)
+}
 
 impl AttributionRegistry {
     /// See [`AttributionRegistry::register_dataset`].
     pub(crate) fn register_dataset_internal(
         &mut self,
         content_hash: B256,
-        uri: String,
-        contributors: Vec<Address>,
-        weights: Vec<U256>,
+        uri: &str,
+        contributors: &[Address],
+        weights: &[U256],
     ) -> Result<U256, Error> {
-        self.check_new_dataset_hash(content_hash)?;
+        self.check_new_hash(Field::DatasetByHash, content_hash)?;
         check_lengths(contributors.len(), weights.len())?;
 
         // Cannot overflow: one id per transaction.
         let dataset_id = self.dataset_count.get() + U256::from(1);
         self.dataset_count.set(dataset_id);
         let owner = self.vm().msg_sender();
-        let mut dataset = self.datasets.setter(dataset_id);
-        dataset.owner.set(owner);
-        dataset.versions.push(content_hash);
-        self.dataset_by_hash.setter(content_hash).set(dataset_id);
+        self.write_address(Field::DatasetOwner, &[dataset_id], owner);
+        self.add_version(dataset_id, content_hash);
 
         // The split id is only known after the call; the registry is not reentrant.
         let split_id = self.create_split(contributors, weights)?;
-        self.datasets.setter(dataset_id).split.set(split_id);
-        log(
+        self.write_uint(Field::DatasetSplit, &[dataset_id], split_id);
+        abi::emit(
             self.vm(),
-            DatasetRegistered {
-                datasetId: dataset_id,
-                owner,
-                contentHash: content_hash,
-                splitId: split_id,
-                uri,
-            },
+            &[
+                DatasetRegistered::SIGNATURE_HASH,
+                abi::uint(dataset_id),
+                abi::address(owner),
+                content_hash,
+            ],
+            &[Arg::Word(abi::uint(split_id)), Arg::Bytes(uri.as_bytes())],
         );
         Ok(dataset_id)
+    }
+
+    /// Appends a version; returns its number.
+    fn add_version(&mut self, dataset_id: U256, content_hash: B256) -> U256 {
+        // Cannot overflow: one version per transaction.
+        let number = self.read_uint(Field::VersionCount, &[dataset_id]) + U256::from(1);
+        self.write_uint(Field::VersionCount, &[dataset_id], number);
+        self.write(Field::Version, &[dataset_id, number], content_hash);
+        self.write_uint(Field::DatasetByHash, &[key(content_hash)], dataset_id);
+        number
     }
 
     /// See [`AttributionRegistry::publish_version`].
@@ -58,22 +72,20 @@ impl AttributionRegistry {
         &mut self,
         dataset_id: U256,
         content_hash: B256,
-        uri: String,
+        uri: &str,
     ) -> Result<U256, Error> {
         self.only_dataset_owner(dataset_id)?;
-        self.check_new_dataset_hash(content_hash)?;
-        let mut dataset = self.datasets.setter(dataset_id);
-        dataset.versions.push(content_hash);
-        let number = U256::from(dataset.versions.len());
-        self.dataset_by_hash.setter(content_hash).set(dataset_id);
-        log(
+        self.check_new_hash(Field::DatasetByHash, content_hash)?;
+        let number = self.add_version(dataset_id, content_hash);
+        abi::emit(
             self.vm(),
-            VersionPublished {
-                datasetId: dataset_id,
-                version: number,
-                contentHash: content_hash,
-                uri,
-            },
+            &[
+                VersionPublished::SIGNATURE_HASH,
+                abi::uint(dataset_id),
+                abi::uint(number),
+                content_hash,
+            ],
+            &[Arg::Bytes(uri.as_bytes())],
         );
         Ok(number)
     }
@@ -85,17 +97,12 @@ impl AttributionRegistry {
         new_owner: Address,
     ) -> Result<(), Error> {
         let owner = self.only_dataset_owner(dataset_id)?;
-        self.datasets
-            .setter(dataset_id)
-            .pending_owner
-            .set(new_owner);
-        log(
-            self.vm(),
-            DatasetOwnershipTransferStarted {
-                datasetId: dataset_id,
-                previousOwner: owner,
-                newOwner: new_owner,
-            },
+        self.write_address(Field::DatasetPending, &[dataset_id], new_owner);
+        self.emit_ownership(
+            DatasetOwnershipTransferStarted::SIGNATURE_HASH,
+            dataset_id,
+            owner,
+            new_owner,
         );
         Ok(())
     }
@@ -106,50 +113,57 @@ impl AttributionRegistry {
         dataset_id: U256,
     ) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
-        let mut dataset = self.datasets.setter(dataset_id);
-        let previous = dataset.owner.get();
-        if previous.is_zero() {
-            return Err(errors::UnknownDataset {
-                datasetId: dataset_id,
-            }
-            .into());
-        }
-        if dataset.pending_owner.get() != sender {
+        let previous = self.existing_dataset_owner(dataset_id)?;
+        if self.read_address(Field::DatasetPending, &[dataset_id]) != sender {
             return Err(errors::NotPendingOwner {
                 id: dataset_id,
                 account: sender,
             }
             .into());
         }
-        dataset.owner.set(sender);
-        dataset.pending_owner.set(Address::ZERO);
-        log(
-            self.vm(),
-            DatasetOwnershipTransferred {
-                datasetId: dataset_id,
-                previousOwner: previous,
-                newOwner: sender,
-            },
+        self.write_address(Field::DatasetOwner, &[dataset_id], sender);
+        self.write_address(Field::DatasetPending, &[dataset_id], Address::ZERO);
+        self.emit_ownership(
+            DatasetOwnershipTransferred::SIGNATURE_HASH,
+            dataset_id,
+            previous,
+            sender,
         );
         Ok(())
+    }
+
+    /// Emits an ownership event `(datasetId, previousOwner, newOwner)`, all indexed.
+    fn emit_ownership(&self, topic0: B256, dataset_id: U256, previous: Address, new: Address) {
+        abi::emit(
+            self.vm(),
+            &[
+                topic0,
+                abi::uint(dataset_id),
+                abi::address(previous),
+                abi::address(new),
+            ],
+            &[],
+        );
     }
 
     /// See [`AttributionRegistry::update_contributors`].
     pub(crate) fn update_contributors_internal(
         &mut self,
         dataset_id: U256,
-        recipients: Vec<Address>,
-        shares: Vec<U256>,
+        recipients: &[Address],
+        shares: &[U256],
     ) -> Result<(), Error> {
         self.only_dataset_owner(dataset_id)?;
         check_lengths(recipients.len(), shares.len())?;
-        let split_id = self.datasets.getter(dataset_id).split.get();
-        log(
+        let split_id = self.read_uint(Field::DatasetSplit, &[dataset_id]);
+        abi::emit(
             self.vm(),
-            ContributorsUpdated {
-                datasetId: dataset_id,
-                splitId: split_id,
-            },
+            &[
+                ContributorsUpdated::SIGNATURE_HASH,
+                abi::uint(dataset_id),
+                abi::uint(split_id),
+            ],
+            &[],
         );
         self.update_split(split_id, recipients, shares)
     }
@@ -159,23 +173,14 @@ impl AttributionRegistry {
         &self,
         dataset_id: U256,
     ) -> Result<(Address, Address, U256, B256, U256), Error> {
-        let dataset = self.datasets.getter(dataset_id);
-        let owner = dataset.owner.get();
-        if owner.is_zero() {
-            return Err(errors::UnknownDataset {
-                datasetId: dataset_id,
-            }
-            .into());
-        }
-        let count = dataset.versions.len();
-        // A registered dataset has at least its first version.
-        let hash = dataset.versions.get(count - 1).unwrap_or_default();
+        let owner = self.existing_dataset_owner(dataset_id)?;
+        let count = self.read_uint(Field::VersionCount, &[dataset_id]);
         Ok((
             owner,
-            dataset.pending_owner.get(),
-            dataset.split.get(),
-            hash,
-            U256::from(count),
+            self.read_address(Field::DatasetPending, &[dataset_id]),
+            self.read_uint(Field::DatasetSplit, &[dataset_id]),
+            self.read(Field::Version, &[dataset_id, count]),
+            count,
         ))
     }
 
@@ -185,33 +190,33 @@ impl AttributionRegistry {
         dataset_id: U256,
         version: U256,
     ) -> Result<B256, Error> {
-        let dataset = self.datasets.getter(dataset_id);
-        if dataset.owner.get().is_zero() {
-            return Err(errors::UnknownDataset {
-                datasetId: dataset_id,
-            }
-            .into());
-        }
-        // Version n lives at index n - 1; 0 and out-of-range numbers are unknown.
-        let index = usize::try_from(version).ok().and_then(|n| n.checked_sub(1));
-        index.and_then(|i| dataset.versions.get(i)).ok_or_else(|| {
-            errors::UnknownVersion {
+        self.existing_dataset_owner(dataset_id)?;
+        let count = self.read_uint(Field::VersionCount, &[dataset_id]);
+        if version.is_zero() || version > count {
+            return Err(errors::UnknownVersion {
                 datasetId: dataset_id,
                 version,
             }
-            .into()
-        })
+            .into());
+        }
+        Ok(self.read(Field::Version, &[dataset_id, version]))
     }
 
-    /// The dataset's owner, if the caller is it.
-    fn only_dataset_owner(&self, dataset_id: U256) -> Result<Address, Error> {
-        let owner = self.datasets.getter(dataset_id).owner.get();
+    /// The owner of a dataset that exists.
+    pub(crate) fn existing_dataset_owner(&self, dataset_id: U256) -> Result<Address, Error> {
+        let owner = self.read_address(Field::DatasetOwner, &[dataset_id]);
         if owner.is_zero() {
             return Err(errors::UnknownDataset {
                 datasetId: dataset_id,
             }
             .into());
         }
+        Ok(owner)
+    }
+
+    /// The dataset's owner, if the caller is it.
+    fn only_dataset_owner(&self, dataset_id: U256) -> Result<Address, Error> {
+        let owner = self.existing_dataset_owner(dataset_id)?;
         let sender = self.vm().msg_sender();
         if owner != sender {
             return Err(errors::NotDatasetOwner {
@@ -223,15 +228,15 @@ impl AttributionRegistry {
         Ok(owner)
     }
 
-    /// A content hash must be non-zero and new to the registry.
-    fn check_new_dataset_hash(&self, content_hash: B256) -> Result<(), Error> {
-        if content_hash.is_zero() {
+    /// A content or model hash must be non-zero and new (`index` is the hash → id field).
+    pub(crate) fn check_new_hash(&self, index: Field, hash: B256) -> Result<(), Error> {
+        if hash.is_zero() {
             return Err(errors::ZeroHash {}.into());
         }
-        let existing = self.dataset_by_hash.get(content_hash);
+        let existing = self.read_uint(index, &[key(hash)]);
         if !existing.is_zero() {
             return Err(errors::DuplicateHash {
-                hash: content_hash,
+                hash,
                 existingId: existing,
             }
             .into());

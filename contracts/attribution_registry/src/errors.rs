@@ -1,12 +1,18 @@
 //! The registry's custom errors. Every bad input has its own error with the offending values.
+//!
+//! The `sol!` declarations are the ABI; [`Error`] is encoded as revert data by the compact
+//! encoder in [`crate::abi`] (tested against alloy's `abi_encode` in `tests::encoding`).
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 
-use alloy_sol_types::sol;
-use openzeppelin_stylus::{access::ownable, token::erc20::utils::safe_erc20};
-use stylus_sdk::prelude::*;
+use alloc::vec::Vec;
+
+use alloy_sol_types::{sol, SolError};
+use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
+
+use crate::abi::{self, Arg};
 
 sol! {
-    /// An address argument (splitter, license contract, token) is the zero address.
+    /// An address argument (splitter, license contract) is the zero address.
     #[derive(Debug)]
     error ZeroAddress();
     /// The license contract has already been set; it can be set once.
@@ -63,19 +69,14 @@ sol! {
     /// The caller's license `licenseId` is not valid for TRAIN and DERIVATIVES on `datasetId`.
     #[derive(Debug)]
     error MissingLicense(uint256 datasetId, uint256 licenseId);
-    /// A revenue report of zero.
-    #[derive(Debug)]
-    error ZeroRevenue();
-    /// Model `modelId`'s cumulative revenue would overflow.
-    #[derive(Debug)]
-    error RevenueOverflow(uint256 modelId);
-    /// A call to the splitter, the license contract or a token reverted with `reason`.
+    /// A call to the splitter or the license contract reverted with `reason` (empty if it
+    /// returned malformed data).
     #[derive(Debug)]
     error ExternalCallFailed(address target, bytes reason);
 }
 
-/// Every error the registry returns.
-#[derive(SolidityError, Debug)]
+/// Every error the registry returns. Encoded as revert data by [`From<Error> for Vec<u8>`].
+#[derive(Debug)]
 pub enum Error {
     /// See [`ZeroAddress`].
     ZeroAddress(ZeroAddress),
@@ -115,25 +116,275 @@ pub enum Error {
     ModelWeightSum(ModelWeightSum),
     /// See [`MissingLicense`].
     MissingLicense(MissingLicense),
-    /// See [`ZeroRevenue`].
-    ZeroRevenue(ZeroRevenue),
-    /// See [`RevenueOverflow`].
-    RevenueOverflow(RevenueOverflow),
     /// See [`ExternalCallFailed`].
     ExternalCallFailed(ExternalCallFailed),
     /// The caller is not the registry owner (`OwnableUnauthorizedAccount`).
-    UnauthorizedAccount(ownable::OwnableUnauthorizedAccount),
+    UnauthorizedAccount(OwnableUnauthorizedAccount),
     /// A new registry owner is invalid (`OwnableInvalidOwner`).
-    InvalidOwner(ownable::OwnableInvalidOwner),
-    /// A token transfer or approval failed (`SafeErc20FailedOperation`).
-    SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
+    InvalidOwner(OwnableInvalidOwner),
 }
 
-impl From<ownable::Error> for Error {
-    fn from(err: ownable::Error) -> Self {
-        match err {
-            ownable::Error::UnauthorizedAccount(e) => Self::UnauthorizedAccount(e),
-            ownable::Error::InvalidOwner(e) => Self::InvalidOwner(e),
+impl From<Error> for Vec<u8> {
+    fn from(err: Error) -> Vec<u8> {
+        /// `selector ++ args`.
+        fn e(selector: [u8; 4], args: &[Arg<'_>]) -> Vec<u8> {
+            abi::encode(&selector, args)
         }
+        match err {
+            Error::ZeroAddress(_) => e(ZeroAddress::SELECTOR, &[]),
+            Error::LicenseNftAlreadySet(x) => e(
+                LicenseNftAlreadySet::SELECTOR,
+                &[Arg::Word(abi::address(x.current))],
+            ),
+            Error::LicenseNftNotSet(_) => e(LicenseNftNotSet::SELECTOR, &[]),
+            Error::ZeroHash(_) => e(ZeroHash::SELECTOR, &[]),
+            Error::DuplicateHash(x) => e(
+                DuplicateHash::SELECTOR,
+                &[Arg::Word(x.hash), Arg::Word(abi::uint(x.existingId))],
+            ),
+            Error::UnknownDataset(x) => e(
+                UnknownDataset::SELECTOR,
+                &[Arg::Word(abi::uint(x.datasetId))],
+            ),
+            Error::UnknownVersion(x) => e(
+                UnknownVersion::SELECTOR,
+                &[
+                    Arg::Word(abi::uint(x.datasetId)),
+                    Arg::Word(abi::uint(x.version)),
+                ],
+            ),
+            Error::UnknownModel(x) => e(UnknownModel::SELECTOR, &[Arg::Word(abi::uint(x.modelId))]),
+            Error::NotDatasetOwner(x) => e(
+                NotDatasetOwner::SELECTOR,
+                &[
+                    Arg::Word(abi::uint(x.datasetId)),
+                    Arg::Word(abi::address(x.account)),
+                ],
+            ),
+            Error::NotModelOwner(x) => e(
+                NotModelOwner::SELECTOR,
+                &[
+                    Arg::Word(abi::uint(x.modelId)),
+                    Arg::Word(abi::address(x.account)),
+                ],
+            ),
+            Error::NotPendingOwner(x) => e(
+                NotPendingOwner::SELECTOR,
+                &[
+                    Arg::Word(abi::uint(x.id)),
+                    Arg::Word(abi::address(x.account)),
+                ],
+            ),
+            Error::LengthMismatch(x) => e(
+                LengthMismatch::SELECTOR,
+                &[
+                    Arg::Word(abi::uint(x.expected)),
+                    Arg::Word(abi::uint(x.actual)),
+                ],
+            ),
+            Error::TooManyParents(x) => e(
+                TooManyParents::SELECTOR,
+                &[Arg::Word(abi::uint(x.count)), Arg::Word(abi::uint(x.max))],
+            ),
+            Error::TooDeep(x) => e(
+                TooDeep::SELECTOR,
+                &[Arg::Word(abi::uint(x.depth)), Arg::Word(abi::uint(x.max))],
+            ),
+            Error::TooManyAncestors(x) => e(
+                TooManyAncestors::SELECTOR,
+                &[Arg::Word(abi::uint(x.count)), Arg::Word(abi::uint(x.max))],
+            ),
+            Error::DuplicateParent(x) => e(
+                DuplicateParent::SELECTOR,
+                &[Arg::Word(abi::uint(x.parentId))],
+            ),
+            Error::DatasetWeightSum(x) => {
+                e(DatasetWeightSum::SELECTOR, &[Arg::Word(abi::uint(x.sum))])
+            }
+            Error::ModelWeightSum(x) => e(ModelWeightSum::SELECTOR, &[Arg::Word(abi::uint(x.sum))]),
+            Error::MissingLicense(x) => e(
+                MissingLicense::SELECTOR,
+                &[
+                    Arg::Word(abi::uint(x.datasetId)),
+                    Arg::Word(abi::uint(x.licenseId)),
+                ],
+            ),
+            Error::ExternalCallFailed(x) => e(
+                ExternalCallFailed::SELECTOR,
+                &[Arg::Word(abi::address(x.target)), Arg::Bytes(&x.reason)],
+            ),
+            Error::UnauthorizedAccount(x) => e(
+                OwnableUnauthorizedAccount::SELECTOR,
+                &[Arg::Word(abi::address(x.account))],
+            ),
+            Error::InvalidOwner(x) => e(
+                OwnableInvalidOwner::SELECTOR,
+                &[Arg::Word(abi::address(x.owner))],
+            ),
+        }
+    }
+}
+
+/// Lists the errors in the exported Solidity interface (what `#[derive(SolidityError)]` would
+/// generate).
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::export::internal::InnerTypes for Error {
+    fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
+        use alloc::{format, vec};
+        use core::any::TypeId;
+
+        use stylus_sdk::abi::export::internal::InnerType;
+
+        fn entry<E: SolError + 'static>() -> InnerType {
+            InnerType {
+                name: format!("error {};", E::SIGNATURE.replace(',', ", ")),
+                id: TypeId::of::<E>(),
+            }
+        }
+
+        vec![
+            entry::<ZeroAddress>(),
+            entry::<LicenseNftAlreadySet>(),
+            entry::<LicenseNftNotSet>(),
+            entry::<ZeroHash>(),
+            entry::<DuplicateHash>(),
+            entry::<UnknownDataset>(),
+            entry::<UnknownVersion>(),
+            entry::<UnknownModel>(),
+            entry::<NotDatasetOwner>(),
+            entry::<NotModelOwner>(),
+            entry::<NotPendingOwner>(),
+            entry::<LengthMismatch>(),
+            entry::<TooManyParents>(),
+            entry::<TooDeep>(),
+            entry::<TooManyAncestors>(),
+            entry::<DuplicateParent>(),
+            entry::<DatasetWeightSum>(),
+            entry::<ModelWeightSum>(),
+            entry::<MissingLicense>(),
+            entry::<ExternalCallFailed>(),
+            entry::<OwnableUnauthorizedAccount>(),
+            entry::<OwnableInvalidOwner>(),
+        ]
+    }
+}
+
+impl From<ZeroAddress> for Error {
+    fn from(err: ZeroAddress) -> Self {
+        Self::ZeroAddress(err)
+    }
+}
+
+impl From<LicenseNftAlreadySet> for Error {
+    fn from(err: LicenseNftAlreadySet) -> Self {
+        Self::LicenseNftAlreadySet(err)
+    }
+}
+
+impl From<LicenseNftNotSet> for Error {
+    fn from(err: LicenseNftNotSet) -> Self {
+        Self::LicenseNftNotSet(err)
+    }
+}
+
+impl From<ZeroHash> for Error {
+    fn from(err: ZeroHash) -> Self {
+        Self::ZeroHash(err)
+    }
+}
+
+impl From<DuplicateHash> for Error {
+    fn from(err: DuplicateHash) -> Self {
+        Self::DuplicateHash(err)
+    }
+}
+
+impl From<UnknownDataset> for Error {
+    fn from(err: UnknownDataset) -> Self {
+        Self::UnknownDataset(err)
+    }
+}
+
+impl From<UnknownVersion> for Error {
+    fn from(err: UnknownVersion) -> Self {
+        Self::UnknownVersion(err)
+    }
+}
+
+impl From<UnknownModel> for Error {
+    fn from(err: UnknownModel) -> Self {
+        Self::UnknownModel(err)
+    }
+}
+
+impl From<NotDatasetOwner> for Error {
+    fn from(err: NotDatasetOwner) -> Self {
+        Self::NotDatasetOwner(err)
+    }
+}
+
+impl From<NotModelOwner> for Error {
+    fn from(err: NotModelOwner) -> Self {
+        Self::NotModelOwner(err)
+    }
+}
+
+impl From<NotPendingOwner> for Error {
+    fn from(err: NotPendingOwner) -> Self {
+        Self::NotPendingOwner(err)
+    }
+}
+
+impl From<LengthMismatch> for Error {
+    fn from(err: LengthMismatch) -> Self {
+        Self::LengthMismatch(err)
+    }
+}
+
+impl From<TooManyParents> for Error {
+    fn from(err: TooManyParents) -> Self {
+        Self::TooManyParents(err)
+    }
+}
+
+impl From<TooDeep> for Error {
+    fn from(err: TooDeep) -> Self {
+        Self::TooDeep(err)
+    }
+}
+
+impl From<TooManyAncestors> for Error {
+    fn from(err: TooManyAncestors) -> Self {
+        Self::TooManyAncestors(err)
+    }
+}
+
+impl From<DuplicateParent> for Error {
+    fn from(err: DuplicateParent) -> Self {
+        Self::DuplicateParent(err)
+    }
+}
+
+impl From<DatasetWeightSum> for Error {
+    fn from(err: DatasetWeightSum) -> Self {
+        Self::DatasetWeightSum(err)
+    }
+}
+
+impl From<ModelWeightSum> for Error {
+    fn from(err: ModelWeightSum) -> Self {
+        Self::ModelWeightSum(err)
+    }
+}
+
+impl From<MissingLicense> for Error {
+    fn from(err: MissingLicense) -> Self {
+        Self::MissingLicense(err)
+    }
+}
+
+impl From<ExternalCallFailed> for Error {
+    fn from(err: ExternalCallFailed) -> Self {
+        Self::ExternalCallFailed(err)
     }
 }

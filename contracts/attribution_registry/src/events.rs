@@ -1,4 +1,7 @@
 //! The registry's events: one for every state change.
+//!
+//! Emitted through the compact encoder [`crate::abi::emit`] with the `sol!` signature hashes;
+//! the tests assert each with motsu's `assert_emitted` (alloy's encoding).
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 
 use alloy_sol_types::sol;
@@ -61,37 +64,4 @@ sol! {
     /// The model owner replaced the contributors of the model's split.
     #[derive(Debug, PartialEq, Eq)]
     event ModelContributorsUpdated(uint256 indexed modelId, uint256 indexed splitId);
-
-    /// `payer` declared `amount` of revenue of `modelId` in `token` (zero = native currency);
-    /// the model's cumulative revenue in that asset is now `cumulativeRevenue`.
-    #[derive(Debug, PartialEq, Eq)]
-    event RevenueReported(
-        uint256 indexed modelId,
-        address indexed payer,
-        address indexed token,
-        uint256 amount,
-        uint256 cumulativeRevenue
-    );
-
-    /// Of the revenue that reached `modelId` in this report, `amount` went to parent
-    /// `parentId`: a dataset's split (`parentIsModel` false) or a parent model, which routes it
-    /// on (`parentIsModel` true).
-    #[derive(Debug, PartialEq, Eq)]
-    event RoyaltyRouted(
-        uint256 indexed modelId,
-        uint256 indexed parentId,
-        address indexed token,
-        bool parentIsModel,
-        uint256 amount
-    );
-
-    /// What `modelId` kept of the revenue that reached it in this report (its split's part,
-    /// rounding dust included); `cumulativeRevenue` is its new cumulative revenue.
-    #[derive(Debug, PartialEq, Eq)]
-    event RevenueRetained(
-        uint256 indexed modelId,
-        address indexed token,
-        uint256 amount,
-        uint256 cumulativeRevenue
-    );
 }

@@ -8,12 +8,15 @@
 //!   DERIVATIVES held by the registrant) and earlier models (basis points, Σ ≤ 10,000). Parents
 //!   must exist first, so the lineage is a DAG by construction. Caps: [`MAX_PARENTS`] parents,
 //!   depth [`MAX_DEPTH`], [`MAX_ANCESTORS`] distinct ancestor models.
-//! - **Revenue** declared on a model is routed up the lineage by [`routing`] (dataset royalties by
-//!   license tier at the model's cumulative revenue, split at tier thresholds; parent model shares
-//!   routed on the same way; the rest and all rounding dust to the model's own split). Only the
-//!   splitter, the license contract and (for ERC-20 revenue) the token are called.
+//! - **Revenue** declared on a model is routed up the lineage by the separate `RevenueRouter`
+//!   contract (`contracts/revenue_router`), which reads the lineage through this registry's views
+//!   ([`AttributionRegistry::model`], [`AttributionRegistry::parents`],
+//!   [`AttributionRegistry::ancestry`], [`AttributionRegistry::dataset_split`]). The two were one
+//!   contract until the code outgrew the 24 KiB limit.
 //!
-//! The registry keeps no funds between transactions and is not reentrant (Stylus default).
+//! Only the splitter and the license contract are called. The registry holds no funds and is not
+//! reentrant (Stylus default). Size techniques: the compact encoder in [`abi`] for errors, events
+//! and calls, and keccak-addressed storage words ([`state`]).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
@@ -23,34 +26,32 @@
 )]
 extern crate alloc;
 
+pub mod abi;
 pub mod errors;
 pub mod events;
-pub mod records;
-pub mod routing;
+pub mod state;
 
 mod datasets;
 mod external;
 mod models;
-mod revenue;
 
 #[cfg(test)]
 mod tests;
 
 use alloc::{string::String, vec::Vec};
 
-use openzeppelin_stylus::{access::ownable::Ownable, token::erc20::utils::safe_erc20::SafeErc20};
+use alloy_sol_types::SolEvent;
+use openzeppelin_stylus::access::ownable::{
+    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
+};
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU256},
+    storage::{StorageAddress, StorageU256},
 };
 
 pub use crate::errors::Error;
-use crate::{
-    events::LicenseNftSet,
-    models::ModelRegistration,
-    records::{Dataset, Model},
-};
+use crate::{events::LicenseNftSet, models::ModelRegistration};
 
 /// Most parents (datasets plus models) one model may have.
 pub const MAX_PARENTS: usize = 8;
@@ -65,10 +66,10 @@ pub const MAX_ANCESTORS: usize = 16;
 #[storage]
 pub struct AttributionRegistry {
     /// The registry owner. Its only power is the one-time [`Self::set_license_nft`], so there
-    /// is nothing to hand over afterwards and no transfer functions are exposed.
-    ownable: Ownable,
-    /// ERC-20 helpers for token revenue (no storage).
-    safe_erc20: SafeErc20,
+    /// is nothing to hand over afterwards and no transfer functions are exposed. Kept by hand
+    /// with `OpenZeppelin`'s `Ownable` errors and event (its component's generic event encoding
+    /// cost 500 bytes of the code budget).
+    owner: StorageAddress,
     /// The royalty splitter every split lives in.
     splitter: StorageAddress,
     /// The license contract (set once by the owner after deployment).
@@ -77,14 +78,7 @@ pub struct AttributionRegistry {
     dataset_count: StorageU256,
     /// Number of models registered; ids run from 1 to this.
     model_count: StorageU256,
-    /// Datasets by id.
-    datasets: StorageMap<U256, Dataset>,
-    /// Models by id.
-    models: StorageMap<U256, Model>,
-    /// Dataset id of every published content hash (all versions).
-    dataset_by_hash: StorageMap<B256, StorageU256>,
-    /// Model id of every registered model hash.
-    model_by_hash: StorageMap<B256, StorageU256>,
+    // Datasets and models live in keccak-addressed words: see `state`.
 }
 
 #[public]
@@ -95,7 +89,21 @@ impl AttributionRegistry {
     /// [`Error::InvalidOwner`] if `owner` is zero, [`Error::ZeroAddress`] if `splitter` is zero.
     #[constructor]
     pub fn constructor(&mut self, owner: Address, splitter: Address) -> Result<(), Error> {
-        self.ownable.constructor(owner)?;
+        if owner.is_zero() {
+            return Err(Error::InvalidOwner(OwnableInvalidOwner {
+                owner: Address::ZERO,
+            }));
+        }
+        self.owner.set(owner);
+        abi::emit(
+            self.vm(),
+            &[
+                OwnershipTransferred::SIGNATURE_HASH,
+                abi::address(Address::ZERO),
+                abi::address(owner),
+            ],
+            &[],
+        );
         if splitter.is_zero() {
             return Err(errors::ZeroAddress {}.into());
         }
@@ -113,7 +121,12 @@ impl AttributionRegistry {
     /// # Events
     /// [`LicenseNftSet`].
     pub fn set_license_nft(&mut self, license: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        let sender = self.vm().msg_sender();
+        if sender != self.owner.get() {
+            return Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
+                account: sender,
+            }));
+        }
         if license.is_zero() {
             return Err(errors::ZeroAddress {}.into());
         }
@@ -122,7 +135,11 @@ impl AttributionRegistry {
             return Err(errors::LicenseNftAlreadySet { current }.into());
         }
         self.license_nft.set(license);
-        log(self.vm(), LicenseNftSet { license });
+        abi::emit(
+            self.vm(),
+            &[LicenseNftSet::SIGNATURE_HASH, abi::address(license)],
+            &[],
+        );
         Ok(())
     }
 
@@ -138,7 +155,7 @@ impl AttributionRegistry {
 
     /// The registry owner.
     pub fn owner(&self) -> Address {
-        self.ownable.owner()
+        self.owner.get()
     }
 
     // ----- datasets -----
@@ -160,7 +177,7 @@ impl AttributionRegistry {
         contributors: Vec<Address>,
         weights: Vec<U256>,
     ) -> Result<U256, Error> {
-        self.register_dataset_internal(content_hash, uri, contributors, weights)
+        self.register_dataset_internal(content_hash, &uri, &contributors, &weights)
     }
 
     /// Publishes a new version of a dataset (dataset owner only). Returns its number.
@@ -177,7 +194,7 @@ impl AttributionRegistry {
         content_hash: B256,
         uri: String,
     ) -> Result<U256, Error> {
-        self.publish_version_internal(dataset_id, content_hash, uri)
+        self.publish_version_internal(dataset_id, content_hash, &uri)
     }
 
     /// Offers dataset ownership to `new_owner` (dataset owner only; zero cancels an offer).
@@ -221,17 +238,17 @@ impl AttributionRegistry {
         recipients: Vec<Address>,
         shares: Vec<U256>,
     ) -> Result<(), Error> {
-        self.update_contributors_internal(dataset_id, recipients, shares)
+        self.update_contributors_internal(dataset_id, &recipients, &shares)
     }
 
     /// Owner of a dataset; zero if unknown.
     pub fn dataset_owner(&self, dataset_id: U256) -> Address {
-        self.datasets.getter(dataset_id).owner.get()
+        self.read_address(state::Field::DatasetOwner, &[dataset_id])
     }
 
     /// Split of a dataset; zero if unknown.
     pub fn dataset_split(&self, dataset_id: U256) -> U256 {
-        self.datasets.getter(dataset_id).split.get()
+        self.read_uint(state::Field::DatasetSplit, &[dataset_id])
     }
 
     /// A dataset: `(owner, pendingOwner, splitId, latestContentHash, versionCount)` (URIs are
@@ -307,7 +324,7 @@ impl AttributionRegistry {
         recipients: Vec<Address>,
         shares: Vec<U256>,
     ) -> Result<(), Error> {
-        self.update_model_contributors_internal(model_id, recipients, shares)
+        self.update_model_contributors_internal(model_id, &recipients, &shares)
     }
 
     /// A model: `(owner, splitId, modelHash, depth)` (the URI is in `ModelRegistered`).
@@ -336,47 +353,5 @@ impl AttributionRegistry {
     /// [`Error::UnknownModel`].
     pub fn ancestry(&self, model_id: U256) -> Result<Vec<U256>, Error> {
         self.ancestry_view(model_id)
-    }
-
-    // ----- revenue -----
-
-    /// Declares `msg.value` of native revenue of a model and routes it up the lineage (anyone
-    /// may pay a model's revenue in).
-    ///
-    /// # Errors
-    /// [`Error::ZeroRevenue`], [`Error::UnknownModel`], [`Error::RevenueOverflow`],
-    /// [`Error::ExternalCallFailed`].
-    ///
-    /// # Events
-    /// [`events::RevenueReported`], [`events::RoyaltyRouted`] per parent edge,
-    /// [`events::RevenueRetained`] per model reached.
-    #[payable]
-    pub fn report_revenue(&mut self, model_id: U256) -> Result<(), Error> {
-        self.report_native(model_id)
-    }
-
-    /// Declares `amount` of revenue of a model in ERC-20 `token`, pulled from the caller (who
-    /// approved the registry), and routes what arrived up the lineage.
-    ///
-    /// # Errors
-    /// [`Error::ZeroAddress`], [`Error::ZeroRevenue`], [`Error::UnknownModel`],
-    /// [`Error::RevenueOverflow`], [`Error::SafeErc20FailedOperation`],
-    /// [`Error::ExternalCallFailed`].
-    ///
-    /// # Events
-    /// As [`Self::report_revenue`].
-    pub fn report_revenue_token(
-        &mut self,
-        model_id: U256,
-        token: Address,
-        amount: U256,
-    ) -> Result<(), Error> {
-        self.report_token(model_id, token, amount)
-    }
-
-    /// Cumulative revenue of a model in `token` (the zero address = native currency), including
-    /// what descendant models passed up; the tier thresholds apply to it.
-    pub fn cumulative_revenue(&self, model_id: U256, token: Address) -> U256 {
-        self.models.getter(model_id).revenue.get(token)
     }
 }

@@ -1,25 +1,30 @@
 //! Models: registration with lineage checks, two-step ownership, contributor changes, views.
 //!
-//! Registration checks, in order: not paused, hash, array lengths, parent count, each parent
+//! Registration checks, in order: hash, array lengths, parent count, each parent
 //! dataset (exists, no duplicate), dataset weights (Σ = 10,000 when there are any), each parent
 //! model (exists, no duplicate), model shares (Σ ≤ 10,000), depth, ancestor count, and last the
 //! licenses (one view call to the license contract per parent dataset).
 
 use alloc::{string::String, vec::Vec};
 
+use alloy_sol_types::SolEvent;
 use stylus_sdk::{
-    alloy_primitives::{Address, B256, U16, U256, U64, U8},
+    alloy_primitives::{Address, B256, U256},
     prelude::*,
 };
 use tributary_abi::scope;
 
 use crate::{
-    datasets::check_lengths,
+    abi::{self, Arg},
+    datasets::{check_lengths, key},
     errors::{self, Error},
     events::{ModelContributorsUpdated, ModelRegistered},
-    routing::BPS,
+    state::{ancestor_at, link, unlink, Field, Shape},
     AttributionRegistry, MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
+
+/// Basis points in 100 %.
+const BPS: u64 = 10_000;
 
 /// The arguments of [`AttributionRegistry::register_model`].
 pub(crate) struct ModelRegistration {
@@ -51,25 +56,10 @@ fn check_unique(ids: &[U256]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The low 64 bits of an id known to exist (ids are counters, far below 2^64).
-fn id64(id: U256) -> U64 {
-    U64::from(id.wrapping_to::<u64>())
-}
-
 impl AttributionRegistry {
     /// See [`AttributionRegistry::register_model`].
     pub(crate) fn register_model_internal(&mut self, r: ModelRegistration) -> Result<U256, Error> {
-        if r.model_hash.is_zero() {
-            return Err(errors::ZeroHash {}.into());
-        }
-        let existing = self.model_by_hash.get(r.model_hash);
-        if !existing.is_zero() {
-            return Err(errors::DuplicateHash {
-                hash: r.model_hash,
-                existingId: existing,
-            }
-            .into());
-        }
+        self.check_new_hash(Field::ModelByHash, r.model_hash)?;
         check_lengths(r.parent_datasets.len(), r.dataset_weights.len())?;
         check_lengths(r.parent_datasets.len(), r.parent_licenses.len())?;
         check_lengths(r.parent_models.len(), r.model_weights.len())?;
@@ -86,62 +76,80 @@ impl AttributionRegistry {
         let (depth, ancestors) = self.check_lineage(&r)?;
 
         let owner = self.vm().msg_sender();
-        if !r.parent_datasets.is_empty() {
-            let requested = U256::from(scope::TRAIN | scope::DERIVATIVES);
-            for (&dataset_id, &license_id) in r.parent_datasets.iter().zip(&r.parent_licenses) {
-                if !self.is_licensed(owner, license_id, dataset_id, requested)? {
-                    return Err(errors::MissingLicense {
-                        datasetId: dataset_id,
-                        licenseId: license_id,
-                    }
-                    .into());
+        let requested = U256::from(scope::TRAIN | scope::DERIVATIVES);
+        for (&dataset_id, &license_id) in r.parent_datasets.iter().zip(&r.parent_licenses) {
+            if !self.is_licensed(owner, license_id, dataset_id, requested)? {
+                return Err(errors::MissingLicense {
+                    datasetId: dataset_id,
+                    licenseId: license_id,
                 }
+                .into());
             }
         }
 
         // Cannot overflow: one id per transaction.
         let model_id = self.model_count.get() + U256::from(1);
         self.model_count.set(model_id);
-        self.model_by_hash.setter(r.model_hash).set(model_id);
-        let mut model = self.models.setter(model_id);
-        model.owner.set(owner);
-        model.model_hash.set(r.model_hash);
-        model.depth.set(U8::from(depth));
-        for ((&dataset_id, &weight), &license_id) in r
+        self.write_uint(Field::ModelByHash, &[key(r.model_hash)], model_id);
+        self.write_address(Field::ModelOwner, &[model_id], owner);
+        self.write(Field::ModelHash, &[model_id], r.model_hash);
+        // The counts are capped by MAX_PARENTS and MAX_ANCESTORS, far below 256.
+        #[allow(clippy::cast_possible_truncation)]
+        let shape = Shape {
+            depth,
+            datasets: r.parent_datasets.len() as u8,
+            models: r.parent_models.len() as u8,
+            ancestors: ancestors.len() as u8,
+        };
+        self.write(Field::ModelShape, &[model_id], shape.word());
+        for (i, ((&dataset_id, &weight), &license_id)) in r
             .parent_datasets
             .iter()
             .zip(&r.dataset_weights)
             .zip(&r.parent_licenses)
+            .enumerate()
         {
-            let mut link = model.datasets.grow();
-            link.dataset.set(id64(dataset_id));
-            // Each weight is at most the checked sum of 10,000.
-            link.weight.set(U16::from(weight.wrapping_to::<u16>()));
-            link.license.set(license_id);
+            let index = U256::from(i);
+            // Each weight is at most the checked sum of 10,000; ids are counters below 2^64.
+            self.write(
+                Field::DatasetLink,
+                &[model_id, index],
+                link(dataset_id, weight),
+            );
+            self.write_uint(Field::DatasetLicense, &[model_id, index], license_id);
         }
-        for (&parent_id, &weight) in r.parent_models.iter().zip(&r.model_weights) {
-            let mut link = model.models.grow();
-            link.model.set(id64(parent_id));
-            // Each share is at most the checked sum of 10,000.
-            link.bps.set(U16::from(weight.wrapping_to::<u16>()));
+        for (j, (&parent_id, &weight)) in r.parent_models.iter().zip(&r.model_weights).enumerate() {
+            self.write(
+                Field::ModelLink,
+                &[model_id, U256::from(j)],
+                link(parent_id, weight),
+            );
         }
-        for &id in &ancestors {
-            model.ancestors.push(id64(id));
+        for (k, chunk) in ancestors.chunks(4).enumerate() {
+            let mut word = B256::ZERO;
+            for (slot, id) in chunk.iter().enumerate() {
+                word[8 * slot..8 * slot + 8]
+                    .copy_from_slice(&id.wrapping_to::<u64>().to_be_bytes());
+            }
+            self.write(Field::Ancestors, &[model_id, U256::from(k)], word);
         }
 
         // The split id is only known after the call; the registry is not reentrant.
-        let split_id = self.create_split(r.contributors, r.shares)?;
-        self.models.setter(model_id).split.set(split_id);
-        log(
+        let split_id = self.create_split(&r.contributors, &r.shares)?;
+        self.write_uint(Field::ModelSplit, &[model_id], split_id);
+        abi::emit(
             self.vm(),
-            ModelRegistered {
-                modelId: model_id,
-                owner,
-                modelHash: r.model_hash,
-                splitId: split_id,
-                depth,
-                uri: r.uri,
-            },
+            &[
+                ModelRegistered::SIGNATURE_HASH,
+                abi::uint(model_id),
+                abi::address(owner),
+                r.model_hash,
+            ],
+            &[
+                Arg::Word(abi::uint(split_id)),
+                Arg::Word(abi::small(u64::from(depth))),
+                Arg::Bytes(r.uri.as_bytes()),
+            ],
         );
         Ok(model_id)
     }
@@ -150,12 +158,7 @@ impl AttributionRegistry {
     /// id first.
     fn check_lineage(&self, r: &ModelRegistration) -> Result<(u8, Vec<U256>), Error> {
         for &dataset_id in &r.parent_datasets {
-            if self.datasets.getter(dataset_id).owner.get().is_zero() {
-                return Err(errors::UnknownDataset {
-                    datasetId: dataset_id,
-                }
-                .into());
-            }
+            self.existing_dataset_owner(dataset_id)?;
         }
         check_unique(&r.parent_datasets)?;
         let bps = U256::from(BPS);
@@ -167,15 +170,11 @@ impl AttributionRegistry {
         let mut depth: u8 = 1;
         let mut ancestors: Vec<U256> = Vec::new();
         for &parent_id in &r.parent_models {
-            let parent = self.models.getter(parent_id);
-            if parent.owner.get().is_zero() {
-                return Err(errors::UnknownModel { modelId: parent_id }.into());
-            }
+            self.existing_model_owner(parent_id)?;
+            let shape = self.shape(parent_id);
             // Cannot overflow: stored depths are at most MAX_DEPTH.
-            depth = depth.max(parent.depth.get().to::<u8>() + 1);
-            let inherited = (0..parent.ancestors.len())
-                .filter_map(|i| parent.ancestors.get(i))
-                .map(|a| U256::from(a.to::<u64>()));
+            depth = depth.max(shape.depth + 1);
+            let inherited = self.ancestors(parent_id, shape);
             // Kept sorted, highest id first: a topological order, children before parents.
             for id in core::iter::once(parent_id).chain(inherited) {
                 if !ancestors.contains(&id) {
@@ -210,38 +209,54 @@ impl AttributionRegistry {
         Ok((depth, ancestors))
     }
 
+    /// The ancestors of a model, highest id first.
+    fn ancestors(&self, model_id: U256, shape: Shape) -> Vec<U256> {
+        (0..usize::from(shape.ancestors))
+            .map(|i| {
+                let word = self.read(Field::Ancestors, &[model_id, U256::from(i / 4)]);
+                ancestor_at(word, i % 4)
+            })
+            .collect()
+    }
+
     /// See [`AttributionRegistry::update_model_contributors`].
     pub(crate) fn update_model_contributors_internal(
         &mut self,
         model_id: U256,
-        recipients: Vec<Address>,
-        shares: Vec<U256>,
+        recipients: &[Address],
+        shares: &[U256],
     ) -> Result<(), Error> {
-        self.only_model_owner(model_id)?;
-        check_lengths(recipients.len(), shares.len())?;
-        let split_id = self.models.getter(model_id).split.get();
-        log(
-            self.vm(),
-            ModelContributorsUpdated {
+        let owner = self.existing_model_owner(model_id)?;
+        let sender = self.vm().msg_sender();
+        if owner != sender {
+            return Err(errors::NotModelOwner {
                 modelId: model_id,
-                splitId: split_id,
-            },
+                account: sender,
+            }
+            .into());
+        }
+        check_lengths(recipients.len(), shares.len())?;
+        let split_id = self.read_uint(Field::ModelSplit, &[model_id]);
+        abi::emit(
+            self.vm(),
+            &[
+                ModelContributorsUpdated::SIGNATURE_HASH,
+                abi::uint(model_id),
+                abi::uint(split_id),
+            ],
+            &[],
         );
         self.update_split(split_id, recipients, shares)
     }
 
     /// See [`AttributionRegistry::model`].
     pub(crate) fn model_view(&self, model_id: U256) -> Result<(Address, U256, B256, u8), Error> {
-        let model = self.models.getter(model_id);
-        let owner = model.owner.get();
-        if owner.is_zero() {
-            return Err(errors::UnknownModel { modelId: model_id }.into());
-        }
+        let owner = self.existing_model_owner(model_id)?;
         Ok((
             owner,
-            model.split.get(),
-            model.model_hash.get(),
-            model.depth.get().to(),
+            self.read_uint(Field::ModelSplit, &[model_id]),
+            self.read(Field::ModelHash, &[model_id]),
+            self.shape(model_id).depth,
         ))
     }
 
@@ -251,49 +266,36 @@ impl AttributionRegistry {
         &self,
         model_id: U256,
     ) -> Result<(Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>), Error> {
-        let model = self.models.getter(model_id);
-        if model.owner.get().is_zero() {
-            return Err(errors::UnknownModel { modelId: model_id }.into());
-        }
+        self.existing_model_owner(model_id)?;
+        let shape = self.shape(model_id);
         let (mut datasets, mut weights, mut licenses) = (Vec::new(), Vec::new(), Vec::new());
-        for link in (0..model.datasets.len()).filter_map(|i| model.datasets.getter(i)) {
-            datasets.push(U256::from(link.dataset.get()));
-            weights.push(U256::from(link.weight.get()));
-            licenses.push(link.license.get());
+        for i in 0..usize::from(shape.datasets) {
+            let index = U256::from(i);
+            let (id, weight) = unlink(self.read(Field::DatasetLink, &[model_id, index]));
+            datasets.push(id);
+            weights.push(weight);
+            licenses.push(self.read_uint(Field::DatasetLicense, &[model_id, index]));
         }
         let (mut models, mut bps) = (Vec::new(), Vec::new());
-        for link in (0..model.models.len()).filter_map(|i| model.models.getter(i)) {
-            models.push(U256::from(link.model.get()));
-            bps.push(U256::from(link.bps.get()));
+        for j in 0..usize::from(shape.models) {
+            let (id, weight) = unlink(self.read(Field::ModelLink, &[model_id, U256::from(j)]));
+            models.push(id);
+            bps.push(weight);
         }
         Ok((datasets, weights, licenses, models, bps))
     }
 
     /// See [`AttributionRegistry::ancestry`].
     pub(crate) fn ancestry_view(&self, model_id: U256) -> Result<Vec<U256>, Error> {
-        let model = self.models.getter(model_id);
-        if model.owner.get().is_zero() {
-            return Err(errors::UnknownModel { modelId: model_id }.into());
-        }
-        Ok((0..model.ancestors.len())
-            .filter_map(|i| model.ancestors.get(i))
-            .map(|a| U256::from(a))
-            .collect())
+        self.existing_model_owner(model_id)?;
+        Ok(self.ancestors(model_id, self.shape(model_id)))
     }
 
-    /// The model's owner, if the caller is it.
-    fn only_model_owner(&self, model_id: U256) -> Result<Address, Error> {
-        let owner = self.models.getter(model_id).owner.get();
+    /// The owner of a model that exists.
+    fn existing_model_owner(&self, model_id: U256) -> Result<Address, Error> {
+        let owner = self.read_address(Field::ModelOwner, &[model_id]);
         if owner.is_zero() {
             return Err(errors::UnknownModel { modelId: model_id }.into());
-        }
-        let sender = self.vm().msg_sender();
-        if owner != sender {
-            return Err(errors::NotModelOwner {
-                modelId: model_id,
-                account: sender,
-            }
-            .into());
         }
         Ok(owner)
     }

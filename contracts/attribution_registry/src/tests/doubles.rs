@@ -1,5 +1,5 @@
-//! Test doubles: a splitter that records splits and deposits, a license contract with
-//! configurable validity and tiers, and an ERC-20 token (optionally fee-on-transfer).
+//! Test doubles: a splitter that records splits and deposits, and a license contract with
+//! configurable validity and tiers.
 #![allow(clippy::unnecessary_wraps, deprecated, missing_docs, unreachable_pub)]
 
 use alloc::{vec, vec::Vec};
@@ -248,86 +248,6 @@ impl LicenseDouble {
             .map(|b| b.to::<u16>())
             .collect();
         (thresholds, bps)
-    }
-}
-
-/// ERC-20 double; `fee_bps` of every transfer is burned (fee-on-transfer when non-zero).
-#[storage]
-pub struct TokenDouble {
-    /// Balances.
-    pub balances: StorageMap<Address, StorageU256>,
-    /// Allowances.
-    pub allowances: StorageMap<Address, StorageMap<Address, StorageU256>>,
-    /// Transfer fee in basis points.
-    pub fee_bps: StorageU256,
-}
-
-unsafe impl TopLevelStorage for TokenDouble {}
-
-impl TokenDouble {
-    fn move_tokens(&mut self, from: Address, to: Address, value: U256) -> Result<(), DoubleError> {
-        let balance = self.balances.get(from);
-        if balance < value {
-            return Err(InsufficientFunds {}.into());
-        }
-        self.balances.setter(from).set(balance - value);
-        let fee = value * self.fee_bps.get() / U256::from(10_000);
-        let credited = self.balances.get(to) + value - fee;
-        self.balances.setter(to).set(credited);
-        Ok(())
-    }
-}
-
-#[public]
-impl TokenDouble {
-    /// Test setup: mint.
-    pub fn mint(&mut self, to: Address, value: U256) {
-        let balance = self.balances.get(to) + value;
-        self.balances.setter(to).set(balance);
-    }
-
-    /// Test setup: transfer fee.
-    pub fn set_fee(&mut self, fee_bps: U256) {
-        self.fee_bps.set(fee_bps);
-    }
-
-    pub fn balance_of(&self, account: Address) -> U256 {
-        self.balances.get(account)
-    }
-
-    pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
-        self.allowances.getter(owner).get(spender)
-    }
-
-    pub fn approve(&mut self, spender: Address, value: U256) -> bool {
-        let owner = self.vm().msg_sender();
-        self.allowances.setter(owner).setter(spender).set(value);
-        true
-    }
-
-    pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, DoubleError> {
-        let from = self.vm().msg_sender();
-        self.move_tokens(from, to, value)?;
-        Ok(true)
-    }
-
-    pub fn transfer_from(
-        &mut self,
-        from: Address,
-        to: Address,
-        value: U256,
-    ) -> Result<bool, DoubleError> {
-        let spender = self.vm().msg_sender();
-        let allowed = self.allowances.getter(from).get(spender);
-        if allowed < value {
-            return Err(InsufficientFunds {}.into());
-        }
-        self.allowances
-            .setter(from)
-            .setter(spender)
-            .set(allowed - value);
-        self.move_tokens(from, to, value)?;
-        Ok(true)
     }
 }
 

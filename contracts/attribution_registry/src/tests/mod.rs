@@ -3,8 +3,8 @@
 
 mod datasets;
 mod doubles;
+mod encoding;
 mod models;
-mod revenue;
 
 use alloc::{vec, vec::Vec};
 
@@ -123,6 +123,12 @@ fn constructor_sets_owner_and_splitter(
     assert_eq!(registry.sender(alice).owner(), alice);
     assert_eq!(registry.sender(alice).splitter(), splitter.address());
     assert_eq!(registry.sender(alice).license_nft(), license.address());
+    registry.assert_emitted(
+        &openzeppelin_stylus::access::ownable::OwnershipTransferred {
+            previous_owner: Address::ZERO,
+            new_owner: alice,
+        },
+    );
     registry.assert_emitted(&crate::events::LicenseNftSet {
         license: license.address(),
     });
