@@ -131,7 +131,7 @@ impl UsageAnchor {
         record.bond.set(U256::ZERO);
         record.exit_requested_at.set(U64::ZERO);
         emit(self.vm(), &AttestorBondWithdrawn { attestor, amount });
-        self.send(Address::ZERO, attestor, amount)
+        self.send(attestor, amount)
     }
 
     /// Fails unless `attestor` is allow-listed.
@@ -151,7 +151,12 @@ impl UsageAnchor {
         signature: &[u8],
     ) -> Result<(), Error> {
         let digest =
-            signing::batch_digest(self.vm().chain_id(), self.vm().contract_address(), batch);
+            signing::batch_digest(
+            self.vm(),
+            self.vm().chain_id(),
+            self.vm().contract_address(),
+            batch,
+        );
         let bad = || {
             Error::BadSignature(BadSignature {
                 batchId: batch.batchId,

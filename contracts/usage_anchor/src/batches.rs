@@ -26,9 +26,10 @@ use crate::{
     errors::{
         overflow, AttestorExiting, BatchAlreadyAnchored, BatchAlreadyChallenged,
         BatchUnderChallenge, BatchVoided, ChallengeWindowClosed, ChallengeWindowOpen, Error,
-        InsufficientBond, InvalidBatch, NoOpenChallenge, UnknownBatch, WrongChallengeBond,
+        InsufficientBond, InvalidBatch, NoOpenChallenge, NothingToWithdraw, UnknownBatch,
+        WrongChallengeBond,
     },
-    events::{emit, BatchAnchored, BatchChallenged, ChallengeResolved, Credited},
+    events::{emit, BatchAnchored, BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
     UsageAnchor, ARBITER_ROLE,
 };
 
@@ -237,6 +238,18 @@ impl UsageAnchor {
         balance.set(total);
         emit(self.vm(), &Credited { account, amount });
         Ok(())
+    }
+
+    /// Pays the caller its credited balance (challenge payouts).
+    pub(crate) fn pay_credit(&mut self) -> Result<(), Error> {
+        let account = self.vm().msg_sender();
+        let amount = self.credits.get(account);
+        if amount.is_zero() {
+            return Err(Error::NothingToWithdraw(NothingToWithdraw { account }));
+        }
+        self.credits.setter(account).set(U256::ZERO);
+        emit(self.vm(), &CreditWithdrawn { account, amount });
+        self.send(account, amount)
     }
 
     /// The batch's `STATUS_*`.

@@ -26,8 +26,9 @@ mod test_clock {
         pub(super) static OFFSET: Cell<u64> = const { Cell::new(0) };
     }
 
-    /// Moves this test thread's clock forward by `seconds`.
+    /// Moves this test thread's clock (and the usage escrow's) forward by `seconds`.
     pub(crate) fn advance(seconds: u64) {
         OFFSET.with(|offset| offset.set(offset.get() + seconds));
+        usage_escrow::clock::advance(seconds);
     }
 }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use alloy_sol_types::{sol, SolError};
 use openzeppelin_stylus::{
-    access::control, token::erc20::utils::safe_erc20, utils::cryptography::ecdsa,
+    access::control, utils::cryptography::ecdsa,
 };
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
@@ -122,21 +122,6 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error ScopeNotLicensed(uint256 licenseId, uint256 scope);
 
-    /// The license's offer is paid in `token`; use the matching funding function.
-    #[derive(Debug, PartialEq, Eq)]
-    error WrongPaymentToken(uint256 licenseId, address token);
-    /// `account` is not the owner of the license.
-    #[derive(Debug, PartialEq, Eq)]
-    error NotLicenseOwner(uint256 licenseId, address account);
-    /// No escrow withdrawal was requested for the license.
-    #[derive(Debug, PartialEq, Eq)]
-    error NoWithdrawalRequested(uint256 licenseId);
-    /// The escrow withdrawal may not execute before `readyAt`.
-    #[derive(Debug, PartialEq, Eq)]
-    error EscrowWithdrawalLocked(uint256 licenseId, uint64 readyAt);
-    /// Escrow withdrawals wait while `openChallenges` challenges are unresolved.
-    #[derive(Debug, PartialEq, Eq)]
-    error EscrowHeldByChallenges(uint32 openChallenges);
 }
 
 /// An error of the usage anchor.
@@ -218,25 +203,10 @@ pub enum Error {
     LicenseNotActive(LicenseNotActive),
     /// See [`ScopeNotLicensed`].
     ScopeNotLicensed(ScopeNotLicensed),
-    /// See [`WrongPaymentToken`].
-    WrongPaymentToken(WrongPaymentToken),
-    /// See [`NotLicenseOwner`].
-    NotLicenseOwner(NotLicenseOwner),
-    /// See [`NoWithdrawalRequested`].
-    NoWithdrawalRequested(NoWithdrawalRequested),
-    /// See [`EscrowWithdrawalLocked`].
-    EscrowWithdrawalLocked(EscrowWithdrawalLocked),
-    /// See [`EscrowHeldByChallenges`].
-    EscrowHeldByChallenges(EscrowHeldByChallenges),
     /// The caller lacks a role (`AccessControlUnauthorizedAccount`).
     UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
     /// `renounceRole` for another account (`AccessControlBadConfirmation`).
     BadConfirmation(control::AccessControlBadConfirmation),
-    /// An ERC-20 transfer or approval failed (`SafeErc20FailedOperation`).
-    SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
-    /// An allowance decrease below zero (`SafeErc20FailedDecreaseAllowance`); never raised
-    /// here, kept so every `OpenZeppelin` error maps one to one.
-    SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
 }
 
 macro_rules! encode_errors {
@@ -287,15 +257,8 @@ impl From<Error> for Vec<u8> {
         LicenseRevoked(LicenseRevoked) [licenseId],
         LicenseNotActive(LicenseNotActive) [licenseId, timestamp],
         ScopeNotLicensed(ScopeNotLicensed) [licenseId, scope],
-        WrongPaymentToken(WrongPaymentToken) [licenseId, token],
-        NotLicenseOwner(NotLicenseOwner) [licenseId, account],
-        NoWithdrawalRequested(NoWithdrawalRequested) [licenseId],
-        EscrowWithdrawalLocked(EscrowWithdrawalLocked) [licenseId, readyAt],
-        EscrowHeldByChallenges(EscrowHeldByChallenges) [openChallenges],
         UnauthorizedAccount(control::AccessControlUnauthorizedAccount) [account, needed_role],
         BadConfirmation(control::AccessControlBadConfirmation) [],
-        SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation) [token],
-        SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance) [spender, current_allowance, requested_decrease],
         }
     }
 }
@@ -321,17 +284,6 @@ impl From<ecdsa::Error> for Error {
         match error {
             ecdsa::Error::InvalidSignature(e) => Self::EcdsaInvalidSignature(e),
             ecdsa::Error::InvalidSignatureS(e) => Self::EcdsaInvalidSignatureS(e),
-        }
-    }
-}
-
-impl From<safe_erc20::Error> for Error {
-    fn from(error: safe_erc20::Error) -> Self {
-        match error {
-            safe_erc20::Error::SafeErc20FailedOperation(e) => Self::SafeErc20FailedOperation(e),
-            safe_erc20::Error::SafeErc20FailedDecreaseAllowance(e) => {
-                Self::SafeErc20FailedDecreaseAllowance(e)
-            }
         }
     }
 }

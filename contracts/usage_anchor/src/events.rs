@@ -55,27 +55,7 @@ sol! {
         uint256 fee,
         uint256 paid
     );
-    /// `amount` of fees (in `token`, zero = native) went into the split `splitId`.
-    #[derive(Debug, PartialEq, Eq)]
-    event FeesDeposited(uint256 indexed splitId, address indexed token, uint256 amount);
-    /// The unpaid fees of a license are now `debt` (0 = cleared).
-    #[derive(Debug, PartialEq, Eq)]
-    event DebtChanged(uint256 indexed licenseId, uint256 debt);
 
-    /// `funder` paid `amount` for the license: `toDebt` of it settled debt, the rest is escrow.
-    #[derive(Debug, PartialEq, Eq)]
-    event EscrowFunded(
-        uint256 indexed licenseId,
-        address indexed funder,
-        uint256 amount,
-        uint256 toDebt
-    );
-    /// The license owner asked to withdraw up to `amount` of escrow from `readyAt`.
-    #[derive(Debug, PartialEq, Eq)]
-    event EscrowWithdrawalRequested(uint256 indexed licenseId, uint256 amount, uint64 readyAt);
-    /// `amount` of escrow went back to the license owner `to`.
-    #[derive(Debug, PartialEq, Eq)]
-    event EscrowWithdrawn(uint256 indexed licenseId, address indexed to, uint256 amount);
 }
 
 /// An event of this contract, encodable as words (see [`crate::abi_words`]).
@@ -115,9 +95,4 @@ loggable! {
     Credited { indexed: [account], data: [amount] }
     CreditWithdrawn { indexed: [account], data: [amount] }
     ReceiptSettled { indexed: [batchId, leaf, licenseId], data: [fee, paid] }
-    FeesDeposited { indexed: [splitId, token], data: [amount] }
-    DebtChanged { indexed: [licenseId], data: [debt] }
-    EscrowFunded { indexed: [licenseId, funder], data: [amount, toDebt] }
-    EscrowWithdrawalRequested { indexed: [licenseId], data: [amount, readyAt] }
-    EscrowWithdrawn { indexed: [licenseId, to], data: [amount] }
 }

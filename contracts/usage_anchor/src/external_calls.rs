@@ -1,52 +1,44 @@
-//! Typed calls out of the anchor: the license contract, the royalty splitter, ERC-20 tokens,
-//! native transfers and ERC-1271 contract signers.
+//! Calls out of the anchor through one raw-call helper: the license contract, the usage
+//! escrow, ERC-1271 contract signers, and native payouts.
 //!
-//! Callers update their own state before the mutating calls here (checks-effects-interactions);
-//! the license contract and the splitter are the deployment's own contracts, set once in the
-//! constructor.
+//! Calldata is built from 32-byte words and results are read as words, instead of one typed
+//! `sol_interface!` stub per function (smaller WASM). Callers update their own state before the
+//! mutating calls here (checks-effects-interactions); the license contract and the escrow are
+//! the deployment's own contracts, set once in the constructor.
 
-use alloy_primitives::{Address, FixedBytes, U256};
-use openzeppelin_stylus::token::{
-    erc20::{interface::Erc20Interface, utils::safe_erc20::ISafeErc20},
-    erc721::interface::Erc721Interface,
-};
-#[allow(deprecated)]
-use stylus_sdk::call::Call;
-use stylus_sdk::prelude::*;
-use tributary_abi::interfaces::{ILicenseNft, IRoyaltySplitter};
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
+use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::calls::context::Call};
 
 use crate::{
+    abi_words::{encode_error as call_data, Word},
     errors::{call_failed, Error, NativeTransferFailed},
-    events::{emit, FeesDeposited},
     UsageAnchor,
 };
 
-mod erc1271 {
-    #![allow(missing_docs)]
-    use alloc::vec;
-
-    stylus_sdk::prelude::sol_interface! {
-        /// ERC-1271: signature validation for contract accounts.
-        interface IErc1271 {
-            function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
-        }
-    }
+/// The first four bytes of `keccak256(signature)`.
+pub const fn selector(signature: &[u8]) -> [u8; 4] {
+    let hash = Keccak256::new().update(signature).finalize();
+    [hash[0], hash[1], hash[2], hash[3]]
 }
+
+const LICENSE_USAGE: [u8; 4] = selector(b"licenseUsage(uint256)");
+const CHARGE: [u8; 4] = selector(b"charge(uint256[],uint256[])");
+const IS_VALID_SIGNATURE: [u8; 4] = selector(b"isValidSignature(bytes32,bytes)");
 
 /// `bytes4(keccak256("isValidSignature(bytes32,bytes)"))`, what a contract signer returns for a
 /// valid signature.
-pub const ERC1271_MAGIC_VALUE: [u8; 4] = [0x16, 0x26, 0xba, 0x7e];
+pub const ERC1271_MAGIC_VALUE: [u8; 4] = IS_VALID_SIGNATURE;
 
 /// `keccak256("")`: the code hash of an account without code.
-const EMPTY_CODE_HASH: [u8; 32] = stylus_sdk::keccak_const::Keccak256::new().finalize();
+const EMPTY_CODE_HASH: [u8; 32] = Keccak256::new().finalize();
 
 /// What the anchor needs to know about a license (`ILicenseNft.licenseUsage`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LicenseUsage {
     /// Dataset the license covers.
     pub dataset_id: U256,
-    /// The dataset's split, where fees go.
-    pub split_id: U256,
     /// Granted scope bits.
     pub scope: U256,
     /// Start of validity (unix seconds).
@@ -55,136 +47,82 @@ pub(crate) struct LicenseUsage {
     pub expires_at: u64,
     /// Whether the arbiter revoked it.
     pub revoked: bool,
-    /// Fee currency; zero = native.
-    pub payment_token: Address,
     /// Metering unit.
     pub usage_unit: u8,
     /// Fee per unit.
     pub usage_rate: U256,
 }
 
+/// Word `index` of `out`, if present.
+fn word(out: &[u8], index: usize) -> Option<U256> {
+    out.get(32 * index..32 * index + 32).map(U256::from_be_slice)
+}
+
+/// The low 64 bits of a word.
+fn low(word: U256) -> u64 {
+    word.as_limbs()[0]
+}
+
 impl UsageAnchor {
+    /// Calls `target` with `data` (a static call when `value` is `None`), returning its output.
+    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Vec<u8>, Error> {
+        let result = match value {
+            None => self.vm().static_call(&Call::new(), target, data),
+            Some(value) => self.vm().call(&Call::new().value(value), target, data),
+        };
+        result.map_err(|_| call_failed(target))
+    }
+
     /// Reads a license's usage terms from the license contract.
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
         let nft = self.license_nft.get();
-        let (
-            dataset_id,
-            split_id,
-            scope,
-            starts_at,
-            expires_at,
-            revoked,
-            payment_token,
-            usage_unit,
-            usage_rate,
-        ) = ILicenseNft::new(nft)
-            .license_usage(self, license_id)
-            .map_err(|_| call_failed(nft))?;
+        let out = self.call_raw(nft, None, &call_data(LICENSE_USAGE, &[license_id.word()]))?;
+        let words: Option<Vec<U256>> = (0..9).map(|i| word(&out, i)).collect();
+        let w = words.ok_or_else(|| call_failed(nft))?;
         Ok(LicenseUsage {
-            dataset_id,
-            split_id,
-            scope,
-            starts_at,
-            expires_at,
-            revoked,
-            payment_token,
-            usage_unit,
-            usage_rate,
+            dataset_id: w[0],
+            scope: w[2],
+            starts_at: low(w[3]),
+            expires_at: low(w[4]),
+            revoked: !w[5].is_zero(),
+            usage_unit: w[7].byte(0),
+            usage_rate: w[8],
         })
     }
 
-    /// The current owner of a license token.
-    pub(crate) fn license_owner(&self, license_id: U256) -> Result<Address, Error> {
-        let nft = self.license_nft.get();
-        Erc721Interface::new(nft)
-            .owner_of(self, license_id)
-            .map_err(|_| call_failed(nft))
+    /// `escrow.charge(licenseIds, fees)`: what each license paid from its escrow.
+    pub(crate) fn charge_escrow(
+        &mut self,
+        license_ids: &[U256],
+        fees: &[U256],
+    ) -> Result<Vec<U256>, Error> {
+        let escrow = self.escrow.get();
+        let n = license_ids.len();
+        let mut words: Vec<[u8; 32]> = Vec::with_capacity(4 + 2 * n);
+        words.push(U256::from(64).word());
+        words.push(U256::from(96 + 32 * n).word());
+        for array in [license_ids, fees] {
+            words.push(U256::from(n).word());
+            words.extend(array.iter().map(Word::word));
+        }
+        let out = self.call_raw(escrow, Some(U256::ZERO), &call_data(CHARGE, &words))?;
+        // `(uint256[])`: offset, length, values.
+        let paid = word(&out, 0)
+            .filter(|offset| *offset == U256::from(32))
+            .and_then(|_| word(&out, 1))
+            .filter(|len| *len == U256::from(n))
+            .and_then(|_| (0..n).map(|i| word(&out, 2 + i)).collect());
+        paid.ok_or_else(|| call_failed(escrow))
     }
 
-    /// Flags or clears unpaid usage on a license (the license contract treats a flagged
-    /// license as invalid).
-    pub(crate) fn set_license_debt(
-        &mut self,
-        license_id: U256,
-        in_debt: bool,
-    ) -> Result<(), Error> {
-        let nft = self.license_nft.get();
-        ILicenseNft::new(nft)
-            .set_debt(&mut *self, license_id, in_debt)
-            .map_err(|_| call_failed(nft))
-    }
-
-    /// Deposits `amount` of fees (native when `token` is zero) into split `split_id`.
-    ///
-    /// # Events
-    /// [`FeesDeposited`].
-    pub(crate) fn deposit_fees(
-        &mut self,
-        split_id: U256,
-        token: Address,
-        amount: U256,
-    ) -> Result<(), Error> {
+    /// Sends `amount` of native currency to `to`.
+    pub(crate) fn send(&mut self, to: Address, amount: U256) -> Result<(), Error> {
         if amount.is_zero() {
             return Ok(());
         }
-        let splitter = self.splitter.get();
-        emit(
-            self.vm(),
-            &FeesDeposited {
-                splitId: split_id,
-                token,
-                amount,
-            },
-        );
-        if token.is_zero() {
-            #[allow(deprecated)]
-            let context = Call::new_in(self).value(amount);
-            IRoyaltySplitter::new(splitter)
-                .deposit(context, split_id)
-                .map_err(|_| call_failed(splitter))
-        } else {
-            // The splitter pulls with `transferFrom` and credits what it received.
-            self.safe_erc20.force_approve(token, splitter, amount)?;
-            IRoyaltySplitter::new(splitter)
-                .deposit_token(&mut *self, split_id, token, amount)
-                .map_err(|_| call_failed(splitter))
-        }
-    }
-
-    /// Pulls up to `amount` of `token` from `from` and returns what actually arrived (balance
-    /// delta, so fee-on-transfer tokens are credited correctly).
-    pub(crate) fn pull_tokens(
-        &mut self,
-        token: Address,
-        from: Address,
-        amount: U256,
-    ) -> Result<U256, Error> {
-        let this = self.vm().contract_address();
-        let before = self.token_balance(token, this)?;
-        self.safe_erc20
-            .safe_transfer_from(token, from, this, amount)?;
-        let after = self.token_balance(token, this)?;
-        Ok(after.saturating_sub(before))
-    }
-
-    fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
-        Erc20Interface::new(token)
-            .balance_of(self, account)
-            .map_err(|_| call_failed(token))
-    }
-
-    /// Sends `amount` of `token` (native when zero) to `to`.
-    pub(crate) fn send(&mut self, token: Address, to: Address, amount: U256) -> Result<(), Error> {
-        if amount.is_zero() {
-            return Ok(());
-        }
-        if token.is_zero() {
-            self.vm()
-                .transfer_eth(to, amount)
-                .map_err(|_| Error::NativeTransferFailed(NativeTransferFailed { to, amount }))
-        } else {
-            Ok(self.safe_erc20.safe_transfer(token, to, amount)?)
-        }
+        self.vm()
+            .transfer_eth(to, amount)
+            .map_err(|_| Error::NativeTransferFailed(NativeTransferFailed { to, amount }))
     }
 
     /// Whether `account` has code (a contract signer, checked with ERC-1271).
@@ -197,15 +135,17 @@ impl UsageAnchor {
     pub(crate) fn contract_accepts_signature(
         &self,
         signer: Address,
-        digest: FixedBytes<32>,
+        digest: B256,
         signature: &[u8],
     ) -> bool {
-        erc1271::IErc1271::new(signer)
-            .is_valid_signature(
-                self,
-                digest,
-                alloy_primitives::Bytes::copy_from_slice(signature),
-            )
-            .is_ok_and(|magic| magic.0 == ERC1271_MAGIC_VALUE)
+        // `isValidSignature(bytes32 hash, bytes signature)`: hash, offset 64, length, data.
+        let mut data = call_data(
+            IS_VALID_SIGNATURE,
+            &[digest.0, U256::from(64).word(), U256::from(signature.len()).word()],
+        );
+        data.extend_from_slice(signature);
+        data.resize(data.len() + (32 - signature.len() % 32) % 32, 0);
+        self.call_raw(signer, None, &data)
+            .is_ok_and(|out| out.get(..4) == Some(&ERC1271_MAGIC_VALUE[..]))
     }
 }

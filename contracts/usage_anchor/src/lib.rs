@@ -2,15 +2,23 @@
 //!
 //! Compute providers (attestors) sign usage receipts off-chain, build a Merkle tree of them
 //! and sign the batch (EIP-712). Anyone anchors the signed root here; after a challenge
-//! window anyone settles receipts with a multiproof, which moves `units × usageRate` from the
-//! license's escrow into the dataset's split. Modules, one concern each:
+//! window anyone settles receipts with a multiproof; the anchor then charges `units ×
+//! usageRate` per license to the usage escrow (`usage_escrow` crate, `IUsageEscrow.charge`),
+//! which takes the fees from the licenses' escrow into the datasets' splits and records debt.
+//! Modules, one concern each:
 //!
 //! - [`attestors`]: allow-list (`ATTESTOR_ROLE`), bonds, exit, signature check;
 //! - [`batches`]: anchoring, the challenge window, challenges and the arbiter's ruling;
-//! - [`settlement`]: proofs, per-receipt license checks, fees, debt;
-//! - [`escrow`]: funding, debt repayment, the withdrawal rule;
+//! - [`settlement`]: proofs, per-receipt license checks, fees, the escrow charge;
 //! - [`signing`] and [`merkle`]: the pure EIP-712 digest and Merkle verification;
-//! - [`external_calls`]: the license contract, the splitter, tokens, ERC-1271.
+//! - [`external_calls`]: the license contract, the escrow, ERC-1271, native payouts.
+//!
+//! # Deployment
+//! `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)` first, then
+//! `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond,
+//! exitDelay)`, then `escrow.setUsageAnchor(anchor)` and `licenseNft.setUsageAnchor(escrow)`:
+//! the escrow, not this contract, is the license contract's "usage anchor" (it calls
+//! `setDebt`).
 //!
 //! Roles (`OpenZeppelin` `AccessControl`): `DEFAULT_ADMIN_ROLE` (0x00) administers the others;
 //! `ATTESTOR_MANAGER_ROLE` grants and revokes `ATTESTOR_ROLE` (the allow-list);
@@ -29,7 +37,6 @@ pub mod attestors;
 pub mod batches;
 pub mod clock;
 pub mod errors;
-pub mod escrow;
 pub mod events;
 pub mod external_calls;
 pub mod merkle;
@@ -47,7 +54,6 @@ use alloy_primitives::{
 };
 use openzeppelin_stylus::{
     access::control::{AccessControl, IAccessControl},
-    token::erc20::utils::safe_erc20::SafeErc20,
     utils::{introspection::erc165::IErc165, structs::bitmap::BitMap},
 };
 use stylus_sdk::{
@@ -62,7 +68,6 @@ use crate::{
     attestors::AttestorRecord,
     batches::BatchRecord,
     errors::{Error, InvalidConfiguration},
-    escrow::EscrowAccount,
 };
 
 /// Role that may anchor batches: the attestor allow-list. Its admin is
@@ -91,15 +96,13 @@ pub type BatchInfo = (Address, B256, u32, U256, u64, u64, u64, u8, Address);
 pub struct UsageAnchor {
     /// Roles: admin, attestor manager, arbiter, attestors.
     pub(crate) access: AccessControl,
-    /// ERC-20 transfers that tolerate tokens without return values.
-    pub(crate) safe_erc20: SafeErc20,
     /// The license contract (`ILicenseNft`, ERC-721).
     pub(crate) license_nft: StorageAddress,
-    /// The royalty splitter fees are deposited into.
-    pub(crate) splitter: StorageAddress,
+    /// The usage escrow that settled fees are charged to.
+    pub(crate) escrow: StorageAddress,
     /// Seconds after anchoring during which a batch can be challenged and not settled.
     pub(crate) challenge_window: StorageU64,
-    /// Attestor exit delay, and the settlement grace of escrow withdrawals (seconds).
+    /// Attestor exit delay (seconds).
     pub(crate) exit_delay: StorageU64,
     /// Bond an attestor needs to anchor; also the slash of an upheld challenge.
     pub(crate) min_attestor_bond: StorageU256,
@@ -111,8 +114,6 @@ pub struct UsageAnchor {
     pub(crate) batches: StorageMap<B256, BatchRecord>,
     /// Settled receipts, keyed by leaf.
     pub(crate) settled: BitMap,
-    /// Escrow and debt by license id.
-    pub(crate) escrows: StorageMap<U256, EscrowAccount>,
     /// Pull-payment balances (native) from challenge rulings.
     pub(crate) credits: StorageMap<Address, StorageU256>,
     /// Unresolved challenges over all batches.
@@ -128,12 +129,11 @@ impl UsageAnchor {
     /// # Arguments
     /// * `owner` - gets `DEFAULT_ADMIN_ROLE`, `ATTESTOR_MANAGER_ROLE` and `ARBITER_ROLE`.
     /// * `license_nft` - the license contract (`licenseUsage`, `setDebt`, `ownerOf`).
-    /// * `splitter` - the royalty splitter (`deposit`, `depositToken`).
+    /// * `escrow` - the usage escrow (`charge`); deploy it first.
     /// * `challenge_window` - seconds a batch can be challenged before it settles (> 0).
     /// * `min_attestor_bond` - bond needed to anchor, and the slash of an upheld challenge (> 0).
     /// * `challenge_bond` - exact value a challenge carries (> 0).
-    /// * `exit_delay` - seconds between an attestor's exit request and its bond withdrawal; also
-    ///   the settlement grace before escrow withdrawals (see [`escrow`]).
+    /// * `exit_delay` - seconds between an attestor's exit request and its bond withdrawal.
     ///
     /// # Errors
     /// [`InvalidConfiguration`] for a zero address, window or bond.
@@ -143,7 +143,7 @@ impl UsageAnchor {
         &mut self,
         owner: Address,
         license_nft: Address,
-        splitter: Address,
+        escrow: Address,
         challenge_window: u64,
         min_attestor_bond: U256,
         challenge_bond: U256,
@@ -151,7 +151,7 @@ impl UsageAnchor {
     ) -> Result<(), Error> {
         if owner.is_zero()
             || license_nft.is_zero()
-            || splitter.is_zero()
+            || escrow.is_zero()
             || challenge_window == 0
             || min_attestor_bond.is_zero()
             || challenge_bond.is_zero()
@@ -159,7 +159,7 @@ impl UsageAnchor {
             return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
         }
         self.license_nft.set(license_nft);
-        self.splitter.set(splitter);
+        self.escrow.set(escrow);
         self.challenge_window.set(U64::from(challenge_window));
         self.min_attestor_bond.set(min_attestor_bond);
         self.challenge_bond.set(challenge_bond);
@@ -302,11 +302,12 @@ impl UsageAnchor {
     /// `UnknownBatch`, `BatchUnderChallenge`, `BatchVoided`, `ChallengeWindowOpen`,
     /// `EmptySettlement`, `InvalidProof`, `ReceiptAttestorMismatch`, `ReceiptOutsidePeriod`,
     /// `ReceiptAlreadySettled`, `WrongDataset`, `WrongUsageUnit`, `LicenseRevoked`,
-    /// `LicenseNotActive`, `ScopeNotLicensed`, `ArithmeticOverflow`, `ExternalCallFailed`.
+    /// `LicenseNotActive`, `ScopeNotLicensed`, `ArithmeticOverflow`, `ExternalCallFailed`
+    /// (also when the escrow's `charge` reverts).
     ///
     /// # Events
-    /// `ReceiptSettled` per receipt, `DebtChanged` per license whose debt grew,
-    /// `FeesDeposited` per (split, token).
+    /// `ReceiptSettled` per receipt (here); the escrow emits `EscrowCharged`, `DebtChanged`
+    /// and `FeesDeposited`.
     pub fn settle(
         &mut self,
         batch_id: B256,
@@ -318,59 +319,7 @@ impl UsageAnchor {
         self.settle_receipts(batch_id, receipts, &proof, &flags)
     }
 
-    // ----- escrow -----
-
-    /// Funds a native-currency license's escrow with `msg.value` (paying its debt first).
-    ///
-    /// # Errors
-    /// `WrongPaymentToken` for an ERC-20 license, `ZeroAmount`, `ExternalCallFailed`.
-    ///
-    /// # Events
-    /// `EscrowFunded`; when debt is paid, `DebtChanged` and `FeesDeposited`.
-    #[payable]
-    pub fn fund_escrow(&mut self, license_id: U256) -> Result<(), Error> {
-        let value = self.vm().msg_value();
-        self.deposit_escrow(license_id, true, value)
-    }
-
-    /// Funds an ERC-20 license's escrow with `amount` pulled from the caller (approve first;
-    /// the balance delta is credited).
-    ///
-    /// # Errors
-    /// `WrongPaymentToken` for a native license, `ZeroAmount`, `SafeErc20FailedOperation`.
-    ///
-    /// # Events
-    /// `EscrowFunded`; when debt is paid, `DebtChanged` and `FeesDeposited`.
-    pub fn fund_escrow_token(&mut self, license_id: U256, amount: U256) -> Result<(), Error> {
-        self.deposit_escrow(license_id, false, amount)
-    }
-
-    /// Step 1 of an escrow withdrawal (license owner only); see [`escrow`] for the rule.
-    ///
-    /// # Errors
-    /// `NotLicenseOwner`, `ZeroAmount`.
-    ///
-    /// # Events
-    /// `EscrowWithdrawalRequested`.
-    pub fn request_escrow_withdrawal(
-        &mut self,
-        license_id: U256,
-        amount: U256,
-    ) -> Result<(), Error> {
-        self.schedule_withdrawal(license_id, amount)
-    }
-
-    /// Step 2: pays the owner `min(requested, balance)` after the wait.
-    ///
-    /// # Errors
-    /// `NotLicenseOwner`, `NoWithdrawalRequested`, `EscrowHeldByChallenges`,
-    /// `EscrowWithdrawalLocked`, transfer failures.
-    ///
-    /// # Events
-    /// `EscrowWithdrawn`.
-    pub fn withdraw_escrow(&mut self, license_id: U256) -> Result<(), Error> {
-        self.execute_withdrawal(license_id)
-    }
+    // ----- payouts -----
 
     /// Pulls the caller's credited balance (challenge payouts).
     ///
@@ -385,11 +334,11 @@ impl UsageAnchor {
 
     // ----- views -----
 
-    /// `(licenseNft, splitter, challengeWindow, minAttestorBond, challengeBond, exitDelay)`.
+    /// `(licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond, exitDelay)`.
     pub fn config(&self) -> (Address, Address, u64, U256, U256, u64) {
         (
             self.license_nft.get(),
-            self.splitter.get(),
+            self.escrow.get(),
             self.challenge_window_secs(),
             self.min_attestor_bond.get(),
             self.challenge_bond.get(),
@@ -425,14 +374,14 @@ impl UsageAnchor {
         )
     }
 
-    /// `(balance, debt, withdrawalAmount, withdrawalReadyAt)` of a license's escrow.
-    pub fn escrow_info(&self, license_id: U256) -> (U256, U256, U256, u64) {
-        let escrow = self.escrows.getter(license_id);
+    /// What the escrow's withdrawal rule needs (`IUsageAnchor.settlementHold`):
+    /// `(challengeWindow, openChallenges, lastChallengeClearedAt)`. Every batch anchored at `t`
+    /// is settleable from `t + challengeWindow`, or from when its challenge was rejected.
+    pub fn settlement_hold(&self) -> (u64, u32, u64) {
         (
-            escrow.balance.get(),
-            escrow.debt.get(),
-            escrow.withdrawal_amount.get(),
-            escrow.withdrawal_ready_at.get().to(),
+            self.challenge_window_secs(),
+            self.open_challenges.get().to(),
+            self.last_challenge_cleared_at.get().to(),
         )
     }
 
@@ -448,12 +397,13 @@ impl UsageAnchor {
 
     /// The EIP-712 domain separator (name `"Tributary UsageAnchor"`, version `"1"`).
     pub fn domain_separator(&self) -> B256 {
-        signing::domain_separator(self.vm().chain_id(), self.vm().contract_address())
+        signing::domain_separator(self.vm(), self.vm().chain_id(), self.vm().contract_address())
     }
 
     /// The digest the attestor signs for `batch`.
     pub fn batch_digest(&self, batch: BatchTuple) -> B256 {
         signing::batch_digest(
+            self.vm(),
             self.vm().chain_id(),
             self.vm().contract_address(),
             &batch.into(),
@@ -467,7 +417,7 @@ impl UsageAnchor {
         self.challenge_window.get().to()
     }
 
-    /// The exit delay (and settlement grace) in seconds.
+    /// The exit delay in seconds.
     pub(crate) fn exit_delay_secs(&self) -> u64 {
         self.exit_delay.get().to()
     }

@@ -1,29 +1,107 @@
-//! Inclusion of receipts in an anchored batch: `OpenZeppelin`'s sorted-pair Merkle verifier.
+//! Inclusion of receipts in an anchored batch: `OpenZeppelin`'s sorted-pair Merkle verifier,
+//! fed with the host's keccak.
 //!
-//! Leaves are `receipt_leaf(receipt)` (double keccak, see `tributary_abi::usage`), inner nodes
-//! `keccak256(sort(a, b))`. Trees are built like `OpenZeppelin`'s `StandardMerkleTree`: a complete
-//! binary tree in an array, leaves at the end; that shape admits multiproofs for any subset.
+//! Leaves are [`receipt_leaf`] (double keccak of the receipt's ABI encoding, the same as
+//! `tributary_abi::usage::receipt_leaf`), inner nodes `keccak256(sort(a, b))`. Trees are built
+//! like `OpenZeppelin`'s `StandardMerkleTree`: a complete binary tree in an array, leaves at the
+//! end; that shape admits multiproofs for any subset.
 //!
 //! `settle` takes one shape of proof for one or many receipts: a multiproof (`proof`, `flags`)
 //! over the receipts' leaves in proof order. A single receipt may also come with an ordinary
 //! Merkle path and empty `flags`, which is the same thing as a multiproof whose flags are all
 //! `false`.
+//!
+//! Hashing goes through the host's `native_keccak256` (cheaper than a software keccak, and it
+//! keeps one out of the WASM); the tests check it against `OpenZeppelin`'s own keccak.
 
 use alloc::vec::Vec;
 
 use alloy_primitives::B256;
-use openzeppelin_crypto::merkle::Verifier;
+use openzeppelin_crypto::{
+    hash::{BuildHasher, Hasher},
+    merkle::Verifier,
+};
+use stylus_sdk::prelude::Host;
+use tributary_abi::usage::Receipt;
+
+use crate::abi_words::Word;
+
+/// The Merkle leaf of a receipt: `keccak256(keccak256(abi.encode(receipt)))`. Every receipt
+/// field is a static ABI type, so the encoding is one word per field.
+pub fn receipt_leaf(vm: &dyn Host, receipt: &Receipt) -> B256 {
+    let words = [
+        receipt.jobId.word(),
+        receipt.licenseId.word(),
+        receipt.datasetId.word(),
+        receipt.modelHash.word(),
+        receipt.unit.word(),
+        receipt.units.word(),
+        receipt.timestamp.word(),
+        receipt.attestor.word(),
+    ];
+    let inner = vm.native_keccak256(words.as_flattened());
+    vm.native_keccak256(inner.as_slice())
+}
 
 /// Whether `leaves` (in multiproof order) are all in the tree with `root`.
 ///
 /// With exactly one leaf and no flags, `proof` is read as an ordinary Merkle path. Malformed
 /// multiproofs (wrong lengths, the `OpenZeppelin` "root child" attack) are simply invalid.
-pub fn verify_leaves(root: B256, leaves: &[B256], proof: &[B256], flags: &[bool]) -> bool {
+pub fn verify_leaves(
+    vm: &dyn Host,
+    root: B256,
+    leaves: &[B256],
+    proof: &[B256],
+    flags: &[bool],
+) -> bool {
     let leaves: Vec<[u8; 32]> = leaves.iter().map(|leaf| leaf.0).collect();
     let proof: Vec<[u8; 32]> = proof.iter().map(|node| node.0).collect();
+    let builder = NativeKeccak(vm);
     match leaves.as_slice() {
         [] => false,
-        [leaf] if flags.is_empty() => Verifier::verify(&proof, root.0, *leaf),
-        _ => Verifier::verify_multi_proof(&proof, flags, root.0, &leaves).unwrap_or(false),
+        [leaf] if flags.is_empty() => Verifier::verify_with_builder(&proof, root.0, *leaf, &builder),
+        _ => Verifier::verify_multi_proof_with_builder(&proof, flags, root.0, &leaves, &builder)
+            .unwrap_or(false),
+    }
+}
+
+/// Builds [`PairHasher`]s on the host's keccak.
+pub struct NativeKeccak<'a>(pub &'a dyn Host);
+
+impl<'a> BuildHasher for NativeKeccak<'a> {
+    type Hasher = PairHasher<'a>;
+
+    fn build_hasher(&self) -> PairHasher<'a> {
+        PairHasher {
+            vm: self.0,
+            buffer: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+/// Buffers the two 32-byte children of an inner node and hashes them at once.
+pub struct PairHasher<'a> {
+    /// The host, for `native_keccak256`.
+    vm: &'a dyn Host,
+    /// The bytes written so far.
+    buffer: [u8; 64],
+    /// How many bytes of `buffer` are used.
+    len: usize,
+}
+
+impl Hasher for PairHasher<'_> {
+    type Output = [u8; 32];
+
+    fn update(&mut self, input: impl AsRef<[u8]>) {
+        let input = input.as_ref();
+        let end = (self.len + input.len()).min(64);
+        let take = end - self.len;
+        self.buffer[self.len..end].copy_from_slice(&input[..take]);
+        self.len = end;
+    }
+
+    fn finalize(self) -> [u8; 32] {
+        self.vm.native_keccak256(&self.buffer[..self.len]).0
     }
 }

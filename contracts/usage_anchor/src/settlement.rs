@@ -12,18 +12,20 @@
 //! receipt requires the license's `TRAIN` bit. (A future receipt version can add a scope field
 //! and this constant becomes the default.)
 //!
-//! Fee = `units × usageRate` (checked). It is taken from the license's escrow; what escrow
-//! cannot cover becomes debt on the license and the license contract is told
-//! (`setDebt(id, true)`), which makes the license invalid until the debt is paid through
-//! `fundEscrow`. Paid fees are summed per (split, token) and deposited once per pair.
+//! Fee = `units × usageRate` (checked), summed per license. After every receipt is checked and
+//! marked, the anchor calls the usage escrow once: `charge(licenseIds, fees)`. The escrow takes
+//! what each license's escrow covers into the dataset's split, records the rest as debt (which
+//! makes the license invalid until paid through `fundEscrow`) and returns what each license
+//! paid; `ReceiptSettled` then reports each receipt's fee and the part of it paid, the license's
+//! payment covering its receipts in order.
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{B256, U256};
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     scope::{self, TRAIN},
-    usage::{receipt_leaf, Receipt},
+    usage::Receipt,
 };
 
 use crate::{
@@ -32,28 +34,29 @@ use crate::{
         ReceiptAlreadySettled, ReceiptAttestorMismatch, ReceiptOutsidePeriod, ScopeNotLicensed,
         WrongDataset, WrongUsageUnit,
     },
-    events::{emit, DebtChanged, ReceiptSettled},
+    events::{emit, ReceiptSettled},
     external_calls::LicenseUsage,
-    merkle, UsageAnchor,
+    merkle::{self, receipt_leaf},
+    UsageAnchor,
 };
 
 /// Scope every receipt needs from its license.
 pub const REQUIRED_SCOPE: u64 = TRAIN;
 
-/// A license touched by one `settle` call, with its escrow in memory.
+/// A license touched by one `settle` call.
 struct LicenseTally {
     id: U256,
     usage: LicenseUsage,
-    balance: U256,
-    debt: U256,
-    debt_before: U256,
+    /// Fees of this call's receipts on the license.
+    fee: U256,
 }
 
-/// Fees owed to one split in one token within one `settle` call.
-struct SplitDeposit {
-    split_id: U256,
-    token: Address,
-    amount: U256,
+/// A verified receipt waiting for its `ReceiptSettled` event.
+struct SettledReceipt {
+    leaf: B256,
+    /// Index of its license in the tallies.
+    tally: usize,
+    fee: U256,
 }
 
 impl UsageAnchor {
@@ -80,12 +83,13 @@ impl UsageAnchor {
                 batch.period_end.get().to::<u64>(),
             )
         };
-        let leaves: Vec<B256> = receipts.iter().map(receipt_leaf).collect();
-        if !merkle::verify_leaves(root, &leaves, proof, flags) {
+        let leaves: Vec<B256> = receipts.iter().map(|r| receipt_leaf(self.vm(), r)).collect();
+        if !merkle::verify_leaves(self.vm(), root, &leaves, proof, flags) {
             return Err(Error::InvalidProof(InvalidProof { batchId: batch_id }));
         }
 
         let mut tallies: Vec<LicenseTally> = Vec::new();
+        let mut settled: Vec<SettledReceipt> = Vec::with_capacity(receipts.len());
         for (receipt, leaf) in receipts.iter().zip(leaves) {
             if receipt.attestor != attestor {
                 return Err(Error::ReceiptAttestorMismatch(ReceiptAttestorMismatch {
@@ -109,7 +113,11 @@ impl UsageAnchor {
             {
                 index
             } else {
-                tallies.push(self.open_tally(receipt.licenseId)?);
+                tallies.push(LicenseTally {
+                    id: receipt.licenseId,
+                    usage: self.license_usage(receipt.licenseId)?,
+                    fee: U256::ZERO,
+                });
                 tallies.len() - 1
             };
             let tally = &mut tallies[index];
@@ -118,71 +126,35 @@ impl UsageAnchor {
                 .units
                 .checked_mul(tally.usage.usage_rate)
                 .ok_or_else(overflow)?;
-            let paid = fee.min(tally.balance);
-            tally.balance -= paid;
-            tally.debt = tally.debt.checked_add(fee - paid).ok_or_else(overflow)?;
+            tally.fee = tally.fee.checked_add(fee).ok_or_else(overflow)?;
+            settled.push(SettledReceipt {
+                leaf,
+                tally: index,
+                fee,
+            });
+        }
+
+        // Interaction: one charge for all licenses (the bitmap is already written).
+        let ids: Vec<U256> = tallies.iter().map(|t| t.id).collect();
+        let fees: Vec<U256> = tallies.iter().map(|t| t.fee).collect();
+        let mut unallocated = self.charge_escrow(&ids, &fees)?;
+        // Each license's payment covers its receipts in order, as escrow would have.
+        for receipt in settled {
+            let left = &mut unallocated[receipt.tally];
+            let paid = receipt.fee.min(*left);
+            *left -= paid;
             emit(
                 self.vm(),
                 &ReceiptSettled {
                     batchId: batch_id,
-                    leaf,
-                    licenseId: receipt.licenseId,
-                    fee,
+                    leaf: receipt.leaf,
+                    licenseId: tallies[receipt.tally].id,
+                    fee: receipt.fee,
                     paid,
                 },
             );
         }
-
-        // Effects: escrow and debt of every touched license.
-        let mut deposits: Vec<SplitDeposit> = Vec::new();
-        let mut newly_in_debt: Vec<U256> = Vec::new();
-        for tally in &tallies {
-            let mut escrow = self.escrows.setter(tally.id);
-            let paid = escrow.balance.get() - tally.balance;
-            escrow.balance.set(tally.balance);
-            if tally.debt != tally.debt_before {
-                escrow.debt.set(tally.debt);
-                emit(
-                    self.vm(),
-                    &DebtChanged {
-                        licenseId: tally.id,
-                        debt: tally.debt,
-                    },
-                );
-                if tally.debt_before.is_zero() {
-                    newly_in_debt.push(tally.id);
-                }
-            }
-            add_deposit(
-                &mut deposits,
-                tally.usage.split_id,
-                tally.usage.payment_token,
-                paid,
-            )?;
-        }
-
-        // Interactions.
-        for license_id in newly_in_debt {
-            self.set_license_debt(license_id, true)?;
-        }
-        for deposit in deposits {
-            self.deposit_fees(deposit.split_id, deposit.token, deposit.amount)?;
-        }
         Ok(())
-    }
-
-    /// Loads a license's terms and escrow into memory.
-    fn open_tally(&self, license_id: U256) -> Result<LicenseTally, Error> {
-        let usage = self.license_usage(license_id)?;
-        let escrow = self.escrows.getter(license_id);
-        let debt = escrow.debt.get();
-        Ok(LicenseTally {
-            id: license_id,
-            usage,
-            balance: escrow.balance.get(),
-            debt,
-            debt_before: debt,
-        })
     }
 }
 
@@ -219,31 +191,6 @@ fn check_license(receipt: &Receipt, usage: &LicenseUsage) -> Result<(), Error> {
             licenseId: license_id,
             scope: required,
         }));
-    }
-    Ok(())
-}
-
-/// Adds `amount` to the deposit for (`split_id`, `token`).
-fn add_deposit(
-    deposits: &mut Vec<SplitDeposit>,
-    split_id: U256,
-    token: Address,
-    amount: U256,
-) -> Result<(), Error> {
-    if amount.is_zero() {
-        return Ok(());
-    }
-    if let Some(deposit) = deposits
-        .iter_mut()
-        .find(|d| d.split_id == split_id && d.token == token)
-    {
-        deposit.amount = deposit.amount.checked_add(amount).ok_or_else(overflow)?;
-    } else {
-        deposits.push(SplitDeposit {
-            split_id,
-            token,
-            amount,
-        });
     }
     Ok(())
 }

@@ -10,13 +10,11 @@
 //! uint64 periodStart,uint64 periodEnd)`. Every `Batch` field is a static ABI type, so
 //! `abi.encode(typehash, batch...)` is the typehash followed by the batch's own ABI encoding.
 
-use alloc::vec::Vec;
-
-use alloy_primitives::{keccak256, Address, B256, U256};
-use alloy_sol_types::SolValue;
-use openzeppelin_stylus::utils::cryptography::eip712::to_typed_data_hash;
-use stylus_sdk::keccak_const::Keccak256;
+use alloy_primitives::{Address, B256};
+use stylus_sdk::{keccak_const::Keccak256, prelude::Host};
 use tributary_abi::usage::{Batch, EIP712_NAME, EIP712_VERSION};
+
+use crate::abi_words::Word;
 
 /// `keccak256("EIP712Domain(string name,string version,uint256 chainId,address
 /// verifyingContract)")`.
@@ -41,30 +39,45 @@ const HASHED_VERSION: [u8; 32] = Keccak256::new()
 pub const SIGNATURE_LENGTH: usize = 65;
 
 /// The EIP-712 domain separator of a usage anchor at `verifying_contract` on `chain_id`.
-pub fn domain_separator(chain_id: u64, verifying_contract: Address) -> B256 {
-    let mut preimage = [0u8; 5 * 32];
-    preimage[..32].copy_from_slice(&DOMAIN_TYPEHASH);
-    preimage[32..64].copy_from_slice(&HASHED_NAME);
-    preimage[64..96].copy_from_slice(&HASHED_VERSION);
-    preimage[96..128].copy_from_slice(&U256::from(chain_id).to_be_bytes::<32>());
-    preimage[140..160].copy_from_slice(verifying_contract.as_slice());
-    keccak256(preimage)
+pub fn domain_separator(vm: &dyn Host, chain_id: u64, verifying_contract: Address) -> B256 {
+    let words = [
+        DOMAIN_TYPEHASH,
+        HASHED_NAME,
+        HASHED_VERSION,
+        chain_id.word(),
+        verifying_contract.word(),
+    ];
+    vm.native_keccak256(words.as_flattened())
 }
 
-/// EIP-712 `hashStruct(batch)`.
-pub fn batch_struct_hash(batch: &Batch) -> B256 {
-    let mut preimage: Vec<u8> = Vec::with_capacity(8 * 32);
-    preimage.extend_from_slice(&BATCH_TYPEHASH);
-    preimage.extend_from_slice(&batch.abi_encode());
-    keccak256(preimage)
+/// EIP-712 `hashStruct(batch)`: every field is static, so it is the typehash and one word per
+/// field.
+pub fn batch_struct_hash(vm: &dyn Host, batch: &Batch) -> B256 {
+    let words = [
+        BATCH_TYPEHASH,
+        batch.batchId.word(),
+        batch.attestor.word(),
+        batch.root.word(),
+        batch.receiptCount.word(),
+        batch.totalUnits.word(),
+        batch.periodStart.word(),
+        batch.periodEnd.word(),
+    ];
+    vm.native_keccak256(words.as_flattened())
 }
 
 /// The digest an attestor signs: `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(batch))`.
-pub fn batch_digest(chain_id: u64, verifying_contract: Address, batch: &Batch) -> B256 {
-    to_typed_data_hash(
-        &domain_separator(chain_id, verifying_contract),
-        &batch_struct_hash(batch),
-    )
+pub fn batch_digest(
+    vm: &dyn Host,
+    chain_id: u64,
+    verifying_contract: Address,
+    batch: &Batch,
+) -> B256 {
+    let mut preimage = [0u8; 66];
+    preimage[..2].copy_from_slice(&[0x19, 0x01]);
+    preimage[2..34].copy_from_slice(domain_separator(vm, chain_id, verifying_contract).as_slice());
+    preimage[34..].copy_from_slice(batch_struct_hash(vm, batch).as_slice());
+    vm.native_keccak256(&preimage)
 }
 
 /// Splits a 65-byte `r ‖ s ‖ v` signature into `(v, r, s)`; `None` for any other length.
@@ -79,10 +92,15 @@ pub fn split_signature(signature: &[u8]) -> Option<(u8, B256, B256)> {
 
 #[cfg(test)]
 mod tests {
-    use alloy_primitives::{address, b256};
+    use alloy_primitives::{address, b256, U256};
     use alloy_sol_types::{eip712_domain, SolStruct};
 
+    use stylus_sdk::host::WasmVM;
+
     use super::*;
+
+    /// motsu's host (a software keccak behind `native_keccak256`).
+    const VM: WasmVM = WasmVM {};
 
     fn sample_batch() -> Batch {
         Batch {
@@ -106,11 +124,11 @@ mod tests {
             chain_id: 42_161,
             verifying_contract: contract,
         };
-        assert_eq!(domain_separator(42_161, contract), domain.hash_struct());
+        assert_eq!(domain_separator(&VM, 42_161, contract), domain.hash_struct());
         assert_eq!(B256::from(BATCH_TYPEHASH), batch.eip712_type_hash());
-        assert_eq!(batch_struct_hash(&batch), batch.eip712_hash_struct());
+        assert_eq!(batch_struct_hash(&VM, &batch), batch.eip712_hash_struct());
         assert_eq!(
-            batch_digest(42_161, contract, &batch),
+            batch_digest(&VM, 42_161, contract, &batch),
             batch.eip712_signing_hash(&domain)
         );
     }
@@ -119,9 +137,9 @@ mod tests {
     fn digest_depends_on_chain_and_contract() {
         let contract = address!("1234567890123456789012345678901234567890");
         let batch = sample_batch();
-        let digest = batch_digest(1, contract, &batch);
-        assert_ne!(digest, batch_digest(2, contract, &batch));
-        assert_ne!(digest, batch_digest(1, Address::ZERO, &batch));
+        let digest = batch_digest(&VM, 1, contract, &batch);
+        assert_ne!(digest, batch_digest(&VM, 2, contract, &batch));
+        assert_ne!(digest, batch_digest(&VM, 1, Address::ZERO, &batch));
     }
 
     #[test]

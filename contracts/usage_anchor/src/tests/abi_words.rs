@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolError;
 use openzeppelin_stylus::{
-    access::control, token::erc20::utils::safe_erc20, utils::cryptography::ecdsa,
+    access::control, utils::cryptography::ecdsa,
 };
 
 use crate::errors::{self, Error};
@@ -236,39 +236,6 @@ fn every_error_encodes_like_alloy() {
         Error::ScopeNotLicensed,
     );
     check(
-        || errors::WrongPaymentToken {
-            licenseId: U256::from(0x1234_5678_u64),
-            token: Address::repeat_byte(0x11),
-        },
-        Error::WrongPaymentToken,
-    );
-    check(
-        || errors::NotLicenseOwner {
-            licenseId: U256::from(0x1234_5678_u64),
-            account: Address::repeat_byte(0x11),
-        },
-        Error::NotLicenseOwner,
-    );
-    check(
-        || errors::NoWithdrawalRequested {
-            licenseId: U256::from(0x1234_5678_u64),
-        },
-        Error::NoWithdrawalRequested,
-    );
-    check(
-        || errors::EscrowWithdrawalLocked {
-            licenseId: U256::from(0x1234_5678_u64),
-            readyAt: 0x0102_0304_u64,
-        },
-        Error::EscrowWithdrawalLocked,
-    );
-    check(
-        || errors::EscrowHeldByChallenges {
-            openChallenges: 7_u32,
-        },
-        Error::EscrowHeldByChallenges,
-    );
-    check(
         || control::AccessControlUnauthorizedAccount {
             account: Address::repeat_byte(0x11),
             needed_role: B256::repeat_byte(0x22),
@@ -278,19 +245,5 @@ fn every_error_encodes_like_alloy() {
     check(
         || control::AccessControlBadConfirmation {},
         Error::BadConfirmation,
-    );
-    check(
-        || safe_erc20::SafeErc20FailedOperation {
-            token: Address::repeat_byte(0x11),
-        },
-        Error::SafeErc20FailedOperation,
-    );
-    check(
-        || safe_erc20::SafeErc20FailedDecreaseAllowance {
-            spender: Address::repeat_byte(0x11),
-            current_allowance: U256::from(0x1234_5678_u64),
-            requested_decrease: U256::from(0x1234_5678_u64),
-        },
-        Error::SafeErc20FailedDecreaseAllowance,
     );
 }

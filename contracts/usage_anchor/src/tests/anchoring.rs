@@ -23,13 +23,14 @@ const SECP256K1_N: U256 =
 #[motsu::test]
 fn anchors_a_signed_batch(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     relayer: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     anchor.assert_emitted(&AttestorBonded {
         attestor: attestor.address(),
@@ -63,23 +64,24 @@ fn anchors_a_signed_batch(
     // The view digest is the one the attestor signed.
     assert_eq!(
         anchor.sender(relayer).batch_digest(batch.clone().into()),
-        signing::batch_digest(CHAIN_ID, anchor.address(), &batch)
+        signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch)
     );
     assert_eq!(
         anchor.sender(relayer).domain_separator(),
-        signing::domain_separator(CHAIN_ID, anchor.address())
+        signing::domain_separator(&HOST, CHAIN_ID, anchor.address())
     );
 }
 
 #[motsu::test]
 fn error_when_batch_is_replayed(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = anchor_receipts(&anchor, &attestor, 1, &receipts(2, attestor.address()));
     let signature = sign_batch(&attestor, anchor.address(), &batch);
@@ -95,15 +97,16 @@ fn error_when_batch_is_replayed(
 #[motsu::test]
 fn error_when_signed_for_another_chain(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
-    let digest = signing::batch_digest(CHAIN_ID + 1, anchor.address(), &batch);
+    let digest = signing::batch_digest(&HOST, CHAIN_ID + 1, anchor.address(), &batch);
     let signature = Bytes::from(sign(&attestor, digest));
     let err = anchor
         .sender(owner)
@@ -117,12 +120,13 @@ fn error_when_signed_for_another_chain(
 #[motsu::test]
 fn error_when_signed_for_another_contract(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
     let signature = sign_batch(&attestor, license.address(), &batch);
@@ -136,17 +140,18 @@ fn error_when_signed_for_another_contract(
 #[motsu::test]
 fn error_when_signature_has_high_s(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
     let mut signature = sign(
         &attestor,
-        signing::batch_digest(CHAIN_ID, anchor.address(), &batch),
+        signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch),
     );
     // The malleable twin (n - s, flipped v) is the same signature to ecrecover; it must be
     // refused.
@@ -164,17 +169,18 @@ fn error_when_signature_has_high_s(
 #[motsu::test]
 fn error_when_signature_is_not_65_bytes(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
     let mut signature = sign(
         &attestor,
-        signing::batch_digest(CHAIN_ID, anchor.address(), &batch),
+        signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch),
     );
     signature.pop();
     let err = anchor
@@ -189,13 +195,14 @@ fn error_when_signature_is_not_65_bytes(
 #[motsu::test]
 fn error_when_attestor_is_not_allow_listed(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
     stranger: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     // Never listed: cannot bond, cannot anchor.
     stranger.address().fund(MIN_BOND);
@@ -231,13 +238,14 @@ fn error_when_attestor_is_not_allow_listed(
 #[motsu::test]
 fn only_the_attestor_manager_lists_attestors(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     manager: Address,
     attestor: Address,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     assert_eq!(
         anchor.sender(owner).get_role_admin(ATTESTOR_ROLE.into()),
         B256::from(ATTESTOR_MANAGER_ROLE)
@@ -263,12 +271,13 @@ fn only_the_attestor_manager_lists_attestors(
 #[motsu::test]
 fn error_when_bond_is_below_minimum(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     anchor
         .sender(owner)
         .grant_role(ATTESTOR_ROLE.into(), attestor.address())
@@ -302,12 +311,13 @@ fn error_when_bond_is_below_minimum(
 #[motsu::test]
 fn error_when_batch_is_malformed(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (mut batch, _) = batch_of(1, attestor.address(), &receipts(2, attestor.address()));
     batch.periodEnd = NOW + 1; // ends in the future
@@ -330,12 +340,13 @@ fn error_when_batch_is_malformed(
 #[motsu::test]
 fn contract_attestor_signs_with_erc1271(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     signer: Contract<ContractSigner>,
     owner: Address,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     let attestor = signer.address();
     enroll(&anchor, owner, attestor);
     let (batch, _) = batch_of(1, attestor, &receipts(2, attestor));
@@ -346,7 +357,7 @@ fn contract_attestor_signs_with_erc1271(
     assert!(matches!(err, Error::BadSignature(_)));
     signer
         .sender(owner)
-        .approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+        .approve_digest(signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch));
     anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(vec![1u8; 7]))
@@ -356,13 +367,14 @@ fn contract_attestor_signs_with_erc1271(
 #[motsu::test]
 fn attestor_exits_after_delay_and_windows(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     signer: Contract<ContractSigner>,
     owner: Address,
 ) {
     // A contract attestor (ERC-1271), because motsu delivers native currency only to contracts.
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     let attestor = signer.address();
     enroll(&anchor, owner, attestor);
     let err = anchor
@@ -377,7 +389,7 @@ fn attestor_exits_after_delay_and_windows(
     let (batch, _) = batch_of(1, attestor, &receipts(2, attestor));
     signer
         .sender(owner)
-        .approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+        .approve_digest(signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch));
     anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(vec![]))
@@ -394,7 +406,7 @@ fn attestor_exits_after_delay_and_windows(
     let (batch, _) = batch_of(2, attestor, &receipts(2, attestor));
     signer
         .sender(owner)
-        .approve_digest(signing::batch_digest(CHAIN_ID, anchor.address(), &batch));
+        .approve_digest(signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch));
     let err = anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(vec![]))

@@ -19,6 +19,7 @@ const EVIDENCE: B256 = B256::repeat_byte(0xee);
 #[motsu::test]
 fn upheld_challenge_voids_batch_and_pays_challenger(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     wallet: Contract<Wallet>,
@@ -26,7 +27,7 @@ fn upheld_challenge_voids_batch_and_pays_challenger(
     attestor: Account,
 ) {
     let challenger = wallet.address();
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let receipts = receipts(2, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
@@ -119,15 +120,16 @@ fn upheld_challenge_voids_batch_and_pays_challenger(
 #[motsu::test]
 fn rejected_challenge_pays_attestor_and_batch_settles(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     challenger: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
-    fund(&anchor, owner, U256::from(10).pow(U256::from(18)));
+    fund(&escrow, owner, U256::from(10).pow(U256::from(18)));
     let receipts = receipts(2, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     challenger.fund(CHALLENGE_BOND);
@@ -174,13 +176,14 @@ fn rejected_challenge_pays_attestor_and_batch_settles(
 #[motsu::test]
 fn error_when_challenge_is_late_unknown_or_underfunded(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     challenger: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = anchor_receipts(&anchor, &attestor, 1, &receipts(2, attestor.address()));
     challenger.fund(CHALLENGE_BOND * U256::from(4));
@@ -210,13 +213,14 @@ fn error_when_challenge_is_late_unknown_or_underfunded(
 #[motsu::test]
 fn only_the_arbiter_resolves(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     challenger: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let (batch, _) = anchor_receipts(&anchor, &attestor, 1, &receipts(2, attestor.address()));
     let err = anchor

@@ -1,10 +1,11 @@
-//! Escrow withdrawal rule: attested usage cannot dodge its fees.
+//! The escrow withdrawal rule across both contracts: attested usage cannot dodge its fees
+//! (the escrow asks the anchor for its challenge window and open challenges).
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
 
 use super::*;
-use crate::{
+use usage_escrow::{
     errors::{
         Error, EscrowHeldByChallenges, EscrowWithdrawalLocked, NoWithdrawalRequested,
         NotLicenseOwner, ZeroAmount,
@@ -15,6 +16,7 @@ use crate::{
 #[motsu::test]
 fn withdrawal_waits_past_settlement_of_attested_usage(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     wallet: Contract<Wallet>,
@@ -22,33 +24,33 @@ fn withdrawal_waits_past_settlement_of_attested_usage(
     attestor: Account,
 ) {
     let licensee = wallet.address();
-    deploy(&anchor, &license, &splitter, owner, licensee);
+    deploy(&anchor, &escrow, &license, &splitter, owner, licensee);
     enroll(&anchor, owner, attestor.address());
-    let escrow = U256::from(10).pow(U256::from(18));
-    fund(&anchor, licensee, escrow);
+    let deposit = U256::from(10).pow(U256::from(18));
+    fund(&escrow, licensee, deposit);
     // Usage is attested, then the licensee tries to pull everything out.
     let receipts = receipts(4, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
-    anchor
+    escrow
         .sender(licensee)
-        .request_escrow_withdrawal(LICENSE, escrow)
+        .request_escrow_withdrawal(LICENSE, deposit)
         .motsu_unwrap();
     let ready_at = NOW + WINDOW + EXIT_DELAY;
-    anchor.assert_emitted(&EscrowWithdrawalRequested {
+    escrow.assert_emitted(&EscrowWithdrawalRequested {
         licenseId: LICENSE,
-        amount: escrow,
+        amount: deposit,
         readyAt: ready_at,
     });
 
     crate::clock::advance(WINDOW);
-    let err = anchor
+    let err = escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_expect_err("too early");
     assert!(
         matches!(err, Error::EscrowWithdrawalLocked(EscrowWithdrawalLocked { readyAt, .. }) if readyAt == ready_at)
     );
-    // The batch settles during the wait and is paid from escrow.
+    // The batch settles during the wait and is paid from deposit.
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
     let fee = receipts
         .iter()
@@ -56,26 +58,26 @@ fn withdrawal_waits_past_settlement_of_attested_usage(
 
     crate::clock::advance(EXIT_DELAY);
     let before = balance(licensee);
-    anchor
+    escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_unwrap();
     assert_eq!(
         balance(licensee),
-        before + escrow - fee,
+        before + deposit - fee,
         "only what settlement left"
     );
-    anchor.assert_emitted(&EscrowWithdrawn {
+    escrow.assert_emitted(&EscrowWithdrawn {
         licenseId: LICENSE,
         to: licensee,
-        amount: escrow - fee,
+        amount: deposit - fee,
     });
     assert_eq!(
-        anchor.sender(owner).escrow_info(LICENSE),
+        escrow.sender(owner).escrow_info(LICENSE),
         (U256::ZERO, U256::ZERO, U256::ZERO, 0)
     );
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
-    let err = anchor
+    let err = escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_expect_err("request consumed");
@@ -88,6 +90,7 @@ fn withdrawal_waits_past_settlement_of_attested_usage(
 #[motsu::test]
 fn late_usage_after_a_withdrawal_becomes_debt(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     wallet: Contract<Wallet>,
@@ -95,16 +98,16 @@ fn late_usage_after_a_withdrawal_becomes_debt(
     attestor: Account,
 ) {
     let licensee = wallet.address();
-    deploy(&anchor, &license, &splitter, owner, licensee);
+    deploy(&anchor, &escrow, &license, &splitter, owner, licensee);
     enroll(&anchor, owner, attestor.address());
-    let escrow = U256::from(10).pow(U256::from(15));
-    fund(&anchor, licensee, escrow);
-    anchor
+    let deposit = U256::from(10).pow(U256::from(15));
+    fund(&escrow, licensee, deposit);
+    escrow
         .sender(licensee)
-        .request_escrow_withdrawal(LICENSE, escrow)
+        .request_escrow_withdrawal(LICENSE, deposit)
         .motsu_unwrap();
     crate::clock::advance(WINDOW + EXIT_DELAY);
-    anchor
+    escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_unwrap();
@@ -113,13 +116,14 @@ fn late_usage_after_a_withdrawal_becomes_debt(
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW);
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
-    assert!(anchor.sender(owner).escrow_info(LICENSE).1 > U256::ZERO);
+    assert!(escrow.sender(owner).escrow_info(LICENSE).1 > U256::ZERO);
     assert!(license.sender(owner).is_in_debt(LICENSE));
 }
 
 #[motsu::test]
 fn only_the_license_owner_withdraws(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     wallet: Contract<Wallet>,
@@ -127,41 +131,42 @@ fn only_the_license_owner_withdraws(
     stranger: Address,
 ) {
     let licensee = wallet.address();
-    deploy(&anchor, &license, &splitter, owner, licensee);
+    deploy(&anchor, &escrow, &license, &splitter, owner, licensee);
     // Anyone may fund a license's escrow.
-    fund(&anchor, stranger, U256::from(1_000));
-    let err = anchor
+    fund(&escrow, stranger, U256::from(1_000));
+    let err = escrow
         .sender(stranger)
         .request_escrow_withdrawal(LICENSE, U256::from(1))
         .motsu_expect_err("not the owner");
     assert!(
         matches!(err, Error::NotLicenseOwner(NotLicenseOwner { account, .. }) if account == stranger)
     );
-    let err = anchor
+    let err = escrow
         .sender(licensee)
         .request_escrow_withdrawal(LICENSE, U256::ZERO)
         .motsu_expect_err("zero");
     assert!(matches!(err, Error::ZeroAmount(ZeroAmount {})));
-    anchor
+    escrow
         .sender(licensee)
         .request_escrow_withdrawal(LICENSE, U256::from(400))
         .motsu_unwrap();
     crate::clock::advance(WINDOW + EXIT_DELAY);
-    let err = anchor
+    let err = escrow
         .sender(stranger)
         .withdraw_escrow(LICENSE)
         .motsu_expect_err("not the owner");
     assert!(matches!(err, Error::NotLicenseOwner(_)));
-    anchor
+    escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_unwrap();
-    assert_eq!(anchor.sender(owner).escrow_info(LICENSE).0, U256::from(600));
+    assert_eq!(escrow.sender(owner).escrow_info(LICENSE).0, U256::from(600));
 }
 
 #[motsu::test]
 fn withdrawals_wait_for_open_challenges(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     wallet: Contract<Wallet>,
@@ -170,9 +175,9 @@ fn withdrawals_wait_for_open_challenges(
     attestor: Account,
 ) {
     let licensee = wallet.address();
-    deploy(&anchor, &license, &splitter, owner, licensee);
+    deploy(&anchor, &escrow, &license, &splitter, owner, licensee);
     enroll(&anchor, owner, attestor.address());
-    fund(&anchor, licensee, U256::from(10).pow(U256::from(18)));
+    fund(&escrow, licensee, U256::from(10).pow(U256::from(18)));
     let receipts = receipts(2, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     challenger.fund(CHALLENGE_BOND);
@@ -180,12 +185,12 @@ fn withdrawals_wait_for_open_challenges(
         .sender_and_value(challenger, CHALLENGE_BOND)
         .challenge(batch.batchId, B256::ZERO)
         .motsu_unwrap();
-    anchor
+    escrow
         .sender(licensee)
         .request_escrow_withdrawal(LICENSE, U256::from(1))
         .motsu_unwrap();
     crate::clock::advance(WINDOW + EXIT_DELAY);
-    let err = anchor
+    let err = escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_expect_err("challenge open");
@@ -199,7 +204,7 @@ fn withdrawals_wait_for_open_challenges(
         .resolve_challenge(batch.batchId, false)
         .motsu_unwrap();
     let resolved_at = NOW + WINDOW + EXIT_DELAY;
-    let err = anchor
+    let err = escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_expect_err("grace after ruling");
@@ -208,7 +213,7 @@ fn withdrawals_wait_for_open_challenges(
     );
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
     crate::clock::advance(EXIT_DELAY);
-    anchor
+    escrow
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_unwrap();

@@ -12,7 +12,7 @@
 mod abi_words;
 mod anchoring;
 mod challenges;
-mod escrow;
+mod escrow_rule;
 mod merkle_props;
 mod settlement;
 mod tree;
@@ -38,7 +38,14 @@ use tributary_abi::{
     usage::{receipt_leaf, Batch, Receipt},
 };
 
+use stylus_sdk::host::WasmVM;
+use usage_escrow::UsageEscrow;
+
 use crate::{signing, UsageAnchor, ATTESTOR_ROLE};
+
+/// motsu's host, for the contract's pure hashing helpers (a software keccak behind
+/// `native_keccak256`).
+pub(crate) const HOST: WasmVM = WasmVM {};
 
 /// motsu's fixed block timestamp.
 pub(crate) const NOW: u64 = 1_735_689_600;
@@ -290,27 +297,37 @@ impl ContractSigner {
 
 // ---------------------------------------------------------------- helpers
 
-/// Deploys the anchor wired to the doubles, with `owner` holding every role, and a native
-/// TRAIN license `LICENSE` owned by `licensee`.
+/// Deploys the escrow and the anchor wired to each other and to the doubles (deploy order:
+/// escrow, anchor, `escrow.setUsageAnchor(anchor)`), with `owner` holding every role, and a
+/// native TRAIN license `LICENSE` owned by `licensee`.
 pub(crate) fn deploy(
     anchor: &Contract<UsageAnchor>,
+    escrow: &Contract<UsageEscrow>,
     license: &Contract<LicenseDouble>,
     splitter: &Contract<SplitterDouble>,
     owner: Address,
     licensee: Address,
 ) {
     VM::context().set_chain_id(CHAIN_ID);
+    escrow
+        .sender(owner)
+        .constructor(owner, license.address(), splitter.address(), EXIT_DELAY)
+        .motsu_unwrap();
     anchor
         .sender(owner)
         .constructor(
             owner,
             license.address(),
-            splitter.address(),
+            escrow.address(),
             WINDOW,
             MIN_BOND,
             CHALLENGE_BOND,
             EXIT_DELAY,
         )
+        .motsu_unwrap();
+    escrow
+        .sender(owner)
+        .set_usage_anchor(anchor.address())
         .motsu_unwrap();
     license.sender(owner).configure(
         LICENSE,
@@ -395,7 +412,7 @@ pub(crate) fn batch_of(id: u8, attestor: Address, receipts: &[Receipt]) -> (Batc
 pub(crate) fn sign_batch(attestor: &Account, anchor: Address, batch: &Batch) -> Bytes {
     Bytes::from(sign(
         attestor,
-        signing::batch_digest(CHAIN_ID, anchor, batch),
+        signing::batch_digest(&HOST, CHAIN_ID, anchor, batch),
     ))
 }
 
@@ -454,9 +471,9 @@ pub(crate) fn balance(account: Address) -> U256 {
 }
 
 /// Funds `LICENSE`'s escrow with `amount` from `funder`.
-pub(crate) fn fund(anchor: &Contract<UsageAnchor>, funder: Address, amount: U256) {
+pub(crate) fn fund(escrow: &Contract<UsageEscrow>, funder: Address, amount: U256) {
     funder.fund(amount);
-    anchor
+    escrow
         .sender_and_value(funder, amount)
         .fund_escrow(LICENSE)
         .motsu_unwrap();

@@ -10,8 +10,9 @@ use crate::{
         LicenseRevoked, ReceiptAlreadySettled, ReceiptAttestorMismatch, ReceiptOutsidePeriod,
         ScopeNotLicensed, WrongDataset, WrongUsageUnit,
     },
-    events::{DebtChanged, EscrowFunded, FeesDeposited, ReceiptSettled},
+    events::ReceiptSettled,
 };
+use usage_escrow::{errors::Error as EscrowError, events::{DebtChanged, EscrowCharged, EscrowFunded, FeesDeposited}};
 
 fn fee_of(receipts: &[Receipt]) -> U256 {
     receipts
@@ -22,16 +23,17 @@ fn fee_of(receipts: &[Receipt]) -> U256 {
 #[motsu::test]
 fn settles_one_receipt_with_a_merkle_path(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     keeper: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
-    let escrow = U256::from(10).pow(U256::from(18));
-    fund(&anchor, owner, escrow);
+    let deposit = U256::from(10).pow(U256::from(18));
+    fund(&escrow, owner, deposit);
     let receipts = receipts(5, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW);
@@ -54,13 +56,18 @@ fn settles_one_receipt_with_a_merkle_path(
         fee,
         paid: fee,
     });
-    anchor.assert_emitted(&FeesDeposited {
+    escrow.assert_emitted(&EscrowCharged {
+        licenseId: LICENSE,
+        fee,
+        paid: fee,
+    });
+    escrow.assert_emitted(&FeesDeposited {
         splitId: SPLIT,
         token: Address::ZERO,
         amount: fee,
     });
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
-    assert_eq!(anchor.sender(owner).escrow_info(LICENSE).0, escrow - fee);
+    assert_eq!(escrow.sender(owner).escrow_info(LICENSE).0, deposit - fee);
     assert!(anchor.sender(owner).is_receipt_settled(leaf));
     assert!(!anchor
         .sender(owner)
@@ -70,12 +77,13 @@ fn settles_one_receipt_with_a_merkle_path(
 #[motsu::test]
 fn error_when_settling_inside_the_window(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let receipts = receipts(3, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
@@ -104,14 +112,15 @@ fn error_when_settling_inside_the_window(
 #[motsu::test]
 fn error_when_settling_twice(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
-    fund(&anchor, owner, U256::from(10).pow(U256::from(18)));
+    fund(&escrow, owner, U256::from(10).pow(U256::from(18)));
     let receipts = receipts(4, attestor.address());
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW);
@@ -134,12 +143,13 @@ fn error_when_settling_twice(
 #[motsu::test]
 fn error_when_proof_is_for_another_batch(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let first = receipts(4, attestor.address());
     let second: Vec<Receipt> = (0..4)
@@ -179,12 +189,13 @@ fn settle_single(
 #[motsu::test]
 fn error_when_license_is_revoked(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     license.sender(owner).revoke(LICENSE);
     let err = settle_single(
@@ -202,12 +213,13 @@ fn error_when_license_is_revoked(
 #[motsu::test]
 fn error_when_license_expired_or_not_started(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let expired = U256::from(2);
     let future = U256::from(3);
@@ -235,12 +247,13 @@ fn error_when_license_expired_or_not_started(
 #[motsu::test]
 fn error_when_scope_is_not_licensed(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let inference_only = U256::from(4);
     license.sender(owner).configure(
@@ -261,13 +274,14 @@ fn error_when_scope_is_not_licensed(
 #[motsu::test]
 fn error_when_receipt_does_not_match_license_or_batch(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     other: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let mut wrong_dataset = receipt(1, LICENSE, 10, NOW - 5, attestor.address());
     wrong_dataset.datasetId = U256::from(8);
@@ -300,28 +314,29 @@ fn error_when_receipt_does_not_match_license_or_batch(
 #[motsu::test]
 fn short_escrow_records_debt_until_paid(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     licensee: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, licensee);
+    deploy(&anchor, &escrow, &license, &splitter, owner, licensee);
     enroll(&anchor, owner, attestor.address());
     let receipts = receipts(3, attestor.address());
     let fee = fee_of(&receipts); // 3 × 1,000 samples × 10^10 wei
-    let escrow = fee / U256::from(3);
-    fund(&anchor, licensee, escrow);
+    let deposit = fee / U256::from(3);
+    fund(&escrow, licensee, deposit);
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
     crate::clock::advance(WINDOW);
     settle_all(&anchor, owner, &batch, &tree, &receipts).motsu_unwrap();
 
-    let debt = fee - escrow;
+    let debt = fee - deposit;
     assert_eq!(
-        anchor.sender(owner).escrow_info(LICENSE),
+        escrow.sender(owner).escrow_info(LICENSE),
         (U256::ZERO, debt, U256::ZERO, 0)
     );
-    anchor.assert_emitted(&DebtChanged {
+    escrow.assert_emitted(&DebtChanged {
         licenseId: LICENSE,
         debt,
     });
@@ -329,21 +344,21 @@ fn short_escrow_records_debt_until_paid(
         license.sender(owner).is_in_debt(LICENSE),
         "license flagged invalid"
     );
-    assert_eq!(splitter.sender(owner).native_of(SPLIT), escrow);
+    assert_eq!(splitter.sender(owner).native_of(SPLIT), deposit);
 
     // Paying part of the debt keeps the flag; paying the rest clears it and reaches the split.
     let part = debt / U256::from(2);
-    fund(&anchor, licensee, part);
+    fund(&escrow, licensee, part);
     assert!(license.sender(owner).is_in_debt(LICENSE));
     let top_up = U256::from(10).pow(U256::from(17));
-    fund(&anchor, licensee, debt - part + top_up);
-    anchor.assert_emitted(&EscrowFunded {
+    fund(&escrow, licensee, debt - part + top_up);
+    escrow.assert_emitted(&EscrowFunded {
         licenseId: LICENSE,
         funder: licensee,
         amount: debt - part + top_up,
         toDebt: debt - part,
     });
-    anchor.assert_emitted(&DebtChanged {
+    escrow.assert_emitted(&DebtChanged {
         licenseId: LICENSE,
         debt: U256::ZERO,
     });
@@ -352,7 +367,7 @@ fn short_escrow_records_debt_until_paid(
         "debt paid, license valid again"
     );
     assert_eq!(
-        anchor.sender(owner).escrow_info(LICENSE),
+        escrow.sender(owner).escrow_info(LICENSE),
         (top_up, U256::ZERO, U256::ZERO, 0)
     );
     assert_eq!(splitter.sender(owner).native_of(SPLIT), fee);
@@ -361,12 +376,13 @@ fn short_escrow_records_debt_until_paid(
 #[motsu::test]
 fn settles_256_receipts_with_one_multiproof(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let second = U256::from(5);
     license
@@ -379,11 +395,11 @@ fn settles_256_receipts_with_one_multiproof(
         })
         .collect();
     let fee = fee_of(&receipts);
-    let escrow = U256::from(10).pow(U256::from(18));
-    fund(&anchor, owner, escrow);
-    owner.fund(escrow);
-    anchor
-        .sender_and_value(owner, escrow)
+    let deposit = U256::from(10).pow(U256::from(18));
+    fund(&escrow, owner, deposit);
+    owner.fund(deposit);
+    escrow
+        .sender_and_value(owner, deposit)
         .fund_escrow(second)
         .motsu_unwrap();
     let (batch, tree) = anchor_receipts(&anchor, &attestor, 1, &receipts);
@@ -399,14 +415,15 @@ fn settles_256_receipts_with_one_multiproof(
     assert!(receipts
         .iter()
         .all(|r| anchor.sender(owner).is_receipt_settled(receipt_leaf(r))));
-    let (first_balance, ..) = anchor.sender(owner).escrow_info(LICENSE);
-    let (second_balance, ..) = anchor.sender(owner).escrow_info(second);
-    assert_eq!(first_balance + second_balance, escrow * U256::from(2) - fee);
+    let (first_balance, ..) = escrow.sender(owner).escrow_info(LICENSE);
+    let (second_balance, ..) = escrow.sender(owner).escrow_info(second);
+    assert_eq!(first_balance + second_balance, deposit * U256::from(2) - fee);
 }
 
 #[motsu::test]
 fn erc20_license_escrow_and_fees(
     anchor: Contract<UsageAnchor>,
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     token: Contract<TestToken>,
@@ -414,7 +431,7 @@ fn erc20_license_escrow_and_fees(
     licensee: Address,
     attestor: Account,
 ) {
-    deploy(&anchor, &license, &splitter, owner, owner);
+    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
     enroll(&anchor, owner, attestor.address());
     let paid_in_token = U256::from(9);
     license.sender(owner).configure(
@@ -429,25 +446,25 @@ fn erc20_license_escrow_and_fees(
     token.sender(owner).mint(licensee, amount).motsu_unwrap();
     token
         .sender(licensee)
-        .approve(anchor.address(), amount)
+        .approve(escrow.address(), amount)
         .motsu_unwrap();
     // Native funding of a token license is refused.
     licensee.fund(amount);
-    let err = anchor
+    let err = escrow
         .sender_and_value(licensee, amount)
         .fund_escrow(paid_in_token)
         .motsu_expect_err("token license");
-    assert!(matches!(err, Error::WrongPaymentToken(_)));
-    let err = anchor
+    assert!(matches!(err, EscrowError::WrongPaymentToken(_)));
+    let err = escrow
         .sender(licensee)
         .fund_escrow_token(LICENSE, amount)
         .motsu_expect_err("native license");
-    assert!(matches!(err, Error::WrongPaymentToken(_)));
-    anchor
+    assert!(matches!(err, EscrowError::WrongPaymentToken(_)));
+    escrow
         .sender(licensee)
         .fund_escrow_token(paid_in_token, amount)
         .motsu_unwrap();
-    assert_eq!(anchor.sender(owner).escrow_info(paid_in_token).0, amount);
+    assert_eq!(escrow.sender(owner).escrow_info(paid_in_token).0, amount);
 
     let receipts: Vec<Receipt> = (0..3)
         .map(|i| receipt(i + 1, paid_in_token, 1_000, NOW - 5 - i, attestor.address()))
@@ -459,10 +476,10 @@ fn erc20_license_escrow_and_fees(
     assert_eq!(splitter.sender(owner).tokens_of(SPLIT), fee);
     assert_eq!(token.sender(owner).balance_of(splitter.address()), fee);
     assert_eq!(
-        token.sender(owner).balance_of(anchor.address()),
+        token.sender(owner).balance_of(escrow.address()),
         amount - fee
     );
-    anchor.assert_emitted(&FeesDeposited {
+    escrow.assert_emitted(&FeesDeposited {
         splitId: SPLIT,
         token: token.address(),
         amount: fee,

@@ -112,16 +112,16 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
         receipts.iter().fold(U256::ZERO, |s, r| s + r.units)
     );
     assert_eq!(
-        signing::domain_separator(chain_id, contract),
+        signing::domain_separator(&HOST, chain_id, contract),
         b256(&v["domainSeparator"]),
         "domain"
     );
     assert_eq!(
-        signing::batch_struct_hash(&batch),
+        signing::batch_struct_hash(&HOST, &batch),
         b256(&v["batchStructHash"]),
         "struct hash"
     );
-    let digest = signing::batch_digest(chain_id, contract, &batch);
+    let digest = signing::batch_digest(&HOST, chain_id, contract, &batch);
     assert_eq!(digest, b256(&v["batchDigest"]), "digest");
 
     // Signature: 65 bytes, low s, recovers to the attestor.
@@ -152,7 +152,7 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
         .map(|f| f.as_bool().expect("bool"))
         .collect();
     assert!(
-        verify_leaves(batch.root, &proof_leaves, &proof, &flags),
+        verify_leaves(&HOST, batch.root, &proof_leaves, &proof, &flags),
         "multiproof"
     );
     assert!(proof_leaves.iter().all(|leaf| leaves.contains(leaf)));
@@ -160,6 +160,7 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
 
 #[motsu::test]
 fn the_contract_accepts_the_kits_signed_batch_and_proof(
+    escrow: Contract<UsageEscrow>,
     license: Contract<LicenseDouble>,
     splitter: Contract<SplitterDouble>,
     owner: Address,
@@ -168,17 +169,25 @@ fn the_contract_accepts_the_kits_signed_batch_and_proof(
     let contract = address(&v["verifyingContract"]);
     let anchor = Contract::<UsageAnchor>::new_at(contract);
     VM::context().set_chain_id(small(&v["chainId"]));
+    escrow
+        .sender(owner)
+        .constructor(owner, license.address(), splitter.address(), EXIT_DELAY)
+        .motsu_unwrap();
     anchor
         .sender(owner)
         .constructor(
             owner,
             license.address(),
-            splitter.address(),
+            escrow.address(),
             WINDOW,
             MIN_BOND,
             CHALLENGE_BOND,
             EXIT_DELAY,
         )
+        .motsu_unwrap();
+    escrow
+        .sender(owner)
+        .set_usage_anchor(anchor.address())
         .motsu_unwrap();
     let batch = batch_from(&v["batch"]);
     enroll(&anchor, owner, batch.attestor);
