@@ -43,4 +43,14 @@ sol_interface! {
     interface IUsageAnchor {
         function settlementHold() external view returns (uint64, uint32, uint64);
     }
+
+    /// What the revenue router needs from the registry (besides `datasetSplit`): a model's
+    /// `(owner, splitId, modelHash, depth)`, its parents `(datasets, datasetWeights, licenses,
+    /// models, modelWeights)` and its ancestor models, highest id first. Each reverts with
+    /// `UnknownModel(modelId)` for an unknown model.
+    interface IAttributionLineage {
+        function model(uint256 model_id) external view returns (address, uint256, bytes32, uint8);
+        function parents(uint256 model_id) external view returns (uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory);
+        function ancestry(uint256 model_id) external view returns (uint256[] memory);
+    }
 }

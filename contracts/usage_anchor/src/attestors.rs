@@ -150,8 +150,7 @@ impl UsageAnchor {
         batch: &Batch,
         signature: &[u8],
     ) -> Result<(), Error> {
-        let digest =
-            signing::batch_digest(
+        let digest = signing::batch_digest(
             self.vm(),
             self.vm().chain_id(),
             self.vm().contract_address(),

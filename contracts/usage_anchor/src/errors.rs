@@ -1,14 +1,13 @@
 //! Every way a call to the usage anchor can fail, as Solidity custom errors.
-#![allow(missing_docs)] // `sol!` documents the errors; the generated fields need none.
+#![allow(missing_docs)]
+// `sol!` documents the errors; the generated fields need none.
 // With export-abi the `SolidityError` derive replaces the compact encoder below.
 #![cfg_attr(feature = "export-abi", allow(unused_imports, unused_macros))]
 
 use alloc::vec::Vec;
 
 use alloy_sol_types::{sol, SolError};
-use openzeppelin_stylus::{
-    access::control, utils::cryptography::ecdsa,
-};
+use openzeppelin_stylus::{access::control, utils::cryptography::ecdsa};
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
 

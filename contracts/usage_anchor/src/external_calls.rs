@@ -55,7 +55,8 @@ pub(crate) struct LicenseUsage {
 
 /// Word `index` of `out`, if present.
 fn word(out: &[u8], index: usize) -> Option<U256> {
-    out.get(32 * index..32 * index + 32).map(U256::from_be_slice)
+    out.get(32 * index..32 * index + 32)
+        .map(U256::from_be_slice)
 }
 
 /// The low 64 bits of a word.
@@ -65,7 +66,12 @@ fn low(word: U256) -> u64 {
 
 impl UsageAnchor {
     /// Calls `target` with `data` (a static call when `value` is `None`), returning its output.
-    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Vec<u8>, Error> {
+    fn call_raw(
+        &self,
+        target: Address,
+        value: Option<U256>,
+        data: &[u8],
+    ) -> Result<Vec<u8>, Error> {
         let result = match value {
             None => self.vm().static_call(&Call::new(), target, data),
             Some(value) => self.vm().call(&Call::new().value(value), target, data),
@@ -141,7 +147,11 @@ impl UsageAnchor {
         // `isValidSignature(bytes32 hash, bytes signature)`: hash, offset 64, length, data.
         let mut data = call_data(
             IS_VALID_SIGNATURE,
-            &[digest.0, U256::from(64).word(), U256::from(signature.len()).word()],
+            &[
+                digest.0,
+                U256::from(64).word(),
+                U256::from(signature.len()).word(),
+            ],
         );
         data.extend_from_slice(signature);
         data.resize(data.len() + (32 - signature.len() % 32) % 32, 0);

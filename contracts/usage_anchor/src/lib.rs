@@ -397,7 +397,11 @@ impl UsageAnchor {
 
     /// The EIP-712 domain separator (name `"Tributary UsageAnchor"`, version `"1"`).
     pub fn domain_separator(&self) -> B256 {
-        signing::domain_separator(self.vm(), self.vm().chain_id(), self.vm().contract_address())
+        signing::domain_separator(
+            self.vm(),
+            self.vm().chain_id(),
+            self.vm().contract_address(),
+        )
     }
 
     /// The digest the attestor signs for `batch`.

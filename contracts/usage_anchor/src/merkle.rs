@@ -59,7 +59,9 @@ pub fn verify_leaves(
     let builder = NativeKeccak(vm);
     match leaves.as_slice() {
         [] => false,
-        [leaf] if flags.is_empty() => Verifier::verify_with_builder(&proof, root.0, *leaf, &builder),
+        [leaf] if flags.is_empty() => {
+            Verifier::verify_with_builder(&proof, root.0, *leaf, &builder)
+        }
         _ => Verifier::verify_multi_proof_with_builder(&proof, flags, root.0, &leaves, &builder)
             .unwrap_or(false),
     }

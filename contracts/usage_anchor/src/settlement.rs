@@ -83,7 +83,10 @@ impl UsageAnchor {
                 batch.period_end.get().to::<u64>(),
             )
         };
-        let leaves: Vec<B256> = receipts.iter().map(|r| receipt_leaf(self.vm(), r)).collect();
+        let leaves: Vec<B256> = receipts
+            .iter()
+            .map(|r| receipt_leaf(self.vm(), r))
+            .collect();
         if !merkle::verify_leaves(self.vm(), root, &leaves, proof, flags) {
             return Err(Error::InvalidProof(InvalidProof { batchId: batch_id }));
         }

@@ -94,7 +94,6 @@ pub fn split_signature(signature: &[u8]) -> Option<(u8, B256, B256)> {
 mod tests {
     use alloy_primitives::{address, b256, U256};
     use alloy_sol_types::{eip712_domain, SolStruct};
-
     use stylus_sdk::host::WasmVM;
 
     use super::*;
@@ -124,7 +123,10 @@ mod tests {
             chain_id: 42_161,
             verifying_contract: contract,
         };
-        assert_eq!(domain_separator(&VM, 42_161, contract), domain.hash_struct());
+        assert_eq!(
+            domain_separator(&VM, 42_161, contract),
+            domain.hash_struct()
+        );
         assert_eq!(B256::from(BATCH_TYPEHASH), batch.eip712_type_hash());
         assert_eq!(batch_struct_hash(&VM, &batch), batch.eip712_hash_struct());
         assert_eq!(

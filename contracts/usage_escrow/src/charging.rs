@@ -53,9 +53,7 @@ impl UsageEscrow {
             let balance = escrow.balance.get();
             let debt_before = escrow.debt.get();
             let paid = fee.min(balance);
-            let debt = debt_before
-                .checked_add(fee - paid)
-                .ok_or_else(overflow)?;
+            let debt = debt_before.checked_add(fee - paid).ok_or_else(overflow)?;
             escrow.balance.set(balance - paid);
             escrow.debt.set(debt);
             paid_by_license.push(paid);

@@ -1,5 +1,6 @@
 //! Every way a call to the usage escrow can fail, as Solidity custom errors.
-#![allow(missing_docs)] // `sol!` documents the errors; the generated fields need none.
+#![allow(missing_docs)]
+// `sol!` documents the errors; the generated fields need none.
 // With export-abi the `SolidityError` derive replaces the compact encoder below.
 #![cfg_attr(feature = "export-abi", allow(unused_imports, unused_macros))]
 

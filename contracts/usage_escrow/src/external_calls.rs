@@ -53,7 +53,8 @@ pub(crate) struct SettlementHold {
 
 /// Word `index` of `out`, if present.
 fn word(out: &[u8], index: usize) -> Option<U256> {
-    out.get(32 * index..32 * index + 32).map(U256::from_be_slice)
+    out.get(32 * index..32 * index + 32)
+        .map(U256::from_be_slice)
 }
 
 /// The low 64 bits of word `index` of `out`, if present.
@@ -63,7 +64,12 @@ fn small(out: &[u8], index: usize) -> Option<u64> {
 
 impl UsageEscrow {
     /// Calls `target` with `data` (a static call when `value` is `None`), returning its output.
-    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Vec<u8>, Error> {
+    fn call_raw(
+        &self,
+        target: Address,
+        value: Option<U256>,
+        data: &[u8],
+    ) -> Result<Vec<u8>, Error> {
         let result = match value {
             None => self.vm().static_call(&Call::new(), target, data),
             Some(value) => self.vm().call(&Call::new().value(value), target, data),
@@ -95,7 +101,11 @@ impl UsageEscrow {
 
     /// Flags or clears unpaid usage on a license (the license contract treats a flagged
     /// license as invalid). This escrow is the license contract's configured usage anchor.
-    pub(crate) fn set_license_debt(&mut self, license_id: U256, in_debt: bool) -> Result<(), Error> {
+    pub(crate) fn set_license_debt(
+        &mut self,
+        license_id: U256,
+        in_debt: bool,
+    ) -> Result<(), Error> {
         let nft = self.license_nft.get();
         let data = call_data(SET_DEBT, &[license_id.word(), in_debt.word()]);
         self.call_raw(nft, Some(U256::ZERO), &data).map(drop)
@@ -141,8 +151,12 @@ impl UsageEscrow {
             },
         );
         if token.is_zero() {
-            self.call_raw(splitter, Some(amount), &call_data(DEPOSIT, &[split_id.word()]))
-                .map(drop)
+            self.call_raw(
+                splitter,
+                Some(amount),
+                &call_data(DEPOSIT, &[split_id.word()]),
+            )
+            .map(drop)
         } else {
             // The splitter pulls with `transferFrom` and credits what it received.
             self.safe_erc20.force_approve(token, splitter, amount)?;

@@ -40,10 +40,7 @@ mod tests;
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U64, Address, U256};
-use openzeppelin_stylus::{
-    access::ownable::Ownable,
-    token::erc20::utils::safe_erc20::SafeErc20,
-};
+use openzeppelin_stylus::{access::ownable::Ownable, token::erc20::utils::safe_erc20::SafeErc20};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256, StorageU64},

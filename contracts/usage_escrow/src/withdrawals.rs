@@ -4,8 +4,8 @@
 //! 1. `requestEscrowWithdrawal(id, amount)` at time `t` asks the anchor for its challenge window
 //!    (`settlementHold`) and sets `readyAt = t + challengeWindow + withdrawalDelay`
 //!    (`withdrawalDelay` is the *settlement grace*, a constructor argument of this contract).
-//! 2. `withdrawEscrow(id)` at or after `readyAt` pays `min(amount, escrow balance then)`. It
-//!    asks the anchor again and also waits while any challenge is unresolved there, and for
+//! 2. `withdrawEscrow(id)` at or after `readyAt` pays `min(amount, escrow balance then)`. It asks
+//!    the anchor again and also waits while any challenge is unresolved there, and for
 //!    `withdrawalDelay` after the last rejected challenge.
 //!
 //! Every batch anchored before `t` (so all usage attested before the request) became

@@ -4,9 +4,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolError;
-use openzeppelin_stylus::{
-    access::control, utils::cryptography::ecdsa,
-};
+use openzeppelin_stylus::{access::control, utils::cryptography::ecdsa};
 
 use crate::errors::{self, Error};
 

@@ -355,9 +355,12 @@ fn contract_attestor_signs_with_erc1271(
         .anchor_batch(batch.clone().into(), Bytes::from(vec![1u8; 7]))
         .motsu_expect_err("the contract did not approve the digest");
     assert!(matches!(err, Error::BadSignature(_)));
-    signer
-        .sender(owner)
-        .approve_digest(signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch));
+    signer.sender(owner).approve_digest(signing::batch_digest(
+        &HOST,
+        CHAIN_ID,
+        anchor.address(),
+        &batch,
+    ));
     anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(vec![1u8; 7]))
@@ -387,9 +390,12 @@ fn attestor_exits_after_delay_and_windows(
     ));
 
     let (batch, _) = batch_of(1, attestor, &receipts(2, attestor));
-    signer
-        .sender(owner)
-        .approve_digest(signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch));
+    signer.sender(owner).approve_digest(signing::batch_digest(
+        &HOST,
+        CHAIN_ID,
+        anchor.address(),
+        &batch,
+    ));
     anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(vec![]))
@@ -404,9 +410,12 @@ fn attestor_exits_after_delay_and_windows(
     });
     // Exiting: no new batches, no new bond.
     let (batch, _) = batch_of(2, attestor, &receipts(2, attestor));
-    signer
-        .sender(owner)
-        .approve_digest(signing::batch_digest(&HOST, CHAIN_ID, anchor.address(), &batch));
+    signer.sender(owner).approve_digest(signing::batch_digest(
+        &HOST,
+        CHAIN_ID,
+        anchor.address(),
+        &batch,
+    ));
     let err = anchor
         .sender(owner)
         .anchor_batch(batch.into(), Bytes::from(vec![]))

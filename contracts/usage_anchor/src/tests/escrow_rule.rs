@@ -3,8 +3,6 @@
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
-
-use super::*;
 use usage_escrow::{
     errors::{
         Error, EscrowHeldByChallenges, EscrowWithdrawalLocked, NoWithdrawalRequested,
@@ -12,6 +10,8 @@ use usage_escrow::{
     },
     events::{EscrowWithdrawalRequested, EscrowWithdrawn},
 };
+
+use super::*;
 
 #[motsu::test]
 fn withdrawal_waits_past_settlement_of_attested_usage(
@@ -217,4 +217,34 @@ fn withdrawals_wait_for_open_challenges(
         .sender(licensee)
         .withdraw_escrow(LICENSE)
         .motsu_unwrap();
+}
+
+#[motsu::test]
+fn withdrawals_need_a_wired_anchor(
+    escrow: Contract<UsageEscrow>,
+    license: Contract<LicenseDouble>,
+    splitter: Contract<SplitterDouble>,
+    owner: Address,
+    licensee: Address,
+) {
+    escrow
+        .sender(owner)
+        .constructor(owner, license.address(), splitter.address(), EXIT_DELAY)
+        .motsu_unwrap();
+    license.sender(owner).configure(
+        LICENSE,
+        licensee,
+        Address::ZERO,
+        U256::from(tributary_abi::scope::TRAIN),
+        0,
+        0,
+    );
+    let err = escrow
+        .sender(licensee)
+        .request_escrow_withdrawal(LICENSE, U256::from(1))
+        .motsu_expect_err("no anchor to ask");
+    assert!(matches!(
+        err,
+        Error::UsageAnchorNotSet(usage_escrow::errors::UsageAnchorNotSet {})
+    ));
 }

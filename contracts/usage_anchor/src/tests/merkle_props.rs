@@ -103,7 +103,13 @@ fn empty_leaves_never_verify() {
 
 #[test]
 fn contract_leaf_matches_the_abi_crate_leaf() {
-    let receipt = super::receipt(9, super::LICENSE, 1_234, super::NOW - 7, alloy_primitives::Address::repeat_byte(0xaa));
+    let receipt = super::receipt(
+        9,
+        super::LICENSE,
+        1_234,
+        super::NOW - 7,
+        alloy_primitives::Address::repeat_byte(0xaa),
+    );
     assert_eq!(
         crate::merkle::receipt_leaf(&HOST, &receipt),
         tributary_abi::usage::receipt_leaf(&receipt)

@@ -30,6 +30,7 @@ use openzeppelin_stylus::token::erc20::{self, interface::Erc20Interface, Erc20, 
 use stylus_sdk::call::Call;
 use stylus_sdk::{
     abi::Bytes,
+    host::WasmVM,
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageU8},
 };
@@ -37,8 +38,6 @@ use tributary_abi::{
     scope,
     usage::{receipt_leaf, Batch, Receipt},
 };
-
-use stylus_sdk::host::WasmVM;
 use usage_escrow::UsageEscrow;
 
 use crate::{signing, UsageAnchor, ATTESTOR_ROLE};

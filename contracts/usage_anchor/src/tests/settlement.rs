@@ -2,6 +2,10 @@
 
 use alloy_primitives::{Address, B256, U256};
 use motsu::prelude::*;
+use usage_escrow::{
+    errors::Error as EscrowError,
+    events::{DebtChanged, EscrowCharged, EscrowFunded, FeesDeposited},
+};
 
 use super::*;
 use crate::{
@@ -12,7 +16,6 @@ use crate::{
     },
     events::ReceiptSettled,
 };
-use usage_escrow::{errors::Error as EscrowError, events::{DebtChanged, EscrowCharged, EscrowFunded, FeesDeposited}};
 
 fn fee_of(receipts: &[Receipt]) -> U256 {
     receipts
@@ -417,7 +420,10 @@ fn settles_256_receipts_with_one_multiproof(
         .all(|r| anchor.sender(owner).is_receipt_settled(receipt_leaf(r))));
     let (first_balance, ..) = escrow.sender(owner).escrow_info(LICENSE);
     let (second_balance, ..) = escrow.sender(owner).escrow_info(second);
-    assert_eq!(first_balance + second_balance, deposit * U256::from(2) - fee);
+    assert_eq!(
+        first_balance + second_balance,
+        deposit * U256::from(2) - fee
+    );
 }
 
 #[motsu::test]

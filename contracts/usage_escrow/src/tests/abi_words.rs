@@ -82,10 +82,7 @@ fn every_error_encodes_like_alloy() {
         },
         Error::SafeErc20FailedDecreaseAllowance,
     );
-    check(
-        || errors::UsageAnchorNotSet {},
-        Error::UsageAnchorNotSet,
-    );
+    check(|| errors::UsageAnchorNotSet {}, Error::UsageAnchorNotSet);
     check(
         || errors::UsageAnchorAlreadySet {
             anchor: Address::repeat_byte(0x11),
