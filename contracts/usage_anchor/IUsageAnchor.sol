@@ -33,14 +33,6 @@ interface IUsageAnchor  {
 
     function settle(bytes32 batch_id, (bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[] memory receipts, bytes32[] memory proof, bool[] memory flags) external;
 
-    function fundEscrow(uint256 license_id) external payable;
-
-    function fundEscrowToken(uint256 license_id, uint256 amount) external;
-
-    function requestEscrowWithdrawal(uint256 license_id, uint256 amount) external;
-
-    function withdrawEscrow(uint256 license_id) external;
-
     function withdrawCredit() external;
 
     function config() external view returns (address, address, uint64, uint256, uint256, uint64);
@@ -49,7 +41,7 @@ interface IUsageAnchor  {
 
     function batchInfo(bytes32 batch_id) external view returns (address, bytes32, uint32, uint256, uint64, uint64, uint64, uint8, address);
 
-    function escrowInfo(uint256 license_id) external view returns (uint256, uint256, uint256, uint64);
+    function settlementHold() external view returns (uint64, uint32, uint64);
 
     function isReceiptSettled(bytes32 leaf) external view returns (bool);
 
@@ -131,21 +123,7 @@ interface IUsageAnchor  {
 
     error ScopeNotLicensed(uint256, uint256);
 
-    error WrongPaymentToken(uint256, address);
-
-    error NotLicenseOwner(uint256, address);
-
-    error NoWithdrawalRequested(uint256);
-
-    error EscrowWithdrawalLocked(uint256, uint64);
-
-    error EscrowHeldByChallenges(uint32);
-
     error AccessControlUnauthorizedAccount(address, bytes32);
 
     error AccessControlBadConfirmation();
-
-    error SafeErc20FailedOperation(address);
-
-    error SafeErc20FailedDecreaseAllowance(address, uint256, uint256);
 }
