@@ -43,12 +43,6 @@ interface IAttributionRegistry  {
 
     function ancestry(uint256 model_id) external view returns (uint256[] memory);
 
-    function reportRevenue(uint256 model_id) external payable;
-
-    function reportRevenueToken(uint256 model_id, address token, uint256 amount) external;
-
-    function cumulativeRevenue(uint256 model_id, address token) external view returns (uint256);
-
     error ZeroAddress();
 
     error LicenseNftAlreadySet(address);
@@ -87,15 +81,9 @@ interface IAttributionRegistry  {
 
     error MissingLicense(uint256, uint256);
 
-    error ZeroRevenue();
-
-    error RevenueOverflow(uint256);
-
     error ExternalCallFailed(address, bytes);
 
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
-
-    error SafeErc20FailedOperation(address);
 }

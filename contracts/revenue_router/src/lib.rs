@@ -1,82 +1,136 @@
-//! Placeholder for a contract split out for size; see its issue.
+//! Tributary revenue router: declared derivative revenue of a model, routed up its lineage.
 //!
-//! Foundation placeholder: an owned contract with a version getter. The
-//! contract's own issue replaces this with the real logic.
+//! `reportRevenue(modelId)` (native, payable) and `reportRevenueToken(modelId, token, amount)`
+//! (ERC-20, pulled from the caller, fee-on-transfer safe) take a model's declared revenue and
+//! route it by [`routing`]: each parent dataset is owed its royalty tier (read from the license
+//! contract for the license the registrant held) at the model's cumulative revenue in that
+//! asset, split at tier thresholds and weighted by the dataset's weight; parent models receive
+//! their basis points of the rest and route it on the same way, to the registry's depth cap; the
+//! model's own split keeps the remainder and all rounding dust. Every wei is deposited into a
+//! split in the royalty splitter; the router keeps no funds between transactions.
+//!
+//! The lineage (model splits, parents, ancestry, dataset splits) is read from the
+//! `AttributionRegistry` through its views (`IAttributionLineage`, `IAttributionRegistry` in
+//! `tributary-abi`); the router stores only the cumulative revenue per model and asset. It was
+//! split out of the registry to keep both under the 24 KiB code limit.
+//!
+//! Only the registry, the license contract and the splitter (views and deposits), and for
+//! ERC-20 revenue the token, are called: no arbitrary external code runs during propagation.
+//! No admin: the three addresses are fixed at construction.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
-use alloc::string::String;
+pub mod abi;
+pub mod errors;
+pub mod events;
+pub mod routing;
 
-use openzeppelin_stylus::access::{
-    ownable,
-    ownable_two_step::{IOwnable2Step, Ownable2Step},
+mod external;
+mod revenue;
+
+#[cfg(test)]
+mod tests;
+
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20;
+use stylus_sdk::{
+    alloy_primitives::{Address, U256},
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256},
 };
-use stylus_sdk::{alloy_primitives::Address, prelude::*};
+
+pub use crate::errors::Error;
 
 /// The contract's storage.
 #[entrypoint]
 #[storage]
 pub struct RevenueRouter {
-    /// Two-step ownership for admin functions.
-    ownable: Ownable2Step,
+    /// The attribution registry the lineage is read from.
+    registry: StorageAddress,
+    /// The license contract the royalty tiers are read from.
+    license_nft: StorageAddress,
+    /// The royalty splitter every split lives in.
+    splitter: StorageAddress,
+    /// ERC-20 helpers for token revenue (no storage).
+    safe_erc20: SafeErc20,
+    /// Cumulative revenue per model and asset (the zero address = native currency), including
+    /// what descendant models passed up.
+    revenue: StorageMap<U256, StorageMap<Address, StorageU256>>,
 }
 
 #[public]
-#[implements(IOwnable2Step<Error = ownable::Error>)]
 impl RevenueRouter {
-    /// Sets the initial owner.
+    /// Fixes the registry, the license contract and the splitter.
     ///
     /// # Errors
-    /// [`ownable::Error::InvalidOwner`] if `owner` is the zero address.
+    /// [`Error::ZeroAddress`] if any of them is zero.
     #[constructor]
-    pub fn constructor(&mut self, owner: Address) -> Result<(), ownable::Error> {
-        self.ownable.constructor(owner)
+    pub fn constructor(
+        &mut self,
+        registry: Address,
+        license_nft: Address,
+        splitter: Address,
+    ) -> Result<(), Error> {
+        if registry.is_zero() || license_nft.is_zero() || splitter.is_zero() {
+            return Err(errors::ZeroAddress {}.into());
+        }
+        self.registry.set(registry);
+        self.license_nft.set(license_nft);
+        self.splitter.set(splitter);
+        Ok(())
     }
 
-    /// The contract's semantic version.
-    pub fn version(&self) -> String {
-        String::from(env!("CARGO_PKG_VERSION"))
-    }
-}
-
-#[public]
-impl IOwnable2Step for RevenueRouter {
-    type Error = ownable::Error;
-
-    fn owner(&self) -> Address {
-        self.ownable.owner()
+    /// The router's wiring: `(registry, licenseNft, splitter)`.
+    pub fn config(&self) -> (Address, Address, Address) {
+        (
+            self.registry.get(),
+            self.license_nft.get(),
+            self.splitter.get(),
+        )
     }
 
-    fn pending_owner(&self) -> Address {
-        self.ownable.pending_owner()
+    /// Declares `msg.value` of native revenue of a model and routes it up the lineage (anyone
+    /// may pay a model's revenue in).
+    ///
+    /// # Errors
+    /// [`Error::ZeroRevenue`], [`Error::UnknownModel`], [`Error::RevenueOverflow`],
+    /// [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// [`events::RevenueReported`], [`events::RoyaltyRouted`] per parent edge,
+    /// [`events::RevenueRetained`] per model reached.
+    #[payable]
+    pub fn report_revenue(&mut self, model_id: U256) -> Result<(), Error> {
+        self.report_native(model_id)
     }
 
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Self::Error> {
-        self.ownable.transfer_ownership(new_owner)
+    /// Declares `amount` of revenue of a model in ERC-20 `token`, pulled from the caller (who
+    /// approved the router), and routes what arrived up the lineage.
+    ///
+    /// # Errors
+    /// [`Error::ZeroAddress`], [`Error::ZeroRevenue`], [`Error::UnknownModel`],
+    /// [`Error::RevenueOverflow`], [`Error::SafeErc20FailedOperation`],
+    /// [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// As [`Self::report_revenue`].
+    pub fn report_revenue_token(
+        &mut self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        self.report_token(model_id, token, amount)
     }
 
-    fn accept_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.accept_ownership()
-    }
-
-    fn renounce_ownership(&mut self) -> Result<(), Self::Error> {
-        self.ownable.renounce_ownership()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use motsu::prelude::*;
-
-    use super::*;
-
-    #[motsu::test]
-    fn constructor_sets_owner(contract: Contract<RevenueRouter>, alice: Address) {
-        contract.sender(alice).constructor(alice).motsu_unwrap();
-        assert_eq!(contract.sender(alice).owner(), alice);
-        assert_eq!(contract.sender(alice).version(), env!("CARGO_PKG_VERSION"));
+    /// Cumulative revenue of a model in `token` (the zero address = native currency), including
+    /// what descendant models passed up; the tier thresholds apply to it.
+    pub fn cumulative_revenue(&self, model_id: U256, token: Address) -> U256 {
+        self.revenue.getter(model_id).get(token)
     }
 }

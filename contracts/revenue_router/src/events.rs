@@ -1,0 +1,39 @@
+//! The router's events: one per report, one per royalty edge, one per model reached.
+#![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
+
+use alloy_sol_types::sol;
+
+sol! {
+    /// `payer` declared `amount` of revenue of `modelId` in `token` (zero = native currency);
+    /// the model's cumulative revenue in that asset is now `cumulativeRevenue`.
+    #[derive(Debug, PartialEq, Eq)]
+    event RevenueReported(
+        uint256 indexed modelId,
+        address indexed payer,
+        address indexed token,
+        uint256 amount,
+        uint256 cumulativeRevenue
+    );
+
+    /// Of the revenue that reached `modelId` in this report, `amount` went to parent
+    /// `parentId`: a dataset's split (`parentIsModel` false) or a parent model, which routes it
+    /// on (`parentIsModel` true).
+    #[derive(Debug, PartialEq, Eq)]
+    event RoyaltyRouted(
+        uint256 indexed modelId,
+        uint256 indexed parentId,
+        address indexed token,
+        bool parentIsModel,
+        uint256 amount
+    );
+
+    /// What `modelId` kept of the revenue that reached it in this report (its split's part,
+    /// rounding dust included); `cumulativeRevenue` is its new cumulative revenue.
+    #[derive(Debug, PartialEq, Eq)]
+    event RevenueRetained(
+        uint256 indexed modelId,
+        address indexed token,
+        uint256 amount,
+        uint256 cumulativeRevenue
+    );
+}

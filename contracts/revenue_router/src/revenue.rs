@@ -1,0 +1,239 @@
+//! Revenue reports: load the lineage snapshot (registry views and license tiers), route it with
+//! [`crate::routing`], record the new cumulative revenues and events, then make one deposit per
+//! split.
+//!
+//! Order of effects: (ERC-20 only: pull the tokens and measure what arrived, which a
+//! fee-on-transfer token makes smaller than `amount`), read the license tiers (views), update
+//! every cumulative revenue and emit the events, and only then call the splitter.
+//!
+//! Cumulative revenue is kept per asset (native currency or token address): tier thresholds are
+//! amounts, and amounts of different assets do not add up.
+
+use alloc::{vec, vec::Vec};
+
+use alloy_sol_types::SolEvent;
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::{ISafeErc20, SafeErc20FailedOperation};
+use stylus_sdk::{
+    alloy_primitives::{Address, U256},
+    prelude::*,
+};
+
+use crate::{
+    abi::{self, Arg},
+    errors::{self, Error},
+    events::{RevenueReported, RevenueRetained, RoyaltyRouted},
+    routing::{self, DatasetLink, ModelLink, Node, RoutingError, Tier},
+    RevenueRouter,
+};
+
+/// A lineage snapshot with the ids the events need.
+struct Snapshot {
+    /// Model ids, reported model first, then its ancestors, highest id first.
+    ids: Vec<U256>,
+    /// Parent dataset ids of each node, aligned with its [`Node::datasets`].
+    dataset_ids: Vec<Vec<U256>>,
+    /// The routing input.
+    nodes: Vec<Node>,
+    /// Royalty tiers of each distinct license, indexed by [`DatasetLink::tiers`].
+    tiers: Vec<Vec<Tier>>,
+}
+
+impl RevenueRouter {
+    /// See [`RevenueRouter::report_revenue`].
+    pub(crate) fn report_native(&mut self, model_id: U256) -> Result<(), Error> {
+        let amount = self.vm().msg_value();
+        let deposits = self.account_revenue(model_id, Address::ZERO, amount)?;
+        for (split_id, value) in deposits {
+            self.deposit(split_id, value)?;
+        }
+        Ok(())
+    }
+
+    /// See [`RevenueRouter::report_revenue_token`].
+    pub(crate) fn report_token(
+        &mut self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        if token.is_zero() {
+            return Err(errors::ZeroAddress {}.into());
+        }
+        if amount.is_zero() {
+            return Err(errors::ZeroRevenue {}.into());
+        }
+        // Fails with `UnknownModel` before any token moves.
+        self.model_split(model_id)?;
+        // The pull comes first: only the balance delta says how much arrived.
+        let before = self.token_balance(token)?;
+        let payer = self.vm().msg_sender();
+        let this = self.vm().contract_address();
+        self.safe_erc20
+            .safe_transfer_from(token, payer, this, amount)
+            .map_err(|_| Error::from(SafeErc20FailedOperation { token }))?;
+        let received = self.token_balance(token)?.saturating_sub(before);
+
+        let deposits = self.account_revenue(model_id, token, received)?;
+        let splitter = self.splitter.get();
+        self.safe_erc20
+            .force_approve(token, splitter, received)
+            .map_err(|_| Error::from(SafeErc20FailedOperation { token }))?;
+        for (split_id, value) in deposits {
+            self.deposit_token(split_id, token, value)?;
+        }
+        Ok(())
+    }
+
+    /// Routes `amount` of `token` revenue of `model_id`: updates cumulative revenues, emits the
+    /// events and returns the deposits to make.
+    fn account_revenue(
+        &mut self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<Vec<(U256, U256)>, Error> {
+        if amount.is_zero() {
+            return Err(errors::ZeroRevenue {}.into());
+        }
+        let snapshot = self.snapshot(model_id, token)?;
+        let flows = routing::route(&snapshot.nodes, &snapshot.tiers, amount).map_err(|e| {
+            let index = match e {
+                RoutingError::Overflow(i)
+                | RoutingError::MalformedLineage(i)
+                | RoutingError::Weights(i) => i,
+            };
+            Error::from(errors::RevenueOverflow {
+                modelId: snapshot.ids[index],
+            })
+        })?;
+
+        let payer = self.vm().msg_sender();
+        for (index, (node, flow)) in snapshot.nodes.iter().zip(&flows).enumerate() {
+            let id = snapshot.ids[index];
+            // Cannot overflow: `route` checked every cumulative + inflow.
+            let cumulative = node.cumulative + flow.inflow;
+            self.revenue.setter(id).setter(token).set(cumulative);
+            if index == 0 {
+                abi::emit(
+                    self.vm(),
+                    &[
+                        RevenueReported::SIGNATURE_HASH,
+                        abi::uint(id),
+                        abi::address(payer),
+                        abi::address(token),
+                    ],
+                    &[
+                        Arg::Word(abi::uint(amount)),
+                        Arg::Word(abi::uint(cumulative)),
+                    ],
+                );
+            }
+            let datasets = snapshot.dataset_ids[index]
+                .iter()
+                .zip(&flow.to_datasets)
+                .map(|(&dataset_id, &royalty)| (dataset_id, false, royalty));
+            let models = node
+                .models
+                .iter()
+                .zip(&flow.to_models)
+                .map(|(link, &share)| (snapshot.ids[link.parent], true, share));
+            for (parent_id, is_model, routed) in datasets.chain(models) {
+                abi::emit(
+                    self.vm(),
+                    &[
+                        RoyaltyRouted::SIGNATURE_HASH,
+                        abi::uint(id),
+                        abi::uint(parent_id),
+                        abi::address(token),
+                    ],
+                    &[
+                        Arg::Word(abi::small(u64::from(is_model))),
+                        Arg::Word(abi::uint(routed)),
+                    ],
+                );
+            }
+            abi::emit(
+                self.vm(),
+                &[
+                    RevenueRetained::SIGNATURE_HASH,
+                    abi::uint(id),
+                    abi::address(token),
+                ],
+                &[
+                    Arg::Word(abi::uint(flow.retained)),
+                    Arg::Word(abi::uint(cumulative)),
+                ],
+            );
+        }
+        Ok(routing::deposits(&snapshot.nodes, &flows))
+    }
+
+    /// Loads the reported model and its ancestors from the registry, and the tiers of every
+    /// license they use from the license contract.
+    fn snapshot(&mut self, model_id: U256, token: Address) -> Result<Snapshot, Error> {
+        // Fails with `UnknownModel` before anything else is read.
+        let first_split = self.model_split(model_id)?;
+        let mut ids = vec![model_id];
+        ids.extend(self.ancestry(model_id)?);
+
+        let mut licenses: Vec<U256> = Vec::new();
+        let mut dataset_ids = Vec::with_capacity(ids.len());
+        let mut nodes = Vec::with_capacity(ids.len());
+        for index in 0..ids.len() {
+            let id = ids[index];
+            let split = if index == 0 {
+                first_split
+            } else {
+                self.model_split(id)?
+            };
+            let (parent_datasets, weights, parent_licenses, parent_models, bps) =
+                self.parents(id)?;
+            let mut datasets = Vec::with_capacity(parent_datasets.len());
+            for ((&dataset_id, weight), license_id) in
+                parent_datasets.iter().zip(weights).zip(parent_licenses)
+            {
+                let tiers = licenses
+                    .iter()
+                    .position(|l| *l == license_id)
+                    .unwrap_or_else(|| {
+                        licenses.push(license_id);
+                        licenses.len() - 1
+                    });
+                datasets.push(DatasetLink {
+                    split: self.dataset_split(dataset_id)?,
+                    // The registry stores weights of at most 10,000.
+                    weight: weight.saturating_to(),
+                    tiers,
+                });
+            }
+            let mut models = Vec::with_capacity(parent_models.len());
+            for (parent_id, bps) in parent_models.into_iter().zip(bps) {
+                // Every parent model is among the ancestors, which come after the child (highest
+                // id first); a missing one is reported as a malformed lineage by `route`.
+                let parent = ids.iter().position(|x| *x == parent_id).unwrap_or(index);
+                models.push(ModelLink {
+                    parent,
+                    bps: bps.saturating_to(),
+                });
+            }
+            nodes.push(Node {
+                split,
+                cumulative: self.revenue.getter(id).get(token),
+                datasets,
+                models,
+            });
+            dataset_ids.push(parent_datasets);
+        }
+
+        let mut tiers = Vec::with_capacity(licenses.len());
+        for license_id in licenses {
+            tiers.push(self.royalty_tiers(license_id)?);
+        }
+        Ok(Snapshot {
+            ids,
+            dataset_ids,
+            nodes,
+            tiers,
+        })
+    }
+}

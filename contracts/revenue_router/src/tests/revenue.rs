@@ -1,0 +1,367 @@
+//! Revenue routing through a three-level lineage (real registry, router, doubles), native and
+//! ERC-20, to the wei.
+
+use self::doubles::TokenDouble;
+use super::*;
+use crate::events::{RevenueReported, RevenueRetained, RoyaltyRouted};
+
+/// dataset D1 (split 1, alice) → model A (split 3, bob, D1 at 100 %, license 1: 5 %, 10 % from
+/// 1,000,000) and dataset D2 (split 2, carol) → model B (split 4, dave, D2 at 100 %, license 2:
+/// 7 %, 15 % from 3,000,000; parent model A at 20 %).
+struct Lineage {
+    d1: U256,
+    d2: U256,
+    a: U256,
+    b: U256,
+}
+
+fn lineage(
+    registry: &Contract<AttributionRegistry>,
+    license: &Contract<LicenseDouble>,
+    (alice, bob, carol, dave): (Address, Address, Address, Address),
+) -> Lineage {
+    let d1 = dataset(registry, alice, 1);
+    let d2 = dataset(registry, carol, 2);
+    license_for(license, 1, bob, d1, &[0, 1_000_000], &[500, 1_000]);
+    license_for(license, 2, dave, d2, &[0, 3_000_000], &[700, 1_500]);
+    let a = model(registry, bob, 10, Parents::default().dataset(d1, 10_000, 1));
+    let b = model(
+        registry,
+        dave,
+        11,
+        Parents::default().dataset(d2, 10_000, 2).model(a, 2_000),
+    );
+    Lineage { d1, d2, a, b }
+}
+
+/// Native deposits recorded by the splitter double for splits 1..=4 (D1, D2, A, B).
+fn deposits(splitter: &Contract<SplitterDouble>, who: Address) -> [U256; 4] {
+    [1, 2, 3, 4].map(|s| splitter.sender(who).deposited.get(u(s)))
+}
+
+#[motsu::test]
+fn three_level_lineage_routes_every_wei_with_tier_switches(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    dave: Address,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let Lineage { d1, d2, a, b } = lineage(&registry, &license, (alice, bob, carol, dave));
+    dave.fund(u(10_000_000));
+
+    // Report 1: 1,000,000 on B, everything in the first tiers.
+    // D2: 7 % = 70,000; A: 20 % of 930,000 = 186,000; B keeps 744,000.
+    // A: D1 5 % of 186,000 = 9,300; A keeps 176,700.
+    router
+        .sender_and_value(dave, u(1_000_000))
+        .report_revenue(b)
+        .motsu_unwrap();
+    assert_eq!(
+        deposits(&splitter, dave),
+        [u(9_300), u(70_000), u(176_700), u(744_000)]
+    );
+    router.assert_emitted(&RevenueReported {
+        modelId: b,
+        payer: dave,
+        token: Address::ZERO,
+        amount: u(1_000_000),
+        cumulativeRevenue: u(1_000_000),
+    });
+    router.assert_emitted(&RoyaltyRouted {
+        modelId: b,
+        parentId: d2,
+        token: Address::ZERO,
+        parentIsModel: false,
+        amount: u(70_000),
+    });
+    router.assert_emitted(&RoyaltyRouted {
+        modelId: b,
+        parentId: a,
+        token: Address::ZERO,
+        parentIsModel: true,
+        amount: u(186_000),
+    });
+    router.assert_emitted(&RevenueRetained {
+        modelId: b,
+        token: Address::ZERO,
+        amount: u(744_000),
+        cumulativeRevenue: u(1_000_000),
+    });
+    router.assert_emitted(&RoyaltyRouted {
+        modelId: a,
+        parentId: d1,
+        token: Address::ZERO,
+        parentIsModel: false,
+        amount: u(9_300),
+    });
+    router.assert_emitted(&RevenueRetained {
+        modelId: a,
+        token: Address::ZERO,
+        amount: u(176_700),
+        cumulativeRevenue: u(186_000),
+    });
+
+    // Report 2: 5,000,000 on B; both models cross a tier threshold inside the report.
+    // B: 1,000,000 → 6,000,000: 2,000,000 at 7 % + 3,000,000 at 15 % = 590,000 to D2;
+    //    A gets 20 % of 4,410,000 = 882,000; B keeps 3,528,000.
+    // A: 186,000 → 1,068,000: 814,000 at 5 % + 68,000 at 10 % = 47,500 to D1; A keeps 834,500.
+    router
+        .sender_and_value(dave, u(5_000_000))
+        .report_revenue(b)
+        .motsu_unwrap();
+    assert_eq!(
+        deposits(&splitter, dave),
+        [
+            u(9_300 + 47_500),
+            u(70_000 + 590_000),
+            u(176_700 + 834_500),
+            u(744_000 + 3_528_000)
+        ]
+    );
+
+    // Report 3: 7 wei; rounding dust stays with the model where it arises.
+    // D2: floor(7 × 15 %) = 1; A: floor(6 × 20 %) = 1; B keeps 5; D1: floor(1 × 10 %) = 0; A keeps
+    // 1.
+    router
+        .sender_and_value(dave, u(7))
+        .report_revenue(b)
+        .motsu_unwrap();
+    assert_eq!(
+        deposits(&splitter, dave),
+        [u(56_800), u(660_001), u(1_011_201), u(4_272_005)]
+    );
+    assert_eq!(
+        deposits(&splitter, dave)
+            .iter()
+            .fold(U256::ZERO, |s, v| s + v),
+        u(6_000_007)
+    );
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(b, Address::ZERO),
+        u(6_000_007)
+    );
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(a, Address::ZERO),
+        u(1_068_001)
+    );
+    assert_eq!(router.balance(), U256::ZERO);
+    assert_eq!(registry.balance(), U256::ZERO);
+    assert_eq!(splitter.balance(), u(6_000_007));
+}
+
+#[motsu::test]
+fn a_model_without_parents_keeps_its_revenue(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let id = model(&registry, alice, 1, Parents::default());
+    alice.fund(u(1_000));
+    router
+        .sender_and_value(alice, u(999))
+        .report_revenue(id)
+        .motsu_unwrap();
+    assert_eq!(splitter.sender(alice).deposited.get(u(1)), u(999));
+    router.assert_emitted(&RevenueRetained {
+        modelId: id,
+        token: Address::ZERO,
+        amount: u(999),
+        cumulativeRevenue: u(999),
+    });
+}
+
+#[motsu::test]
+fn report_revenue_rejects_zero_and_unknown_models(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let id = model(&registry, alice, 1, Parents::default());
+    let err = router.sender(alice).report_revenue(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroRevenue(_)));
+    alice.fund(u(10));
+    let err = router
+        .sender_and_value(alice, u(10))
+        .report_revenue(u(2))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::UnknownModel(e) if e.modelId == u(2)));
+}
+
+#[motsu::test]
+fn token_revenue_is_pulled_and_routed_per_token(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    token: Contract<TokenDouble>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    dave: Address,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let Lineage { a, b, .. } = lineage(&registry, &license, (alice, bob, carol, dave));
+    token.sender(dave).mint(dave, u(1_000_000));
+    token.sender(dave).approve(router.address(), u(1_000_000));
+
+    router
+        .sender(dave)
+        .report_revenue_token(b, token.address(), u(1_000_000))
+        .motsu_unwrap();
+    let credited = [1, 2, 3, 4].map(|s| {
+        splitter
+            .sender(dave)
+            .deposited_token
+            .getter(u(s))
+            .get(token.address())
+    });
+    assert_eq!(credited, [u(9_300), u(70_000), u(176_700), u(744_000)]);
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(b, token.address()),
+        u(1_000_000)
+    );
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(a, token.address()),
+        u(186_000)
+    );
+    // Native and token revenue are separate: tier thresholds are amounts of one asset.
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(b, Address::ZERO),
+        U256::ZERO
+    );
+    assert_eq!(token.sender(dave).balance_of(router.address()), U256::ZERO);
+    assert_eq!(
+        token.sender(dave).balance_of(splitter.address()),
+        u(1_000_000)
+    );
+    router.assert_emitted(&RevenueReported {
+        modelId: b,
+        payer: dave,
+        token: token.address(),
+        amount: u(1_000_000),
+        cumulativeRevenue: u(1_000_000),
+    });
+}
+
+#[motsu::test]
+fn fee_on_transfer_tokens_route_what_arrived(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    token: Contract<TokenDouble>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    dave: Address,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let Lineage { a, b, d1, d2 } = lineage(&registry, &license, (alice, bob, carol, dave));
+    token.sender(dave).set_fee(u(100));
+    token.sender(dave).mint(dave, u(1_000_000));
+    token.sender(dave).approve(router.address(), u(1_000_000));
+
+    router
+        .sender(dave)
+        .report_revenue_token(b, token.address(), u(1_000_000))
+        .motsu_unwrap();
+    // 1 % fee: 990,000 arrived. D2 69,300; A 20 % of 920,700 = 184,140; B 736,560;
+    // D1 5 % of 184,140 = 9,207; A 174,933.
+    let t = token.address();
+    router.assert_emitted(&RevenueReported {
+        modelId: b,
+        payer: dave,
+        token: t,
+        amount: u(990_000),
+        cumulativeRevenue: u(990_000),
+    });
+    router.assert_emitted(&RoyaltyRouted {
+        modelId: b,
+        parentId: d2,
+        token: t,
+        parentIsModel: false,
+        amount: u(69_300),
+    });
+    router.assert_emitted(&RoyaltyRouted {
+        modelId: b,
+        parentId: a,
+        token: t,
+        parentIsModel: true,
+        amount: u(184_140),
+    });
+    router.assert_emitted(&RevenueRetained {
+        modelId: b,
+        token: t,
+        amount: u(736_560),
+        cumulativeRevenue: u(990_000),
+    });
+    router.assert_emitted(&RoyaltyRouted {
+        modelId: a,
+        parentId: d1,
+        token: t,
+        parentIsModel: false,
+        amount: u(9_207),
+    });
+    router.assert_emitted(&RevenueRetained {
+        modelId: a,
+        token: t,
+        amount: u(174_933),
+        cumulativeRevenue: u(184_140),
+    });
+    assert_eq!(token.sender(dave).balance_of(router.address()), U256::ZERO);
+}
+
+#[motsu::test]
+fn token_revenue_rejects_bad_input(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    token: Contract<TokenDouble>,
+    alice: Address,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let id = model(&registry, alice, 1, Parents::default());
+    let t = token.address();
+    let err = router
+        .sender(alice)
+        .report_revenue_token(id, Address::ZERO, u(1))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroAddress(_)));
+    let err = router
+        .sender(alice)
+        .report_revenue_token(id, t, U256::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroRevenue(_)));
+    let err = router
+        .sender(alice)
+        .report_revenue_token(u(9), t, u(1))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::UnknownModel(_)));
+    // No allowance: the pull fails.
+    token.sender(alice).mint(alice, u(10));
+    let err = router
+        .sender(alice)
+        .report_revenue_token(id, t, u(10))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::SafeErc20FailedOperation(e) if e.token == t));
+    // A fee of 100 % delivers nothing: zero revenue.
+    token.sender(alice).set_fee(u(10_000));
+    token.sender(alice).approve(router.address(), u(10));
+    let err = router
+        .sender(alice)
+        .report_revenue_token(id, t, u(10))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroRevenue(_)));
+}
