@@ -51,27 +51,17 @@ interface ILicenseNft  {
 
     function renounceOwnership() external;
 
-    function registry() external view returns (address);
+    function licenseOffers() external view returns (address);
 
-    function splitter() external view returns (address);
+    function setLicenseOffers(address license_offers) external;
 
     function usageAnchor() external view returns (address);
 
     function setUsageAnchor(address usage_anchor) external;
 
-    function createOffer(LicenseTerms calldata terms) external returns (uint256);
+    function registerOffer(uint256 offer_id, uint256[10] calldata terms) external;
 
-    function setOfferPaused(uint256 offer_id, bool paused) external;
-
-    function retireOffer(uint256 offer_id) external;
-
-    function updateOffer(uint256 offer_id, uint256 price, uint32 max_supply) external;
-
-    function offer(uint256 offer_id) external view returns (uint256, uint256, uint256, address, uint32, uint32, bool, bool, bytes32);
-
-    function offerCount() external view returns (uint64);
-
-    function mint(uint256 offer_id, address to, uint256 max_price) external payable returns (uint256);
+    function issue(address to, uint256 offer_id, uint64 expires_at) external returns (uint256);
 
     function isValid(uint256 token_id, uint256 scope) external view returns (bool);
 
@@ -88,25 +78,6 @@ interface ILicenseNft  {
     function revoke(uint256 token_id, bytes32 reason) external;
 
     function setDebt(uint256 token_id, bool in_debt) external;
-
-    struct LicenseTerms {
-        uint256 datasetId;
-        uint256 scope;
-        uint64 duration;
-        address paymentToken;
-        uint256 price;
-        uint8 usageUnit;
-        uint256 usageRate;
-        uint256[] tierThresholds;
-        uint16[] tierBps;
-        uint32 maxSupply;
-        bool transferable;
-        bool rentable;
-        uint16 resaleRoyaltyBps;
-        address arbiter;
-        bytes32 termsHash;
-        string termsUri;
-    }
 
     error ERC721InvalidOwner(address);
 
@@ -130,41 +101,9 @@ interface ILicenseNft  {
 
     error OwnableInvalidOwner(address);
 
-    error SafeErc20FailedOperation(address);
-
     error UnknownOffer(uint256);
 
-    error UnknownDataset(uint256);
-
-    error NotDatasetOwner(address, uint256);
-
-    error InvalidScope(uint256);
-
-    error InvalidUsageUnit(uint8);
-
-    error InvalidTierCount(uint256, uint256);
-
-    error InvalidTierThreshold(uint256, uint256);
-
-    error InvalidBps(uint256);
-
-    error InvalidArbiter(address);
-
-    error InvalidTermsHash(bytes32);
-
-    error EmptyTermsUri();
-
-    error OfferIsPaused(uint256);
-
-    error OfferIsRetired(uint256);
-
-    error OfferSoldOut(uint256, uint32);
-
-    error InvalidMaxSupply(uint32, uint32);
-
-    error PriceAboveMax(uint256, uint256);
-
-    error IncorrectPayment(uint256, uint256);
+    error OfferAlreadyRegistered(uint256);
 
     error ArithmeticOverflow();
 
@@ -179,6 +118,10 @@ interface ILicenseNft  {
     error NotUsageAnchor(address);
 
     error UsageAnchorAlreadySet(address);
+
+    error NotLicenseOffers(address);
+
+    error LicenseOffersAlreadySet(address);
 
     error ZeroAddress();
 

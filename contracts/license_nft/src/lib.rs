@@ -40,6 +40,7 @@ pub mod errors;
 pub mod events;
 pub mod licenses;
 pub mod rentals;
+pub mod store;
 pub mod terms;
 pub mod transfers;
 pub mod wiring;
@@ -57,14 +58,14 @@ use openzeppelin_stylus::{
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU64},
+    storage::{StorageAddress, StorageU64},
 };
 
 use crate::{
     errors::{call_failed, Error},
-    licenses::{License, LicenseStamp, LicenseUsage},
-    rentals::Rental,
-    terms::{bps_share, NewTerms, OfferTerms},
+    licenses::{LicenseStamp, LicenseUsage},
+    store::{word_address, Field},
+    terms::{bps_share, TERMS_WORDS},
 };
 
 mod offers_calls {
@@ -77,11 +78,33 @@ mod offers_calls {
     sol_interface! {
         /// The one `LicenseOffers` view this contract calls (for `tokenURI`).
         interface ILicenseOffersTerms {
-            function termsUri(uint256 offer_id) external view returns (string);
+            // `string` on the wire; decoded as `bytes` (same encoding, see `tokenURI`).
+            function termsUri(uint256 offer_id) external view returns (bytes);
         }
     }
 }
 use offers_calls::ILicenseOffersTerms;
+
+/// What `tokenURI` returns: `string` in the exported interface; `Bytes` (the same ABI
+/// encoding, no UTF-8 validation code) in contract builds and tests.
+#[cfg(feature = "export-abi")]
+pub type TokenUri = String;
+/// What `tokenURI` returns: `string` in the exported interface; `Bytes` (the same ABI
+/// encoding, no UTF-8 validation code) in contract builds and tests.
+#[cfg(not(feature = "export-abi"))]
+pub type TokenUri = Bytes;
+
+/// The `tokenURI` answer from `termsUri`'s bytes (identity in contract builds).
+#[cfg(not(feature = "export-abi"))]
+fn token_uri_of(uri: Bytes) -> TokenUri {
+    uri
+}
+
+/// The `tokenURI` answer from `termsUri`'s bytes (only typed for `export-abi`, never run).
+#[cfg(feature = "export-abi")]
+fn token_uri_of(uri: Bytes) -> TokenUri {
+    String::from_utf8_lossy(&uri).into_owned()
+}
 
 /// ERC-721 collection name.
 pub const NAME: &str = "Tributary License";
@@ -112,12 +135,6 @@ pub struct LicenseNft {
     pub(crate) usage_anchor: StorageAddress,
     /// Licenses issued so far; token ids are `1..=token_count`.
     pub(crate) token_count: StorageU64,
-    /// License terms by offer id.
-    pub(crate) offers: StorageMap<U256, OfferTerms>,
-    /// License stamps by token id.
-    pub(crate) licenses: StorageMap<U256, License>,
-    /// ERC-4907 users by token id.
-    pub(crate) rentals: StorageMap<U256, Rental>,
 }
 
 #[public]
@@ -246,15 +263,21 @@ impl LicenseNft {
 
     /// The license's terms document: its offer's terms URI, read from the offers contract.
     ///
+    /// Contract builds return the URI as [`TokenUri`] = `Bytes`, whose ABI encoding is
+    /// byte-for-byte that of a `string`, passing `LicenseOffers.termsUri`'s answer through
+    /// without a UTF-8 check (that contract stored it from a decoded `string`); the exported
+    /// interface declares `string`.
+    ///
     /// # Errors
     /// [`Error::NonexistentToken`], [`Error::ExternalCallFailed`].
     #[selector(name = "tokenURI")]
-    pub fn token_uri(&self, token_id: U256) -> Result<String, Error> {
+    pub fn token_uri(&self, token_id: U256) -> Result<TokenUri, Error> {
         let offer_id = self.offer_of(token_id)?;
         let offers = self.offers_contract.get();
-        ILicenseOffersTerms::new(offers)
+        let uri = ILicenseOffersTerms::new(offers)
             .terms_uri(self, offer_id)
-            .map_err(|e| call_failed(offers, e))
+            .map_err(|e| call_failed(offers, e))?;
+        Ok(token_uri_of(uri.into()))
     }
 
     /// ERC-165: true for ERC-165, ERC-721, ERC-721 Metadata, ERC-2981 and ERC-4907.
@@ -271,9 +294,9 @@ impl LicenseNft {
     /// [`Error::NonexistentToken`].
     pub fn royalty_info(&self, token_id: U256, sale_price: U256) -> Result<(Address, U256), Error> {
         let offer_id = self.offer_of(token_id)?;
-        let offer = self.offers.getter(offer_id);
-        let bps = offer.resale_royalty_bps.get().to::<u16>();
-        Ok((offer.royalty_receiver.get(), bps_share(sale_price, bps)))
+        let bps = self.packed_terms(offer_id).resale_bps;
+        let receiver = word_address(self.read(Field::Receiver, offer_id));
+        Ok((receiver, bps_share(sale_price, bps)))
     }
 
     // ----- ERC-4907 -----
@@ -297,7 +320,7 @@ impl LicenseNft {
 
     /// When the user of `token_id` stops being the user (the last second it still is).
     pub fn user_expires(&self, token_id: U256) -> u64 {
-        self.rentals.getter(token_id).expires.get().to()
+        self.user_expiry(token_id)
     }
 
     // ----- Ownership and wiring -----
@@ -372,50 +395,18 @@ impl LicenseNft {
 
     // ----- Offers contract -----
 
-    /// Registers the license terms of offer `offer_id` (see [`terms`]); only the offers
-    /// contract, once per offer, when the offer is created.
+    /// Registers the license terms of offer `offer_id`; only the offers contract, once per
+    /// offer, when the offer is created. `terms` are the words of fields `Dataset` to
+    /// `Threshold3` packed as [`store`] documents (an internal interface between the two license
+    /// contracts: fixed-size words keep both contracts small).
     ///
     /// # Errors
     /// [`Error::NotLicenseOffers`], [`Error::OfferAlreadyRegistered`].
     ///
     /// # Events
     /// `OfferTermsRegistered`.
-    #[allow(clippy::too_many_arguments)] // one argument per term, as in `LicenseTerms`
-    pub fn register_offer(
-        &mut self,
-        offer_id: U256,
-        dataset_id: U256,
-        split_id: U256,
-        scope: U256,
-        payment_token: Address,
-        usage_unit: u8,
-        usage_rate: U256,
-        tier_thresholds: Vec<U256>,
-        tier_bps: Vec<u16>,
-        transferable: bool,
-        rentable: bool,
-        resale_royalty_bps: u16,
-        royalty_receiver: Address,
-        arbiter: Address,
-    ) -> Result<(), Error> {
-        self.register_terms(
-            offer_id,
-            NewTerms {
-                dataset_id,
-                split_id,
-                scope,
-                payment_token,
-                usage_unit,
-                usage_rate,
-                tier_thresholds,
-                tier_bps,
-                transferable,
-                rentable,
-                resale_royalty_bps,
-                royalty_receiver,
-                arbiter,
-            },
-        )
+    pub fn register_offer(&mut self, offer_id: U256, terms: [U256; TERMS_WORDS]) -> Result<(), Error> {
+        self.register_terms(offer_id, terms)
     }
 
     /// Mints the next license (token ids count from 1) of registered offer `offer_id` to `to`,
@@ -460,7 +451,7 @@ impl LicenseNft {
     /// [`Error::NonexistentToken`].
     pub fn royalty_bps(&self, token_id: U256, cumulative_revenue: U256) -> Result<u16, Error> {
         let offer_id = self.offer_of(token_id)?;
-        Ok(self.offers.getter(offer_id).royalty_bps(cumulative_revenue))
+        Ok(self.offer_royalty_bps(offer_id, cumulative_revenue))
     }
 
     /// The derivative royalty tiers of license `token_id`'s offer: (thresholds, bps), where
@@ -470,7 +461,7 @@ impl LicenseNft {
     /// [`Error::NonexistentToken`].
     pub fn royalty_tiers(&self, token_id: U256) -> Result<(Vec<U256>, Vec<u16>), Error> {
         let offer_id = self.offer_of(token_id)?;
-        Ok(self.offers.getter(offer_id).tiers())
+        Ok(self.tiers(offer_id))
     }
 
     /// Usage terms of license `token_id`: (datasetId, splitId, scope, startsAt, expiresAt,

@@ -9,33 +9,15 @@
 
 use alloy_primitives::{aliases::U64, Address, B256, U256};
 use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageBool, StorageU64},
-};
+use stylus_sdk::prelude::*;
 use tributary_abi::scope::includes;
 
 use crate::{
     errors::{overflow, Error, NotArbiter, RevokedLicense},
     events::{emit, DebtSet, LicenseRevoked},
+    store::{limb, word_address, Field, IN_DEBT, REVOKED},
     LicenseNft,
 };
-
-/// One license token. Storage layout, one slot:
-/// `offer_id` (8) · `starts_at` (8) · `expires_at` (8) · `revoked` (1) · `in_debt` (1).
-#[storage]
-pub struct License {
-    /// The offer the license was sold under; 0 = no such token (offer ids start at 1).
-    pub(crate) offer_id: StorageU64,
-    /// Issue time (unix seconds).
-    pub(crate) starts_at: StorageU64,
-    /// First second the license is no longer valid; 0 = perpetual.
-    pub(crate) expires_at: StorageU64,
-    /// Revoked by the offer's arbiter; final.
-    pub(crate) revoked: StorageBool,
-    /// Unpaid usage recorded by the usage anchor.
-    pub(crate) in_debt: StorageBool,
-}
 
 /// What `licenseUsage` returns: (datasetId, splitId, scope, startsAt, expiresAt, revoked,
 /// paymentToken, usageUnit, usageRate).
@@ -68,33 +50,35 @@ impl LicenseNft {
         self.token_count.set(token_id);
         let token_id = U256::from(token_id);
         let now = self.vm().block_timestamp();
-        let mut license = self.licenses.setter(token_id);
         // Offer ids are counted in a u64 by the offers contract.
-        license.offer_id.set(U64::from(offer_id.as_limbs()[0]));
-        license.starts_at.set(U64::from(now));
-        license.expires_at.set(U64::from(expires_at));
+        let stamp = U256::from_limbs([offer_id.as_limbs()[0], now, expires_at, 0]);
+        self.write(Field::Stamp, token_id, stamp);
         self.erc721._mint(to, token_id)?;
         Ok(token_id)
     }
 
-    /// The offer id of an existing token; errors with `ERC721NonexistentToken` otherwise.
-    pub(crate) fn offer_of(&self, token_id: U256) -> Result<U256, Error> {
-        let offer_id = self.licenses.getter(token_id).offer_id.get();
-        if offer_id.is_zero() {
+    /// The stamp word of an existing token; errors with `ERC721NonexistentToken` otherwise.
+    pub(crate) fn stamp(&self, token_id: U256) -> Result<U256, Error> {
+        let stamp = self.read(Field::Stamp, token_id);
+        if limb(stamp, 0) == 0 {
             return Err(ERC721NonexistentToken { token_id }.into());
         }
-        Ok(U256::from(offer_id))
+        Ok(stamp)
+    }
+
+    /// The offer id of an existing token; errors with `ERC721NonexistentToken` otherwise.
+    pub(crate) fn offer_of(&self, token_id: U256) -> Result<U256, Error> {
+        Ok(U256::from(limb(self.stamp(token_id)?, 0)))
     }
 
     /// The offer of `token_id` if the license is valid for `scope` now (see the module docs).
     pub(crate) fn valid_offer(&self, token_id: U256, scope: U256) -> Option<U256> {
-        let license = self.licenses.getter(token_id);
-        let offer_id = U256::from(license.offer_id.get());
+        let stamp = self.read(Field::Stamp, token_id);
+        let offer_id = U256::from(limb(stamp, 0));
         let usable = !offer_id.is_zero()
-            && !license.revoked.get()
-            && !license.in_debt.get()
-            && is_live(license.expires_at.get().to(), self.vm().block_timestamp());
-        (usable && includes(self.offers.getter(offer_id).scope.get(), scope)).then_some(offer_id)
+            && limb(stamp, 3) & (REVOKED | IN_DEBT) == 0
+            && is_live(limb(stamp, 2), self.vm().block_timestamp());
+        (usable && includes(self.read(Field::Scope, offer_id), scope)).then_some(offer_id)
     }
 
     /// Whether `holder` may use dataset `dataset_id` for `scope` under license `token_id`.
@@ -109,57 +93,56 @@ impl LicenseNft {
             return false;
         };
         !holder.is_zero()
-            && self.offers.getter(offer_id).dataset_id.get() == dataset_id
+            && self.read(Field::Dataset, offer_id) == dataset_id
             && (self.erc721._owner_of(token_id) == holder || self.current_user(token_id) == holder)
     }
 
     /// The usage terms of a license, for the usage anchor.
     pub(crate) fn usage_of(&self, token_id: U256) -> Result<LicenseUsage, Error> {
-        let offer_id = self.offer_of(token_id)?;
-        let license = self.licenses.getter(token_id);
-        let offer = self.offers.getter(offer_id);
+        let stamp = self.stamp(token_id)?;
+        let offer_id = U256::from(limb(stamp, 0));
+        let payment = self.read(Field::Payment, offer_id);
         Ok((
-            offer.dataset_id.get(),
-            offer.split_id.get(),
-            offer.scope.get(),
-            license.starts_at.get().to(),
-            license.expires_at.get().to(),
-            license.revoked.get(),
-            offer.payment_token.get(),
-            offer.usage_unit.get().to(),
-            offer.usage_rate.get(),
+            self.read(Field::Dataset, offer_id),
+            self.read(Field::Split, offer_id),
+            self.read(Field::Scope, offer_id),
+            limb(stamp, 1),
+            limb(stamp, 2),
+            limb(stamp, 3) & REVOKED != 0,
+            word_address(payment),
+            self.packed_terms(offer_id).usage_unit,
+            self.read(Field::Rate, offer_id),
         ))
     }
 
     /// A license's stamp.
     pub(crate) fn stamp_of(&self, token_id: U256) -> Result<LicenseStamp, Error> {
-        let offer_id = self.offer_of(token_id)?;
-        let license = self.licenses.getter(token_id);
+        let stamp = self.stamp(token_id)?;
         Ok((
-            offer_id,
-            license.starts_at.get().to(),
-            license.expires_at.get().to(),
-            license.revoked.get(),
-            license.in_debt.get(),
+            U256::from(limb(stamp, 0)),
+            limb(stamp, 1),
+            limb(stamp, 2),
+            limb(stamp, 3) & REVOKED != 0,
+            limb(stamp, 3) & IN_DEBT != 0,
         ))
     }
 
     /// Revokes a license for breach; only the offer's arbiter, once.
     pub(crate) fn revoke_license(&mut self, token_id: U256, reason: B256) -> Result<(), Error> {
-        let offer_id = self.offer_of(token_id)?;
+        let stamp = self.stamp(token_id)?;
+        let offer_id = U256::from(limb(stamp, 0));
         let arbiter = self.vm().msg_sender();
-        if self.offers.getter(offer_id).arbiter.get() != arbiter {
+        if word_address(self.read(Field::Arbiter, offer_id)) != arbiter {
             return Err(NotArbiter {
                 account: arbiter,
                 tokenId: token_id,
             }
             .into());
         }
-        let mut license = self.licenses.setter(token_id);
-        if license.revoked.get() {
+        if limb(stamp, 3) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        license.revoked.set(true);
+        self.write(Field::Stamp, token_id, with_flag(stamp, REVOKED, true));
         emit(
             self.vm(),
             &LicenseRevoked {
@@ -174,8 +157,8 @@ impl LicenseNft {
     /// Marks a license as in debt or settled; only the usage anchor.
     pub(crate) fn mark_debt(&mut self, token_id: U256, in_debt: bool) -> Result<(), Error> {
         self.require_usage_anchor()?;
-        self.offer_of(token_id)?;
-        self.licenses.setter(token_id).in_debt.set(in_debt);
+        let stamp = self.stamp(token_id)?;
+        self.write(Field::Stamp, token_id, with_flag(stamp, IN_DEBT, in_debt));
         emit(
             self.vm(),
             &DebtSet {
@@ -185,4 +168,15 @@ impl LicenseNft {
         );
         Ok(())
     }
+}
+
+/// `stamp` with `flag` of limb 3 set to `on`.
+fn with_flag(stamp: U256, flag: u64, on: bool) -> U256 {
+    let mut limbs = stamp.into_limbs();
+    if on {
+        limbs[3] |= flag;
+    } else {
+        limbs[3] &= !flag;
+    }
+    U256::from_limbs(limbs)
 }

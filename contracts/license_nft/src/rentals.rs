@@ -5,27 +5,16 @@
 //! `block.timestamp <= expires` (the user is still current at second `expires`, gone at
 //! `expires + 1`). The user is cleared when the token changes owner.
 
-use alloy_primitives::{aliases::U64, Address, U256};
+use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc721::ERC721InsufficientApproval;
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageU64},
-};
+use stylus_sdk::prelude::*;
 
 use crate::{
     errors::{Error, RentalNotAllowed, RevokedLicense},
     events::{emit, UpdateUser},
+    store::{address_word, limb, word_address, Field, RENTABLE, REVOKED},
     LicenseNft,
 };
-
-/// The ERC-4907 user of one token. Storage layout, one slot: `user` (20) · `expires` (8).
-#[storage]
-pub struct Rental {
-    /// The renter.
-    pub(crate) user: StorageAddress,
-    /// Last second (inclusive) the renter is the user.
-    pub(crate) expires: StorageU64,
-}
 
 impl LicenseNft {
     /// ERC-4907 `setUser`.
@@ -44,17 +33,15 @@ impl LicenseNft {
             }
             .into());
         }
-        let license = self.licenses.getter(token_id);
-        if license.revoked.get() {
+        let stamp = self.read(Field::Stamp, token_id);
+        if limb(stamp, 3) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        let offer_id = U256::from(license.offer_id.get());
-        if !self.offers.getter(offer_id).rentable.get() {
+        let offer_id = U256::from(limb(stamp, 0));
+        if self.packed_terms(offer_id).flags & RENTABLE == 0 {
             return Err(RentalNotAllowed { tokenId: token_id }.into());
         }
-        let mut rental = self.rentals.setter(token_id);
-        rental.user.set(user);
-        rental.expires.set(U64::from(expires));
+        self.write(Field::Rental, token_id, address_word(user, expires));
         emit(
             self.vm(),
             &UpdateUser {
@@ -68,22 +55,25 @@ impl LicenseNft {
 
     /// ERC-4907 `userOf`: the user while `block.timestamp <= expires`, else zero.
     pub(crate) fn current_user(&self, token_id: U256) -> Address {
-        let rental = self.rentals.getter(token_id);
-        if self.vm().block_timestamp() <= rental.expires.get().to::<u64>() {
-            rental.user.get()
+        let rental = self.read(Field::Rental, token_id);
+        if self.vm().block_timestamp() <= limb(rental, 3) {
+            word_address(rental)
         } else {
             Address::ZERO
         }
     }
 
+    /// ERC-4907 `userExpires`.
+    pub(crate) fn user_expiry(&self, token_id: U256) -> u64 {
+        limb(self.read(Field::Rental, token_id), 3)
+    }
+
     /// Clears the user of a token that changes owner (ERC-4907), with `UpdateUser(id, 0, 0)`.
     pub(crate) fn clear_user(&mut self, token_id: U256) {
-        if self.rentals.getter(token_id).user.get().is_zero() {
+        if word_address(self.read(Field::Rental, token_id)).is_zero() {
             return;
         }
-        let mut rental = self.rentals.setter(token_id);
-        rental.user.set(Address::ZERO);
-        rental.expires.set(U64::ZERO);
+        self.write(Field::Rental, token_id, U256::ZERO);
         emit(
             self.vm(),
             &UpdateUser {

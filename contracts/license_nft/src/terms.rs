@@ -15,84 +15,54 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{
-    aliases::{U16, U64, U8},
-    Address, U256,
-};
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageArray, StorageBool, StorageU16, StorageU256, StorageU64, StorageU8},
-};
+use alloy_primitives::U256;
+use stylus_sdk::prelude::*;
 use tributary_abi::terms::{BPS_DENOMINATOR, MAX_ROYALTY_TIERS};
 
 use crate::{
     errors::{Error, OfferAlreadyRegistered, UnknownOffer},
     events::{emit, OfferTermsRegistered},
+    store::{limb, Field, REGISTERED},
     LicenseNft,
 };
 
-/// The license terms of one offer. Storage layout (Solidity packing, declaration order):
-///
-/// | slot | contents                                                                      |
-/// |------|-------------------------------------------------------------------------------|
-/// | 0    | `dataset_id`                                                                  |
-/// | 1    | `split_id`                                                                    |
-/// | 2    | `scope`                                                                       |
-/// | 3    | `usage_rate`                                                                  |
-/// | 4    | `payment_token` (20) · `usage_unit` · `transferable` · `rentable` · `registered` · `tier_count` (1 each) · `resale_royalty_bps` (2) |
-/// | 5    | `royalty_receiver` (20) · `tier_bps` (8: tier `i` in bits `16i..16i+16`)       |
-/// | 6    | `arbiter`                                                                     |
-/// | 7–9  | `tier_thresholds` of tiers 1..=3 (tier 0 always starts at 0)                  |
-#[storage]
-pub struct OfferTerms {
-    /// Dataset (`attribution_registry` id) the licenses cover.
-    pub(crate) dataset_id: StorageU256,
-    /// The dataset's split in `royalty_splitter`.
-    pub(crate) split_id: StorageU256,
-    /// Granted rights (`scope::*` bits).
-    pub(crate) scope: StorageU256,
-    /// Per-use fee per usage unit.
-    pub(crate) usage_rate: StorageU256,
-    /// Payment token of price and per-use fees; zero = native currency.
-    pub(crate) payment_token: StorageAddress,
+/// How many words `registerOffer` takes after the offer id: the words of fields `Dataset`
+/// (1) to `Threshold3` (10), in field order, packed as [`crate::store`] documents.
+pub const TERMS_WORDS: usize = 10;
+
+/// The small terms of an offer, unpacked from its `Payment` word (see [`crate::store`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Packed {
     /// Usage unit (`scope::UNIT_*`).
-    pub(crate) usage_unit: StorageU8,
-    /// Whether licenses may change hands.
-    pub(crate) transferable: StorageBool,
-    /// Whether holders may set an ERC-4907 user.
-    pub(crate) rentable: StorageBool,
-    /// Set once the offers contract registered the offer.
-    pub(crate) registered: StorageBool,
-    /// Number of derivative royalty tiers (0..=`MAX_ROYALTY_TIERS`).
-    pub(crate) tier_count: StorageU8,
+    pub usage_unit: u8,
+    /// `TRANSFERABLE | RENTABLE | REGISTERED` bits.
+    pub flags: u64,
+    /// Number of derivative royalty tiers.
+    pub tier_count: u8,
     /// ERC-2981 resale royalty in basis points.
-    pub(crate) resale_royalty_bps: StorageU16,
-    /// ERC-2981 receiver of the dataset's split (the splitter's per-split address).
-    pub(crate) royalty_receiver: StorageAddress,
-    /// Tier royalties in basis points, 16 bits each, tier 0 in the low bits.
-    pub(crate) tier_bps: StorageU64,
-    /// Who may revoke a license for breach.
-    pub(crate) arbiter: StorageAddress,
-    /// Cumulative revenue at which tiers 1.. start.
-    pub(crate) tier_thresholds: StorageArray<StorageU256, { MAX_ROYALTY_TIERS - 1 }>,
+    pub resale_bps: u16,
 }
 
-/// The arguments of `registerOffer` after the offer id, in order.
-#[allow(missing_docs)]
-pub struct NewTerms {
-    pub dataset_id: U256,
-    pub split_id: U256,
-    pub scope: U256,
-    pub payment_token: Address,
-    pub usage_unit: u8,
-    pub usage_rate: U256,
-    pub tier_thresholds: Vec<U256>,
-    pub tier_bps: Vec<u16>,
-    pub transferable: bool,
-    pub rentable: bool,
-    pub resale_royalty_bps: u16,
-    pub royalty_receiver: Address,
-    pub arbiter: Address,
+impl Packed {
+    /// Unpacks limb 3 of a `Payment` word.
+    pub fn from_limb(limb: u64) -> Self {
+        // Truncations keep exactly the packed fields.
+        #[allow(clippy::cast_possible_truncation)]
+        Self {
+            usage_unit: limb as u8,
+            flags: (limb >> 8) & 0xff,
+            tier_count: (limb >> 16) as u8,
+            resale_bps: (limb >> 24) as u16,
+        }
+    }
+
+    /// Packs into limb 3 of a `Payment` word.
+    pub fn to_limb(self) -> u64 {
+        u64::from(self.usage_unit)
+            | self.flags << 8
+            | u64::from(self.tier_count) << 16
+            | u64::from(self.resale_bps) << 24
+    }
 }
 
 /// The derivative royalty of `cumulative`: the rate of the last tier whose threshold it has
@@ -118,19 +88,64 @@ pub fn tier_royalty(tier_count: u8, tier_bps: u64, thresholds: &[U256], cumulati
     bps
 }
 
-impl OfferTerms {
-    /// The derivative royalty tiers: (thresholds, bps), tier 0 starting at 0.
-    pub(crate) fn tiers(&self) -> (Vec<U256>, Vec<u16>) {
-        let count = usize::from(self.tier_count.get().to::<u8>());
-        let packed = self.tier_bps.get().to::<u64>();
+impl LicenseNft {
+    /// Stores the terms of offer `offer_id` (offers contract only, once): word `i` of
+    /// `terms` is the word of field `i + 1` (see [`crate::store`]). The offers contract packs
+    /// them from validated `LicenseTerms`; this contract only adds the `REGISTERED` flag.
+    pub(crate) fn register_terms(
+        &mut self,
+        offer_id: U256,
+        terms: [U256; TERMS_WORDS],
+    ) -> Result<(), Error> {
+        self.require_offers_contract()?;
+        if self.packed_terms(offer_id).flags & REGISTERED != 0 {
+            return Err(OfferAlreadyRegistered { offerId: offer_id }.into());
+        }
+        for (field, &word) in FIELDS.iter().zip(&terms) {
+            let word = if *field == Field::Payment {
+                let mut limbs = word.into_limbs();
+                limbs[3] |= REGISTERED << 8;
+                U256::from_limbs(limbs)
+            } else {
+                word
+            };
+            self.write(*field, offer_id, word);
+        }
+        emit(
+            self.vm(),
+            &OfferTermsRegistered {
+                offerId: offer_id,
+                datasetId: terms[0],
+            },
+        );
+        Ok(())
+    }
+
+    /// The small terms of `offer_id` (all zero for an unregistered offer).
+    pub(crate) fn packed_terms(&self, offer_id: U256) -> Packed {
+        Packed::from_limb(limb(self.read(Field::Payment, offer_id), 3))
+    }
+
+    /// Errors unless the offers contract registered `offer_id`.
+    pub(crate) fn require_registered(&self, offer_id: U256) -> Result<(), Error> {
+        if self.packed_terms(offer_id).flags & REGISTERED == 0 {
+            return Err(UnknownOffer { offerId: offer_id }.into());
+        }
+        Ok(())
+    }
+
+    /// The derivative royalty tiers of `offer_id`: (thresholds, bps), tier 0 starting at 0.
+    pub(crate) fn tiers(&self, offer_id: U256) -> (Vec<U256>, Vec<u16>) {
+        let count = usize::from(self.packed_terms(offer_id).tier_count);
+        let packed = limb(self.read(Field::Receiver, offer_id), 3);
         let mut thresholds = Vec::with_capacity(count);
         let mut bps = Vec::with_capacity(count);
         for index in 0..count {
-            let threshold = match index.checked_sub(1) {
-                Some(stored) => self.tier_thresholds.get(stored).unwrap_or_default(),
-                None => U256::ZERO,
-            };
-            thresholds.push(threshold);
+            thresholds.push(if index == 0 {
+                U256::ZERO
+            } else {
+                self.read(threshold_field(index), offer_id)
+            });
             // Truncation keeps exactly the 16 bits of the tier.
             #[allow(clippy::cast_possible_truncation)]
             bps.push((packed >> (16 * index)) as u16);
@@ -138,72 +153,42 @@ impl OfferTerms {
         (thresholds, bps)
     }
 
-    /// The offer's derivative royalty at `cumulative_revenue` (see [`tier_royalty`]).
-    pub(crate) fn royalty_bps(&self, cumulative_revenue: U256) -> u16 {
+    /// The derivative royalty of `offer_id` at `cumulative_revenue` (see [`tier_royalty`]).
+    pub(crate) fn offer_royalty_bps(&self, offer_id: U256, cumulative_revenue: U256) -> u16 {
+        let count = self.packed_terms(offer_id).tier_count;
         let mut thresholds = [U256::ZERO; MAX_ROYALTY_TIERS - 1];
-        let count = self.tier_count.get().to::<u8>();
         for (index, slot) in thresholds.iter_mut().enumerate().take(usize::from(count)) {
-            *slot = self.tier_thresholds.get(index).unwrap_or_default();
+            *slot = self.read(threshold_field(index + 1), offer_id);
         }
         tier_royalty(
             count,
-            self.tier_bps.get().to::<u64>(),
+            limb(self.read(Field::Receiver, offer_id), 3),
             &thresholds,
             cumulative_revenue,
         )
     }
 }
 
-impl LicenseNft {
-    /// Stores the terms of offer `offer_id` (offers contract only, checked by the router).
-    pub(crate) fn register_terms(&mut self, offer_id: U256, terms: NewTerms) -> Result<(), Error> {
-        self.require_offers_contract()?;
-        if self.offers.getter(offer_id).registered.get() {
-            return Err(OfferAlreadyRegistered { offerId: offer_id }.into());
-        }
-        let tiers = terms.tier_thresholds.len().min(terms.tier_bps.len()).min(MAX_ROYALTY_TIERS);
-        let mut packed_bps = 0u64;
-        for (index, &bps) in terms.tier_bps.iter().take(tiers).enumerate() {
-            packed_bps |= u64::from(bps) << (16 * index);
-        }
-        let mut offer = self.offers.setter(offer_id);
-        offer.dataset_id.set(terms.dataset_id);
-        offer.split_id.set(terms.split_id);
-        offer.scope.set(terms.scope);
-        offer.usage_rate.set(terms.usage_rate);
-        offer.payment_token.set(terms.payment_token);
-        offer.usage_unit.set(U8::from(terms.usage_unit));
-        offer.transferable.set(terms.transferable);
-        offer.rentable.set(terms.rentable);
-        offer.registered.set(true);
-        offer.tier_count.set(U8::from(tiers));
-        offer
-            .resale_royalty_bps
-            .set(U16::from(terms.resale_royalty_bps));
-        offer.royalty_receiver.set(terms.royalty_receiver);
-        offer.tier_bps.set(U64::from(packed_bps));
-        offer.arbiter.set(terms.arbiter);
-        for (index, &threshold) in terms.tier_thresholds.iter().enumerate().take(tiers).skip(1) {
-            if let Some(mut slot) = offer.tier_thresholds.setter(index - 1) {
-                slot.set(threshold);
-            }
-        }
-        emit(
-            self.vm(),
-            &OfferTermsRegistered {
-                offerId: offer_id,
-                datasetId: terms.dataset_id,
-            },
-        );
-        Ok(())
-    }
+/// The offer fields in `registerOffer` order.
+const FIELDS: [Field; TERMS_WORDS] = [
+    Field::Dataset,
+    Field::Split,
+    Field::Scope,
+    Field::Rate,
+    Field::Payment,
+    Field::Receiver,
+    Field::Arbiter,
+    Field::Threshold1,
+    Field::Threshold2,
+    Field::Threshold3,
+];
 
-    /// Errors unless the offers contract registered `offer_id`.
-    pub(crate) fn require_registered(&self, offer_id: U256) -> Result<(), Error> {
-        if !self.offers.getter(offer_id).registered.get() {
-            return Err(UnknownOffer { offerId: offer_id }.into());
-        }
-        Ok(())
+/// The `Threshold` field of tier `index` (1..=3).
+fn threshold_field(index: usize) -> Field {
+    match index {
+        1 => Field::Threshold1,
+        2 => Field::Threshold2,
+        _ => Field::Threshold3,
     }
 }
 

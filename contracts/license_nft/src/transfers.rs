@@ -6,6 +6,7 @@ use alloy_primitives::{Address, U256};
 
 use crate::{
     errors::{Error, RevokedLicense, SoulboundLicense},
+    store::{limb, Field, REVOKED, TRANSFERABLE},
     LicenseNft,
 };
 
@@ -13,15 +14,15 @@ impl LicenseNft {
     /// Checks that license `token_id` may move to `to` and clears its user if the owner
     /// changes. Unknown tokens pass: the ERC-721 transfer reports them.
     pub(crate) fn before_transfer(&mut self, to: Address, token_id: U256) -> Result<(), Error> {
-        let license = self.licenses.getter(token_id);
-        let offer_id = U256::from(license.offer_id.get());
-        if offer_id.is_zero() {
+        let stamp = self.read(Field::Stamp, token_id);
+        let offer_id = limb(stamp, 0);
+        if offer_id == 0 {
             return Ok(());
         }
-        if license.revoked.get() {
+        if limb(stamp, 3) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        if !self.offers.getter(offer_id).transferable.get() {
+        if self.packed_terms(U256::from(offer_id)).flags & TRANSFERABLE == 0 {
             return Err(SoulboundLicense { tokenId: token_id }.into());
         }
         if self.erc721._owner_of(token_id) != to {

@@ -62,7 +62,7 @@ pub mod nft_calls {
     sol_interface! {
         /// `LicenseNft`'s functions for its offers contract.
         interface ILicenseIssuer {
-            function registerOffer(uint256 offer_id, uint256 dataset_id, uint256 split_id, uint256 scope, address payment_token, uint8 usage_unit, uint256 usage_rate, uint256[] tier_thresholds, uint16[] tier_bps, bool transferable, bool rentable, uint16 resale_royalty_bps, address royalty_receiver, address arbiter) external;
+            function registerOffer(uint256 offer_id, uint256[10] terms) external;
             function issue(address to, uint256 offer_id, uint64 expires_at) external returns (uint256);
         }
     }

@@ -149,6 +149,43 @@ fn check_bps(bps: u16) -> Result<(), Error> {
     Ok(())
 }
 
+/// A word holding `address` in its low 160 bits and `high` in its top 64 bits.
+fn address_word(address: Address, high: u64) -> U256 {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[12..].copy_from_slice(address.as_slice());
+    U256::from_be_bytes(bytes)
+}
+
+/// The license terms of validated `terms` as the 10 words `LicenseNft.registerOffer` takes
+/// (its `store` module documents the layout): dataset, split, scope, usage rate, payment
+/// token with unit · flags (transferable 1, rentable 2) · tier count · resale bps, royalty
+/// receiver with the tier bps (16 bits each), arbiter, thresholds of tiers 1..=3.
+pub fn license_words(terms: &LicenseTerms, split_id: U256, receiver: Address) -> [U256; 10] {
+    let tiers = terms.tierThresholds.len().min(MAX_ROYALTY_TIERS);
+    let mut tier_bps = 0u64;
+    for (index, &bps) in terms.tierBps.iter().take(tiers).enumerate() {
+        tier_bps |= u64::from(bps) << (16 * index);
+    }
+    let flags = u64::from(terms.transferable) | u64::from(terms.rentable) << 1;
+    let packed = u64::from(terms.usageUnit)
+        | flags << 8
+        | (tiers as u64) << 16
+        | u64::from(terms.resaleRoyaltyBps) << 24;
+    let mut words = [U256::ZERO; 10];
+    words[0] = terms.datasetId;
+    words[1] = split_id;
+    words[2] = terms.scope;
+    words[3] = terms.usageRate;
+    words[4] = address_word(terms.paymentToken, packed);
+    words[5] = address_word(receiver, tier_bps);
+    words[6] = address_word(terms.arbiter, 0);
+    for (slot, &threshold) in words[7..].iter_mut().zip(terms.tierThresholds.iter().skip(1)) {
+        *slot = threshold;
+    }
+    words
+}
+
 impl LicenseOffers {
     /// Creates an offer for `terms.datasetId` on behalf of its registry owner and registers its
     /// license terms with `LicenseNft`.
@@ -203,23 +240,7 @@ impl LicenseOffers {
 
         let nft = self.license_nft.get();
         ILicenseIssuer::new(nft)
-            .register_offer(
-                &mut *self,
-                offer_id,
-                terms.datasetId,
-                split_id,
-                terms.scope,
-                terms.paymentToken,
-                terms.usageUnit,
-                terms.usageRate,
-                terms.tierThresholds,
-                terms.tierBps,
-                terms.transferable,
-                terms.rentable,
-                terms.resaleRoyaltyBps,
-                receiver,
-                terms.arbiter,
-            )
+            .register_offer(&mut *self, offer_id, license_words(&terms, split_id, receiver))
             .map_err(|e| call_failed(nft, e))?;
         Ok(offer_id)
     }

@@ -1,0 +1,114 @@
+//! Storage of offer terms, license stamps and rentals as keccak-addressed words.
+//!
+//! Every datum is one 32-byte word at `slot = keccak256(field ‖ key)`: `field` is one byte (a
+//! [`Field`] discriminant) and `key` the 32-byte offer or token id, so a preimage is 33 bytes
+//! and can collide neither with another datum nor with the `StorageMap` slots of the
+//! `#[storage]` fields (`OpenZeppelin`'s ERC-721 maps hash 64-byte preimages). Reading or writing
+//! a datum is one host keccak and one `SLOAD`/`SSTORE`, without the per-struct slot arithmetic
+//! `#[storage]` structs in maps generate, which is what keeps this contract under the 24 KiB
+//! code limit. Small values share a word; its 64-bit limbs are the units of packing:
+//!
+//! ```text
+//! field       key     word (limb 0 = low 64 bits)
+//! Dataset     offer   dataset id
+//! Split       offer   split id
+//! Scope       offer   scope bits
+//! Rate        offer   usage rate
+//! Payment     offer   payment token (bits 0..160) · limb 3: usageUnit (8) | flags (8:
+//!                     transferable 1, rentable 2, registered 4) | tierCount (8) | resaleBps (16)
+//! Receiver    offer   ERC-2981 receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
+//! Arbiter     offer   arbiter (bits 0..160)
+//! Threshold1+ offer   cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
+//! Stamp       token   limb 0 offer id (0 = no token) · limb 1 startsAt · limb 2 expiresAt ·
+//!                     limb 3 flags (revoked 1, inDebt 2)
+//! Rental      token   ERC-4907 user (bits 0..160) · limb 3 expires (inclusive)
+//! ```
+
+use alloy_primitives::{Address, U256};
+use stylus_sdk::prelude::*;
+
+use crate::LicenseNft;
+
+/// What a storage word holds (see the module docs for its key and packing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Field {
+    /// `(offer)`: dataset id.
+    Dataset = 1,
+    /// `(offer)`: split id.
+    Split = 2,
+    /// `(offer)`: scope bits.
+    Scope = 3,
+    /// `(offer)`: usage rate.
+    Rate = 4,
+    /// `(offer)`: payment token, unit, flags, tier count, resale bps.
+    Payment = 5,
+    /// `(offer)`: royalty receiver and tier bps.
+    Receiver = 6,
+    /// `(offer)`: arbiter.
+    Arbiter = 7,
+    /// `(offer)`: threshold of tier 1.
+    Threshold1 = 8,
+    /// `(offer)`: threshold of tier 2.
+    Threshold2 = 9,
+    /// `(offer)`: threshold of tier 3.
+    Threshold3 = 10,
+    /// `(token)`: the license stamp.
+    Stamp = 11,
+    /// `(token)`: the ERC-4907 rental.
+    Rental = 12,
+}
+
+/// `Payment` flag: licenses may change hands.
+pub const TRANSFERABLE: u64 = 1;
+/// `Payment` flag: holders may rent licenses out.
+pub const RENTABLE: u64 = 2;
+/// `Payment` flag: the offer is registered.
+pub const REGISTERED: u64 = 4;
+/// `Stamp` flag: revoked.
+pub const REVOKED: u64 = 1;
+/// `Stamp` flag: in debt.
+pub const IN_DEBT: u64 = 2;
+
+/// A word holding `address` in its low 160 bits and `high` in limb 3.
+pub fn address_word(address: Address, high: u64) -> U256 {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[12..].copy_from_slice(address.as_slice());
+    U256::from_be_bytes(bytes)
+}
+
+/// The address in the low 160 bits of `word`.
+pub fn word_address(word: U256) -> Address {
+    Address::from_slice(&word.to_be_bytes::<32>()[12..])
+}
+
+/// Limb `index` (0 = low 64 bits) of `word`.
+pub fn limb(word: U256, index: usize) -> u64 {
+    word.as_limbs()[index]
+}
+
+impl LicenseNft {
+    /// The slot of `field` for `key`: `keccak256(field ‖ key)` (host keccak).
+    fn slot(&self, field: Field, key: U256) -> U256 {
+        let mut preimage = [0u8; 33];
+        preimage[0] = field as u8;
+        preimage[1..].copy_from_slice(&key.to_be_bytes::<32>());
+        self.vm().native_keccak256(&preimage).into()
+    }
+
+    /// Reads a word.
+    pub(crate) fn read(&self, field: Field, key: U256) -> U256 {
+        self.vm().storage_load_bytes32(self.slot(field, key)).into()
+    }
+
+    /// Writes a word (through the SDK's storage cache, flushed at the end of the call and
+    /// before every external call the contract makes).
+    pub(crate) fn write(&mut self, field: Field, key: U256, value: U256) {
+        let slot = self.slot(field, key);
+        // SAFETY: the slot is the keccak256 of a 33-byte namespaced preimage (see the module
+        // docs); no `#[storage]` field of this contract lives there, so no typed accessor
+        // aliases it.
+        unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
+    }
+}
