@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 
 use alloy_sol_types::{sol, SolError};
-use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
+pub use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
 
 use crate::abi::{self, Arg};
 

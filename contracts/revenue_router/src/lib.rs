@@ -37,7 +37,6 @@ mod revenue;
 #[cfg(test)]
 mod tests;
 
-use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20;
 use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
@@ -56,8 +55,6 @@ pub struct RevenueRouter {
     license_nft: StorageAddress,
     /// The royalty splitter every split lives in.
     splitter: StorageAddress,
-    /// ERC-20 helpers for token revenue (no storage).
-    safe_erc20: SafeErc20,
     /// Cumulative revenue per model and asset (the zero address = native currency), including
     /// what descendant models passed up.
     revenue: StorageMap<U256, StorageMap<Address, StorageU256>>,

@@ -12,7 +12,6 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_sol_types::SolEvent;
-use openzeppelin_stylus::token::erc20::utils::safe_erc20::{ISafeErc20, SafeErc20FailedOperation};
 use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
@@ -67,17 +66,12 @@ impl RevenueRouter {
         // The pull comes first: only the balance delta says how much arrived.
         let before = self.token_balance(token)?;
         let payer = self.vm().msg_sender();
-        let this = self.vm().contract_address();
-        self.safe_erc20
-            .safe_transfer_from(token, payer, this, amount)
-            .map_err(|_| Error::from(SafeErc20FailedOperation { token }))?;
+        self.pull_tokens(token, payer, amount)?;
         let received = self.token_balance(token)?.saturating_sub(before);
 
         let deposits = self.account_revenue(model_id, token, received)?;
         let splitter = self.splitter.get();
-        self.safe_erc20
-            .force_approve(token, splitter, received)
-            .map_err(|_| Error::from(SafeErc20FailedOperation { token }))?;
+        self.force_approve(token, splitter, received)?;
         for (split_id, value) in deposits {
             self.deposit_token(split_id, token, value)?;
         }
