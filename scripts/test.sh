@@ -18,11 +18,15 @@ cargo fmt --all --check
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "unit, property and integration tests"
-cargo test --workspace --locked
-
+# Before the tests: the end-to-end tests deploy these artifacts on the devnode.
 step "WASM build: round trip, Nitro validation, size limit"
 cargo run --quiet -p tributary --locked -- build
 
+step "unit, property, integration and end-to-end tests"
+cargo test --workspace --locked
+
 step "exported Solidity interfaces are up to date"
 cargo run --quiet -p tributary --locked -- export-abi --check
+
+step "cast against a fresh devnode"
+bash scripts/with-devnode.sh bash scripts/devnode-cast.sh
