@@ -17,6 +17,13 @@
 //! Only the registry, the license contract and the splitter (views and deposits), and for
 //! ERC-20 revenue the token, are called: no arbitrary external code runs during propagation.
 //! No admin: the three addresses are fixed at construction.
+//!
+//! # Deployment
+//! `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` →
+//! `LicenseNft(owner, registry, splitter)` → `RevenueRouter(registry, licenseNft, splitter)` →
+//! `UsageAnchor(..)`; then `registry.setLicenseNft(licenseNft)` (owner, once). Revenue is
+//! reported to the router (`reportRevenue`, `reportRevenueToken` with an ERC-20 approval to the
+//! router); model registration stays on the registry.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
