@@ -20,6 +20,7 @@ const MISSING: U256 = uint!(999_U256);
 #[motsu::test]
 fn name_symbol_and_token_uri(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -27,10 +28,13 @@ fn name_symbol_and_token_uri(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     assert_eq!(nft.sender(buyer).name(), NAME);
     assert_eq!(nft.sender(buyer).symbol(), SYMBOL);
-    assert_eq!(nft.sender(buyer).token_uri(token).motsu_unwrap(), TERMS_URI);
+    assert_eq!(
+        nft.sender(buyer).token_uri(token).motsu_unwrap().as_slice(),
+        TERMS_URI.as_bytes()
+    );
     let err = nft.sender(buyer).token_uri(MISSING).motsu_unwrap_err();
     assert!(
         matches!(err, Error::NonexistentToken(ERC721NonexistentToken { token_id }) if token_id == MISSING)
@@ -40,12 +44,13 @@ fn name_symbol_and_token_uri(
 #[motsu::test]
 fn supports_exactly_the_standard_interfaces(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
     owner: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
     for id in ["01ffc9a7", "80ac58cd", "5b5e139f", "2a55205a", "ad092b5c"] {
         let id = B32::from_slice(&alloy_primitives::hex::decode(id).unwrap());
         assert!(nft.sender(admin).supports_interface(id), "{id}");
@@ -68,6 +73,7 @@ fn supports_exactly_the_standard_interfaces(
 #[motsu::test]
 fn balance_and_owner(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -75,13 +81,13 @@ fn balance_and_owner(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (offer_id, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (offer_id, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
     assert_eq!(
         nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
         U256::from(1)
     );
-    buy(&nft, offer_id, buyer, PRICE);
+    buy(&offers, offer_id, buyer, PRICE);
     assert_eq!(
         nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
         U256::from(2)
@@ -108,6 +114,7 @@ fn balance_and_owner(
 #[motsu::test]
 fn owner_transfers(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -116,7 +123,7 @@ fn owner_transfers(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     nft.sender(buyer)
         .transfer_from(buyer, bob, token)
         .motsu_unwrap();
@@ -132,6 +139,7 @@ fn owner_transfers(
 #[motsu::test]
 fn transfer_errors(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -140,7 +148,7 @@ fn transfer_errors(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let err = nft
         .sender(bob)
         .transfer_from(buyer, bob, token)
@@ -180,6 +188,7 @@ fn transfer_errors(
 #[motsu::test]
 fn approved_account_transfers_once(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -188,7 +197,7 @@ fn approved_account_transfers_once(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     nft.sender(buyer).approve(bob, token).motsu_unwrap();
     assert_eq!(nft.sender(bob).get_approved(token).motsu_unwrap(), bob);
     nft.sender(bob)
@@ -213,6 +222,7 @@ fn approved_account_transfers_once(
 #[motsu::test]
 fn operator_manages_all(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -222,7 +232,7 @@ fn operator_manages_all(
     operator: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     nft.sender(buyer)
         .set_approval_for_all(operator, true)
         .motsu_unwrap();
@@ -258,6 +268,7 @@ fn operator_manages_all(
 #[motsu::test]
 fn safe_transfer_to_accepting_contract(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     receiver: Contract<AcceptingReceiver>,
@@ -267,7 +278,7 @@ fn safe_transfer_to_accepting_contract(
     buyer: Address,
     bob: Address,
 ) {
-    let (offer_id, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (offer_id, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     nft.sender(buyer)
         .safe_transfer_from(buyer, receiver.address(), token)
         .motsu_unwrap();
@@ -278,12 +289,12 @@ fn safe_transfer_to_accepting_contract(
     assert_eq!(receiver.sender(buyer).received(), token);
 
     // With data, and to an account without code (no check).
-    let second = buy(&nft, offer_id, buyer, PRICE);
+    let second = buy(&offers, offer_id, buyer, PRICE);
     nft.sender(buyer)
         .safe_transfer_from_with_data(buyer, receiver.address(), second, vec![1, 2, 3].into())
         .motsu_unwrap();
     assert_eq!(receiver.sender(buyer).received(), second);
-    let third = buy(&nft, offer_id, buyer, PRICE);
+    let third = buy(&offers, offer_id, buyer, PRICE);
     nft.sender(buyer)
         .safe_transfer_from(buyer, bob, third)
         .motsu_unwrap();
@@ -293,6 +304,7 @@ fn safe_transfer_to_accepting_contract(
 #[motsu::test]
 fn safe_transfer_to_rejecting_contract_fails(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     receiver: Contract<WrongMagicReceiver>,
@@ -301,7 +313,7 @@ fn safe_transfer_to_rejecting_contract_fails(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let err = nft
         .sender(buyer)
         .safe_transfer_from(buyer, receiver.address(), token)
@@ -316,6 +328,7 @@ fn safe_transfer_to_rejecting_contract_fails(
 #[motsu::test]
 fn safe_transfer_to_reverting_contract_fails(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     receiver: Contract<RevertingReceiver>,
@@ -324,7 +337,7 @@ fn safe_transfer_to_reverting_contract_fails(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let err = nft
         .sender(buyer)
         .safe_transfer_from_with_data(buyer, receiver.address(), token, vec![].into())
@@ -340,6 +353,7 @@ fn safe_transfer_to_reverting_contract_fails(
 #[motsu::test]
 fn royalty_info_pays_the_split_receiver(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -347,7 +361,7 @@ fn royalty_info_pays_the_split_receiver(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let (receiver, amount) = nft
         .sender(buyer)
         .royalty_info(token, U256::from(1_000_000))

@@ -15,7 +15,8 @@ use crate::{
         ZeroAddress,
     },
     events::{DebtSet, LicenseRevoked, UsageAnchorSet},
-    licenses::{expiry, is_live},
+    licenses::is_live,
+    terms::tier_royalty,
 };
 
 const REASON: B256 = b256!("00000000000000000000000000000000000000000000000000000000000000ee");
@@ -34,14 +35,12 @@ fn expiry_boundary_is_exclusive() {
     );
     assert!(!is_live(100, 100), "invalid at expiresAt");
     assert!(!is_live(100, 101));
-    assert_eq!(expiry(1000, 0).ok(), Some(0));
-    assert_eq!(expiry(1000, 5).ok(), Some(1005));
-    assert!(expiry(u64::MAX, 1).is_err());
 }
 
 #[motsu::test]
 fn valid_for_granted_scopes_only(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -50,7 +49,7 @@ fn valid_for_granted_scopes_only(
     buyer: Address,
     stranger: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let view = nft.sender(stranger);
     assert!(view.is_valid(token, scope(TRAIN)));
     assert!(view.is_valid(token, scope(TRAIN | DERIVATIVES)));
@@ -79,6 +78,7 @@ fn valid_for_granted_scopes_only(
 #[motsu::test]
 fn expires_at_the_exact_second(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -86,7 +86,7 @@ fn expires_at_the_exact_second(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let now = now(&nft);
     let (_, starts_at, expires_at, _, _) = nft.sender(buyer).license(token).motsu_unwrap();
     assert_eq!((starts_at, expires_at), (now, now + DURATION));
@@ -112,6 +112,7 @@ fn expires_at_the_exact_second(
 #[motsu::test]
 fn perpetual_license_never_expires(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -119,9 +120,9 @@ fn perpetual_license_never_expires(
     arbiter: Address,
     buyer: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
-    let id = offer(&nft, owner, terms_with(arbiter, |t| t.duration = 0));
-    let token = buy(&nft, id, buyer, PRICE);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
+    let id = offer(&offers, owner, terms_with(arbiter, |t| t.duration = 0));
+    let token = buy(&offers, id, buyer, PRICE);
     assert_eq!(nft.sender(buyer).license(token).motsu_unwrap().2, 0);
     assert!(nft.sender(buyer).is_valid(token, scope(TRAIN)));
 }
@@ -129,6 +130,7 @@ fn perpetual_license_never_expires(
 #[motsu::test]
 fn arbiter_revokes_with_reason(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -137,7 +139,7 @@ fn arbiter_revokes_with_reason(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     for caller in [buyer, owner, admin] {
         let err = nft.sender(caller).revoke(token, REASON).motsu_unwrap_err();
         assert!(matches!(
@@ -198,6 +200,7 @@ fn arbiter_revokes_with_reason(
 #[motsu::test]
 fn soulbound_licenses_do_not_move(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     receiver: Contract<AcceptingReceiver>,
@@ -207,9 +210,9 @@ fn soulbound_licenses_do_not_move(
     buyer: Address,
     bob: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
-    let id = offer(&nft, owner, terms_with(arbiter, |t| t.transferable = false));
-    let token = buy(&nft, id, buyer, PRICE);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
+    let id = offer(&offers, owner, terms_with(arbiter, |t| t.transferable = false));
+    let token = buy(&offers, id, buyer, PRICE);
     nft.sender(buyer)
         .set_approval_for_all(bob, true)
         .motsu_unwrap();
@@ -238,6 +241,7 @@ fn soulbound_licenses_do_not_move(
 #[motsu::test]
 fn usage_and_royalty_views(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -245,7 +249,7 @@ fn usage_and_royalty_views(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let now = now(&nft);
     assert_eq!(
         nft.sender(buyer).license_usage(token).motsu_unwrap(),
@@ -292,6 +296,7 @@ fn usage_and_royalty_views(
 #[motsu::test]
 fn no_tiers_means_no_derivative_royalty(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -299,16 +304,16 @@ fn no_tiers_means_no_derivative_royalty(
     arbiter: Address,
     buyer: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
     let id = offer(
-        &nft,
+        &offers,
         owner,
         terms_with(arbiter, |t| {
             t.tierThresholds.clear();
             t.tierBps.clear();
         }),
     );
-    let token = buy(&nft, id, buyer, PRICE);
+    let token = buy(&offers, id, buyer, PRICE);
     assert_eq!(
         nft.sender(buyer)
             .royalty_bps(token, U256::MAX)
@@ -324,6 +329,7 @@ fn no_tiers_means_no_derivative_royalty(
 #[motsu::test]
 fn usage_anchor_sets_and_clears_debt(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -332,7 +338,7 @@ fn usage_anchor_sets_and_clears_debt(
     buyer: Address,
     anchor: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     // No anchor configured: nobody may set debt.
     let err = nft.sender(admin).set_debt(token, true).motsu_unwrap_err();
     assert!(matches!(err, Error::NotUsageAnchor(NotUsageAnchor { account }) if account == admin));
@@ -376,6 +382,7 @@ fn usage_anchor_sets_and_clears_debt(
 #[motsu::test]
 fn usage_anchor_is_set_once_by_the_owner(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -383,7 +390,7 @@ fn usage_anchor_is_set_once_by_the_owner(
     anchor: Address,
     mallory: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
     let err = nft
         .sender(mallory)
         .set_usage_anchor(anchor)
@@ -411,6 +418,7 @@ fn usage_anchor_is_set_once_by_the_owner(
 #[motsu::test]
 fn ownership_moves_in_two_steps(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -418,7 +426,7 @@ fn ownership_moves_in_two_steps(
     successor: Address,
     mallory: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
     let err = nft
         .sender(mallory)
         .transfer_ownership(mallory)
@@ -436,4 +444,19 @@ fn ownership_moves_in_two_steps(
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
     nft.sender(successor).renounce_ownership().motsu_unwrap();
     assert_eq!(nft.sender(admin).owner(), Address::ZERO);
+}
+
+#[test]
+fn tiers_slide_with_cumulative_revenue() {
+    let thresholds = [U256::from(100), U256::from(1000), U256::ZERO];
+    let packed = 500u64 | (1000 << 16) | (1500 << 32);
+    assert_eq!(tier_royalty(0, 0, &thresholds, U256::from(5)), 0);
+    assert_eq!(tier_royalty(3, packed, &thresholds, U256::ZERO), 500);
+    assert_eq!(tier_royalty(3, packed, &thresholds, U256::from(99)), 500);
+    assert_eq!(tier_royalty(3, packed, &thresholds, U256::from(100)), 1000);
+    assert_eq!(tier_royalty(3, packed, &thresholds, U256::from(999)), 1000);
+    assert_eq!(tier_royalty(3, packed, &thresholds, U256::from(1000)), 1500);
+    assert_eq!(tier_royalty(3, packed, &thresholds, U256::MAX), 1500);
+    // One tier: flat.
+    assert_eq!(tier_royalty(1, 700, &thresholds, U256::MAX), 700);
 }

@@ -1,11 +1,11 @@
-//! motsu tests of the license contract, with contract doubles for its neighbours.
+//! motsu tests of the license token contract, run with the real offers contract
+//! (`LicenseOffers`) and contract doubles for the registry, the splitter, tokens and receivers.
 #![allow(clippy::too_many_arguments)]
 
 mod doubles;
+mod encoding;
 mod erc721;
 mod licenses;
-mod mint;
-mod offers;
 mod rentals;
 
 use alloc::{string::String, vec};
@@ -18,6 +18,8 @@ use tributary_abi::{
 };
 
 pub(crate) use self::doubles::*;
+use license_offers::LicenseOffers;
+
 use crate::LicenseNft;
 
 /// The dataset every fixture offer licenses.
@@ -63,10 +65,12 @@ pub(crate) fn case_study_terms(arbiter: Address) -> LicenseTerms {
     }
 }
 
-/// The three contracts of every test, wired: `admin` owns the license contract,
-/// `dataset_owner` owns [`DATASET`] (split [`SPLIT`]) in the registry.
+/// The four contracts of every test, wired in deploy order: `LicenseNft(admin)`,
+/// `LicenseOffers(nft, registry, splitter)`, `nft.setLicenseOffers(offers)`; `dataset_owner`
+/// owns [`DATASET`] (split [`SPLIT`]) in the registry.
 pub(crate) fn deploy(
     nft: &Contract<LicenseNft>,
+    offers: &Contract<LicenseOffers>,
     registry: &Contract<RegistryDouble>,
     splitter: &Contract<SplitterDouble>,
     admin: Address,
@@ -75,24 +79,35 @@ pub(crate) fn deploy(
     registry
         .sender(admin)
         .set_dataset(DATASET, dataset_owner, SPLIT);
+    nft.sender(admin).constructor(admin).motsu_unwrap();
+    offers
+        .sender(admin)
+        .constructor(nft.address(), registry.address(), splitter.address())
+        .motsu_unwrap();
     nft.sender(admin)
-        .constructor(admin, registry.address(), splitter.address())
+        .set_license_offers(offers.address())
         .motsu_unwrap();
 }
 
 /// Creates an offer with `terms` as `dataset_owner`.
 pub(crate) fn offer(
-    nft: &Contract<LicenseNft>,
+    offers: &Contract<LicenseOffers>,
     dataset_owner: Address,
     terms: LicenseTerms,
 ) -> U256 {
-    nft.sender(dataset_owner).create_offer(terms).motsu_unwrap()
+    offers.sender(dataset_owner).create_offer(terms).motsu_unwrap()
 }
 
 /// Buys one license of a native-priced offer for `buyer`.
-pub(crate) fn buy(nft: &Contract<LicenseNft>, offer_id: U256, buyer: Address, price: U256) -> U256 {
+pub(crate) fn buy(
+    offers: &Contract<LicenseOffers>,
+    offer_id: U256,
+    buyer: Address,
+    price: U256,
+) -> U256 {
     buyer.fund(price);
-    nft.sender_and_value(buyer, price)
+    offers
+        .sender_and_value(buyer, price)
         .mint(offer_id, buyer, price)
         .motsu_unwrap()
 }
@@ -101,6 +116,7 @@ pub(crate) fn buy(nft: &Contract<LicenseNft>, offer_id: U256, buyer: Address, pr
 /// `buyer`; returns (offer id, token id).
 pub(crate) fn licensed(
     nft: &Contract<LicenseNft>,
+    offers: &Contract<LicenseOffers>,
     registry: &Contract<RegistryDouble>,
     splitter: &Contract<SplitterDouble>,
     admin: Address,
@@ -108,9 +124,9 @@ pub(crate) fn licensed(
     arbiter: Address,
     buyer: Address,
 ) -> (U256, U256) {
-    deploy(nft, registry, splitter, admin, dataset_owner);
-    let offer_id = offer(nft, dataset_owner, case_study_terms(arbiter));
-    let token_id = buy(nft, offer_id, buyer, PRICE);
+    deploy(nft, offers, registry, splitter, admin, dataset_owner);
+    let offer_id = offer(offers, dataset_owner, case_study_terms(arbiter));
+    let token_id = buy(offers, offer_id, buyer, PRICE);
     (offer_id, token_id)
 }
 
@@ -125,21 +141,14 @@ pub(crate) fn terms_with(arbiter: Address, edit: impl FnOnce(&mut LicenseTerms))
 /// block timestamp is fixed).
 pub(crate) fn set_expiry(nft: &Contract<LicenseNft>, token_id: U256, expires_at: u64) {
     let mut call = nft.sender(Address::ZERO);
-    call.licenses
-        .setter(token_id)
-        .expires_at
-        .set(alloy_primitives::aliases::U64::from(expires_at));
+    let stamp = call.read(crate::store::Field::Stamp, token_id);
+    let mut limbs = stamp.into_limbs();
+    limbs[2] = expires_at;
+    call.write(crate::store::Field::Stamp, token_id, U256::from_limbs(limbs));
 }
 
 /// The block timestamp motsu reports.
 pub(crate) fn now(nft: &Contract<LicenseNft>) -> u64 {
     use stylus_sdk::prelude::HostAccess;
     nft.sender(Address::ZERO).vm().block_timestamp()
-}
-
-/// The native balance of an account in motsu's VM.
-#[allow(deprecated)] // motsu answers the 0.9 `AddressVM` host call for plain addresses
-pub(crate) fn eth_balance(account: Address) -> U256 {
-    use stylus_sdk::types::AddressVM;
-    account.balance()
 }

@@ -18,6 +18,7 @@ fn train() -> U256 {
 #[motsu::test]
 fn owner_rents_out_until_expiry(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -26,7 +27,7 @@ fn owner_rents_out_until_expiry(
     buyer: Address,
     renter: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let now = now(&nft);
     nft.sender(buyer)
         .set_user(token, renter, now)
@@ -71,6 +72,7 @@ fn owner_rents_out_until_expiry(
 #[motsu::test]
 fn approved_accounts_may_set_the_user(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -80,7 +82,7 @@ fn approved_accounts_may_set_the_user(
     operator: Address,
     renter: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     let err = nft
         .sender(operator)
         .set_user(token, renter, u64::MAX)
@@ -108,6 +110,7 @@ fn approved_accounts_may_set_the_user(
 #[motsu::test]
 fn transfer_clears_the_user(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -117,7 +120,7 @@ fn transfer_clears_the_user(
     renter: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
     nft.sender(buyer)
         .set_user(token, renter, u64::MAX)
         .motsu_unwrap();
@@ -139,6 +142,7 @@ fn transfer_clears_the_user(
 #[motsu::test]
 fn rentals_only_where_terms_allow(
     nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
     splitter: Contract<SplitterDouble>,
     admin: Address,
@@ -147,9 +151,9 @@ fn rentals_only_where_terms_allow(
     buyer: Address,
     renter: Address,
 ) {
-    deploy(&nft, &registry, &splitter, admin, owner);
-    let id = offer(&nft, owner, terms_with(arbiter, |t| t.rentable = false));
-    let token = buy(&nft, id, buyer, PRICE);
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
+    let id = offer(&offers, owner, terms_with(arbiter, |t| t.rentable = false));
+    let token = buy(&offers, id, buyer, PRICE);
     let err = nft
         .sender(buyer)
         .set_user(token, renter, u64::MAX)
