@@ -32,23 +32,26 @@ pub mod errors;
 pub mod events;
 pub mod minting;
 pub mod offers;
+pub mod store;
 
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "export-abi")]
 use alloc::string::String;
 
 use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20;
 use stylus_sdk::{
+    abi::Bytes,
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU64},
+    storage::{StorageAddress, StorageU64},
 };
 use tributary_abi::terms::LicenseTerms;
 
 use crate::{
     errors::{Error, ZeroAddress},
-    offers::{Offer, OfferSummary},
+    offers::OfferSummary,
 };
 
 /// The `LicenseNft` functions this contract calls (only it may call them).
@@ -68,6 +71,27 @@ pub mod nft_calls {
     }
 }
 
+/// What `termsUri` returns: `string` in the exported interface; `Bytes` (the same ABI
+/// encoding, no UTF-8 validation code) in contract builds and tests.
+#[cfg(feature = "export-abi")]
+pub type TermsUri = String;
+/// What `termsUri` returns: `string` in the exported interface; `Bytes` (the same ABI
+/// encoding, no UTF-8 validation code) in contract builds and tests.
+#[cfg(not(feature = "export-abi"))]
+pub type TermsUri = Bytes;
+
+/// The `termsUri` answer from the stored bytes.
+#[cfg(not(feature = "export-abi"))]
+fn terms_uri_of(uri: alloc::vec::Vec<u8>) -> TermsUri {
+    Bytes::from(uri)
+}
+
+/// The `termsUri` answer from the stored bytes (only typed for `export-abi`, never run).
+#[cfg(feature = "export-abi")]
+fn terms_uri_of(uri: alloc::vec::Vec<u8>) -> TermsUri {
+    String::from_utf8_lossy(&uri).into_owned()
+}
+
 /// The contract's storage.
 #[entrypoint]
 #[storage]
@@ -82,8 +106,6 @@ pub struct LicenseOffers {
     pub(crate) splitter: StorageAddress,
     /// Offers created so far; offer ids are `1..=offer_count`.
     pub(crate) offer_count: StorageU64,
-    /// Offers by id.
-    pub(crate) offers: StorageMap<U256, Offer>,
 }
 
 #[public]
@@ -194,13 +216,15 @@ impl LicenseOffers {
         self.offer_count.get().to()
     }
 
-    /// The offer's terms document URI (every license's `tokenURI`).
+    /// The offer's terms document URI (every license's `tokenURI`). Contract builds return
+    /// it as [`TermsUri`] = `Bytes`, whose ABI encoding is byte-for-byte that of a `string`
+    /// (the URI was stored from a decoded `string`); the exported interface declares `string`.
     ///
     /// # Errors
     /// [`Error::UnknownOffer`].
-    pub fn terms_uri(&self, offer_id: U256) -> Result<String, Error> {
+    pub fn terms_uri(&self, offer_id: U256) -> Result<TermsUri, Error> {
         self.require_offer(offer_id)?;
-        Ok(self.offers.getter(offer_id).terms_uri.get_string())
+        Ok(terms_uri_of(self.read_uri(offer_id)))
     }
 
     /// Buys a license of `offer_id` for `to`, at the offer's price if it is at most

@@ -6,7 +6,7 @@
 //! `depositToken`; what is deposited is what this contract actually received (balance delta),
 //! so fee-on-transfer tokens work. The contract never keeps a balance between calls.
 
-use alloy_primitives::{aliases::U32, Address, U256};
+use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::{
     erc20::utils::safe_erc20::{ISafeErc20, SafeErc20FailedOperation},
     erc721::ERC721InvalidReceiver,
@@ -23,6 +23,7 @@ use crate::{
     },
     events::{emit, LicenseIssued},
     nft_calls::ILicenseIssuer,
+    store::{limb, word_address, Field, PAUSED, RETIRED},
     LicenseOffers,
 };
 
@@ -62,14 +63,14 @@ impl LicenseOffers {
         max_price: U256,
     ) -> Result<U256, Error> {
         self.require_offer(offer_id)?;
-        let offer = self.offers.getter(offer_id);
-        if offer.retired.get() {
+        let supply = self.read(Field::Supply, offer_id);
+        if limb(supply, 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }
-        if offer.paused.get() {
+        if limb(supply, 3) & PAUSED != 0 {
             return Err(OfferIsPaused { offerId: offer_id }.into());
         }
-        let price = offer.price.get();
+        let price = self.read(Field::Price, offer_id);
         if price > max_price {
             return Err(PriceAboveMax {
                 price,
@@ -77,7 +78,8 @@ impl LicenseOffers {
             }
             .into());
         }
-        let token = offer.payment_token.get();
+        let payment = self.read(Field::Payment, offer_id);
+        let token = word_address(payment);
         let value = self.vm().msg_value();
         let expected = if token.is_zero() { price } else { U256::ZERO };
         if value != expected {
@@ -87,13 +89,11 @@ impl LicenseOffers {
             }
             .into());
         }
-        let minted = offer
-            .minted
-            .get()
-            .to::<u32>()
-            .checked_add(1)
-            .ok_or_else(overflow)?;
-        let max_supply = offer.max_supply.get().to::<u32>();
+        // Supply counts are u32: `maxSupply` is a uint32 and `minted` never passes it or 2^32-1.
+        #[allow(clippy::cast_possible_truncation)]
+        let minted = (limb(supply, 1) as u32).checked_add(1).ok_or_else(overflow)?;
+        #[allow(clippy::cast_possible_truncation)]
+        let max_supply = limb(supply, 0) as u32;
         if max_supply != 0 && minted > max_supply {
             return Err(OfferSoldOut {
                 offerId: offer_id,
@@ -104,11 +104,13 @@ impl LicenseOffers {
         if to.is_zero() {
             return Err(ERC721InvalidReceiver { receiver: to }.into());
         }
-        let split_id = offer.split_id.get();
-        let expires_at = expiry(self.vm().block_timestamp(), offer.duration.get().to::<u64>())?;
+        let split_id = self.read(Field::Split, offer_id);
+        let expires_at = expiry(self.vm().block_timestamp(), limb(payment, 3))?;
 
         // Effects: count before any external call.
-        self.offers.setter(offer_id).minted.set(U32::from(minted));
+        let mut limbs = supply.into_limbs();
+        limbs[1] = u64::from(minted);
+        self.write(Field::Supply, offer_id, U256::from_limbs(limbs));
 
         // Interactions: the token (trusted contract), then the whole price into the split.
         let nft = self.license_nft.get();

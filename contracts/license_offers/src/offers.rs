@@ -11,14 +11,8 @@
 //!   mint (here); scope, dataset, tiers, transferable, rentable, resale royalty, arbiter, unit and
 //!   rate in `LicenseNft`; the terms URI is every license's `tokenURI` and the hash binds it.
 
-use alloy_primitives::{
-    aliases::{U32, U64},
-    Address, B256, U256,
-};
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageB256, StorageBool, StorageString, StorageU256, StorageU32, StorageU64},
-};
+use alloy_primitives::{aliases::U64, Address, B256, U256};
+use stylus_sdk::prelude::*;
 use tributary_abi::{
     interfaces::{IAttributionRegistry, IRoyaltySplitter},
     scope::{KNOWN_SCOPES, MAX_UNIT},
@@ -33,47 +27,9 @@ use crate::{
     },
     events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     nft_calls::ILicenseIssuer,
+    store::{address_word, limb, word_address, Field, PAUSED, RETIRED},
     LicenseOffers,
 };
-
-/// One offer. Storage layout (Solidity packing, fields in declaration order):
-///
-/// | slot | contents                                                        |
-/// |------|-----------------------------------------------------------------|
-/// | 0    | `dataset_id`                                                    |
-/// | 1    | `split_id`                                                      |
-/// | 2    | `price`                                                         |
-/// | 3    | `payment_token` (20) · `duration` (8) · `max_supply` (4)        |
-/// | 4    | `minted` (4) · `paused` · `retired` (1 each)                    |
-/// | 5    | `terms_hash`                                                    |
-/// | 6    | `terms_uri`                                                     |
-///
-/// A mint reads slots 1–4 and writes slot 4.
-#[storage]
-pub struct Offer {
-    /// Dataset (`attribution_registry` id) the licenses cover.
-    pub(crate) dataset_id: StorageU256,
-    /// The dataset's split in `royalty_splitter`: receives prices.
-    pub(crate) split_id: StorageU256,
-    /// Price of one license, in `payment_token` units.
-    pub(crate) price: StorageU256,
-    /// Payment token; zero = native currency.
-    pub(crate) payment_token: StorageAddress,
-    /// Seconds a license lasts from its mint; 0 = perpetual.
-    pub(crate) duration: StorageU64,
-    /// Most licenses; 0 = unlimited.
-    pub(crate) max_supply: StorageU32,
-    /// Licenses minted so far.
-    pub(crate) minted: StorageU32,
-    /// No new mints while set.
-    pub(crate) paused: StorageBool,
-    /// No new mints, ever.
-    pub(crate) retired: StorageBool,
-    /// keccak256 of the terms document.
-    pub(crate) terms_hash: StorageB256,
-    /// Where the terms document lives; the token URI of every license of the offer.
-    pub(crate) terms_uri: StorageString,
-}
 
 /// What `offer` returns: (datasetId, splitId, price, paymentToken, minted, maxSupply, paused,
 /// retired, termsHash).
@@ -149,14 +105,6 @@ fn check_bps(bps: u16) -> Result<(), Error> {
     Ok(())
 }
 
-/// A word holding `address` in its low 160 bits and `high` in its top 64 bits.
-fn address_word(address: Address, high: u64) -> U256 {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&high.to_be_bytes());
-    bytes[12..].copy_from_slice(address.as_slice());
-    U256::from_be_bytes(bytes)
-}
-
 /// The license terms of validated `terms` as the 10 words `LicenseNft.registerOffer` takes
 /// (its `store` module documents the layout): dataset, split, scope, usage rate, payment
 /// token with unit · flags (transferable 1, rentable 2) · tier count · resale bps, royalty
@@ -217,15 +165,17 @@ impl LicenseOffers {
         self.offer_count.set(offer_id);
         let offer_id = U256::from(offer_id);
 
-        let mut offer = self.offers.setter(offer_id);
-        offer.dataset_id.set(terms.datasetId);
-        offer.split_id.set(split_id);
-        offer.price.set(terms.price);
-        offer.payment_token.set(terms.paymentToken);
-        offer.duration.set(U64::from(terms.duration));
-        offer.max_supply.set(U32::from(terms.maxSupply));
-        offer.terms_hash.set(terms.termsHash);
-        offer.terms_uri.set_str(&terms.termsUri);
+        self.write(Field::Dataset, offer_id, terms.datasetId);
+        self.write(Field::Split, offer_id, split_id);
+        self.write(Field::Price, offer_id, terms.price);
+        self.write(
+            Field::Payment,
+            offer_id,
+            address_word(terms.paymentToken, terms.duration),
+        );
+        self.write(Field::Supply, offer_id, U256::from(terms.maxSupply));
+        self.write(Field::TermsHash, offer_id, terms.termsHash.into());
+        self.write_uri(offer_id, terms.termsUri.as_bytes());
         emit(
             self.vm(),
             &OfferCreated {
@@ -248,7 +198,8 @@ impl LicenseOffers {
     /// Pauses or unpauses minting of a live offer.
     pub(crate) fn pause_offer(&mut self, offer_id: U256, paused: bool) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
-        self.offers.setter(offer_id).paused.set(paused);
+        let supply = self.read(Field::Supply, offer_id);
+        self.write(Field::Supply, offer_id, with_flag(supply, PAUSED, paused));
         emit(
             self.vm(),
             &OfferPaused {
@@ -262,7 +213,8 @@ impl LicenseOffers {
     /// Retires an offer for good.
     pub(crate) fn retire(&mut self, offer_id: U256) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
-        self.offers.setter(offer_id).retired.set(true);
+        let supply = self.read(Field::Supply, offer_id);
+        self.write(Field::Supply, offer_id, with_flag(supply, RETIRED, true));
         emit(self.vm(), &OfferRetired { offerId: offer_id });
         Ok(())
     }
@@ -275,8 +227,10 @@ impl LicenseOffers {
         max_supply: u32,
     ) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
-        let mut offer = self.offers.setter(offer_id);
-        let minted = offer.minted.get().to::<u32>();
+        let supply = self.read(Field::Supply, offer_id);
+        // Minted counts are u32 (see `mint`).
+        #[allow(clippy::cast_possible_truncation)]
+        let minted = limb(supply, 1) as u32;
         if max_supply != 0 && max_supply < minted {
             return Err(InvalidMaxSupply {
                 maxSupply: max_supply,
@@ -284,8 +238,10 @@ impl LicenseOffers {
             }
             .into());
         }
-        offer.price.set(price);
-        offer.max_supply.set(U32::from(max_supply));
+        self.write(Field::Price, offer_id, price);
+        let mut limbs = supply.into_limbs();
+        limbs[0] = u64::from(max_supply);
+        self.write(Field::Supply, offer_id, U256::from_limbs(limbs));
         emit(
             self.vm(),
             &OfferUpdated {
@@ -308,11 +264,10 @@ impl LicenseOffers {
     /// Errors unless `offer_id` exists, is not retired and the caller owns its dataset.
     fn require_offer_manager(&mut self, offer_id: U256) -> Result<(), Error> {
         self.require_offer(offer_id)?;
-        let offer = self.offers.getter(offer_id);
-        if offer.retired.get() {
+        if limb(self.read(Field::Supply, offer_id), 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }
-        let dataset_id = offer.dataset_id.get();
+        let dataset_id = self.read(Field::Dataset, offer_id);
         let sender = self.vm().msg_sender();
         self.require_dataset_owner(dataset_id, sender)
     }
@@ -342,17 +297,31 @@ impl LicenseOffers {
     /// The state of an offer for buyers and indexers.
     pub(crate) fn offer_summary(&self, offer_id: U256) -> Result<OfferSummary, Error> {
         self.require_offer(offer_id)?;
-        let offer = self.offers.getter(offer_id);
+        let supply = self.read(Field::Supply, offer_id);
+        let flags = limb(supply, 3);
+        // Supply counts are u32 (see `mint` and `updateOffer`).
+        #[allow(clippy::cast_possible_truncation)]
         Ok((
-            offer.dataset_id.get(),
-            offer.split_id.get(),
-            offer.price.get(),
-            offer.payment_token.get(),
-            offer.minted.get().to(),
-            offer.max_supply.get().to(),
-            offer.paused.get(),
-            offer.retired.get(),
-            offer.terms_hash.get(),
+            self.read(Field::Dataset, offer_id),
+            self.read(Field::Split, offer_id),
+            self.read(Field::Price, offer_id),
+            word_address(self.read(Field::Payment, offer_id)),
+            limb(supply, 1) as u32,
+            limb(supply, 0) as u32,
+            flags & PAUSED != 0,
+            flags & RETIRED != 0,
+            self.read(Field::TermsHash, offer_id).into(),
         ))
     }
+}
+
+/// `word` with `flag` of limb 3 set to `on`.
+pub(crate) fn with_flag(word: U256, flag: u64, on: bool) -> U256 {
+    let mut limbs = word.into_limbs();
+    if on {
+        limbs[3] |= flag;
+    } else {
+        limbs[3] &= !flag;
+    }
+    U256::from_limbs(limbs)
 }

@@ -1,0 +1,130 @@
+//! Storage of offers as keccak-addressed words.
+//!
+//! Every datum is one 32-byte word at `slot = keccak256(field ‖ offer id)` (a 33-byte preimage,
+//! so it collides neither with another datum nor with `StorageMap` slots, which hash 64 bytes);
+//! the terms URI's bytes follow in the words at `slot(Uri) + 1 …`. One host keccak and one
+//! `SLOAD`/`SSTORE` per datum, without the slot arithmetic a `#[storage]` struct in a map and a
+//! `StorageString` generate (several kilobytes of WASM under the 24 KiB limit).
+//!
+//! ```text
+//! field      word (limb 0 = low 64 bits)
+//! Dataset    dataset id
+//! Split      split id
+//! Price      price
+//! Payment    payment token (bits 0..160) · limb 3 duration (seconds, 0 = perpetual)
+//! Supply     limb 0 max supply (0 = unlimited) · limb 1 minted · limb 3 flags (paused 1,
+//!            retired 2)
+//! TermsHash  keccak256 of the terms document
+//! Uri        byte length of the terms URI; its bytes fill the next words, left-aligned
+//! ```
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, U256};
+use stylus_sdk::prelude::*;
+
+use crate::LicenseOffers;
+
+/// What a storage word holds (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Field {
+    /// Dataset id.
+    Dataset = 1,
+    /// Split id.
+    Split = 2,
+    /// Price.
+    Price = 3,
+    /// Payment token and duration.
+    Payment = 4,
+    /// Max supply, minted, flags.
+    Supply = 5,
+    /// Terms hash.
+    TermsHash = 6,
+    /// Terms URI length, then its bytes.
+    Uri = 7,
+}
+
+/// `Supply` flag: paused.
+pub const PAUSED: u64 = 1;
+/// `Supply` flag: retired.
+pub const RETIRED: u64 = 2;
+
+/// A word holding `address` in its low 160 bits and `high` in limb 3.
+pub fn address_word(address: Address, high: u64) -> U256 {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[12..].copy_from_slice(address.as_slice());
+    U256::from_be_bytes(bytes)
+}
+
+/// The address in the low 160 bits of `word`.
+pub fn word_address(word: U256) -> Address {
+    Address::from_slice(&word.to_be_bytes::<32>()[12..])
+}
+
+/// Limb `index` (0 = low 64 bits) of `word`.
+pub fn limb(word: U256, index: usize) -> u64 {
+    word.as_limbs()[index]
+}
+
+impl LicenseOffers {
+    /// The slot of `field` for `offer_id`: `keccak256(field ‖ offer_id)` (host keccak).
+    fn slot(&self, field: Field, offer_id: U256) -> U256 {
+        let mut preimage = [0u8; 33];
+        preimage[0] = field as u8;
+        preimage[1..].copy_from_slice(&offer_id.to_be_bytes::<32>());
+        self.vm().native_keccak256(&preimage).into()
+    }
+
+    /// Reads the word at `slot`.
+    fn load(&self, slot: U256) -> U256 {
+        self.vm().storage_load_bytes32(slot).into()
+    }
+
+    /// Writes the word at `slot` (through the SDK's storage cache, flushed at the end of the
+    /// call and before every external call the contract makes).
+    fn store(&mut self, slot: U256, value: U256) {
+        // SAFETY: `slot` is a keccak256 output of a 33-byte namespaced preimage, or one of the
+        // words after the URI's (see the module docs); no `#[storage]` field lives there.
+        unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
+    }
+
+    /// Reads a word.
+    pub(crate) fn read(&self, field: Field, offer_id: U256) -> U256 {
+        self.load(self.slot(field, offer_id))
+    }
+
+    /// Writes a word.
+    pub(crate) fn write(&mut self, field: Field, offer_id: U256, value: U256) {
+        let slot = self.slot(field, offer_id);
+        self.store(slot, value);
+    }
+
+    /// Stores the terms URI of `offer_id`.
+    pub(crate) fn write_uri(&mut self, offer_id: U256, uri: &[u8]) {
+        let slot = self.slot(Field::Uri, offer_id);
+        self.store(slot, U256::from(uri.len()));
+        let mut next = slot;
+        for chunk in uri.chunks(32) {
+            let mut word = [0u8; 32];
+            word[..chunk.len()].copy_from_slice(chunk);
+            next += U256::from(1);
+            self.store(next, U256::from_be_bytes(word));
+        }
+    }
+
+    /// The terms URI of `offer_id`.
+    pub(crate) fn read_uri(&self, offer_id: U256) -> Vec<u8> {
+        let slot = self.slot(Field::Uri, offer_id);
+        let len = usize::try_from(limb(self.load(slot), 0)).unwrap_or_default();
+        let mut uri = Vec::with_capacity(len + 32);
+        let mut next = slot;
+        while uri.len() < len {
+            next += U256::from(1);
+            uri.extend_from_slice(&self.load(next).to_be_bytes::<32>());
+        }
+        uri.truncate(len);
+        uri
+    }
+}
