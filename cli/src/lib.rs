@@ -4,4 +4,5 @@
 pub mod attest;
 pub mod build;
 pub mod contracts;
+pub mod deploy;
 pub mod nitro_wasm;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use tributary::{attest, build};
+use tributary::{attest, build, deploy};
 
 /// Tributary: on-chain licensing and royalties for AI training data.
 #[derive(Debug, Parser)]
@@ -23,6 +23,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Deploy, activate and wire every contract on a Nitro chain; writes
+    /// `deployments/<chainId>.json`. Does nothing if that deployment is already live.
+    Deploy(deploy::command::DeployArgs),
     /// Attestor kit: sign receipt batches, prove receipts for settlement, verify batches.
     Attest {
         #[command(subcommand)]
@@ -58,6 +61,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        Command::Deploy(args) => deploy::command::run(&args)?,
         // The attestor kit works outside the workspace too.
         Command::Attest { command } => attest::command::run(command)?,
     }

@@ -1,0 +1,105 @@
+//! `tributary deploy --rpc-url URL [--private-key KEY]`.
+
+use std::path::PathBuf;
+
+use alloy::{
+    network::EthereumWallet, providers::ProviderBuilder, signers::local::PrivateKeySigner,
+};
+use clap::Args;
+
+use super::{deploy_all, is_current, Deployment, Programs, UsageParameters};
+use crate::{build, contracts::CONTRACTS, nitro_wasm};
+
+/// Arguments of `tributary deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// JSON-RPC endpoint (nitro-devnode / tributary-devnode: http://127.0.0.1:8547; Arbitrum
+    /// Sepolia: chain 421614; Arbitrum One: chain 42161).
+    #[arg(long, env = "RPC_URL")]
+    pub rpc_url: String,
+    /// Deployer key (hex); also read from PRIVATE_KEY. It becomes the contracts' owner.
+    #[arg(long, env = "PRIVATE_KEY", hide_env_values = true)]
+    pub private_key: String,
+    /// Directory of deployment files.
+    #[arg(long, default_value = "deployments")]
+    pub out: PathBuf,
+    /// Use the artifacts in target/stylus instead of building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Challenge window of anchored batches, in seconds.
+    #[arg(long, default_value_t = UsageParameters::default().challenge_window)]
+    pub challenge_window: u64,
+}
+
+/// Builds (or loads) the programs from `target/stylus`.
+pub fn programs(no_build: bool) -> Result<Programs, Box<dyn std::error::Error>> {
+    let root = build::workspace_root()?;
+    let mut programs = Programs::new();
+    if no_build {
+        for contract in CONTRACTS {
+            let path = root
+                .join("target/stylus")
+                .join(format!("{}.wasm", contract.dir));
+            let wasm = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let program =
+                nitro_wasm::prepare(&wasm).map_err(|e| format!("{}: {e}", contract.dir))?;
+            programs.insert(contract.dir, program);
+        }
+    } else {
+        for built in build::build_all(&root)? {
+            programs.insert(built.contract.dir, built.program);
+        }
+    }
+    Ok(programs)
+}
+
+/// Runs `tributary deploy`.
+pub fn run(args: &DeployArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let programs = programs(args.no_build)?;
+    let signer: PrivateKeySigner = args
+        .private_key
+        .trim()
+        .parse()
+        .map_err(|e| format!("invalid private key: {e}"))?;
+    let from = signer.address();
+    let url = args
+        .rpc_url
+        .parse()
+        .map_err(|e| format!("invalid RPC URL: {e}"))?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer))
+            .on_http(url);
+        let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
+        let path = args.out.join(format!("{chain_id}.json"));
+        if path.exists() {
+            let existing = Deployment::load(&path)?;
+            if is_current(&provider, &existing, &programs).await? {
+                println!(
+                    "already deployed and activated on chain {chain_id} (see {}); nothing to do",
+                    path.display()
+                );
+                return Ok(());
+            }
+            println!(
+                "{} is stale for this build or chain; deploying a new set",
+                path.display()
+            );
+        }
+        let parameters = UsageParameters {
+            challenge_window: args.challenge_window,
+            ..UsageParameters::default()
+        };
+        let deployment = deploy_all(&provider, from, &programs, parameters, |step| {
+            println!("{:<32} tx {} gas {}", step.label, step.tx, step.gas_used);
+        })
+        .await?;
+        deployment.save(&path)?;
+        println!("deployed to chain {chain_id}; wrote {}", path.display());
+        for (name, deployed) in &deployment.contracts {
+            println!("  {name:<22} {}", deployed.address);
+        }
+        Ok::<(), Box<dyn std::error::Error>>(())
+    })
+}

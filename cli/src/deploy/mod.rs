@@ -1,0 +1,510 @@
+//! `tributary deploy`: puts the seven contracts on any Nitro chain (the devnode,
+//! nitro-devnode, Arbitrum Sepolia or One) the way cargo-stylus does, wires them together and
+//! records the result in `deployments/<chainId>.json`.
+//!
+//! Each program goes through StylusDeployer in one transaction: CREATE of the 43-byte prelude
+//! plus `EF F0 00 00` + brotli code, `ArbWasm.activateProgram` paying the data fee, and the SDK
+//! constructor (`0x5585258d` ‖ ABI-encoded arguments), so nobody can call a constructor in
+//! between. The data fee is estimated first with an `eth_call` of `activateProgram` on a scratch
+//! address whose code is overridden, and sent with 20 % headroom; StylusDeployer refunds the
+//! excess.
+//!
+//! Deploy order and wiring (each contract's module docs say why):
+//! 1. `RoyaltySplitter(owner)`
+//! 2. `AttributionRegistry(owner, splitter)`
+//! 3. `LicenseNft(owner)`
+//! 4. `LicenseOffers(licenseNft, registry, splitter)`
+//! 5. `RevenueRouter(registry, licenseNft, splitter)`
+//! 6. `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)`
+//! 7. `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond,
+//!    exitDelay)`
+//!
+//! then `registry.setLicenseNft(licenseNft)`, `licenseNft.setLicenseOffers(offers)`,
+//! `licenseNft.setUsageAnchor(escrow)` (the escrow records debt) and
+//! `escrow.setUsageAnchor(anchor)`.
+
+// Nitro's names (StylusDeployer, ArbWasm, ArbOS) are proper nouns in these docs, not code.
+#![allow(clippy::doc_markdown)]
+
+use std::{collections::BTreeMap, path::Path};
+
+use alloy::{
+    network::TransactionBuilder,
+    primitives::{address, keccak256, Address, Bytes, B256, U256},
+    providers::Provider,
+    rpc::types::{
+        state::{AccountOverride, StateOverride},
+        TransactionReceipt, TransactionRequest,
+    },
+    sol,
+    sol_types::{SolCall, SolEvent, SolValue},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::nitro_wasm::StylusProgram;
+
+sol! {
+    /// StylusDeployer (nitro-contracts), as nitro-devnode and cargo-stylus use it.
+    interface IStylusDeployer {
+        function deploy(bytes bytecode, bytes initData, uint256 initValue, bytes32 salt) external payable returns (address);
+        event ContractDeployed(address deployedContract);
+    }
+    /// The ArbWasm precompile (0x71).
+    interface IArbWasm {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+    }
+    interface IWiring {
+        function setLicenseNft(address license) external;
+        function setLicenseOffers(address offers) external;
+        function setUsageAnchor(address anchor) external;
+    }
+}
+
+/// Where StylusDeployer lives on nitro-devnode, Arbitrum Sepolia and One.
+pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+/// The ArbWasm precompile.
+pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
+/// Selector of the SDK's `stylus_constructor()` entry (NITRO-FACTS §6.3).
+pub const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+/// Headroom on the estimated data fee, as cargo-stylus (`--data-fee-bump-percent` 20).
+pub const DATA_FEE_BUMP_PERCENT: u64 = 20;
+
+/// A deployment failure.
+#[derive(Debug)]
+pub enum DeployError {
+    /// The RPC call failed.
+    Rpc(String),
+    /// A transaction was mined but reverted.
+    Reverted {
+        /// What the transaction was for.
+        step: String,
+        /// Transaction hash.
+        tx: B256,
+    },
+    /// The chain lacks something deployment needs.
+    Chain(String),
+    /// Reading or writing the deployment file failed.
+    File(String),
+}
+
+impl std::fmt::Display for DeployError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Rpc(e) => write!(f, "RPC: {e}"),
+            Self::Reverted { step, tx } => write!(f, "{step}: transaction {tx} reverted"),
+            Self::Chain(e) | Self::File(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for DeployError {}
+
+fn rpc(e: impl std::fmt::Display) -> DeployError {
+    DeployError::Rpc(e.to_string())
+}
+
+/// Chain parameters the usage contracts are constructed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageParameters {
+    /// Seconds a batch can be challenged after it is anchored.
+    pub challenge_window: u64,
+    /// Bond an attestor must keep posted, in wei.
+    pub min_attestor_bond: U256,
+    /// Bond a challenger posts, in wei.
+    pub challenge_bond: U256,
+    /// Seconds an exiting attestor waits before withdrawing its bond.
+    pub exit_delay: u64,
+    /// Seconds an escrow withdrawal request waits (after the challenge window).
+    pub withdrawal_delay: u64,
+}
+
+impl Default for UsageParameters {
+    fn default() -> Self {
+        Self {
+            challenge_window: 2 * 24 * 3600,
+            min_attestor_bond: U256::from(10u64).pow(U256::from(17u64)),
+            challenge_bond: U256::from(10u64).pow(U256::from(16u64)),
+            exit_delay: 7 * 24 * 3600,
+            withdrawal_delay: 24 * 3600,
+        }
+    }
+}
+
+/// One deployed contract in the deployment file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployed {
+    /// Its address.
+    pub address: Address,
+    /// keccak256 of its on-chain code.
+    pub codehash: B256,
+    /// The deploying transaction.
+    pub transaction: B256,
+    /// Gas that transaction used.
+    pub gas_used: u64,
+}
+
+/// `deployments/<chainId>.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// Chain id.
+    pub chain_id: u64,
+    /// Account that deployed (and owns) the contracts.
+    pub deployer: Address,
+    /// Contracts by directory name (`royalty_splitter`, …).
+    pub contracts: BTreeMap<String, Deployed>,
+    /// Constructor parameters of the usage contracts.
+    pub parameters: UsageParameters,
+    /// Wiring transactions in order.
+    pub wiring: Vec<(String, B256)>,
+}
+
+impl Deployment {
+    /// Address of contract `dir`.
+    pub fn address(&self, dir: &str) -> Option<Address> {
+        self.contracts.get(dir).map(|d| d.address)
+    }
+
+    /// Reads a deployment file.
+    pub fn load(path: &Path) -> Result<Self, DeployError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| DeployError::File(format!("{}: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| {
+            DeployError::File(format!("{}: not a deployment file: {e}", path.display()))
+        })
+    }
+
+    /// Writes the deployment file (pretty JSON).
+    pub fn save(&self, path: &Path) -> Result<(), DeployError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DeployError::File(format!("{}: {e}", dir.display())))?;
+        }
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| DeployError::File(e.to_string()))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| DeployError::File(format!("{}: {e}", path.display())))
+    }
+}
+
+/// A mined step: what it was, its transaction and gas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Description.
+    pub label: String,
+    /// Transaction hash.
+    pub tx: B256,
+    /// Gas used.
+    pub gas_used: u64,
+}
+
+/// Sends `request` from the provider's wallet and waits for a successful receipt.
+pub async fn send<P: Provider>(
+    provider: &P,
+    label: &str,
+    request: TransactionRequest,
+) -> Result<(TransactionReceipt, Step), DeployError> {
+    let pending = provider
+        .send_transaction(request)
+        .await
+        .map_err(|e| rpc(format!("{label}: {e}")))?;
+    let receipt = pending
+        .get_receipt()
+        .await
+        .map_err(|e| rpc(format!("{label}: {e}")))?;
+    if !receipt.status() {
+        return Err(DeployError::Reverted {
+            step: label.to_owned(),
+            tx: receipt.transaction_hash,
+        });
+    }
+    let step = Step {
+        label: label.to_owned(),
+        tx: receipt.transaction_hash,
+        gas_used: receipt.gas_used,
+    };
+    Ok((receipt, step))
+}
+
+/// The data fee `activateProgram` would charge for `code` now, asked the way `cargo stylus
+/// check` does: an `eth_call` with `code` overridden at a scratch address.
+pub async fn activation_fee<P: Provider>(
+    provider: &P,
+    from: Address,
+    code: &[u8],
+) -> Result<U256, DeployError> {
+    let scratch = Address::from_word(keccak256(code));
+    let mut overrides = StateOverride::default();
+    overrides.insert(
+        scratch,
+        AccountOverride {
+            code: Some(Bytes::copy_from_slice(code)),
+            ..Default::default()
+        },
+    );
+    overrides.insert(
+        from,
+        AccountOverride {
+            balance: Some(U256::MAX >> 2),
+            ..Default::default()
+        },
+    );
+    let probe = TransactionRequest::default()
+        .with_from(from)
+        .with_to(ARB_WASM)
+        .with_value(U256::from(10u64).pow(U256::from(18u64)))
+        .with_input(IArbWasm::activateProgramCall { program: scratch }.abi_encode());
+    let out = provider
+        .call(&probe)
+        .overrides(&overrides)
+        .await
+        .map_err(|e| rpc(format!("estimating the activation fee: {e}")))?;
+    IArbWasm::activateProgramCall::abi_decode_returns(&out, true)
+        .map(|r| r.dataFee)
+        .map_err(|e| rpc(format!("activateProgram returned {out}: {e}")))
+}
+
+/// Whether `address` holds a Stylus program activated at the chain's current version.
+pub async fn is_active<P: Provider>(provider: &P, address: Address) -> Result<bool, DeployError> {
+    let code = provider.get_code_at(address).await.map_err(rpc)?;
+    if code.is_empty() {
+        return Ok(false);
+    }
+    let query = TransactionRequest::default().with_to(ARB_WASM).with_input(
+        IArbWasm::codehashVersionCall {
+            codehash: keccak256(&code),
+        }
+        .abi_encode(),
+    );
+    Ok(provider.call(&query).await.is_ok())
+}
+
+/// cargo-stylus's initcode prelude followed by `code` (NITRO-FACTS §6.1).
+pub fn initcode(code: &[u8]) -> Vec<u8> {
+    let mut init = Vec::with_capacity(43 + code.len());
+    init.push(0x7f);
+    init.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
+    init.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+    init.extend_from_slice(code);
+    init
+}
+
+/// Deploys, activates and constructs one program through StylusDeployer.
+pub async fn deploy_program<P: Provider>(
+    provider: &P,
+    from: Address,
+    label: &str,
+    program: &StylusProgram,
+    constructor_args: &[u8],
+) -> Result<(Address, Step), DeployError> {
+    let code = program.code();
+    let fee = activation_fee(provider, from, &code).await?;
+    let value = fee * U256::from(100 + DATA_FEE_BUMP_PERCENT) / U256::from(100);
+    let mut init_data = STYLUS_CONSTRUCTOR.to_vec();
+    init_data.extend_from_slice(constructor_args);
+    let input = IStylusDeployer::deployCall {
+        bytecode: initcode(&code).into(),
+        initData: init_data.into(),
+        initValue: U256::ZERO,
+        salt: B256::ZERO,
+    }
+    .abi_encode();
+    let request = TransactionRequest::default()
+        .with_from(from)
+        .with_to(STYLUS_DEPLOYER)
+        .with_value(value)
+        .with_input(input);
+    let (receipt, step) = send(provider, label, request).await?;
+    let address = receipt
+        .inner
+        .logs()
+        .iter()
+        .filter(|l| l.address() == STYLUS_DEPLOYER)
+        .find_map(|l| IStylusDeployer::ContractDeployed::decode_log_data(l.data(), true).ok())
+        .map(|e| e.deployedContract)
+        .ok_or_else(|| DeployError::Chain(format!("{label}: no ContractDeployed event")))?;
+    Ok((address, step))
+}
+
+/// The programs `deploy` needs, by directory name (see [`crate::contracts::CONTRACTS`]).
+pub type Programs = BTreeMap<&'static str, StylusProgram>;
+
+fn program<'a>(programs: &'a Programs, dir: &str) -> Result<&'a StylusProgram, DeployError> {
+    programs
+        .get(dir)
+        .ok_or_else(|| DeployError::Chain(format!("no built program for {dir}")))
+}
+
+/// Deploys and wires every contract; `report` sees each step as it is mined.
+pub async fn deploy_all<P: Provider>(
+    provider: &P,
+    from: Address,
+    programs: &Programs,
+    parameters: UsageParameters,
+    mut report: impl FnMut(&Step),
+) -> Result<Deployment, DeployError> {
+    if provider
+        .get_code_at(STYLUS_DEPLOYER)
+        .await
+        .map_err(rpc)?
+        .is_empty()
+    {
+        return Err(DeployError::Chain(format!(
+            "StylusDeployer is not deployed at {STYLUS_DEPLOYER} on this chain"
+        )));
+    }
+    let chain_id = provider.get_chain_id().await.map_err(rpc)?;
+    let mut deployment = Deployment {
+        chain_id,
+        deployer: from,
+        contracts: BTreeMap::new(),
+        parameters,
+        wiring: Vec::new(),
+    };
+    let order: [&str; 7] = [
+        "royalty_splitter",
+        "attribution_registry",
+        "license_nft",
+        "license_offers",
+        "revenue_router",
+        "usage_escrow",
+        "usage_anchor",
+    ];
+    for dir in order {
+        let args = constructor_args(dir, from, &deployment);
+        let program = program(programs, dir)?;
+        let (address, step) =
+            deploy_program(provider, from, &format!("deploy {dir}"), program, &args).await?;
+        report(&step);
+        deployment.contracts.insert(
+            dir.to_owned(),
+            Deployed {
+                address,
+                codehash: keccak256(program.code()),
+                transaction: step.tx,
+                gas_used: step.gas_used,
+            },
+        );
+    }
+    for (label, to, data) in wiring_calls(&deployment) {
+        let request = TransactionRequest::default()
+            .with_from(from)
+            .with_to(to)
+            .with_input(data);
+        let (_, step) = send(provider, label, request).await?;
+        report(&step);
+        deployment.wiring.push((label.to_owned(), step.tx));
+    }
+    Ok(deployment)
+}
+
+/// ABI-encoded constructor arguments of contract `dir`, given what is deployed so far.
+fn constructor_args(dir: &str, from: Address, deployment: &Deployment) -> Vec<u8> {
+    let at = |name: &str| deployment.address(name).unwrap_or_default();
+    let parameters = deployment.parameters;
+    match dir {
+        "royalty_splitter" | "license_nft" => (from,).abi_encode_params(),
+        "attribution_registry" => (from, at("royalty_splitter")).abi_encode_params(),
+        "license_offers" => (
+            at("license_nft"),
+            at("attribution_registry"),
+            at("royalty_splitter"),
+        )
+            .abi_encode_params(),
+        "revenue_router" => (
+            at("attribution_registry"),
+            at("license_nft"),
+            at("royalty_splitter"),
+        )
+            .abi_encode_params(),
+        "usage_escrow" => (
+            from,
+            at("license_nft"),
+            at("royalty_splitter"),
+            parameters.withdrawal_delay,
+        )
+            .abi_encode_params(),
+        _ => (
+            from,
+            at("license_nft"),
+            at("usage_escrow"),
+            parameters.challenge_window,
+            parameters.min_attestor_bond,
+            parameters.challenge_bond,
+            parameters.exit_delay,
+        )
+            .abi_encode_params(),
+    }
+}
+
+/// The owner-only, one-time calls that connect the deployed contracts.
+fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 4] {
+    let at = |name: &str| deployment.address(name).unwrap_or_default();
+    [
+        (
+            "registry.setLicenseNft",
+            at("attribution_registry"),
+            IWiring::setLicenseNftCall {
+                license: at("license_nft"),
+            }
+            .abi_encode(),
+        ),
+        (
+            "licenseNft.setLicenseOffers",
+            at("license_nft"),
+            IWiring::setLicenseOffersCall {
+                offers: at("license_offers"),
+            }
+            .abi_encode(),
+        ),
+        (
+            "licenseNft.setUsageAnchor",
+            at("license_nft"),
+            IWiring::setUsageAnchorCall {
+                anchor: at("usage_escrow"),
+            }
+            .abi_encode(),
+        ),
+        (
+            "escrow.setUsageAnchor",
+            at("usage_escrow"),
+            IWiring::setUsageAnchorCall {
+                anchor: at("usage_anchor"),
+            }
+            .abi_encode(),
+        ),
+    ]
+}
+
+/// Whether `deployment` is live on the chain behind `provider` with exactly `programs`' code:
+/// every contract has that code and is activated.
+pub async fn is_current<P: Provider>(
+    provider: &P,
+    deployment: &Deployment,
+    programs: &Programs,
+) -> Result<bool, DeployError> {
+    if provider.get_chain_id().await.map_err(rpc)? != deployment.chain_id {
+        return Ok(false);
+    }
+    for (dir, program) in programs {
+        let Some(deployed) = deployment.contracts.get(*dir) else {
+            return Ok(false);
+        };
+        if deployed.codehash != keccak256(program.code())
+            || !is_active(provider, deployed.address).await?
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Values every test and the demo agree on for ABI-encoded constructor arguments.
+pub fn encode_address(address: Address) -> Vec<u8> {
+    address.abi_encode()
+}
+
+pub mod command;
