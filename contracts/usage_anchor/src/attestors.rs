@@ -1,8 +1,7 @@
 //! Attestors: allow-list, bonds, exit, and the signature check of their batches.
 //!
-//! An attestor is allow-listed when it holds `ATTESTOR_ROLE` (granted by
-//! `ATTESTOR_MANAGER_ROLE`). To anchor it needs a bond of at least `minAttestorBond`
-//! (`bondAttestor`, payable, repeatable).
+//! An attestor is allow-listed by the owner (`setAttestor`, see [`crate::admin`]). To anchor
+//! it needs a bond of at least `minAttestorBond` (`bondAttestor`, payable, repeatable).
 //!
 //! What is at stake: the whole bond, while any of the attestor's batches is inside its challenge
 //! window (`lockedUntil` = the latest `anchoredAt + challengeWindow`) or has an unresolved
@@ -13,15 +12,9 @@
 //! (a) `exitDelay` has passed since the request, (b) every batch's window has closed and
 //! (c) no challenge is open. Afterwards the attestor may bond again from scratch.
 
-use alloy_primitives::{
-    aliases::{U32, U64},
-    Address, U256,
-};
-use openzeppelin_stylus::{access::control::IAccessControl, utils::cryptography::ecdsa};
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageU256, StorageU32, StorageU64},
-};
+use alloy_primitives::{Address, U256};
+use openzeppelin_stylus::utils::cryptography::ecdsa;
+use stylus_sdk::prelude::*;
 use tributary_abi::usage::Batch;
 
 use crate::{
@@ -31,37 +24,28 @@ use crate::{
         BondUnderChallenge, Error, ExitNotRequested, InvalidSignatureLength, ZeroAmount,
     },
     events::{emit, AttestorBondWithdrawn, AttestorBonded, AttestorExitRequested},
-    signing, UsageAnchor, ATTESTOR_ROLE,
+    signing,
+    state::AttestorState,
+    UsageAnchor,
 };
-
-/// State of one attestor.
-#[storage]
-pub struct AttestorRecord {
-    /// Native currency posted as bond.
-    pub(crate) bond: StorageU256,
-    /// Latest `anchoredAt + challengeWindow` over the attestor's batches.
-    pub(crate) locked_until: StorageU64,
-    /// Batches of this attestor with an unresolved challenge.
-    pub(crate) open_challenges: StorageU32,
-    /// When the attestor asked to exit; 0 = not exiting.
-    pub(crate) exit_requested_at: StorageU64,
-}
 
 impl UsageAnchor {
     /// Adds `msg.value` to the caller's bond.
     pub(crate) fn post_bond(&mut self) -> Result<(), Error> {
         let attestor = self.vm().msg_sender();
         let amount = self.vm().msg_value();
-        self.require_allowed(attestor)?;
+        let state = self.allowed_attestor(attestor)?;
         if amount.is_zero() {
             return Err(Error::ZeroAmount(ZeroAmount {}));
         }
-        let mut record = self.attestors.setter(attestor);
-        if !record.exit_requested_at.get().is_zero() {
+        if state.exit_requested_at != 0 {
             return Err(Error::AttestorExiting(AttestorExiting { attestor }));
         }
-        let bond = record.bond.get().checked_add(amount).ok_or_else(overflow)?;
-        record.bond.set(bond);
+        let bond = self
+            .bond_of(attestor)
+            .checked_add(amount)
+            .ok_or_else(overflow)?;
+        self.set_bond(attestor, bond);
         emit(
             self.vm(),
             &AttestorBonded {
@@ -78,18 +62,19 @@ impl UsageAnchor {
         let attestor = self.vm().msg_sender();
         let now = clock::now(self.vm());
         let delay = self.exit_delay_secs();
-        let mut record = self.attestors.setter(attestor);
-        if !record.exit_requested_at.get().is_zero() {
+        let mut state = self.attestor_state(attestor);
+        if state.exit_requested_at != 0 {
             return Err(Error::AttestorExiting(AttestorExiting { attestor }));
         }
-        if record.bond.get().is_zero() {
+        if self.bond_of(attestor).is_zero() {
             return Err(Error::ZeroAmount(ZeroAmount {}));
         }
-        record.exit_requested_at.set(U64::from(now));
+        state.exit_requested_at = now;
+        self.set_attestor_state(attestor, state);
         let withdrawable_from = now
             .checked_add(delay)
             .ok_or_else(overflow)?
-            .max(record.locked_until.get().to::<u64>());
+            .max(state.locked_until);
         emit(
             self.vm(),
             &AttestorExitRequested {
@@ -100,44 +85,45 @@ impl UsageAnchor {
         Ok(())
     }
 
-    /// Pays out the caller's whole bond after its exit (see the module docs).
+    /// Pays the exiting caller its whole bond once nothing is at stake.
     pub(crate) fn release_bond(&mut self) -> Result<(), Error> {
         let attestor = self.vm().msg_sender();
         let now = clock::now(self.vm());
         let delay = self.exit_delay_secs();
-        let mut record = self.attestors.setter(attestor);
-        let requested_at = record.exit_requested_at.get().to::<u64>();
+        let mut state = self.attestor_state(attestor);
+        let requested_at = state.exit_requested_at;
         if requested_at == 0 {
             return Err(Error::ExitNotRequested(ExitNotRequested { attestor }));
         }
-        let open_challenges = record.open_challenges.get().to::<u32>();
-        if open_challenges != 0 {
+        if state.open_challenges != 0 {
             return Err(Error::BondUnderChallenge(BondUnderChallenge {
                 attestor,
-                openChallenges: open_challenges,
+                openChallenges: state.open_challenges,
             }));
         }
         let unlocks_at = requested_at
             .checked_add(delay)
             .ok_or_else(overflow)?
-            .max(record.locked_until.get().to::<u64>());
+            .max(state.locked_until);
         if now < unlocks_at {
             return Err(Error::BondLocked(BondLocked {
                 attestor,
                 unlocksAt: unlocks_at,
             }));
         }
-        let amount = record.bond.get();
-        record.bond.set(U256::ZERO);
-        record.exit_requested_at.set(U64::ZERO);
+        let amount = self.bond_of(attestor);
+        self.set_bond(attestor, U256::ZERO);
+        state.exit_requested_at = 0;
+        self.set_attestor_state(attestor, state);
         emit(self.vm(), &AttestorBondWithdrawn { attestor, amount });
         self.send(attestor, amount)
     }
 
-    /// Fails unless `attestor` is allow-listed.
-    pub(crate) fn require_allowed(&self, attestor: Address) -> Result<(), Error> {
-        if self.access.has_role(ATTESTOR_ROLE.into(), attestor) {
-            Ok(())
+    /// `attestor`'s state; fails unless it is allow-listed.
+    pub(crate) fn allowed_attestor(&self, attestor: Address) -> Result<AttestorState, Error> {
+        let state = self.attestor_state(attestor);
+        if state.allowed {
+            Ok(state)
         } else {
             Err(Error::AttestorNotAllowed(AttestorNotAllowed { attestor }))
         }
@@ -184,9 +170,10 @@ impl UsageAnchor {
 
     /// Extends the attestor's lock to cover a batch anchored now.
     pub(crate) fn lock_bond_until(&mut self, attestor: Address, until: u64) {
-        let mut record = self.attestors.setter(attestor);
-        if record.locked_until.get() < U64::from(until) {
-            record.locked_until.set(U64::from(until));
+        let mut state = self.attestor_state(attestor);
+        if state.locked_until < until {
+            state.locked_until = until;
+            self.set_attestor_state(attestor, state);
         }
     }
 
@@ -196,23 +183,22 @@ impl UsageAnchor {
         attestor: Address,
         opened: bool,
     ) -> Result<(), Error> {
-        let mut record = self.attestors.setter(attestor);
-        let count = record.open_challenges.get();
+        let mut state = self.attestor_state(attestor);
         let count = if opened {
-            count.checked_add(U32::from(1))
+            state.open_challenges.checked_add(1)
         } else {
-            count.checked_sub(U32::from(1))
+            state.open_challenges.checked_sub(1)
         };
-        record.open_challenges.set(count.ok_or_else(overflow)?);
+        state.open_challenges = count.ok_or_else(overflow)?;
+        self.set_attestor_state(attestor, state);
         Ok(())
     }
 
     /// Takes up to `amount` from the attestor's bond and returns what was taken.
     pub(crate) fn slash_bond(&mut self, attestor: Address, amount: U256) -> U256 {
-        let mut record = self.attestors.setter(attestor);
-        let bond = record.bond.get();
+        let bond = self.bond_of(attestor);
         let slashed = bond.min(amount);
-        record.bond.set(bond - slashed);
+        self.set_bond(attestor, bond - slashed);
         slashed
     }
 }

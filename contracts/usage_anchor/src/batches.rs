@@ -12,13 +12,10 @@
 //! itself.
 
 use alloy_primitives::{
-    aliases::{U32, U64, U8},
+    aliases::{U32, U64},
     Address, B256, U256,
 };
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageB256, StorageU256, StorageU32, StorageU64, StorageU8},
-};
+use stylus_sdk::prelude::*;
 use tributary_abi::usage::Batch;
 
 use crate::{
@@ -26,11 +23,12 @@ use crate::{
     errors::{
         overflow, AttestorExiting, BatchAlreadyAnchored, BatchAlreadyChallenged,
         BatchUnderChallenge, BatchVoided, ChallengeWindowClosed, ChallengeWindowOpen, Error,
-        InsufficientBond, InvalidBatch, NoOpenChallenge, NothingToWithdraw, UnknownBatch,
-        WrongChallengeBond,
+        InsufficientBond, InvalidBatch, NoOpenChallenge, NotArbiter, NothingToWithdraw,
+        UnknownBatch, WrongChallengeBond,
     },
     events::{emit, BatchAnchored, BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
-    UsageAnchor, ARBITER_ROLE,
+    state::BatchRecord,
+    UsageAnchor,
 };
 
 /// No batch with this id.
@@ -44,37 +42,13 @@ pub const STATUS_VOIDED: u8 = 3;
 /// Challenge rejected; settleable after its window.
 pub const STATUS_CLEARED: u8 = 4;
 
-/// An anchored batch. The signed fields are kept so that anyone can read what was attested;
-/// the receipts themselves stay off-chain (only the root is trusted).
-#[storage]
-pub struct BatchRecord {
-    /// The attestor that signed it.
-    pub(crate) attestor: StorageAddress,
-    /// Life-cycle state (`STATUS_*`).
-    pub(crate) status: StorageU8,
-    /// Number of receipts in the tree (as signed; informational).
-    pub(crate) receipt_count: StorageU32,
-    /// When it was anchored (unix seconds).
-    pub(crate) anchored_at: StorageU64,
-    /// Start of the metering period.
-    pub(crate) period_start: StorageU64,
-    /// End of the metering period.
-    pub(crate) period_end: StorageU64,
-    /// Merkle root of the receipts' leaves.
-    pub(crate) root: StorageB256,
-    /// Sum of units over the receipts (as signed; informational).
-    pub(crate) total_units: StorageU256,
-    /// Who challenged it, if anyone.
-    pub(crate) challenger: StorageAddress,
-}
-
 impl UsageAnchor {
     /// Records a batch signed by its attestor; anyone may submit it.
     pub(crate) fn record_batch(&mut self, batch: &Batch, signature: &[u8]) -> Result<(), Error> {
         let now = clock::now(self.vm());
         let batch_id = batch.batchId;
         let attestor = batch.attestor;
-        if self.batches.getter(batch_id).status.get() != U8::from(STATUS_NONE) {
+        if self.batch_status(batch_id) != STATUS_NONE {
             return Err(Error::BatchAlreadyAnchored(BatchAlreadyAnchored {
                 batchId: batch_id,
             }));
@@ -86,12 +60,11 @@ impl UsageAnchor {
         {
             return Err(Error::InvalidBatch(InvalidBatch { batchId: batch_id }));
         }
-        self.require_allowed(attestor)?;
-        let record = self.attestors.getter(attestor);
-        if !record.exit_requested_at.get().is_zero() {
+        let state = self.allowed_attestor(attestor)?;
+        if state.exit_requested_at != 0 {
             return Err(Error::AttestorExiting(AttestorExiting { attestor }));
         }
-        let bond = record.bond.get();
+        let bond = self.bond_of(attestor);
         let required = self.min_attestor_bond.get();
         if bond < required {
             return Err(Error::InsufficientBond(InsufficientBond {
@@ -105,15 +78,20 @@ impl UsageAnchor {
         let settleable_at = now
             .checked_add(self.challenge_window_secs())
             .ok_or_else(overflow)?;
-        let mut stored = self.batches.setter(batch_id);
-        stored.attestor.set(attestor);
-        stored.status.set(U8::from(STATUS_ANCHORED));
-        stored.receipt_count.set(U32::from(batch.receiptCount));
-        stored.anchored_at.set(U64::from(now));
-        stored.period_start.set(U64::from(batch.periodStart));
-        stored.period_end.set(U64::from(batch.periodEnd));
-        stored.root.set(batch.root);
-        stored.total_units.set(batch.totalUnits);
+        self.store_batch(
+            batch_id,
+            &BatchRecord {
+                attestor,
+                receipt_count: batch.receiptCount,
+                anchored_at: now,
+                period_start: batch.periodStart,
+                period_end: batch.periodEnd,
+                status: STATUS_ANCHORED,
+                challenger: Address::ZERO,
+                root: batch.root,
+                total_units: batch.totalUnits,
+            },
+        );
         self.lock_bond_until(attestor, settleable_at);
         emit(
             self.vm(),
@@ -142,8 +120,8 @@ impl UsageAnchor {
                 required,
             }));
         }
-        let status = self.batch_status(batch_id);
-        match status {
+        let batch = self.batch(batch_id);
+        match batch.status {
             STATUS_NONE => return Err(Error::UnknownBatch(UnknownBatch { batchId: batch_id })),
             STATUS_ANCHORED => {}
             STATUS_VOIDED => return Err(Error::BatchVoided(BatchVoided { batchId: batch_id })),
@@ -153,18 +131,15 @@ impl UsageAnchor {
                 }))
             }
         }
-        let closes_at = self.settleable_at(batch_id)?;
+        let closes_at = self.settleable_at(&batch)?;
         if now >= closes_at {
             return Err(Error::ChallengeWindowClosed(ChallengeWindowClosed {
                 batchId: batch_id,
                 closedAt: closes_at,
             }));
         }
-        let mut stored = self.batches.setter(batch_id);
-        stored.status.set(U8::from(STATUS_CHALLENGED));
-        stored.challenger.set(challenger);
-        let attestor = stored.attestor.get();
-        self.count_open_challenge(attestor, true)?;
+        self.set_batch_status(batch_id, challenger, STATUS_CHALLENGED);
+        self.count_open_challenge(batch.attestor, true)?;
         let open = self
             .open_challenges
             .get()
@@ -184,23 +159,29 @@ impl UsageAnchor {
 
     /// The arbiter's ruling on an open challenge.
     pub(crate) fn rule_on_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
-        self.access
-            ._check_role(ARBITER_ROLE.into(), self.vm().msg_sender())?;
-        if self.batch_status(batch_id) != STATUS_CHALLENGED {
+        let caller = self.vm().msg_sender();
+        if caller != self.arbiter.get() {
+            return Err(Error::NotArbiter(NotArbiter { account: caller }));
+        }
+        let batch = self.batch(batch_id);
+        if batch.status != STATUS_CHALLENGED {
             return Err(Error::NoOpenChallenge(NoOpenChallenge {
                 batchId: batch_id,
             }));
         }
         let now = clock::now(self.vm());
         let bond = self.challenge_bond.get();
-        let mut stored = self.batches.setter(batch_id);
-        let attestor = stored.attestor.get();
-        let challenger = stored.challenger.get();
-        stored.status.set(U8::from(if upheld {
-            STATUS_VOIDED
-        } else {
-            STATUS_CLEARED
-        }));
+        let attestor = batch.attestor;
+        let challenger = batch.challenger;
+        self.set_batch_status(
+            batch_id,
+            challenger,
+            if upheld {
+                STATUS_VOIDED
+            } else {
+                STATUS_CLEARED
+            },
+        );
         self.count_open_challenge(attestor, false)?;
         let open = self
             .open_challenges
@@ -233,9 +214,11 @@ impl UsageAnchor {
         if amount.is_zero() {
             return Ok(());
         }
-        let mut balance = self.credits.setter(account);
-        let total = balance.get().checked_add(amount).ok_or_else(overflow)?;
-        balance.set(total);
+        let total = self
+            .credit_of_account(account)
+            .checked_add(amount)
+            .ok_or_else(overflow)?;
+        self.set_credit(account, total);
         emit(self.vm(), &Credited { account, amount });
         Ok(())
     }
@@ -243,31 +226,27 @@ impl UsageAnchor {
     /// Pays the caller its credited balance (challenge payouts).
     pub(crate) fn pay_credit(&mut self) -> Result<(), Error> {
         let account = self.vm().msg_sender();
-        let amount = self.credits.get(account);
+        let amount = self.credit_of_account(account);
         if amount.is_zero() {
             return Err(Error::NothingToWithdraw(NothingToWithdraw { account }));
         }
-        self.credits.setter(account).set(U256::ZERO);
+        self.set_credit(account, U256::ZERO);
         emit(self.vm(), &CreditWithdrawn { account, amount });
         self.send(account, amount)
     }
 
-    /// The batch's `STATUS_*`.
-    pub(crate) fn batch_status(&self, batch_id: B256) -> u8 {
-        self.batches.getter(batch_id).status.get().to::<u8>()
-    }
-
     /// When the batch's challenge window closes (and settlement may start).
-    pub(crate) fn settleable_at(&self, batch_id: B256) -> Result<u64, Error> {
-        let anchored_at = self.batches.getter(batch_id).anchored_at.get().to::<u64>();
-        anchored_at
+    pub(crate) fn settleable_at(&self, batch: &BatchRecord) -> Result<u64, Error> {
+        batch
+            .anchored_at
             .checked_add(self.challenge_window_secs())
             .ok_or_else(overflow)
     }
 
-    /// Fails unless the batch can be settled now.
-    pub(crate) fn require_settleable(&self, batch_id: B256) -> Result<(), Error> {
-        match self.batch_status(batch_id) {
+    /// The batch's record; fails unless it can be settled now.
+    pub(crate) fn settleable_batch(&self, batch_id: B256) -> Result<BatchRecord, Error> {
+        let batch = self.batch(batch_id);
+        match batch.status {
             STATUS_NONE => return Err(Error::UnknownBatch(UnknownBatch { batchId: batch_id })),
             STATUS_CHALLENGED => {
                 return Err(Error::BatchUnderChallenge(BatchUnderChallenge {
@@ -277,13 +256,13 @@ impl UsageAnchor {
             STATUS_VOIDED => return Err(Error::BatchVoided(BatchVoided { batchId: batch_id })),
             _ => {}
         }
-        let settleable_at = self.settleable_at(batch_id)?;
+        let settleable_at = self.settleable_at(&batch)?;
         if clock::now(self.vm()) < settleable_at {
             return Err(Error::ChallengeWindowOpen(ChallengeWindowOpen {
                 batchId: batch_id,
                 settleableAt: settleable_at,
             }));
         }
-        Ok(())
+        Ok(batch)
     }
 }

@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 
 use alloy_sol_types::{sol, SolError};
-use openzeppelin_stylus::{access::control, utils::cryptography::ecdsa};
+use openzeppelin_stylus::utils::cryptography::ecdsa;
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
 
@@ -33,7 +33,21 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error NothingToWithdraw(address account);
 
-    /// `attestor` is not on the allow-list (`ATTESTOR_ROLE`).
+    /// The caller is not the owner (`OpenZeppelin` `Ownable`'s error).
+    #[derive(Debug, PartialEq, Eq)]
+    error OwnableUnauthorizedAccount(address account);
+    /// The zero address cannot own the contract (`OpenZeppelin` `Ownable`'s error).
+    #[derive(Debug, PartialEq, Eq)]
+    error OwnableInvalidOwner(address owner);
+    /// The caller is not the arbiter.
+    #[derive(Debug, PartialEq, Eq)]
+    error NotArbiter(address account);
+    /// The calldata of `anchorBatch` or `settle` is not a valid ABI encoding of its
+    /// arguments (short, out-of-range offsets or lengths, or a value too wide for its type).
+    #[derive(Debug, PartialEq, Eq)]
+    error MalformedCalldata();
+
+    /// `attestor` is not on the allow-list (`setAttestor`).
     #[derive(Debug, PartialEq, Eq)]
     error AttestorNotAllowed(address attestor);
     /// `attestor`'s bond is below the minimum.
@@ -142,6 +156,14 @@ pub enum Error {
     NativeTransferFailed(NativeTransferFailed),
     /// See [`NothingToWithdraw`].
     NothingToWithdraw(NothingToWithdraw),
+    /// See [`OwnableUnauthorizedAccount`].
+    UnauthorizedAccount(OwnableUnauthorizedAccount),
+    /// See [`OwnableInvalidOwner`].
+    InvalidOwner(OwnableInvalidOwner),
+    /// See [`NotArbiter`].
+    NotArbiter(NotArbiter),
+    /// See [`MalformedCalldata`].
+    MalformedCalldata(MalformedCalldata),
     /// See [`AttestorNotAllowed`].
     AttestorNotAllowed(AttestorNotAllowed),
     /// See [`InsufficientBond`].
@@ -202,10 +224,6 @@ pub enum Error {
     LicenseNotActive(LicenseNotActive),
     /// See [`ScopeNotLicensed`].
     ScopeNotLicensed(ScopeNotLicensed),
-    /// The caller lacks a role (`AccessControlUnauthorizedAccount`).
-    UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
-    /// `renounceRole` for another account (`AccessControlBadConfirmation`).
-    BadConfirmation(control::AccessControlBadConfirmation),
 }
 
 macro_rules! encode_errors {
@@ -226,6 +244,10 @@ impl From<Error> for Vec<u8> {
         ExternalCallFailed(ExternalCallFailed) [target],
         NativeTransferFailed(NativeTransferFailed) [to, amount],
         NothingToWithdraw(NothingToWithdraw) [account],
+        UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
+        InvalidOwner(OwnableInvalidOwner) [owner],
+        NotArbiter(NotArbiter) [account],
+        MalformedCalldata(MalformedCalldata) [],
         AttestorNotAllowed(AttestorNotAllowed) [attestor],
         InsufficientBond(InsufficientBond) [attestor, bond, required],
         AttestorExiting(AttestorExiting) [attestor],
@@ -256,8 +278,6 @@ impl From<Error> for Vec<u8> {
         LicenseRevoked(LicenseRevoked) [licenseId],
         LicenseNotActive(LicenseNotActive) [licenseId, timestamp],
         ScopeNotLicensed(ScopeNotLicensed) [licenseId, scope],
-        UnauthorizedAccount(control::AccessControlUnauthorizedAccount) [account, needed_role],
-        BadConfirmation(control::AccessControlBadConfirmation) [],
         }
     }
 }
@@ -266,15 +286,6 @@ impl From<Error> for Vec<u8> {
 impl stylus_sdk::call::MethodError for Error {
     fn encode(self) -> Vec<u8> {
         self.into()
-    }
-}
-
-impl From<control::Error> for Error {
-    fn from(error: control::Error) -> Self {
-        match error {
-            control::Error::UnauthorizedAccount(e) => Self::UnauthorizedAccount(e),
-            control::Error::BadConfirmation(e) => Self::BadConfirmation(e),
-        }
     }
 }
 

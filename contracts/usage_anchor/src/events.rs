@@ -9,6 +9,20 @@ use stylus_sdk::prelude::Host;
 use crate::abi_words::{emit_words, Word};
 
 sol! {
+    /// Ownership transfer to `newOwner` started; it completes when `newOwner` accepts
+    /// (`OpenZeppelin` `Ownable2Step`'s event).
+    #[derive(Debug, PartialEq, Eq)]
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+    /// Ownership moved from `previousOwner` to `newOwner` (`OpenZeppelin` `Ownable`'s event).
+    #[derive(Debug, PartialEq, Eq)]
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    /// The arbiter (who resolves challenges) changed.
+    #[derive(Debug, PartialEq, Eq)]
+    event ArbiterChanged(address indexed previousArbiter, address indexed newArbiter);
+    /// The owner added `attestor` to the allow-list (`allowed`) or removed it.
+    #[derive(Debug, PartialEq, Eq)]
+    event AttestorAllowed(address indexed attestor, bool allowed);
+
     /// `attestor` added `amount` to its bond, which is now `bond`.
     #[derive(Debug, PartialEq, Eq)]
     event AttestorBonded(address indexed attestor, uint256 amount, uint256 bond);
@@ -83,6 +97,10 @@ macro_rules! loggable {
 }
 
 loggable! {
+    OwnershipTransferStarted { indexed: [previousOwner, newOwner], data: [] }
+    OwnershipTransferred { indexed: [previousOwner, newOwner], data: [] }
+    ArbiterChanged { indexed: [previousArbiter, newArbiter], data: [] }
+    AttestorAllowed { indexed: [attestor], data: [allowed] }
     AttestorBonded { indexed: [attestor], data: [amount, bond] }
     AttestorExitRequested { indexed: [attestor], data: [withdrawableFrom] }
     AttestorBondWithdrawn { indexed: [attestor], data: [amount] }

@@ -7,11 +7,14 @@
 //! which takes the fees from the licenses' escrow into the datasets' splits and records debt.
 //! Modules, one concern each:
 //!
-//! - [`attestors`]: allow-list (`ATTESTOR_ROLE`), bonds, exit, signature check;
+//! - [`admin`]: the two-step owner, the attestor allow-list and the arbiter;
+//! - [`attestors`]: bonds, exit, signature check;
 //! - [`batches`]: anchoring, the challenge window, challenges and the arbiter's ruling;
 //! - [`settlement`]: proofs, per-receipt license checks, fees, the escrow charge;
 //! - [`signing`] and [`merkle`]: the pure EIP-712 digest and Merkle verification;
-//! - [`external_calls`]: the license contract, the escrow, ERC-1271, native payouts.
+//! - [`external_calls`]: the license contract, the escrow, ERC-1271, native payouts;
+//! - [`state`]: the keccak-addressed storage words of attestors, credits, batches and the settled
+//!   bitmap.
 //!
 //! # Deployment
 //! `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)` first, then
@@ -20,9 +23,9 @@
 //! the escrow, not this contract, is the license contract's "usage anchor" (it calls
 //! `setDebt`).
 //!
-//! Roles (`OpenZeppelin` `AccessControl`): `DEFAULT_ADMIN_ROLE` (0x00) administers the others;
-//! `ATTESTOR_MANAGER_ROLE` grants and revokes `ATTESTOR_ROLE` (the allow-list);
-//! `ARBITER_ROLE` resolves challenges. The constructor gives the owner all three.
+//! Administration ([`admin`]): the owner (two-step transfer) allow-lists attestors with
+//! `setAttestor(attestor, allowed)` and appoints the arbiter with `setArbiter(arbiter)`; the
+//! arbiter resolves challenges. The constructor makes the owner the first arbiter.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
@@ -33,6 +36,7 @@
 extern crate alloc;
 
 mod abi_words;
+pub mod admin;
 pub mod attestors;
 pub mod batches;
 pub mod clock;
@@ -42,42 +46,22 @@ pub mod external_calls;
 pub mod merkle;
 pub mod settlement;
 pub mod signing;
+pub mod state;
 
 #[cfg(test)]
 mod tests;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{
-    aliases::{B32, U64},
-    Address, B256, U256,
-};
-use openzeppelin_stylus::{
-    access::control::{AccessControl, IAccessControl},
-    utils::{introspection::erc165::IErc165, structs::bitmap::BitMap},
-};
+use alloy_primitives::{aliases::U64, Address, B256, U256};
 use stylus_sdk::{
     abi::Bytes,
-    keccak_const::Keccak256,
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU256, StorageU32, StorageU64},
+    storage::{StorageAddress, StorageU256, StorageU32, StorageU64},
 };
 use tributary_abi::usage::{Batch, Receipt};
 
-use crate::{
-    attestors::AttestorRecord,
-    batches::BatchRecord,
-    errors::{Error, InvalidConfiguration},
-};
-
-/// Role that may anchor batches: the attestor allow-list. Its admin is
-/// [`ATTESTOR_MANAGER_ROLE`].
-pub const ATTESTOR_ROLE: [u8; 32] = Keccak256::new().update(b"ATTESTOR_ROLE").finalize();
-/// Role that grants and revokes [`ATTESTOR_ROLE`].
-pub const ATTESTOR_MANAGER_ROLE: [u8; 32] =
-    Keccak256::new().update(b"ATTESTOR_MANAGER_ROLE").finalize();
-/// Role that resolves challenges.
-pub const ARBITER_ROLE: [u8; 32] = Keccak256::new().update(b"ARBITER_ROLE").finalize();
+use crate::errors::{Error, InvalidConfiguration};
 
 /// ABI form of [`Batch`]: `(batchId, attestor, root, receiptCount, totalUnits, periodStart,
 /// periodEnd)`. stylus-sdk 0.9 would compute a wrong selector for a named struct argument, so
@@ -89,13 +73,24 @@ pub type ReceiptTuple = (B256, U256, U256, B256, u8, U256, u64, Address);
 /// `batchInfo` result: `(attestor, root, receiptCount, totalUnits, periodStart, periodEnd,
 /// anchoredAt, status, challenger)`.
 pub type BatchInfo = (Address, B256, u32, U256, u64, u64, u64, u8, Address);
+/// `config` result: `(licenseNft, escrow, arbiter, challengeWindow, minAttestorBond,
+/// challengeBond, exitDelay, domainSeparator)`.
+pub type ConfigInfo = (Address, Address, Address, u64, U256, U256, u64, B256);
+/// `attestorInfo` result: `(allowed, bond, lockedUntil, openChallenges, exitRequestedAt,
+/// credit)`; `credit` is the account's withdrawable balance (challenge payouts), for any account.
+pub type AttestorInfo = (bool, U256, u64, u32, u64, U256);
 
-/// The usage anchor's storage.
+/// The usage anchor's storage. Attestors, credits, batches and settled receipts live in
+/// keccak-addressed words (see [`state`]).
 #[entrypoint]
 #[storage]
 pub struct UsageAnchor {
-    /// Roles: admin, attestor manager, arbiter, attestors.
-    pub(crate) access: AccessControl,
+    /// The owner: allow-lists attestors, appoints the arbiter.
+    pub(crate) owner: StorageAddress,
+    /// The owner-elect of a two-step transfer (zero if none).
+    pub(crate) pending_owner: StorageAddress,
+    /// Resolves challenges.
+    pub(crate) arbiter: StorageAddress,
     /// The license contract (`ILicenseNft`, ERC-721).
     pub(crate) license_nft: StorageAddress,
     /// The usage escrow that settled fees are charged to.
@@ -108,14 +103,6 @@ pub struct UsageAnchor {
     pub(crate) min_attestor_bond: StorageU256,
     /// Bond a challenger posts.
     pub(crate) challenge_bond: StorageU256,
-    /// Attestor bonds and locks.
-    pub(crate) attestors: StorageMap<Address, AttestorRecord>,
-    /// Anchored batches by id.
-    pub(crate) batches: StorageMap<B256, BatchRecord>,
-    /// Settled receipts, keyed by leaf.
-    pub(crate) settled: BitMap,
-    /// Pull-payment balances (native) from challenge rulings.
-    pub(crate) credits: StorageMap<Address, StorageU256>,
     /// Unresolved challenges over all batches.
     pub(crate) open_challenges: StorageU32,
     /// When a challenge was last rejected (its batch became settleable late).
@@ -127,7 +114,7 @@ impl UsageAnchor {
     /// Deploys the anchor.
     ///
     /// # Arguments
-    /// * `owner` - gets `DEFAULT_ADMIN_ROLE`, `ATTESTOR_MANAGER_ROLE` and `ARBITER_ROLE`.
+    /// * `owner` - the owner (allow-list, arbiter appointment) and first arbiter.
     /// * `license_nft` - the license contract (`licenseUsage`, `setDebt`, `ownerOf`).
     /// * `escrow` - the usage escrow (`charge`); deploy it first.
     /// * `challenge_window` - seconds a batch can be challenged before it settles (> 0).
@@ -164,54 +151,66 @@ impl UsageAnchor {
         self.min_attestor_bond.set(min_attestor_bond);
         self.challenge_bond.set(challenge_bond);
         self.exit_delay.set(U64::from(exit_delay));
-        self.access
-            ._set_role_admin(ATTESTOR_ROLE.into(), ATTESTOR_MANAGER_ROLE.into());
-        self.access
-            ._grant_role(AccessControl::DEFAULT_ADMIN_ROLE.into(), owner);
-        self.access._grant_role(ATTESTOR_MANAGER_ROLE.into(), owner);
-        self.access._grant_role(ARBITER_ROLE.into(), owner);
+        self.set_owner(owner);
+        self.set_arbiter_unchecked(owner);
         Ok(())
     }
 
-    // ----- roles (OpenZeppelin AccessControl) -----
+    // ----- administration -----
 
-    /// Whether `account` has `role`.
-    pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
+    /// The owner.
+    pub fn owner(&self) -> Address {
+        self.owner.get()
     }
 
-    /// The admin role of `role`.
-    pub fn get_role_admin(&self, role: B256) -> B256 {
-        self.access.get_role_admin(role)
+    /// The owner-elect of a started transfer (zero if none).
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
     }
 
-    /// Grants `role` to `account` (caller needs `role`'s admin role).
+    /// Starts transferring ownership to `new_owner`, who must accept; the zero address cancels
+    /// a started transfer.
     ///
     /// # Errors
-    /// `AccessControlUnauthorizedAccount` without the admin role.
-    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.grant_role(role, account)?)
+    /// `OwnableUnauthorizedAccount` unless the caller is the owner.
+    ///
+    /// # Events
+    /// `OwnershipTransferStarted`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        self.start_ownership_transfer(new_owner)
     }
 
-    /// Revokes `role` from `account` (caller needs `role`'s admin role).
+    /// The pending owner accepts ownership.
     ///
     /// # Errors
-    /// `AccessControlUnauthorizedAccount` without the admin role.
-    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.access.revoke_role(role, account)?)
+    /// `OwnableUnauthorizedAccount` unless the caller is the pending owner.
+    ///
+    /// # Events
+    /// `OwnershipTransferred`.
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        self.finish_ownership_transfer()
     }
 
-    /// Gives up `role`; `confirmation` must be the caller.
+    /// Adds `attestor` to the allow-list (`allowed`) or removes it.
     ///
     /// # Errors
-    /// `AccessControlBadConfirmation` if `confirmation` is not the caller.
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.access.renounce_role(role, confirmation)?)
+    /// `OwnableUnauthorizedAccount` unless the caller is the owner.
+    ///
+    /// # Events
+    /// `AttestorAllowed`.
+    pub fn set_attestor(&mut self, attestor: Address, allowed: bool) -> Result<(), Error> {
+        self.allow_attestor(attestor, allowed)
     }
 
-    /// ERC-165: `IAccessControl` and `IERC165`.
-    pub fn supports_interface(&self, interface_id: B32) -> bool {
-        self.access.supports_interface(interface_id)
+    /// Appoints the arbiter, who resolves challenges.
+    ///
+    /// # Errors
+    /// `OwnableUnauthorizedAccount` unless the caller is the owner.
+    ///
+    /// # Events
+    /// `ArbiterChanged`.
+    pub fn set_arbiter(&mut self, arbiter: Address) -> Result<(), Error> {
+        self.appoint_arbiter(arbiter)
     }
 
     // ----- attestors -----
@@ -285,7 +284,7 @@ impl UsageAnchor {
     /// challenge bond is credited to the attestor and the batch settles normally.
     ///
     /// # Errors
-    /// `AccessControlUnauthorizedAccount` without `ARBITER_ROLE`, `NoOpenChallenge`.
+    /// `NotArbiter` unless the caller is the arbiter, `NoOpenChallenge`.
     ///
     /// # Events
     /// `ChallengeResolved`, `Credited`.
@@ -334,43 +333,53 @@ impl UsageAnchor {
 
     // ----- views -----
 
-    /// `(licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond, exitDelay)`.
-    pub fn config(&self) -> (Address, Address, u64, U256, U256, u64) {
+    /// The configuration; see [`ConfigInfo`]. `domainSeparator` is the EIP-712 domain
+    /// separator of batch signatures (name `"Tributary UsageAnchor"`, version `"1"`, this chain,
+    /// this contract).
+    pub fn config(&self) -> ConfigInfo {
         (
             self.license_nft.get(),
             self.escrow.get(),
+            self.arbiter.get(),
             self.challenge_window_secs(),
             self.min_attestor_bond.get(),
             self.challenge_bond.get(),
             self.exit_delay_secs(),
+            signing::domain_separator(
+                self.vm(),
+                self.vm().chain_id(),
+                self.vm().contract_address(),
+            ),
         )
     }
 
-    /// `(bond, lockedUntil, openChallenges, exitRequestedAt)` of an attestor.
-    pub fn attestor_info(&self, attestor: Address) -> (U256, u64, u32, u64) {
-        let record = self.attestors.getter(attestor);
+    /// An account's attestor state and credit; see [`AttestorInfo`].
+    pub fn attestor_info(&self, account: Address) -> AttestorInfo {
+        let state = self.attestor_state(account);
         (
-            record.bond.get(),
-            record.locked_until.get().to(),
-            record.open_challenges.get().to(),
-            record.exit_requested_at.get().to(),
+            state.allowed,
+            self.bond_of(account),
+            state.locked_until,
+            state.open_challenges,
+            state.exit_requested_at,
+            self.credit_of_account(account),
         )
     }
 
     /// A batch's record; see [`BatchInfo`]. `status`: 0 none, 1 anchored, 2 challenged,
     /// 3 voided, 4 cleared.
     pub fn batch_info(&self, batch_id: B256) -> BatchInfo {
-        let batch = self.batches.getter(batch_id);
+        let batch = self.batch(batch_id);
         (
-            batch.attestor.get(),
-            batch.root.get(),
-            batch.receipt_count.get().to(),
-            batch.total_units.get(),
-            batch.period_start.get().to(),
-            batch.period_end.get().to(),
-            batch.anchored_at.get().to(),
-            batch.status.get().to(),
-            batch.challenger.get(),
+            batch.attestor,
+            batch.root,
+            batch.receipt_count,
+            batch.total_units,
+            batch.period_start,
+            batch.period_end,
+            batch.anchored_at,
+            batch.status,
+            batch.challenger,
         )
     }
 
@@ -387,31 +396,7 @@ impl UsageAnchor {
 
     /// Whether the receipt with this leaf was settled.
     pub fn is_receipt_settled(&self, leaf: B256) -> bool {
-        self.settled.get(U256::from_be_bytes(leaf.0))
-    }
-
-    /// Native currency credited to `account` (pull with `withdrawCredit`).
-    pub fn credit_of(&self, account: Address) -> U256 {
-        self.credits.get(account)
-    }
-
-    /// The EIP-712 domain separator (name `"Tributary UsageAnchor"`, version `"1"`).
-    pub fn domain_separator(&self) -> B256 {
-        signing::domain_separator(
-            self.vm(),
-            self.vm().chain_id(),
-            self.vm().contract_address(),
-        )
-    }
-
-    /// The digest the attestor signs for `batch`.
-    pub fn batch_digest(&self, batch: BatchTuple) -> B256 {
-        signing::batch_digest(
-            self.vm(),
-            self.vm().chain_id(),
-            self.vm().contract_address(),
-            &batch.into(),
-        )
+        self.is_settled(&leaf)
     }
 }
 

@@ -68,21 +68,18 @@ impl UsageAnchor {
         proof: &[B256],
         flags: &[bool],
     ) -> Result<(), Error> {
-        self.require_settleable(batch_id)?;
+        let batch = self.settleable_batch(batch_id)?;
         if receipts.is_empty() {
             return Err(Error::EmptySettlement(EmptySettlement {
                 batchId: batch_id,
             }));
         }
-        let (attestor, root, period_start, period_end) = {
-            let batch = self.batches.getter(batch_id);
-            (
-                batch.attestor.get(),
-                batch.root.get(),
-                batch.period_start.get().to::<u64>(),
-                batch.period_end.get().to::<u64>(),
-            )
-        };
+        let (attestor, root, period_start, period_end) = (
+            batch.attestor,
+            batch.root,
+            batch.period_start,
+            batch.period_end,
+        );
         let leaves: Vec<B256> = receipts
             .iter()
             .map(|r| receipt_leaf(self.vm(), r))
@@ -106,11 +103,9 @@ impl UsageAnchor {
                     timestamp: receipt.timestamp,
                 }));
             }
-            let key = U256::from_be_bytes(leaf.0);
-            if self.settled.get(key) {
+            if !self.mark_settled(&leaf) {
                 return Err(Error::ReceiptAlreadySettled(ReceiptAlreadySettled { leaf }));
             }
-            self.settled.set(key);
 
             let index = if let Some(index) = tallies.iter().position(|t| t.id == receipt.licenseId)
             {

@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolError;
-use openzeppelin_stylus::{access::control, utils::cryptography::ecdsa};
+use openzeppelin_stylus::{access::ownable, utils::cryptography::ecdsa};
 
 use crate::errors::{self, Error};
 
@@ -234,14 +234,31 @@ fn every_error_encodes_like_alloy() {
         Error::ScopeNotLicensed,
     );
     check(
-        || control::AccessControlUnauthorizedAccount {
+        || errors::OwnableUnauthorizedAccount {
             account: Address::repeat_byte(0x11),
-            needed_role: B256::repeat_byte(0x22),
         },
         Error::UnauthorizedAccount,
     );
     check(
-        || control::AccessControlBadConfirmation {},
-        Error::BadConfirmation,
+        || errors::OwnableInvalidOwner {
+            owner: Address::repeat_byte(0x11),
+        },
+        Error::InvalidOwner,
+    );
+    check(
+        || errors::NotArbiter {
+            account: Address::repeat_byte(0x11),
+        },
+        Error::NotArbiter,
+    );
+    check(|| errors::MalformedCalldata {}, Error::MalformedCalldata);
+    // Same selectors as `OpenZeppelin`'s `Ownable` errors.
+    assert_eq!(
+        errors::OwnableUnauthorizedAccount::SELECTOR,
+        ownable::OwnableUnauthorizedAccount::SELECTOR
+    );
+    assert_eq!(
+        errors::OwnableInvalidOwner::SELECTOR,
+        ownable::OwnableInvalidOwner::SELECTOR
     );
 }

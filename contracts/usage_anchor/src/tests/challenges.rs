@@ -8,7 +8,7 @@ use crate::{
     batches::{STATUS_CHALLENGED, STATUS_CLEARED, STATUS_VOIDED},
     errors::{
         BatchAlreadyChallenged, BatchUnderChallenge, BatchVoided, BondUnderChallenge,
-        ChallengeWindowClosed, Error, NoOpenChallenge, NothingToWithdraw, UnknownBatch,
+        ChallengeWindowClosed, Error, NoOpenChallenge, NotArbiter, NothingToWithdraw, UnknownBatch,
         WrongChallengeBond,
     },
     events::{BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
@@ -45,7 +45,7 @@ fn upheld_challenge_voids_batch_and_pays_challenger(
         anchor.sender(owner).batch_info(batch.batchId).7,
         STATUS_CHALLENGED
     );
-    assert_eq!(anchor.sender(owner).attestor_info(attestor.address()).2, 1);
+    assert_eq!(anchor.sender(owner).attestor_info(attestor.address()).3, 1);
 
     // Under challenge: not settleable, bond not withdrawable, no second challenge.
     crate::clock::advance(WINDOW);
@@ -89,9 +89,9 @@ fn upheld_challenge_voids_batch_and_pays_challenger(
         anchor.sender(owner).batch_info(batch.batchId).7,
         STATUS_VOIDED
     );
-    assert_eq!(anchor.sender(owner).credit_of(challenger), payout);
+    assert_eq!(anchor.sender(owner).attestor_info(challenger).5, payout);
     assert_eq!(
-        anchor.sender(owner).attestor_info(attestor.address()).0,
+        anchor.sender(owner).attestor_info(attestor.address()).1,
         U256::ZERO
     );
 
@@ -151,11 +151,11 @@ fn rejected_challenge_pays_attestor_and_batch_settles(
         STATUS_CLEARED
     );
     assert_eq!(
-        anchor.sender(owner).credit_of(attestor.address()),
+        anchor.sender(owner).attestor_info(attestor.address()).5,
         CHALLENGE_BOND
     );
     assert_eq!(
-        anchor.sender(owner).attestor_info(attestor.address()).0,
+        anchor.sender(owner).attestor_info(attestor.address()).1,
         MIN_BOND
     );
 
@@ -239,6 +239,6 @@ fn only_the_arbiter_resolves(
     let err = anchor
         .sender(challenger)
         .resolve_challenge(batch.batchId, true)
-        .motsu_expect_err("no role");
-    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+        .motsu_expect_err("not the arbiter");
+    assert!(matches!(err, Error::NotArbiter(NotArbiter { account }) if account == challenger));
 }

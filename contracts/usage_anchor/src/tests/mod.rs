@@ -10,6 +10,7 @@
 )]
 
 mod abi_words;
+mod admin;
 mod anchoring;
 mod challenges;
 mod escrow_rule;
@@ -40,7 +41,7 @@ use tributary_abi::{
 };
 use usage_escrow::UsageEscrow;
 
-use crate::{signing, UsageAnchor, ATTESTOR_ROLE};
+use crate::{signing, UsageAnchor};
 
 /// motsu's host, for the contract's pure hashing helpers (a software keccak behind
 /// `native_keccak256`).
@@ -297,7 +298,7 @@ impl ContractSigner {
 // ---------------------------------------------------------------- helpers
 
 /// Deploys the escrow and the anchor wired to each other and to the doubles (deploy order:
-/// escrow, anchor, `escrow.setUsageAnchor(anchor)`), with `owner` holding every role, and a
+/// escrow, anchor, `escrow.setUsageAnchor(anchor)`), with `owner` as owner and arbiter, and a
 /// native TRAIN license `LICENSE` owned by `licensee`.
 pub(crate) fn deploy(
     anchor: &Contract<UsageAnchor>,
@@ -342,7 +343,7 @@ pub(crate) fn deploy(
 pub(crate) fn enroll(anchor: &Contract<UsageAnchor>, owner: Address, attestor: Address) {
     anchor
         .sender(owner)
-        .grant_role(ATTESTOR_ROLE.into(), attestor)
+        .set_attestor(attestor, true)
         .motsu_unwrap();
     attestor.fund(MIN_BOND);
     anchor
