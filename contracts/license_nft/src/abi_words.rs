@@ -64,6 +64,7 @@ small_uint_word!(u8, u16, u32);
 /// `selector ‖ words [‖ offset ‖ length ‖ padded tail]`: the revert data of a custom error whose
 /// arguments are static words, optionally followed by one `bytes`/`string` argument.
 #[cfg_attr(feature = "export-abi", allow(dead_code))] // export-abi uses the derive instead
+#[inline(never)]
 pub(crate) fn encode_error(selector: [u8; 4], words: &[[u8; 32]], tail: Option<&[u8]>) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * (words.len() + 2));
     out.extend_from_slice(&selector);
@@ -80,6 +81,7 @@ pub(crate) fn encode_error(selector: [u8; 4], words: &[[u8; 32]], tail: Option<&
 }
 
 /// Emits a log: `topic0`, then the first `indexed` words as topics and the rest as data.
+#[inline(never)]
 pub(crate) fn emit_words(vm: &dyn Host, topic0: B256, indexed: usize, words: &[[u8; 32]]) {
     let mut bytes = Vec::with_capacity(32 * (1 + words.len()));
     bytes.extend_from_slice(topic0.as_slice());

@@ -9,7 +9,6 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::Address;
 use alloy_sol_types::sol;
 use openzeppelin_stylus::{
     access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
@@ -58,9 +57,6 @@ sol! {
     /// A required address is zero.
     #[derive(Debug, PartialEq, Eq)]
     error ZeroAddress();
-    /// A call to `target` (the offers contract) failed; `reason` is its revert data.
-    #[derive(Debug, PartialEq, Eq)]
-    error ExternalCallFailed(address target, bytes reason);
 }
 
 /// Declares [`Error`] (one variant per Solidity error), the `From` conversions and the ABI
@@ -171,8 +167,6 @@ contract_errors! {
     LicenseOffersAlreadySet(LicenseOffersAlreadySet) [licenseOffers],
     /// See [`ZeroAddress`].
     ZeroAddress(ZeroAddress) [],
-    /// See [`ExternalCallFailed`].
-    ExternalCallFailed(ExternalCallFailed) [target] tail reason,
 }
 
 impl MethodError for Error {
@@ -204,20 +198,6 @@ impl From<ownable::Error> for Error {
             ownable::Error::InvalidOwner(e) => Self::InvalidContractOwner(e),
         }
     }
-}
-
-/// Wraps a failed cross-contract call to `target`, keeping its revert data.
-#[allow(deprecated)] // the error type `sol_interface!` calls return in stylus-sdk 0.9
-pub(crate) fn call_failed(target: Address, error: stylus_sdk::call::Error) -> Error {
-    let reason = match error {
-        stylus_sdk::call::Error::Revert(data) => data,
-        stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
-    };
-    ExternalCallFailed {
-        target,
-        reason: reason.into(),
-    }
-    .into()
 }
 
 /// The error for any counter overflow.

@@ -22,7 +22,11 @@
 //! Stamp       token   limb 0 offer id (0 = no token) · limb 1 startsAt · limb 2 expiresAt ·
 //!                     limb 3 flags (revoked 1, inDebt 2)
 //! Rental      token   ERC-4907 user (bits 0..160) · limb 3 expires (inclusive)
+//! Uri         offer   byte length of the terms URI; its bytes fill the words at slot + 1 …,
+//!                     left-aligned
 //! ```
+
+use alloc::vec::Vec;
 
 use alloy_primitives::{Address, U256};
 use stylus_sdk::prelude::*;
@@ -57,6 +61,8 @@ pub enum Field {
     Stamp = 11,
     /// `(token)`: the ERC-4907 rental.
     Rental = 12,
+    /// `(offer)`: byte length of the terms URI; its bytes fill the next words.
+    Uri = 13,
 }
 
 /// `Payment` flag: licenses may change hands.
@@ -90,6 +96,7 @@ pub fn limb(word: U256, index: usize) -> u64 {
 
 impl LicenseNft {
     /// The slot of `field` for `key`: `keccak256(field ‖ key)` (host keccak).
+    #[inline(never)]
     fn slot(&self, field: Field, key: U256) -> U256 {
         let mut preimage = [0u8; 33];
         preimage[0] = field as u8;
@@ -97,18 +104,55 @@ impl LicenseNft {
         self.vm().native_keccak256(&preimage).into()
     }
 
-    /// Reads a word.
-    pub(crate) fn read(&self, field: Field, key: U256) -> U256 {
-        self.vm().storage_load_bytes32(self.slot(field, key)).into()
+    /// Reads the word at `slot`.
+    fn load(&self, slot: U256) -> U256 {
+        self.vm().storage_load_bytes32(slot).into()
     }
 
-    /// Writes a word (through the SDK's storage cache, flushed at the end of the call and
-    /// before every external call the contract makes).
+    /// Writes the word at `slot` (through the SDK's storage cache, flushed at the end of the
+    /// call and before every external call the contract makes).
+    fn store(&mut self, slot: U256, value: U256) {
+        // SAFETY: `slot` is the keccak256 of a 33-byte namespaced preimage, or one of the words
+        // after the URI's (see the module docs); no `#[storage]` field of this contract lives
+        // there, so no typed accessor aliases it.
+        unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
+    }
+
+    /// Reads a word.
+    #[inline(never)]
+    pub(crate) fn read(&self, field: Field, key: U256) -> U256 {
+        self.load(self.slot(field, key))
+    }
+
+    /// Writes a word.
+    #[inline(never)]
     pub(crate) fn write(&mut self, field: Field, key: U256, value: U256) {
         let slot = self.slot(field, key);
-        // SAFETY: the slot is the keccak256 of a 33-byte namespaced preimage (see the module
-        // docs); no `#[storage]` field of this contract lives there, so no typed accessor
-        // aliases it.
-        unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
+        self.store(slot, value);
+    }
+
+    /// Stores the terms URI of `offer_id`: its length, then its bytes in the next words.
+    pub(crate) fn write_uri(&mut self, offer_id: U256, uri: &[u8]) {
+        let mut slot = self.slot(Field::Uri, offer_id);
+        self.store(slot, U256::from(uri.len()));
+        for chunk in uri.chunks(32) {
+            let mut word = [0u8; 32];
+            word[..chunk.len()].copy_from_slice(chunk);
+            slot += U256::from(1);
+            self.store(slot, U256::from_be_bytes(word));
+        }
+    }
+
+    /// The terms URI of `offer_id`.
+    pub(crate) fn read_uri(&self, offer_id: U256) -> Vec<u8> {
+        let mut slot = self.slot(Field::Uri, offer_id);
+        let len = usize::try_from(limb(self.load(slot), 0)).unwrap_or_default();
+        let mut uri = Vec::with_capacity(len + 32);
+        while uri.len() < len {
+            slot += U256::from(1);
+            uri.extend_from_slice(&self.load(slot).to_be_bytes::<32>());
+        }
+        uri.truncate(len);
+        uri
     }
 }

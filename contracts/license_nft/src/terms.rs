@@ -3,7 +3,8 @@
 //! `LicenseOffers` owns the offer book (validation, price, supply, pause, retire, terms URI)
 //! and, when an offer is created, registers here the immutable terms that licenses are checked
 //! against: dataset, split, scope, payment token, usage unit and rate, derivative royalty tiers,
-//! transferable, rentable, resale royalty bps and receiver, arbiter. Storing them once per offer
+//! transferable, rentable, resale royalty bps and receiver, arbiter, and the terms URI (every
+//! license's `tokenURI`). Storing them once per offer
 //! (rather than per token at mint, or reading them from `LicenseOffers` on every check) keeps a
 //! mint at one stamp slot and makes `isValid`/`isLicensed`/`licenseUsage`/`royaltyBps` local
 //! reads with no cross-contract call. The terms never change after registration, so existing
@@ -96,6 +97,7 @@ impl LicenseNft {
         &mut self,
         offer_id: U256,
         terms: [U256; TERMS_WORDS],
+        uri: &[u8],
     ) -> Result<(), Error> {
         self.require_offers_contract()?;
         if self.packed_terms(offer_id).flags & REGISTERED != 0 {
@@ -111,6 +113,7 @@ impl LicenseNft {
             };
             self.write(*field, offer_id, word);
         }
+        self.write_uri(offer_id, uri);
         emit(
             self.vm(),
             &OfferTermsRegistered {

@@ -9,8 +9,8 @@
 //!   ERC-4907, the validity checks other contracts ask, revocation and the debt flag.
 //!
 //! `createOffer` registers the offer's license terms with `LicenseNft.registerOffer` once;
-//! `mint` calls `LicenseNft.issue` (both only accept this contract). `LicenseNft.tokenURI` reads
-//! [`LicenseOffers::terms_uri`].
+//! `mint` calls `LicenseNft.issue` (both only accept this contract). The terms URI is registered
+//! with the terms and stored there only (it is every license's `tokenURI`).
 //!
 //! Deploy order: `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` →
 //! `LicenseNft(owner)` → `LicenseOffers(licenseNft, registry, splitter)` →
@@ -37,13 +37,9 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-#[cfg(feature = "export-abi")]
-use alloc::string::String;
-
 use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20;
 use stylus_sdk::{
-    abi::Bytes,
     prelude::*,
     storage::{StorageAddress, StorageU64},
 };
@@ -65,31 +61,10 @@ pub mod nft_calls {
     sol_interface! {
         /// `LicenseNft`'s functions for its offers contract.
         interface ILicenseIssuer {
-            function registerOffer(uint256 offer_id, uint256[10] terms) external;
+            function registerOffer(uint256 offer_id, bytes terms) external;
             function issue(address to, uint256 offer_id, uint64 expires_at) external returns (uint256);
         }
     }
-}
-
-/// What `termsUri` returns: `string` in the exported interface; `Bytes` (the same ABI
-/// encoding, no UTF-8 validation code) in contract builds and tests.
-#[cfg(feature = "export-abi")]
-pub type TermsUri = String;
-/// What `termsUri` returns: `string` in the exported interface; `Bytes` (the same ABI
-/// encoding, no UTF-8 validation code) in contract builds and tests.
-#[cfg(not(feature = "export-abi"))]
-pub type TermsUri = Bytes;
-
-/// The `termsUri` answer from the stored bytes.
-#[cfg(not(feature = "export-abi"))]
-fn terms_uri_of(uri: alloc::vec::Vec<u8>) -> TermsUri {
-    Bytes::from(uri)
-}
-
-/// The `termsUri` answer from the stored bytes (only typed for `export-abi`, never run).
-#[cfg(feature = "export-abi")]
-fn terms_uri_of(uri: alloc::vec::Vec<u8>) -> TermsUri {
-    String::from_utf8_lossy(&uri).into_owned()
 }
 
 /// The contract's storage.
@@ -214,17 +189,6 @@ impl LicenseOffers {
     /// Number of offers created (offer ids are 1..=offerCount).
     pub fn offer_count(&self) -> u64 {
         self.offer_count.get().to()
-    }
-
-    /// The offer's terms document URI (every license's `tokenURI`). Contract builds return
-    /// it as [`TermsUri`] = `Bytes`, whose ABI encoding is byte-for-byte that of a `string`
-    /// (the URI was stored from a decoded `string`); the exported interface declares `string`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownOffer`].
-    pub fn terms_uri(&self, offer_id: U256) -> Result<TermsUri, Error> {
-        self.require_offer(offer_id)?;
-        Ok(terms_uri_of(self.read_uri(offer_id)))
     }
 
     /// Buys a license of `offer_id` for `to`, at the offer's price if it is at most

@@ -9,7 +9,10 @@
 //!   offers for it (checked live on every call, so a dataset transfer moves control).
 //! - Every term is enforced where it matters: price, payment token, duration and max supply at
 //!   mint (here); scope, dataset, tiers, transferable, rentable, resale royalty, arbiter, unit and
-//!   rate in `LicenseNft`; the terms URI is every license's `tokenURI` and the hash binds it.
+//!   rate in `LicenseNft`; the terms URI (stored by `LicenseNft` only) is every license's
+//!   `tokenURI` and the hash binds it.
+
+use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U64, Address, B256, U256};
 use stylus_sdk::prelude::*;
@@ -105,11 +108,12 @@ fn check_bps(bps: u16) -> Result<(), Error> {
     Ok(())
 }
 
-/// The license terms of validated `terms` as the 10 words `LicenseNft.registerOffer` takes
-/// (its `store` module documents the layout): dataset, split, scope, usage rate, payment
+/// The license terms of validated `terms` as `LicenseNft.registerOffer` takes them (its
+/// `store` module documents the layout): 10 words (dataset, split, scope, usage rate, payment
 /// token with unit · flags (transferable 1, rentable 2) · tier count · resale bps, royalty
-/// receiver with the tier bps (16 bits each), arbiter, thresholds of tiers 1..=3.
-pub fn license_words(terms: &LicenseTerms, split_id: U256, receiver: Address) -> [U256; 10] {
+/// receiver with the tier bps (16 bits each), arbiter, thresholds of tiers 1..=3), then the
+/// terms URI's bytes.
+pub fn license_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) -> Vec<u8> {
     let tiers = terms.tierThresholds.len().min(MAX_ROYALTY_TIERS);
     let mut tier_bps = 0u64;
     for (index, &bps) in terms.tierBps.iter().take(tiers).enumerate() {
@@ -131,7 +135,12 @@ pub fn license_words(terms: &LicenseTerms, split_id: U256, receiver: Address) ->
     for (slot, &threshold) in words[7..].iter_mut().zip(terms.tierThresholds.iter().skip(1)) {
         *slot = threshold;
     }
-    words
+    let mut out = Vec::with_capacity(32 * words.len() + terms.termsUri.len());
+    for word in words {
+        out.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    out.extend_from_slice(terms.termsUri.as_bytes());
+    out
 }
 
 impl LicenseOffers {
@@ -175,7 +184,6 @@ impl LicenseOffers {
         );
         self.write(Field::Supply, offer_id, U256::from(terms.maxSupply));
         self.write(Field::TermsHash, offer_id, terms.termsHash.into());
-        self.write_uri(offer_id, terms.termsUri.as_bytes());
         emit(
             self.vm(),
             &OfferCreated {
@@ -190,7 +198,11 @@ impl LicenseOffers {
 
         let nft = self.license_nft.get();
         ILicenseIssuer::new(nft)
-            .register_offer(&mut *self, offer_id, license_words(&terms, split_id, receiver))
+            .register_offer(
+                &mut *self,
+                offer_id,
+                license_terms(&terms, split_id, receiver).into(),
+            )
             .map_err(|e| call_failed(nft, e))?;
         Ok(offer_id)
     }

@@ -1,10 +1,10 @@
 //! Storage of offers as keccak-addressed words.
 //!
 //! Every datum is one 32-byte word at `slot = keccak256(field ‖ offer id)` (a 33-byte preimage,
-//! so it collides neither with another datum nor with `StorageMap` slots, which hash 64 bytes);
-//! the terms URI's bytes follow in the words at `slot(Uri) + 1 …`. One host keccak and one
-//! `SLOAD`/`SSTORE` per datum, without the slot arithmetic a `#[storage]` struct in a map and a
-//! `StorageString` generate (several kilobytes of WASM under the 24 KiB limit).
+//! so it collides neither with another datum nor with `StorageMap` slots, which hash 64 bytes).
+//! One host keccak and one `SLOAD`/`SSTORE` per datum, without the slot arithmetic a
+//! `#[storage]` struct in a map generates (kilobytes of WASM under the 24 KiB limit). The terms
+//! URI is not stored here: `LicenseNft` stores it with the license terms.
 //!
 //! ```text
 //! field      word (limb 0 = low 64 bits)
@@ -15,10 +15,7 @@
 //! Supply     limb 0 max supply (0 = unlimited) · limb 1 minted · limb 3 flags (paused 1,
 //!            retired 2)
 //! TermsHash  keccak256 of the terms document
-//! Uri        byte length of the terms URI; its bytes fill the next words, left-aligned
 //! ```
-
-use alloc::vec::Vec;
 
 use alloy_primitives::{Address, U256};
 use stylus_sdk::prelude::*;
@@ -41,8 +38,6 @@ pub enum Field {
     Supply = 5,
     /// Terms hash.
     TermsHash = 6,
-    /// Terms URI length, then its bytes.
-    Uri = 7,
 }
 
 /// `Supply` flag: paused.
@@ -70,6 +65,7 @@ pub fn limb(word: U256, index: usize) -> u64 {
 
 impl LicenseOffers {
     /// The slot of `field` for `offer_id`: `keccak256(field ‖ offer_id)` (host keccak).
+    #[inline(never)]
     fn slot(&self, field: Field, offer_id: U256) -> U256 {
         let mut preimage = [0u8; 33];
         preimage[0] = field as u8;
@@ -78,53 +74,30 @@ impl LicenseOffers {
     }
 
     /// Reads the word at `slot`.
+    #[inline(never)]
     fn load(&self, slot: U256) -> U256 {
         self.vm().storage_load_bytes32(slot).into()
     }
 
     /// Writes the word at `slot` (through the SDK's storage cache, flushed at the end of the
     /// call and before every external call the contract makes).
+    #[inline(never)]
     fn store(&mut self, slot: U256, value: U256) {
-        // SAFETY: `slot` is a keccak256 output of a 33-byte namespaced preimage, or one of the
-        // words after the URI's (see the module docs); no `#[storage]` field lives there.
+        // SAFETY: `slot` is a keccak256 output of a 33-byte namespaced preimage (see the module
+        // docs); no `#[storage]` field lives there.
         unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
     }
 
     /// Reads a word.
+    #[inline(never)]
     pub(crate) fn read(&self, field: Field, offer_id: U256) -> U256 {
         self.load(self.slot(field, offer_id))
     }
 
     /// Writes a word.
+    #[inline(never)]
     pub(crate) fn write(&mut self, field: Field, offer_id: U256, value: U256) {
         let slot = self.slot(field, offer_id);
         self.store(slot, value);
-    }
-
-    /// Stores the terms URI of `offer_id`.
-    pub(crate) fn write_uri(&mut self, offer_id: U256, uri: &[u8]) {
-        let slot = self.slot(Field::Uri, offer_id);
-        self.store(slot, U256::from(uri.len()));
-        let mut next = slot;
-        for chunk in uri.chunks(32) {
-            let mut word = [0u8; 32];
-            word[..chunk.len()].copy_from_slice(chunk);
-            next += U256::from(1);
-            self.store(next, U256::from_be_bytes(word));
-        }
-    }
-
-    /// The terms URI of `offer_id`.
-    pub(crate) fn read_uri(&self, offer_id: U256) -> Vec<u8> {
-        let slot = self.slot(Field::Uri, offer_id);
-        let len = usize::try_from(limb(self.load(slot), 0)).unwrap_or_default();
-        let mut uri = Vec::with_capacity(len + 32);
-        let mut next = slot;
-        while uri.len() < len {
-            next += U256::from(1);
-            uri.extend_from_slice(&self.load(next).to_be_bytes::<32>());
-        }
-        uri.truncate(len);
-        uri
     }
 }

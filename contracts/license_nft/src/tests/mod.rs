@@ -7,6 +7,7 @@ mod encoding;
 mod erc721;
 mod licenses;
 mod rentals;
+mod wiring;
 
 use alloc::{string::String, vec};
 

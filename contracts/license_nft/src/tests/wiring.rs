@@ -1,0 +1,148 @@
+//! Wiring and the offers-only entry points: the constructor, `setLicenseOffers` (owner,
+//! once), and `registerOffer` / `issue`, which only the configured offers contract may call.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, U256};
+use motsu::prelude::*;
+use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
+
+use super::*;
+use crate::{
+    errors::{
+        Error, LicenseOffersAlreadySet, NotLicenseOffers, OfferAlreadyRegistered, UnknownOffer,
+        ZeroAddress,
+    },
+    events::{LicenseOffersSet, OfferTermsRegistered},
+    terms::TERMS_WORDS,
+};
+
+/// `registerOffer` terms: `TERMS_WORDS` zero words and a URI.
+fn raw_terms() -> stylus_sdk::abi::Bytes {
+    let mut terms = Vec::from([0u8; 32 * TERMS_WORDS]);
+    terms.extend_from_slice(b"ipfs://x");
+    terms.into()
+}
+
+#[motsu::test]
+fn constructor_refuses_a_zero_owner(nft: Contract<LicenseNft>, admin: Address) {
+    let err = nft
+        .sender(admin)
+        .constructor(Address::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidContractOwner(OwnableInvalidOwner { owner }) if owner.is_zero()
+    ));
+}
+
+#[motsu::test]
+fn offers_contract_is_set_once_by_the_owner(
+    nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
+    admin: Address,
+    stranger: Address,
+) {
+    nft.sender(admin).constructor(admin).motsu_unwrap();
+    assert_eq!(nft.sender(admin).license_offers(), Address::ZERO);
+    let err = nft
+        .sender(stranger)
+        .set_license_offers(offers.address())
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == stranger
+    ));
+    let err = nft
+        .sender(admin)
+        .set_license_offers(Address::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroAddress(ZeroAddress {})));
+
+    nft.sender(admin)
+        .set_license_offers(offers.address())
+        .motsu_unwrap();
+    nft.assert_emitted(&LicenseOffersSet {
+        licenseOffers: offers.address(),
+    });
+    assert_eq!(nft.sender(admin).license_offers(), offers.address());
+    let err = nft
+        .sender(admin)
+        .set_license_offers(stranger)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::LicenseOffersAlreadySet(LicenseOffersAlreadySet { licenseOffers }) if licenseOffers == offers.address()
+    ));
+}
+
+#[motsu::test]
+fn only_the_offers_contract_registers_and_issues(
+    nft: Contract<LicenseNft>,
+    admin: Address,
+    offers_account: Address,
+    stranger: Address,
+    buyer: Address,
+) {
+    nft.sender(admin).constructor(admin).motsu_unwrap();
+    // Before any offers contract is configured, nobody may register or issue.
+    let err = nft
+        .sender(stranger)
+        .register_offer(U256::from(1), raw_terms())
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::NotLicenseOffers(NotLicenseOffers { account }) if account == stranger
+    ));
+    nft.sender(admin)
+        .set_license_offers(offers_account)
+        .motsu_unwrap();
+
+    let err = nft
+        .sender(stranger)
+        .register_offer(U256::from(1), raw_terms())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotLicenseOffers(_)));
+    let err = nft
+        .sender(stranger)
+        .issue(buyer, U256::from(1), 0)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotLicenseOffers(_)));
+
+    // Issuing under an offer that was never registered is refused.
+    let err = nft
+        .sender(offers_account)
+        .issue(buyer, U256::from(1), 0)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::UnknownOffer(UnknownOffer { offerId }) if offerId == U256::from(1)
+    ));
+
+    nft.sender(offers_account)
+        .register_offer(U256::from(1), raw_terms())
+        .motsu_unwrap();
+    nft.assert_emitted(&OfferTermsRegistered {
+        offerId: U256::from(1),
+        datasetId: U256::ZERO,
+    });
+    let err = nft
+        .sender(offers_account)
+        .register_offer(U256::from(1), raw_terms())
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::OfferAlreadyRegistered(OfferAlreadyRegistered { offerId }) if offerId == U256::from(1)
+    ));
+
+    let token = nft
+        .sender(offers_account)
+        .issue(buyer, U256::from(1), 0)
+        .motsu_unwrap();
+    assert_eq!(token, U256::from(1));
+    assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
+    assert_eq!(
+        nft.sender(buyer).token_uri(token).motsu_unwrap().as_slice(),
+        b"ipfs://x"
+    );
+}
