@@ -59,7 +59,7 @@ interface ILicenseNft  {
 
     function setUsageAnchor(address usage_anchor) external;
 
-    function registerOffer(uint256 offer_id, uint256[10] calldata terms) external;
+    function registerOffer(uint256 offer_id, bytes calldata terms) external;
 
     function issue(address to, uint256 offer_id, uint64 expires_at) external returns (uint256);
 
@@ -124,6 +124,4 @@ interface ILicenseNft  {
     error LicenseOffersAlreadySet(address);
 
     error ZeroAddress();
-
-    error ExternalCallFailed(address, bytes);
 }

@@ -25,8 +25,6 @@ interface ILicenseOffers  {
 
     function offerCount() external view returns (uint64);
 
-    function termsUri(uint256 offer_id) external view returns (string memory);
-
     function mint(uint256 offer_id, address to, uint256 max_price) external payable returns (uint256);
 
     struct LicenseTerms {

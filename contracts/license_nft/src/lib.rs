@@ -3,14 +3,14 @@
 //!
 //! The license system is two contracts (split for the 24 KiB code limit):
 //! - `LicenseNft` (this crate): the tokens. ERC-721 with Metadata (`OpenZeppelin`), the transfer
-//!   rules (soulbound and revoked licenses stay put, a transfer ends an ERC-4907 rental),
-//!   ERC-4907 rentals where terms allow, ERC-2981 resale royalties paid to the dataset split's
-//!   receiver, the per-token stamps (offer, start, expiry, revoked, debt), the checks other
-//!   contracts ask (`isValid`, `isLicensed`, `royaltyBps`, `royaltyTiers`, `licenseUsage`),
-//!   arbiter revocation and the debt flag the usage anchor sets for unpaid usage.
-//! - `LicenseOffers` (crate `license-offers`): the offer book. Dataset owners (checked against
-//!   the attribution registry) create, pause, update and retire offers there, and buyers `mint`
-//!   there; it routes the price into the dataset's split and calls [`LicenseNft::issue`].
+//!   rules (soulbound and revoked licenses stay put, a transfer ends an ERC-4907 rental), ERC-4907
+//!   rentals where terms allow, ERC-2981 resale royalties paid to the dataset split's receiver, the
+//!   per-token stamps (offer, start, expiry, revoked, debt), the checks other contracts ask
+//!   (`isValid`, `isLicensed`, `royaltyBps`, `royaltyTiers`, `licenseUsage`), arbiter revocation
+//!   and the debt flag the usage anchor sets for unpaid usage.
+//! - `LicenseOffers` (crate `license-offers`): the offer book. Dataset owners (checked against the
+//!   attribution registry) create, pause, update and retire offers there, and buyers `mint` there;
+//!   it routes the price into the dataset's split and calls [`LicenseNft::issue`].
 //!
 //! When an offer is created, `LicenseOffers` registers its license terms and terms URI here
 //! once (`registerOffer`, see [`terms`]), so every check and `tokenURI` is a local read.
@@ -67,7 +67,6 @@ use crate::{
     terms::{bps_share, TERMS_WORDS},
 };
 
-
 /// What `tokenURI` returns: `string` in the exported interface; `Bytes` (the same ABI
 /// encoding, no UTF-8 validation code) in contract builds and tests.
 #[cfg(feature = "export-abi")]
@@ -77,13 +76,13 @@ pub type TokenUri = String;
 #[cfg(not(feature = "export-abi"))]
 pub type TokenUri = Bytes;
 
-/// The `tokenURI` answer from `termsUri`'s bytes (identity in contract builds).
+/// The `tokenURI` answer from the stored URI bytes (identity in contract builds).
 #[cfg(not(feature = "export-abi"))]
 fn token_uri_of(uri: Bytes) -> TokenUri {
     uri
 }
 
-/// The `tokenURI` answer from `termsUri`'s bytes (only typed for `export-abi`, never run).
+/// The `tokenURI` answer from the stored URI bytes (only typed for `export-abi`, never run).
 #[cfg(feature = "export-abi")]
 fn token_uri_of(uri: Bytes) -> TokenUri {
     String::from_utf8_lossy(&uri).into_owned()
@@ -389,7 +388,7 @@ impl LicenseNft {
             *word = U256::from_be_bytes::<32>(chunk.try_into().unwrap_or_default());
         }
         let uri = terms.get(32 * TERMS_WORDS..).unwrap_or_default();
-        self.register_terms(offer_id, words, uri)
+        self.register_terms(offer_id, &words, uri)
     }
 
     /// Mints the next license (token ids count from 1) of registered offer `offer_id` to `to`,

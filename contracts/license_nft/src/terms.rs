@@ -96,14 +96,14 @@ impl LicenseNft {
     pub(crate) fn register_terms(
         &mut self,
         offer_id: U256,
-        terms: [U256; TERMS_WORDS],
+        terms: &[U256; TERMS_WORDS],
         uri: &[u8],
     ) -> Result<(), Error> {
         self.require_offers_contract()?;
         if self.packed_terms(offer_id).flags & REGISTERED != 0 {
             return Err(OfferAlreadyRegistered { offerId: offer_id }.into());
         }
-        for (field, &word) in FIELDS.iter().zip(&terms) {
+        for (field, &word) in FIELDS.iter().zip(terms) {
             let word = if *field == Field::Payment {
                 let mut limbs = word.into_limbs();
                 limbs[3] |= REGISTERED << 8;

@@ -29,7 +29,12 @@ impl LicenseNft {
             .into());
         }
         self.offers_contract.set(offers);
-        emit(self.vm(), &LicenseOffersSet { licenseOffers: offers });
+        emit(
+            self.vm(),
+            &LicenseOffersSet {
+                licenseOffers: offers,
+            },
+        );
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! Compact ABI encoding of this contract's errors and events.
 //!
 //! Each error and event is a selector (or signature-hash topic) followed by 32-byte words, plus,
-//! for the two errors that carry revert data (`ExternalCallFailed`, `InvalidReceiverWithReason`),
+//! for the two errors that carry revert data (`ExternalCallFailed`),
 //! one trailing dynamic `bytes`/`string`. Encoding them through these few non-generic functions
 //! instead of alloy's per-type generic code keeps the WASM kilobytes smaller (the 24 KiB code
 //! limit is the budget). The tests compare every error's bytes with alloy's

@@ -1,12 +1,12 @@
 //! Tributary license offers: the offer book and the sale of license tokens.
 //!
 //! The license system is two contracts (split for the 24 KiB code limit):
-//! - `LicenseOffers` (this crate): dataset owners (as recorded in the attribution registry)
-//!   publish offers with machine-readable terms ([`tributary_abi::terms::LicenseTerms`]), pause,
-//!   update and retire them; anyone buys a license with `mint`, the whole price goes to the
-//!   dataset's split in the royalty splitter, and the token is issued on `LicenseNft`.
-//! - `LicenseNft` (crate `license-nft`): the ERC-721 tokens, their stamps, ERC-2981 and
-//!   ERC-4907, the validity checks other contracts ask, revocation and the debt flag.
+//! - `LicenseOffers` (this crate): dataset owners (as recorded in the attribution registry) publish
+//!   offers with machine-readable terms ([`tributary_abi::terms::LicenseTerms`]), pause, update and
+//!   retire them; anyone buys a license with `mint`, the whole price goes to the dataset's split in
+//!   the royalty splitter, and the token is issued on `LicenseNft`.
+//! - `LicenseNft` (crate `license-nft`): the ERC-721 tokens, their stamps, ERC-2981 and ERC-4907,
+//!   the validity checks other contracts ask, revocation and the debt flag.
 //!
 //! `createOffer` registers the offer's license terms with `LicenseNft.registerOffer` once;
 //! `mint` calls `LicenseNft.issue` (both only accept this contract). The terms URI is registered
@@ -24,7 +24,10 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
-#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
 pub mod abi_words;

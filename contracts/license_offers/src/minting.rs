@@ -91,7 +91,9 @@ impl LicenseOffers {
         }
         // Supply counts are u32: `maxSupply` is a uint32 and `minted` never passes it or 2^32-1.
         #[allow(clippy::cast_possible_truncation)]
-        let minted = (limb(supply, 1) as u32).checked_add(1).ok_or_else(overflow)?;
+        let minted = (limb(supply, 1) as u32)
+            .checked_add(1)
+            .ok_or_else(overflow)?;
         #[allow(clippy::cast_possible_truncation)]
         let max_supply = limb(supply, 0) as u32;
         if max_supply != 0 && minted > max_supply {

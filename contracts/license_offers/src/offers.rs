@@ -7,10 +7,10 @@
 //!   under.
 //! - Only the dataset's current owner, as the attribution registry reports it, may create or manage
 //!   offers for it (checked live on every call, so a dataset transfer moves control).
-//! - Every term is enforced where it matters: price, payment token, duration and max supply at
-//!   mint (here); scope, dataset, tiers, transferable, rentable, resale royalty, arbiter, unit and
-//!   rate in `LicenseNft`; the terms URI (stored by `LicenseNft` only) is every license's
-//!   `tokenURI` and the hash binds it.
+//! - Every term is enforced where it matters: price, payment token, duration and max supply at mint
+//!   (here); scope, dataset, tiers, transferable, rentable, resale royalty, arbiter, unit and rate
+//!   in `LicenseNft`; the terms URI (stored by `LicenseNft` only) is every license's `tokenURI` and
+//!   the hash binds it.
 
 use alloc::vec::Vec;
 
@@ -132,7 +132,10 @@ pub fn license_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) ->
     words[4] = address_word(terms.paymentToken, packed);
     words[5] = address_word(receiver, tier_bps);
     words[6] = address_word(terms.arbiter, 0);
-    for (slot, &threshold) in words[7..].iter_mut().zip(terms.tierThresholds.iter().skip(1)) {
+    for (slot, &threshold) in words[7..]
+        .iter_mut()
+        .zip(terms.tierThresholds.iter().skip(1))
+    {
         *slot = threshold;
     }
     let mut out = Vec::with_capacity(32 * words.len() + terms.termsUri.len());

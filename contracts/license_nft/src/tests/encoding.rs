@@ -19,7 +19,10 @@ fn same<E: SolError + Clone>(error: E)
 where
     Error: From<E>,
 {
-    assert_eq!(Vec::<u8>::from(Error::from(error.clone())), error.abi_encode());
+    assert_eq!(
+        Vec::<u8>::from(Error::from(error.clone())),
+        error.abi_encode()
+    );
 }
 
 #[test]
@@ -28,13 +31,28 @@ fn every_error_encodes_like_alloy() {
     let n = U256::from(0x1234_5678_u64) << 100;
     same(ERC721InvalidOwner { owner: a });
     same(ERC721NonexistentToken { token_id: n });
-    same(ERC721IncorrectOwner { sender: a, token_id: n, owner: Address::repeat_byte(1) });
+    same(ERC721IncorrectOwner {
+        sender: a,
+        token_id: n,
+        owner: Address::repeat_byte(1),
+    });
     same(ERC721InvalidSender { sender: a });
     same(ERC721InvalidReceiver { receiver: a });
-    for reason in ["", "no", "no licenses here", "a reason exactly 32 bytes long!!", "x".repeat(70).as_str()] {
-        same(InvalidReceiverWithReason { reason: String::from(reason) });
+    for reason in [
+        "",
+        "no",
+        "no licenses here",
+        "a reason exactly 32 bytes long!!",
+        "x".repeat(70).as_str(),
+    ] {
+        same(InvalidReceiverWithReason {
+            reason: String::from(reason),
+        });
     }
-    same(ERC721InsufficientApproval { operator: a, token_id: n });
+    same(ERC721InsufficientApproval {
+        operator: a,
+        token_id: n,
+    });
     same(ERC721InvalidApprover { approver: a });
     same(ERC721InvalidOperator { operator: a });
     same(OwnableUnauthorizedAccount { account: a });
@@ -45,7 +63,10 @@ fn every_error_encodes_like_alloy() {
     same(SoulboundLicense { tokenId: n });
     same(RevokedLicense { tokenId: n });
     same(RentalNotAllowed { tokenId: n });
-    same(NotArbiter { account: a, tokenId: n });
+    same(NotArbiter {
+        account: a,
+        tokenId: n,
+    });
     same(NotUsageAnchor { account: a });
     same(UsageAnchorAlreadySet { usageAnchor: a });
     same(NotLicenseOffers { account: a });

@@ -28,7 +28,9 @@ fn name_symbol_and_token_uri(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     assert_eq!(nft.sender(buyer).name(), NAME);
     assert_eq!(nft.sender(buyer).symbol(), SYMBOL);
     assert_eq!(
@@ -81,7 +83,9 @@ fn balance_and_owner(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (offer_id, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (offer_id, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
     assert_eq!(
         nft.sender(buyer).balance_of(buyer).motsu_unwrap(),
@@ -123,7 +127,9 @@ fn owner_transfers(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     nft.sender(buyer)
         .transfer_from(buyer, bob, token)
         .motsu_unwrap();
@@ -148,7 +154,9 @@ fn transfer_errors(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let err = nft
         .sender(bob)
         .transfer_from(buyer, bob, token)
@@ -197,7 +205,9 @@ fn approved_account_transfers_once(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     nft.sender(buyer).approve(bob, token).motsu_unwrap();
     assert_eq!(nft.sender(bob).get_approved(token).motsu_unwrap(), bob);
     nft.sender(bob)
@@ -232,7 +242,9 @@ fn operator_manages_all(
     operator: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     nft.sender(buyer)
         .set_approval_for_all(operator, true)
         .motsu_unwrap();
@@ -278,7 +290,9 @@ fn safe_transfer_to_accepting_contract(
     buyer: Address,
     bob: Address,
 ) {
-    let (offer_id, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (offer_id, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     nft.sender(buyer)
         .safe_transfer_from(buyer, receiver.address(), token)
         .motsu_unwrap();
@@ -313,7 +327,9 @@ fn safe_transfer_to_rejecting_contract_fails(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let err = nft
         .sender(buyer)
         .safe_transfer_from(buyer, receiver.address(), token)
@@ -337,7 +353,9 @@ fn safe_transfer_to_reverting_contract_fails(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let err = nft
         .sender(buyer)
         .safe_transfer_from_with_data(buyer, receiver.address(), token, vec![].into())
@@ -361,7 +379,9 @@ fn royalty_info_pays_the_split_receiver(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let (receiver, amount) = nft
         .sender(buyer)
         .royalty_info(token, U256::from(1_000_000))

@@ -49,7 +49,9 @@ fn valid_for_granted_scopes_only(
     buyer: Address,
     stranger: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let view = nft.sender(stranger);
     assert!(view.is_valid(token, scope(TRAIN)));
     assert!(view.is_valid(token, scope(TRAIN | DERIVATIVES)));
@@ -86,7 +88,9 @@ fn expires_at_the_exact_second(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let now = now(&nft);
     let (_, starts_at, expires_at, _, _) = nft.sender(buyer).license(token).motsu_unwrap();
     assert_eq!((starts_at, expires_at), (now, now + DURATION));
@@ -139,7 +143,9 @@ fn arbiter_revokes_with_reason(
     buyer: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     for caller in [buyer, owner, admin] {
         let err = nft.sender(caller).revoke(token, REASON).motsu_unwrap_err();
         assert!(matches!(
@@ -211,7 +217,11 @@ fn soulbound_licenses_do_not_move(
     bob: Address,
 ) {
     deploy(&nft, &offers, &registry, &splitter, admin, owner);
-    let id = offer(&offers, owner, terms_with(arbiter, |t| t.transferable = false));
+    let id = offer(
+        &offers,
+        owner,
+        terms_with(arbiter, |t| t.transferable = false),
+    );
     let token = buy(&offers, id, buyer, PRICE);
     nft.sender(buyer)
         .set_approval_for_all(bob, true)
@@ -249,7 +259,9 @@ fn usage_and_royalty_views(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let now = now(&nft);
     assert_eq!(
         nft.sender(buyer).license_usage(token).motsu_unwrap(),
@@ -338,7 +350,9 @@ fn usage_anchor_sets_and_clears_debt(
     buyer: Address,
     anchor: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     // No anchor configured: nobody may set debt.
     let err = nft.sender(admin).set_debt(token, true).motsu_unwrap_err();
     assert!(matches!(err, Error::NotUsageAnchor(NotUsageAnchor { account }) if account == admin));

@@ -12,6 +12,7 @@ mod wiring;
 use alloc::{string::String, vec};
 
 use alloy_primitives::{b256, uint, Address, B256, U256};
+use license_offers::LicenseOffers;
 use motsu::prelude::*;
 use tributary_abi::{
     scope::{DERIVATIVES, TRAIN, UNIT_SAMPLES},
@@ -19,8 +20,6 @@ use tributary_abi::{
 };
 
 pub(crate) use self::doubles::*;
-use license_offers::LicenseOffers;
-
 use crate::LicenseNft;
 
 /// The dataset every fixture offer licenses.
@@ -96,7 +95,10 @@ pub(crate) fn offer(
     dataset_owner: Address,
     terms: LicenseTerms,
 ) -> U256 {
-    offers.sender(dataset_owner).create_offer(terms).motsu_unwrap()
+    offers
+        .sender(dataset_owner)
+        .create_offer(terms)
+        .motsu_unwrap()
 }
 
 /// Buys one license of a native-priced offer for `buyer`.
@@ -145,7 +147,11 @@ pub(crate) fn set_expiry(nft: &Contract<LicenseNft>, token_id: U256, expires_at:
     let stamp = call.read(crate::store::Field::Stamp, token_id);
     let mut limbs = stamp.into_limbs();
     limbs[2] = expires_at;
-    call.write(crate::store::Field::Stamp, token_id, U256::from_limbs(limbs));
+    call.write(
+        crate::store::Field::Stamp,
+        token_id,
+        U256::from_limbs(limbs),
+    );
 }
 
 /// The block timestamp motsu reports.

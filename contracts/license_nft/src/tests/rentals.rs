@@ -27,7 +27,9 @@ fn owner_rents_out_until_expiry(
     buyer: Address,
     renter: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let now = now(&nft);
     nft.sender(buyer)
         .set_user(token, renter, now)
@@ -82,7 +84,9 @@ fn approved_accounts_may_set_the_user(
     operator: Address,
     renter: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     let err = nft
         .sender(operator)
         .set_user(token, renter, u64::MAX)
@@ -120,7 +124,9 @@ fn transfer_clears_the_user(
     renter: Address,
     bob: Address,
 ) {
-    let (_, token) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (_, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     nft.sender(buyer)
         .set_user(token, renter, u64::MAX)
         .motsu_unwrap();

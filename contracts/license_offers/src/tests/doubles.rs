@@ -1,5 +1,6 @@
 //! Small contracts standing in for the attribution registry, the royalty splitter and an
-//! ERC-20 token. They implement exactly the functions the license contracts call and record what they receive so tests can assert exact amounts.
+//! ERC-20 token. They implement exactly the functions the license contracts call and record what
+//! they receive so tests can assert exact amounts.
 #![allow(clippy::unused_self, deprecated)] // `Call::new_in` is the 0.9 way to call from a double
 
 use alloc::vec::Vec;

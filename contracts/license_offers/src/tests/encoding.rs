@@ -14,7 +14,10 @@ fn same<E: SolError + Clone>(error: E)
 where
     Error: From<E>,
 {
-    assert_eq!(Vec::<u8>::from(Error::from(error.clone())), error.abi_encode());
+    assert_eq!(
+        Vec::<u8>::from(Error::from(error.clone())),
+        error.abi_encode()
+    );
 }
 
 #[test]
@@ -25,24 +28,59 @@ fn every_error_encodes_like_alloy() {
     same(SafeErc20FailedOperation { token: a });
     same(UnknownOffer { offerId: n });
     same(UnknownDataset { datasetId: n });
-    same(NotDatasetOwner { account: a, datasetId: n });
+    same(NotDatasetOwner {
+        account: a,
+        datasetId: n,
+    });
     same(InvalidScope { scope: n });
     same(InvalidUsageUnit { unit: 7 });
-    same(InvalidTierCount { thresholds: n, bps: U256::from(3) });
-    same(InvalidTierThreshold { index: U256::from(2), threshold: n });
-    same(InvalidBps { bps: U256::from(10_001) });
-    same(InvalidArbiter { arbiter: Address::ZERO });
-    same(InvalidTermsHash { termsHash: B256::repeat_byte(9) });
+    same(InvalidTierCount {
+        thresholds: n,
+        bps: U256::from(3),
+    });
+    same(InvalidTierThreshold {
+        index: U256::from(2),
+        threshold: n,
+    });
+    same(InvalidBps {
+        bps: U256::from(10_001),
+    });
+    same(InvalidArbiter {
+        arbiter: Address::ZERO,
+    });
+    same(InvalidTermsHash {
+        termsHash: B256::repeat_byte(9),
+    });
     same(EmptyTermsUri {});
     same(OfferIsPaused { offerId: n });
     same(OfferIsRetired { offerId: n });
-    same(OfferSoldOut { offerId: n, maxSupply: u32::MAX });
-    same(InvalidMaxSupply { maxSupply: 3, minted: 4 });
-    same(PriceAboveMax { price: n, maxPrice: U256::from(1) });
-    same(IncorrectPayment { expected: n, received: U256::ZERO });
+    same(OfferSoldOut {
+        offerId: n,
+        maxSupply: u32::MAX,
+    });
+    same(InvalidMaxSupply {
+        maxSupply: 3,
+        minted: 4,
+    });
+    same(PriceAboveMax {
+        price: n,
+        maxPrice: U256::from(1),
+    });
+    same(IncorrectPayment {
+        expected: n,
+        received: U256::ZERO,
+    });
     same(ArithmeticOverflow {});
     same(ZeroAddress {});
-    for reason in ["", "unknown split", "a reason exactly 32 bytes long!!", "x".repeat(70).as_str()] {
-        same(ExternalCallFailed { target: a, reason: Bytes::from(reason.as_bytes().to_vec()) });
+    for reason in [
+        "",
+        "unknown split",
+        "a reason exactly 32 bytes long!!",
+        "x".repeat(70).as_str(),
+    ] {
+        same(ExternalCallFailed {
+            target: a,
+            reason: Bytes::from(reason.as_bytes().to_vec()),
+        });
     }
 }

@@ -132,7 +132,11 @@ fn free_offer_mints_without_deposit(
     buyer: Address,
 ) {
     deploy(&nft, &offers, &registry, &splitter, admin, owner);
-    let offer_id = offer(&offers, owner, terms_with(arbiter, |t| t.price = U256::ZERO));
+    let offer_id = offer(
+        &offers,
+        owner,
+        terms_with(arbiter, |t| t.price = U256::ZERO),
+    );
     let token = offers
         .sender(buyer)
         .mint(offer_id, buyer, U256::ZERO)
@@ -156,18 +160,21 @@ fn paused_retired_unknown_and_sold_out_offers_do_not_mint(
     let offer_id = offer(&offers, owner, terms_with(arbiter, |t| t.maxSupply = 2));
     buyer.fund(PRICE);
     let mint = |id: U256| {
-        offers.sender_and_value(buyer, PRICE)
+        offers
+            .sender_and_value(buyer, PRICE)
             .mint(id, buyer, PRICE)
             .motsu_unwrap_err()
     };
 
-    offers.sender(owner)
+    offers
+        .sender(owner)
         .set_offer_paused(offer_id, true)
         .motsu_unwrap();
     assert!(
         matches!(mint(offer_id), Error::OfferIsPaused(OfferIsPaused { offerId }) if offerId == offer_id)
     );
-    offers.sender(owner)
+    offers
+        .sender(owner)
         .set_offer_paused(offer_id, false)
         .motsu_unwrap();
 
@@ -234,7 +241,11 @@ fn expiry_overflow_is_refused(
     buyer: Address,
 ) {
     deploy(&nft, &offers, &registry, &splitter, admin, owner);
-    let offer_id = offer(&offers, owner, terms_with(arbiter, |t| t.duration = u64::MAX));
+    let offer_id = offer(
+        &offers,
+        owner,
+        terms_with(arbiter, |t| t.duration = u64::MAX),
+    );
     buyer.fund(PRICE);
     let err = offers
         .sender_and_value(buyer, PRICE)
@@ -370,7 +381,8 @@ fn fee_on_transfer_token_deposits_what_arrived(
     erc20.sender(admin).set_fee_bps(U256::from(100)); // 1 % per transfer
     erc20.sender(admin).mint(buyer, TOKEN_PRICE);
     erc20.sender(buyer).approve(offers.address(), TOKEN_PRICE);
-    offers.sender(buyer)
+    offers
+        .sender(buyer)
         .mint(offer_id, buyer, TOKEN_PRICE)
         .motsu_unwrap();
     // 1,000 leave the buyer, 990 arrive here and are deposited, 981 reach the splitter.

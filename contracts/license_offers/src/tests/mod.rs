@@ -10,6 +10,7 @@ mod offers;
 use alloc::{string::String, vec};
 
 use alloy_primitives::{b256, uint, Address, B256, U256};
+use license_nft::LicenseNft;
 use motsu::prelude::*;
 use tributary_abi::{
     scope::{DERIVATIVES, TRAIN, UNIT_SAMPLES},
@@ -17,8 +18,6 @@ use tributary_abi::{
 };
 
 pub(crate) use self::doubles::*;
-use license_nft::LicenseNft;
-
 use crate::LicenseOffers;
 
 /// The dataset every fixture offer licenses.
@@ -94,7 +93,10 @@ pub(crate) fn offer(
     dataset_owner: Address,
     terms: LicenseTerms,
 ) -> U256 {
-    offers.sender(dataset_owner).create_offer(terms).motsu_unwrap()
+    offers
+        .sender(dataset_owner)
+        .create_offer(terms)
+        .motsu_unwrap()
 }
 
 /// Buys one license of a native-priced offer for `buyer`.

@@ -76,7 +76,10 @@ fn dataset_owner_creates_offer(
         (minted, max_supply, paused, retired, hash),
         (0, 0, false, false, TERMS_HASH)
     );
-    assert_eq!(offer(&offers, owner, case_study_terms(arbiter)), U256::from(2));
+    assert_eq!(
+        offer(&offers, owner, case_study_terms(arbiter)),
+        U256::from(2)
+    );
 }
 
 #[motsu::test]
@@ -100,7 +103,10 @@ fn only_the_registry_owner_creates_offers(
         Error::NotDatasetOwner(NotDatasetOwner { account, datasetId }) if account == mallory && datasetId == DATASET
     ));
     let unknown = terms_with(arbiter, |t| t.datasetId = uint!(404_U256));
-    let err = offers.sender(owner).create_offer(unknown).motsu_unwrap_err();
+    let err = offers
+        .sender(owner)
+        .create_offer(unknown)
+        .motsu_unwrap_err();
     assert!(
         matches!(err, Error::UnknownDataset(UnknownDataset { datasetId }) if datasetId == uint!(404_U256))
     );
@@ -252,19 +258,26 @@ fn owner_pauses_updates_and_retires(
     deploy(&nft, &offers, &registry, &splitter, admin, owner);
     let id = offer(&offers, owner, case_study_terms(arbiter));
 
-    offers.sender(owner).set_offer_paused(id, true).motsu_unwrap();
+    offers
+        .sender(owner)
+        .set_offer_paused(id, true)
+        .motsu_unwrap();
     offers.assert_emitted(&OfferPaused {
         offerId: id,
         paused: true,
     });
     assert!(offers.sender(owner).offer(id).motsu_unwrap().6);
-    offers.sender(owner).set_offer_paused(id, false).motsu_unwrap();
+    offers
+        .sender(owner)
+        .set_offer_paused(id, false)
+        .motsu_unwrap();
     offers.assert_emitted(&OfferPaused {
         offerId: id,
         paused: false,
     });
 
-    offers.sender(owner)
+    offers
+        .sender(owner)
         .update_offer(id, U256::from(5), 10)
         .motsu_unwrap();
     offers.assert_emitted(&OfferUpdated {
@@ -276,10 +289,12 @@ fn owner_pauses_updates_and_retires(
     assert_eq!((summary.2, summary.5), (U256::from(5), 10));
 
     for err in [
-        offers.sender(mallory)
+        offers
+            .sender(mallory)
             .set_offer_paused(id, true)
             .motsu_unwrap_err(),
-        offers.sender(mallory)
+        offers
+            .sender(mallory)
             .update_offer(id, U256::ZERO, 0)
             .motsu_unwrap_err(),
         offers.sender(mallory).retire_offer(id).motsu_unwrap_err(),
@@ -293,10 +308,12 @@ fn owner_pauses_updates_and_retires(
     offers.assert_emitted(&OfferRetired { offerId: id });
     assert!(offers.sender(owner).offer(id).motsu_unwrap().7);
     for err in [
-        offers.sender(owner)
+        offers
+            .sender(owner)
             .set_offer_paused(id, false)
             .motsu_unwrap_err(),
-        offers.sender(owner)
+        offers
+            .sender(owner)
             .update_offer(id, U256::ZERO, 0)
             .motsu_unwrap_err(),
         offers.sender(owner).retire_offer(id).motsu_unwrap_err(),
@@ -316,7 +333,9 @@ fn max_supply_cannot_drop_below_minted(
     arbiter: Address,
     buyer: Address,
 ) {
-    let (id, _) = licensed(&nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer);
+    let (id, _) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
     buy(&offers, id, buyer, PRICE);
     let err = offers
         .sender(owner)
@@ -329,8 +348,14 @@ fn max_supply_cannot_drop_below_minted(
             minted: 2
         })
     ));
-    offers.sender(owner).update_offer(id, PRICE, 2).motsu_unwrap();
-    offers.sender(owner).update_offer(id, PRICE, 0).motsu_unwrap();
+    offers
+        .sender(owner)
+        .update_offer(id, PRICE, 2)
+        .motsu_unwrap();
+    offers
+        .sender(owner)
+        .update_offer(id, PRICE, 0)
+        .motsu_unwrap();
 }
 
 #[motsu::test]
@@ -345,10 +370,12 @@ fn unknown_offers_are_refused(
     deploy(&nft, &offers, &registry, &splitter, admin, owner);
     for id in [U256::ZERO, U256::from(1)] {
         for err in [
-            offers.sender(owner)
+            offers
+                .sender(owner)
                 .set_offer_paused(id, true)
                 .motsu_unwrap_err(),
-            offers.sender(owner)
+            offers
+                .sender(owner)
                 .update_offer(id, U256::ZERO, 0)
                 .motsu_unwrap_err(),
             offers.sender(owner).retire_offer(id).motsu_unwrap_err(),
