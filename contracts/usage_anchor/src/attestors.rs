@@ -131,6 +131,7 @@ impl UsageAnchor {
 
     /// Checks that `signature` is `batch.attestor`'s EIP-712 signature of `batch` for this
     /// chain and contract: ECDSA with low `s` for accounts without code, ERC-1271 for contracts.
+    #[inline(never)]
     pub(crate) fn verify_batch_signature(
         &self,
         batch: &Batch,

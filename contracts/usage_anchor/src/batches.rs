@@ -44,6 +44,7 @@ pub const STATUS_CLEARED: u8 = 4;
 
 impl UsageAnchor {
     /// Records a batch signed by its attestor; anyone may submit it.
+    #[inline(never)]
     pub(crate) fn record_batch(&mut self, batch: &Batch, signature: &[u8]) -> Result<(), Error> {
         let now = clock::now(self.vm());
         let batch_id = batch.batchId;
@@ -244,6 +245,7 @@ impl UsageAnchor {
     }
 
     /// The batch's record; fails unless it can be settled now.
+    #[inline(never)]
     pub(crate) fn settleable_batch(&self, batch_id: B256) -> Result<BatchRecord, Error> {
         let batch = self.batch(batch_id);
         match batch.status {

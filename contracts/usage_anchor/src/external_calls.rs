@@ -80,6 +80,7 @@ impl UsageAnchor {
     }
 
     /// Reads a license's usage terms from the license contract.
+    #[inline(never)]
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
         let nft = self.license_nft.get();
         let out = self.call_raw(nft, None, &call_data(LICENSE_USAGE, &[license_id.word()]))?;
@@ -97,6 +98,7 @@ impl UsageAnchor {
     }
 
     /// `escrow.charge(licenseIds, fees)`: what each license paid from its escrow.
+    #[inline(never)]
     pub(crate) fn charge_escrow(
         &mut self,
         license_ids: &[U256],

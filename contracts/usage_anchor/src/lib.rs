@@ -39,6 +39,7 @@ mod abi_words;
 pub mod admin;
 pub mod attestors;
 pub mod batches;
+pub mod calldata;
 pub mod clock;
 pub mod errors;
 pub mod events;
@@ -54,21 +55,21 @@ mod tests;
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U64, Address, B256, U256};
+#[cfg(any(test, feature = "export-abi"))]
+use stylus_sdk::abi::Bytes;
 use stylus_sdk::{
-    abi::Bytes,
     prelude::*,
     storage::{StorageAddress, StorageU256, StorageU32, StorageU64},
 };
-use tributary_abi::usage::{Batch, Receipt};
 
 use crate::errors::{Error, InvalidConfiguration};
 
-/// ABI form of [`Batch`]: `(batchId, attestor, root, receiptCount, totalUnits, periodStart,
-/// periodEnd)`. stylus-sdk 0.9 would compute a wrong selector for a named struct argument, so
-/// the router takes the tuple (same ABI encoding) and converts.
+/// ABI form of [`tributary_abi::usage::Batch`]: `(batchId, attestor, root, receiptCount,
+/// totalUnits, periodStart, periodEnd)`. stylus-sdk 0.9 would compute a wrong selector for a named
+/// struct argument, so the router takes the tuple (same ABI encoding) and converts.
 pub type BatchTuple = (B256, Address, B256, u32, U256, u64, u64);
-/// ABI form of [`Receipt`]: `(jobId, licenseId, datasetId, modelHash, unit, units, timestamp,
-/// attestor)`.
+/// ABI form of [`tributary_abi::usage::Receipt`]: `(jobId, licenseId, datasetId, modelHash, unit,
+/// units, timestamp, attestor)`.
 pub type ReceiptTuple = (B256, U256, U256, B256, u8, U256, u64, Address);
 /// `batchInfo` result: `(attestor, root, receiptCount, totalUnits, periodStart, periodEnd,
 /// anchoredAt, status, challenger)`.
@@ -109,6 +110,12 @@ pub struct UsageAnchor {
     pub(crate) last_challenge_cleared_at: StorageU64,
 }
 
+/// The router: every external function. `anchorBatch` and `settle` take struct arguments and
+/// are decoded by hand ([`calldata`]) from the fallback in contract builds; the `export-abi`
+/// build declares them with their typed signatures instead, so the exported interface lists
+/// them (same selectors and encoding).
+macro_rules! router {
+    ($($calls:tt)*) => {
 #[public]
 impl UsageAnchor {
     /// Deploys the anchor.
@@ -251,19 +258,6 @@ impl UsageAnchor {
 
     // ----- batches -----
 
-    /// Anchors a batch signed (EIP-712) by its attestor; anyone may submit it.
-    ///
-    /// # Errors
-    /// `BatchAlreadyAnchored`, `InvalidBatch`, `AttestorNotAllowed`, `AttestorExiting`,
-    /// `InsufficientBond`, `InvalidSignatureLength`, `ECDSAInvalidSignature`,
-    /// `ECDSAInvalidSignatureS` (high `s`), `BadSignature`.
-    ///
-    /// # Events
-    /// `BatchAnchored`.
-    pub fn anchor_batch(&mut self, batch: BatchTuple, signature: Bytes) -> Result<(), Error> {
-        self.record_batch(&Batch::from(batch), &signature)
-    }
-
     /// Challenges a batch inside its window; `msg.value` must equal the challenge bond.
     /// `evidence` is the hash of the off-chain evidence for the arbiter. A batch can be
     /// challenged once.
@@ -290,32 +284,6 @@ impl UsageAnchor {
     /// `ChallengeResolved`, `Credited`.
     pub fn resolve_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
         self.rule_on_challenge(batch_id, upheld)
-    }
-
-    // ----- settlement -----
-
-    /// Settles receipts of a batch after its window with one multiproof over their leaves (in
-    /// proof order). A single receipt may use a plain Merkle path with empty `flags`.
-    ///
-    /// # Errors
-    /// `UnknownBatch`, `BatchUnderChallenge`, `BatchVoided`, `ChallengeWindowOpen`,
-    /// `EmptySettlement`, `InvalidProof`, `ReceiptAttestorMismatch`, `ReceiptOutsidePeriod`,
-    /// `ReceiptAlreadySettled`, `WrongDataset`, `WrongUsageUnit`, `LicenseRevoked`,
-    /// `LicenseNotActive`, `ScopeNotLicensed`, `ArithmeticOverflow`, `ExternalCallFailed`
-    /// (also when the escrow's `charge` reverts).
-    ///
-    /// # Events
-    /// `ReceiptSettled` per receipt (here); the escrow emits `EscrowCharged`, `DebtChanged`
-    /// and `FeesDeposited`.
-    pub fn settle(
-        &mut self,
-        batch_id: B256,
-        receipts: Vec<ReceiptTuple>,
-        proof: Vec<B256>,
-        flags: Vec<bool>,
-    ) -> Result<(), Error> {
-        let receipts = receipts.into_iter().map(Receipt::from).collect();
-        self.settle_receipts(batch_id, receipts, &proof, &flags)
     }
 
     // ----- payouts -----
@@ -397,6 +365,89 @@ impl UsageAnchor {
     /// Whether the receipt with this leaf was settled.
     pub fn is_receipt_settled(&self, leaf: B256) -> bool {
         self.is_settled(&leaf)
+    }
+
+    $($calls)*
+}
+    };
+}
+
+#[cfg(not(feature = "export-abi"))]
+router! {
+    /// Receives `anchorBatch` and `settle` (see [`calldata`]; documented with their typed
+    /// declarations, [`UsageAnchor::anchor_batch_typed`] and [`UsageAnchor::settle_typed`]).
+    /// Any other selector, and empty calldata, reverts without data.
+    ///
+    /// # Errors
+    /// Those of `anchorBatch` and `settle`, ABI-encoded, and `MalformedCalldata`.
+    #[fallback]
+    pub fn fallback(&mut self, input: &[u8]) -> stylus_sdk::ArbResult {
+        match self.dispatch(input) {
+            Some(Ok(())) => Ok(Vec::new()),
+            Some(Err(error)) => Err(error.into()),
+            None => Err(Vec::new()),
+        }
+    }
+}
+
+#[cfg(feature = "export-abi")]
+router! {
+    /// Anchors a batch signed (EIP-712) by its attestor; anyone may submit it.
+    ///
+    /// # Errors
+    /// `BatchAlreadyAnchored`, `InvalidBatch`, `AttestorNotAllowed`, `AttestorExiting`,
+    /// `InsufficientBond`, `InvalidSignatureLength`, `ECDSAInvalidSignature`,
+    /// `ECDSAInvalidSignatureS` (high `s`), `BadSignature`, `MalformedCalldata`.
+    ///
+    /// # Events
+    /// `BatchAnchored`.
+    pub fn anchor_batch(&mut self, batch: BatchTuple, signature: Bytes) -> Result<(), Error> {
+        self.anchor_batch_typed(batch, &signature)
+    }
+
+    /// Settles receipts of a batch after its window with one multiproof over their leaves (in
+    /// proof order). A single receipt may use a plain Merkle path with empty `flags`.
+    ///
+    /// # Errors
+    /// `UnknownBatch`, `BatchUnderChallenge`, `BatchVoided`, `ChallengeWindowOpen`,
+    /// `EmptySettlement`, `InvalidProof`, `ReceiptAttestorMismatch`, `ReceiptOutsidePeriod`,
+    /// `ReceiptAlreadySettled`, `WrongDataset`, `WrongUsageUnit`, `LicenseRevoked`,
+    /// `LicenseNotActive`, `ScopeNotLicensed`, `ArithmeticOverflow`, `ExternalCallFailed`
+    /// (also when the escrow's `charge` reverts), `MalformedCalldata`.
+    ///
+    /// # Events
+    /// `ReceiptSettled` per receipt (here); the escrow emits `EscrowCharged`, `DebtChanged`
+    /// and `FeesDeposited`.
+    pub fn settle(
+        &mut self,
+        batch_id: B256,
+        receipts: Vec<ReceiptTuple>,
+        proof: Vec<B256>,
+        flags: Vec<bool>,
+    ) -> Result<(), Error> {
+        self.settle_typed(batch_id, receipts, proof, flags)
+    }
+
+}
+
+/// Typed `anchorBatch` and `settle` for the unit tests, through the same hand decoder as the
+/// contract's fallback.
+#[cfg(test)]
+impl UsageAnchor {
+    /// `anchorBatch(batch, signature)`.
+    pub fn anchor_batch(&mut self, batch: BatchTuple, signature: Bytes) -> Result<(), Error> {
+        self.anchor_batch_typed(batch, &signature)
+    }
+
+    /// `settle(batchId, receipts, proof, flags)`.
+    pub fn settle(
+        &mut self,
+        batch_id: B256,
+        receipts: Vec<ReceiptTuple>,
+        proof: Vec<B256>,
+        flags: Vec<bool>,
+    ) -> Result<(), Error> {
+        self.settle_typed(batch_id, receipts, proof, flags)
     }
 }
 

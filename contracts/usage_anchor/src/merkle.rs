@@ -14,8 +14,6 @@
 //! Hashing goes through the host's `native_keccak256` (cheaper than a software keccak, and it
 //! keeps one out of the WASM); the tests check it against `OpenZeppelin`'s own keccak.
 
-use alloc::vec::Vec;
-
 use alloy_primitives::B256;
 use openzeppelin_crypto::{
     hash::{BuildHasher, Hasher},
@@ -39,7 +37,13 @@ pub fn receipt_leaf(vm: &dyn Host, receipt: &Receipt) -> B256 {
         receipt.timestamp.word(),
         receipt.attestor.word(),
     ];
-    let inner = vm.native_keccak256(words.as_flattened());
+    receipt_leaf_of_words(vm, words.as_flattened())
+}
+
+/// The Merkle leaf of a receipt given as its ABI encoding (its 8 words, as in `settle`'s
+/// calldata): `keccak256(keccak256(encoded))`.
+pub fn receipt_leaf_of_words(vm: &dyn Host, encoded: &[u8]) -> B256 {
+    let inner = vm.native_keccak256(encoded);
     vm.native_keccak256(inner.as_slice())
 }
 
@@ -50,19 +54,15 @@ pub fn receipt_leaf(vm: &dyn Host, receipt: &Receipt) -> B256 {
 pub fn verify_leaves(
     vm: &dyn Host,
     root: B256,
-    leaves: &[B256],
-    proof: &[B256],
+    leaves: &[[u8; 32]],
+    proof: &[[u8; 32]],
     flags: &[bool],
 ) -> bool {
-    let leaves: Vec<[u8; 32]> = leaves.iter().map(|leaf| leaf.0).collect();
-    let proof: Vec<[u8; 32]> = proof.iter().map(|node| node.0).collect();
     let builder = NativeKeccak(vm);
-    match leaves.as_slice() {
+    match leaves {
         [] => false,
-        [leaf] if flags.is_empty() => {
-            Verifier::verify_with_builder(&proof, root.0, *leaf, &builder)
-        }
-        _ => Verifier::verify_multi_proof_with_builder(&proof, flags, root.0, &leaves, &builder)
+        [leaf] if flags.is_empty() => Verifier::verify_with_builder(proof, root.0, *leaf, &builder),
+        _ => Verifier::verify_multi_proof_with_builder(proof, flags, root.0, leaves, &builder)
             .unwrap_or(false),
     }
 }

@@ -29,6 +29,7 @@ use tributary_abi::{
 };
 
 use crate::{
+    calldata::{ReceiptArg, SettleArgs},
     errors::{
         overflow, EmptySettlement, Error, InvalidProof, LicenseNotActive, LicenseRevoked,
         ReceiptAlreadySettled, ReceiptAttestorMismatch, ReceiptOutsidePeriod, ScopeNotLicensed,
@@ -36,8 +37,7 @@ use crate::{
     },
     events::{emit, ReceiptSettled},
     external_calls::LicenseUsage,
-    merkle::{self, receipt_leaf},
-    UsageAnchor,
+    merkle, UsageAnchor,
 };
 
 /// Scope every receipt needs from its license.
@@ -60,44 +60,37 @@ struct SettledReceipt {
 }
 
 impl UsageAnchor {
-    /// Settles `receipts` of batch `batch_id` with a multiproof (`proof`, `flags`).
-    pub(crate) fn settle_receipts(
-        &mut self,
-        batch_id: B256,
-        receipts: Vec<Receipt>,
-        proof: &[B256],
-        flags: &[bool],
-    ) -> Result<(), Error> {
+    /// Settles the decoded `settle` call: its receipts of batch `batchId` with a multiproof.
+    #[inline(never)]
+    pub(crate) fn settle_receipts(&mut self, call: SettleArgs) -> Result<(), Error> {
+        let SettleArgs {
+            batch_id,
+            receipts,
+            proof,
+            flags,
+        } = call;
         let batch = self.settleable_batch(batch_id)?;
         if receipts.is_empty() {
             return Err(Error::EmptySettlement(EmptySettlement {
                 batchId: batch_id,
             }));
         }
-        let (attestor, root, period_start, period_end) = (
-            batch.attestor,
-            batch.root,
-            batch.period_start,
-            batch.period_end,
-        );
-        let leaves: Vec<B256> = receipts
-            .iter()
-            .map(|r| receipt_leaf(self.vm(), r))
-            .collect();
-        if !merkle::verify_leaves(self.vm(), root, &leaves, proof, flags) {
+        let leaves: Vec<[u8; 32]> = receipts.iter().map(|r| r.leaf.0).collect();
+        if !merkle::verify_leaves(self.vm(), batch.root, &leaves, &proof, &flags) {
             return Err(Error::InvalidProof(InvalidProof { batchId: batch_id }));
         }
 
         let mut tallies: Vec<LicenseTally> = Vec::new();
         let mut settled: Vec<SettledReceipt> = Vec::with_capacity(receipts.len());
-        for (receipt, leaf) in receipts.iter().zip(leaves) {
-            if receipt.attestor != attestor {
+        for ReceiptArg { receipt, leaf } in &receipts {
+            let leaf = *leaf;
+            if receipt.attestor != batch.attestor {
                 return Err(Error::ReceiptAttestorMismatch(ReceiptAttestorMismatch {
                     leaf,
                     attestor: receipt.attestor,
                 }));
             }
-            if receipt.timestamp < period_start || receipt.timestamp > period_end {
+            if receipt.timestamp < batch.period_start || receipt.timestamp > batch.period_end {
                 return Err(Error::ReceiptOutsidePeriod(ReceiptOutsidePeriod {
                     leaf,
                     timestamp: receipt.timestamp,
@@ -157,6 +150,7 @@ impl UsageAnchor {
 }
 
 /// Whether `receipt` is a use its license covers.
+#[inline(never)]
 fn check_license(receipt: &Receipt, usage: &LicenseUsage) -> Result<(), Error> {
     let license_id = receipt.licenseId;
     if receipt.datasetId != usage.dataset_id {

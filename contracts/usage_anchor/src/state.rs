@@ -202,6 +202,7 @@ impl UsageAnchor {
     }
 
     /// A batch's record (all zero when unknown).
+    #[inline(never)]
     pub(crate) fn batch(&self, batch_id: B256) -> BatchRecord {
         let head = self.read_word(Field::BatchHead, &batch_id);
         let period = self.read_word(Field::BatchPeriod, &batch_id);

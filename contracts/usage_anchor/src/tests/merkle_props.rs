@@ -7,7 +7,18 @@ use alloy_primitives::B256;
 use proptest::prelude::*;
 
 use super::{tree, HOST};
-use crate::merkle::verify_leaves;
+
+/// The contract's verifier over `B256` values.
+fn verify_leaves(
+    vm: &dyn stylus_sdk::prelude::Host,
+    root: B256,
+    leaves: &[B256],
+    proof: &[B256],
+    flags: &[bool],
+) -> bool {
+    let raw = |words: &[B256]| words.iter().map(|word| word.0).collect::<Vec<_>>();
+    crate::merkle::verify_leaves(vm, root, &raw(leaves), &raw(proof), flags)
+}
 
 /// Cases per property: `PROPTEST_CASES` or 512.
 fn config() -> ProptestConfig {

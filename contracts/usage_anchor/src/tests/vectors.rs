@@ -152,7 +152,13 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
         .map(|f| f.as_bool().expect("bool"))
         .collect();
     assert!(
-        verify_leaves(&HOST, batch.root, &proof_leaves, &proof, &flags),
+        verify_leaves(
+            &HOST,
+            batch.root,
+            &proof_leaves.iter().map(|leaf| leaf.0).collect::<Vec<_>>(),
+            &proof.iter().map(|node| node.0).collect::<Vec<_>>(),
+            &flags
+        ),
         "multiproof"
     );
     assert!(proof_leaves.iter().all(|leaf| leaves.contains(leaf)));

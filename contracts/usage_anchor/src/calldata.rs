@@ -1,0 +1,288 @@
+//! Hand decoding of the two calls with struct arguments, `anchorBatch` and `settle`.
+//!
+//! Their external ABI is the standard one (the off-chain attestor kit encodes them with alloy):
+//!
+//! ```text
+//! anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)
+//! settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],bool[])
+//! ```
+//!
+//! The contract receives them through its fallback ([`UsageAnchor::dispatch`]), which reads
+//! the arguments with the small non-generic [`Reader`] below instead of alloy's generic
+//! decoders (which cost several kilobytes of WASM per argument shape). Every field of a `Batch`
+//! and a `Receipt` is a static ABI type, so a batch is 7 words in the head and a receipt array
+//! is `n × 8` words; the receipt's words are exactly `abi.encode(receipt)`, which the Merkle
+//! leaf hashes directly. Validation is what alloy's validating decoder does: every word must be
+//! in the calldata, offsets and lengths must point inside it, and a narrow value (`address`,
+//! `uint8/32/64`, `bool`) must have clean high bits. Anything else reverts with
+//! `MalformedCalldata()`; unknown selectors revert without data, like a contract without a
+//! fallback.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
+#[cfg(any(test, feature = "export-abi"))]
+use alloy_sol_types::SolValue;
+use stylus_sdk::{keccak_const::Keccak256, prelude::*};
+use tributary_abi::usage::{Batch, Receipt};
+
+use crate::{
+    errors::{Error, MalformedCalldata},
+    UsageAnchor,
+};
+
+/// The first four bytes of `keccak256(signature)`.
+const fn selector(signature: &[u8]) -> [u8; 4] {
+    let hash = Keccak256::new().update(signature).finalize();
+    [hash[0], hash[1], hash[2], hash[3]]
+}
+
+/// Selector of `anchorBatch`.
+pub const ANCHOR_BATCH_SELECTOR: [u8; 4] =
+    selector(b"anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)");
+/// Selector of `settle`.
+pub const SETTLE_SELECTOR: [u8; 4] = selector(
+    b"settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],\
+      bytes32[],bool[])",
+);
+
+/// Bytes of one ABI-encoded receipt (8 static words).
+pub const RECEIPT_SIZE: usize = 8 * 32;
+
+/// The `MalformedCalldata` error.
+fn malformed() -> Error {
+    Error::MalformedCalldata(MalformedCalldata {})
+}
+
+/// Reads ABI words out of the arguments of a call (the calldata after the selector).
+pub struct Reader<'a>(pub &'a [u8]);
+
+impl<'a> Reader<'a> {
+    /// The word at byte `at`.
+    pub fn word(&self, at: usize) -> Result<&'a [u8; 32], Error> {
+        let end = at.checked_add(32).ok_or_else(malformed)?;
+        self.0
+            .get(at..end)
+            .and_then(|word| word.try_into().ok())
+            .ok_or_else(malformed)
+    }
+
+    /// The word at byte `at`, which must hold a value of `bytes` bytes (high bytes zero).
+    pub fn narrow(&self, at: usize, bytes: usize) -> Result<&'a [u8; 32], Error> {
+        let word = self.word(at)?;
+        if word[..32 - bytes].iter().any(|&b| b != 0) {
+            return Err(malformed());
+        }
+        Ok(word)
+    }
+
+    /// A `bytes32`.
+    pub fn b256(&self, at: usize) -> Result<B256, Error> {
+        self.word(at).map(|word| B256::from(*word))
+    }
+
+    /// A `uint256`.
+    pub fn uint(&self, at: usize) -> Result<U256, Error> {
+        self.word(at).map(|word| U256::from_be_bytes(*word))
+    }
+
+    /// A `uint8` .. `uint64` of `bytes` bytes.
+    pub fn small(&self, at: usize, bytes: usize) -> Result<u64, Error> {
+        let word = self.narrow(at, bytes)?;
+        let mut low = [0u8; 8];
+        low.copy_from_slice(&word[24..]);
+        Ok(u64::from_be_bytes(low))
+    }
+
+    /// An `address`.
+    pub fn address(&self, at: usize) -> Result<Address, Error> {
+        self.narrow(at, 20)
+            .map(|word| Address::from_slice(&word[12..]))
+    }
+
+    /// A `bool` (0 or 1).
+    pub fn bool(&self, at: usize) -> Result<bool, Error> {
+        match self.narrow(at, 1)?[31] {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(malformed()),
+        }
+    }
+
+    /// A dynamic array (or `bytes`, with `size` 1) whose offset is the head word at `at`:
+    /// `(start of its elements, length)`, with all `length × size` bytes inside the calldata.
+    pub fn array(&self, at: usize, size: usize) -> Result<(usize, usize), Error> {
+        let offset = self.small(at, 4)?;
+        let offset = usize::try_from(offset).map_err(|_| malformed())?;
+        let length = self.small(offset, 4)?;
+        let length = usize::try_from(length).map_err(|_| malformed())?;
+        let start = offset + 32;
+        let end = length
+            .checked_mul(size)
+            .and_then(|bytes| start.checked_add(bytes))
+            .ok_or_else(malformed)?;
+        if end > self.0.len() {
+            return Err(malformed());
+        }
+        Ok((start, length))
+    }
+}
+
+/// Decoded `anchorBatch` arguments.
+pub struct AnchorBatchArgs<'a> {
+    /// The batch.
+    pub batch: Batch,
+    /// The attestor's signature.
+    pub signature: &'a [u8],
+}
+
+/// Decodes `anchorBatch(batch, signature)` arguments.
+///
+/// # Errors
+/// `MalformedCalldata`.
+pub fn decode_anchor_batch(args: &[u8]) -> Result<AnchorBatchArgs<'_>, Error> {
+    let r = Reader(args);
+    let batch = Batch {
+        batchId: r.b256(0)?,
+        attestor: r.address(32)?,
+        root: r.b256(64)?,
+        // SAFETY of the cast: `small(_, 4)` is below 2^32.
+        #[allow(clippy::cast_possible_truncation)]
+        receiptCount: r.small(96, 4)? as u32,
+        totalUnits: r.uint(128)?,
+        periodStart: r.small(160, 8)?,
+        periodEnd: r.small(192, 8)?,
+    };
+    let (start, length) = r.array(224, 1)?;
+    Ok(AnchorBatchArgs {
+        batch,
+        signature: &args[start..start + length],
+    })
+}
+
+/// A receipt of a `settle` call with its Merkle leaf.
+pub struct ReceiptArg {
+    /// The receipt.
+    pub receipt: Receipt,
+    /// `keccak256(keccak256(abi.encode(receipt)))`.
+    pub leaf: B256,
+}
+
+/// Decoded `settle` arguments.
+pub struct SettleArgs {
+    /// The batch.
+    pub batch_id: B256,
+    /// The receipts, in proof order, with their leaves.
+    pub receipts: Vec<ReceiptArg>,
+    /// The multiproof's sibling hashes.
+    pub proof: Vec<[u8; 32]>,
+    /// The multiproof's flags.
+    pub flags: Vec<bool>,
+}
+
+/// Decodes one receipt (8 words at `at`).
+fn decode_receipt(r: &Reader<'_>, at: usize) -> Result<Receipt, Error> {
+    Ok(Receipt {
+        jobId: r.b256(at)?,
+        licenseId: r.uint(at + 32)?,
+        datasetId: r.uint(at + 64)?,
+        modelHash: r.b256(at + 96)?,
+        // SAFETY of the casts: `small(_, n)` is below 2^(8n).
+        #[allow(clippy::cast_possible_truncation)]
+        unit: r.small(at + 128, 1)? as u8,
+        units: r.uint(at + 160)?,
+        timestamp: r.small(at + 192, 8)?,
+        attestor: r.address(at + 224)?,
+    })
+}
+
+impl UsageAnchor {
+    /// Decodes `settle(batchId, receipts, proof, flags)` arguments, hashing each receipt's
+    /// words into its leaf.
+    ///
+    /// # Errors
+    /// `MalformedCalldata`.
+    pub fn decode_settle(&self, args: &[u8]) -> Result<SettleArgs, Error> {
+        let r = Reader(args);
+        let batch_id = r.b256(0)?;
+        let (receipts_at, count) = r.array(32, RECEIPT_SIZE)?;
+        let (proof_at, proof_len) = r.array(64, 32)?;
+        let (flags_at, flags_len) = r.array(96, 32)?;
+        let mut receipts = Vec::with_capacity(count);
+        for i in 0..count {
+            let at = receipts_at + i * RECEIPT_SIZE;
+            receipts.push(ReceiptArg {
+                receipt: decode_receipt(&r, at)?,
+                leaf: crate::merkle::receipt_leaf_of_words(self.vm(), &args[at..at + RECEIPT_SIZE]),
+            });
+        }
+        let proof = (0..proof_len)
+            .map(|i| r.word(proof_at + 32 * i).copied())
+            .collect::<Result<_, _>>()?;
+        let flags = (0..flags_len)
+            .map(|i| r.bool(flags_at + 32 * i))
+            .collect::<Result<_, _>>()?;
+        Ok(SettleArgs {
+            batch_id,
+            receipts,
+            proof,
+            flags,
+        })
+    }
+
+    /// Runs `anchorBatch` or `settle` from full calldata (selector first). `None` for any
+    /// other selector.
+    pub fn dispatch(&mut self, input: &[u8]) -> Option<Result<(), Error>> {
+        let (selector, args) = (input.get(..4)?, &input[4..]);
+        if selector == ANCHOR_BATCH_SELECTOR {
+            Some(
+                decode_anchor_batch(args)
+                    .and_then(|call| self.record_batch(&call.batch, call.signature)),
+            )
+        } else if selector == SETTLE_SELECTOR {
+            Some(
+                self.decode_settle(args)
+                    .and_then(|call| self.settle_receipts(call)),
+            )
+        } else {
+            None
+        }
+    }
+
+    /// `anchorBatch` with typed arguments, ABI-encoded with alloy and run through
+    /// [`UsageAnchor::dispatch`] (the export-abi interface and the unit tests use it).
+    ///
+    /// # Errors
+    /// As `anchorBatch`.
+    #[cfg(any(test, feature = "export-abi"))]
+    pub fn anchor_batch_typed(
+        &mut self,
+        batch: crate::BatchTuple,
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let mut data = ANCHOR_BATCH_SELECTOR.to_vec();
+        data.extend(
+            (batch, alloy_primitives::Bytes::copy_from_slice(signature)).abi_encode_params(),
+        );
+        self.dispatch(&data).unwrap_or_else(|| Err(malformed()))
+    }
+
+    /// `settle` with typed arguments, ABI-encoded with alloy and run through
+    /// [`UsageAnchor::dispatch`] (the export-abi interface and the unit tests use it).
+    ///
+    /// # Errors
+    /// As `settle`.
+    #[cfg(any(test, feature = "export-abi"))]
+    pub fn settle_typed(
+        &mut self,
+        batch_id: B256,
+        receipts: Vec<crate::ReceiptTuple>,
+        proof: Vec<B256>,
+        flags: Vec<bool>,
+    ) -> Result<(), Error> {
+        let mut data = SETTLE_SELECTOR.to_vec();
+        let receipts: Vec<Receipt> = receipts.into_iter().map(Receipt::from).collect();
+        data.extend((batch_id, receipts, proof, flags).abi_encode_params());
+        self.dispatch(&data).unwrap_or_else(|| Err(malformed()))
+    }
+}
