@@ -17,15 +17,30 @@ pub(crate) trait Word {
     fn word(&self) -> [u8; 32];
 }
 
+/// The ABI word of an unsigned integer of at most 64 bits (one shared copy of the code).
+#[inline(never)]
+pub(crate) fn small_word(value: u64) -> [u8; 32] {
+    let mut word = [0u8; 32];
+    word[24..].copy_from_slice(&value.to_be_bytes());
+    word
+}
+
+/// The ABI word of a `uint256`.
+pub(crate) fn uint_word(value: &U256) -> [u8; 32] {
+    value.to_be_bytes()
+}
+
 impl Word for Address {
     fn word(&self) -> [u8; 32] {
-        self.into_word().0
+        let mut word = [0u8; 32];
+        word[12..].copy_from_slice(self.as_slice());
+        word
     }
 }
 
 impl Word for U256 {
     fn word(&self) -> [u8; 32] {
-        self.to_be_bytes()
+        uint_word(self)
     }
 }
 
@@ -37,7 +52,7 @@ impl Word for B256 {
 
 impl Word for bool {
     fn word(&self) -> [u8; 32] {
-        U256::from(u8::from(*self)).to_be_bytes()
+        small_word(u64::from(*self))
     }
 }
 
@@ -45,7 +60,7 @@ macro_rules! small_uint_word {
     ($($ty:ty),*) => {$(
         impl Word for $ty {
             fn word(&self) -> [u8; 32] {
-                U256::from(*self).to_be_bytes()
+                small_word(u64::from(*self))
             }
         }
     )*};

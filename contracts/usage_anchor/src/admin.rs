@@ -20,6 +20,7 @@ use crate::{
     events::{
         emit, ArbiterChanged, AttestorAllowed, OwnershipTransferStarted, OwnershipTransferred,
     },
+    state::Global,
     UsageAnchor,
 };
 
@@ -27,7 +28,7 @@ impl UsageAnchor {
     /// Fails unless the caller is the owner.
     pub(crate) fn only_owner(&self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        if caller == self.owner.get() {
+        if caller == self.global_address(Global::Owner) {
             Ok(())
         } else {
             Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
@@ -38,9 +39,9 @@ impl UsageAnchor {
 
     /// Sets the owner (and clears any pending transfer).
     pub(crate) fn set_owner(&mut self, new_owner: Address) {
-        let previous = self.owner.get();
-        self.owner.set(new_owner);
-        self.pending_owner.set(Address::ZERO);
+        let previous = self.global_address(Global::Owner);
+        self.set_global(Global::Owner, new_owner.into_word());
+        self.set_global(Global::PendingOwner, Address::ZERO.into_word());
         emit(
             self.vm(),
             &OwnershipTransferred {
@@ -53,11 +54,11 @@ impl UsageAnchor {
     /// Starts a transfer of ownership to `new_owner` (the zero address cancels one).
     pub(crate) fn start_ownership_transfer(&mut self, new_owner: Address) -> Result<(), Error> {
         self.only_owner()?;
-        self.pending_owner.set(new_owner);
+        self.set_global(Global::PendingOwner, new_owner.into_word());
         emit(
             self.vm(),
             &OwnershipTransferStarted {
-                previousOwner: self.owner.get(),
+                previousOwner: self.global_address(Global::Owner),
                 newOwner: new_owner,
             },
         );
@@ -67,7 +68,7 @@ impl UsageAnchor {
     /// Completes a transfer of ownership; only the pending owner may.
     pub(crate) fn finish_ownership_transfer(&mut self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        if caller != self.pending_owner.get() || caller.is_zero() {
+        if caller != self.global_address(Global::PendingOwner) || caller.is_zero() {
             return Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
                 account: caller,
             }));
@@ -96,8 +97,8 @@ impl UsageAnchor {
 
     /// Sets the arbiter.
     pub(crate) fn set_arbiter_unchecked(&mut self, arbiter: Address) {
-        let previous = self.arbiter.get();
-        self.arbiter.set(arbiter);
+        let previous = self.global_address(Global::Arbiter);
+        self.set_global(Global::Arbiter, arbiter.into_word());
         emit(
             self.vm(),
             &ArbiterChanged {

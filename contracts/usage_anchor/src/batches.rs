@@ -11,10 +11,7 @@
 //! Payouts are credited (pull payments, `withdrawCredit`) so a failing recipient blocks only
 //! itself.
 
-use alloy_primitives::{
-    aliases::{U32, U64},
-    Address, B256, U256,
-};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
 use tributary_abi::usage::Batch;
 
@@ -27,7 +24,7 @@ use crate::{
         UnknownBatch, WrongChallengeBond,
     },
     events::{emit, BatchAnchored, BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
-    state::BatchRecord,
+    state::{BatchRecord, Global},
     UsageAnchor,
 };
 
@@ -66,7 +63,7 @@ impl UsageAnchor {
             return Err(Error::AttestorExiting(AttestorExiting { attestor }));
         }
         let bond = self.bond_of(attestor);
-        let required = self.min_attestor_bond.get();
+        let required = self.global_uint(Global::MinAttestorBond);
         if bond < required {
             return Err(Error::InsufficientBond(InsufficientBond {
                 attestor,
@@ -114,7 +111,7 @@ impl UsageAnchor {
         let now = clock::now(self.vm());
         let challenger = self.vm().msg_sender();
         let sent = self.vm().msg_value();
-        let required = self.challenge_bond.get();
+        let required = self.global_uint(Global::ChallengeBond);
         if sent != required {
             return Err(Error::WrongChallengeBond(WrongChallengeBond {
                 sent,
@@ -142,11 +139,10 @@ impl UsageAnchor {
         self.set_batch_status(batch_id, challenger, STATUS_CHALLENGED);
         self.count_open_challenge(batch.attestor, true)?;
         let open = self
-            .open_challenges
-            .get()
-            .checked_add(U32::from(1))
+            .open_challenge_count()
+            .checked_add(1)
             .ok_or_else(overflow)?;
-        self.open_challenges.set(open);
+        self.set_global_u64(Global::OpenChallenges, u64::from(open));
         emit(
             self.vm(),
             &BatchChallenged {
@@ -161,7 +157,7 @@ impl UsageAnchor {
     /// The arbiter's ruling on an open challenge.
     pub(crate) fn rule_on_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        if caller != self.arbiter.get() {
+        if caller != self.global_address(Global::Arbiter) {
             return Err(Error::NotArbiter(NotArbiter { account: caller }));
         }
         let batch = self.batch(batch_id);
@@ -171,7 +167,7 @@ impl UsageAnchor {
             }));
         }
         let now = clock::now(self.vm());
-        let bond = self.challenge_bond.get();
+        let bond = self.global_uint(Global::ChallengeBond);
         let attestor = batch.attestor;
         let challenger = batch.challenger;
         self.set_batch_status(
@@ -185,17 +181,16 @@ impl UsageAnchor {
         );
         self.count_open_challenge(attestor, false)?;
         let open = self
-            .open_challenges
-            .get()
-            .checked_sub(U32::from(1))
+            .open_challenge_count()
+            .checked_sub(1)
             .ok_or_else(overflow)?;
-        self.open_challenges.set(open);
+        self.set_global_u64(Global::OpenChallenges, u64::from(open));
         let slashed = if upheld {
-            let slashed = self.slash_bond(attestor, self.min_attestor_bond.get());
+            let slashed = self.slash_bond(attestor, self.global_uint(Global::MinAttestorBond));
             self.credit(challenger, bond.checked_add(slashed).ok_or_else(overflow)?)?;
             slashed
         } else {
-            self.last_challenge_cleared_at.set(U64::from(now));
+            self.set_global_u64(Global::LastChallengeClearedAt, now);
             self.credit(attestor, bond)?;
             U256::ZERO
         };

@@ -216,12 +216,14 @@ impl UsageAnchor {
                 leaf: crate::merkle::receipt_leaf_of_words(self.vm(), &args[at..at + RECEIPT_SIZE]),
             });
         }
-        let proof = (0..proof_len)
-            .map(|i| r.word(proof_at + 32 * i).copied())
-            .collect::<Result<_, _>>()?;
-        let flags = (0..flags_len)
-            .map(|i| r.bool(flags_at + 32 * i))
-            .collect::<Result<_, _>>()?;
+        let mut proof = Vec::with_capacity(proof_len);
+        for i in 0..proof_len {
+            proof.push(*r.word(proof_at + 32 * i)?);
+        }
+        let mut flags = Vec::with_capacity(flags_len);
+        for i in 0..flags_len {
+            flags.push(r.bool(flags_at + 32 * i)?);
+        }
         Ok(SettleArgs {
             batch_id,
             receipts,

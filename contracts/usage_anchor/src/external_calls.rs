@@ -14,6 +14,7 @@ use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::calls::contex
 use crate::{
     abi_words::{encode_error as call_data, Word},
     errors::{call_failed, Error, NativeTransferFailed},
+    state::Global,
     UsageAnchor,
 };
 
@@ -82,7 +83,7 @@ impl UsageAnchor {
     /// Reads a license's usage terms from the license contract.
     #[inline(never)]
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
-        let nft = self.license_nft.get();
+        let nft = self.global_address(Global::LicenseNft);
         let out = self.call_raw(nft, None, &call_data(LICENSE_USAGE, &[license_id.word()]))?;
         let words: Option<Vec<U256>> = (0..9).map(|i| word(&out, i)).collect();
         let w = words.ok_or_else(|| call_failed(nft))?;
@@ -104,7 +105,7 @@ impl UsageAnchor {
         license_ids: &[U256],
         fees: &[U256],
     ) -> Result<Vec<U256>, Error> {
-        let escrow = self.escrow.get();
+        let escrow = self.global_address(Global::Escrow);
         let n = license_ids.len();
         let mut words: Vec<[u8; 32]> = Vec::with_capacity(4 + 2 * n);
         words.push(U256::from(64).word());

@@ -54,15 +54,15 @@ mod tests;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::U64, Address, B256, U256};
+use alloy_primitives::{Address, B256, U256};
 #[cfg(any(test, feature = "export-abi"))]
 use stylus_sdk::abi::Bytes;
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageU256, StorageU32, StorageU64},
-};
+use stylus_sdk::prelude::*;
 
-use crate::errors::{Error, InvalidConfiguration};
+use crate::{
+    errors::{Error, InvalidConfiguration},
+    state::Global,
+};
 
 /// ABI form of [`tributary_abi::usage::Batch`]: `(batchId, attestor, root, receiptCount,
 /// totalUnits, periodStart, periodEnd)`. stylus-sdk 0.9 would compute a wrong selector for a named
@@ -81,34 +81,12 @@ pub type ConfigInfo = (Address, Address, Address, u64, U256, U256, u64, B256);
 /// credit)`; `credit` is the account's withdrawable balance (challenge payouts), for any account.
 pub type AttestorInfo = (bool, U256, u64, u32, u64, U256);
 
-/// The usage anchor's storage. Attestors, credits, batches and settled receipts live in
-/// keccak-addressed words (see [`state`]).
+/// The usage anchor. Its state is raw storage words (see [`state`]): contract-wide words at
+/// small fixed slots ([`state::Global`]) and keccak-addressed words for attestors, credits,
+/// batches and settled receipts; no `#[storage]` fields, so no generated slot layout code.
 #[entrypoint]
 #[storage]
-pub struct UsageAnchor {
-    /// The owner: allow-lists attestors, appoints the arbiter.
-    pub(crate) owner: StorageAddress,
-    /// The owner-elect of a two-step transfer (zero if none).
-    pub(crate) pending_owner: StorageAddress,
-    /// Resolves challenges.
-    pub(crate) arbiter: StorageAddress,
-    /// The license contract (`ILicenseNft`, ERC-721).
-    pub(crate) license_nft: StorageAddress,
-    /// The usage escrow that settled fees are charged to.
-    pub(crate) escrow: StorageAddress,
-    /// Seconds after anchoring during which a batch can be challenged and not settled.
-    pub(crate) challenge_window: StorageU64,
-    /// Attestor exit delay (seconds).
-    pub(crate) exit_delay: StorageU64,
-    /// Bond an attestor needs to anchor; also the slash of an upheld challenge.
-    pub(crate) min_attestor_bond: StorageU256,
-    /// Bond a challenger posts.
-    pub(crate) challenge_bond: StorageU256,
-    /// Unresolved challenges over all batches.
-    pub(crate) open_challenges: StorageU32,
-    /// When a challenge was last rejected (its batch became settleable late).
-    pub(crate) last_challenge_cleared_at: StorageU64,
-}
+pub struct UsageAnchor {}
 
 /// The router: every external function. `anchorBatch` and `settle` take struct arguments and
 /// are decoded by hand ([`calldata`]) from the fallback in contract builds; the `export-abi`
@@ -152,12 +130,12 @@ impl UsageAnchor {
         {
             return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
         }
-        self.license_nft.set(license_nft);
-        self.escrow.set(escrow);
-        self.challenge_window.set(U64::from(challenge_window));
-        self.min_attestor_bond.set(min_attestor_bond);
-        self.challenge_bond.set(challenge_bond);
-        self.exit_delay.set(U64::from(exit_delay));
+        self.set_global(Global::LicenseNft, license_nft.into_word());
+        self.set_global(Global::Escrow, escrow.into_word());
+        self.set_global_u64(Global::ChallengeWindow, challenge_window);
+        self.set_global(Global::MinAttestorBond, min_attestor_bond.into());
+        self.set_global(Global::ChallengeBond, challenge_bond.into());
+        self.set_global_u64(Global::ExitDelay, exit_delay);
         self.set_owner(owner);
         self.set_arbiter_unchecked(owner);
         Ok(())
@@ -167,12 +145,12 @@ impl UsageAnchor {
 
     /// The owner.
     pub fn owner(&self) -> Address {
-        self.owner.get()
+        self.global_address(Global::Owner)
     }
 
     /// The owner-elect of a started transfer (zero if none).
     pub fn pending_owner(&self) -> Address {
-        self.pending_owner.get()
+        self.global_address(Global::PendingOwner)
     }
 
     /// Starts transferring ownership to `new_owner`, who must accept; the zero address cancels
@@ -306,12 +284,12 @@ impl UsageAnchor {
     /// this contract).
     pub fn config(&self) -> ConfigInfo {
         (
-            self.license_nft.get(),
-            self.escrow.get(),
-            self.arbiter.get(),
+            self.global_address(Global::LicenseNft),
+            self.global_address(Global::Escrow),
+            self.global_address(Global::Arbiter),
             self.challenge_window_secs(),
-            self.min_attestor_bond.get(),
-            self.challenge_bond.get(),
+            self.global_uint(Global::MinAttestorBond),
+            self.global_uint(Global::ChallengeBond),
             self.exit_delay_secs(),
             signing::domain_separator(
                 self.vm(),
@@ -357,8 +335,8 @@ impl UsageAnchor {
     pub fn settlement_hold(&self) -> (u64, u32, u64) {
         (
             self.challenge_window_secs(),
-            self.open_challenges.get().to(),
-            self.last_challenge_cleared_at.get().to(),
+            self.open_challenge_count(),
+            self.global_u64(Global::LastChallengeClearedAt),
         )
     }
 
@@ -454,11 +432,11 @@ impl UsageAnchor {
 impl UsageAnchor {
     /// The challenge window in seconds.
     pub(crate) fn challenge_window_secs(&self) -> u64 {
-        self.challenge_window.get().to()
+        self.global_u64(Global::ChallengeWindow)
     }
 
     /// The exit delay in seconds.
     pub(crate) fn exit_delay_secs(&self) -> u64 {
-        self.exit_delay.get().to()
+        self.global_u64(Global::ExitDelay)
     }
 }

@@ -5,8 +5,8 @@
 //! address, a batch id, a bitmap bucket). One host keccak and one `SLOAD`/`SSTORE` per word:
 //! no `StorageMap` (whose key hashing would link a software keccak into the WASM) and no
 //! per-struct slot arithmetic. Preimages are 64 bytes starting with a field number (1..=9), so
-//! they collide neither with each other nor with the small fixed slots of the contract's
-//! `#[storage]` fields.
+//! they collide neither with each other nor with the contract-wide words at the small slots
+//! `0..=10` ([`Global`]).
 //!
 //! ```text
 //! field           key          value
@@ -27,6 +27,35 @@ use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
 
 use crate::UsageAnchor;
+
+/// A contract-wide word, stored at slot `Global as u8` (the contract has no `#[storage]`
+/// fields, so the small slots are free; keyed words are keccak-addressed far away).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Global {
+    /// The owner (address).
+    Owner = 0,
+    /// The owner-elect of a two-step transfer (address).
+    PendingOwner = 1,
+    /// Resolves challenges (address).
+    Arbiter = 2,
+    /// The license contract (address).
+    LicenseNft = 3,
+    /// The usage escrow (address).
+    Escrow = 4,
+    /// Seconds a batch can be challenged after anchoring.
+    ChallengeWindow = 5,
+    /// Attestor exit delay (seconds).
+    ExitDelay = 6,
+    /// Bond needed to anchor; also the slash of an upheld challenge (wei).
+    MinAttestorBond = 7,
+    /// Bond a challenger posts (wei).
+    ChallengeBond = 8,
+    /// Unresolved challenges over all batches.
+    OpenChallenges = 9,
+    /// When a challenge was last rejected (unix seconds).
+    LastChallengeClearedAt = 10,
+}
 
 /// What a storage word holds (see the module docs for its key and layout).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +197,49 @@ impl UsageAnchor {
         // SAFETY: the slot is a keccak256 output of a namespaced preimage (see the module docs);
         // no `#[storage]` field of this contract lives there, so no typed accessor aliases it.
         unsafe { self.vm().storage_cache_bytes32(slot, value) };
+    }
+
+    /// Reads a contract-wide word.
+    pub(crate) fn global(&self, global: Global) -> B256 {
+        self.vm().storage_load_bytes32(U256::from(global as u8))
+    }
+
+    /// Reads a contract-wide address.
+    pub(crate) fn global_address(&self, global: Global) -> Address {
+        Address::from_word(self.global(global))
+    }
+
+    /// Reads a contract-wide amount.
+    pub(crate) fn global_uint(&self, global: Global) -> U256 {
+        self.global(global).into()
+    }
+
+    /// Reads a contract-wide `u64` (stored in the low 8 bytes).
+    pub(crate) fn global_u64(&self, global: Global) -> u64 {
+        get_u64(&self.global(global), 24)
+    }
+
+    /// Writes a contract-wide word.
+    pub(crate) fn set_global(&mut self, global: Global, value: B256) {
+        // SAFETY: the contract has no `#[storage]` fields; the slots `0..=10` belong to
+        // [`Global`] alone (keyed words live at keccak256 outputs).
+        unsafe {
+            self.vm()
+                .storage_cache_bytes32(U256::from(global as u8), value);
+        }
+    }
+
+    /// Writes a contract-wide `u64`.
+    pub(crate) fn set_global_u64(&mut self, global: Global, value: u64) {
+        self.set_global(global, B256::from(crate::abi_words::small_word(value)));
+    }
+
+    /// Unresolved challenges over all batches.
+    pub(crate) fn open_challenge_count(&self) -> u32 {
+        // Only ever written from a `u32`.
+        #[allow(clippy::cast_possible_truncation)]
+        let count = self.global_u64(Global::OpenChallenges) as u32;
+        count
     }
 
     /// An attestor's bond.
