@@ -31,6 +31,15 @@ else
     --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown
 fi
 
+# binaryen's wasm-opt: the contract build runs `wasm-opt -Oz` before Nitro's checks.
+if command -v wasm-opt >/dev/null 2>&1; then
+  echo "setup: wasm-opt ($(wasm-opt --version)) is installed"
+else
+  echo "setup: installing binaryen (wasm-opt)"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq binaryen
+fi
+
 # Ethereum tools from the npm registry, pinned in package.json / package-lock.json:
 # cast (Foundry) for the operator scripts and solc for the Solidity examples and fixtures.
 if ! command -v npm >/dev/null 2>&1; then

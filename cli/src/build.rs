@@ -113,9 +113,51 @@ pub fn build_all(root: &Path) -> Result<Vec<BuiltContract>, BuildError> {
             contract.dir
         ));
         let raw = fs::read(&path).map_err(|e| BuildError::Io(path.clone(), e))?;
-        built.push(prepare_contract(contract, &raw, &out_dir)?);
+        let optimized = optimize(contract, &path, &out_dir)?;
+        let mut prepared = prepare_contract(contract, &optimized, &out_dir)?;
+        prepared.raw_size = raw.len();
+        built.push(prepared);
     }
     Ok(built)
+}
+
+/// Feature flags for `wasm-opt`: exactly what Nitro enables, so the optimiser never introduces
+/// an instruction the validator would refuse (multi-value and reference types stay off).
+pub const WASM_OPT_FEATURES: [&str; 5] = [
+    "--mvp-features",
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+];
+
+/// Runs binaryen's `wasm-opt -Oz` on a contract (DESIGN.md's first remedy for size: about 4 %
+/// smaller after brotli) and returns the optimised module.
+pub fn optimize(
+    contract: ContractCrate,
+    input: &Path,
+    out_dir: &Path,
+) -> Result<Vec<u8>, BuildError> {
+    let output = out_dir.join(format!("{}.opt.wasm", contract.dir));
+    let status = Command::new("wasm-opt")
+        .args(WASM_OPT_FEATURES)
+        .args(["-Oz", "--strip-debug", "--strip-producers"])
+        .arg(input)
+        .arg("-o")
+        .arg(&output)
+        .status()
+        .map_err(|e| {
+            BuildError::Cargo(format!(
+                "wasm-opt (binaryen) is required: {e}; run `bash scripts/setup.sh`"
+            ))
+        })?;
+    if !status.success() {
+        return Err(BuildError::Cargo(format!(
+            "wasm-opt failed on {} ({status})",
+            contract.dir
+        )));
+    }
+    fs::read(&output).map_err(|e| BuildError::Io(output, e))
 }
 
 /// Prepares one contract's raw WASM and writes the artifacts into `out_dir`.
@@ -144,22 +186,26 @@ pub fn size_table(built: &[BuiltContract]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<22} {:>10} {:>12} {:>8} {:>9}",
-        "contract", "raw (B)", "code (B)", "limit", "headroom"
+        "{:<22} {:>10} {:>10} {:>10} {:>8} {:>9}",
+        "contract", "raw (B)", "wasm (B)", "code (B)", "limit", "headroom"
     );
     for b in built {
         let code = b.program.code_size();
         let _ = writeln!(
             out,
-            "{:<22} {:>10} {:>12} {:>8} {:>9}",
+            "{:<22} {:>10} {:>10} {:>10} {:>8} {:>9}",
             b.contract.dir,
+            b.raw_size,
             b.program.wasm.len(),
             code,
             MAX_CODE_SIZE,
             MAX_CODE_SIZE.saturating_sub(code)
         );
     }
-    out.push_str("code = 0xEFF000 prefix + dictionary byte + brotli(q11, w22) of the WASM\n");
+    out.push_str(
+        "raw = cargo output; wasm = after wasm-opt -Oz and the wat round trip; code = 0xEFF000 \
+         prefix + dictionary byte + brotli(q11, w22) of the wasm\n",
+    );
     out
 }
 

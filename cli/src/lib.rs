@@ -4,5 +4,7 @@
 pub mod attest;
 pub mod build;
 pub mod contracts;
+pub mod contracts_abi;
+pub mod demo;
 pub mod deploy;
 pub mod nitro_wasm;

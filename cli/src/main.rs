@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use tributary::{attest, build, deploy};
+use tributary::{attest, build, demo::command as demo_command, deploy};
 
 /// Tributary: on-chain licensing and royalties for AI training data.
 #[derive(Debug, Parser)]
@@ -26,6 +26,8 @@ enum Command {
     /// Deploy, activate and wire every contract on a Nitro chain; writes
     /// `deployments/<chainId>.json`. Does nothing if that deployment is already live.
     Deploy(deploy::command::DeployArgs),
+    /// Play the case study end to end on real WASM (starts a devnode unless --rpc-url).
+    Demo(demo_command::DemoArgs),
     /// Attestor kit: sign receipt batches, prove receipts for settlement, verify batches.
     Attest {
         #[command(subcommand)]
@@ -62,6 +64,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Deploy(args) => deploy::command::run(&args)?,
+        Command::Demo(args) => demo_command::run(&args)?,
         // The attestor kit works outside the workspace too.
         Command::Attest { command } => attest::command::run(command)?,
     }

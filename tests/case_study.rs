@@ -1,0 +1,81 @@
+//! The case study of DESIGN.md as a test: every payout checked to the wei.
+
+use alloy::primitives::U256;
+use tributary::demo::{
+    run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, ROYALTY_BPS,
+    WEI_PER_SAMPLE,
+};
+use tributary_e2e::{devnode, programs, signers};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn case_study_pays_everyone_exactly_and_reconciles() {
+    let server = devnode().await;
+    let mut lines = Vec::new();
+    let report = run_case_study(&server.url(), &signers(), &programs(), &mut |l| {
+        lines.push(l.to_owned());
+    })
+    .await
+    .unwrap_or_else(|e| panic!("case study failed: {e}\n{}", lines.join("\n")));
+    server.stop().await;
+
+    let lab_a_samples: u128 = 600_000 + 400_000 + 150_000 + 100_000;
+    let lab_b_samples: u128 = 500_000 + 250_000;
+    let fees = (lab_a_samples + lab_b_samples) * WEI_PER_SAMPLE;
+    let royalty = MODEL_REVENUE * u128::from(ROYALTY_BPS) / 10_000;
+    let dataset_income = 2 * LICENSE_PRICE + fees + royalty;
+    assert_eq!(
+        dataset_income, 190_000_000_000_000_000,
+        "0.1 sales + 0.02 fees + 0.07 royalty"
+    );
+
+    let paid = |who: &str| {
+        report
+            .payouts
+            .iter()
+            .find(|p| p.who == who)
+            .unwrap_or_else(|| panic!("no payout for {who}"))
+            .wei
+    };
+    assert_eq!(paid("creator"), U256::from(dataset_income * 60 / 100));
+    for annotator in ["annotator 1", "annotator 2", "annotator 3"] {
+        assert_eq!(paid(annotator), U256::from(dataset_income / 10));
+    }
+    assert_eq!(paid("platform"), U256::from(dataset_income / 10));
+    assert_eq!(
+        paid("lab A (model split)"),
+        U256::from(MODEL_REVENUE - royalty)
+    );
+
+    let held = |what: &str| {
+        report
+            .held
+            .iter()
+            .find(|(w, _)| w == what)
+            .unwrap_or_else(|| panic!("no {what}"))
+            .1
+    };
+    assert_eq!(
+        held("escrow left to lab A"),
+        U256::from(ESCROW_FUNDING - lab_a_samples * WEI_PER_SAMPLE)
+    );
+    assert_eq!(
+        held("escrow left to lab B"),
+        U256::from(ESCROW_FUNDING - lab_b_samples * WEI_PER_SAMPLE)
+    );
+    assert_eq!(held("dataset split: carried remainder"), U256::ZERO);
+    assert_eq!(held("model split: carried remainder"), U256::ZERO);
+    assert_eq!(report.total_in(), report.total_out(), "{}", report.table());
+    assert!(report.total_in() > U256::from(ETHER));
+
+    let refusals: Vec<&str> = report.refusals.iter().map(|(_, e)| e.as_str()).collect();
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    assert!(
+        refusals[0].contains("Settled"),
+        "replayed settlement: {refusals:?}"
+    );
+    assert!(
+        refusals[1].contains("License"),
+        "unlicensed model: {refusals:?}"
+    );
+    assert!(report.steps.iter().all(|(_, _, gas)| *gas > 0));
+}

@@ -1,0 +1,410 @@
+//! The failure stories on real WASM: expired and revoked licenses, an unlicensed scope, double
+//! settlement, settlement inside the challenge window, a challenged batch, escrow too small
+//! (debt, license invalid until paid) and a recipient that refuses payment.
+
+/// `UsageAnchor.setAttestor` (until the regenerated IUsageAnchor.sol lands in this tree).
+mod allowlist {
+    alloy::sol! { function setAttestor(address attestor, bool allowed) external; }
+}
+
+use alloy::{
+    primitives::{keccak256, Address, Bytes, U256},
+    providers::Provider,
+    signers::local::PrivateKeySigner,
+    sol_types::SolCall,
+};
+use tributary::{
+    attest::{
+        batch::{build_batch, BatchOptions},
+        json::BatchFile,
+        prove::{prove, Selection},
+        types::Receipt,
+    },
+    contracts_abi::{
+        license_nft::ILicenseNft, royalty_splitter::IRoyaltySplitter, usage_anchor::IUsageAnchor,
+        usage_escrow::IUsageEscrow,
+    },
+};
+use tributary_e2e::{signers, world, World};
+
+const TRAIN: u64 = 1;
+const INFERENCE: u64 = 2;
+const DERIVATIVES: u64 = 8;
+const DAY: u64 = 24 * 3600;
+const RATE: u64 = 10_000_000_000; // wei per sample
+
+fn eth(milli: u64) -> U256 {
+    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
+}
+
+fn provider_key() -> PrivateKeySigner {
+    signers()[4].clone()
+}
+
+/// Allow-lists and bonds the compute provider (account 4).
+async fn bond_provider<P: Provider>(w: &World<P>) {
+    let anchor = w.at("usage_anchor");
+    let allow = allowlist::setAttestorCall {
+        attestor: w.accounts[4],
+        allowed: true,
+    };
+    w.send(w.accounts[0], anchor, allow.abi_encode(), U256::ZERO)
+        .await
+        .expect("allow-listed");
+    let bond = w.deployment.parameters.min_attestor_bond;
+    w.send(
+        w.accounts[4],
+        anchor,
+        IUsageAnchor::bondAttestorCall {}.abi_encode(),
+        bond,
+    )
+    .await
+    .expect("bonded");
+}
+
+/// Signs and anchors one batch of `(license, samples, timestamp)` receipts.
+async fn anchor_batch<P: Provider>(
+    w: &World<P>,
+    uses: &[(U256, u64, u64)],
+    tag: &str,
+) -> (BatchFile, Vec<Receipt>) {
+    let receipts: Vec<Receipt> = uses
+        .iter()
+        .enumerate()
+        .map(|(i, &(license, samples, timestamp))| Receipt {
+            jobId: keccak256(format!("{tag}:{i}")),
+            licenseId: license,
+            datasetId: w.dataset_id,
+            modelHash: keccak256("model"),
+            unit: 0,
+            units: U256::from(samples),
+            timestamp,
+            attestor: w.accounts[4],
+        })
+        .collect();
+    let chain_id = w.chain.get_chain_id().await.expect("chain id");
+    let options = BatchOptions {
+        chain_id,
+        verifying_contract: w.at("usage_anchor"),
+        batch_id: None,
+        period_start: None,
+        period_end: None,
+    };
+    let batch = build_batch(&receipts, &provider_key(), &options).expect("batch");
+    w.send(
+        w.accounts[2],
+        w.at("usage_anchor"),
+        batch.anchor_calldata.to_vec(),
+        U256::ZERO,
+    )
+    .await
+    .expect("anchored");
+    (batch, receipts)
+}
+
+fn settle_data(batch: &BatchFile, receipts: &[Receipt]) -> Vec<u8> {
+    prove(batch, receipts, &Selection::All)
+        .expect("proof")
+        .settle_calldata
+        .to_vec()
+}
+
+/// A lab license of a TRAIN|DERIVATIVES offer with `duration`, funded with `escrow`.
+async fn licensed_lab<P: Provider>(w: &World<P>, duration: u64, escrow: U256) -> U256 {
+    let offer = w
+        .offer(TRAIN | DERIVATIVES, duration, eth(10), U256::from(RATE))
+        .await;
+    let token = w.mint(offer, w.accounts[3], eth(10)).await;
+    if escrow > U256::ZERO {
+        let fund = IUsageEscrow::fundEscrowCall { license_id: token };
+        w.send(
+            w.accounts[3],
+            w.at("usage_escrow"),
+            fund.abi_encode(),
+            escrow,
+        )
+        .await
+        .expect("funded");
+    }
+    token
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_license_stops_validating_at_its_expiry_and_is_refused() {
+    let w = world().await;
+    let token = licensed_lab(&w, DAY, U256::ZERO).await;
+    assert!(w.is_valid(token, TRAIN).await);
+    w.travel(DAY + 1).await;
+    assert!(!w.is_valid(token, TRAIN).await, "expired");
+    let err = w
+        .register_model(w.accounts[3], token)
+        .await
+        .expect_err("refused");
+    assert_eq!(err, "MissingLicense");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoked_license_is_refused_everywhere() {
+    let w = world().await;
+    let token = licensed_lab(&w, 0, U256::ZERO).await;
+    let revoke = ILicenseNft::revokeCall {
+        token_id: token,
+        reason: keccak256("breach: redistribution"),
+    };
+    let err = w
+        .send(
+            w.accounts[5],
+            w.at("license_nft"),
+            revoke.abi_encode(),
+            U256::ZERO,
+        )
+        .await
+        .expect_err("not the arbiter");
+    assert!(
+        err.contains("Arbiter") || err.contains("Unauthorized"),
+        "{err}"
+    );
+    w.send(
+        w.accounts[2],
+        w.at("license_nft"),
+        revoke.abi_encode(),
+        U256::ZERO,
+    )
+    .await
+    .expect("arbiter revokes");
+    assert!(!w.is_valid(token, TRAIN).await);
+    assert_eq!(
+        w.register_model(w.accounts[3], token)
+            .await
+            .expect_err("refused"),
+        "MissingLicense"
+    );
+    let transfer = ILicenseNft::transferFromCall {
+        from: w.accounts[3],
+        to: w.accounts[6],
+        token_id: token,
+    };
+    let err = w
+        .send(
+            w.accounts[3],
+            w.at("license_nft"),
+            transfer.abi_encode(),
+            U256::ZERO,
+        )
+        .await
+        .expect_err("frozen");
+    assert!(err.contains("Revoked"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unlicensed_scope_is_refused() {
+    let w = world().await;
+    let offer = w.offer(TRAIN, 0, eth(1), U256::from(RATE)).await;
+    let token = w.mint(offer, w.accounts[3], eth(1)).await;
+    assert!(w.is_valid(token, TRAIN).await);
+    assert!(!w.is_valid(token, INFERENCE).await);
+    assert!(!w.is_valid(token, TRAIN | DERIVATIVES).await);
+    assert_eq!(
+        w.register_model(w.accounts[3], token)
+            .await
+            .expect_err("no DERIVATIVES"),
+        "MissingLicense"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settlement_waits_for_the_window_and_never_happens_twice() {
+    let w = world().await;
+    let token = licensed_lab(&w, 0, eth(50)).await;
+    bond_provider(&w).await;
+    let now = w.now().await;
+    let (batch, receipts) = anchor_batch(
+        &w,
+        &[(token, 100_000, now - 10), (token, 50_000, now - 5)],
+        "window",
+    )
+    .await;
+    let data = settle_data(&batch, &receipts);
+    let anchor = w.at("usage_anchor");
+    let err = w
+        .send(w.accounts[2], anchor, data.clone(), U256::ZERO)
+        .await
+        .expect_err("window open");
+    assert!(err.contains("Window"), "{err}");
+    w.travel(3601).await;
+    w.send(w.accounts[2], anchor, data.clone(), U256::ZERO)
+        .await
+        .expect("settles");
+    let err = w
+        .send(w.accounts[2], anchor, data, U256::ZERO)
+        .await
+        .expect_err("replay");
+    assert!(err.contains("Settled"), "{err}");
+    let escrow = w
+        .view(
+            w.at("usage_escrow"),
+            &IUsageEscrow::escrowInfoCall { license_id: token },
+        )
+        .await;
+    assert_eq!(escrow._0, eth(50) - U256::from(150_000 * RATE));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upheld_challenge_voids_the_batch() {
+    let w = world().await;
+    let token = licensed_lab(&w, 0, eth(50)).await;
+    bond_provider(&w).await;
+    let now = w.now().await;
+    let (batch, receipts) = anchor_batch(&w, &[(token, 1_000_000, now - 10)], "challenged").await;
+    let anchor = w.at("usage_anchor");
+    let bond = w.deployment.parameters.challenge_bond;
+    let challenge = IUsageAnchor::challengeCall {
+        batch_id: batch.batch.batch_id,
+        evidence: keccak256("double-counted job"),
+    };
+    w.send(w.accounts[3], anchor, challenge.abi_encode(), bond)
+        .await
+        .expect("challenged");
+    let resolve = IUsageAnchor::resolveChallengeCall {
+        batch_id: batch.batch.batch_id,
+        upheld: true,
+    };
+    let err = w
+        .send(w.accounts[5], anchor, resolve.abi_encode(), U256::ZERO)
+        .await
+        .expect_err("arbiter only");
+    assert!(
+        err.contains("Arbiter") || err.contains("Unauthorized"),
+        "{err}"
+    );
+    w.send(w.accounts[0], anchor, resolve.abi_encode(), U256::ZERO)
+        .await
+        .expect("upheld");
+    w.travel(3601).await;
+    let err = w
+        .send(
+            w.accounts[2],
+            anchor,
+            settle_data(&batch, &receipts),
+            U256::ZERO,
+        )
+        .await
+        .expect_err("void");
+    assert!(err.contains("Void") || err.contains("Challenged"), "{err}");
+    let escrow = w
+        .view(
+            w.at("usage_escrow"),
+            &IUsageEscrow::escrowInfoCall { license_id: token },
+        )
+        .await;
+    assert_eq!(escrow._0, eth(50), "nothing charged for a voided batch");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn short_escrow_becomes_debt_and_the_license_is_invalid_until_paid() {
+    let w = world().await;
+    let token = licensed_lab(&w, 0, eth(1)).await; // 0.001 ETH covers 100,000 samples
+    bond_provider(&w).await;
+    let now = w.now().await;
+    let (batch, receipts) = anchor_batch(&w, &[(token, 300_000, now - 10)], "debt").await;
+    w.travel(3601).await;
+    w.send(
+        w.accounts[2],
+        w.at("usage_anchor"),
+        settle_data(&batch, &receipts),
+        U256::ZERO,
+    )
+    .await
+    .expect("settles");
+    assert!(!w.is_valid(token, TRAIN).await, "in debt");
+    let info = w
+        .view(
+            w.at("usage_escrow"),
+            &IUsageEscrow::escrowInfoCall { license_id: token },
+        )
+        .await;
+    assert_eq!(info._0, U256::ZERO, "escrow drained");
+    assert_eq!(info._1, U256::from(200_000 * RATE), "the rest is debt");
+    let pay = IUsageEscrow::fundEscrowCall { license_id: token };
+    w.send(
+        w.accounts[3],
+        w.at("usage_escrow"),
+        pay.abi_encode(),
+        U256::from(200_000 * RATE),
+    )
+    .await
+    .expect("pays");
+    assert!(w.is_valid(token, TRAIN).await, "valid again once paid");
+}
+
+/// Runtime code that reverts on every call, so it cannot receive native currency.
+const REJECTING_RUNTIME: &str = "60006000fd";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recipient_that_refuses_payment_blocks_only_itself() {
+    let w = world().await;
+    let splitter = w.at("royalty_splitter");
+    let blocked = Address::repeat_byte(0xb1);
+    let _: serde_json::Value = w
+        .chain
+        .raw_request(
+            "anvil_setCode".into(),
+            (blocked, format!("0x{REJECTING_RUNTIME}")),
+        )
+        .await
+        .expect("code set");
+    let mut recipients = vec![(blocked, 1u64), (w.accounts[6], 1)];
+    recipients.sort_by_key(|(a, _)| *a);
+    let create = IRoyaltySplitter::createSplitCall {
+        recipients: recipients.iter().map(|(a, _)| *a).collect(),
+        shares: recipients.iter().map(|(_, s)| U256::from(*s)).collect(),
+        controller: Address::ZERO,
+    };
+    let split = w
+        .returning(w.accounts[0], splitter, &create, U256::ZERO)
+        .await
+        ._0;
+    let deposit = IRoyaltySplitter::depositCall { split_id: split };
+    w.send(w.accounts[5], splitter, deposit.abi_encode(), eth(2))
+        .await
+        .expect("deposit");
+    let version = w
+        .view(
+            splitter,
+            &IRoyaltySplitter::splitInfoCall { split_id: split },
+        )
+        .await
+        ._1;
+    let withdraw = |recipient: Address| {
+        IRoyaltySplitter::withdrawCall {
+            split_id: split,
+            version,
+            recipient,
+            token: Address::ZERO,
+        }
+        .abi_encode()
+    };
+    let err = w
+        .send(w.accounts[5], splitter, withdraw(blocked), U256::ZERO)
+        .await
+        .expect_err("refuses");
+    assert!(err.contains("TransferFailed"), "{err}");
+    let before = w.chain.get_balance(w.accounts[6]).await.expect("balance");
+    w.send(w.accounts[5], splitter, withdraw(w.accounts[6]), U256::ZERO)
+        .await
+        .expect("others are paid");
+    let after = w.chain.get_balance(w.accounts[6]).await.expect("balance");
+    assert_eq!(after - before, eth(1));
+    let owed = IRoyaltySplitter::claimableCall {
+        split_id: split,
+        version,
+        recipient: blocked,
+        token: Address::ZERO,
+    };
+    assert_eq!(
+        w.view(splitter, &owed).await._0,
+        eth(1),
+        "still owed to the blocked recipient"
+    );
+    let _ = Bytes::new();
+}
