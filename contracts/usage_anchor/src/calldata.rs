@@ -24,7 +24,9 @@ use alloy_primitives::{Address, B256, U256};
 #[cfg(any(test, feature = "export-abi"))]
 use alloy_sol_types::SolValue;
 use stylus_sdk::{keccak_const::Keccak256, prelude::*};
-use tributary_abi::usage::{Batch, Receipt};
+use tributary_abi::usage::Batch;
+#[cfg(any(test, feature = "export-abi"))]
+use tributary_abi::usage::Receipt;
 
 use crate::{
     errors::{Error, MalformedCalldata},
@@ -160,12 +162,22 @@ pub fn decode_anchor_batch(args: &[u8]) -> Result<AnchorBatchArgs<'_>, Error> {
     })
 }
 
-/// A receipt of a `settle` call with its Merkle leaf.
+/// What settlement needs of a receipt of a `settle` call, and its Merkle leaf.
 pub struct ReceiptArg {
-    /// The receipt.
-    pub receipt: Receipt,
     /// `keccak256(keccak256(abi.encode(receipt)))`.
     pub leaf: B256,
+    /// The license the use is billed to.
+    pub license_id: U256,
+    /// The dataset used.
+    pub dataset_id: U256,
+    /// Units used.
+    pub units: U256,
+    /// When the use happened.
+    pub timestamp: u64,
+    /// The attestor that signed the receipt.
+    pub attestor: Address,
+    /// The metering unit.
+    pub unit: u8,
 }
 
 /// Decoded `settle` arguments.
@@ -180,19 +192,28 @@ pub struct SettleArgs {
     pub flags: Vec<bool>,
 }
 
-/// Decodes one receipt (8 words at `at`).
-fn decode_receipt(r: &Reader<'_>, at: usize) -> Result<Receipt, Error> {
-    Ok(Receipt {
-        jobId: r.b256(at)?,
-        licenseId: r.uint(at + 32)?,
-        datasetId: r.uint(at + 64)?,
-        modelHash: r.b256(at + 96)?,
-        // SAFETY of the casts: `small(_, n)` is below 2^(8n).
-        #[allow(clippy::cast_possible_truncation)]
-        unit: r.small(at + 128, 1)? as u8,
-        units: r.uint(at + 160)?,
-        timestamp: r.small(at + 192, 8)?,
-        attestor: r.address(at + 224)?,
+/// Decodes one receipt from its 8 words (`jobId, licenseId, datasetId, modelHash, unit, units,
+/// timestamp, attestor`); `unit`, `timestamp` and `attestor` must have clean high bytes.
+fn decode_receipt(vm: &dyn Host, words: &[u8; RECEIPT_SIZE]) -> Result<ReceiptArg, Error> {
+    let dirty = |from: usize, to: usize| words[from..to].iter().any(|&b| b != 0);
+    if dirty(128, 159) || dirty(192, 216) || dirty(224, 236) {
+        return Err(malformed());
+    }
+    let uint = |at: usize| {
+        let mut word = [0u8; 32];
+        word.copy_from_slice(&words[at..at + 32]);
+        U256::from_be_bytes(word)
+    };
+    let mut timestamp = [0u8; 8];
+    timestamp.copy_from_slice(&words[216..224]);
+    Ok(ReceiptArg {
+        leaf: crate::merkle::receipt_leaf_of_words(vm, words),
+        license_id: uint(32),
+        dataset_id: uint(64),
+        units: uint(160),
+        timestamp: u64::from_be_bytes(timestamp),
+        attestor: Address::from_slice(&words[236..256]),
+        unit: words[159],
     })
 }
 
@@ -208,17 +229,17 @@ impl UsageAnchor {
         let (receipts_at, count) = r.array(32, RECEIPT_SIZE)?;
         let (proof_at, proof_len) = r.array(64, 32)?;
         let (flags_at, flags_len) = r.array(96, 32)?;
+        // `array` checked that every element is inside `args`.
         let mut receipts = Vec::with_capacity(count);
-        for i in 0..count {
-            let at = receipts_at + i * RECEIPT_SIZE;
-            receipts.push(ReceiptArg {
-                receipt: decode_receipt(&r, at)?,
-                leaf: crate::merkle::receipt_leaf_of_words(self.vm(), &args[at..at + RECEIPT_SIZE]),
-            });
+        for chunk in
+            args[receipts_at..receipts_at + count * RECEIPT_SIZE].chunks_exact(RECEIPT_SIZE)
+        {
+            let words = chunk.try_into().map_err(|_| malformed())?;
+            receipts.push(decode_receipt(self.vm(), words)?);
         }
         let mut proof = Vec::with_capacity(proof_len);
-        for i in 0..proof_len {
-            proof.push(*r.word(proof_at + 32 * i)?);
+        for word in args[proof_at..proof_at + 32 * proof_len].chunks_exact(32) {
+            proof.push(word.try_into().map_err(|_| malformed())?);
         }
         let mut flags = Vec::with_capacity(flags_len);
         for i in 0..flags_len {

@@ -56,8 +56,8 @@ pub(crate) struct LicenseUsage {
 
 /// Word `index` of `out`, if present.
 fn word(out: &[u8], index: usize) -> Option<U256> {
-    out.get(32 * index..32 * index + 32)
-        .map(U256::from_be_slice)
+    let bytes: [u8; 32] = out.get(32 * index..32 * index + 32)?.try_into().ok()?;
+    Some(U256::from_be_bytes(bytes))
 }
 
 /// The low 64 bits of a word.
@@ -85,16 +85,20 @@ impl UsageAnchor {
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
         let nft = self.global_address(Global::LicenseNft);
         let out = self.call_raw(nft, None, &call_data(LICENSE_USAGE, &[license_id.word()]))?;
-        let words: Option<Vec<U256>> = (0..9).map(|i| word(&out, i)).collect();
-        let w = words.ok_or_else(|| call_failed(nft))?;
+        // `(datasetId, splitId, scope, startsAt, expiresAt, revoked, paymentToken, usageUnit,
+        // usageRate)`: nine static words.
+        if out.len() < 9 * 32 {
+            return Err(call_failed(nft));
+        }
+        let w = |i: usize| word(&out, i).unwrap_or_default();
         Ok(LicenseUsage {
-            dataset_id: w[0],
-            scope: w[2],
-            starts_at: low(w[3]),
-            expires_at: low(w[4]),
-            revoked: !w[5].is_zero(),
-            usage_unit: w[7].byte(0),
-            usage_rate: w[8],
+            dataset_id: w(0),
+            scope: w(2),
+            starts_at: low(w(3)),
+            expires_at: low(w(4)),
+            revoked: !w(5).is_zero(),
+            usage_unit: w(7).byte(0),
+            usage_rate: w(8),
         })
     }
 
@@ -115,13 +119,15 @@ impl UsageAnchor {
             words.extend(array.iter().map(Word::word));
         }
         let out = self.call_raw(escrow, Some(U256::ZERO), &call_data(CHARGE, &words))?;
-        // `(uint256[])`: offset, length, values.
-        let paid = word(&out, 0)
-            .filter(|offset| *offset == U256::from(32))
-            .and_then(|_| word(&out, 1))
-            .filter(|len| *len == U256::from(n))
-            .and_then(|_| (0..n).map(|i| word(&out, 2 + i)).collect());
-        paid.ok_or_else(|| call_failed(escrow))
+        // `(uint256[])`: offset 32, length n, n values.
+        if word(&out, 0) != Some(U256::from(32)) || word(&out, 1) != Some(U256::from(n)) {
+            return Err(call_failed(escrow));
+        }
+        let mut paid = Vec::with_capacity(n);
+        for i in 0..n {
+            paid.push(word(&out, 2 + i).ok_or_else(|| call_failed(escrow))?);
+        }
+        Ok(paid)
     }
 
     /// Sends `amount` of native currency to `to`.

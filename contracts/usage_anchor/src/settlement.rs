@@ -23,10 +23,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{B256, U256};
 use stylus_sdk::prelude::*;
-use tributary_abi::{
-    scope::{self, TRAIN},
-    usage::Receipt,
-};
+use tributary_abi::scope::{self, TRAIN};
 
 use crate::{
     calldata::{ReceiptArg, SettleArgs},
@@ -75,15 +72,18 @@ impl UsageAnchor {
                 batchId: batch_id,
             }));
         }
-        let leaves: Vec<[u8; 32]> = receipts.iter().map(|r| r.leaf.0).collect();
+        let mut leaves = Vec::with_capacity(receipts.len());
+        for receipt in &receipts {
+            leaves.push(receipt.leaf.0);
+        }
         if !merkle::verify_leaves(self.vm(), batch.root, &leaves, &proof, &flags) {
             return Err(Error::InvalidProof(InvalidProof { batchId: batch_id }));
         }
 
         let mut tallies: Vec<LicenseTally> = Vec::new();
         let mut settled: Vec<SettledReceipt> = Vec::with_capacity(receipts.len());
-        for ReceiptArg { receipt, leaf } in &receipts {
-            let leaf = *leaf;
+        for receipt in &receipts {
+            let leaf = receipt.leaf;
             if receipt.attestor != batch.attestor {
                 return Err(Error::ReceiptAttestorMismatch(ReceiptAttestorMismatch {
                     leaf,
@@ -100,13 +100,13 @@ impl UsageAnchor {
                 return Err(Error::ReceiptAlreadySettled(ReceiptAlreadySettled { leaf }));
             }
 
-            let index = if let Some(index) = tallies.iter().position(|t| t.id == receipt.licenseId)
+            let index = if let Some(index) = tallies.iter().position(|t| t.id == receipt.license_id)
             {
                 index
             } else {
                 tallies.push(LicenseTally {
-                    id: receipt.licenseId,
-                    usage: self.license_usage(receipt.licenseId)?,
+                    id: receipt.license_id,
+                    usage: self.license_usage(receipt.license_id)?,
                     fee: U256::ZERO,
                 });
                 tallies.len() - 1
@@ -126,8 +126,12 @@ impl UsageAnchor {
         }
 
         // Interaction: one charge for all licenses (the bitmap is already written).
-        let ids: Vec<U256> = tallies.iter().map(|t| t.id).collect();
-        let fees: Vec<U256> = tallies.iter().map(|t| t.fee).collect();
+        let mut ids = Vec::with_capacity(tallies.len());
+        let mut fees = Vec::with_capacity(tallies.len());
+        for tally in &tallies {
+            ids.push(tally.id);
+            fees.push(tally.fee);
+        }
         let mut unallocated = self.charge_escrow(&ids, &fees)?;
         // Each license's payment covers its receipts in order, as escrow would have.
         for receipt in settled {
@@ -151,12 +155,12 @@ impl UsageAnchor {
 
 /// Whether `receipt` is a use its license covers.
 #[inline(never)]
-fn check_license(receipt: &Receipt, usage: &LicenseUsage) -> Result<(), Error> {
-    let license_id = receipt.licenseId;
-    if receipt.datasetId != usage.dataset_id {
+fn check_license(receipt: &ReceiptArg, usage: &LicenseUsage) -> Result<(), Error> {
+    let license_id = receipt.license_id;
+    if receipt.dataset_id != usage.dataset_id {
         return Err(Error::WrongDataset(WrongDataset {
             licenseId: license_id,
-            datasetId: receipt.datasetId,
+            datasetId: receipt.dataset_id,
         }));
     }
     if receipt.unit != usage.usage_unit {
