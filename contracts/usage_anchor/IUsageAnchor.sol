@@ -7,17 +7,17 @@
 pragma solidity ^0.8.23;
 
 interface IUsageAnchor  {
-    function hasRole(bytes32 role, address account) external view returns (bool);
+    function owner() external view returns (address);
 
-    function getRoleAdmin(bytes32 role) external view returns (bytes32);
+    function pendingOwner() external view returns (address);
 
-    function grantRole(bytes32 role, address account) external;
+    function transferOwnership(address new_owner) external;
 
-    function revokeRole(bytes32 role, address account) external;
+    function acceptOwnership() external;
 
-    function renounceRole(bytes32 role, address confirmation) external;
+    function setAttestor(address attestor, bool allowed) external;
 
-    function supportsInterface(bytes4 interface_id) external view returns (bool);
+    function setArbiter(address arbiter) external;
 
     function bondAttestor() external payable;
 
@@ -25,19 +25,15 @@ interface IUsageAnchor  {
 
     function withdrawAttestorBond() external;
 
-    function anchorBatch((bytes32, address, bytes32, uint32, uint256, uint64, uint64) batch, bytes calldata signature) external;
-
     function challenge(bytes32 batch_id, bytes32 evidence) external payable;
 
     function resolveChallenge(bytes32 batch_id, bool upheld) external;
 
-    function settle(bytes32 batch_id, (bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[] memory receipts, bytes32[] memory proof, bool[] memory flags) external;
-
     function withdrawCredit() external;
 
-    function config() external view returns (address, address, uint64, uint256, uint256, uint64);
+    function config() external view returns (address, address, address, uint64, uint256, uint256, uint64, bytes32);
 
-    function attestorInfo(address attestor) external view returns (uint256, uint64, uint32, uint64);
+    function attestorInfo(address account) external view returns (bool, uint256, uint64, uint32, uint64, uint256);
 
     function batchInfo(bytes32 batch_id) external view returns (address, bytes32, uint32, uint256, uint64, uint64, uint64, uint8, address);
 
@@ -45,11 +41,9 @@ interface IUsageAnchor  {
 
     function isReceiptSettled(bytes32 leaf) external view returns (bool);
 
-    function creditOf(address account) external view returns (uint256);
+    function anchorBatch((bytes32, address, bytes32, uint32, uint256, uint64, uint64) batch, bytes calldata signature) external;
 
-    function domainSeparator() external view returns (bytes32);
-
-    function batchDigest((bytes32, address, bytes32, uint32, uint256, uint64, uint64) batch) external view returns (bytes32);
+    function settle(bytes32 batch_id, (bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[] memory receipts, bytes32[] memory proof, bool[] memory flags) external;
 
     error InvalidConfiguration();
 
@@ -62,6 +56,14 @@ interface IUsageAnchor  {
     error NativeTransferFailed(address, uint256);
 
     error NothingToWithdraw(address);
+
+    error OwnableUnauthorizedAccount(address);
+
+    error OwnableInvalidOwner(address);
+
+    error NotArbiter(address);
+
+    error MalformedCalldata();
 
     error AttestorNotAllowed(address);
 
@@ -122,8 +124,4 @@ interface IUsageAnchor  {
     error LicenseNotActive(uint256, uint64);
 
     error ScopeNotLicensed(uint256, uint256);
-
-    error AccessControlUnauthorizedAccount(address, bytes32);
-
-    error AccessControlBadConfirmation();
 }

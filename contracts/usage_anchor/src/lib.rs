@@ -93,9 +93,27 @@ pub struct UsageAnchor {}
 /// build declares them with their typed signatures instead, so the exported interface lists
 /// them (same selectors and encoding).
 macro_rules! router {
-    ($($calls:tt)*) => {
-#[public]
-impl UsageAnchor {
+    ({ $($public:tt)* } [$($common:tt)*] [$($fallback:tt)*] [$($typed:tt)*]) => {
+        #[cfg(not(feature = "export-abi"))]
+        $($public)*
+        impl UsageAnchor {
+            $($common)*
+            $($fallback)*
+        }
+
+        #[cfg(feature = "export-abi")]
+        $($public)*
+        impl UsageAnchor {
+            $($common)*
+            $($typed)*
+        }
+    };
+}
+
+// Every token of the router comes from this invocation (the `#[public]` expansion names its
+// locals with the invocation's hygiene).
+router! { { #[public] }
+[
     /// Deploys the anchor.
     ///
     /// # Arguments
@@ -345,13 +363,8 @@ impl UsageAnchor {
         self.is_settled(&leaf)
     }
 
-    $($calls)*
-}
-    };
-}
-
-#[cfg(not(feature = "export-abi"))]
-router! {
+]
+[
     /// Receives `anchorBatch` and `settle` (see [`calldata`]; documented with their typed
     /// declarations, [`UsageAnchor::anchor_batch_typed`] and [`UsageAnchor::settle_typed`]).
     /// Any other selector, and empty calldata, reverts without data.
@@ -366,10 +379,8 @@ router! {
             None => Err(Vec::new()),
         }
     }
-}
-
-#[cfg(feature = "export-abi")]
-router! {
+]
+[
     /// Anchors a batch signed (EIP-712) by its attestor; anyone may submit it.
     ///
     /// # Errors
@@ -406,6 +417,7 @@ router! {
         self.settle_typed(batch_id, receipts, proof, flags)
     }
 
+]
 }
 
 /// Typed `anchorBatch` and `settle` for the unit tests, through the same hand decoder as the

@@ -12,6 +12,7 @@
 mod abi_words;
 mod admin;
 mod anchoring;
+mod calldata;
 mod challenges;
 mod escrow_rule;
 mod merkle_props;
