@@ -2,11 +2,6 @@
 //! settlement, settlement inside the challenge window, a challenged batch, escrow too small
 //! (debt, license invalid until paid) and a recipient that refuses payment.
 
-/// `UsageAnchor.setAttestor` (until the regenerated IUsageAnchor.sol lands in this tree).
-mod allowlist {
-    alloy::sol! { function setAttestor(address attestor, bool allowed) external; }
-}
-
 use alloy::{
     primitives::{keccak256, Address, Bytes, U256},
     providers::Provider,
@@ -44,7 +39,7 @@ fn provider_key() -> PrivateKeySigner {
 /// Allow-lists and bonds the compute provider (account 4).
 async fn bond_provider<P: Provider>(w: &World<P>) {
     let anchor = w.at("usage_anchor");
-    let allow = allowlist::setAttestorCall {
+    let allow = IUsageAnchor::setAttestorCall {
         attestor: w.accounts[4],
         allowed: true,
     };
@@ -217,10 +212,11 @@ async fn settlement_waits_for_the_window_and_never_happens_twice() {
     let w = world().await;
     let token = licensed_lab(&w, 0, eth(50)).await;
     bond_provider(&w).await;
-    let now = w.now().await;
+    // Usage happens after the license starts.
+    let now = w.travel(60).await;
     let (batch, receipts) = anchor_batch(
         &w,
-        &[(token, 100_000, now - 10), (token, 50_000, now - 5)],
+        &[(token, 100_000, now - 30), (token, 50_000, now - 20)],
         "window",
     )
     .await;
@@ -254,8 +250,9 @@ async fn upheld_challenge_voids_the_batch() {
     let w = world().await;
     let token = licensed_lab(&w, 0, eth(50)).await;
     bond_provider(&w).await;
-    let now = w.now().await;
-    let (batch, receipts) = anchor_batch(&w, &[(token, 1_000_000, now - 10)], "challenged").await;
+    // Usage happens after the license starts.
+    let now = w.travel(60).await;
+    let (batch, receipts) = anchor_batch(&w, &[(token, 1_000_000, now - 30)], "challenged").await;
     let anchor = w.at("usage_anchor");
     let bond = w.deployment.parameters.challenge_bond;
     let challenge = IUsageAnchor::challengeCall {
@@ -305,8 +302,9 @@ async fn short_escrow_becomes_debt_and_the_license_is_invalid_until_paid() {
     let w = world().await;
     let token = licensed_lab(&w, 0, eth(1)).await; // 0.001 ETH covers 100,000 samples
     bond_provider(&w).await;
-    let now = w.now().await;
-    let (batch, receipts) = anchor_batch(&w, &[(token, 300_000, now - 10)], "debt").await;
+    // Usage happens after the license starts.
+    let now = w.travel(60).await;
+    let (batch, receipts) = anchor_batch(&w, &[(token, 300_000, now - 30)], "debt").await;
     w.travel(3601).await;
     w.send(
         w.accounts[2],

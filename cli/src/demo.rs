@@ -8,11 +8,6 @@
 //! upstream, an unlicensed use and a replayed settlement are refused, and every payee
 //! withdraws. Every amount is checked to the wei against what was paid in.
 
-/// `UsageAnchor.setAttestor` (until the regenerated IUsageAnchor.sol lands in this tree).
-mod allowlist {
-    alloy::sol! { function setAttestor(address attestor, bool allowed) external; }
-}
-
 use std::collections::BTreeMap;
 
 use alloy::{
@@ -535,7 +530,7 @@ async fn play<P: Provider>(
         "setAttestor",
         cast.deployer.address(),
         anchor,
-        allowlist::setAttestorCall {
+        IUsageAnchor::setAttestorCall {
             attestor: cast.provider.address(),
             allowed: true,
         }
