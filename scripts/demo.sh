@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec cargo run --quiet --profile fast -p tributary --locked -- demo "$@"
+exec cargo run --quiet -p tributary --locked -- demo "$@"
