@@ -18,9 +18,9 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     .unwrap_or_else(|e| panic!("case study failed: {e}\n{}", lines.join("\n")));
     server.stop().await;
 
-    let lab_a_samples: u128 = 600_000 + 400_000 + 150_000 + 100_000;
-    let lab_b_samples: u128 = 500_000 + 250_000;
-    let fees = (lab_a_samples + lab_b_samples) * WEI_PER_SAMPLE;
+    let samples_a: u128 = 600_000 + 400_000 + 150_000 + 100_000;
+    let samples_b: u128 = 500_000 + 250_000;
+    let fees = (samples_a + samples_b) * WEI_PER_SAMPLE;
     let royalty = MODEL_REVENUE * u128::from(ROYALTY_BPS) / 10_000;
     let dataset_income = 2 * LICENSE_PRICE + fees + royalty;
     assert_eq!(
@@ -56,11 +56,11 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     };
     assert_eq!(
         held("escrow left to lab A"),
-        U256::from(ESCROW_FUNDING - lab_a_samples * WEI_PER_SAMPLE)
+        U256::from(ESCROW_FUNDING - samples_a * WEI_PER_SAMPLE)
     );
     assert_eq!(
         held("escrow left to lab B"),
-        U256::from(ESCROW_FUNDING - lab_b_samples * WEI_PER_SAMPLE)
+        U256::from(ESCROW_FUNDING - samples_b * WEI_PER_SAMPLE)
     );
     assert_eq!(held("dataset split: carried remainder"), U256::ZERO);
     assert_eq!(held("model split: carried remainder"), U256::ZERO);

@@ -351,7 +351,7 @@ async fn a_recipient_that_refuses_payment_blocks_only_itself() {
         )
         .await
         .expect("code set");
-    let mut recipients = vec![(blocked, 1u64), (w.accounts[6], 1)];
+    let mut recipients = [(blocked, 1u64), (w.accounts[6], 1)];
     recipients.sort_by_key(|(a, _)| *a);
     let create = IRoyaltySplitter::createSplitCall {
         recipients: recipients.iter().map(|(a, _)| *a).collect(),

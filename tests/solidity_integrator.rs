@@ -1,6 +1,9 @@
 //! The Solidity example in `examples/` composes Tributary: built with solc against the
 //! committed interfaces, deployed next to the Stylus contracts, and exercised.
 
+// The scenario reads best as one story.
+#![allow(clippy::too_many_lines)]
+
 use std::process::Command;
 
 use alloy::{

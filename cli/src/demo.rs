@@ -8,7 +8,7 @@
 //! upstream, an unlicensed use and a replayed settlement are refused, and every payee
 //! withdraws. Every amount is checked to the wei against what was paid in.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, fmt::Write as _};
 
 use alloy::{
     network::{EthereumWallet, TransactionBuilder},
@@ -176,41 +176,35 @@ impl Report {
     pub fn table(&self) -> String {
         let mut out = String::new();
         let eth = |w: &U256| format_ether(*w);
-        out.push_str(&format!("{:<44} {:>24}\n", "paid in", "ETH"));
+        let _ = writeln!(out, "{:<44} {:>24}", "paid in", "ETH");
         for (what, wei) in &self.paid_in {
-            out.push_str(&format!("  {what:<42} {:>24}\n", eth(wei)));
+            let _ = writeln!(out, "  {what:<42} {:>24}", eth(wei));
         }
-        out.push_str(&format!(
-            "  {:<42} {:>24}\n",
-            "total",
-            eth(&self.total_in())
-        ));
-        out.push_str(&format!("{:<44} {:>24}\n", "paid out / held", "ETH"));
+        let _ = writeln!(out, "  {:<42} {:>24}", "total", eth(&self.total_in()));
+        let _ = writeln!(out, "{:<44} {:>24}", "paid out / held", "ETH");
         for p in &self.payouts {
-            out.push_str(&format!(
-                "  {:<42} {:>24}\n",
+            let _ = write!(
+                out,
+                "  {:<42} {:>24}",
                 format!("{} {}", p.who, short(p.address)),
                 eth(&p.wei)
-            ));
+            );
         }
         for (what, wei) in &self.held {
-            out.push_str(&format!("  {what:<42} {:>24}\n", eth(wei)));
+            let _ = writeln!(out, "  {what:<42} {:>24}", eth(wei));
         }
-        out.push_str(&format!(
-            "  {:<42} {:>24}\n",
-            "total",
-            eth(&self.total_out())
-        ));
+        let _ = writeln!(out, "  {:<42} {:>24}", "total", eth(&self.total_out()));
         let verdict = if self.total_in() == self.total_out() {
             "reconciles to the wei"
         } else {
             "DOES NOT RECONCILE"
         };
-        out.push_str(&format!(
-            "{verdict}: {} wei in, {} wei out or held\n",
+        let _ = write!(
+            out,
+            "{verdict}: {} wei in, {} wei out or held",
             self.total_in(),
             self.total_out()
-        ));
+        );
         out
     }
 }
@@ -791,18 +785,17 @@ pub mod command {
         let programs = programs(args.no_build)?;
         let runtime = tokio::runtime::Runtime::new()?;
         let report = runtime.block_on(async {
-            let (url, server) = match &args.rpc_url {
-                Some(url) => (url.clone(), None),
-                None => {
-                    let config = ServerConfig {
-                        addr: ([127, 0, 0, 1], 0).into(),
-                        log_transactions: false,
-                        ..ServerConfig::default()
-                    };
-                    let server = rpc::start(config).await?;
-                    eprintln!("demo: devnode listening on {}", server.url());
-                    (server.url(), Some(server))
-                }
+            let (url, server) = if let Some(url) = &args.rpc_url {
+                (url.clone(), None)
+            } else {
+                let config = ServerConfig {
+                    addr: ([127, 0, 0, 1], 0).into(),
+                    log_transactions: false,
+                    ..ServerConfig::default()
+                };
+                let server = rpc::start(config).await?;
+                eprintln!("demo: devnode listening on {}", server.url());
+                (server.url(), Some(server))
             };
             let mut log = |line: &str| println!("{line}");
             let report = run_case_study(&url, &genesis::dev_signers(), &programs, &mut log).await;

@@ -7,6 +7,9 @@
 //! ```
 //!
 //! Each connection has its own sender account (up to the ten test-mnemonic accounts).
+
+// A benchmark program: one linear story.
+#![allow(clippy::too_many_lines)]
 //!
 //! Prints one table row per run; signing happens before the clock starts. Target (issue 8):
 //! at least 500 tx/s on this machine.
@@ -55,8 +58,9 @@ async fn main() {
     let server = rpc::start(config).await.expect("server starts");
     let url: alloy::transports::http::reqwest::Url = server.url().parse().expect("url");
     let signer: PrivateKeySigner = KEY.parse().expect("key");
-    let provider =
-        ProviderBuilder::new().wallet(EthereumWallet::from(signer.clone())).on_http(url.clone());
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer.clone()))
+        .on_http(url.clone());
 
     let wasm = wat::parse_str(include_str!("../tests/programs/counter.wat")).expect("counter.wat");
     let code = compress_to_code(&wasm);
@@ -97,8 +101,11 @@ async fn main() {
     let per_sender = txs / senders.len() as u64;
     let mut batches = Vec::new();
     for sender in &senders {
-        let start = provider.get_transaction_count(sender.address()).await.expect("nonce");
-        let signed: Vec<Bytes> = (0..per_sender)
+        let start = provider
+            .get_transaction_count(sender.address())
+            .await
+            .expect("nonce");
+        let presigned: Vec<Bytes> = (0..per_sender)
             .map(|i| {
                 let mut tx = TxEip1559 {
                     chain_id: 412_346,
@@ -110,10 +117,12 @@ async fn main() {
                     ..Default::default()
                 };
                 let signature = sender.sign_transaction_sync(&mut tx).expect("signs");
-                TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718().into()
+                TxEnvelope::Eip1559(tx.into_signed(signature))
+                    .encoded_2718()
+                    .into()
             })
             .collect();
-        batches.push(signed);
+        batches.push(presigned);
     }
     let first_block = provider.get_block_number().await.expect("head");
 

@@ -1,6 +1,9 @@
 //! Shared set-up for the end-to-end tests: a fresh devnode per test and the contracts built by
 //! `cargo run -p tributary -- build` (which `scripts/test.sh` runs before the tests).
 
+// A fixture: every panic is a failed set-up step of the test that called it.
+#![allow(clippy::missing_panics_doc)]
+
 use alloy::signers::local::PrivateKeySigner;
 use tributary::deploy::Programs;
 use tributary_devnode::rpc::{self, genesis, RunningServer, ServerConfig};
@@ -105,7 +108,7 @@ pub async fn world() -> World<impl Provider> {
     let chain = ProviderBuilder::new()
         .wallet(wallet)
         .on_http(server.url().parse().expect("url"));
-    let accounts: Vec<Address> = signers.iter().map(|s| s.address()).collect();
+    let accounts: Vec<Address> = signers.iter().map(PrivateKeySigner::address).collect();
     let parameters = UsageParameters {
         challenge_window: 3600,
         ..UsageParameters::default()
