@@ -30,3 +30,6 @@ cargo run --quiet -p tributary --locked -- export-abi --check
 
 step "cast against a fresh devnode"
 bash scripts/with-devnode.sh bash scripts/devnode-cast.sh
+
+step "the Foundry path: tributary deploy, then cast only (scripts/ops.sh)"
+bash scripts/with-devnode.sh bash scripts/ops-smoke.sh

@@ -1,0 +1,83 @@
+//! `tributary deploy` against a local devnode: deploys and wires everything, writes the
+//! deployment file, and a second run finds it live and does nothing. Needs the contracts built
+//! (`cargo run -p tributary -- build`, which `scripts/test.sh` runs before the tests).
+
+use std::process::Command;
+
+use tributary::deploy::Deployment;
+use tributary_devnode::rpc::{self, ServerConfig};
+
+/// nitro-devnode's dev key, funded on the devnode.
+const KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+
+fn deploy(url: &str, out: &std::path::Path) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .args([
+            "deploy",
+            "--no-build",
+            "--rpc-url",
+            url,
+            "--private-key",
+            KEY,
+            "--out",
+        ])
+        .arg(out)
+        .output()
+        .expect("tributary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_writes_the_deployment_and_a_second_run_does_nothing() {
+    let config = ServerConfig {
+        addr: ([127, 0, 0, 1], 0).into(),
+        log_transactions: false,
+        ..ServerConfig::default()
+    };
+    let server = rpc::start(config).await.expect("devnode");
+    let url = server.url();
+    let out = std::env::temp_dir().join(format!("tributary-deploy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+
+    let first = {
+        let (url, out) = (url.clone(), out.clone());
+        tokio::task::spawn_blocking(move || deploy(&url, &out))
+            .await
+            .expect("joins")
+    };
+    assert!(first.0, "first deploy succeeds:\n{}", first.1);
+    assert!(
+        first.1.contains("escrow.setUsageAnchor"),
+        "wiring is reported:\n{}",
+        first.1
+    );
+    let file = Deployment::load(&out.join("412346.json")).expect("deployment file");
+    assert_eq!(file.chain_id, 412_346);
+    assert_eq!(file.contracts.len(), 7);
+    assert_eq!(file.wiring.len(), 4);
+
+    let second = {
+        let (url, out) = (url.clone(), out.clone());
+        tokio::task::spawn_blocking(move || deploy(&url, &out))
+            .await
+            .expect("joins")
+    };
+    assert!(second.0, "second run succeeds:\n{}", second.1);
+    assert!(
+        second.1.contains("already deployed and activated"),
+        "{}",
+        second.1
+    );
+    assert_eq!(
+        Deployment::load(&out.join("412346.json")).expect("unchanged"),
+        file
+    );
+
+    server.stop().await;
+    let _ = std::fs::remove_dir_all(&out);
+}
