@@ -32,6 +32,6 @@ OWED=$(PRIVATE_KEY=$LAB bash scripts/ops.sh claimable 1 "$A" | cut -d' ' -f1)
 BEFORE=$("$CAST" balance "$A" --rpc-url "$RPC_URL")
 PRIVATE_KEY=$LAB bash scripts/ops.sh withdraw 1 "$A" >/dev/null
 AFTER=$("$CAST" balance "$A" --rpc-url "$RPC_URL")
-[ "$(node -p "BigInt('$AFTER') - BigInt('$BEFORE')")" = 750000000000000 ] || fail "withdrawal paid $BEFORE -> $AFTER"
+[ "$(node -p "(BigInt('$AFTER') - BigInt('$BEFORE')).toString()")" = 750000000000000 ] || fail "withdrawal paid $BEFORE -> $AFTER"
 [ "$(PRIVATE_KEY=$LAB bash scripts/ops.sh claimable 1 "$A" | cut -d' ' -f1)" = 0 ] || fail "still owed after withdrawal"
 echo "ops-smoke: deploy, register-dataset, create-offer, mint, fund-escrow, claimable, withdraw all passed against $RPC_URL"

@@ -28,7 +28,7 @@ send() { c send "$@" --private-key "${PRIVATE_KEY:?set PRIVATE_KEY}" --json | no
 CHAIN_ID=$(c chain-id)
 DEPLOYMENT=${DEPLOYMENT:-deployments/$CHAIN_ID.json}
 [ -f "$DEPLOYMENT" ] || { echo "ops: $DEPLOYMENT not found (run tributary deploy)" >&2; exit 1; }
-addr() { node -e "const d=require('./$DEPLOYMENT');const c=d.contracts['$1'];if(!c){console.error('no $1 in $DEPLOYMENT');process.exit(1)}console.log(c.address)"; }
+addr() { node -e "const d=require(require('path').resolve('$DEPLOYMENT'));const c=d.contracts['$1'];if(!c){console.error('no $1 in $DEPLOYMENT');process.exit(1)}console.log(c.address)"; }
 ZERO=0x0000000000000000000000000000000000000000
 
 action=${1:?action required (see the header of this script)}
