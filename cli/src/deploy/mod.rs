@@ -40,6 +40,7 @@ use alloy::{
     sol_types::{SolCall, SolEvent, SolValue},
 };
 use serde::{Deserialize, Serialize};
+use tributary_devnode::node::{stylus_initcode as initcode, STYLUS_CONSTRUCTOR};
 
 use crate::nitro_wasm::StylusProgram;
 
@@ -65,8 +66,6 @@ sol! {
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 /// The ArbWasm precompile.
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
-/// Selector of the SDK's `stylus_constructor()` entry (NITRO-FACTS §6.3).
-pub const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
 /// Headroom on the estimated data fee, as cargo-stylus (`--data-fee-bump-percent` 20).
 pub const DATA_FEE_BUMP_PERCENT: u64 = 20;
 
@@ -280,16 +279,6 @@ pub async fn is_active<P: Provider>(provider: &P, address: Address) -> Result<bo
         .abi_encode(),
     );
     Ok(provider.call(&query).await.is_ok())
-}
-
-/// cargo-stylus's initcode prelude followed by `code` (NITRO-FACTS §6.1).
-pub fn initcode(code: &[u8]) -> Vec<u8> {
-    let mut init = Vec::with_capacity(43 + code.len());
-    init.push(0x7f);
-    init.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
-    init.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
-    init.extend_from_slice(code);
-    init
 }
 
 /// Deploys, activates and constructs one program through StylusDeployer.
