@@ -25,6 +25,9 @@ sol! {
     /// A token transfer exceeds a balance or an allowance.
     #[derive(Debug)]
     error InsufficientFunds();
+    /// The splitter double was told to refuse deposits.
+    #[derive(Debug)]
+    error DepositRefused(uint256 splitId);
 }
 
 /// Errors of the doubles.
@@ -36,6 +39,8 @@ pub enum DoubleError {
     NotController(NotController),
     /// See [`InsufficientFunds`].
     InsufficientFunds(InsufficientFunds),
+    /// See [`DepositRefused`].
+    DepositRefused(DepositRefused),
 }
 
 sol_interface! {
@@ -62,6 +67,8 @@ pub struct SplitterDouble {
     pub deposited: StorageMap<U256, StorageU256>,
     /// Tokens credited per split (balance delta of each pull).
     pub deposited_token: StorageMap<U256, StorageMap<Address, StorageU256>>,
+    /// When set, every deposit reverts with [`DepositRefused`].
+    pub fail: StorageBool,
 }
 
 unsafe impl TopLevelStorage for SplitterDouble {}
@@ -93,11 +100,20 @@ impl SplitterDouble {
         Ok(id)
     }
 
+    /// Test setup: make every deposit revert (or stop doing so).
+    pub fn set_fail(&mut self, fail: bool) {
+        self.fail.set(fail);
+    }
+
     #[payable]
-    pub fn deposit(&mut self, split_id: U256) {
+    pub fn deposit(&mut self, split_id: U256) -> Result<(), DoubleError> {
+        if self.fail.get() {
+            return Err(DepositRefused { splitId: split_id }.into());
+        }
         let value = self.vm().msg_value();
         let total = self.deposited.get(split_id) + value;
         self.deposited.setter(split_id).set(total);
+        Ok(())
     }
 
     pub fn deposit_token(
@@ -106,6 +122,9 @@ impl SplitterDouble {
         token: Address,
         amount: U256,
     ) -> Result<(), DoubleError> {
+        if self.fail.get() {
+            return Err(DepositRefused { splitId: split_id }.into());
+        }
         let this = self.vm().contract_address();
         let from = self.vm().msg_sender();
         let before = ITestToken::new(token)

@@ -1,9 +1,14 @@
 //! Revenue routing through a three-level lineage (real registry, router, doubles), native and
 //! ERC-20, to the wei.
 
-use self::doubles::TokenDouble;
+use alloy_sol_types::SolError;
+
+use self::doubles::{DepositRefused, TokenDouble};
 use super::*;
-use crate::events::{RevenueReported, RevenueRetained, RoyaltyRouted};
+use crate::{
+    errors::{ExternalCallFailed, RevenueOverflow},
+    events::{RevenueReported, RevenueRetained, RoyaltyRouted},
+};
 
 /// dataset D1 (split 1, alice) → model A (split 3, bob, D1 at 100 %, license 1: 5 %, 10 % from
 /// 1,000,000) and dataset D2 (split 2, carol) → model B (split 4, dave, D2 at 100 %, license 2:
@@ -364,4 +369,183 @@ fn token_revenue_rejects_bad_input(
         .report_revenue_token(id, t, u(10))
         .motsu_unwrap_err();
     assert!(matches!(err, Error::ZeroRevenue(_)));
+}
+
+/// Whether `err` is `ExternalCallFailed` naming `target` with revert data `reason`.
+fn call_failed(err: &Error, target: Address, reason: &[u8]) -> bool {
+    matches!(
+        err,
+        Error::ExternalCallFailed(ExternalCallFailed { target: t, reason: r })
+            if *t == target && r.as_ref() == reason
+    )
+}
+
+#[motsu::test]
+fn error_when_a_split_deposit_reverts(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    token: Contract<TokenDouble>,
+    alice: Address,
+    bob: Account,
+    carol: Address,
+    dave: Account,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let Lineage { a, b, .. } = lineage(
+        &registry,
+        &license,
+        (alice, bob.address(), carol, dave.address()),
+    );
+    dave.fund(u(2_000_000));
+    router
+        .sender_and_value(dave, u(1_000_000))
+        .report_revenue(b)
+        .motsu_unwrap();
+    let before = deposits(&splitter, dave.address());
+
+    // The splitter refuses deposits. The first deposit is D2's (split 2): B's dataset parents
+    // come first. Its revert data is passed through unchanged.
+    splitter.sender(alice).set_fail(true);
+    let refused = DepositRefused { splitId: u(2) }.abi_encode();
+    let err = router
+        .sender_and_value(dave, u(1_000_000))
+        .report_revenue(b)
+        .motsu_unwrap_err();
+    assert!(call_failed(&err, splitter.address(), &refused), "{err:?}");
+    // Nothing changed: cumulative revenue (written before the deposits), deposits, balances.
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(b, Address::ZERO),
+        u(1_000_000)
+    );
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(a, Address::ZERO),
+        u(186_000)
+    );
+    assert_eq!(deposits(&splitter, dave.address()), before);
+    assert_eq!(dave.balance(), u(1_000_000));
+    assert_eq!(router.balance(), U256::ZERO);
+    assert_eq!(splitter.balance(), u(1_000_000));
+
+    // The same for ERC-20 revenue: the pull and the approval are undone too.
+    let t = token.address();
+    token.sender(dave).mint(dave.address(), u(500));
+    token.sender(dave).approve(router.address(), u(500));
+    let err = router
+        .sender(dave)
+        .report_revenue_token(b, t, u(500))
+        .motsu_unwrap_err();
+    assert!(call_failed(&err, splitter.address(), &refused), "{err:?}");
+    assert_eq!(router.sender(dave).cumulative_revenue(b, t), U256::ZERO);
+    assert_eq!(router.sender(dave).cumulative_revenue(a, t), U256::ZERO);
+    assert_eq!(token.sender(dave).balance_of(dave.address()), u(500));
+    assert_eq!(token.sender(dave).balance_of(router.address()), U256::ZERO);
+    assert_eq!(
+        token.sender(dave).balance_of(splitter.address()),
+        U256::ZERO
+    );
+    assert_eq!(
+        token
+            .sender(dave)
+            .allowance(dave.address(), router.address()),
+        u(500)
+    );
+    assert_eq!(
+        token
+            .sender(dave)
+            .allowance(router.address(), splitter.address()),
+        U256::ZERO
+    );
+
+    // Once the splitter accepts deposits again, the same report goes through.
+    splitter.sender(alice).set_fail(false);
+    router
+        .sender_and_value(dave, u(1_000_000))
+        .report_revenue(b)
+        .motsu_unwrap();
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(b, Address::ZERO),
+        u(2_000_000)
+    );
+}
+
+#[motsu::test]
+fn error_when_cumulative_revenue_would_overflow(
+    registry: Contract<AttributionRegistry>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    token: Contract<TokenDouble>,
+    alice: Address,
+    bob: Account,
+    carol: Address,
+    dave: Account,
+) {
+    deploy(&registry, &router, &splitter, &license, alice);
+    let Lineage { a, b, .. } = lineage(
+        &registry,
+        &license,
+        (alice, bob.address(), carol, dave.address()),
+    );
+    let overflow_of = |err: &Error, id: U256| matches!(err, Error::RevenueOverflow(RevenueOverflow { modelId }) if *modelId == id);
+
+    // Native: A reaches U256::MAX, then one more wei on A overflows.
+    bob.fund(U256::MAX);
+    router
+        .sender_and_value(bob, U256::MAX)
+        .report_revenue(a)
+        .motsu_unwrap();
+    assert_eq!(
+        router.sender(bob).cumulative_revenue(a, Address::ZERO),
+        U256::MAX
+    );
+    bob.fund(u(1));
+    let err = router
+        .sender_and_value(bob, u(1))
+        .report_revenue(a)
+        .motsu_unwrap_err();
+    assert!(overflow_of(&err, a), "{err:?}");
+
+    // Revenue of B passes 20 % up to A: 10 wei on B sends 2 to A, whose cumulative revenue
+    // would overflow, so B's report fails naming A.
+    dave.fund(u(10));
+    let err = router
+        .sender_and_value(dave, u(10))
+        .report_revenue(b)
+        .motsu_unwrap_err();
+    assert!(overflow_of(&err, a), "{err:?}");
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(a, Address::ZERO),
+        U256::MAX
+    );
+    assert_eq!(
+        router.sender(dave).cumulative_revenue(b, Address::ZERO),
+        U256::ZERO
+    );
+    assert_eq!(bob.balance(), u(1));
+    assert_eq!(dave.balance(), u(10));
+    assert_eq!(router.balance(), U256::ZERO);
+    assert_eq!(splitter.balance(), U256::MAX);
+
+    // ERC-20: the same per token (native and token totals are separate); the pull is undone.
+    let t = token.address();
+    token.sender(bob).mint(bob.address(), U256::MAX);
+    token.sender(bob).approve(router.address(), U256::MAX);
+    router
+        .sender(bob)
+        .report_revenue_token(a, t, U256::MAX)
+        .motsu_unwrap();
+    assert_eq!(router.sender(bob).cumulative_revenue(a, t), U256::MAX);
+    token.sender(bob).mint(bob.address(), u(1));
+    token.sender(bob).approve(router.address(), u(1));
+    let err = router
+        .sender(bob)
+        .report_revenue_token(a, t, u(1))
+        .motsu_unwrap_err();
+    assert!(overflow_of(&err, a), "{err:?}");
+    assert_eq!(router.sender(bob).cumulative_revenue(a, t), U256::MAX);
+    assert_eq!(token.sender(bob).balance_of(bob.address()), u(1));
+    assert_eq!(token.sender(bob).balance_of(router.address()), U256::ZERO);
+    assert_eq!(token.sender(bob).balance_of(splitter.address()), U256::MAX);
 }
