@@ -39,7 +39,7 @@ interface IAttributionRegistry  {
 
     function model(uint256 model_id) external view returns (address, uint256, bytes32, uint8);
 
-    function parents(uint256 model_id) external view returns (uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory);
+    function parents(uint256 model_id) external view returns (Lineage memory);
 
     function ancestry(uint256 model_id) external view returns (uint256[] memory);
 
@@ -86,4 +86,6 @@ interface IAttributionRegistry  {
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
+
+    struct Lineage { uint256[] datasets; uint256[] datasetWeights; uint256[] licenses; uint256[] models; uint256[] modelWeights; }
 }

@@ -69,7 +69,7 @@ interface ILicenseNft  {
 
     function royaltyBps(uint256 token_id, uint256 cumulative_revenue) external view returns (uint16);
 
-    function royaltyTiers(uint256 token_id) external view returns (uint256[] memory, uint16[] memory);
+    function royaltyTiers(uint256 token_id) external view returns (RoyaltyTiers memory);
 
     function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, bool, address, uint8, uint256);
 
@@ -124,4 +124,6 @@ interface ILicenseNft  {
     error LicenseOffersAlreadySet(address);
 
     error ZeroAddress();
+
+    struct RoyaltyTiers { uint256[] thresholds; uint16[] bps; }
 }

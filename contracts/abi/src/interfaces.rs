@@ -30,7 +30,7 @@ sol_interface! {
         function royaltyBps(uint256 token_id, uint256 cumulative_revenue) external view returns (uint16);
         function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, bool, address, uint8, uint256);
         function setDebt(uint256 token_id, bool in_debt) external;
-        function royaltyTiers(uint256 token_id) external view returns (uint256[] memory, uint16[] memory);
+        function royaltyTiers(uint256 token_id) external view returns ((uint256[], uint16[]) memory);
     }
 
     /// What the usage anchor needs from the usage escrow (`charge` is anchor-only).
@@ -50,7 +50,7 @@ sol_interface! {
     /// `UnknownModel(modelId)` for an unknown model.
     interface IAttributionLineage {
         function model(uint256 model_id) external view returns (address, uint256, bytes32, uint8);
-        function parents(uint256 model_id) external view returns (uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory, uint256[] memory);
+        function parents(uint256 model_id) external view returns ((uint256[], uint256[], uint256[], uint256[], uint256[]) memory);
         function ancestry(uint256 model_id) external view returns (uint256[] memory);
     }
 }

@@ -12,6 +12,7 @@
 extern crate alloc;
 
 pub mod interfaces;
+pub mod returns;
 pub mod scope;
 pub mod terms;
 pub mod usage;

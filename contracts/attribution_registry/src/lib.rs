@@ -49,6 +49,7 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageU256},
 };
+use tributary_abi::returns::Lineage;
 
 pub use crate::errors::Error;
 use crate::{events::LicenseNftSet, models::ModelRegistration};
@@ -340,11 +341,16 @@ impl AttributionRegistry {
     /// # Errors
     /// [`Error::UnknownModel`].
     #[allow(clippy::type_complexity)]
-    pub fn parents(
-        &self,
-        model_id: U256,
-    ) -> Result<(Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>), Error> {
-        self.parents_view(model_id)
+    pub fn parents(&self, model_id: U256) -> Result<Lineage, Error> {
+        let (datasets, dataset_weights, licenses, models, model_weights) =
+            self.parents_view(model_id)?;
+        Ok(Lineage {
+            datasets,
+            datasetWeights: dataset_weights,
+            licenses,
+            models,
+            modelWeights: model_weights,
+        })
     }
 
     /// Every distinct ancestor model of a model, highest id first (at most [`MAX_ANCESTORS`]).

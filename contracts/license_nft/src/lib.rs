@@ -59,6 +59,7 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageU64},
 };
+use tributary_abi::returns::RoyaltyTiers;
 
 use crate::{
     errors::Error,
@@ -441,9 +442,10 @@ impl LicenseNft {
     ///
     /// # Errors
     /// [`Error::NonexistentToken`].
-    pub fn royalty_tiers(&self, token_id: U256) -> Result<(Vec<U256>, Vec<u16>), Error> {
+    pub fn royalty_tiers(&self, token_id: U256) -> Result<RoyaltyTiers, Error> {
         let offer_id = self.offer_of(token_id)?;
-        Ok(self.tiers(offer_id))
+        let (thresholds, bps) = self.tiers(offer_id);
+        Ok(RoyaltyTiers { thresholds, bps })
     }
 
     /// Usage terms of license `token_id`: (datasetId, splitId, scope, startsAt, expiresAt,

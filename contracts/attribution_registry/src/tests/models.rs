@@ -58,13 +58,13 @@ fn registers_a_licensed_model_with_lineage(
     );
     assert_eq!(
         registry.sender(alice).parents(id).motsu_unwrap(),
-        (
-            vec![d1, d2],
-            vec![u(6_000), u(4_000)],
-            vec![u(11), u(12)],
-            vec![base],
-            vec![u(2_500)]
-        )
+        tributary_abi::returns::Lineage {
+            datasets: vec![d1, d2],
+            datasetWeights: vec![u(6_000), u(4_000)],
+            licenses: vec![u(11), u(12)],
+            models: vec![base],
+            modelWeights: vec![u(2_500)],
+        }
     );
     assert_eq!(
         registry.sender(alice).ancestry(id).motsu_unwrap(),

@@ -287,10 +287,10 @@ fn usage_and_royalty_views(
 
     assert_eq!(
         nft.sender(buyer).royalty_tiers(token).motsu_unwrap(),
-        (
-            vec![U256::ZERO, eth, eth * U256::from(10)],
-            vec![500, 1000, 1500]
-        )
+        tributary_abi::returns::RoyaltyTiers {
+            thresholds: vec![U256::ZERO, eth, eth * U256::from(10)],
+            bps: vec![500, 1000, 1500]
+        }
     );
 
     for err in [
@@ -334,7 +334,10 @@ fn no_tiers_means_no_derivative_royalty(
     );
     assert_eq!(
         nft.sender(buyer).royalty_tiers(token).motsu_unwrap(),
-        (vec![], vec![])
+        tributary_abi::returns::RoyaltyTiers {
+            thresholds: vec![],
+            bps: vec![]
+        }
     );
 }
 

@@ -1,0 +1,108 @@
+//! Structs returned by views that answer with several dynamic arrays.
+//!
+//! stylus-sdk 0.9 encodes a function's return value with `abi_encode` of its Rust type, so a
+//! Rust tuple holding dynamic arrays goes out as *one* tuple value (a leading offset word), not
+//! as separate return values. In Solidity that encoding is exactly a function returning one
+//! struct. Returning these structs makes the exported interface say what the contract sends
+//! (`returns (RoyaltyTiers memory)`), so Solidity and alloy callers decode it as declared; the
+//! bytes on the wire are the same as before.
+
+#[cfg(feature = "export-abi")]
+use alloc::{string::String, vec, vec::Vec};
+
+use alloy_sol_types::sol;
+use stylus_sdk::abi::{AbiType, ConstString};
+
+sol! {
+    /// A license's derivative royalty tiers: `bps[i]` applies from cumulative declared revenue
+    /// `thresholds[i]` on.
+    #[derive(Debug, PartialEq, Eq)]
+    struct RoyaltyTiers {
+        /// Ascending thresholds, the first 0.
+        uint256[] thresholds;
+        /// Basis points of each tier.
+        uint16[] bps;
+    }
+
+    /// A model's parents: datasets with weights and the licenses they were used under, and
+    /// parent models with the basis points of revenue owed to each.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Lineage {
+        /// Parent dataset ids.
+        uint256[] datasets;
+        /// Relative weights of the parent datasets (sum 10,000).
+        uint256[] datasetWeights;
+        /// License token held for each parent dataset.
+        uint256[] licenses;
+        /// Parent model ids.
+        uint256[] models;
+        /// Basis points of revenue owed to each parent model.
+        uint256[] modelWeights;
+    }
+}
+
+/// Implements [`AbiType`] (and, for export-abi, the struct declaration) for a returned struct.
+macro_rules! returned_struct {
+    ($ty:ident, $tuple:literal, $decl:literal) => {
+        impl AbiType for $ty {
+            type SolType = Self;
+
+            const ABI: ConstString = ConstString::new($tuple);
+
+            const EXPORT_ABI_ARG: ConstString =
+                ConstString::new(concat!(stringify!($ty), " calldata"));
+
+            const EXPORT_ABI_RET: ConstString =
+                ConstString::new(concat!(stringify!($ty), " memory"));
+
+            const CAN_BE_CALLDATA: bool = false;
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for $ty {
+            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
+                vec![stylus_sdk::abi::export::internal::InnerType {
+                    name: String::from($decl),
+                    id: core::any::TypeId::of::<$ty>(),
+                }]
+            }
+        }
+    };
+}
+
+returned_struct!(
+    RoyaltyTiers,
+    "(uint256[],uint16[])",
+    "struct RoyaltyTiers { uint256[] thresholds; uint16[] bps; }"
+);
+returned_struct!(
+    Lineage,
+    "(uint256[],uint256[],uint256[],uint256[],uint256[])",
+    "struct Lineage { uint256[] datasets; uint256[] datasetWeights; uint256[] licenses; uint256[] models; uint256[] modelWeights; }"
+);
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use alloy_primitives::U256;
+    use alloy_sol_types::{SolType, SolValue};
+
+    use super::*;
+
+    #[test]
+    fn a_returned_struct_encodes_as_one_value_like_the_sdk_sends() {
+        let tiers = RoyaltyTiers {
+            thresholds: vec![U256::ZERO],
+            bps: vec![700],
+        };
+        let sdk_bytes = <RoyaltyTiers as SolType>::abi_encode(&tiers);
+        let as_tuple = (vec![U256::ZERO], vec![700u16]).abi_encode();
+        assert_eq!(sdk_bytes, as_tuple, "the wire format did not change");
+        assert_eq!(
+            sdk_bytes[..32],
+            U256::from(32).to_be_bytes::<32>(),
+            "one leading offset"
+        );
+    }
+}
