@@ -81,3 +81,44 @@ async fn deploy_writes_the_deployment_and_a_second_run_does_nothing() {
     server.stop().await;
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_refuses_a_chain_without_stylus_deployer() {
+    use alloy::{
+        network::EthereumWallet, providers::ProviderBuilder, signers::local::PrivateKeySigner,
+    };
+    use tributary::deploy::{deploy_all, DeployError, Programs, UsageParameters, STYLUS_DEPLOYER};
+
+    let config = ServerConfig {
+        addr: ([127, 0, 0, 1], 0).into(),
+        log_transactions: false,
+        ..ServerConfig::default()
+    };
+    let server = rpc::start(config).await.expect("devnode");
+    let signer: PrivateKeySigner = KEY.parse().expect("key");
+    let from = signer.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .on_http(server.url().parse().expect("url"));
+    let _: serde_json::Value = alloy::providers::Provider::raw_request(
+        &provider,
+        "anvil_setCode".into(),
+        (STYLUS_DEPLOYER, "0x"),
+    )
+    .await
+    .expect("code removed");
+    let err = deploy_all(
+        &provider,
+        from,
+        &Programs::new(),
+        UsageParameters::default(),
+        |_| {},
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(&err, DeployError::Chain(m) if m.contains("StylusDeployer is not deployed")),
+        "{err}"
+    );
+    server.stop().await;
+}
