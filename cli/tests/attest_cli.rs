@@ -265,3 +265,60 @@ fn help_documents_the_commands() {
         "{out}"
     );
 }
+
+#[test]
+fn batch_takes_the_chain_and_anchor_from_a_deployment_file() {
+    let dir = Workdir::new("deployment");
+    write_receipts(&dir.path("week.jsonl"));
+    let deployment = tributary::deploy::Deployment {
+        chain_id: CHAIN_ID,
+        deployer: alloy::primitives::Address::repeat_byte(1),
+        contracts: [(
+            "usage_anchor".to_owned(),
+            tributary::deploy::Deployed {
+                address: anchor_address(),
+                codehash: alloy::primitives::B256::ZERO,
+                transaction: alloy::primitives::B256::ZERO,
+                gas_used: 0,
+            },
+        )]
+        .into_iter()
+        .collect(),
+        parameters: tributary::deploy::UsageParameters::default(),
+        wiring: Vec::new(),
+    };
+    deployment.save(&dir.path("deployment.json")).unwrap();
+    let (rpath, dpath, from_file, from_flags) = (
+        dir.path("week.jsonl"),
+        dir.path("deployment.json"),
+        dir.path("from-file.json"),
+        dir.path("from-flags.json"),
+    );
+    let key = ATTESTOR_KEY.to_string();
+    let chain = CHAIN_ID.to_string();
+    let anchor = anchor_address().to_string();
+    let args = [
+        "batch",
+        "--receipts",
+        rpath.to_str().unwrap(),
+        "--deployment",
+        dpath.to_str().unwrap(),
+        "--out",
+        from_file.to_str().unwrap(),
+    ];
+    ok(&tributary(&args, Some(&key)));
+    ok(&tributary(
+        &batch_args(
+            rpath.to_str().unwrap(),
+            from_flags.to_str().unwrap(),
+            &chain,
+            &anchor,
+        ),
+        Some(&key),
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&from_file).unwrap(),
+        std::fs::read_to_string(&from_flags).unwrap(),
+        "the same batch either way"
+    );
+}

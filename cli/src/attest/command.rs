@@ -49,12 +49,16 @@ pub struct BatchArgs {
     /// the environment variable: command lines are visible to other users.
     #[arg(long)]
     pub key: Option<String>,
-    /// Chain id of the usage anchor's chain.
-    #[arg(long)]
-    pub chain_id: u64,
-    /// Address of the usage anchor (EIP-712 verifying contract).
-    #[arg(long)]
-    pub anchor: Address,
+    /// Deployment file written by `tributary deploy` (`deployments/<chainId>.json`): gives the
+    /// chain id and the usage anchor's address.
+    #[arg(long, conflicts_with_all = ["chain_id", "anchor"])]
+    pub deployment: Option<PathBuf>,
+    /// Chain id of the usage anchor's chain (or `--deployment`).
+    #[arg(long, required_unless_present = "deployment")]
+    pub chain_id: Option<u64>,
+    /// Address of the usage anchor, the EIP-712 verifying contract (or `--deployment`).
+    #[arg(long, required_unless_present = "deployment")]
+    pub anchor: Option<Address>,
     /// Batch id (bytes32 hex). Default: keccak256(abi.encode(chainId, anchor, attestor, root,
     /// periodStart, periodEnd)).
     #[arg(long)]
@@ -134,9 +138,23 @@ fn run_batch(args: BatchArgs) -> Result<(), Box<dyn Error>> {
     };
     let signer = parse_key(&key)?;
     let receipts = read_receipts(&args.receipts, signer.address())?;
+    let (chain_id, anchor) = match &args.deployment {
+        Some(path) => {
+            let deployment = crate::deploy::Deployment::load(path)?;
+            let anchor = deployment
+                .address("usage_anchor")
+                .ok_or_else(|| format!("{} has no usage_anchor", path.display()))?;
+            (deployment.chain_id, anchor)
+        }
+        // clap requires both when there is no deployment file.
+        None => (
+            args.chain_id.unwrap_or_default(),
+            args.anchor.unwrap_or_default(),
+        ),
+    };
     let options = BatchOptions {
-        chain_id: args.chain_id,
-        verifying_contract: args.anchor,
+        chain_id,
+        verifying_contract: anchor,
         batch_id: args.batch_id,
         period_start: args.period_start,
         period_end: args.period_end,
