@@ -70,6 +70,7 @@
 //! export ATTESTOR_KEY=0x…
 //! tributary attest batch --receipts week.jsonl --chain-id 412346 --anchor 0x… --out batch.json
 //!     [--key 0x…] [--batch-id 0x…] [--period-start N] [--period-end N]
+//! tributary attest batch --receipts week.jsonl --deployment deployments/412346.json --out batch.json
 //! cast send <anchor> $(jq -r .anchorCalldata batch.json) --private-key …
 //! tributary attest verify --batch batch.json [--receipts week.jsonl]
 //! tributary attest prove --batch batch.json --receipts week.jsonl (--select 0xjob,0xjob | --all) --out proof.json
