@@ -163,52 +163,9 @@ pub fn decompress(compressed: &[u8]) -> Result<Vec<u8>, WasmError> {
 }
 
 /// The signature, as (params, results), of each of the 42 `vm_hooks` functions Nitro links
-/// (`crates/wasm-libraries/forward/lib.rs`); `None` for any other name.
-pub fn vm_hook_signature(name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
-    use ValType::{I32, I64};
-    const P1: &[ValType] = &[I32];
-    const P2: &[ValType] = &[I32, I32];
-    const P3: &[ValType] = &[I32, I32, I32];
-    const P4: &[ValType] = &[I32, I32, I32, I32];
-    const NONE: &[ValType] = &[];
-    const R32: &[ValType] = &[I32];
-    const R64: &[ValType] = &[I64];
-    Some(match name {
-        "read_args"
-        | "exit_early"
-        | "storage_flush_cache"
-        | "block_basefee"
-        | "block_coinbase"
-        | "contract_address"
-        | "msg_sender"
-        | "msg_value"
-        | "tx_gas_price"
-        | "tx_origin"
-        | "pay_for_memory_grow" => (P1, NONE),
-        "write_result"
-        | "storage_load_bytes32"
-        | "storage_cache_bytes32"
-        | "transient_load_bytes32"
-        | "transient_store_bytes32"
-        | "account_balance"
-        | "account_codehash"
-        | "math_div"
-        | "math_mod"
-        | "math_pow" => (P2, NONE),
-        "emit_log" | "native_keccak256" | "math_add_mod" | "math_mul_mod" => (P3, NONE),
-        "call_contract" => (&[I32, I32, I32, I32, I64, I32], R32),
-        "delegate_call_contract" | "static_call_contract" => (&[I32, I32, I32, I64, I32], R32),
-        "create1" => (&[I32, I32, I32, I32, I32], NONE),
-        "create2" => (&[I32, I32, I32, I32, I32, I32], NONE),
-        "read_return_data" => (P3, R32),
-        "account_code" => (P4, R32),
-        "account_code_size" => (P1, R32),
-        "return_data_size" | "msg_reentrant" | "tx_ink_price" => (NONE, R32),
-        "evm_gas_left" | "evm_ink_left" | "chainid" | "block_gas_limit" | "block_number"
-        | "block_timestamp" => (NONE, R64),
-        _ => return None,
-    })
-}
+/// (`crates/wasm-libraries/forward/lib.rs`); `None` for any other name. One table serves the
+/// build's checks and the devnode's linker.
+pub use tributary_devnode::wasm::vm_hook_signature;
 
 /// What the activation rules need to know about a module, gathered in one pass.
 #[derive(Default)]
