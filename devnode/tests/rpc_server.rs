@@ -489,3 +489,40 @@ async fn state_file_survives_a_restart_and_a_truncated_file_is_refused() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interval_mining_puts_pending_transactions_in_the_next_block() {
+    let server = rpc::start(ServerConfig {
+        block_time: Some(std::time::Duration::from_millis(300)),
+        ..config(None)
+    })
+    .await
+    .expect("server starts");
+    let provider = connect(&server.url());
+    let start = provider.get_block_number().await.expect("number");
+    let transfer = TransactionRequest::default()
+        .with_to(Address::repeat_byte(0x42))
+        .with_value(U256::from(1u64));
+    let pending = provider.send_transaction(transfer).await.expect("accepted");
+    let hash = *pending.tx_hash();
+    assert!(
+        provider
+            .get_transaction_receipt(hash)
+            .await
+            .expect("query")
+            .is_none(),
+        "not mined before the block time"
+    );
+    let mut receipt = None;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        receipt = provider.get_transaction_receipt(hash).await.expect("query");
+        if receipt.is_some() {
+            break;
+        }
+    }
+    let receipt = receipt.expect("mined by the interval");
+    assert!(receipt.status());
+    assert!(receipt.block_number.expect("number") > start);
+    server.stop().await;
+}
