@@ -183,7 +183,7 @@ impl Report {
         let _ = writeln!(out, "  {:<42} {:>24}", "total", eth(&self.total_in()));
         let _ = writeln!(out, "{:<44} {:>24}", "paid out / held", "ETH");
         for p in &self.payouts {
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "  {:<42} {:>24}",
                 format!("{} {}", p.who, short(p.address)),
@@ -199,7 +199,7 @@ impl Report {
         } else {
             "DOES NOT RECONCILE"
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "{verdict}: {} wei in, {} wei out or held",
             self.total_in(),
