@@ -26,7 +26,7 @@
 )]
 extern crate alloc;
 
-pub mod abi;
+pub use tributary_abi::compact_abi as abi;
 pub mod errors;
 pub mod events;
 pub mod state;

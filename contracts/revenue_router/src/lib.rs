@@ -33,7 +33,7 @@
 )]
 extern crate alloc;
 
-pub mod abi;
+pub use tributary_abi::compact_abi as abi;
 pub mod errors;
 pub mod events;
 pub mod routing;

@@ -1,12 +1,12 @@
-//! Compact ABI encoding of the router's errors and events.
+//! Compact ABI encoding of a contract's errors, events and outgoing calls.
 //!
-//! Every error and event argument of the router is one 32-byte word, a trailing
-//! `string`/`bytes`, or a word array, so one non-generic encoder ([`encode`]) serves them all
+//! When every error, event and call argument of a contract is one 32-byte word, a trailing
+//! `string`/`bytes`, or a word array, one non-generic encoder ([`encode`]) serves them all
 //! instead of one generic `alloy-sol-types` encoder per type (kilobytes of WASM under the 24 KiB
-//! code limit). The `sol!` declarations in [`crate::errors`] and [`crate::events`] stay the
-//! source of truth for selectors, topic hashes and the exported ABI; the tests compare every
-//! error with `alloy-sol-types`' `abi_encode` and every event through motsu's
-//! `assert_emitted` (which encodes the expected event with alloy).
+//! code limit). Used by `attribution_registry` and `revenue_router`. Each contract's `sol!`
+//! declarations stay the source of truth for selectors, topic hashes and the exported ABI; its
+//! tests compare every error with `alloy-sol-types`' `abi_encode` and every event through
+//! motsu's `assert_emitted` (which encodes the expected event with alloy).
 
 use alloc::vec::Vec;
 
@@ -24,16 +24,19 @@ pub enum Arg<'a> {
 }
 
 /// An ABI word holding `value`.
+#[inline]
 pub fn uint(value: U256) -> B256 {
     B256::from(value)
 }
 
 /// An ABI word holding a small unsigned integer.
+#[inline]
 pub fn small(value: u64) -> B256 {
     uint(U256::from(value))
 }
 
 /// An ABI word holding `address` (left-padded).
+#[inline]
 pub fn address(address: Address) -> B256 {
     address.into_word()
 }
@@ -71,6 +74,7 @@ pub fn encode(prefix: &[u8], args: &[Arg<'_>]) -> Vec<u8> {
 }
 
 /// Emits a log: `topics` (the first is the event's signature hash), then `data` ABI-encoded.
+#[inline]
 pub fn emit(vm: &dyn Host, topics: &[B256], data: &[Arg<'_>]) {
     let mut bytes = Vec::with_capacity(32 * (topics.len() + data.len()));
     for topic in topics {
