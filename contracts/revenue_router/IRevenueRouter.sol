@@ -23,6 +23,8 @@ interface IRevenueRouter  {
 
     error RevenueOverflow(uint256);
 
+    error InvalidLineage(uint256);
+
     error ExternalCallFailed(address, bytes);
 
     error SafeErc20FailedOperation(address);

@@ -24,6 +24,11 @@ sol! {
     /// Model `modelId`'s cumulative revenue would overflow.
     #[derive(Debug)]
     error RevenueOverflow(uint256 modelId);
+    /// The registry describes a lineage of model `modelId` that cannot be routed: a parent
+    /// model outside its ancestry, or dataset royalties and model shares above 100 %. The real
+    /// registry refuses to store such a lineage; this guards a router wired to another one.
+    #[derive(Debug)]
+    error InvalidLineage(uint256 modelId);
     /// A call to the registry, the splitter, the license contract or a token reverted with
     /// `reason`.
     #[derive(Debug)]
@@ -41,6 +46,8 @@ pub enum Error {
     ZeroRevenue(ZeroRevenue),
     /// See [`RevenueOverflow`].
     RevenueOverflow(RevenueOverflow),
+    /// See [`InvalidLineage`].
+    InvalidLineage(InvalidLineage),
     /// See [`ExternalCallFailed`].
     ExternalCallFailed(ExternalCallFailed),
     /// A token transfer or approval failed (`SafeErc20FailedOperation`).
@@ -58,6 +65,9 @@ impl From<Error> for Vec<u8> {
             Error::ZeroRevenue(_) => abi::encode(&ZeroRevenue::SELECTOR, &[]),
             Error::RevenueOverflow(x) => {
                 abi::encode(&RevenueOverflow::SELECTOR, &word(abi::uint(x.modelId)))
+            }
+            Error::InvalidLineage(x) => {
+                abi::encode(&InvalidLineage::SELECTOR, &word(abi::uint(x.modelId)))
             }
             Error::ExternalCallFailed(x) => abi::encode(
                 &ExternalCallFailed::SELECTOR,
@@ -93,6 +103,7 @@ impl stylus_sdk::abi::export::internal::InnerTypes for Error {
             entry::<UnknownModel>(),
             entry::<ZeroRevenue>(),
             entry::<RevenueOverflow>(),
+            entry::<InvalidLineage>(),
             entry::<ExternalCallFailed>(),
             entry::<SafeErc20FailedOperation>(),
         ]
@@ -120,6 +131,12 @@ impl From<ZeroRevenue> for Error {
 impl From<RevenueOverflow> for Error {
     fn from(err: RevenueOverflow) -> Self {
         Self::RevenueOverflow(err)
+    }
+}
+
+impl From<InvalidLineage> for Error {
+    fn from(err: InvalidLineage) -> Self {
+        Self::InvalidLineage(err)
     }
 }
 

@@ -103,7 +103,7 @@ impl RevenueRouter {
     ///
     /// # Errors
     /// [`Error::ZeroRevenue`], [`Error::UnknownModel`], [`Error::RevenueOverflow`],
-    /// [`Error::ExternalCallFailed`].
+    /// [`Error::InvalidLineage`], [`Error::ExternalCallFailed`].
     ///
     /// # Events
     /// [`events::RevenueReported`], [`events::RoyaltyRouted`] per parent edge,
@@ -118,8 +118,8 @@ impl RevenueRouter {
     ///
     /// # Errors
     /// [`Error::ZeroAddress`], [`Error::ZeroRevenue`], [`Error::UnknownModel`],
-    /// [`Error::RevenueOverflow`], [`Error::SafeErc20FailedOperation`],
-    /// [`Error::ExternalCallFailed`].
+    /// [`Error::RevenueOverflow`], [`Error::InvalidLineage`],
+    /// [`Error::SafeErc20FailedOperation`], [`Error::ExternalCallFailed`].
     ///
     /// # Events
     /// As [`Self::report_revenue`].

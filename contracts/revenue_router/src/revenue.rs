@@ -90,16 +90,17 @@ impl RevenueRouter {
             return Err(errors::ZeroRevenue {}.into());
         }
         let snapshot = self.snapshot(model_id, token)?;
-        let flows = routing::route(&snapshot.nodes, &snapshot.tiers, amount).map_err(|e| {
-            let index = match e {
-                RoutingError::Overflow(i)
-                | RoutingError::MalformedLineage(i)
-                | RoutingError::Weights(i) => i,
-            };
-            Error::from(errors::RevenueOverflow {
-                modelId: snapshot.ids[index],
-            })
-        })?;
+        let flows =
+            routing::route(&snapshot.nodes, &snapshot.tiers, amount).map_err(|e| match e {
+                RoutingError::Overflow(i) => Error::from(errors::RevenueOverflow {
+                    modelId: snapshot.ids[i],
+                }),
+                RoutingError::MalformedLineage(i) | RoutingError::Weights(i) => {
+                    Error::from(errors::InvalidLineage {
+                        modelId: snapshot.ids[i],
+                    })
+                }
+            })?;
 
         let payer = self.vm().msg_sender();
         for (index, (node, flow)) in snapshot.nodes.iter().zip(&flows).enumerate() {

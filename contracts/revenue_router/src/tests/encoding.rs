@@ -21,6 +21,7 @@ fn every_error_encodes_like_alloy() {
     check(UnknownModel { modelId: n }, Error::UnknownModel);
     check(ZeroRevenue {}, Error::ZeroRevenue);
     check(RevenueOverflow { modelId: n }, Error::RevenueOverflow);
+    check(InvalidLineage { modelId: n }, Error::InvalidLineage);
     for len in [0usize, 4, 31, 32, 33, 68, 100] {
         let reason: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
         check(

@@ -3,10 +3,10 @@
 
 use alloy_sol_types::SolError;
 
-use self::doubles::{DepositRefused, TokenDouble};
+use self::doubles::{DepositRefused, RegistryDouble, TokenDouble};
 use super::*;
 use crate::{
-    errors::{ExternalCallFailed, RevenueOverflow},
+    errors::{ExternalCallFailed, InvalidLineage, RevenueOverflow},
     events::{RevenueReported, RevenueRetained, RoyaltyRouted},
 };
 
@@ -548,4 +548,73 @@ fn error_when_cumulative_revenue_would_overflow(
     assert_eq!(token.sender(bob).balance_of(bob.address()), u(1));
     assert_eq!(token.sender(bob).balance_of(router.address()), U256::ZERO);
     assert_eq!(token.sender(bob).balance_of(splitter.address()), U256::MAX);
+}
+
+#[motsu::test]
+fn error_when_the_registry_describes_a_lineage_that_cannot_be_routed(
+    registry: Contract<RegistryDouble>,
+    router: Contract<RevenueRouter>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Account,
+) {
+    router
+        .sender(alice)
+        .constructor(registry.address(), license.address(), splitter.address())
+        .motsu_unwrap();
+    let mut setup = registry.sender(alice);
+    // Dataset 1 (split 10) under license 1: 100 % royalty.
+    setup.set_dataset_split(u(1), u(10));
+    license_for(&license, 1, alice.address(), u(1), &[0], &[10_000]);
+    // Ancestor models 5 and 6 (splits 50 and 60).
+    setup.set_model(u(5), u(50), Vec::new());
+    setup.set_model(u(6), u(60), Vec::new());
+    // Model 2: dataset 1 at 40 % (well formed).
+    setup.set_model(u(2), u(20), Vec::new());
+    setup.set_dataset_parents(u(2), vec![u(1)], vec![u(4_000)], vec![u(1)]);
+    // Model 3: dataset 1 twice at 60 %: 120 % of its revenue in royalties.
+    setup.set_model(u(3), u(30), Vec::new());
+    setup.set_dataset_parents(
+        u(3),
+        vec![u(1), u(1)],
+        vec![u(6_000), u(6_000)],
+        vec![u(1), u(1)],
+    );
+    // Model 7: 60 % to each of its ancestors 6 and 5.
+    setup.set_model(u(7), u(70), vec![u(6), u(5)]);
+    setup.set_model_parents(u(7), vec![u(6), u(5)], vec![u(6_000), u(6_000)]);
+    // Model 9: parent model 8 is not among its ancestors.
+    setup.set_model(u(9), u(90), Vec::new());
+    setup.set_model_parents(u(9), vec![u(8)], vec![u(1_000)]);
+
+    // The double serves a routable lineage like the registry: 40 % of 1,000 to dataset 1.
+    alice.fund(u(4_000));
+    router
+        .sender_and_value(alice, u(1_000))
+        .report_revenue(u(2))
+        .motsu_unwrap();
+    assert_eq!(splitter.sender(alice).deposited.get(u(10)), u(400));
+    assert_eq!(splitter.sender(alice).deposited.get(u(20)), u(600));
+
+    for model in [3, 7, 9] {
+        let err = router
+            .sender_and_value(alice, u(1_000))
+            .report_revenue(u(model))
+            .motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidLineage(InvalidLineage { modelId }) if modelId == u(model)),
+            "model {model}: {err:?}"
+        );
+        assert_eq!(
+            router
+                .sender(alice)
+                .cumulative_revenue(u(model), Address::ZERO),
+            U256::ZERO
+        );
+    }
+    for split in [30, 50, 60, 70, 90] {
+        assert_eq!(splitter.sender(alice).deposited.get(u(split)), U256::ZERO);
+    }
+    assert_eq!(alice.balance(), u(3_000));
+    assert_eq!(router.balance(), U256::ZERO);
 }
