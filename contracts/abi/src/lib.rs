@@ -11,6 +11,7 @@
 #![no_std]
 extern crate alloc;
 
+pub mod abi_words;
 pub mod compact_abi;
 pub mod interfaces;
 pub mod returns;

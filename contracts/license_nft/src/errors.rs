@@ -3,8 +3,8 @@
 //! The contract's [`Error`] is flat (one variant per Solidity error) so that the exported
 //! interface lists each error; the ERC-721 (EIP-6093) and ownership errors of the
 //! `OpenZeppelin` components are re-exported unchanged and converted with `From`. Contract builds
-//! encode errors with [`crate::abi_words::encode_error`] (same bytes as alloy's `abi_encode`,
-//! checked by the tests, much smaller code).
+//! encode errors with [`tributary_abi::abi_words::encode_error`] (same bytes as alloy's
+//! `abi_encode`, checked by the tests, much smaller code).
 #![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
 
 use alloc::vec::Vec;

@@ -1,14 +1,11 @@
 //! Events of the license token contract (the ERC-721 `Transfer` / `Approval` /
 //! `ApprovalForAll` events come from `OpenZeppelin`'s `Erc721`), emitted word by word through
-//! [`crate::abi_words::emit_words`] (every field is static).
+//! [`tributary_abi::abi_words::emit`] (every field is static).
 #![allow(missing_docs)] // `sol!` generates the fields; each event carries its doc comment.
 
-use alloc::{vec, vec::Vec};
-
-use alloy_sol_types::{sol, SolEvent};
-use stylus_sdk::prelude::Host;
-
-use crate::abi_words::{emit_words, Word};
+use alloy_sol_types::sol;
+pub(crate) use tributary_abi::abi_words::emit;
+use tributary_abi::loggable;
 
 sol! {
     /// The offers contract registered the terms of offer `offerId` for dataset `datasetId`
@@ -30,30 +27,6 @@ sol! {
     /// ERC-4907: the user of `tokenId` changed (zero address and 0 when cleared).
     #[derive(Debug, PartialEq, Eq)]
     event UpdateUser(uint256 indexed tokenId, address indexed user, uint64 expires);
-}
-
-/// An event of this contract, encodable as words.
-pub(crate) trait Loggable: SolEvent {
-    /// How many of [`Loggable::words`] are indexed topics (they come first).
-    const INDEXED: usize;
-    /// The indexed fields, then the data fields, in declaration order.
-    fn words(&self) -> Vec<[u8; 32]>;
-}
-
-/// Emits `event`.
-pub(crate) fn emit<E: Loggable>(vm: &dyn Host, event: &E) {
-    emit_words(vm, E::SIGNATURE_HASH, E::INDEXED, &event.words());
-}
-
-macro_rules! loggable {
-    ($($event:ident { indexed: [$($topic:ident),*], data: [$($field:ident),*] })*) => {$(
-        impl Loggable for $event {
-            const INDEXED: usize = [$(stringify!($topic)),*].len();
-            fn words(&self) -> Vec<[u8; 32]> {
-                vec![$(self.$topic.word(),)* $(self.$field.word(),)*]
-            }
-        }
-    )*};
 }
 
 loggable! {

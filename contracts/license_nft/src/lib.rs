@@ -23,8 +23,8 @@
 //!
 //! Modules: [`terms`] (per-offer terms), [`licenses`] (issue and validity), [`rentals`]
 //! (ERC-4907), [`transfers`] (transfer rules), [`wiring`] (trusted contracts), [`errors`],
-//! [`events`], [`abi_words`] (compact error and event encoding). This file is the router: every
-//! external function, each delegating.
+//! [`events`], [`tributary_abi::abi_words`] (compact error and event encoding, shared). This file
+//! is the router: every external function, each delegating.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
@@ -34,7 +34,9 @@
 )]
 extern crate alloc;
 
-pub mod abi_words;
+// The compact error and event encoder, as `crate::abi_words` for the modules.
+use tributary_abi::abi_words;
+
 pub mod errors;
 pub mod events;
 pub mod licenses;

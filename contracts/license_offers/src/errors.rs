@@ -2,8 +2,8 @@
 //!
 //! The contract's [`Error`] is flat (one variant per Solidity error) so that the exported
 //! interface lists each error. Contract builds encode errors with
-//! [`crate::abi_words::encode_error`] (same bytes as alloy's `abi_encode`, checked by the tests,
-//! much smaller code).
+//! [`tributary_abi::abi_words::encode_error`] (same bytes as alloy's `abi_encode`, checked by the
+//! tests, much smaller code).
 #![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
 
 use alloc::vec::Vec;

@@ -10,8 +10,7 @@ use alloy_sol_types::{sol, SolError};
 use openzeppelin_stylus::utils::cryptography::ecdsa;
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
-
-use crate::abi_words::{encode_error, Word};
+use tributary_abi::abi_words::{selector_and_words, Word};
 
 sol! {
     /// A constructor argument is invalid (zero address, zero window, zero bond).
@@ -140,7 +139,7 @@ sol! {
 /// An error of the usage anchor.
 ///
 /// With `export-abi` the `SolidityError` derive lists the errors in the interface; contract
-/// builds encode them with [`encode_error`] instead (same bytes, much smaller code).
+/// builds encode them with [`selector_and_words`] instead (same bytes, much smaller code).
 #[cfg_attr(feature = "export-abi", derive(SolidityError))]
 #[derive(Debug)]
 pub enum Error {
@@ -229,7 +228,7 @@ pub enum Error {
 macro_rules! encode_errors {
     ($error:expr; $($variant:ident($ty:path) [$($field:ident),*],)*) => {
         match $error {
-            $(Error::$variant(_e) => encode_error(<$ty as SolError>::SELECTOR, &[$(_e.$field.word()),*]),)*
+            $(Error::$variant(_e) => selector_and_words(<$ty as SolError>::SELECTOR, &[$(_e.$field.word()),*]),)*
         }
     };
 }

@@ -12,7 +12,7 @@ use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::calls::context::Call};
 
 use crate::{
-    abi_words::{encode_error as call_data, Word},
+    abi_words::{selector_and_words as call_data, Word},
     errors::{call_failed, Error, NativeTransferFailed},
     state::Global,
     UsageAnchor,

@@ -35,7 +35,9 @@
 )]
 extern crate alloc;
 
-mod abi_words;
+// The compact error and event encoder, as `crate::abi_words` for the modules.
+use tributary_abi::abi_words;
+
 pub mod admin;
 pub mod attestors;
 pub mod batches;

@@ -1,12 +1,9 @@
 //! Events: one for every state change of the usage escrow.
 #![allow(missing_docs)] // `sol!` documents the events; the generated fields need none.
 
-use alloc::{vec, vec::Vec};
-
-use alloy_sol_types::{sol, SolEvent};
-use stylus_sdk::prelude::Host;
-
-use crate::abi_words::{emit_words, Word};
+use alloy_sol_types::sol;
+pub(crate) use tributary_abi::abi_words::emit;
+use tributary_abi::loggable;
 
 sol! {
     /// The usage anchor allowed to charge escrow was wired (once).
@@ -36,30 +33,6 @@ sol! {
     /// `amount` of escrow went back to the license owner `to`.
     #[derive(Debug, PartialEq, Eq)]
     event EscrowWithdrawn(uint256 indexed licenseId, address indexed to, uint256 amount);
-}
-
-/// An event of this contract, encodable as words (see [`crate::abi_words`]).
-pub(crate) trait Loggable: SolEvent {
-    /// How many of [`Loggable::words`] are indexed topics (they come first).
-    const INDEXED: usize;
-    /// The indexed fields, then the data fields, in declaration order.
-    fn words(&self) -> Vec<[u8; 32]>;
-}
-
-/// Emits `event`.
-pub(crate) fn emit<E: Loggable>(vm: &dyn Host, event: &E) {
-    emit_words(vm, E::SIGNATURE_HASH, E::INDEXED, &event.words());
-}
-
-macro_rules! loggable {
-    ($($event:ident { indexed: [$($topic:ident),*], data: [$($field:ident),*] })*) => {$(
-        impl Loggable for $event {
-            const INDEXED: usize = [$(stringify!($topic)),*].len();
-            fn words(&self) -> Vec<[u8; 32]> {
-                vec![$(self.$topic.word(),)* $(self.$field.word(),)*]
-            }
-        }
-    )*};
 }
 
 loggable! {

@@ -13,7 +13,7 @@ use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::calls::context::Call};
 
 use crate::{
-    abi_words::{encode_error as call_data, Word},
+    abi_words::{selector_and_words as call_data, Word},
     errors::{call_failed, Error, NativeTransferFailed, UsageAnchorNotSet},
     events::{emit, FeesDeposited},
     UsageEscrow,

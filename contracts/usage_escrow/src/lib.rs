@@ -25,7 +25,9 @@
 )]
 extern crate alloc;
 
-mod abi_words;
+// The compact error and event encoder, as `crate::abi_words` for the modules.
+use tributary_abi::abi_words;
+
 pub mod charging;
 pub mod clock;
 pub mod errors;
