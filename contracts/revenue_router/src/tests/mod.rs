@@ -9,18 +9,13 @@ use alloc::vec::Vec;
 
 use attribution_registry::AttributionRegistry;
 use motsu::prelude::*;
-use stylus_sdk::alloy_primitives::{Address, B256, U256};
+use stylus_sdk::alloy_primitives::{Address, U256};
+use tributary_testkit::{
+    attribution::{license_for, u, LicenseDouble, Parents, SplitterDouble},
+    registry_fixtures,
+};
 
-use self::doubles::{solo, LicenseDouble, SplitterDouble};
 use crate::{Error, RevenueRouter};
-
-fn hash(n: u8) -> B256 {
-    B256::repeat_byte(n)
-}
-
-fn u(v: u64) -> U256 {
-    U256::from(v)
-}
 
 /// Deploys registry and router in the documented order and wires the doubles.
 fn deploy(
@@ -30,94 +25,24 @@ fn deploy(
     license: &Contract<LicenseDouble>,
     owner: Address,
 ) {
-    registry
-        .sender(owner)
-        .constructor(owner, splitter.address())
-        .motsu_unwrap();
-    registry
-        .sender(owner)
-        .set_license_nft(license.address())
-        .motsu_unwrap();
+    deploy_registry(registry, splitter, license, owner);
     router
         .sender(owner)
         .constructor(registry.address(), license.address(), splitter.address())
         .motsu_unwrap();
 }
 
-/// Registers a dataset owned by `owner` with `owner` as sole contributor.
-fn dataset(registry: &Contract<AttributionRegistry>, owner: Address, content: u8) -> U256 {
-    let (contributors, weights) = solo(owner);
-    registry
-        .sender(owner)
-        .register_dataset(hash(content), "ipfs://data".into(), contributors, weights)
-        .motsu_unwrap()
-}
+// `deploy_registry`, `dataset` and `try_model`: the fixtures shared with the registry's tests.
+registry_fixtures!(AttributionRegistry, attribution_registry::Error);
 
-/// Issues license `token_id` on `dataset_id` to `holder` with tiers `thresholds`/`bps`.
-fn license_for(
-    license: &Contract<LicenseDouble>,
-    token_id: u64,
-    holder: Address,
-    dataset_id: U256,
-    thresholds: &[u64],
-    bps: &[u16],
-) {
-    license.sender(holder).issue(
-        u(token_id),
-        holder,
-        dataset_id,
-        thresholds.iter().map(|t| u(*t)).collect(),
-        bps.to_vec(),
-    );
-}
-
-/// The parents of a model registration.
-#[derive(Default, Clone)]
-struct Parents {
-    datasets: Vec<U256>,
-    weights: Vec<U256>,
-    licenses: Vec<U256>,
-    models: Vec<U256>,
-    model_weights: Vec<U256>,
-}
-
-impl Parents {
-    fn dataset(mut self, id: U256, weight: u64, license: u64) -> Self {
-        self.datasets.push(id);
-        self.weights.push(u(weight));
-        self.licenses.push(u(license));
-        self
-    }
-
-    fn model(mut self, id: U256, bps: u64) -> Self {
-        self.models.push(id);
-        self.model_weights.push(u(bps));
-        self
-    }
-}
-
-/// Registers a model owned by `owner` (sole contributor).
+/// Registers a model owned by `owner` (sole contributor); the registry must accept it.
 fn model(
     registry: &Contract<AttributionRegistry>,
     owner: Address,
     model_hash: u8,
     parents: Parents,
 ) -> U256 {
-    let (contributors, shares) = solo(owner);
-    registry
-        .sender(owner)
-        .register_model(
-            hash(model_hash),
-            "ipfs://model".into(),
-            parents.datasets,
-            parents.weights,
-            parents.licenses,
-            parents.models,
-            parents.model_weights,
-            contributors,
-            shares,
-        )
-        .motsu_unwrap()
+    try_model(registry, owner, model_hash, parents).motsu_unwrap()
 }
 
 #[motsu::test]

@@ -2,8 +2,9 @@
 //! ERC-20, to the wei.
 
 use alloy_sol_types::SolError;
+use tributary_testkit::{attribution::DepositRefused, erc20::TestToken};
 
-use self::doubles::{DepositRefused, RegistryDouble, TokenDouble};
+use self::doubles::RegistryDouble;
 use super::*;
 use crate::{
     errors::{ExternalCallFailed, InvalidLineage, RevenueOverflow},
@@ -209,7 +210,7 @@ fn token_revenue_is_pulled_and_routed_per_token(
     router: Contract<RevenueRouter>,
     splitter: Contract<SplitterDouble>,
     license: Contract<LicenseDouble>,
-    token: Contract<TokenDouble>,
+    token: Contract<TestToken>,
     alice: Address,
     bob: Address,
     carol: Address,
@@ -265,7 +266,7 @@ fn fee_on_transfer_tokens_route_what_arrived(
     router: Contract<RevenueRouter>,
     splitter: Contract<SplitterDouble>,
     license: Contract<LicenseDouble>,
-    token: Contract<TokenDouble>,
+    token: Contract<TestToken>,
     alice: Address,
     bob: Address,
     carol: Address,
@@ -273,7 +274,7 @@ fn fee_on_transfer_tokens_route_what_arrived(
 ) {
     deploy(&registry, &router, &splitter, &license, alice);
     let Lineage { a, b, d1, d2 } = lineage(&registry, &license, (alice, bob, carol, dave));
-    token.sender(dave).set_fee(u(100));
+    token.sender(dave).set_fee_bps(u(100));
     token.sender(dave).mint(dave, u(1_000_000));
     token.sender(dave).approve(router.address(), u(1_000_000));
 
@@ -333,7 +334,7 @@ fn token_revenue_rejects_bad_input(
     router: Contract<RevenueRouter>,
     splitter: Contract<SplitterDouble>,
     license: Contract<LicenseDouble>,
-    token: Contract<TokenDouble>,
+    token: Contract<TestToken>,
     alice: Address,
 ) {
     deploy(&registry, &router, &splitter, &license, alice);
@@ -362,7 +363,7 @@ fn token_revenue_rejects_bad_input(
         .motsu_unwrap_err();
     assert!(matches!(err, Error::SafeErc20FailedOperation(e) if e.token == t));
     // A fee of 100 % delivers nothing: zero revenue.
-    token.sender(alice).set_fee(u(10_000));
+    token.sender(alice).set_fee_bps(u(10_000));
     token.sender(alice).approve(router.address(), u(10));
     let err = router
         .sender(alice)
@@ -386,7 +387,7 @@ fn error_when_a_split_deposit_reverts(
     router: Contract<RevenueRouter>,
     splitter: Contract<SplitterDouble>,
     license: Contract<LicenseDouble>,
-    token: Contract<TokenDouble>,
+    token: Contract<TestToken>,
     alice: Address,
     bob: Account,
     carol: Address,
@@ -476,7 +477,7 @@ fn error_when_cumulative_revenue_would_overflow(
     router: Contract<RevenueRouter>,
     splitter: Contract<SplitterDouble>,
     license: Contract<LicenseDouble>,
-    token: Contract<TokenDouble>,
+    token: Contract<TestToken>,
     alice: Address,
     bob: Account,
     carol: Address,

@@ -8,12 +8,9 @@ use openzeppelin_stylus::{
     access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred},
     utils::pausable::{Paused, Unpaused},
 };
+use tributary_testkit::erc20::TestToken;
 
-use super::{
-    create, init,
-    mocks::{TestToken, Wallet},
-    sorted, u, NATIVE,
-};
+use super::{create, init, mocks::Wallet, sorted, u, NATIVE};
 use crate::{errors::*, RoyaltySplitter};
 
 #[motsu::test]

@@ -15,8 +15,9 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
 use proptest::prelude::*;
+use tributary_testkit::erc20::TestToken;
 
-use super::mocks::{TestToken, Wallet};
+use super::mocks::Wallet;
 use crate::{errors::Error, RoyaltySplitter};
 
 const RECIPIENTS: usize = 4;

@@ -5,8 +5,9 @@ use alloc::vec;
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
+use tributary_testkit::erc20::TestToken;
 
-use super::{create, init, mocks::TestToken, u};
+use super::{create, init, u};
 use crate::{errors::*, events::*, RoyaltySplitter};
 
 /// Mints `amount` to `payer` and approves the splitter for it.

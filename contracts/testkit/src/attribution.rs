@@ -1,19 +1,21 @@
-//! Test doubles: a splitter that records splits and deposits, and a license contract with
-//! configurable validity and tiers.
-#![allow(clippy::unnecessary_wraps, deprecated, missing_docs, unreachable_pub)]
+//! Doubles and fixtures of the attribution registry's and the revenue router's tests: a splitter
+//! that records splits and deposits (and can be told to refuse deposits), and a license contract
+//! with configurable validity and tiers.
 
 use alloc::{vec, vec::Vec};
 
 use alloy_sol_types::sol;
+use motsu::prelude::Contract;
 use stylus_sdk::{
-    alloy_primitives::{Address, U256},
-    call::Call,
+    alloy_primitives::{Address, B256, U16, U256, U64},
     prelude::*,
     storage::{
         StorageAddress, StorageBool, StorageMap, StorageU16, StorageU256, StorageU64, StorageVec,
     },
 };
 use tributary_abi::scope;
+
+use crate::erc20::pull;
 
 sol! {
     /// The splitter double refuses unsorted, duplicate or empty recipient lists.
@@ -25,6 +27,9 @@ sol! {
     /// A token transfer exceeds a balance or an allowance.
     #[derive(Debug)]
     error InsufficientFunds();
+    /// The splitter double was told to refuse deposits.
+    #[derive(Debug)]
+    error DepositRefused(uint256 splitId);
 }
 
 /// Errors of the doubles.
@@ -36,13 +41,8 @@ pub enum DoubleError {
     NotController(NotController),
     /// See [`InsufficientFunds`].
     InsufficientFunds(InsufficientFunds),
-}
-
-sol_interface! {
-    interface ITestToken {
-        function transferFrom(address from, address to, uint256 value) external returns (bool);
-        function balanceOf(address account) external view returns (uint256);
-    }
+    /// See [`DepositRefused`].
+    DepositRefused(DepositRefused),
 }
 
 /// Records splits and deposits.
@@ -62,6 +62,8 @@ pub struct SplitterDouble {
     pub deposited: StorageMap<U256, StorageU256>,
     /// Tokens credited per split (balance delta of each pull).
     pub deposited_token: StorageMap<U256, StorageMap<Address, StorageU256>>,
+    /// When set, every deposit reverts with [`DepositRefused`].
+    pub fail: StorageBool,
 }
 
 unsafe impl TopLevelStorage for SplitterDouble {}
@@ -76,6 +78,7 @@ fn check_recipients(recipients: &[Address], shares: &[U256]) -> Result<(), Doubl
 
 #[public]
 impl SplitterDouble {
+    /// `createSplit(address[],uint256[],address)`: a new split id.
     pub fn create_split(
         &mut self,
         recipients: Vec<Address>,
@@ -93,34 +96,38 @@ impl SplitterDouble {
         Ok(id)
     }
 
+    /// Test setup: make every deposit revert (or stop doing so).
+    pub fn set_fail(&mut self, fail: bool) {
+        self.fail.set(fail);
+    }
+
+    /// `deposit(uint256)`: records the value sent.
     #[payable]
-    pub fn deposit(&mut self, split_id: U256) {
+    pub fn deposit(&mut self, split_id: U256) -> Result<(), DoubleError> {
+        if self.fail.get() {
+            return Err(DepositRefused { splitId: split_id }.into());
+        }
         let value = self.vm().msg_value();
         let total = self.deposited.get(split_id) + value;
         self.deposited.setter(split_id).set(total);
+        Ok(())
     }
 
+    /// `depositToken(uint256,address,uint256)`: pulls `amount` from the caller and records the
+    /// balance delta.
     pub fn deposit_token(
         &mut self,
         split_id: U256,
         token: Address,
         amount: U256,
     ) -> Result<(), DoubleError> {
-        let this = self.vm().contract_address();
-        let from = self.vm().msg_sender();
-        let before = ITestToken::new(token)
-            .balance_of(&*self, this)
-            .unwrap_or_default();
-        let ok = ITestToken::new(token)
-            .transfer_from(Call::new_in(self), from, this, amount)
-            .unwrap_or(false);
-        if !ok {
-            return Err(InsufficientFunds {}.into());
+        if self.fail.get() {
+            return Err(DepositRefused { splitId: split_id }.into());
         }
-        let after = ITestToken::new(token)
-            .balance_of(&*self, this)
-            .unwrap_or_default();
-        let total = self.deposited_token.getter(split_id).get(token) + (after - before);
+        let Some(arrived) = pull(self, token, amount) else {
+            return Err(InsufficientFunds {}.into());
+        };
+        let total = self.deposited_token.getter(split_id).get(token) + arrived;
         self.deposited_token
             .setter(split_id)
             .setter(token)
@@ -128,6 +135,7 @@ impl SplitterDouble {
         Ok(())
     }
 
+    /// `updateSplit(uint256,address[],uint256[])`: controller only.
     pub fn update_split(
         &mut self,
         split_id: U256,
@@ -198,7 +206,7 @@ impl LicenseDouble {
             record.thresholds.push(t);
         }
         for b in bps {
-            record.bps.push(stylus_sdk::alloy_primitives::U16::from(b));
+            record.bps.push(U16::from(b));
         }
     }
 
@@ -212,7 +220,7 @@ impl LicenseDouble {
         self.licenses
             .setter(token_id)
             .expires_at
-            .set(stylus_sdk::alloy_primitives::U64::from(expires_at));
+            .set(U64::from(expires_at));
     }
 
     /// Test setup: revoke.
@@ -220,6 +228,8 @@ impl LicenseDouble {
         self.licenses.setter(token_id).revoked.set(true);
     }
 
+    /// `isLicensed(address,uint256,uint256,uint256)`: held by `holder`, on `dataset_id`, not
+    /// revoked, not expired and covering `requested`.
     pub fn is_licensed(
         &self,
         holder: Address,
@@ -238,6 +248,7 @@ impl LicenseDouble {
             && scope::includes(record.scope.get(), requested)
     }
 
+    /// `royaltyTiers(uint256)`: the thresholds and basis points set by [`Self::issue`].
     pub fn royalty_tiers(&self, token_id: U256) -> (Vec<U256>, Vec<u16>) {
         let record = self.licenses.getter(token_id);
         let thresholds = (0..record.thresholds.len())
@@ -254,4 +265,140 @@ impl LicenseDouble {
 /// `vec![a]` of a single contributor with one share.
 pub fn solo(account: Address) -> (Vec<Address>, Vec<U256>) {
     (vec![account], vec![U256::from(1)])
+}
+
+/// A content hash made of the byte `n`.
+pub fn hash(n: u8) -> B256 {
+    B256::repeat_byte(n)
+}
+
+/// `v` as a `U256`.
+pub fn u(v: u64) -> U256 {
+    U256::from(v)
+}
+
+/// Issues license `token_id` on `dataset_id` to `holder` with tiers `thresholds`/`bps`.
+pub fn license_for(
+    license: &Contract<LicenseDouble>,
+    token_id: u64,
+    holder: Address,
+    dataset_id: U256,
+    thresholds: &[u64],
+    bps: &[u16],
+) {
+    license.sender(holder).issue(
+        u(token_id),
+        holder,
+        dataset_id,
+        thresholds.iter().map(|t| u(*t)).collect(),
+        bps.to_vec(),
+    );
+}
+
+/// The parents of a model registration.
+#[derive(Default, Clone)]
+pub struct Parents {
+    /// Parent datasets.
+    pub datasets: Vec<U256>,
+    /// Their weights (bps).
+    pub weights: Vec<U256>,
+    /// The license each parent dataset is used under.
+    pub licenses: Vec<U256>,
+    /// Parent models.
+    pub models: Vec<U256>,
+    /// Their shares (bps).
+    pub model_weights: Vec<U256>,
+}
+
+impl Parents {
+    /// Adds parent dataset `id` with `weight` (bps) under license `license`.
+    #[must_use]
+    pub fn dataset(mut self, id: U256, weight: u64, license: u64) -> Self {
+        self.datasets.push(id);
+        self.weights.push(u(weight));
+        self.licenses.push(u(license));
+        self
+    }
+
+    /// Adds parent model `id` with share `bps`.
+    #[must_use]
+    pub fn model(mut self, id: U256, bps: u64) -> Self {
+        self.models.push(id);
+        self.model_weights.push(u(bps));
+        self
+    }
+}
+
+/// Defines the fixtures that call the attribution registry, for a registry type `$registry`
+/// whose calls fail with `$error` (the crate's own in the registry's tests, the
+/// `attribution_registry` crate's in the router's; a macro because they are two distinct types):
+///
+/// - `deploy_registry(registry, splitter, license, owner)`: constructs the registry with `owner`
+///   and wires the [`SplitterDouble`](crate::attribution::SplitterDouble) and the
+///   [`LicenseDouble`](crate::attribution::LicenseDouble);
+/// - `dataset(registry, owner, content) -> U256`: registers a dataset owned by `owner` with `owner`
+///   as sole contributor;
+/// - `try_model(registry, owner, model_hash, parents) -> Result<U256, $error>`: registers a model
+///   owned by `owner` (sole contributor) with [`Parents`](crate::attribution::Parents).
+#[macro_export]
+macro_rules! registry_fixtures {
+    ($registry:ty, $error:ty $(,)?) => {
+        /// Deploys the registry with `owner` and wires the splitter and license doubles.
+        fn deploy_registry(
+            registry: &$crate::__private::Contract<$registry>,
+            splitter: &$crate::__private::Contract<$crate::attribution::SplitterDouble>,
+            license: &$crate::__private::Contract<$crate::attribution::LicenseDouble>,
+            owner: $crate::__private::Address,
+        ) {
+            use $crate::__private::motsu::prelude::*;
+            registry
+                .sender(owner)
+                .constructor(owner, splitter.address())
+                .motsu_unwrap();
+            registry
+                .sender(owner)
+                .set_license_nft(license.address())
+                .motsu_unwrap();
+        }
+
+        /// Registers a dataset owned by `owner` with `owner` as sole contributor.
+        fn dataset(
+            registry: &$crate::__private::Contract<$registry>,
+            owner: $crate::__private::Address,
+            content: u8,
+        ) -> $crate::__private::U256 {
+            use $crate::__private::motsu::prelude::*;
+            let (contributors, weights) = $crate::attribution::solo(owner);
+            registry
+                .sender(owner)
+                .register_dataset(
+                    $crate::attribution::hash(content),
+                    "ipfs://data".into(),
+                    contributors,
+                    weights,
+                )
+                .motsu_unwrap()
+        }
+
+        /// Registers a model owned by `owner` (sole contributor).
+        fn try_model(
+            registry: &$crate::__private::Contract<$registry>,
+            owner: $crate::__private::Address,
+            model_hash: u8,
+            parents: $crate::attribution::Parents,
+        ) -> ::core::result::Result<$crate::__private::U256, $error> {
+            let (contributors, shares) = $crate::attribution::solo(owner);
+            registry.sender(owner).register_model(
+                $crate::attribution::hash(model_hash),
+                "ipfs://model".into(),
+                parents.datasets,
+                parents.weights,
+                parents.licenses,
+                parents.models,
+                parents.model_weights,
+                contributors,
+                shares,
+            )
+        }
+    };
 }
