@@ -130,14 +130,7 @@ impl RoyaltySplitter {
         let registered = self.read_uint(Field::RegisteredShares, &version_key);
         let total = self.read_uint(Field::TotalShares, &version_key);
         let member_shares = self.read_uint(Field::Shares, &member_key);
-        if root.is_zero()
-            || !merkle::verify(
-                self.vm(),
-                proof,
-                root,
-                merkle::leaf(self.vm(), recipient, shares),
-            )
-        {
+        if root.is_zero() || !merkle::verify(proof, root, merkle::leaf(recipient, shares)) {
             return Err(invalid());
         }
         if member_shares.is_zero() {

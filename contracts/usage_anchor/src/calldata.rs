@@ -23,7 +23,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 #[cfg(any(test, feature = "export-abi"))]
 use alloy_sol_types::SolValue;
-use stylus_sdk::{keccak_const::Keccak256, prelude::*};
+use stylus_sdk::keccak_const::Keccak256;
 use tributary_abi::usage::Batch;
 #[cfg(any(test, feature = "export-abi"))]
 use tributary_abi::usage::Receipt;
@@ -194,7 +194,7 @@ pub struct SettleArgs {
 
 /// Decodes one receipt from its 8 words (`jobId, licenseId, datasetId, modelHash, unit, units,
 /// timestamp, attestor`); `unit`, `timestamp` and `attestor` must have clean high bytes.
-fn decode_receipt(vm: &dyn Host, words: &[u8; RECEIPT_SIZE]) -> Result<ReceiptArg, Error> {
+fn decode_receipt(words: &[u8; RECEIPT_SIZE]) -> Result<ReceiptArg, Error> {
     let dirty = |from: usize, to: usize| words[from..to].iter().any(|&b| b != 0);
     if dirty(128, 159) || dirty(192, 216) || dirty(224, 236) {
         return Err(malformed());
@@ -207,7 +207,7 @@ fn decode_receipt(vm: &dyn Host, words: &[u8; RECEIPT_SIZE]) -> Result<ReceiptAr
     let mut timestamp = [0u8; 8];
     timestamp.copy_from_slice(&words[216..224]);
     Ok(ReceiptArg {
-        leaf: crate::merkle::receipt_leaf_of_words(vm, words),
+        leaf: crate::merkle::receipt_leaf_of_words(words),
         license_id: uint(32),
         dataset_id: uint(64),
         units: uint(160),
@@ -235,7 +235,7 @@ impl UsageAnchor {
             args[receipts_at..receipts_at + count * RECEIPT_SIZE].chunks_exact(RECEIPT_SIZE)
         {
             let words = chunk.try_into().map_err(|_| malformed())?;
-            receipts.push(decode_receipt(self.vm(), words)?);
+            receipts.push(decode_receipt(words)?);
         }
         let mut proof = Vec::with_capacity(proof_len);
         for word in args[proof_at..proof_at + 32 * proof_len].chunks_exact(32) {

@@ -11,22 +11,20 @@
 //! Merkle path and empty `flags`, which is the same thing as a multiproof whose flags are all
 //! `false`.
 //!
-//! Hashing goes through the host's `native_keccak256` (cheaper than a software keccak, and it
-//! keeps one out of the WASM); the tests check it against `OpenZeppelin`'s own keccak.
+//! Hashing goes through the host's `native_keccak256` ([`tributary_merkle`]: cheaper than
+//! a software keccak, and it keeps one out of the WASM); the tests check it against
+//! `OpenZeppelin`'s own keccak.
 
 use alloy_primitives::B256;
-use openzeppelin_crypto::{
-    hash::{BuildHasher, Hasher},
-    merkle::Verifier,
-};
-use stylus_sdk::prelude::Host;
+use openzeppelin_crypto::merkle::Verifier;
 use tributary_abi::usage::Receipt;
+use tributary_merkle::{double_keccak, NativeKeccak};
 
 use crate::abi_words::Word;
 
 /// The Merkle leaf of a receipt: `keccak256(keccak256(abi.encode(receipt)))`. Every receipt
 /// field is a static ABI type, so the encoding is one word per field.
-pub fn receipt_leaf(vm: &dyn Host, receipt: &Receipt) -> B256 {
+pub fn receipt_leaf(receipt: &Receipt) -> B256 {
     let words = [
         receipt.jobId.word(),
         receipt.licenseId.word(),
@@ -37,73 +35,25 @@ pub fn receipt_leaf(vm: &dyn Host, receipt: &Receipt) -> B256 {
         receipt.timestamp.word(),
         receipt.attestor.word(),
     ];
-    receipt_leaf_of_words(vm, words.as_flattened())
+    receipt_leaf_of_words(words.as_flattened())
 }
 
 /// The Merkle leaf of a receipt given as its ABI encoding (its 8 words, as in `settle`'s
 /// calldata): `keccak256(keccak256(encoded))`.
-pub fn receipt_leaf_of_words(vm: &dyn Host, encoded: &[u8]) -> B256 {
-    let inner = vm.native_keccak256(encoded);
-    vm.native_keccak256(inner.as_slice())
+pub fn receipt_leaf_of_words(encoded: &[u8]) -> B256 {
+    double_keccak(encoded)
 }
 
 /// Whether `leaves` (in multiproof order) are all in the tree with `root`.
 ///
 /// With exactly one leaf and no flags, `proof` is read as an ordinary Merkle path. Malformed
 /// multiproofs (wrong lengths, the `OpenZeppelin` "root child" attack) are simply invalid.
-pub fn verify_leaves(
-    vm: &dyn Host,
-    root: B256,
-    leaves: &[[u8; 32]],
-    proof: &[[u8; 32]],
-    flags: &[bool],
-) -> bool {
-    let builder = NativeKeccak(vm);
+pub fn verify_leaves(root: B256, leaves: &[[u8; 32]], proof: &[[u8; 32]], flags: &[bool]) -> bool {
+    let builder = NativeKeccak;
     match leaves {
         [] => false,
         [leaf] if flags.is_empty() => Verifier::verify_with_builder(proof, root.0, *leaf, &builder),
         _ => Verifier::verify_multi_proof_with_builder(proof, flags, root.0, leaves, &builder)
             .unwrap_or(false),
-    }
-}
-
-/// Builds [`PairHasher`]s on the host's keccak.
-pub struct NativeKeccak<'a>(pub &'a dyn Host);
-
-impl<'a> BuildHasher for NativeKeccak<'a> {
-    type Hasher = PairHasher<'a>;
-
-    fn build_hasher(&self) -> PairHasher<'a> {
-        PairHasher {
-            vm: self.0,
-            buffer: [0; 64],
-            len: 0,
-        }
-    }
-}
-
-/// Buffers the two 32-byte children of an inner node and hashes them at once.
-pub struct PairHasher<'a> {
-    /// The host, for `native_keccak256`.
-    vm: &'a dyn Host,
-    /// The bytes written so far.
-    buffer: [u8; 64],
-    /// How many bytes of `buffer` are used.
-    len: usize,
-}
-
-impl Hasher for PairHasher<'_> {
-    type Output = [u8; 32];
-
-    fn update(&mut self, input: impl AsRef<[u8]>) {
-        let input = input.as_ref();
-        let end = (self.len + input.len()).min(64);
-        let take = end - self.len;
-        self.buffer[self.len..end].copy_from_slice(&input[..take]);
-        self.len = end;
-    }
-
-    fn finalize(self) -> [u8; 32] {
-        self.vm.native_keccak256(&self.buffer[..self.len]).0
     }
 }

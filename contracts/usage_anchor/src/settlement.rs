@@ -76,7 +76,7 @@ impl UsageAnchor {
         for receipt in &receipts {
             leaves.push(receipt.leaf.0);
         }
-        if !merkle::verify_leaves(self.vm(), batch.root, &leaves, &proof, &flags) {
+        if !merkle::verify_leaves(batch.root, &leaves, &proof, &flags) {
             return Err(Error::InvalidProof(InvalidProof { batchId: batch_id }));
         }
 

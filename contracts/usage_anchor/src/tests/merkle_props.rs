@@ -6,18 +6,12 @@ use alloc::vec::Vec;
 use alloy_primitives::B256;
 use proptest::prelude::*;
 
-use super::{tree, HOST};
+use super::tree;
 
 /// The contract's verifier over `B256` values.
-fn verify_leaves(
-    vm: &dyn stylus_sdk::prelude::Host,
-    root: B256,
-    leaves: &[B256],
-    proof: &[B256],
-    flags: &[bool],
-) -> bool {
+fn verify_leaves(root: B256, leaves: &[B256], proof: &[B256], flags: &[bool]) -> bool {
     let raw = |words: &[B256]| words.iter().map(|word| word.0).collect::<Vec<_>>();
-    crate::merkle::verify_leaves(vm, root, &raw(leaves), &raw(proof), flags)
+    crate::merkle::verify_leaves(root, &raw(leaves), &raw(proof), flags)
 }
 
 /// Cases per property: `PROPTEST_CASES` or 512.
@@ -53,10 +47,10 @@ proptest! {
         let tree = tree::build(&leaves);
         let proof = tree::multiproof(&tree, &subset);
         let ordered: Vec<B256> = proof.leaf_indices.iter().map(|&i| leaves[i]).collect();
-        prop_assert!(verify_leaves(&HOST, tree[0], &ordered, &proof.proof, &proof.flags));
+        prop_assert!(verify_leaves(tree[0], &ordered, &proof.proof, &proof.flags));
         // Single receipts also verify with a plain path and no flags.
         let i = subset[0];
-        prop_assert!(verify_leaves(&HOST, tree[0], &[leaves[i]], &tree::path(&tree, i), &[]));
+        prop_assert!(verify_leaves(tree[0], &[leaves[i]], &tree::path(&tree, i), &[]));
     }
 
     #[test]
@@ -75,24 +69,24 @@ proptest! {
         let mut bad_leaves = ordered.clone();
         let j = pick.index(bad_leaves.len());
         bad_leaves[j].0[bit % 32] ^= flip;
-        prop_assert!(!verify_leaves(&HOST, tree[0], &bad_leaves, &proof.proof, &proof.flags));
+        prop_assert!(!verify_leaves(tree[0], &bad_leaves, &proof.proof, &proof.flags));
 
         // A changed sibling.
         if !proof.proof.is_empty() {
             let mut bad_proof = proof.proof.clone();
             let j = pick.index(bad_proof.len());
             bad_proof[j].0[bit % 32] ^= flip;
-            prop_assert!(!verify_leaves(&HOST, tree[0], &ordered, &bad_proof, &proof.flags));
+            prop_assert!(!verify_leaves(tree[0], &ordered, &bad_proof, &proof.flags));
         }
 
         // Another root.
         let mut root = tree[0];
         root.0[bit % 32] ^= flip;
-        prop_assert!(!verify_leaves(&HOST, root, &ordered, &proof.proof, &proof.flags));
+        prop_assert!(!verify_leaves(root, &ordered, &proof.proof, &proof.flags));
 
         // A dropped leaf (lengths no longer add up).
         if ordered.len() > 1 {
-            prop_assert!(!verify_leaves(&HOST, tree[0], &ordered[1..], &proof.proof, &proof.flags));
+            prop_assert!(!verify_leaves(tree[0], &ordered[1..], &proof.proof, &proof.flags));
         }
 
         // A flipped flag.
@@ -100,7 +94,7 @@ proptest! {
             let mut flags = proof.flags.clone();
             let j = pick.index(flags.len());
             flags[j] = !flags[j];
-            prop_assert!(!verify_leaves(&HOST, tree[0], &ordered, &proof.proof, &flags));
+            prop_assert!(!verify_leaves(tree[0], &ordered, &proof.proof, &flags));
         }
     }
 }
@@ -109,7 +103,7 @@ proptest! {
 fn empty_leaves_never_verify() {
     let leaves = [B256::repeat_byte(1), B256::repeat_byte(2)];
     let tree = tree::build(&leaves);
-    assert!(!verify_leaves(&HOST, tree[0], &[], &[tree[0]], &[]));
+    assert!(!verify_leaves(tree[0], &[], &[tree[0]], &[]));
 }
 
 #[test]
@@ -122,7 +116,7 @@ fn contract_leaf_matches_the_abi_crate_leaf() {
         alloy_primitives::Address::repeat_byte(0xaa),
     );
     assert_eq!(
-        crate::merkle::receipt_leaf(&HOST, &receipt),
+        crate::merkle::receipt_leaf(&receipt),
         tributary_abi::usage::receipt_leaf(&receipt)
     );
 }

@@ -153,7 +153,6 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
         .collect();
     assert!(
         verify_leaves(
-            &HOST,
             batch.root,
             &proof_leaves.iter().map(|leaf| leaf.0).collect::<Vec<_>>(),
             &proof.iter().map(|node| node.0).collect::<Vec<_>>(),
