@@ -11,9 +11,17 @@
 //!
 //! [`crate::compact_abi`] is the variant for contracts whose events also carry arrays.
 
-// Re-exported for `loggable!`, which expands in the contract crates.
+// Re-exported for `loggable!` and `word_errors!`, which expand in the contract crates.
 #[doc(hidden)]
 pub use alloc::vec;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::{format, vec::Vec};
+
+    pub use alloy_sol_types;
+    pub use stylus_sdk;
+}
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
@@ -171,4 +179,128 @@ macro_rules! loggable {
             }
         }
     )*};
+}
+
+/// Declares a contract's flat error enum, one variant per Solidity error whose fields are static
+/// words plus at most one trailing `bytes`/`string` (`tail field`), with:
+/// - `From` each error type, and `MethodError` (the enum is what `#[public]` functions return);
+/// - the revert data: word by word through [`encode_error`] in contract builds, alloy's
+///   `SolError::abi_encode` under the invoking crate's `export-abi` feature;
+/// - under `export-abi`, the list of errors (and of `extra_inner_types`, `(declaration, Type)`
+///   pairs) for the exported Solidity interface, as `#[derive(SolidityError)]` would.
+///
+/// The contracts' tests compare every variant's bytes with alloy's `abi_encode`.
+///
+/// ```
+/// use alloy_primitives::Address;
+/// use alloy_sol_types::{sol, SolError};
+///
+/// sol! {
+///     #[derive(Debug)]
+///     error ZeroAmount();
+///     #[derive(Debug)]
+///     error ExternalCallFailed(address target, bytes reason);
+/// }
+/// tributary_abi::word_errors! {
+///     /// Errors of the example.
+///     pub enum Error {
+///         /// See [`ZeroAmount`].
+///         ZeroAmount(ZeroAmount) [],
+///         /// See [`ExternalCallFailed`].
+///         ExternalCallFailed(ExternalCallFailed) [target] tail reason,
+///     }
+/// }
+///
+/// let failed = ExternalCallFailed {
+///     target: Address::repeat_byte(1),
+///     reason: vec![7; 33].into(),
+/// };
+/// let bytes: Vec<u8> = Error::from(failed.clone()).into();
+/// assert_eq!(bytes, failed.abi_encode());
+/// let bytes: Vec<u8> = Error::from(ZeroAmount {}).into();
+/// assert_eq!(bytes, ZeroAmount {}.abi_encode());
+/// ```
+#[macro_export]
+macro_rules! word_errors {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$doc:meta])* $variant:ident($ty:ty) [$($field:ident),*] $(tail $tail:ident)?,)*
+        }
+        $(extra_inner_types: [$(($extra_name:expr, $extra_ty:ty)),* $(,)?])?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug)]
+        $vis enum $name {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        $(impl ::core::convert::From<$ty> for $name {
+            fn from(e: $ty) -> Self {
+                Self::$variant(e)
+            }
+        })*
+
+        impl $crate::abi_words::__private::stylus_sdk::call::MethodError for $name {
+            fn encode(self) -> $crate::abi_words::__private::Vec<u8> {
+                self.into()
+            }
+        }
+
+        #[cfg(not(feature = "export-abi"))]
+        impl ::core::convert::From<$name> for $crate::abi_words::__private::Vec<u8> {
+            fn from(e: $name) -> Self {
+                use $crate::abi_words::Word as _;
+                match e {
+                    $($name::$variant(_e) => $crate::abi_words::encode_error(
+                        <$ty as $crate::abi_words::__private::alloy_sol_types::SolError>::SELECTOR,
+                        &[$(_e.$field.word()),*],
+                        $crate::word_errors!(@tail _e $($tail)?),
+                    ),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl ::core::convert::From<$name> for $crate::abi_words::__private::Vec<u8> {
+            fn from(e: $name) -> Self {
+                match e {
+                    $($name::$variant(e) =>
+                        $crate::abi_words::__private::alloy_sol_types::SolError::abi_encode(&e),)*
+                }
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl $crate::abi_words::__private::stylus_sdk::abi::export::internal::InnerTypes for $name {
+            fn inner_types(
+            ) -> $crate::abi_words::__private::Vec<
+                $crate::abi_words::__private::stylus_sdk::abi::export::internal::InnerType,
+            > {
+                use $crate::abi_words::__private::{
+                    alloy_sol_types::SolError,
+                    stylus_sdk::abi::export::internal::InnerType,
+                };
+                let mut types = $crate::abi_words::__private::Vec::new();
+                $($(types.push(InnerType {
+                    name: $extra_name,
+                    id: ::core::any::TypeId::of::<$extra_ty>(),
+                });)*)?
+                $(types.push(InnerType {
+                    name: $crate::abi_words::__private::format!(
+                        "error {};",
+                        <$ty as SolError>::SIGNATURE.replace(',', ", ")
+                    ),
+                    id: ::core::any::TypeId::of::<$ty>(),
+                });)*
+                types
+            }
+        }
+    };
+    (@tail $e:ident) => {
+        ::core::option::Option::None
+    };
+    (@tail $e:ident $tail:ident) => {
+        ::core::option::Option::Some(::core::convert::AsRef::<[u8]>::as_ref(&$e.$tail))
+    };
 }

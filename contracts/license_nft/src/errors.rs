@@ -7,8 +7,6 @@
 //! `abi_encode`, checked by the tests, much smaller code).
 #![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
 
-use alloc::vec::Vec;
-
 use alloy_sol_types::sol;
 use openzeppelin_stylus::{
     access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
@@ -18,7 +16,6 @@ use openzeppelin_stylus::{
         ERC721NonexistentToken, InvalidReceiverWithReason,
     },
 };
-use stylus_sdk::call::MethodError;
 
 sol! {
     /// No offer `offerId` was registered by the offers contract.
@@ -59,119 +56,55 @@ sol! {
     error ZeroAddress();
 }
 
-/// Declares [`Error`] (one variant per Solidity error), the `From` conversions and the ABI
-/// encoding: word by word in contract builds, alloy's `SolError` with `export-abi` (which also
-/// lists the errors in the exported interface, as `#[derive(SolidityError)]` would).
-macro_rules! contract_errors {
-    ($($(#[$doc:meta])* $variant:ident($ty:ty) [$($field:ident),*] $(tail $tail:ident)?,)*) => {
-        /// Errors of the license token contract.
-        #[derive(Debug)]
-        pub enum Error {
-            $($(#[$doc])* $variant($ty),)*
-        }
-
-        $(impl From<$ty> for Error {
-            fn from(e: $ty) -> Self {
-                Self::$variant(e)
-            }
-        })*
-
-        #[cfg(not(feature = "export-abi"))]
-        impl From<Error> for Vec<u8> {
-            fn from(e: Error) -> Vec<u8> {
-                use alloy_sol_types::SolError;
-                use crate::abi_words::{encode_error, Word};
-                match e {
-                    $(Error::$variant(_e) => encode_error(
-                        <$ty as SolError>::SELECTOR,
-                        &[$(_e.$field.word()),*],
-                        contract_errors!(@tail _e $($tail)?),
-                    ),)*
-                }
-            }
-        }
-
-        #[cfg(feature = "export-abi")]
-        impl From<Error> for Vec<u8> {
-            fn from(e: Error) -> Vec<u8> {
-                match e {
-                    $(Error::$variant(e) => alloy_sol_types::SolError::abi_encode(&e),)*
-                }
-            }
-        }
-
-        #[cfg(feature = "export-abi")]
-        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
-            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-                use alloc::{format, vec};
-                use core::any::TypeId;
-
-                use alloy_sol_types::SolError;
-                use stylus_sdk::abi::export::internal::InnerType;
-
-                vec![$(InnerType {
-                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
-                    id: TypeId::of::<$ty>(),
-                },)*]
-            }
-        }
-    };
-    (@tail $e:ident) => { None };
-    (@tail $e:ident $tail:ident) => { Some(AsRef::<[u8]>::as_ref(&$e.$tail)) };
-}
-
-contract_errors! {
-    /// See [`ERC721InvalidOwner`].
-    InvalidOwner(ERC721InvalidOwner) [owner],
-    /// See [`ERC721NonexistentToken`].
-    NonexistentToken(ERC721NonexistentToken) [token_id],
-    /// See [`ERC721IncorrectOwner`].
-    IncorrectOwner(ERC721IncorrectOwner) [sender, token_id, owner],
-    /// See [`ERC721InvalidSender`].
-    InvalidSender(ERC721InvalidSender) [sender],
-    /// See [`ERC721InvalidReceiver`].
-    InvalidReceiver(ERC721InvalidReceiver) [receiver],
-    /// See [`InvalidReceiverWithReason`].
-    InvalidReceiverWithReason(InvalidReceiverWithReason) [] tail reason,
-    /// See [`ERC721InsufficientApproval`].
-    InsufficientApproval(ERC721InsufficientApproval) [operator, token_id],
-    /// See [`ERC721InvalidApprover`].
-    InvalidApprover(ERC721InvalidApprover) [approver],
-    /// See [`ERC721InvalidOperator`].
-    InvalidOperator(ERC721InvalidOperator) [operator],
-    /// See [`OwnableUnauthorizedAccount`].
-    UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
-    /// See [`OwnableInvalidOwner`].
-    InvalidContractOwner(OwnableInvalidOwner) [owner],
-    /// See [`UnknownOffer`].
-    UnknownOffer(UnknownOffer) [offerId],
-    /// See [`OfferAlreadyRegistered`].
-    OfferAlreadyRegistered(OfferAlreadyRegistered) [offerId],
-    /// See [`ArithmeticOverflow`].
-    ArithmeticOverflow(ArithmeticOverflow) [],
-    /// See [`SoulboundLicense`].
-    SoulboundLicense(SoulboundLicense) [tokenId],
-    /// See [`RevokedLicense`].
-    RevokedLicense(RevokedLicense) [tokenId],
-    /// See [`RentalNotAllowed`].
-    RentalNotAllowed(RentalNotAllowed) [tokenId],
-    /// See [`NotArbiter`].
-    NotArbiter(NotArbiter) [account, tokenId],
-    /// See [`NotUsageAnchor`].
-    NotUsageAnchor(NotUsageAnchor) [account],
-    /// See [`UsageAnchorAlreadySet`].
-    UsageAnchorAlreadySet(UsageAnchorAlreadySet) [usageAnchor],
-    /// See [`NotLicenseOffers`].
-    NotLicenseOffers(NotLicenseOffers) [account],
-    /// See [`LicenseOffersAlreadySet`].
-    LicenseOffersAlreadySet(LicenseOffersAlreadySet) [licenseOffers],
-    /// See [`ZeroAddress`].
-    ZeroAddress(ZeroAddress) [],
-}
-
-impl MethodError for Error {
-    fn encode(self) -> Vec<u8> {
-        self.into()
+tributary_abi::word_errors! {
+    /// Errors of the license token contract.
+    pub enum Error {
+        /// See [`ERC721InvalidOwner`].
+        InvalidOwner(ERC721InvalidOwner) [owner],
+        /// See [`ERC721NonexistentToken`].
+        NonexistentToken(ERC721NonexistentToken) [token_id],
+        /// See [`ERC721IncorrectOwner`].
+        IncorrectOwner(ERC721IncorrectOwner) [sender, token_id, owner],
+        /// See [`ERC721InvalidSender`].
+        InvalidSender(ERC721InvalidSender) [sender],
+        /// See [`ERC721InvalidReceiver`].
+        InvalidReceiver(ERC721InvalidReceiver) [receiver],
+        /// See [`InvalidReceiverWithReason`].
+        InvalidReceiverWithReason(InvalidReceiverWithReason) [] tail reason,
+        /// See [`ERC721InsufficientApproval`].
+        InsufficientApproval(ERC721InsufficientApproval) [operator, token_id],
+        /// See [`ERC721InvalidApprover`].
+        InvalidApprover(ERC721InvalidApprover) [approver],
+        /// See [`ERC721InvalidOperator`].
+        InvalidOperator(ERC721InvalidOperator) [operator],
+        /// See [`OwnableUnauthorizedAccount`].
+        UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
+        /// See [`OwnableInvalidOwner`].
+        InvalidContractOwner(OwnableInvalidOwner) [owner],
+        /// See [`UnknownOffer`].
+        UnknownOffer(UnknownOffer) [offerId],
+        /// See [`OfferAlreadyRegistered`].
+        OfferAlreadyRegistered(OfferAlreadyRegistered) [offerId],
+        /// See [`ArithmeticOverflow`].
+        ArithmeticOverflow(ArithmeticOverflow) [],
+        /// See [`SoulboundLicense`].
+        SoulboundLicense(SoulboundLicense) [tokenId],
+        /// See [`RevokedLicense`].
+        RevokedLicense(RevokedLicense) [tokenId],
+        /// See [`RentalNotAllowed`].
+        RentalNotAllowed(RentalNotAllowed) [tokenId],
+        /// See [`NotArbiter`].
+        NotArbiter(NotArbiter) [account, tokenId],
+        /// See [`NotUsageAnchor`].
+        NotUsageAnchor(NotUsageAnchor) [account],
+        /// See [`UsageAnchorAlreadySet`].
+        UsageAnchorAlreadySet(UsageAnchorAlreadySet) [usageAnchor],
+        /// See [`NotLicenseOffers`].
+        NotLicenseOffers(NotLicenseOffers) [account],
+        /// See [`LicenseOffersAlreadySet`].
+        LicenseOffersAlreadySet(LicenseOffersAlreadySet) [licenseOffers],
+        /// See [`ZeroAddress`].
+        ZeroAddress(ZeroAddress) [],
     }
 }
 

@@ -13,7 +13,6 @@ use alloy_sol_types::sol;
 use openzeppelin_stylus::token::{
     erc20::utils::safe_erc20::SafeErc20FailedOperation, erc721::ERC721InvalidReceiver,
 };
-use stylus_sdk::call::MethodError;
 
 sol! {
     /// No offer has id `offerId`.
@@ -79,119 +78,55 @@ sol! {
     error ExternalCallFailed(address target, bytes reason);
 }
 
-/// Declares [`Error`] (one variant per Solidity error), the `From` conversions and the ABI
-/// encoding: word by word in contract builds, alloy's `SolError` with `export-abi`, which also
-/// lists the errors and the `LicenseTerms` struct in the exported interface (stylus-sdk 0.9's
-/// `export-abi` only declares types found in return values, so without it
-/// `createOffer(LicenseTerms)` would name an undeclared struct).
-macro_rules! contract_errors {
-    ($($(#[$doc:meta])* $variant:ident($ty:ty) [$($field:ident),*] $(tail $tail:ident)?,)*) => {
-        /// Errors of the offers contract.
-        #[derive(Debug)]
-        pub enum Error {
-            $($(#[$doc])* $variant($ty),)*
-        }
-
-        $(impl From<$ty> for Error {
-            fn from(e: $ty) -> Self {
-                Self::$variant(e)
-            }
-        })*
-
-        #[cfg(not(feature = "export-abi"))]
-        impl From<Error> for Vec<u8> {
-            fn from(e: Error) -> Vec<u8> {
-                use alloy_sol_types::SolError;
-                use crate::abi_words::{encode_error, Word};
-                match e {
-                    $(Error::$variant(_e) => encode_error(
-                        <$ty as SolError>::SELECTOR,
-                        &[$(_e.$field.word()),*],
-                        contract_errors!(@tail _e $($tail)?),
-                    ),)*
-                }
-            }
-        }
-
-        #[cfg(feature = "export-abi")]
-        impl From<Error> for Vec<u8> {
-            fn from(e: Error) -> Vec<u8> {
-                match e {
-                    $(Error::$variant(e) => alloy_sol_types::SolError::abi_encode(&e),)*
-                }
-            }
-        }
-
-        #[cfg(feature = "export-abi")]
-        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
-            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-                use alloc::{format, vec};
-                use core::any::TypeId;
-
-                use alloy_sol_types::SolError;
-                use stylus_sdk::abi::export::internal::InnerType;
-
-                let mut types = vec![InnerType {
-                    name: license_terms_declaration(),
-                    id: TypeId::of::<tributary_abi::terms::LicenseTerms>(),
-                }];
-                $(types.push(InnerType {
-                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
-                    id: TypeId::of::<$ty>(),
-                });)*
-                types
-            }
-        }
-    };
-    (@tail $e:ident) => { None };
-    (@tail $e:ident $tail:ident) => { Some(AsRef::<[u8]>::as_ref(&$e.$tail)) };
-}
-
-contract_errors! {
-    /// See [`ERC721InvalidReceiver`] (a license minted to the zero address).
-    InvalidReceiver(ERC721InvalidReceiver) [receiver],
-    /// See [`SafeErc20FailedOperation`].
-    SafeErc20FailedOperation(SafeErc20FailedOperation) [token],
-    /// See [`UnknownOffer`].
-    UnknownOffer(UnknownOffer) [offerId],
-    /// See [`UnknownDataset`].
-    UnknownDataset(UnknownDataset) [datasetId],
-    /// See [`NotDatasetOwner`].
-    NotDatasetOwner(NotDatasetOwner) [account, datasetId],
-    /// See [`InvalidScope`].
-    InvalidScope(InvalidScope) [scope],
-    /// See [`InvalidUsageUnit`].
-    InvalidUsageUnit(InvalidUsageUnit) [unit],
-    /// See [`InvalidTierCount`].
-    InvalidTierCount(InvalidTierCount) [thresholds, bps],
-    /// See [`InvalidTierThreshold`].
-    InvalidTierThreshold(InvalidTierThreshold) [index, threshold],
-    /// See [`InvalidBps`].
-    InvalidBps(InvalidBps) [bps],
-    /// See [`InvalidArbiter`].
-    InvalidArbiter(InvalidArbiter) [arbiter],
-    /// See [`InvalidTermsHash`].
-    InvalidTermsHash(InvalidTermsHash) [termsHash],
-    /// See [`EmptyTermsUri`].
-    EmptyTermsUri(EmptyTermsUri) [],
-    /// See [`OfferIsPaused`].
-    OfferIsPaused(OfferIsPaused) [offerId],
-    /// See [`OfferIsRetired`].
-    OfferIsRetired(OfferIsRetired) [offerId],
-    /// See [`OfferSoldOut`].
-    OfferSoldOut(OfferSoldOut) [offerId, maxSupply],
-    /// See [`InvalidMaxSupply`].
-    InvalidMaxSupply(InvalidMaxSupply) [maxSupply, minted],
-    /// See [`PriceAboveMax`].
-    PriceAboveMax(PriceAboveMax) [price, maxPrice],
-    /// See [`IncorrectPayment`].
-    IncorrectPayment(IncorrectPayment) [expected, received],
-    /// See [`ArithmeticOverflow`].
-    ArithmeticOverflow(ArithmeticOverflow) [],
-    /// See [`ZeroAddress`].
-    ZeroAddress(ZeroAddress) [],
-    /// See [`ExternalCallFailed`].
-    ExternalCallFailed(ExternalCallFailed) [target] tail reason,
+tributary_abi::word_errors! {
+    /// Errors of the offers contract.
+    pub enum Error {
+        /// See [`ERC721InvalidReceiver`] (a license minted to the zero address).
+        InvalidReceiver(ERC721InvalidReceiver) [receiver],
+        /// See [`SafeErc20FailedOperation`].
+        SafeErc20FailedOperation(SafeErc20FailedOperation) [token],
+        /// See [`UnknownOffer`].
+        UnknownOffer(UnknownOffer) [offerId],
+        /// See [`UnknownDataset`].
+        UnknownDataset(UnknownDataset) [datasetId],
+        /// See [`NotDatasetOwner`].
+        NotDatasetOwner(NotDatasetOwner) [account, datasetId],
+        /// See [`InvalidScope`].
+        InvalidScope(InvalidScope) [scope],
+        /// See [`InvalidUsageUnit`].
+        InvalidUsageUnit(InvalidUsageUnit) [unit],
+        /// See [`InvalidTierCount`].
+        InvalidTierCount(InvalidTierCount) [thresholds, bps],
+        /// See [`InvalidTierThreshold`].
+        InvalidTierThreshold(InvalidTierThreshold) [index, threshold],
+        /// See [`InvalidBps`].
+        InvalidBps(InvalidBps) [bps],
+        /// See [`InvalidArbiter`].
+        InvalidArbiter(InvalidArbiter) [arbiter],
+        /// See [`InvalidTermsHash`].
+        InvalidTermsHash(InvalidTermsHash) [termsHash],
+        /// See [`EmptyTermsUri`].
+        EmptyTermsUri(EmptyTermsUri) [],
+        /// See [`OfferIsPaused`].
+        OfferIsPaused(OfferIsPaused) [offerId],
+        /// See [`OfferIsRetired`].
+        OfferIsRetired(OfferIsRetired) [offerId],
+        /// See [`OfferSoldOut`].
+        OfferSoldOut(OfferSoldOut) [offerId, maxSupply],
+        /// See [`InvalidMaxSupply`].
+        InvalidMaxSupply(InvalidMaxSupply) [maxSupply, minted],
+        /// See [`PriceAboveMax`].
+        PriceAboveMax(PriceAboveMax) [price, maxPrice],
+        /// See [`IncorrectPayment`].
+        IncorrectPayment(IncorrectPayment) [expected, received],
+        /// See [`ArithmeticOverflow`].
+        ArithmeticOverflow(ArithmeticOverflow) [],
+        /// See [`ZeroAddress`].
+        ZeroAddress(ZeroAddress) [],
+        /// See [`ExternalCallFailed`].
+        ExternalCallFailed(ExternalCallFailed) [target] tail reason,
+    }
+    extra_inner_types: [(license_terms_declaration(), tributary_abi::terms::LicenseTerms)]
 }
 
 /// `struct LicenseTerms { ... }` for the exported Solidity interface, from the `sol!` type.
@@ -211,12 +146,6 @@ fn license_terms_declaration() -> alloc::string::String {
     }
     out.push_str("\n    }");
     out
-}
-
-impl MethodError for Error {
-    fn encode(self) -> Vec<u8> {
-        self.into()
-    }
 }
 
 /// Wraps a failed cross-contract call to `target`, keeping its revert data.

@@ -30,9 +30,6 @@
 )]
 extern crate alloc;
 
-// The compact error and event encoder, as `crate::abi_words` for the modules.
-use tributary_abi::abi_words;
-
 pub mod errors;
 pub mod events;
 pub mod minting;

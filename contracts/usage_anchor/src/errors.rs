@@ -1,16 +1,9 @@
 //! Every way a call to the usage anchor can fail, as Solidity custom errors.
 #![allow(missing_docs)]
 // `sol!` documents the errors; the generated fields need none.
-// With export-abi the `SolidityError` derive replaces the compact encoder below.
-#![cfg_attr(feature = "export-abi", allow(unused_imports, unused_macros))]
 
-use alloc::vec::Vec;
-
-use alloy_sol_types::{sol, SolError};
+use alloy_sol_types::sol;
 use openzeppelin_stylus::utils::cryptography::ecdsa;
-#[cfg(feature = "export-abi")]
-use stylus_sdk::prelude::*;
-use tributary_abi::abi_words::{selector_and_words, Word};
 
 sol! {
     /// A constructor argument is invalid (zero address, zero window, zero bond).
@@ -136,155 +129,89 @@ sol! {
 
 }
 
-/// An error of the usage anchor.
-///
-/// With `export-abi` the `SolidityError` derive lists the errors in the interface; contract
-/// builds encode them with [`selector_and_words`] instead (same bytes, much smaller code).
-#[cfg_attr(feature = "export-abi", derive(SolidityError))]
-#[derive(Debug)]
-pub enum Error {
-    /// See [`InvalidConfiguration`].
-    InvalidConfiguration(InvalidConfiguration),
-    /// See [`ArithmeticOverflow`].
-    ArithmeticOverflow(ArithmeticOverflow),
-    /// See [`ZeroAmount`].
-    ZeroAmount(ZeroAmount),
-    /// See [`ExternalCallFailed`].
-    ExternalCallFailed(ExternalCallFailed),
-    /// See [`NativeTransferFailed`].
-    NativeTransferFailed(NativeTransferFailed),
-    /// See [`NothingToWithdraw`].
-    NothingToWithdraw(NothingToWithdraw),
-    /// See [`OwnableUnauthorizedAccount`].
-    UnauthorizedAccount(OwnableUnauthorizedAccount),
-    /// See [`OwnableInvalidOwner`].
-    InvalidOwner(OwnableInvalidOwner),
-    /// See [`NotArbiter`].
-    NotArbiter(NotArbiter),
-    /// See [`MalformedCalldata`].
-    MalformedCalldata(MalformedCalldata),
-    /// See [`AttestorNotAllowed`].
-    AttestorNotAllowed(AttestorNotAllowed),
-    /// See [`InsufficientBond`].
-    InsufficientBond(InsufficientBond),
-    /// See [`AttestorExiting`].
-    AttestorExiting(AttestorExiting),
-    /// See [`ExitNotRequested`].
-    ExitNotRequested(ExitNotRequested),
-    /// See [`BondLocked`].
-    BondLocked(BondLocked),
-    /// See [`BondUnderChallenge`].
-    BondUnderChallenge(BondUnderChallenge),
-    /// See [`BatchAlreadyAnchored`].
-    BatchAlreadyAnchored(BatchAlreadyAnchored),
-    /// See [`InvalidBatch`].
-    InvalidBatch(InvalidBatch),
-    /// See [`InvalidSignatureLength`].
-    InvalidSignatureLength(InvalidSignatureLength),
-    /// See [`BadSignature`].
-    BadSignature(BadSignature),
-    /// The ECDSA signature recovers to no address (`ECDSAInvalidSignature`).
-    EcdsaInvalidSignature(ecdsa::ECDSAInvalidSignature),
-    /// The ECDSA signature's `s` is in the upper half order (`ECDSAInvalidSignatureS`).
-    EcdsaInvalidSignatureS(ecdsa::ECDSAInvalidSignatureS),
-    /// See [`UnknownBatch`].
-    UnknownBatch(UnknownBatch),
-    /// See [`ChallengeWindowClosed`].
-    ChallengeWindowClosed(ChallengeWindowClosed),
-    /// See [`ChallengeWindowOpen`].
-    ChallengeWindowOpen(ChallengeWindowOpen),
-    /// See [`WrongChallengeBond`].
-    WrongChallengeBond(WrongChallengeBond),
-    /// See [`BatchAlreadyChallenged`].
-    BatchAlreadyChallenged(BatchAlreadyChallenged),
-    /// See [`BatchUnderChallenge`].
-    BatchUnderChallenge(BatchUnderChallenge),
-    /// See [`BatchVoided`].
-    BatchVoided(BatchVoided),
-    /// See [`NoOpenChallenge`].
-    NoOpenChallenge(NoOpenChallenge),
-    /// See [`EmptySettlement`].
-    EmptySettlement(EmptySettlement),
-    /// See [`InvalidProof`].
-    InvalidProof(InvalidProof),
-    /// See [`ReceiptAlreadySettled`].
-    ReceiptAlreadySettled(ReceiptAlreadySettled),
-    /// See [`ReceiptAttestorMismatch`].
-    ReceiptAttestorMismatch(ReceiptAttestorMismatch),
-    /// See [`ReceiptOutsidePeriod`].
-    ReceiptOutsidePeriod(ReceiptOutsidePeriod),
-    /// See [`WrongDataset`].
-    WrongDataset(WrongDataset),
-    /// See [`WrongUsageUnit`].
-    WrongUsageUnit(WrongUsageUnit),
-    /// See [`LicenseRevoked`].
-    LicenseRevoked(LicenseRevoked),
-    /// See [`LicenseNotActive`].
-    LicenseNotActive(LicenseNotActive),
-    /// See [`ScopeNotLicensed`].
-    ScopeNotLicensed(ScopeNotLicensed),
-}
-
-macro_rules! encode_errors {
-    ($error:expr; $($variant:ident($ty:path) [$($field:ident),*],)*) => {
-        match $error {
-            $(Error::$variant(_e) => selector_and_words(<$ty as SolError>::SELECTOR, &[$(_e.$field.word()),*]),)*
-        }
-    };
-}
-
-#[cfg(not(feature = "export-abi"))]
-impl From<Error> for Vec<u8> {
-    fn from(error: Error) -> Vec<u8> {
-        encode_errors! { error;
+tributary_abi::word_errors! {
+    /// Every error of the usage anchor.
+    pub enum Error {
+        /// See [`InvalidConfiguration`].
         InvalidConfiguration(InvalidConfiguration) [],
+        /// See [`ArithmeticOverflow`].
         ArithmeticOverflow(ArithmeticOverflow) [],
+        /// See [`ZeroAmount`].
         ZeroAmount(ZeroAmount) [],
+        /// See [`ExternalCallFailed`].
         ExternalCallFailed(ExternalCallFailed) [target],
+        /// See [`NativeTransferFailed`].
         NativeTransferFailed(NativeTransferFailed) [to, amount],
+        /// See [`NothingToWithdraw`].
         NothingToWithdraw(NothingToWithdraw) [account],
+        /// See [`OwnableUnauthorizedAccount`].
         UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
+        /// See [`OwnableInvalidOwner`].
         InvalidOwner(OwnableInvalidOwner) [owner],
+        /// See [`NotArbiter`].
         NotArbiter(NotArbiter) [account],
+        /// See [`MalformedCalldata`].
         MalformedCalldata(MalformedCalldata) [],
+        /// See [`AttestorNotAllowed`].
         AttestorNotAllowed(AttestorNotAllowed) [attestor],
+        /// See [`InsufficientBond`].
         InsufficientBond(InsufficientBond) [attestor, bond, required],
+        /// See [`AttestorExiting`].
         AttestorExiting(AttestorExiting) [attestor],
+        /// See [`ExitNotRequested`].
         ExitNotRequested(ExitNotRequested) [attestor],
+        /// See [`BondLocked`].
         BondLocked(BondLocked) [attestor, unlocksAt],
+        /// See [`BondUnderChallenge`].
         BondUnderChallenge(BondUnderChallenge) [attestor, openChallenges],
+        /// See [`BatchAlreadyAnchored`].
         BatchAlreadyAnchored(BatchAlreadyAnchored) [batchId],
+        /// See [`InvalidBatch`].
         InvalidBatch(InvalidBatch) [batchId],
+        /// See [`InvalidSignatureLength`].
         InvalidSignatureLength(InvalidSignatureLength) [length],
+        /// See [`BadSignature`].
         BadSignature(BadSignature) [batchId, attestor],
+        /// The ECDSA signature recovers to no address (`ECDSAInvalidSignature`).
         EcdsaInvalidSignature(ecdsa::ECDSAInvalidSignature) [],
+        /// The ECDSA signature's `s` is in the upper half order (`ECDSAInvalidSignatureS`).
         EcdsaInvalidSignatureS(ecdsa::ECDSAInvalidSignatureS) [s],
+        /// See [`UnknownBatch`].
         UnknownBatch(UnknownBatch) [batchId],
+        /// See [`ChallengeWindowClosed`].
         ChallengeWindowClosed(ChallengeWindowClosed) [batchId, closedAt],
+        /// See [`ChallengeWindowOpen`].
         ChallengeWindowOpen(ChallengeWindowOpen) [batchId, settleableAt],
+        /// See [`WrongChallengeBond`].
         WrongChallengeBond(WrongChallengeBond) [sent, required],
+        /// See [`BatchAlreadyChallenged`].
         BatchAlreadyChallenged(BatchAlreadyChallenged) [batchId],
+        /// See [`BatchUnderChallenge`].
         BatchUnderChallenge(BatchUnderChallenge) [batchId],
+        /// See [`BatchVoided`].
         BatchVoided(BatchVoided) [batchId],
+        /// See [`NoOpenChallenge`].
         NoOpenChallenge(NoOpenChallenge) [batchId],
+        /// See [`EmptySettlement`].
         EmptySettlement(EmptySettlement) [batchId],
+        /// See [`InvalidProof`].
         InvalidProof(InvalidProof) [batchId],
+        /// See [`ReceiptAlreadySettled`].
         ReceiptAlreadySettled(ReceiptAlreadySettled) [leaf],
+        /// See [`ReceiptAttestorMismatch`].
         ReceiptAttestorMismatch(ReceiptAttestorMismatch) [leaf, attestor],
+        /// See [`ReceiptOutsidePeriod`].
         ReceiptOutsidePeriod(ReceiptOutsidePeriod) [leaf, timestamp],
+        /// See [`WrongDataset`].
         WrongDataset(WrongDataset) [licenseId, datasetId],
+        /// See [`WrongUsageUnit`].
         WrongUsageUnit(WrongUsageUnit) [licenseId, unit],
+        /// See [`LicenseRevoked`].
         LicenseRevoked(LicenseRevoked) [licenseId],
+        /// See [`LicenseNotActive`].
         LicenseNotActive(LicenseNotActive) [licenseId, timestamp],
+        /// See [`ScopeNotLicensed`].
         ScopeNotLicensed(ScopeNotLicensed) [licenseId, scope],
-        }
-    }
-}
-
-#[cfg(not(feature = "export-abi"))]
-impl stylus_sdk::call::MethodError for Error {
-    fn encode(self) -> Vec<u8> {
-        self.into()
     }
 }
 

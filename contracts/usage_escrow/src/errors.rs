@@ -1,16 +1,9 @@
 //! Every way a call to the usage escrow can fail, as Solidity custom errors.
 #![allow(missing_docs)]
 // `sol!` documents the errors; the generated fields need none.
-// With export-abi the `SolidityError` derive replaces the compact encoder below.
-#![cfg_attr(feature = "export-abi", allow(unused_imports, unused_macros))]
 
-use alloc::vec::Vec;
-
-use alloy_sol_types::{sol, SolError};
+use alloy_sol_types::sol;
 use openzeppelin_stylus::{access::ownable, token::erc20::utils::safe_erc20};
-#[cfg(feature = "export-abi")]
-use stylus_sdk::prelude::*;
-use tributary_abi::abi_words::{selector_and_words, Word};
 
 sol! {
     /// A constructor argument is invalid (zero address).
@@ -57,90 +50,46 @@ sol! {
     error EscrowHeldByChallenges(uint32 openChallenges);
 }
 
-/// An error of the usage escrow.
-///
-/// With `export-abi` the `SolidityError` derive lists the errors in the interface; contract
-/// builds encode them with [`selector_and_words`] instead (same bytes, much smaller code).
-#[cfg_attr(feature = "export-abi", derive(SolidityError))]
-#[derive(Debug)]
-pub enum Error {
-    /// See [`InvalidConfiguration`].
-    InvalidConfiguration(InvalidConfiguration),
-    /// See [`ArithmeticOverflow`].
-    ArithmeticOverflow(ArithmeticOverflow),
-    /// See [`ZeroAmount`].
-    ZeroAmount(ZeroAmount),
-    /// See [`ExternalCallFailed`].
-    ExternalCallFailed(ExternalCallFailed),
-    /// See [`NativeTransferFailed`].
-    NativeTransferFailed(NativeTransferFailed),
-    /// See [`UsageAnchorNotSet`].
-    UsageAnchorNotSet(UsageAnchorNotSet),
-    /// See [`UsageAnchorAlreadySet`].
-    UsageAnchorAlreadySet(UsageAnchorAlreadySet),
-    /// See [`NotUsageAnchor`].
-    NotUsageAnchor(NotUsageAnchor),
-    /// See [`LengthMismatch`].
-    LengthMismatch(LengthMismatch),
-    /// See [`WrongPaymentToken`].
-    WrongPaymentToken(WrongPaymentToken),
-    /// See [`NotLicenseOwner`].
-    NotLicenseOwner(NotLicenseOwner),
-    /// See [`NoWithdrawalRequested`].
-    NoWithdrawalRequested(NoWithdrawalRequested),
-    /// See [`EscrowWithdrawalLocked`].
-    EscrowWithdrawalLocked(EscrowWithdrawalLocked),
-    /// See [`EscrowHeldByChallenges`].
-    EscrowHeldByChallenges(EscrowHeldByChallenges),
-    /// The caller is not the owner (`OwnableUnauthorizedAccount`).
-    UnauthorizedAccount(ownable::OwnableUnauthorizedAccount),
-    /// The owner would be the zero address (`OwnableInvalidOwner`).
-    InvalidOwner(ownable::OwnableInvalidOwner),
-    /// An ERC-20 transfer or approval failed (`SafeErc20FailedOperation`).
-    SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation),
-    /// An allowance decrease below zero (`SafeErc20FailedDecreaseAllowance`); never raised
-    /// here, kept so every `OpenZeppelin` error maps one to one.
-    SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
-}
-
-macro_rules! encode_errors {
-    ($error:expr; $($variant:ident($ty:path) [$($field:ident),*],)*) => {
-        match $error {
-            $(Error::$variant(_e) => selector_and_words(<$ty as SolError>::SELECTOR, &[$(_e.$field.word()),*]),)*
-        }
-    };
-}
-
-#[cfg(not(feature = "export-abi"))]
-impl From<Error> for Vec<u8> {
-    fn from(error: Error) -> Vec<u8> {
-        encode_errors! { error;
+tributary_abi::word_errors! {
+    /// An error of the usage escrow.
+    pub enum Error {
+        /// See [`InvalidConfiguration`].
         InvalidConfiguration(InvalidConfiguration) [],
+        /// See [`ArithmeticOverflow`].
         ArithmeticOverflow(ArithmeticOverflow) [],
+        /// See [`ZeroAmount`].
         ZeroAmount(ZeroAmount) [],
+        /// See [`ExternalCallFailed`].
         ExternalCallFailed(ExternalCallFailed) [target],
+        /// See [`NativeTransferFailed`].
         NativeTransferFailed(NativeTransferFailed) [to, amount],
+        /// See [`UsageAnchorNotSet`].
         UsageAnchorNotSet(UsageAnchorNotSet) [],
+        /// See [`UsageAnchorAlreadySet`].
         UsageAnchorAlreadySet(UsageAnchorAlreadySet) [anchor],
+        /// See [`NotUsageAnchor`].
         NotUsageAnchor(NotUsageAnchor) [account],
+        /// See [`LengthMismatch`].
         LengthMismatch(LengthMismatch) [licenses, fees],
+        /// See [`WrongPaymentToken`].
         WrongPaymentToken(WrongPaymentToken) [licenseId, token],
+        /// See [`NotLicenseOwner`].
         NotLicenseOwner(NotLicenseOwner) [licenseId, account],
+        /// See [`NoWithdrawalRequested`].
         NoWithdrawalRequested(NoWithdrawalRequested) [licenseId],
+        /// See [`EscrowWithdrawalLocked`].
         EscrowWithdrawalLocked(EscrowWithdrawalLocked) [licenseId, readyAt],
+        /// See [`EscrowHeldByChallenges`].
         EscrowHeldByChallenges(EscrowHeldByChallenges) [openChallenges],
+        /// The caller is not the owner (`OwnableUnauthorizedAccount`).
         UnauthorizedAccount(ownable::OwnableUnauthorizedAccount) [account],
+        /// The owner would be the zero address (`OwnableInvalidOwner`).
         InvalidOwner(ownable::OwnableInvalidOwner) [owner],
+        /// An ERC-20 transfer or approval failed (`SafeErc20FailedOperation`).
         SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation) [token],
+        /// An allowance decrease below zero (`SafeErc20FailedDecreaseAllowance`); never raised
+        /// here, kept so every `OpenZeppelin` error maps one to one.
         SafeErc20FailedDecreaseAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance) [spender, current_allowance, requested_decrease],
-        }
-    }
-}
-
-#[cfg(not(feature = "export-abi"))]
-impl stylus_sdk::call::MethodError for Error {
-    fn encode(self) -> Vec<u8> {
-        self.into()
     }
 }
 
