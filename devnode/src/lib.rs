@@ -25,6 +25,7 @@
 #![allow(clippy::doc_markdown)]
 
 pub mod arbwasm;
+pub mod depth;
 pub mod error;
 pub mod exec;
 pub mod host;

@@ -18,9 +18,12 @@ use crate::{
     wasm,
 };
 
-/// Deepest WASM call nesting a program may reach inside one invocation. Nitro bounds the
-/// stack in words (`MaxStackDepth`); wasmi bounds it in frames, so this is an approximation.
-const MAX_RECURSION_DEPTH: usize = 16_384;
+/// wasmi's own call-depth bound, above what Nitro's word-counted limit allows (every frame is
+/// at least 4 words, so at most `MaxStackDepth / 4` = 65,536 calls nest): the depth checker
+/// ([`crate::depth`]) always trips first.
+const MAX_RECURSION_DEPTH: usize = 65_537;
+/// wasmi's value-stack bound in cells, well above `MaxStackDepth` words.
+const MAX_STACK_HEIGHT: usize = 4 * 1024 * 1024;
 
 /// A program compiled for execution.
 #[derive(Debug)]
@@ -55,6 +58,7 @@ impl Runtime {
             .floats(true)
             .consume_fuel(false)
             .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+            .set_max_stack_height(MAX_STACK_HEIGHT)
             .compilation_mode(CompilationMode::Eager);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);

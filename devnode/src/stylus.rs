@@ -204,7 +204,10 @@ fn call_entrypoint(
             if status_global.get(&*store).i32() == Some(1) {
                 return Outcome::OutOfInk;
             }
-            if error.as_trap_code() == Some(wasmi::TrapCode::StackOverflow) {
+            let stack_left = instance.get_global(&*store, crate::depth::STACK_GLOBAL);
+            if stack_left.is_some_and(|g| g.get(&*store).i32() == Some(0))
+                || error.as_trap_code() == Some(wasmi::TrapCode::StackOverflow)
+            {
                 return Outcome::OutOfStack;
             }
             Outcome::Failure

@@ -6,7 +6,8 @@
 //! `stylus_ink_status` (i32) and `stylus_scratch` (i32), then prefixes every basic block with
 //! a charge of (Σ operator ink + 2,450) that traps with status 1 when ink runs out, charges
 //! `memory.copy` / `memory.fill` 100 ink per byte before they run, and calls
-//! `vm_hooks.pay_for_memory_grow` before every `memory.grow`.
+//! `vm_hooks.pay_for_memory_grow` before every `memory.grow`. Then [`crate::depth`] adds the
+//! stack-depth checks (a fourth global, `stylus_stack_left`).
 
 use std::{collections::HashSet, io::Read};
 
@@ -510,7 +511,10 @@ fn forbidden(op: &Operator<'_>) -> Option<&'static str> {
     }
 }
 
-/// Rewrites a validated module with ink metering (see module docs).
+/// Rewrites a validated module with ink metering and stack-depth checks (see module docs).
+///
+/// # Errors
+/// [`ProgramError::Activation`] when a function's stack frame is larger than Nitro allows.
 pub fn instrument(wasm: &[u8], analysis: &Analysis) -> Result<Vec<u8>, ProgramError> {
     let mut meter = Meter {
         ink: analysis.global_count,
@@ -524,7 +528,12 @@ pub fn instrument(wasm: &[u8], analysis: &Analysis) -> Result<Vec<u8>, ProgramEr
     meter
         .parse_core_module(&mut module, Parser::new(0), wasm)
         .map_err(|e| ProgramError::InvalidWasm(format!("instrumentation failed: {e}")))?;
-    Ok(module.finish())
+    // Nitro's depth checker follows its meter; the meter added three globals.
+    crate::depth::add_depth_checks(
+        &module.finish(),
+        analysis.global_count + 3,
+        pricing::MAX_STACK_DEPTH,
+    )
 }
 
 struct Meter<'a> {

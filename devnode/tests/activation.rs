@@ -470,3 +470,81 @@ fn royalty_splitter_runs_on_the_devnode() {
         receipt.gas_used
     );
 }
+
+/// `user_entrypoint(len)` calls `$rec(len)` — recursion `len` deep — `$times` times in a row.
+fn recursion_program(times: u32) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module
+  (memory (export "memory") 1 1)
+  (func $rec (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (call $rec (i32.sub (local.get 0) (i32.const 1))))))
+  (func (export "user_entrypoint") (param i32) (result i32) (local $i i32)
+    (loop $again
+      (drop (call $rec (local.get 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $again (i32.lt_u (local.get $i) (i32.const {times}))))
+    (i32.const 0)))"#
+    ))
+    .expect("valid WAT")
+}
+
+#[test]
+fn stack_depth_is_counted_in_words_like_nitro() {
+    let mut node = node();
+    let once = node.deploy_stylus(ALICE, &recursion_program(1)).unwrap();
+    let repeated = node.deploy_stylus(ALICE, &recursion_program(100)).unwrap();
+
+    // 1,000 nested calls fit in MaxStackDepth (262,144 words).
+    let receipt = node
+        .send(TxRequest::call(ALICE, once, vec![1u8; 1_000]).gas(30_000_000))
+        .unwrap();
+    assert!(receipt.status, "{receipt:?}");
+    // Returning gives the frames back: 100 × 1,000 nested calls in a row also fit.
+    let receipt = node
+        .send(TxRequest::call(ALICE, repeated, vec![1u8; 1_000]).gas(30_000_000))
+        .unwrap();
+    assert!(receipt.status, "{receipt:?}");
+
+    // 60,000 nested frames of at least 5 words each exceed 262,144 words, while wasmi's own
+    // call-depth bound (65,537) is not reached: the depth checker stops it, as OutOfStack,
+    // consuming all gas.
+    let receipt = node
+        .send(TxRequest::call(ALICE, once, vec![1u8; 60_000]).gas(30_000_000))
+        .unwrap();
+    assert!(!receipt.status);
+    assert!(
+        receipt.halt.as_deref().unwrap().contains("StackOverflow"),
+        "{receipt:?}"
+    );
+    assert_eq!(receipt.gas_used, 30_000_000);
+    assert!(receipt.output.is_empty());
+}
+
+#[test]
+fn activation_refuses_an_operand_stack_deeper_than_4096_words() {
+    let node = node();
+    let pushes = "(i32.const 1) ".repeat(4_100);
+    let drops = "drop ".repeat(4_100);
+    let err = compile_err(
+        &node,
+        &format!(
+            r#"(module (memory (export "memory") 1 1)
+            (func (export "user_entrypoint") (param i32) (result i32) {pushes} {drops} (i32.const 0)))"#
+        ),
+    );
+    assert!(err.to_string().contains("operand stack"), "{err}");
+    // 4,000 fit.
+    let pushes = "(i32.const 1) ".repeat(4_000);
+    let drops = "drop ".repeat(4_000);
+    let wasm = wat::parse_str(format!(
+        r#"(module (memory (export "memory") 1 1)
+        (func (export "user_entrypoint") (param i32) (result i32) {pushes} {drops} (i32.const 0)))"#
+    ))
+    .unwrap();
+    assert!(node
+        .runtime()
+        .compile(&wasm::compress_to_code(&wasm))
+        .is_ok());
+}
