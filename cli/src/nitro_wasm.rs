@@ -189,7 +189,7 @@ fn rule<T>(msg: String) -> Result<T, WasmError> {
 }
 
 /// Checks the rules Nitro's activation applies beyond plain validation: imports, exports,
-/// memory, start function, floating point and structural counts.
+/// memory, start function, floating point, structural counts and stack frames.
 pub fn check_activation(wasm: &[u8]) -> Result<(), WasmError> {
     let mut validator = Validator::new_with_features(nitro_features());
     validator.validate_all(wasm).map_err(invalid)?;
@@ -197,7 +197,13 @@ pub fn check_activation(wasm: &[u8]) -> Result<(), WasmError> {
     for payload in Parser::new(0).parse_all(wasm) {
         facts.visit(payload.map_err(invalid)?)?;
     }
-    facts.check()
+    facts.check()?;
+    // Stack frames (NITRO-FACTS §1.3) are measured on the ink-metered code: run the devnode's
+    // activation pipeline (validation, metering, depth checks) as deploying would.
+    let activation = |e: tributary_devnode::ProgramError| WasmError::Rule(e.to_string());
+    let analysis = tributary_devnode::wasm::analyze(wasm).map_err(activation)?;
+    tributary_devnode::wasm::instrument(wasm, &analysis).map_err(activation)?;
+    Ok(())
 }
 
 impl ModuleFacts {

@@ -210,3 +210,22 @@ fn reference_types_are_rejected() {
     .expect_err("must fail");
     assert!(matches!(err, WasmError::Invalid(_)), "{err}");
 }
+
+#[test]
+fn an_operand_stack_deeper_than_nitro_allows_fails_the_check() {
+    let body = |n: usize| format!("{} {}", "(i32.const 1) ".repeat(n), "drop ".repeat(n));
+    let program = |n: usize| {
+        module(&format!(
+            r#"(module
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param i32) (result i32) {} (i32.const 0)))"#,
+            body(n)
+        ))
+    };
+    nitro_wasm::check_activation(&program(4_000)).expect("4,000 words fit");
+    let err = nitro_wasm::check_activation(&program(4_100)).expect_err("4,100 words do not");
+    assert!(
+        matches!(&err, WasmError::Rule(msg) if msg.contains("operand stack")),
+        "{err}"
+    );
+}
