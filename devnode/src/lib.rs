@@ -37,5 +37,7 @@ pub mod stylus;
 pub mod wasm;
 
 pub use error::{DevnodeError, ProgramError};
-pub use node::{AccountDump, CallResult, ChainLog, Devnode, Receipt, StateDump, TxRequest};
+pub use node::{
+    AccountDump, BlockState, CallResult, ChainLog, Devnode, Receipt, StateDump, TxRequest,
+};
 pub use revm;

@@ -192,6 +192,31 @@ pub struct CallResult {
     pub halt: Option<String>,
 }
 
+/// The world state at the end of a sealed block, kept so that reads can be answered at that
+/// block later (see [`Devnode::block_state`] and [`Devnode::at_block_state`]).
+#[derive(Clone)]
+pub struct BlockState {
+    db: Db,
+    number: u64,
+    timestamp: u64,
+}
+
+impl std::fmt::Debug for BlockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockState")
+            .field("number", &self.number)
+            .field("timestamp", &self.timestamp)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlockState {
+    /// The block this state ends.
+    pub fn number(&self) -> u64 {
+        self.number
+    }
+}
+
 #[derive(Clone)]
 struct Snapshot {
     db: Db,
@@ -750,6 +775,45 @@ impl Devnode {
     /// Text written through the debug `console` imports.
     pub fn console(&self) -> &[String] {
         &self.evm.context.external.console
+    }
+
+    // ---- state at past blocks ----
+
+    /// The current state, recorded as the state at the end of block `number` (sealed at
+    /// `timestamp`). Code is shared, not copied; accounts and storage are.
+    pub fn block_state(&self, number: u64, timestamp: u64) -> BlockState {
+        BlockState {
+            db: self.evm.db().clone(),
+            number,
+            timestamp,
+        }
+    }
+
+    /// Runs `f` on `state` in place of the current state, in an environment whose block number
+    /// and timestamp are those of the recorded block (as geth answers a call at a past block),
+    /// then puts the current state and clock back. Anything `f` writes is discarded with it.
+    pub fn at_block_state<T>(&mut self, state: BlockState, f: impl FnOnce(&mut Self) -> T) -> T {
+        let current = std::mem::replace(self.evm.db_mut(), state.db);
+        let clock = (
+            self.number,
+            self.timestamp,
+            self.time_offset,
+            self.next_override,
+        );
+        // Calls run in the block after `self.number` at `next_timestamp()`.
+        self.number = state.number.saturating_sub(1);
+        self.next_override = Some(state.timestamp);
+        self.sync_block_env();
+        let out = f(self);
+        *self.evm.db_mut() = current;
+        (
+            self.number,
+            self.timestamp,
+            self.time_offset,
+            self.next_override,
+        ) = clock;
+        self.sync_block_env();
+        out
     }
 
     // ---- snapshots ----

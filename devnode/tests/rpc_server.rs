@@ -364,10 +364,10 @@ async fn bad_input_gets_json_rpc_errors_not_crashes() {
         assert_eq!(answers[0]["result"], "0x64aba");
         assert_eq!(answers[1]["id"], 2);
         assert_eq!(error_code(&answers[1]), -32601);
-        // history older than the head is refused, not answered from the wrong state
+        // a block that is not mined yet is refused, not answered from the wrong state
         rpc(addr, "evm_mine", json!([]));
-        let old = rpc(addr, "eth_getBalance", json!([Address::ZERO, "0x0"]));
-        assert_eq!(error_code(&old), -32000);
+        let future = rpc(addr, "eth_getBalance", json!([Address::ZERO, "0xffff"]));
+        assert_eq!(error_code(&future), -32000);
     });
     checks.await.expect("raw HTTP checks");
 
@@ -525,4 +525,109 @@ async fn interval_mining_puts_pending_transactions_in_the_next_block() {
     assert!(receipt.status());
     assert!(receipt.block_number.expect("number") > start);
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_at_a_past_block_see_the_state_sealed_then() {
+    use alloy::eips::BlockId;
+
+    let server = rpc::start(config(None)).await.expect("server starts");
+    let provider = connect(&server.url());
+    let me = KEY.parse::<PrivateKeySigner>().expect("key").address();
+    let program = deploy_register(&provider, me).await;
+    let set = |n: u64| {
+        TransactionRequest::default()
+            .with_to(program)
+            .with_input(word(n))
+    };
+    let mut blocks = Vec::new();
+    for n in [42, 43] {
+        let receipt = provider
+            .send_transaction(set(n))
+            .await
+            .expect("sent")
+            .get_receipt()
+            .await
+            .expect("receipt");
+        blocks.push(receipt.block_number.expect("mined"));
+    }
+    let (first, second) = (blocks[0], blocks[1]);
+    let before = BlockId::number(first - 1);
+
+    // eth_call, eth_getStorageAt, eth_getTransactionCount, eth_getBalance and eth_getCode
+    let read_at = |block: BlockId| {
+        let provider = &provider;
+        async move {
+            let out = provider
+                .call(&TransactionRequest::default().with_to(program))
+                .block(block)
+                .await
+                .expect("call at a block");
+            U256::from_be_slice(&out)
+        }
+    };
+    assert_eq!(read_at(BlockId::number(first)).await, U256::from(42));
+    assert_eq!(read_at(BlockId::number(second)).await, U256::from(43));
+    assert_eq!(read_at(BlockId::latest()).await, U256::from(43));
+    let slot_at = |block: BlockId| provider.get_storage_at(program, U256::ZERO).block_id(block);
+    assert_eq!(slot_at(before).await.expect("storage"), U256::ZERO);
+    assert_eq!(
+        slot_at(BlockId::number(first)).await.expect("storage"),
+        U256::from(42)
+    );
+    let nonce = provider.get_transaction_count(me).await.expect("nonce");
+    let nonce_before = provider
+        .get_transaction_count(me)
+        .block_id(BlockId::number(first))
+        .await
+        .expect("nonce");
+    assert_eq!(nonce_before + 1, nonce);
+    let balance = provider.get_balance(me).await.expect("balance");
+    let balance_before = provider
+        .get_balance(me)
+        .block_id(BlockId::number(first))
+        .await
+        .expect("balance");
+    assert!(balance_before > balance, "the second transaction paid gas");
+    assert!(!provider
+        .get_code_at(program)
+        .await
+        .expect("code")
+        .is_empty());
+    let genesis_code = provider
+        .get_code_at(program)
+        .block_id(BlockId::earliest())
+        .await
+        .expect("code at genesis");
+    assert!(genesis_code.is_empty());
+    // by hash, as by number
+    let block = provider
+        .get_block_by_number(first.into(), false.into())
+        .await
+        .expect("block")
+        .expect("exists");
+    assert_eq!(
+        read_at(BlockId::hash(block.header.hash)).await,
+        U256::from(42)
+    );
+
+    // only the last 128 sealed blocks keep their state
+    let addr = server.addr;
+    tokio::task::spawn_blocking(move || {
+        for _ in 0..130 {
+            rpc(addr, "evm_mine", json!([]));
+        }
+        let old = rpc(
+            addr,
+            "eth_getBalance",
+            json!([Address::ZERO, format!("{first:#x}")]),
+        );
+        assert_eq!(error_code(&old), -32000);
+        assert!(old["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("no longer kept"));
+    })
+    .await
+    .expect("joins");
 }

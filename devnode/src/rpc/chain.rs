@@ -2,11 +2,14 @@
 //! its history (blocks with hashes, signed transactions, receipts with log positions), the
 //! unlocked dev accounts, and the JSON-RPC methods themselves.
 //!
-//! Only the latest state is kept: methods that take a block accept `latest`, `pending`, `safe`,
-//! `finalized` and the head's number or hash; an older block is refused with a clear error
-//! rather than answered from the wrong state.
+//! State reads (`eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`,
+//! `eth_getStorageAt`, `eth_call`, `eth_estimateGas`) take any block tag, number or hash:
+//! `latest`, `pending`, `safe` and `finalized` read the current state; an older block reads the
+//! state recorded when it was sealed, for the last [`STATE_HISTORY`] blocks (as a geth full
+//! node keeps 128 recent states). An older block than that, or one that does not exist, is
+//! refused with a clear error rather than answered from the wrong state.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use alloy::{
     consensus::{SignableTransaction, Transaction as _, TxEip1559, TxEnvelope},
@@ -27,7 +30,7 @@ use super::{
     params::{hex_u64, quantity, Params},
 };
 use crate::{
-    node::{BASE_FEE, HEADER_GAS_LIMIT, SEQUENCER_COINBASE, TX_GAS_LIMIT},
+    node::{BlockState, BASE_FEE, HEADER_GAS_LIMIT, SEQUENCER_COINBASE, TX_GAS_LIMIT},
     Devnode, TxRequest,
 };
 
@@ -103,7 +106,12 @@ pub struct RpcChain {
     accounts: Vec<Address>,
     snapshots: HashMap<u64, Snapshot>,
     automine: bool,
+    /// The state at the end of each of the last [`STATE_HISTORY`] sealed blocks, oldest first.
+    states: VecDeque<BlockState>,
 }
+
+/// How many sealed blocks' states are kept for reads at a past block.
+pub const STATE_HISTORY: usize = 128;
 
 /// What a state-changing call did, for the server's log and the state file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,11 +138,22 @@ impl RpcChain {
             accounts,
             snapshots: HashMap::new(),
             automine: true,
+            states: VecDeque::new(),
         };
         let head = chain.node.block_number();
         let genesis = chain.block_record(head, B256::ZERO, Vec::new(), 0, Bloom::ZERO);
+        chain.record_state(&genesis);
         chain.blocks.push(genesis);
         chain
+    }
+
+    /// Keeps the current state as the state at the end of `block`.
+    fn record_state(&mut self, block: &BlockRecord) {
+        self.states
+            .push_back(self.node.block_state(block.number, block.timestamp));
+        while self.states.len() > STATE_HISTORY {
+            self.states.pop_front();
+        }
     }
 
     /// Rebuilds a chain from saved history (see the state file).
@@ -250,6 +269,7 @@ impl RpcChain {
             self.tx_order.push(hash);
             self.txs.insert(hash, record);
         }
+        self.record_state(&block);
         self.blocks.push(block);
     }
 
@@ -408,18 +428,18 @@ impl RpcChain {
         }
     }
 
-    /// Runs `f` on the node with `overrides` applied, then restores the state.
+    /// Runs `f` on `node` with `overrides` applied, then restores the state.
     fn with_overrides<T>(
-        &mut self,
+        node: &mut Devnode,
         overrides: Option<&StateOverride>,
         f: impl FnOnce(&mut Devnode) -> Result<T, RpcError>,
     ) -> Result<T, RpcError> {
         let Some(overrides) = overrides.filter(|o| !o.is_empty()) else {
-            return f(&mut self.node);
+            return f(node);
         };
-        let snapshot = self.node.snapshot();
-        let result = apply_overrides(&mut self.node, overrides).and_then(|()| f(&mut self.node));
-        self.node.revert_to(snapshot)?;
+        let snapshot = node.snapshot();
+        let result = apply_overrides(node, overrides).and_then(|()| f(node));
+        node.revert_to(snapshot)?;
         result
     }
 
@@ -429,8 +449,16 @@ impl RpcChain {
         request: &TransactionRequest,
         overrides: Option<&StateOverride>,
     ) -> Result<Bytes, RpcError> {
+        Self::call_on(&mut self.node, request, overrides)
+    }
+
+    fn call_on(
+        node: &mut Devnode,
+        request: &TransactionRequest,
+        overrides: Option<&StateOverride>,
+    ) -> Result<Bytes, RpcError> {
         let tx = Self::call_request(request);
-        let result = self.with_overrides(overrides, |node| Ok(node.call(tx)?))?;
+        let result = Self::with_overrides(node, overrides, |node| Ok(node.call(tx)?))?;
         if result.success {
             Ok(result.output)
         } else if let Some(halt) = result.halt {
@@ -446,9 +474,17 @@ impl RpcChain {
         request: TransactionRequest,
         overrides: Option<&StateOverride>,
     ) -> Result<u64, RpcError> {
-        let mut tx = Self::call_request(&request);
+        Self::estimate_on(&mut self.node, &request, overrides)
+    }
+
+    fn estimate_on(
+        node: &mut Devnode,
+        request: &TransactionRequest,
+        overrides: Option<&StateOverride>,
+    ) -> Result<u64, RpcError> {
+        let mut tx = Self::call_request(request);
         let cap = tx.gas_limit.unwrap_or(TX_GAS_LIMIT);
-        self.with_overrides(overrides, |node| {
+        Self::with_overrides(node, overrides, |node| {
             tx.gas_limit = Some(cap);
             let first = node.call(tx.clone())?;
             if !first.success {
@@ -476,28 +512,59 @@ impl RpcChain {
 
     // ---- reads ----
 
-    fn check_block(&self, block: Option<BlockId>) -> Result<(), RpcError> {
-        let head = self.head();
-        let ok = match block {
+    /// Which state a read at `block` uses: `None` for the current state (the head and the
+    /// tags that mean it), or the recorded state of an older block.
+    fn state_for(&self, block: Option<BlockId>) -> Result<Option<BlockState>, RpcError> {
+        let head = self.head().number;
+        let number = match block {
             None
             | Some(BlockId::Number(
                 BlockNumberOrTag::Latest
                 | BlockNumberOrTag::Pending
                 | BlockNumberOrTag::Safe
                 | BlockNumberOrTag::Finalized,
-            )) => true,
-            Some(BlockId::Number(BlockNumberOrTag::Number(n))) => n == head.number,
-            Some(BlockId::Number(BlockNumberOrTag::Earliest)) => self.blocks.len() == 1,
-            Some(BlockId::Hash(hash)) => hash.block_hash == head.hash,
+            )) => return Ok(None),
+            Some(BlockId::Number(BlockNumberOrTag::Number(n))) => n,
+            Some(BlockId::Number(BlockNumberOrTag::Earliest)) => {
+                self.blocks.first().map_or(head, |b| b.number)
+            }
+            Some(BlockId::Hash(hash)) => self
+                .blocks
+                .iter()
+                .find(|b| b.hash == hash.block_hash)
+                .map(|b| b.number)
+                .ok_or_else(|| RpcError::server(format!("unknown block {}", hash.block_hash)))?,
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(RpcError::server(format!(
-                "historical state is not kept: the devnode serves the state at the head block \
-                 {} only",
-                head.number
-            )))
+        if number == head {
+            return Ok(None);
+        }
+        if number > head {
+            return Err(RpcError::server(format!(
+                "block {number} is not mined yet (head is {head})"
+            )));
+        }
+        self.states
+            .iter()
+            .find(|state| state.number() == number)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| {
+                RpcError::server(format!(
+                    "the state of block {number} is no longer kept: the devnode keeps the last \
+                     {STATE_HISTORY} blocks (head is {head})"
+                ))
+            })
+    }
+
+    /// Runs a read on the node holding the state at `block` (see [`Self::state_for`]).
+    fn read_at<T>(
+        &mut self,
+        block: Option<BlockId>,
+        f: impl FnOnce(&mut Devnode) -> Result<T, RpcError>,
+    ) -> Result<T, RpcError> {
+        match self.state_for(block)? {
+            None => f(&mut self.node),
+            Some(state) => self.node.at_block_state(state, f),
         }
     }
 
@@ -688,38 +755,44 @@ impl RpcChain {
             "eth_feeHistory" => read(self.fee_history(params)?),
             "eth_getBalance" => {
                 let address: Address = params.required(0)?;
-                self.check_block(params.optional(1)?)?;
-                read(json!(self.node.balance(address)))
+                let balance =
+                    self.read_at(params.optional(1)?, |node| Ok(node.balance(address)))?;
+                read(json!(balance))
             }
             "eth_getTransactionCount" => {
                 let address: Address = params.required(0)?;
-                self.check_block(params.optional(1)?)?;
-                read(json!(quantity(self.node.nonce(address))))
+                let nonce = self.read_at(params.optional(1)?, |node| Ok(node.nonce(address)))?;
+                read(json!(quantity(nonce)))
             }
             "eth_getCode" => {
                 let address: Address = params.required(0)?;
-                self.check_block(params.optional(1)?)?;
-                read(json!(self.node.code(address)))
+                let code = self.read_at(params.optional(1)?, |node| Ok(node.code(address)))?;
+                read(json!(code))
             }
             "eth_getStorageAt" => {
                 let address: Address = params.required(0)?;
                 let slot: U256 = params.required(1)?;
-                self.check_block(params.optional(2)?)?;
-                read(json!(B256::from(self.node.storage(address, slot))))
+                let value =
+                    self.read_at(params.optional(2)?, |node| Ok(node.storage(address, slot)))?;
+                read(json!(B256::from(value)))
             }
             "eth_call" => {
                 let request: TransactionRequest = params.required(0)?;
-                self.check_block(params.optional(1)?)?;
+                let block: Option<BlockId> = params.optional(1)?;
                 let overrides: Option<StateOverride> = params.optional(2)?;
-                read(json!(self.call(&request, overrides.as_ref())?))
+                let output = self.read_at(block, |node| {
+                    Self::call_on(node, &request, overrides.as_ref())
+                })?;
+                read(json!(output))
             }
             "eth_estimateGas" => {
                 let request: TransactionRequest = params.required(0)?;
-                self.check_block(params.optional(1)?)?;
+                let block: Option<BlockId> = params.optional(1)?;
                 let overrides: Option<StateOverride> = params.optional(2)?;
-                read(json!(quantity(
-                    self.estimate_gas(request, overrides.as_ref())?
-                )))
+                let gas = self.read_at(block, |node| {
+                    Self::estimate_on(node, &request, overrides.as_ref())
+                })?;
+                read(json!(quantity(gas)))
             }
             "eth_sendRawTransaction" => {
                 let raw: Bytes = params.required(0)?;
@@ -830,6 +903,8 @@ impl RpcChain {
                 self.node.revert_to(snapshot.node)?;
                 self.snapshots.retain(|k, _| *k < id);
                 self.blocks.truncate(snapshot.blocks);
+                let head = self.head().number;
+                self.states.retain(|state| state.number() <= head);
                 for hash in self.tx_order.drain(snapshot.tx_order..) {
                     self.txs.remove(&hash);
                 }
