@@ -1,10 +1,18 @@
 //! The ArbWasm precompile at `0x71` (NITRO-FACTS §2.1, §2.3): activation and the views
-//! cargo-stylus and StylusDeployer use.
+//! cargo-stylus and StylusDeployer use; and ArbWasmCache at `0x72` (§2.2): the program cache.
 //!
 //! Program records live in the storage of the `0x71` account (journaled like any storage, so
 //! reverts and snapshots cover them): slot `codehash` holds
 //! `version | initCost << 16 | cachedCost << 32 | footprint << 48 | activatedAtHours << 64 |
-//! asmEstimateKb << 96`; slots 0 and 1 hold the data pricer's demand and last update.
+//! asmEstimateKb << 96 | cached << 128`; slots 0 and 1 hold the data pricer's demand and last
+//! update; slots 2 and 3 count the cache managers and chain owners, listed from
+//! `keccak256("tributary.cacheManagers")` and `keccak256("tributary.chainOwners")`.
+//!
+//! A cached program's calls skip `initGas` (§4.3; ArbOS 40 has no per-block LRU). Caching
+//! and evicting take a cache manager or a chain owner (anyone else: all gas burned); caching
+//! charges the program's `initCost` as gas and needs an active program. This devnode does not
+//! serve ArbOwner (`0x70`): chain owners and cache managers are set through
+//! [`crate::Devnode::add_chain_owner`] and [`crate::Devnode::add_wasm_cache_manager`].
 
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface};
 use revm::{
@@ -20,6 +28,51 @@ use crate::{
 
 /// ArbWasm's address.
 pub const ARBWASM: Address = address!("0000000000000000000000000000000000000071");
+/// ArbWasmCache's address.
+pub const ARBWASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+/// The list of cache managers (ArbOS `cacheManagers`).
+pub const CACHE_MANAGERS: MemberList = MemberList {
+    count: U256::from_limbs([2, 0, 0, 0]),
+    tag: "tributary.cacheManagers",
+};
+/// The list of chain owners (ArbOS `chainOwners`).
+pub const CHAIN_OWNERS: MemberList = MemberList {
+    count: U256::from_limbs([3, 0, 0, 0]),
+    tag: "tributary.chainOwners",
+};
+/// ArbOS storage write of a non-zero slot.
+const STORAGE_WRITE_GAS: u64 = 20_000;
+
+/// An address list in the `0x71` account's storage: a count slot, then the members from
+/// `keccak256(tag)`.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberList {
+    count: U256,
+    tag: &'static str,
+}
+
+impl MemberList {
+    /// The slot of member `index`.
+    pub fn slot(&self, index: u64) -> U256 {
+        U256::from_be_bytes(keccak256(self.tag.as_bytes()).0).wrapping_add(U256::from(index))
+    }
+
+    /// The slot holding the member count.
+    pub fn count_slot(&self) -> U256 {
+        self.count
+    }
+
+    /// The members, read through `sload`.
+    pub fn members<E>(
+        &self,
+        mut sload: impl FnMut(U256) -> Result<U256, E>,
+    ) -> Result<Vec<Address>, E> {
+        let count: u64 = sload(self.count)?.saturating_to();
+        (0..count)
+            .map(|i| sload(self.slot(i)).map(|word| Address::from_word(word.into())))
+            .collect()
+    }
+}
 /// Where activation data fees go (Nitro's network fee account; zero on this devnode).
 pub const NETWORK_FEE_ACCOUNT: Address = Address::ZERO;
 /// Epoch of `activatedAt` (hours since this Unix time).
@@ -71,7 +124,23 @@ sol! {
     }
 }
 
+sol! {
+    /// The ArbWasmCache precompile interface (nitro-precompile-interfaces `ArbWasmCache.sol`,
+    /// ArbOS ≥ 31: `cacheCodehash` is gone).
+    #[derive(Debug)]
+    interface ArbWasmCache {
+        function isCacheManager(address manager) external view returns (bool);
+        function allCacheManagers() external view returns (address[] memory managers);
+        function cacheProgram(address addr) external;
+        function evictCodehash(bytes32 codehash) external;
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+
+        event UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached);
+    }
+}
+
 use ArbWasm::ArbWasmCalls as Call;
+use ArbWasmCache::ArbWasmCacheCalls as CacheCall;
 
 /// What activation stored about a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -88,6 +157,8 @@ pub struct ProgramRecord {
     pub activated_at: u32,
     /// Estimated native size in KiB.
     pub asm_estimate_kb: u32,
+    /// Cached through ArbWasmCache: calls skip `initGas`.
+    pub cached: bool,
 }
 
 impl ProgramRecord {
@@ -98,6 +169,7 @@ impl ProgramRecord {
             | U256::from(self.footprint) << 48
             | U256::from(self.activated_at) << 64
             | U256::from(self.asm_estimate_kb) << 96
+            | U256::from(u8::from(self.cached)) << 128
     }
 
     fn unpack(word: U256) -> Self {
@@ -114,6 +186,7 @@ impl ProgramRecord {
             footprint: u16_at(48),
             activated_at: u32_at(64),
             asm_estimate_kb: u32_at(96),
+            cached: bits(128, 1) == 1,
         }
     }
 
@@ -140,6 +213,8 @@ fn sload(ctx: &mut Ctx, slot: U256) -> Result<U256, EvmError> {
 fn sstore(ctx: &mut Ctx, slot: U256, value: U256) -> Result<(), EvmError> {
     let inner = &mut ctx.evm.inner;
     inner.journaled_state.load_account(ARBWASM, &mut inner.db)?;
+    // Only touched accounts are committed; a call to ArbWasmCache does not touch 0x71 itself.
+    inner.journaled_state.touch(&ARBWASM);
     inner
         .journaled_state
         .sstore(ARBWASM, slot, value, &mut inner.db)?;
@@ -152,6 +227,10 @@ pub fn program_record(ctx: &mut Ctx, codehash: B256) -> Result<ProgramRecord, Ev
         ctx,
         U256::from_be_bytes(codehash.0),
     )?))
+}
+
+fn store_record(ctx: &mut Ctx, codehash: B256, record: &ProgramRecord) -> Result<(), EvmError> {
+    sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())
 }
 
 /// Nitro's `getActiveProgram`: the record, or the ArbWasm error (ABI-encoded) and its name.
@@ -243,6 +322,11 @@ pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError>
         CallValue::Transfer(value) => value,
         CallValue::Apparent(_) => U256::ZERO,
     };
+    let cache = inputs.bytecode_address == ARBWASM_CACHE;
+    if cache && !value.is_zero() {
+        // ArbWasmCache is not payable.
+        return Ok(done(reply.burn(InstructionResult::Revert)));
+    }
     if !value.is_zero() {
         let inner = &mut ctx.evm.inner;
         if let Some(error) =
@@ -259,10 +343,12 @@ pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError>
         }
     }
     let in_words = (inputs.input.len() as u64).div_ceil(32);
-    let result = if reply.charge(3 * in_words) {
-        dispatch(ctx, inputs, value, reply)?
-    } else {
+    let result = if !reply.charge(3 * in_words) {
         reply.burn(InstructionResult::OutOfGas)
+    } else if cache {
+        dispatch_cache(ctx, inputs, reply)?
+    } else {
+        dispatch(ctx, inputs, value, reply)?
     };
     if result.result.is_ok() {
         ctx.evm.journaled_state.checkpoint_commit();
@@ -445,8 +531,10 @@ fn activate(
         footprint: stats.footprint,
         activated_at: hours_since_start(now),
         asm_estimate_kb: u32::try_from(asm.div_ceil(1024)).unwrap_or(u32::MAX),
+        // Re-activating an expired program keeps its cache flag, as Nitro does.
+        cached: program_record(ctx, codehash)?.cached,
     };
-    sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())?;
+    store_record(ctx, codehash, &record)?;
     runtime.insert(codehash, std::sync::Arc::new(compiled));
 
     // Nitro's moduleHash hashes its WAVM module, which cannot be reproduced here; this devnode
@@ -533,12 +621,101 @@ fn pay_out(ctx: &mut Ctx, caller: Address, value: U256, fee: U256) -> Result<(),
 }
 
 fn emit(ctx: &mut Ctx, event: &impl SolEvent) {
+    emit_from(ctx, ARBWASM, event);
+}
+
+fn emit_from(ctx: &mut Ctx, address: Address, event: &impl SolEvent) {
     let data = event.encode_log_data();
-    revm::interpreter::Host::log(
-        ctx,
-        Log {
-            address: ARBWASM,
-            data,
-        },
+    revm::interpreter::Host::log(ctx, Log { address, data });
+}
+
+/// Whether `account` may cache and evict programs: a cache manager or a chain owner.
+fn may_manage_cache(ctx: &mut Ctx, account: Address) -> Result<bool, EvmError> {
+    for list in [CACHE_MANAGERS, CHAIN_OWNERS] {
+        if list.members(|slot| sload(ctx, slot))?.contains(&account) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn dispatch_cache(
+    ctx: &mut Ctx,
+    inputs: &CallInputs,
+    mut reply: Reply,
+) -> Result<InterpreterResult, EvmError> {
+    let Ok(call) = CacheCall::abi_decode(&inputs.input, true) else {
+        return Ok(reply.burn(InstructionResult::Revert));
+    };
+    let writes = matches!(
+        call,
+        CacheCall::cacheProgram(_) | CacheCall::evictCodehash(_)
     );
+    if writes && inputs.is_static {
+        return Ok(reply.burn(InstructionResult::StateChangeDuringStaticCall));
+    }
+    if !reply.charge(STORAGE_READ_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
+    if writes && !may_manage_cache(ctx, inputs.caller)? {
+        return Ok(reply.burn(InstructionResult::Revert));
+    }
+    let out = match call {
+        CacheCall::isCacheManager(c) => {
+            let managers = CACHE_MANAGERS.members(|slot| sload(ctx, slot))?;
+            ArbWasmCache::isCacheManagerCall::abi_encode_returns(&(managers.contains(&c.manager),))
+        }
+        CacheCall::allCacheManagers(_) => {
+            let managers = CACHE_MANAGERS.members(|slot| sload(ctx, slot))?;
+            ArbWasmCache::allCacheManagersCall::abi_encode_returns(&(managers,))
+        }
+        CacheCall::codehashIsCached(c) => {
+            let record = program_record(ctx, c.codehash)?;
+            ArbWasmCache::codehashIsCachedCall::abi_encode_returns(&(record.cached,))
+        }
+        CacheCall::cacheProgram(c) => {
+            let codehash = code_of(ctx, c.addr)?.1;
+            let mut record = match active_record(ctx, codehash)? {
+                Ok(record) => record,
+                Err((error, _)) => return Ok(reply.revert(error)),
+            };
+            if !record.cached {
+                if !reply.charge(u64::from(record.init_cost) + STORAGE_WRITE_GAS) {
+                    return Ok(reply.burn(InstructionResult::OutOfGas));
+                }
+                record.cached = true;
+                set_cached(ctx, inputs.caller, codehash, &record)?;
+            }
+            Vec::new()
+        }
+        CacheCall::evictCodehash(c) => {
+            let mut record = program_record(ctx, c.codehash)?;
+            if record.cached {
+                if !reply.charge(STORAGE_WRITE_GAS) {
+                    return Ok(reply.burn(InstructionResult::OutOfGas));
+                }
+                record.cached = false;
+                set_cached(ctx, inputs.caller, c.codehash, &record)?;
+            }
+            Vec::new()
+        }
+    };
+    Ok(reply.ok(out))
+}
+
+/// Stores a record whose `cached` flag changed and emits `UpdateProgramCache`.
+fn set_cached(
+    ctx: &mut Ctx,
+    manager: Address,
+    codehash: B256,
+    record: &ProgramRecord,
+) -> Result<(), EvmError> {
+    store_record(ctx, codehash, record)?;
+    let event = ArbWasmCache::UpdateProgramCache {
+        manager,
+        codehash,
+        cached: record.cached,
+    };
+    emit_from(ctx, ARBWASM_CACHE, &event);
+    Ok(())
 }

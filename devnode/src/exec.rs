@@ -90,18 +90,21 @@ pub fn register(handler: &mut EvmHandler<'_, StylusExt, Db>) {
         Arc::new(move |ctx| {
             load(ctx)?;
             // Nitro's precompiles are warm like Ethereum's.
-            ctx.evm
-                .journaled_state
-                .warm_preloaded_addresses
-                .insert(arbwasm::ARBWASM);
+            let warm = &mut ctx.evm.journaled_state.warm_preloaded_addresses;
+            warm.insert(arbwasm::ARBWASM);
+            warm.insert(arbwasm::ARBWASM_CACHE);
             Ok(())
         });
     handler.pre_execution.load_accounts = load_accounts;
 }
 
-/// Opens a call frame, serving ArbWasm natively and counting entries for `msg_reentrant`.
+/// Opens a call frame, serving ArbWasm and ArbWasmCache natively and counting entries for
+/// `msg_reentrant`.
 pub fn frame_call(ctx: &mut Ctx, inputs: Box<CallInputs>) -> Result<FrameOrResult, EvmError> {
-    if inputs.bytecode_address == arbwasm::ARBWASM {
+    if matches!(
+        inputs.bytecode_address,
+        arbwasm::ARBWASM | arbwasm::ARBWASM_CACHE
+    ) {
         let outcome = arbwasm::call(ctx, &inputs)?;
         return Ok(FrameOrResult::Result(FrameResult::Call(outcome)));
     }

@@ -268,13 +268,15 @@ impl Devnode {
         let mut db = Db::default();
         // Nitro's precompile accounts carry code 0xFE so they are never "empty" (EIP-161) and
         // pass Solidity's extcodesize checks.
-        db.insert_account_info(
-            arbwasm::ARBWASM,
-            AccountInfo {
-                code: Some(Bytecode::new_raw(Bytes::from_static(&[0xFE]))),
-                ..AccountInfo::default()
-            },
-        );
+        for precompile in [arbwasm::ARBWASM, arbwasm::ARBWASM_CACHE] {
+            db.insert_account_info(
+                precompile,
+                AccountInfo {
+                    code: Some(Bytecode::new_raw(Bytes::from_static(&[0xFE]))),
+                    ..AccountInfo::default()
+                },
+            );
+        }
         let ext = StylusExt {
             runtime: Some(Arc::clone(&runtime)),
             ..StylusExt::default()
@@ -775,6 +777,36 @@ impl Devnode {
     /// Text written through the debug `console` imports.
     pub fn console(&self) -> &[String] {
         &self.evm.context.external.console
+    }
+
+    // ---- ArbOS roles ----
+
+    /// Makes `owner` a chain owner (ArbOS `chainOwners`; this devnode serves no ArbOwner
+    /// precompile). Chain owners may cache and evict programs through ArbWasmCache.
+    pub fn add_chain_owner(&mut self, owner: Address) {
+        self.add_member(arbwasm::CHAIN_OWNERS, owner);
+    }
+
+    /// Makes `manager` an ArbWasmCache cache manager (what ArbOwner's `addWasmCacheManager`
+    /// does on Nitro).
+    pub fn add_wasm_cache_manager(&mut self, manager: Address) {
+        self.add_member(arbwasm::CACHE_MANAGERS, manager);
+    }
+
+    fn add_member(&mut self, list: arbwasm::MemberList, member: Address) {
+        let members = list
+            .members(|slot| Ok::<_, std::convert::Infallible>(self.storage(arbwasm::ARBWASM, slot)))
+            .unwrap_or_default();
+        if members.contains(&member) {
+            return;
+        }
+        let index = members.len() as u64;
+        self.set_storage(
+            arbwasm::ARBWASM,
+            list.slot(index),
+            member.into_word().into(),
+        );
+        self.set_storage(arbwasm::ARBWASM, list.count_slot(), U256::from(index + 1));
     }
 
     // ---- state at past blocks ----

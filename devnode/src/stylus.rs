@@ -57,12 +57,17 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
         }
     };
 
-    // Entry cost: memory footprint, then cached and (always: no program is cached) init gas.
+    // Entry cost: memory footprint, cached gas, and init gas unless ArbWasmCache cached it.
     let footprint = u32::from(record.footprint);
     let (open, ever) = (ctx.external.open_pages, ctx.external.ever_pages);
+    let init = if record.cached {
+        0
+    } else {
+        pricing::init_gas(record.init_cost)
+    };
     let entry = pricing::memory_gas(footprint, open, ever)
         .saturating_add(pricing::cached_gas(record.cached_cost))
-        .saturating_add(pricing::init_gas(record.init_cost));
+        .saturating_add(init);
     if entry > limit || open + footprint > u32::from(pricing::PAGE_LIMIT) {
         return Ok(exec::halt(InstructionResult::OutOfGas, limit));
     }

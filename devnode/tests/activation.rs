@@ -2,10 +2,10 @@
 
 mod common;
 
-use alloy_sol_types::{sol, SolCall, SolError};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use common::*;
 use tributary_devnode::{
-    arbwasm::{ArbWasm, ARBWASM},
+    arbwasm::{ArbWasm, ArbWasmCache, ARBWASM, ARBWASM_CACHE},
     revm::primitives::{address, keccak256, Address, U256},
     wasm, Devnode, DevnodeError, ProgramError, TxRequest,
 };
@@ -547,4 +547,109 @@ fn activation_refuses_an_operand_stack_deeper_than_4096_words() {
         .runtime()
         .compile(&wasm::compress_to_code(&wasm))
         .is_ok());
+}
+
+#[test]
+fn arbwasm_cache_lets_managers_cache_programs_that_then_skip_init_gas() {
+    let mut node = node();
+    let program = deploy(&mut node, "counter");
+    let codehash = keccak256(node.code(program));
+    let view = |node: &mut Devnode, to: Address, data: Vec<u8>| {
+        let result = node.call(TxRequest::call(ALICE, to, data)).unwrap();
+        assert!(result.success, "{result:?}");
+        result.output
+    };
+    let out = view(
+        &mut node,
+        ARBWASM,
+        ArbWasm::programInitGasCall { program }.abi_encode(),
+    );
+    let init = ArbWasm::programInitGasCall::abi_decode_returns(&out, true).unwrap();
+    let init_gas = init.gas - init.gasWhenCached;
+    assert!(init_gas > 0);
+    let is_cached = |node: &mut Devnode| {
+        let out = view(
+            node,
+            ARBWASM_CACHE,
+            ArbWasmCache::codehashIsCachedCall { codehash }.abi_encode(),
+        );
+        ArbWasmCache::codehashIsCachedCall::abi_decode_returns(&out, true)
+            .unwrap()
+            ._0
+    };
+    assert!(!is_cached(&mut node));
+
+    // Slot 0 goes 0 -> 1 first; every later call writes non-zero over non-zero at one price.
+    send(&mut node, program, vec![]);
+    let uncached = send(&mut node, program, vec![]).gas_used;
+
+    // Neither a cache manager nor a chain owner: all gas burned, nothing cached.
+    let cache = ArbWasmCache::cacheProgramCall { addr: program }.abi_encode();
+    let receipt = node
+        .send(TxRequest::call(BOB, ARBWASM_CACHE, cache.clone()).gas(300_000))
+        .unwrap();
+    assert!(!receipt.status);
+    assert_eq!(receipt.gas_used, 300_000);
+    assert!(!is_cached(&mut node));
+
+    // A cache manager caches it: one event, the flag, and calls without initGas.
+    node.add_wasm_cache_manager(BOB);
+    let out = view(
+        &mut node,
+        ARBWASM_CACHE,
+        ArbWasmCache::allCacheManagersCall {}.abi_encode(),
+    );
+    let managers = ArbWasmCache::allCacheManagersCall::abi_decode_returns(&out, true).unwrap();
+    assert_eq!(managers.managers, vec![BOB]);
+    let receipt = node
+        .send(TxRequest::call(BOB, ARBWASM_CACHE, cache.clone()))
+        .unwrap();
+    assert!(receipt.status, "{receipt:?}");
+    assert_eq!(receipt.logs.len(), 1);
+    assert_eq!(receipt.logs[0].address, ARBWASM_CACHE);
+    let event =
+        ArbWasmCache::UpdateProgramCache::decode_log_data(&receipt.logs[0].data, true).unwrap();
+    assert_eq!(
+        (event.manager, event.codehash, event.cached),
+        (BOB, codehash, true)
+    );
+    assert!(is_cached(&mut node));
+    let cached = send(&mut node, program, vec![]).gas_used;
+    assert_eq!(
+        uncached - cached,
+        init_gas,
+        "a cached program skips exactly initGas"
+    );
+    // Caching again changes nothing and logs nothing.
+    let receipt = node
+        .send(TxRequest::call(BOB, ARBWASM_CACHE, cache))
+        .unwrap();
+    assert!(receipt.status && receipt.logs.is_empty());
+
+    // The chain owner evicts it: the event, and initGas is paid again.
+    node.add_chain_owner(ALICE);
+    let evict = ArbWasmCache::evictCodehashCall { codehash }.abi_encode();
+    let receipt = node
+        .send(TxRequest::call(ALICE, ARBWASM_CACHE, evict))
+        .unwrap();
+    assert!(receipt.status, "{receipt:?}");
+    let event =
+        ArbWasmCache::UpdateProgramCache::decode_log_data(&receipt.logs[0].data, true).unwrap();
+    assert_eq!((event.manager, event.cached), (ALICE, false));
+    assert!(!is_cached(&mut node));
+    assert_eq!(send(&mut node, program, vec![]).gas_used, uncached);
+
+    // An unactivated program cannot be cached: ArbWasm's error, remaining gas kept.
+    let receipt = node
+        .send(TxRequest::call(
+            ALICE,
+            ARBWASM_CACHE,
+            ArbWasmCache::cacheProgramCall { addr: BOB }.abi_encode(),
+        ))
+        .unwrap();
+    assert!(receipt.reverted());
+    assert_eq!(
+        &receipt.output[..],
+        &ArbWasm::ProgramNotActivated {}.abi_encode()[..]
+    );
 }

@@ -1,6 +1,6 @@
 //! The accounts and contracts a fresh devnode chain starts with, matching nitro-devnode where
-//! scripts depend on it: the funded dev key, the well-known test mnemonic's ten accounts, the
-//! CREATE2 factory and StylusDeployer at their usual addresses.
+//! scripts depend on it: the funded dev key (also the chain owner), the well-known test
+//! mnemonic's ten accounts, the CREATE2 factory and StylusDeployer at their usual addresses.
 
 use alloy::{
     primitives::{address, Address, Bytes, U256},
@@ -47,12 +47,18 @@ pub fn dev_signers() -> Vec<PrivateKeySigner> {
 }
 
 /// Funds `signers` and installs the predeployed contracts on `node`.
+///
+/// # Panics
+/// Never: [`NITRO_DEV_KEY`] is a valid constant key.
 pub fn install(node: &mut Devnode, signers: &[PrivateKeySigner]) -> Result<(), DevnodeError> {
     for signer in signers {
         node.set_balance(signer.address(), U256::from(DEV_BALANCE_WEI));
     }
     node.set_code(CREATE2_FACTORY, decode_hex(CREATE2_FACTORY_CODE))?;
     node.set_code(STYLUS_DEPLOYER, stylus_deployer_runtime())?;
+    // nitro-devnode's dev account owns the chain: it may cache programs (ArbWasmCache).
+    let owner: PrivateKeySigner = NITRO_DEV_KEY.parse().expect("constant key is valid");
+    node.add_chain_owner(owner.address());
     Ok(())
 }
 
