@@ -20,11 +20,11 @@
 
 use wasm_encoder::{
     reencode::{self, Reencode},
-    BlockType as EncBlockType, ConstExpr, ExportKind, GlobalType, Instruction, ValType,
+    BlockType as EncBlockType, ConstExpr, Instruction, ValType,
 };
 use wasmparser::{BlockType, FuncType, Operator, Parser, Payload, TypeRef};
 
-use crate::error::ProgramError;
+use crate::{error::ProgramError, wasm::AddedGlobals};
 
 /// Export name of the stack-space global the checker adds.
 pub const STACK_GLOBAL: &str = "stylus_stack_left";
@@ -260,11 +260,16 @@ fn worst_case_depth(ops: &[Operator<'_>], sigs: &Signatures) -> Result<u32, Prog
 /// [`ProgramError::Activation`] when a frame is larger than Nitro allows.
 pub fn add_depth_checks(wasm: &[u8], globals: u32, limit: u32) -> Result<Vec<u8>, ProgramError> {
     let sigs = Signatures::read(wasm)?;
+    let mut added = AddedGlobals::new(globals);
+    let global = added.add(
+        ValType::I32,
+        ConstExpr::i32_const(limit.cast_signed()),
+        Some(STACK_GLOBAL),
+    );
     let mut checker = DepthChecker {
         sigs,
-        global: globals,
-        limit,
-        emitted: false,
+        global,
+        added,
     };
     let mut module = wasm_encoder::Module::new();
     checker
@@ -279,21 +284,10 @@ pub fn add_depth_checks(wasm: &[u8], globals: u32, limit: u32) -> Result<Vec<u8>
 struct DepthChecker {
     sigs: Signatures,
     global: u32,
-    limit: u32,
-    emitted: bool,
+    added: AddedGlobals,
 }
 
 impl DepthChecker {
-    fn add_global(&mut self, section: &mut wasm_encoder::GlobalSection) {
-        let ty = GlobalType {
-            val_type: ValType::I32,
-            mutable: true,
-            shared: false,
-        };
-        section.global(ty, &ConstExpr::i32_const(self.limit.cast_signed()));
-        self.emitted = true;
-    }
-
     fn reclaim(&self, frame: i32, out: &mut wasm_encoder::Function) {
         out.instruction(&Instruction::GlobalGet(self.global));
         out.instruction(&Instruction::I32Const(frame));
@@ -311,7 +305,7 @@ impl Reencode for DepthChecker {
         section: wasmparser::GlobalSectionReader<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
         reencode::utils::parse_global_section(self, globals, section)?;
-        self.add_global(globals);
+        self.added.append(globals);
         Ok(())
     }
 
@@ -321,16 +315,7 @@ impl Reencode for DepthChecker {
         _after: Option<wasm_encoder::SectionId>,
         before: Option<wasm_encoder::SectionId>,
     ) -> Result<(), reencode::Error<Self::Error>> {
-        use wasm_encoder::SectionId as S;
-        let past_globals = matches!(
-            before,
-            None | Some(S::Export | S::Start | S::Element | S::DataCount | S::Code | S::Data)
-        );
-        if past_globals && !self.emitted {
-            let mut globals = wasm_encoder::GlobalSection::new();
-            self.add_global(&mut globals);
-            module.section(&globals);
-        }
+        self.added.intersperse(module, before);
         Ok(())
     }
 
@@ -340,7 +325,7 @@ impl Reencode for DepthChecker {
         section: wasmparser::ExportSectionReader<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
         reencode::utils::parse_export_section(self, exports, section)?;
-        exports.export(STACK_GLOBAL, ExportKind::Global, self.global);
+        self.added.export(exports);
         Ok(())
     }
 

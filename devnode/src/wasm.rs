@@ -516,13 +516,21 @@ fn forbidden(op: &Operator<'_>) -> Option<&'static str> {
 /// # Errors
 /// [`ProgramError::Activation`] when a function's stack frame is larger than Nitro allows.
 pub fn instrument(wasm: &[u8], analysis: &Analysis) -> Result<Vec<u8>, ProgramError> {
+    let mut added = AddedGlobals::new(analysis.global_count);
+    let ink = added.add(EncValType::I64, ConstExpr::i64_const(0), Some(INK_GLOBAL));
+    let status = added.add(
+        EncValType::I32,
+        ConstExpr::i32_const(0),
+        Some(STATUS_GLOBAL),
+    );
+    let scratch = added.add(EncValType::I32, ConstExpr::i32_const(0), None);
     let mut meter = Meter {
-        ink: analysis.global_count,
-        status: analysis.global_count + 1,
-        scratch: analysis.global_count + 2,
+        ink,
+        status,
+        scratch,
         pay: analysis.pay_for_memory_grow,
         type_params: &analysis.type_params,
-        globals_emitted: false,
+        added,
     };
     let mut module = wasm_encoder::Module::new();
     meter
@@ -536,28 +544,90 @@ pub fn instrument(wasm: &[u8], analysis: &Analysis) -> Result<Vec<u8>, ProgramEr
     )
 }
 
+/// Mutable globals an instrumentation pass appends after a module's own (as Nitro's
+/// middlewares do), each exported under its name if it has one.
+pub(crate) struct AddedGlobals {
+    first: u32,
+    globals: Vec<(EncValType, ConstExpr, Option<&'static str>)>,
+    emitted: bool,
+}
+
+impl AddedGlobals {
+    /// No globals yet; the first gets index `first` (the module's global count).
+    pub(crate) fn new(first: u32) -> Self {
+        Self {
+            first,
+            globals: Vec::new(),
+            emitted: false,
+        }
+    }
+
+    /// Adds a global and returns its index.
+    pub(crate) fn add(
+        &mut self,
+        val_type: EncValType,
+        init: ConstExpr,
+        export: Option<&'static str>,
+    ) -> u32 {
+        // At most a handful are added.
+        let index = self.first + u32::try_from(self.globals.len()).unwrap_or(u32::MAX);
+        self.globals.push((val_type, init, export));
+        index
+    }
+
+    /// Appends them to the module's global section.
+    pub(crate) fn append(&mut self, section: &mut wasm_encoder::GlobalSection) {
+        for (val_type, init, _) in &self.globals {
+            let ty = GlobalType {
+                val_type: *val_type,
+                mutable: true,
+                shared: false,
+            };
+            section.global(ty, init);
+        }
+        self.emitted = true;
+    }
+
+    /// For a module without a global section: emits one holding them, before the first section
+    /// that must come after globals.
+    pub(crate) fn intersperse(
+        &mut self,
+        module: &mut wasm_encoder::Module,
+        before: Option<wasm_encoder::SectionId>,
+    ) {
+        use wasm_encoder::SectionId as S;
+        let past_globals = matches!(
+            before,
+            None | Some(S::Export | S::Start | S::Element | S::DataCount | S::Code | S::Data)
+        );
+        if past_globals && !self.emitted {
+            let mut section = wasm_encoder::GlobalSection::new();
+            self.append(&mut section);
+            module.section(&section);
+        }
+    }
+
+    /// Exports the named ones.
+    pub(crate) fn export(&self, exports: &mut wasm_encoder::ExportSection) {
+        for (offset, (_, _, name)) in self.globals.iter().enumerate() {
+            if let Some(name) = name {
+                let index = self.first + u32::try_from(offset).unwrap_or(u32::MAX);
+                exports.export(name, ExportKind::Global, index);
+            }
+        }
+    }
+}
+
 struct Meter<'a> {
     ink: u32,
     status: u32,
     scratch: u32,
     pay: Option<u32>,
     type_params: &'a [u64],
-    globals_emitted: bool,
+    added: AddedGlobals,
 }
 
 impl Meter<'_> {
-    fn add_globals(&mut self, globals: &mut wasm_encoder::GlobalSection) {
-        let mutable = |val_type| GlobalType {
-            val_type,
-            mutable: true,
-            shared: false,
-        };
-        globals.global(mutable(EncValType::I64), &ConstExpr::i64_const(0));
-        globals.global(mutable(EncValType::I32), &ConstExpr::i32_const(0));
-        globals.global(mutable(EncValType::I32), &ConstExpr::i32_const(0));
-        self.globals_emitted = true;
-    }
-
     /// The charge Nitro puts at the start of a basic block.
     fn charge(&self, ink: u64, out: &mut Vec<Instruction<'static>>) {
         // Reinterpreting u64::MAX as -1 keeps the unsigned comparison saturating.
@@ -619,7 +689,7 @@ impl Reencode for Meter<'_> {
         section: wasmparser::GlobalSectionReader<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
         reencode::utils::parse_global_section(self, globals, section)?;
-        self.add_globals(globals);
+        self.added.append(globals);
         Ok(())
     }
 
@@ -629,16 +699,7 @@ impl Reencode for Meter<'_> {
         _after: Option<wasm_encoder::SectionId>,
         before: Option<wasm_encoder::SectionId>,
     ) -> Result<(), reencode::Error<Self::Error>> {
-        use wasm_encoder::SectionId as S;
-        let past_globals = matches!(
-            before,
-            None | Some(S::Export | S::Start | S::Element | S::DataCount | S::Code | S::Data)
-        );
-        if past_globals && !self.globals_emitted {
-            let mut globals = wasm_encoder::GlobalSection::new();
-            self.add_globals(&mut globals);
-            module.section(&globals);
-        }
+        self.added.intersperse(module, before);
         Ok(())
     }
 
@@ -648,8 +709,7 @@ impl Reencode for Meter<'_> {
         section: wasmparser::ExportSectionReader<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
         reencode::utils::parse_export_section(self, exports, section)?;
-        exports.export(INK_GLOBAL, ExportKind::Global, self.ink);
-        exports.export(STATUS_GLOBAL, ExportKind::Global, self.status);
+        self.added.export(exports);
         Ok(())
     }
 
