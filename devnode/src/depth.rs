@@ -299,35 +299,7 @@ impl DepthChecker {
 impl Reencode for DepthChecker {
     type Error = ProgramError;
 
-    fn parse_global_section(
-        &mut self,
-        globals: &mut wasm_encoder::GlobalSection,
-        section: wasmparser::GlobalSectionReader<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        reencode::utils::parse_global_section(self, globals, section)?;
-        self.added.append(globals);
-        Ok(())
-    }
-
-    fn intersperse_section_hook(
-        &mut self,
-        module: &mut wasm_encoder::Module,
-        _after: Option<wasm_encoder::SectionId>,
-        before: Option<wasm_encoder::SectionId>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        self.added.intersperse(module, before);
-        Ok(())
-    }
-
-    fn parse_export_section(
-        &mut self,
-        exports: &mut wasm_encoder::ExportSection,
-        section: wasmparser::ExportSectionReader<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        reencode::utils::parse_export_section(self, exports, section)?;
-        self.added.export(exports);
-        Ok(())
-    }
+    crate::wasm::added_globals_hooks!();
 
     fn parse_function_body(
         &mut self,

@@ -618,6 +618,43 @@ impl AddedGlobals {
     }
 }
 
+/// The three `Reencode` hooks that place a pass's [`AddedGlobals`] (its field `added`): after
+/// the module's globals, as a new global section if it has none, and in the exports.
+macro_rules! added_globals_hooks {
+    () => {
+        fn parse_global_section(
+            &mut self,
+            globals: &mut wasm_encoder::GlobalSection,
+            section: wasmparser::GlobalSectionReader<'_>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            reencode::utils::parse_global_section(self, globals, section)?;
+            self.added.append(globals);
+            Ok(())
+        }
+
+        fn intersperse_section_hook(
+            &mut self,
+            module: &mut wasm_encoder::Module,
+            _after: Option<wasm_encoder::SectionId>,
+            before: Option<wasm_encoder::SectionId>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            self.added.intersperse(module, before);
+            Ok(())
+        }
+
+        fn parse_export_section(
+            &mut self,
+            exports: &mut wasm_encoder::ExportSection,
+            section: wasmparser::ExportSectionReader<'_>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            reencode::utils::parse_export_section(self, exports, section)?;
+            self.added.export(exports);
+            Ok(())
+        }
+    };
+}
+pub(crate) use added_globals_hooks;
+
 struct Meter<'a> {
     ink: u32,
     status: u32,
@@ -683,35 +720,7 @@ impl Meter<'_> {
 impl Reencode for Meter<'_> {
     type Error = std::convert::Infallible;
 
-    fn parse_global_section(
-        &mut self,
-        globals: &mut wasm_encoder::GlobalSection,
-        section: wasmparser::GlobalSectionReader<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        reencode::utils::parse_global_section(self, globals, section)?;
-        self.added.append(globals);
-        Ok(())
-    }
-
-    fn intersperse_section_hook(
-        &mut self,
-        module: &mut wasm_encoder::Module,
-        _after: Option<wasm_encoder::SectionId>,
-        before: Option<wasm_encoder::SectionId>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        self.added.intersperse(module, before);
-        Ok(())
-    }
-
-    fn parse_export_section(
-        &mut self,
-        exports: &mut wasm_encoder::ExportSection,
-        section: wasmparser::ExportSectionReader<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        reencode::utils::parse_export_section(self, exports, section)?;
-        self.added.export(exports);
-        Ok(())
-    }
+    added_globals_hooks!();
 
     fn parse_function_body(
         &mut self,
