@@ -22,9 +22,12 @@ use wasm_encoder::{
     reencode::{self, Reencode},
     BlockType as EncBlockType, ConstExpr, Instruction, ValType,
 };
-use wasmparser::{BlockType, FuncType, Operator, Parser, Payload, TypeRef};
+use wasmparser::{BlockType, FuncType, Operator, Parser};
 
-use crate::{error::ProgramError, wasm::AddedGlobals};
+use crate::{
+    error::ProgramError,
+    wasm::{rule, AddedGlobals},
+};
 
 /// Export name of the stack-space global the checker adds.
 pub const STACK_GLOBAL: &str = "stylus_stack_left";
@@ -35,45 +38,20 @@ pub const MAX_OPERAND_DEPTH: u32 = 4_096;
 /// Words a frame takes besides its operands and declared locals.
 const FRAME_OVERHEAD: u32 = 4;
 
-fn rule(msg: String) -> ProgramError {
-    ProgramError::Activation(msg)
-}
-
 /// Function types of a module: its type section and, per function index (imports first), the
-/// type index.
-#[derive(Debug, Default)]
-struct Signatures {
-    types: Vec<FuncType>,
-    funcs: Vec<u32>,
+/// type index. Built by [`crate::wasm::analyze`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Signatures {
+    pub(crate) types: Vec<FuncType>,
+    pub(crate) funcs: Vec<u32>,
 }
 
 impl Signatures {
-    fn read(wasm: &[u8]) -> Result<Self, ProgramError> {
-        let invalid = |e: wasmparser::BinaryReaderError| ProgramError::InvalidWasm(e.to_string());
-        let mut sigs = Self::default();
-        for payload in Parser::new(0).parse_all(wasm) {
-            match payload.map_err(invalid)? {
-                Payload::TypeSection(reader) => {
-                    for ty in reader.into_iter_err_on_gc_types() {
-                        sigs.types.push(ty.map_err(invalid)?);
-                    }
-                }
-                Payload::ImportSection(reader) => {
-                    for import in reader {
-                        if let TypeRef::Func(ty) = import.map_err(invalid)?.ty {
-                            sigs.funcs.push(ty);
-                        }
-                    }
-                }
-                Payload::FunctionSection(reader) => {
-                    for ty in reader {
-                        sigs.funcs.push(ty.map_err(invalid)?);
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(sigs)
+    /// Parameter count of type index `ty` (0 for an unknown index, which validation excludes).
+    pub(crate) fn params(&self, ty: u32) -> u64 {
+        self.types
+            .get(ty as usize)
+            .map_or(0, |t| t.params().len() as u64)
     }
 
     /// `(params, results)` of type index `ty`.
@@ -224,7 +202,7 @@ fn worst_case_depth(ops: &[Operator<'_>], sigs: &Signatures) -> Result<u32, Prog
             Operator::Else => {
                 stack = *scopes
                     .last()
-                    .ok_or_else(|| rule("malformed if-else scope".into()))?;
+                    .ok_or_else(|| rule("malformed if-else scope"))?;
             }
             Operator::End => {
                 // The function's own final `end` closes no block.
@@ -253,13 +231,17 @@ fn worst_case_depth(ops: &[Operator<'_>], sigs: &Signatures) -> Result<u32, Prog
 }
 
 /// Adds the stack-space global (exported as [`STACK_GLOBAL`], starting at `limit` words) and
-/// the per-function checks to an instrumented module. `globals` is the module's global count
-/// before this pass.
+/// the per-function checks to an instrumented module whose function types are `sigs`.
+/// `globals` is the module's global count before this pass.
 ///
 /// # Errors
 /// [`ProgramError::Activation`] when a frame is larger than Nitro allows.
-pub fn add_depth_checks(wasm: &[u8], globals: u32, limit: u32) -> Result<Vec<u8>, ProgramError> {
-    let sigs = Signatures::read(wasm)?;
+pub(crate) fn add_depth_checks(
+    wasm: &[u8],
+    sigs: &Signatures,
+    globals: u32,
+    limit: u32,
+) -> Result<Vec<u8>, ProgramError> {
     let mut added = AddedGlobals::new(globals);
     let global = added.add(
         ValType::I32,
@@ -281,13 +263,13 @@ pub fn add_depth_checks(wasm: &[u8], globals: u32, limit: u32) -> Result<Vec<u8>
     Ok(module.finish())
 }
 
-struct DepthChecker {
-    sigs: Signatures,
+struct DepthChecker<'a> {
+    sigs: &'a Signatures,
     global: u32,
     added: AddedGlobals,
 }
 
-impl DepthChecker {
+impl DepthChecker<'_> {
     fn reclaim(&self, frame: i32, out: &mut wasm_encoder::Function) {
         out.instruction(&Instruction::GlobalGet(self.global));
         out.instruction(&Instruction::I32Const(frame));
@@ -296,7 +278,7 @@ impl DepthChecker {
     }
 }
 
-impl Reencode for DepthChecker {
+impl Reencode for DepthChecker<'_> {
     type Error = ProgramError;
 
     crate::wasm::added_globals_hooks!();
@@ -315,7 +297,7 @@ impl Reencode for DepthChecker {
         while !reader.eof() {
             ops.push(reader.read()?);
         }
-        let worst = worst_case_depth(&ops, &self.sigs).map_err(reencode::Error::UserError)?;
+        let worst = worst_case_depth(&ops, self.sigs).map_err(reencode::Error::UserError)?;
         if worst > MAX_OPERAND_DEPTH {
             return Err(reencode::Error::UserError(rule(format!(
                 "a function's operand stack reaches {worst} words (max {MAX_OPERAND_DEPTH})"
@@ -366,6 +348,8 @@ impl Reencode for DepthChecker {
 
 #[cfg(test)]
 mod tests {
+    use wasmparser::Payload;
+
     use super::*;
 
     fn depth_of(wat_body: &str) -> u32 {
@@ -376,16 +360,29 @@ mod tests {
                  (func (export "g") (param i32) (result i32) {wat_body}))"#
         ))
         .unwrap();
-        let sigs = Signatures::read(&wasm).unwrap();
+        let mut sigs = Signatures::default();
         let mut bodies = Vec::new();
         for payload in Parser::new(0).parse_all(&wasm) {
-            if let Payload::CodeSectionEntry(body) = payload.unwrap() {
-                let mut reader = body.get_operators_reader().unwrap();
-                let mut ops = Vec::new();
-                while !reader.eof() {
-                    ops.push(reader.read().unwrap());
+            match payload.unwrap() {
+                Payload::TypeSection(reader) => {
+                    for ty in reader.into_iter_err_on_gc_types() {
+                        sigs.types.push(ty.unwrap());
+                    }
                 }
-                bodies.push(ops);
+                Payload::FunctionSection(reader) => {
+                    for ty in reader {
+                        sigs.funcs.push(ty.unwrap());
+                    }
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let mut reader = body.get_operators_reader().unwrap();
+                    let mut ops = Vec::new();
+                    while !reader.eof() {
+                        ops.push(reader.read().unwrap());
+                    }
+                    bodies.push(ops);
+                }
+                _ => {}
             }
         }
         worst_case_depth(&bodies[1], &sigs).unwrap()

@@ -20,6 +20,7 @@ use wasmparser::{
 };
 
 use crate::{
+    depth::Signatures,
     error::ProgramError,
     pricing::{self, ModuleStats, MAX_WASM_SIZE, PAGE_LIMIT},
 };
@@ -176,8 +177,8 @@ fn console_signature(name: &str) -> Option<(&'static [ValType], &'static [ValTyp
 pub struct Analysis {
     /// Numbers for Nitro's cost formulas.
     pub stats: ModuleStats,
-    /// Parameter count of each type index.
-    type_params: Vec<u64>,
+    /// Function types, for the meter's call prices and the depth checker's stack heights.
+    signatures: Signatures,
     /// Defined + imported globals.
     global_count: u32,
     /// Function index of `vm_hooks.pay_for_memory_grow`, if imported.
@@ -188,7 +189,7 @@ fn invalid(e: &wasmparser::BinaryReaderError) -> ProgramError {
     ProgramError::InvalidWasm(e.to_string())
 }
 
-fn rule(msg: impl Into<String>) -> ProgramError {
+pub(crate) fn rule(msg: impl Into<String>) -> ProgramError {
     ProgramError::Activation(msg.into())
 }
 
@@ -441,7 +442,10 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
     stats.data_and_elem = stats.data_bytes + stats.elem_entries;
     Ok(Analysis {
         stats,
-        type_params: types.iter().map(|t| t.params().len() as u64).collect(),
+        signatures: Signatures {
+            types,
+            funcs: func_types,
+        },
         global_count: globals,
         pay_for_memory_grow,
     })
@@ -529,17 +533,18 @@ pub fn instrument(wasm: &[u8], analysis: &Analysis) -> Result<Vec<u8>, ProgramEr
         status,
         scratch,
         pay: analysis.pay_for_memory_grow,
-        type_params: &analysis.type_params,
+        signatures: &analysis.signatures,
         added,
     };
     let mut module = wasm_encoder::Module::new();
     meter
         .parse_core_module(&mut module, Parser::new(0), wasm)
         .map_err(|e| ProgramError::InvalidWasm(format!("instrumentation failed: {e}")))?;
-    // Nitro's depth checker follows its meter; the meter added three globals.
+    // Nitro's depth checker follows its meter (which adds no functions or types).
     crate::depth::add_depth_checks(
         &module.finish(),
-        analysis.global_count + 3,
+        &analysis.signatures,
+        meter.added.end(),
         pricing::MAX_STACK_DEPTH,
     )
 }
@@ -562,6 +567,11 @@ impl AddedGlobals {
         }
     }
 
+    /// The index the next added global would get: the module's global count after this pass.
+    pub(crate) fn end(&self) -> u32 {
+        self.first + u32::try_from(self.globals.len()).unwrap_or(u32::MAX)
+    }
+
     /// Adds a global and returns its index.
     pub(crate) fn add(
         &mut self,
@@ -569,8 +579,7 @@ impl AddedGlobals {
         init: ConstExpr,
         export: Option<&'static str>,
     ) -> u32 {
-        // At most a handful are added.
-        let index = self.first + u32::try_from(self.globals.len()).unwrap_or(u32::MAX);
+        let index = self.end();
         self.globals.push((val_type, init, export));
         index
     }
@@ -660,7 +669,7 @@ struct Meter<'a> {
     status: u32,
     scratch: u32,
     pay: Option<u32>,
-    type_params: &'a [u64],
+    signatures: &'a Signatures,
     added: AddedGlobals,
 }
 
@@ -732,12 +741,10 @@ impl Reencode for Meter<'_> {
         let mut block: Vec<Instruction<'_>> = Vec::new();
         let mut cost = 0u64;
         let mut out: Vec<Instruction<'_>> = Vec::new();
-        let type_params = self.type_params;
+        let signatures = self.signatures;
         while !reader.eof() {
             let op = reader.read()?;
-            cost = cost.saturating_add(pricing::op_ink(&op, |t| {
-                type_params.get(t as usize).copied().unwrap_or(0)
-            }));
+            cost = cost.saturating_add(pricing::op_ink(&op, |t| signatures.params(t)));
             let ends = pricing::ends_basic_block(&op);
             match op {
                 Operator::MemoryGrow { .. } => {
