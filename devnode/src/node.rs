@@ -826,24 +826,14 @@ impl Devnode {
     /// then puts the current state and clock back. Anything `f` writes is discarded with it.
     pub fn at_block_state<T>(&mut self, state: BlockState, f: impl FnOnce(&mut Self) -> T) -> T {
         let current = std::mem::replace(self.evm.db_mut(), state.db);
-        let clock = (
-            self.number,
-            self.timestamp,
-            self.time_offset,
-            self.next_override,
-        );
         // Calls run in the block after `self.number` at `next_timestamp()`.
-        self.number = state.number.saturating_sub(1);
-        self.next_override = Some(state.timestamp);
+        let number = std::mem::replace(&mut self.number, state.number.saturating_sub(1));
+        let next_override = self.next_override.replace(state.timestamp);
         self.sync_block_env();
         let out = f(self);
         *self.evm.db_mut() = current;
-        (
-            self.number,
-            self.timestamp,
-            self.time_offset,
-            self.next_override,
-        ) = clock;
+        self.number = number;
+        self.next_override = next_override;
         self.sync_block_env();
         out
     }

@@ -380,7 +380,7 @@ impl RpcChain {
             .ok_or_else(|| RpcError::server(format!("unknown account {from}: not unlocked")))?;
         let gas_limit = match request.gas {
             Some(gas) => gas,
-            None => self.estimate_gas(request.clone(), None)?,
+            None => Self::estimate_on(&mut self.node, &request, None)?,
         };
         let mut tx = TxEip1559 {
             chain_id: self.node.chain_id(),
@@ -443,15 +443,7 @@ impl RpcChain {
         result
     }
 
-    /// `eth_call`: the return data, or a revert error carrying the revert data.
-    pub fn call(
-        &mut self,
-        request: &TransactionRequest,
-        overrides: Option<&StateOverride>,
-    ) -> Result<Bytes, RpcError> {
-        Self::call_on(&mut self.node, request, overrides)
-    }
-
+    /// `eth_call` on `node`: the return data, or a revert error carrying the revert data.
     fn call_on(
         node: &mut Devnode,
         request: &TransactionRequest,
@@ -468,15 +460,7 @@ impl RpcChain {
         }
     }
 
-    /// `eth_estimateGas`: the smallest gas limit with which the call succeeds.
-    pub fn estimate_gas(
-        &mut self,
-        request: TransactionRequest,
-        overrides: Option<&StateOverride>,
-    ) -> Result<u64, RpcError> {
-        Self::estimate_on(&mut self.node, &request, overrides)
-    }
-
+    /// `eth_estimateGas` on `node`: the smallest gas limit with which the call succeeds.
     fn estimate_on(
         node: &mut Devnode,
         request: &TransactionRequest,
