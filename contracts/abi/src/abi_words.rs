@@ -97,14 +97,10 @@ pub fn encode_error(selector: [u8; 4], words: &[[u8; 32]], tail: Option<&[u8]>) 
 }
 
 /// `selector ‖ words`: [`encode_error`] without a dynamic tail.
+#[inline]
 #[must_use]
 pub fn selector_and_words(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for word in words {
-        out.extend_from_slice(word);
-    }
-    out
+    encode_error(selector, words, None)
 }
 
 /// Emits a log: `topic0`, then the first `indexed` words as topics and the rest as data.
