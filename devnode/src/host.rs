@@ -803,22 +803,34 @@ fn do_call(
         Err(error) => return Err(fatal(c, error)),
     };
     let result = &outcome.result;
-    let returned = if result.result.is_ok() || result.result.is_revert() {
-        result.gas.remaining()
-    } else {
-        0
-    };
     // The stipend is free; unused stipend flows back with the callee's leftover gas.
-    buy_gas(c, (base + forwarded).saturating_sub(returned))?;
-    if result.result.is_ok() {
-        c.data_mut().refund += result.gas.refunded();
-    }
+    settle_frame_gas(c, result, base + forwarded)?;
     let status = u32::from(!result.result.is_ok()) * 2;
     let output = outcome.result.output.clone();
     let out_len = output.len();
     c.data_mut().return_data = output;
     write_u32(c, ret_len, out_len)?;
     Ok(status)
+}
+
+/// Charges a nested call or create: `charged` gas (base cost plus what was forwarded) less what
+/// the frame returned (its leftover gas on success or revert, nothing on a halt); a successful
+/// frame's refund accrues to the program.
+fn settle_frame_gas(
+    c: &mut Hc<'_>,
+    result: &revm::interpreter::InterpreterResult,
+    charged: u64,
+) -> R {
+    let returned = if result.result.is_ok() || result.result.is_revert() {
+        result.gas.remaining()
+    } else {
+        0
+    };
+    buy_gas(c, charged.saturating_sub(returned))?;
+    if result.result.is_ok() {
+        c.data_mut().refund += result.gas.refunded();
+    }
+    Ok(())
 }
 
 /// `create1` / `create2` (§3.1).
@@ -869,15 +881,7 @@ fn do_create(
         Err(error) => return Err(fatal(c, error)),
     };
     let result = &outcome.result;
-    let returned = if result.result.is_ok() || result.result.is_revert() {
-        result.gas.remaining()
-    } else {
-        0
-    };
-    buy_gas(c, (base + forwarded).saturating_sub(returned))?;
-    if result.result.is_ok() {
-        c.data_mut().refund += result.gas.refunded();
-    }
+    settle_frame_gas(c, result, base + forwarded)?;
     let address = if result.result.is_ok() {
         outcome.address.unwrap_or_default()
     } else {
