@@ -550,6 +550,7 @@ fn activation_refuses_an_operand_stack_deeper_than_4096_words() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one scenario: cache, price, evict, refusals
 fn arbwasm_cache_lets_managers_cache_programs_that_then_skip_init_gas() {
     let mut node = node();
     let program = deploy(&mut node, "counter");
@@ -594,6 +595,22 @@ fn arbwasm_cache_lets_managers_cache_programs_that_then_skip_init_gas() {
 
     // A cache manager caches it: one event, the flag, and calls without initGas.
     node.add_wasm_cache_manager(BOB);
+    // ArbWasmCache is not payable: value burns all gas.
+    let receipt = node
+        .send(
+            TxRequest::call(BOB, ARBWASM_CACHE, cache.clone())
+                .value(U256::from(1))
+                .gas(300_000),
+        )
+        .unwrap();
+    assert!(!receipt.status);
+    assert_eq!(receipt.gas_used, 300_000);
+    let result = node
+        .call(TxRequest::call(BOB, ARBWASM_CACHE, cache.clone()))
+        .unwrap();
+    // An eth_call may simulate caching; it leaves no trace.
+    assert!(result.success, "{result:?}");
+    assert!(!is_cached(&mut node));
     let out = view(
         &mut node,
         ARBWASM_CACHE,

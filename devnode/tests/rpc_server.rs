@@ -368,6 +368,20 @@ async fn bad_input_gets_json_rpc_errors_not_crashes() {
         rpc(addr, "evm_mine", json!([]));
         let future = rpc(addr, "eth_getBalance", json!([Address::ZERO, "0xffff"]));
         assert_eq!(error_code(&future), -32000);
+        assert!(future["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("not mined yet"));
+        let unknown = rpc(
+            addr,
+            "eth_getBalance",
+            json!([Address::ZERO, {"blockHash": B256::repeat_byte(0xab)}]),
+        );
+        assert_eq!(error_code(&unknown), -32000);
+        assert!(unknown["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("unknown block"));
     });
     checks.await.expect("raw HTTP checks");
 
