@@ -3,20 +3,27 @@
 //! (debt, license invalid until paid) and a recipient that refuses payment.
 
 use alloy::{
+    network::TransactionBuilder,
     primitives::{keccak256, Address, Bytes, U256},
     providers::Provider,
+    rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
-    sol_types::SolCall,
+    sol_types::{SolCall, SolInterface},
 };
 use tributary::{
     attest::{
         batch::{build_batch, BatchOptions},
         json::BatchFile,
         prove::{prove, Selection},
-        types::Receipt,
+        types::{receipt_leaf, Receipt},
     },
     contracts_abi::{
-        license_nft::ILicenseNft, royalty_splitter::IRoyaltySplitter, usage_anchor::IUsageAnchor,
+        attribution_registry::IAttributionRegistry::{
+            self, IAttributionRegistryErrors as RegistryError,
+        },
+        license_nft::ILicenseNft::{self, ILicenseNftErrors as LicenseError},
+        royalty_splitter::IRoyaltySplitter::{self, IRoyaltySplitterErrors as SplitterError},
+        usage_anchor::IUsageAnchor::{self, IUsageAnchorErrors as AnchorError},
         usage_escrow::IUsageEscrow,
     },
 };
@@ -34,6 +41,70 @@ fn eth(milli: u64) -> U256 {
 
 fn provider_key() -> PrivateKeySigner {
     signers()[4].clone()
+}
+
+/// The custom error, one of contract errors `E`, that refuses `data` with `value` from `from`
+/// to `to` (simulated; nothing is sent). Panics if the call would succeed or reverts with data
+/// that is not one of `E`, so the caller can compare the whole error, arguments included.
+async fn refusal<E: SolInterface, P: Provider>(
+    w: &World<P>,
+    from: Address,
+    to: Address,
+    data: Vec<u8>,
+    value: U256,
+) -> E {
+    let request = TransactionRequest::default()
+        .with_from(from)
+        .with_to(to)
+        .with_input(data)
+        .with_value(value);
+    let error = w
+        .chain
+        .call(&request)
+        .await
+        .expect_err("the call is refused");
+    let revert = error
+        .as_error_resp()
+        .and_then(|e| e.data.as_ref())
+        .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok())
+        .unwrap_or_else(|| panic!("no revert data in {error}"));
+    E::abi_decode(&revert, true).unwrap_or_else(|e| {
+        panic!(
+            "{revert} is not an error of {}: {e}",
+            std::any::type_name::<E>()
+        )
+    })
+}
+
+/// The error that refuses registering a model on the dataset under `license` from `from`
+/// (the call `World::register_model` makes).
+async fn register_model_refusal<P: Provider>(
+    w: &World<P>,
+    from: Address,
+    license: U256,
+) -> RegistryError {
+    let call = IAttributionRegistry::registerModelCall {
+        model_hash: keccak256(format!("model of {from} under {license}")),
+        uri: "ipfs://model".into(),
+        parent_datasets: vec![w.dataset_id],
+        dataset_weights: vec![U256::from(10_000)],
+        parent_licenses: vec![license],
+        parent_models: vec![],
+        model_weights: vec![],
+        contributors: vec![from],
+        shares: vec![U256::from(1)],
+    };
+    let registry = w.at("attribution_registry");
+    refusal(w, from, registry, call.abi_encode(), U256::ZERO).await
+}
+
+/// `MissingLicense(dataset, license)`: the registry's refusal of a model whose parent dataset
+/// is not licensed for TRAIN | DERIVATIVES.
+fn missing_license<P>(w: &World<P>, license: U256) -> RegistryError {
+    RegistryError::MissingLicense(IAttributionRegistry::MissingLicense {
+        _0: w.dataset_id,
+        _1: license,
+    })
 }
 
 /// Allow-lists and bonds the compute provider (account 4).
@@ -131,11 +202,10 @@ async fn expired_license_stops_validating_at_its_expiry_and_is_refused() {
     assert!(w.is_valid(token, TRAIN).await);
     w.travel(DAY + 1).await;
     assert!(!w.is_valid(token, TRAIN).await, "expired");
-    let err = w
-        .register_model(w.accounts[3], token)
-        .await
-        .expect_err("refused");
-    assert_eq!(err, "MissingLicense");
+    assert_eq!(
+        register_model_refusal(&w, w.accounts[3], token).await,
+        missing_license(&w, token)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -146,18 +216,20 @@ async fn revoked_license_is_refused_everywhere() {
         token_id: token,
         reason: keccak256("breach: redistribution"),
     };
-    let err = w
-        .send(
-            w.accounts[5],
-            w.at("license_nft"),
-            revoke.abi_encode(),
-            U256::ZERO,
-        )
-        .await
-        .expect_err("not the arbiter");
-    assert!(
-        err.contains("Arbiter") || err.contains("Unauthorized"),
-        "{err}"
+    let err: LicenseError = refusal(
+        &w,
+        w.accounts[5],
+        w.at("license_nft"),
+        revoke.abi_encode(),
+        U256::ZERO,
+    )
+    .await;
+    assert_eq!(
+        err,
+        LicenseError::NotArbiter(ILicenseNft::NotArbiter {
+            _0: w.accounts[5],
+            _1: token,
+        })
     );
     w.send(
         w.accounts[2],
@@ -169,26 +241,26 @@ async fn revoked_license_is_refused_everywhere() {
     .expect("arbiter revokes");
     assert!(!w.is_valid(token, TRAIN).await);
     assert_eq!(
-        w.register_model(w.accounts[3], token)
-            .await
-            .expect_err("refused"),
-        "MissingLicense"
+        register_model_refusal(&w, w.accounts[3], token).await,
+        missing_license(&w, token)
     );
     let transfer = ILicenseNft::transferFromCall {
         from: w.accounts[3],
         to: w.accounts[6],
         token_id: token,
     };
-    let err = w
-        .send(
-            w.accounts[3],
-            w.at("license_nft"),
-            transfer.abi_encode(),
-            U256::ZERO,
-        )
-        .await
-        .expect_err("frozen");
-    assert!(err.contains("Revoked"), "{err}");
+    let err: LicenseError = refusal(
+        &w,
+        w.accounts[3],
+        w.at("license_nft"),
+        transfer.abi_encode(),
+        U256::ZERO,
+    )
+    .await;
+    assert_eq!(
+        err,
+        LicenseError::RevokedLicense(ILicenseNft::RevokedLicense { _0: token })
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -200,10 +272,9 @@ async fn unlicensed_scope_is_refused() {
     assert!(!w.is_valid(token, INFERENCE).await);
     assert!(!w.is_valid(token, TRAIN | DERIVATIVES).await);
     assert_eq!(
-        w.register_model(w.accounts[3], token)
-            .await
-            .expect_err("no DERIVATIVES"),
-        "MissingLicense"
+        register_model_refusal(&w, w.accounts[3], token).await,
+        missing_license(&w, token),
+        "no DERIVATIVES"
     );
 }
 
@@ -222,20 +293,35 @@ async fn settlement_waits_for_the_window_and_never_happens_twice() {
     .await;
     let data = settle_data(&batch, &receipts);
     let anchor = w.at("usage_anchor");
-    let err = w
-        .send(w.accounts[2], anchor, data.clone(), U256::ZERO)
+    let batch_id = batch.batch.batch_id;
+    // Settleable once the challenge window has passed since the batch was anchored.
+    let anchored_at = w
+        .view(anchor, &IUsageAnchor::batchInfoCall { batch_id })
         .await
-        .expect_err("window open");
-    assert!(err.contains("Window"), "{err}");
+        ._6;
+    let window = w.deployment.parameters.challenge_window;
+    let err: AnchorError = refusal(&w, w.accounts[2], anchor, data.clone(), U256::ZERO).await;
+    assert_eq!(
+        err,
+        AnchorError::ChallengeWindowOpen(IUsageAnchor::ChallengeWindowOpen {
+            _0: batch_id,
+            _1: anchored_at + window,
+        })
+    );
     w.travel(3601).await;
     w.send(w.accounts[2], anchor, data.clone(), U256::ZERO)
         .await
         .expect("settles");
-    let err = w
-        .send(w.accounts[2], anchor, data, U256::ZERO)
-        .await
-        .expect_err("replay");
-    assert!(err.contains("Settled"), "{err}");
+    // The replay is refused at its first receipt, in multiproof order.
+    let first = prove(&batch, &receipts, &Selection::All)
+        .expect("proof")
+        .leaves[0];
+    assert!(receipts.iter().any(|r| receipt_leaf(r) == first));
+    let err: AnchorError = refusal(&w, w.accounts[2], anchor, data, U256::ZERO).await;
+    assert_eq!(
+        err,
+        AnchorError::ReceiptAlreadySettled(IUsageAnchor::ReceiptAlreadySettled { _0: first })
+    );
     let escrow = w
         .view(
             w.at("usage_escrow"),
@@ -266,28 +352,31 @@ async fn upheld_challenge_voids_the_batch() {
         batch_id: batch.batch.batch_id,
         upheld: true,
     };
-    let err = w
-        .send(w.accounts[5], anchor, resolve.abi_encode(), U256::ZERO)
-        .await
-        .expect_err("arbiter only");
-    assert!(
-        err.contains("Arbiter") || err.contains("Unauthorized"),
-        "{err}"
+    let err: AnchorError =
+        refusal(&w, w.accounts[5], anchor, resolve.abi_encode(), U256::ZERO).await;
+    assert_eq!(
+        err,
+        AnchorError::NotArbiter(IUsageAnchor::NotArbiter { _0: w.accounts[5] }),
+        "arbiter only"
     );
     w.send(w.accounts[0], anchor, resolve.abi_encode(), U256::ZERO)
         .await
         .expect("upheld");
     w.travel(3601).await;
-    let err = w
-        .send(
-            w.accounts[2],
-            anchor,
-            settle_data(&batch, &receipts),
-            U256::ZERO,
-        )
-        .await
-        .expect_err("void");
-    assert!(err.contains("Void") || err.contains("Challenged"), "{err}");
+    let err: AnchorError = refusal(
+        &w,
+        w.accounts[2],
+        anchor,
+        settle_data(&batch, &receipts),
+        U256::ZERO,
+    )
+    .await;
+    assert_eq!(
+        err,
+        AnchorError::BatchVoided(IUsageAnchor::BatchVoided {
+            _0: batch.batch.batch_id,
+        })
+    );
     let escrow = w
         .view(
             w.at("usage_escrow"),
@@ -382,11 +471,17 @@ async fn a_recipient_that_refuses_payment_blocks_only_itself() {
         }
         .abi_encode()
     };
-    let err = w
-        .send(w.accounts[5], splitter, withdraw(blocked), U256::ZERO)
-        .await
-        .expect_err("refuses");
-    assert!(err.contains("TransferFailed"), "{err}");
+    let err: SplitterError =
+        refusal(&w, w.accounts[5], splitter, withdraw(blocked), U256::ZERO).await;
+    assert_eq!(
+        err,
+        SplitterError::TransferFailed(IRoyaltySplitter::TransferFailed {
+            _0: Address::ZERO,
+            _1: blocked,
+            _2: eth(1),
+        }),
+        "the native-currency payment to the blocked recipient fails"
+    );
     let before = w.chain.get_balance(w.accounts[6]).await.expect("balance");
     w.send(w.accounts[5], splitter, withdraw(w.accounts[6]), U256::ZERO)
         .await
@@ -404,5 +499,4 @@ async fn a_recipient_that_refuses_payment_blocks_only_itself() {
         eth(1),
         "still owed to the blocked recipient"
     );
-    let _ = Bytes::new();
 }
