@@ -1,11 +1,22 @@
 //! The case study of DESIGN.md as a test: every payout checked to the wei.
 
-use alloy::primitives::U256;
-use tributary::demo::{
-    run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, ROYALTY_BPS,
-    WEI_PER_SAMPLE,
+use alloy::{primitives::U256, sol_types::SolError};
+use tributary::{
+    contracts_abi::{
+        attribution_registry::IAttributionRegistry::MissingLicense,
+        usage_anchor::IUsageAnchor::ReceiptAlreadySettled,
+    },
+    demo::{
+        run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, ROYALTY_BPS,
+        WEI_PER_SAMPLE,
+    },
 };
 use tributary_e2e::{devnode, programs, signers};
+
+/// The name of custom error `E`, from the generated type: a renamed error fails to compile.
+fn name<E: SolError>() -> &'static str {
+    E::SIGNATURE.split('(').next().unwrap_or_default()
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn case_study_pays_everyone_exactly_and_reconciles() {
@@ -67,16 +78,17 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     assert_eq!(report.total_in(), report.total_out(), "{}", report.table());
     assert!(report.total_in() > U256::from(ETHER));
 
+    // The report names each refusal's custom error: exactly these two, in this order.
     let refusals: Vec<&str> = report.refusals.iter().map(|(_, e)| e.as_str()).collect();
-    assert_eq!(refusals.len(), 2, "{refusals:?}");
-    assert!(
-        refusals[0].contains("Settled"),
-        "replayed settlement: {refusals:?}"
+    assert_eq!(
+        refusals,
+        [
+            // The replayed settlement, then the model registered without a license.
+            name::<ReceiptAlreadySettled>(),
+            name::<MissingLicense>(),
+        ]
     );
-    assert!(
-        refusals[1].contains("License"),
-        "unlicensed model: {refusals:?}"
-    );
+    assert_eq!(refusals, ["ReceiptAlreadySettled", "MissingLicense"]);
     assert!(report.steps.iter().all(|(_, _, gas)| *gas > 0));
 }
 
