@@ -91,36 +91,3 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     assert_eq!(refusals, ["ReceiptAlreadySettled", "MissingLicense"]);
     assert!(report.steps.iter().all(|(_, _, gas)| *gas > 0));
 }
-
-#[test]
-fn the_payout_table_has_one_line_per_row() {
-    use tributary::demo::{Payout, Report};
-    let report = Report {
-        contracts: std::collections::BTreeMap::new(),
-        steps: Vec::new(),
-        paid_in: vec![("sale".into(), U256::from(3u64))],
-        payouts: vec![
-            Payout {
-                who: "a".into(),
-                address: alloy::primitives::Address::ZERO,
-                wei: U256::from(1u64),
-            },
-            Payout {
-                who: "b".into(),
-                address: alloy::primitives::Address::ZERO,
-                wei: U256::from(2u64),
-            },
-        ],
-        held: Vec::new(),
-        refusals: Vec::new(),
-    };
-    let table = report.table();
-    let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 8, "{table}");
-    assert!(lines[4].trim_start().starts_with("a 0x0000"), "{table}");
-    assert!(lines[5].trim_start().starts_with("b 0x0000"), "{table}");
-    assert_eq!(
-        lines[7],
-        "reconciles to the wei: 3 wei in, 3 wei out or held"
-    );
-}

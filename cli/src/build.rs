@@ -170,7 +170,10 @@ pub fn prepare_contract(
         contract: contract.dir,
         error,
     })?;
-    for (ext, bytes) in [("wasm", &program.wasm), ("wasm.br", &program.compressed)] {
+    for (ext, bytes) in [
+        ("wasm", program.wasm.as_slice()),
+        ("wasm.br", program.compressed()),
+    ] {
         let path = out_dir.join(format!("{}.{ext}", contract.dir));
         fs::write(&path, bytes).map_err(|e| BuildError::Io(path, e))?;
     }
@@ -190,7 +193,7 @@ pub fn size_table(built: &[BuiltContract]) -> String {
         "contract", "raw (B)", "wasm (B)", "code (B)", "limit", "headroom"
     );
     for b in built {
-        let code = b.program.code_size();
+        let code = b.program.code.len();
         let _ = writeln!(
             out,
             "{:<22} {:>10} {:>10} {:>10} {:>8} {:>9}",

@@ -7,31 +7,34 @@
 //! one multiproof, a lab registers a derived model and reports commercial revenue that pays 7 %
 //! upstream, an unlicensed use and a replayed settlement are refused, and every payee
 //! withdraws. Every amount is checked to the wei against what was paid in.
+//!
+//! [`Story::play`] tells it act by act, one method per act.
 
-use std::{collections::BTreeMap, fmt::Write as _};
+use std::fmt::Write as _;
 
 use alloy::{
-    network::{EthereumWallet, TransactionBuilder},
-    primitives::{keccak256, Address, Bytes, B256, U256},
-    providers::{Provider, ProviderBuilder},
-    rpc::types::TransactionRequest,
+    primitives::{keccak256, Address, B256, U256},
+    providers::Provider,
     signers::local::PrivateKeySigner,
-    sol_types::{SolCall, SolInterface},
+    sol_types::SolCall,
 };
 use serde::Serialize;
 
 use crate::{
     attest::{
         batch::{build_batch, BatchOptions},
+        json::{BatchFile, ProofFile},
         prove::{prove, Selection},
         types::Receipt,
     },
+    contracts::{Contract, Contracts},
     contracts_abi::{
         attribution_registry::IAttributionRegistry, license_offers::ILicenseOffers,
         revenue_router::IRevenueRouter, royalty_splitter::IRoyaltySplitter,
         usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow,
     },
-    deploy::{self, send, Deployment, Programs, Step, UsageParameters},
+    deploy::{Programs, Step, UsageParameters},
+    world::{self, eth_terms, model_call, Dataset, World, WorldError},
 };
 
 /// 1 ETH in wei.
@@ -53,6 +56,15 @@ pub const CHALLENGE_WINDOW: u64 = 24 * 3600;
 /// Scope flags (see `contracts/abi/src/scope.rs`): TRAIN | COMMERCIAL | DERIVATIVES.
 pub const LICENSE_SCOPE: u64 = 1 | 4 | 8;
 const DAY: u64 = 24 * 3600;
+/// The week of training the provider meters: (lab index, samples) per job, one job a day.
+const JOBS: [(usize, u64); 6] = [
+    (0, 600_000),
+    (1, 500_000),
+    (0, 400_000),
+    (1, 250_000),
+    (0, 150_000),
+    (0, 100_000),
+];
 
 /// A demo failure.
 #[derive(Debug)]
@@ -66,8 +78,8 @@ impl std::fmt::Display for DemoError {
 
 impl std::error::Error for DemoError {}
 
-impl From<deploy::DeployError> for DemoError {
-    fn from(e: deploy::DeployError) -> Self {
+impl From<WorldError> for DemoError {
+    fn from(e: WorldError) -> Self {
         Self(e.to_string())
     }
 }
@@ -118,6 +130,7 @@ impl Cast {
         })
     }
 
+    /// Everyone, deployer first.
     fn all(&self) -> Vec<PrivateKeySigner> {
         let mut all = vec![self.deployer.clone(), self.creator.clone()];
         all.extend(self.annotators.iter().cloned());
@@ -147,7 +160,7 @@ pub struct Payout {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// The deployment used.
-    pub contracts: BTreeMap<String, Address>,
+    pub contracts: Contracts<Address>,
     /// Every mined step with its gas.
     pub steps: Vec<(String, B256, u64)>,
     /// Money in, by source.
@@ -220,13 +233,419 @@ pub fn format_ether(wei: U256) -> String {
     format!("{}.{:0>18}", wei / unit, (wei % unit).to_string())
 }
 
-struct Session<'a, P> {
-    provider: &'a P,
+fn wei(n: u128) -> U256 {
+    U256::from(n)
+}
+
+/// Deploys the contracts and plays the case study against the chain at `url`, where `signers`
+/// are funded accounts (deployer first). `log` receives each line.
+pub async fn run_case_study(
+    url: &str,
+    signers: &[PrivateKeySigner],
+    programs: &Programs,
+    log: &mut dyn FnMut(&str),
+) -> Result<Report, DemoError> {
+    let cast = Cast::from_signers(signers)?;
+    let chain = world::connect(url, &cast.all())?;
+    log("deploy: seven Stylus programs through StylusDeployer, then wiring");
+    let parameters = UsageParameters {
+        challenge_window: CHALLENGE_WINDOW,
+        ..UsageParameters::default()
+    };
+    let mut steps = Vec::new();
+    let world = World::deploy(chain, cast.deployer.address(), programs, parameters, |s| {
+        steps.push(s.clone());
+    })
+    .await?;
+    let mut story = Story {
+        report: Report {
+            contracts: world.deployment.contracts.map(|d| d.address),
+            steps: Vec::new(),
+            paid_in: Vec::new(),
+            payouts: Vec::new(),
+            held: Vec::new(),
+            refusals: Vec::new(),
+        },
+        world,
+        cast,
+        log,
+    };
+    for step in &steps {
+        story.record(step);
+    }
+    story.play().await?;
+    Ok(story.report)
+}
+
+/// The case study in progress: the deployed world, who plays whom, and what happened so far.
+struct Story<'a, P> {
+    world: World<P>,
+    cast: Cast,
     report: Report,
     log: &'a mut dyn FnMut(&str),
 }
 
-impl<P: Provider> Session<'_, P> {
+impl<P: Provider> Story<'_, P> {
+    /// The whole story, in order.
+    async fn play(&mut self) -> Result<(), DemoError> {
+        let dataset = self.register_the_dataset().await?;
+        let offer = self.offer_a_license(dataset).await?;
+        let licenses = self.two_labs_license_and_fund_escrow(offer).await?;
+        let (batch, receipts) = self.meter_a_week_of_training(dataset, licenses).await?;
+        let proof = self
+            .settle_after_the_challenge_window(&batch, &receipts)
+            .await?;
+        self.refuse_a_replay_and_an_unlicensed_model(&proof, dataset, licenses)
+            .await?;
+        let model_split = self
+            .commercialise_a_derived_model(dataset, licenses)
+            .await?;
+        self.every_payee_withdraws(dataset, model_split).await?;
+        self.count_what_is_held(licenses, dataset, model_split)
+            .await
+    }
+
+    /// Act 1: the collective registers the dataset.
+    async fn register_the_dataset(&mut self) -> Result<Dataset, DemoError> {
+        self.say(
+            "1. the collective registers the dataset: creator 60 / annotators 3 x 10 / platform 10",
+        );
+        let cast = &self.cast;
+        let mut weights = vec![(cast.creator.address(), 60), (cast.platform.address(), 10)];
+        weights.extend(cast.annotators.iter().map(|a| (a.address(), 10)));
+        let (dataset, step) = self
+            .world
+            .register_dataset(
+                cast.creator.address(),
+                "chest-xray patches, anonymized, v1",
+                "ipfs://bafy-medical-image-patches-v1",
+                &weights,
+            )
+            .await?;
+        self.record(&step);
+        Ok(dataset)
+    }
+
+    /// Act 2: the creator offers a training license; returns the offer id.
+    async fn offer_a_license(&mut self, dataset: Dataset) -> Result<U256, DemoError> {
+        self.say("2. a 24-month non-exclusive training license: 0.05 ETH, 0.0001 ETH per 10k samples, 7 % derivative royalty");
+        let terms = ILicenseOffers::LicenseTerms {
+            scope: U256::from(LICENSE_SCOPE),
+            duration: LICENSE_SECONDS,
+            price: wei(LICENSE_PRICE),
+            usageRate: wei(WEI_PER_SAMPLE),
+            tierBps: vec![ROYALTY_BPS],
+            resaleRoyaltyBps: 500,
+            ..eth_terms(
+                dataset.id,
+                self.cast.platform.address(),
+                "tributary terms: medical patches, train+derivatives, 24 months",
+                "ipfs://bafy-terms-medical-patches",
+            )
+        };
+        let create = ILicenseOffers::createOfferCall { terms };
+        let from = self.cast.creator.address();
+        let offers = self.world.at(Contract::LicenseOffers);
+        Ok(self
+            .tx_returning("createOffer", from, offers, &create, U256::ZERO)
+            .await?
+            ._0)
+    }
+
+    /// Act 3: lab A and lab B each mint a license and fund its escrow; returns the licenses.
+    async fn two_labs_license_and_fund_escrow(
+        &mut self,
+        offer: U256,
+    ) -> Result<[U256; 2], DemoError> {
+        self.say("3. two labs mint licenses and fund escrow");
+        let mut licenses = [U256::ZERO; 2];
+        let labs = [
+            ("lab A", self.cast.lab_a.address()),
+            ("lab B", self.cast.lab_b.address()),
+        ];
+        for (license, (name, lab)) in licenses.iter_mut().zip(labs) {
+            let (token, step) = self
+                .world
+                .mint(&format!("mint ({name})"), offer, lab, wei(LICENSE_PRICE))
+                .await?;
+            self.record(&step);
+            self.paid_in(format!("license sale to {name}"), wei(LICENSE_PRICE));
+            let fund = IUsageEscrow::fundEscrowCall { license_id: token };
+            let escrow = self.world.at(Contract::UsageEscrow);
+            self.tx(
+                &format!("fundEscrow ({name})"),
+                lab,
+                escrow,
+                fund.abi_encode(),
+                wei(ESCROW_FUNDING),
+            )
+            .await?;
+            self.paid_in(format!("escrow funded by {name}"), wei(ESCROW_FUNDING));
+            *license = token;
+        }
+        Ok(licenses)
+    }
+
+    /// Act 4: the provider is allow-listed and bonds, meters [`JOBS`] over a week, signs the
+    /// receipts as one batch and anchors it.
+    async fn meter_a_week_of_training(
+        &mut self,
+        dataset: Dataset,
+        licenses: [U256; 2],
+    ) -> Result<(BatchFile, Vec<Receipt>), DemoError> {
+        self.say("4. the compute provider is allow-listed, bonds, and meters a week of training");
+        let anchor = self.world.at(Contract::UsageAnchor);
+        let (deployer, provider) = (self.cast.deployer.address(), self.cast.provider.address());
+        let allow = IUsageAnchor::setAttestorCall {
+            attestor: provider,
+            allowed: true,
+        };
+        self.tx(
+            "setAttestor",
+            deployer,
+            anchor,
+            allow.abi_encode(),
+            U256::ZERO,
+        )
+        .await?;
+        let bond = self.world.deployment.parameters.min_attestor_bond;
+        let data = IUsageAnchor::bondAttestorCall {}.abi_encode();
+        self.tx("bondAttestor", provider, anchor, data, bond)
+            .await?;
+        self.paid_in("attestor bond".into(), bond);
+        let week_start = self.world.now().await?;
+        let receipts: Vec<Receipt> = JOBS
+            .iter()
+            .zip(1u64..)
+            .map(|(&(lab, units), n)| Receipt {
+                jobId: keccak256(format!("demo:job:{n}")),
+                licenseId: licenses[lab],
+                datasetId: dataset.id,
+                modelHash: keccak256(format!("demo:model:lab-{lab}")),
+                unit: 0,
+                units: U256::from(units),
+                timestamp: week_start + n * DAY,
+                attestor: provider,
+            })
+            .collect();
+        self.world.travel(7 * DAY).await?;
+        let chain_id = self.world.chain.get_chain_id().await.map_err(fail)?;
+        let options = BatchOptions {
+            chain_id,
+            verifying_contract: anchor,
+            batch_id: None,
+            period_start: Some(week_start),
+            period_end: Some(week_start + 7 * DAY - 1),
+        };
+        let batch = build_batch(&receipts, &self.cast.provider, &options).map_err(fail)?;
+        self.say(&format!(
+            "   signed batch {} over {} receipts, root {}",
+            batch.batch.batch_id,
+            receipts.len(),
+            batch.batch.root
+        ));
+        let platform = self.cast.platform.address();
+        let data = batch.anchor_calldata.to_vec();
+        self.tx(
+            "anchorBatch (anyone may submit)",
+            platform,
+            anchor,
+            data,
+            U256::ZERO,
+        )
+        .await?;
+        Ok((batch, receipts))
+    }
+
+    /// Act 5: once the challenge window has passed, every receipt is settled with one
+    /// multiproof, moving the usage fees from escrow into the dataset's split.
+    async fn settle_after_the_challenge_window(
+        &mut self,
+        batch: &BatchFile,
+        receipts: &[Receipt],
+    ) -> Result<ProofFile, DemoError> {
+        self.say("5. the challenge window passes; the receipts are settled with one multiproof");
+        self.world.travel(CHALLENGE_WINDOW + 1).await?;
+        let proof = prove(batch, receipts, &Selection::All).map_err(fail)?;
+        let (platform, anchor) = (
+            self.cast.platform.address(),
+            self.world.at(Contract::UsageAnchor),
+        );
+        let data = proof.settle_calldata.to_vec();
+        self.tx(
+            "settle (6 receipts, one multiproof)",
+            platform,
+            anchor,
+            data,
+            U256::ZERO,
+        )
+        .await?;
+        let samples: u128 = JOBS.iter().map(|(_, u)| u128::from(*u)).sum();
+        self.say(&format!(
+            "   usage fees moved from escrow into the dataset split: {} ETH",
+            format_ether(wei(samples * WEI_PER_SAMPLE))
+        ));
+        Ok(proof)
+    }
+
+    /// Act 6: settling the same receipts again, and a stranger registering a model under lab
+    /// A's license, are both refused.
+    async fn refuse_a_replay_and_an_unlicensed_model(
+        &mut self,
+        proof: &ProofFile,
+        dataset: Dataset,
+        licenses: [U256; 2],
+    ) -> Result<(), DemoError> {
+        self.say("6. refusals: a replayed settlement, an unlicensed derived model");
+        let (platform, stranger) = (self.cast.platform.address(), self.cast.stranger.address());
+        let anchor = self.world.at(Contract::UsageAnchor);
+        let replay = proof.settle_calldata.to_vec();
+        self.refused("settle again (replay)", platform, anchor, replay)
+            .await?;
+        let unlicensed = model_call(
+            "stranger model",
+            "ipfs://stranger",
+            dataset.id,
+            licenses[0],
+            stranger,
+        );
+        let registry = self.world.at(Contract::AttributionRegistry);
+        self.refused(
+            "registerModel without a license",
+            stranger,
+            registry,
+            unlicensed.abi_encode(),
+        )
+        .await
+    }
+
+    /// Act 7: lab A registers its derived model and reports revenue, 7 % of which flows to the
+    /// dataset; returns the model's split.
+    async fn commercialise_a_derived_model(
+        &mut self,
+        dataset: Dataset,
+        licenses: [U256; 2],
+    ) -> Result<U256, DemoError> {
+        self.say("7. lab A registers its derived model and reports 1 ETH of commercial revenue");
+        let lab_a = self.cast.lab_a.address();
+        let registry = self.world.at(Contract::AttributionRegistry);
+        let model = model_call(
+            "chest-xray patch classifier v1",
+            "ipfs://bafy-model-card",
+            dataset.id,
+            licenses[0],
+            lab_a,
+        );
+        let model_id = self
+            .tx_returning("registerModel", lab_a, registry, &model, U256::ZERO)
+            .await?
+            ._0;
+        let model_split = self
+            .world
+            .view(registry, &IAttributionRegistry::modelCall { model_id })
+            .await?
+            ._1;
+        let report = IRevenueRouter::reportRevenueCall { model_id };
+        let router = self.world.at(Contract::RevenueRouter);
+        self.tx(
+            "reportRevenue (1 ETH)",
+            lab_a,
+            router,
+            report.abi_encode(),
+            wei(MODEL_REVENUE),
+        )
+        .await?;
+        self.paid_in("derived-model revenue".into(), wei(MODEL_REVENUE));
+        Ok(model_split)
+    }
+
+    /// Act 8: the platform triggers a withdrawal for each payee of the dataset split and for
+    /// lab A from the model split (anyone may, to a recipient).
+    async fn every_payee_withdraws(
+        &mut self,
+        dataset: Dataset,
+        model_split: U256,
+    ) -> Result<(), DemoError> {
+        self.say("8. every payee withdraws");
+        let cast = &self.cast;
+        let mut payees: Vec<(String, Address, U256)> =
+            vec![("creator".into(), cast.creator.address(), dataset.split)];
+        payees.extend(
+            cast.annotators
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (format!("annotator {}", i + 1), a.address(), dataset.split)),
+        );
+        payees.push(("platform".into(), cast.platform.address(), dataset.split));
+        payees.push((
+            "lab A (model split)".into(),
+            cast.lab_a.address(),
+            model_split,
+        ));
+        let (platform, splitter) = (
+            cast.platform.address(),
+            self.world.at(Contract::RoyaltySplitter),
+        );
+        for (who, address, split) in payees {
+            let info = IRoyaltySplitter::splitInfoCall { split_id: split };
+            let version = self.world.view(splitter, &info).await?._1;
+            let withdraw = IRoyaltySplitter::withdrawCall {
+                split_id: split,
+                version,
+                recipient: address,
+                token: Address::ZERO,
+            };
+            let label = format!("withdraw ({who})");
+            let paid = self
+                .tx_returning(&label, platform, splitter, &withdraw, U256::ZERO)
+                .await?
+                ._0;
+            self.report.payouts.push(Payout {
+                who,
+                address,
+                wei: paid,
+            });
+        }
+        Ok(())
+    }
+
+    /// The closing count: escrow left to each lab, the attestor's bond, and whatever each split
+    /// carries as a rounding remainder.
+    async fn count_what_is_held(
+        &mut self,
+        licenses: [U256; 2],
+        dataset: Dataset,
+        model_split: U256,
+    ) -> Result<(), DemoError> {
+        let escrow = self.world.at(Contract::UsageEscrow);
+        for (lab, token) in ["lab A", "lab B"].iter().zip(licenses) {
+            let info = IUsageEscrow::escrowInfoCall { license_id: token };
+            let left = self.world.view(escrow, &info).await?._0;
+            self.report
+                .held
+                .push((format!("escrow left to {lab}"), left));
+        }
+        let bond = self.world.deployment.parameters.min_attestor_bond;
+        self.report.held.push(("attestor bond (held)".into(), bond));
+        let splitter = self.world.at(Contract::RoyaltySplitter);
+        for (name, split) in [("dataset", dataset.split), ("model", model_split)] {
+            let query = IRoyaltySplitter::splitBalanceCall {
+                split_id: split,
+                token: Address::ZERO,
+            };
+            let balance = self.world.view(splitter, &query).await?;
+            self.report.held.push((
+                format!("{name} split: carried remainder"),
+                balance._0 - balance._1,
+            ));
+        }
+        Ok(())
+    }
+
+    fn say(&mut self, line: &str) {
+        (self.log)(line);
+    }
+
     fn record(&mut self, step: &Step) {
         (self.log)(&format!(
             "  {:<52} tx {} gas {:>9}",
@@ -237,6 +656,10 @@ impl<P: Provider> Session<'_, P> {
             .push((step.label.clone(), step.tx, step.gas_used));
     }
 
+    fn paid_in(&mut self, what: String, wei: U256) {
+        self.report.paid_in.push((what, wei));
+    }
+
     async fn tx(
         &mut self,
         label: &str,
@@ -245,17 +668,11 @@ impl<P: Provider> Session<'_, P> {
         data: Vec<u8>,
         value: U256,
     ) -> Result<(), DemoError> {
-        let request = TransactionRequest::default()
-            .with_from(from)
-            .with_to(to)
-            .with_input(data)
-            .with_value(value);
-        let (_, step) = send(self.provider, label, request).await?;
+        let (_, step) = self.world.send(label, from, to, data, value).await?;
         self.record(&step);
         Ok(())
     }
 
-    /// The value a call returns (simulated on the pending state), then the same call sent.
     async fn tx_returning<C: SolCall>(
         &mut self,
         label: &str,
@@ -264,493 +681,65 @@ impl<P: Provider> Session<'_, P> {
         call: &C,
         value: U256,
     ) -> Result<C::Return, DemoError> {
-        let data = call.abi_encode();
-        let request = TransactionRequest::default()
-            .with_from(from)
-            .with_to(to)
-            .with_input(data.clone())
-            .with_value(value);
-        let out = self
-            .provider
-            .call(&request)
-            .await
-            .map_err(|e| fail(format!("{label}: {e}")))?;
-        let ret = C::abi_decode_returns(&out, true).map_err(|e| fail(format!("{label}: {e}")))?;
-        self.tx(label, from, to, data, value).await?;
-        Ok(ret)
+        let (returned, step) = self.world.returning(label, from, to, call, value).await?;
+        self.record(&step);
+        Ok(returned)
     }
 
-    async fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return, DemoError> {
-        let request = TransactionRequest::default()
-            .with_to(to)
-            .with_input(call.abi_encode());
-        let out = self.provider.call(&request).await.map_err(fail)?;
-        C::abi_decode_returns(&out, true).map_err(fail)
-    }
-
-    /// Expects the call to be refused; returns the decoded custom error.
-    async fn refused<E: SolInterface + std::fmt::Debug>(
+    /// Expects `data` to be refused and reports the custom error.
+    async fn refused(
         &mut self,
         label: &str,
         from: Address,
         to: Address,
         data: Vec<u8>,
-    ) -> Result<String, DemoError> {
-        let request = TransactionRequest::default()
-            .with_from(from)
-            .with_to(to)
-            .with_input(data);
-        let Err(err) = self.provider.call(&request).await else {
-            return Err(fail(format!(
-                "{label}: expected a refusal, but it would succeed"
-            )));
-        };
-        let revert = err
-            .as_error_resp()
-            .and_then(|e| e.data.as_ref())
-            .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok())
-            .unwrap_or_default();
-        let name = E::abi_decode(&revert, true).map_or_else(
-            |_| format!("revert 0x{}", alloy::primitives::hex::encode(&revert)),
-            |e| {
-                let debug = format!("{e:?}");
-                debug
-                    .split(['(', ' ', '{'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            },
-        );
-        (self.log)(&format!("  {label:<52} refused: {name}"));
-        self.report.refusals.push((label.to_owned(), name.clone()));
-        Ok(name)
-    }
-
-    async fn travel(&mut self, seconds: u64) -> Result<u64, DemoError> {
-        let _: serde_json::Value = self
-            .provider
-            .raw_request("evm_increaseTime".into(), (seconds,))
-            .await
-            .map_err(fail)?;
-        let _: serde_json::Value = self
-            .provider
-            .raw_request("evm_mine".into(), ())
-            .await
-            .map_err(fail)?;
-        self.now().await
-    }
-
-    async fn now(&self) -> Result<u64, DemoError> {
-        let block = self
-            .provider
-            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest, false.into())
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail("no head block"))?;
-        Ok(block.header.timestamp)
+    ) -> Result<(), DemoError> {
+        let error = self.world.refusal(label, from, to, data).await?;
+        self.say(&format!("  {label:<52} refused: {error}"));
+        self.report.refusals.push((label.to_owned(), error));
+        Ok(())
     }
 }
 
-/// Deploys the contracts (unless `existing` is given) and plays the case study against the chain
-/// at `url`, where `signers` are funded accounts (deployer first). `log` receives each line.
-pub async fn run_case_study(
-    url: &str,
-    signers: &[PrivateKeySigner],
-    programs: &Programs,
-    log: &mut dyn FnMut(&str),
-) -> Result<Report, DemoError> {
-    let cast = Cast::from_signers(signers)?;
-    let mut wallet = EthereumWallet::from(cast.deployer.clone());
-    for signer in cast.all() {
-        wallet.register_signer(signer);
-    }
-    let provider = ProviderBuilder::new()
-        .wallet(wallet)
-        .on_http(url.parse().map_err(fail)?);
-    let mut session = Session {
-        provider: &provider,
-        report: Report {
-            contracts: BTreeMap::new(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_payout_table_has_one_line_per_row() {
+        let nowhere = Contracts::try_from_fn(|_| Ok::<_, ()>(Address::ZERO));
+        let report = Report {
+            contracts: nowhere.expect("no contract fails"),
             steps: Vec::new(),
-            paid_in: Vec::new(),
-            payouts: Vec::new(),
+            paid_in: vec![("sale".into(), U256::from(3u64))],
+            payouts: vec![
+                Payout {
+                    who: "a".into(),
+                    address: Address::ZERO,
+                    wei: U256::from(1u64),
+                },
+                Payout {
+                    who: "b".into(),
+                    address: Address::ZERO,
+                    wei: U256::from(2u64),
+                },
+            ],
             held: Vec::new(),
             refusals: Vec::new(),
-        },
-        log,
-    };
-
-    (session.log)("deploy: seven Stylus programs through StylusDeployer, then wiring");
-    let parameters = UsageParameters {
-        challenge_window: CHALLENGE_WINDOW,
-        ..UsageParameters::default()
-    };
-    let mut steps = Vec::new();
-    let deployment = deploy::deploy_all(
-        &provider,
-        cast.deployer.address(),
-        programs,
-        parameters,
-        |s| steps.push(s.clone()),
-    )
-    .await?;
-    for step in &steps {
-        session.record(step);
-    }
-    session.report.contracts = deployment
-        .contracts
-        .iter()
-        .map(|(k, v)| (k.clone(), v.address))
-        .collect();
-    play(&mut session, &cast, &deployment).await?;
-    Ok(session.report)
-}
-
-#[allow(clippy::too_many_lines)] // one story, told in order
-async fn play<P: Provider>(
-    s: &mut Session<'_, P>,
-    cast: &Cast,
-    d: &Deployment,
-) -> Result<(), DemoError> {
-    let at = |name: &str| d.address(name).unwrap_or_default();
-    let (splitter, registry, offers, router, escrow, anchor) = (
-        at("royalty_splitter"),
-        at("attribution_registry"),
-        at("license_offers"),
-        at("revenue_router"),
-        at("usage_escrow"),
-        at("usage_anchor"),
-    );
-    let wei = |n: u128| U256::from(n);
-
-    (s.log)(
-        "1. the collective registers the dataset: creator 60 / annotators 3 x 10 / platform 10",
-    );
-    let mut contributors: Vec<(Address, u64)> =
-        vec![(cast.creator.address(), 60), (cast.platform.address(), 10)];
-    contributors.extend(cast.annotators.iter().map(|a| (a.address(), 10)));
-    contributors.sort_by_key(|(a, _)| *a);
-    let register = IAttributionRegistry::registerDatasetCall {
-        content_hash: keccak256("chest-xray patches, anonymized, v1"),
-        uri: "ipfs://bafy-medical-image-patches-v1".into(),
-        contributors: contributors.iter().map(|(a, _)| *a).collect(),
-        weights: contributors.iter().map(|(_, w)| U256::from(*w)).collect(),
-    };
-    let dataset_id = s
-        .tx_returning(
-            "registerDataset",
-            cast.creator.address(),
-            registry,
-            &register,
-            U256::ZERO,
-        )
-        .await?
-        ._0;
-    let dataset_split = s
-        .view(
-            registry,
-            &IAttributionRegistry::datasetSplitCall { dataset_id },
-        )
-        .await?
-        ._0;
-
-    (s.log)("2. a 24-month non-exclusive training license: 0.05 ETH, 0.0001 ETH per 10k samples, 7 % derivative royalty");
-    let terms = ILicenseOffers::LicenseTerms {
-        datasetId: dataset_id,
-        scope: U256::from(LICENSE_SCOPE),
-        duration: LICENSE_SECONDS,
-        paymentToken: Address::ZERO,
-        price: wei(LICENSE_PRICE),
-        usageUnit: 0,
-        usageRate: wei(WEI_PER_SAMPLE),
-        tierThresholds: vec![U256::ZERO],
-        tierBps: vec![ROYALTY_BPS],
-        maxSupply: 0,
-        transferable: true,
-        rentable: false,
-        resaleRoyaltyBps: 500,
-        arbiter: cast.platform.address(),
-        termsHash: keccak256("tributary terms: medical patches, train+derivatives, 24 months"),
-        termsUri: "ipfs://bafy-terms-medical-patches".into(),
-    };
-    let offer_id = s
-        .tx_returning(
-            "createOffer",
-            cast.creator.address(),
-            offers,
-            &ILicenseOffers::createOfferCall { terms },
-            U256::ZERO,
-        )
-        .await?
-        ._0;
-
-    (s.log)("3. two labs mint licenses and fund escrow");
-    let mut licenses = Vec::new();
-    for (name, lab) in [("lab A", &cast.lab_a), ("lab B", &cast.lab_b)] {
-        let mint = ILicenseOffers::mintCall {
-            offer_id,
-            to: lab.address(),
-            max_price: wei(LICENSE_PRICE),
         };
-        let token = s
-            .tx_returning(
-                &format!("mint ({name})"),
-                lab.address(),
-                offers,
-                &mint,
-                wei(LICENSE_PRICE),
-            )
-            .await?
-            ._0;
-        s.report
-            .paid_in
-            .push((format!("license sale to {name}"), wei(LICENSE_PRICE)));
-        s.tx(
-            &format!("fundEscrow ({name})"),
-            lab.address(),
-            escrow,
-            IUsageEscrow::fundEscrowCall { license_id: token }.abi_encode(),
-            wei(ESCROW_FUNDING),
-        )
-        .await?;
-        s.report
-            .paid_in
-            .push((format!("escrow funded by {name}"), wei(ESCROW_FUNDING)));
-        licenses.push(token);
+        let lines: Vec<&str> = [
+            "paid in                                                           ETH",
+            "  sale                                           0.000000000000000003",
+            "  total                                          0.000000000000000003",
+            "paid out / held                                                   ETH",
+            "  a 0x0000…0000                                  0.000000000000000001",
+            "  b 0x0000…0000                                  0.000000000000000002",
+            "  total                                          0.000000000000000003",
+            "reconciles to the wei: 3 wei in, 3 wei out or held",
+        ]
+        .to_vec();
+        assert_eq!(report.table().lines().collect::<Vec<_>>(), lines);
     }
-
-    (s.log)("4. the compute provider is allow-listed, bonds, and meters a week of training");
-    s.tx(
-        "setAttestor",
-        cast.deployer.address(),
-        anchor,
-        IUsageAnchor::setAttestorCall {
-            attestor: cast.provider.address(),
-            allowed: true,
-        }
-        .abi_encode(),
-        U256::ZERO,
-    )
-    .await?;
-    s.tx(
-        "bondAttestor",
-        cast.provider.address(),
-        anchor,
-        IUsageAnchor::bondAttestorCall {}.abi_encode(),
-        d.parameters.min_attestor_bond,
-    )
-    .await?;
-    s.report
-        .paid_in
-        .push(("attestor bond".into(), d.parameters.min_attestor_bond));
-    let week_start = s.now().await?;
-    let jobs: [(usize, u64); 6] = [
-        (0, 600_000),
-        (1, 500_000),
-        (0, 400_000),
-        (1, 250_000),
-        (0, 150_000),
-        (0, 100_000),
-    ];
-    let receipts: Vec<Receipt> = jobs
-        .iter()
-        .zip(1u64..)
-        .map(|(&(lab, units), n)| Receipt {
-            jobId: keccak256(format!("demo:job:{n}")),
-            licenseId: licenses[lab],
-            datasetId: dataset_id,
-            modelHash: keccak256(format!("demo:model:lab-{lab}")),
-            unit: 0,
-            units: U256::from(units),
-            timestamp: week_start + n * DAY,
-            attestor: cast.provider.address(),
-        })
-        .collect();
-    s.travel(7 * DAY).await?;
-    let chain_id = s.provider.get_chain_id().await.map_err(fail)?;
-    let batch = build_batch(
-        &receipts,
-        &cast.provider,
-        &BatchOptions {
-            chain_id,
-            verifying_contract: anchor,
-            batch_id: None,
-            period_start: Some(week_start),
-            period_end: Some(week_start + 7 * DAY - 1),
-        },
-    )
-    .map_err(fail)?;
-    (s.log)(&format!(
-        "   signed batch {} over {} receipts, root {}",
-        batch.batch.batch_id,
-        receipts.len(),
-        batch.batch.root
-    ));
-    s.tx(
-        "anchorBatch (anyone may submit)",
-        cast.platform.address(),
-        anchor,
-        batch.anchor_calldata.to_vec(),
-        U256::ZERO,
-    )
-    .await?;
-
-    (s.log)("5. the challenge window passes; the receipts are settled with one multiproof");
-    s.travel(CHALLENGE_WINDOW + 1).await?;
-    let proof = prove(&batch, &receipts, &Selection::All).map_err(fail)?;
-    s.tx(
-        "settle (6 receipts, one multiproof)",
-        cast.platform.address(),
-        anchor,
-        proof.settle_calldata.to_vec(),
-        U256::ZERO,
-    )
-    .await?;
-    let fees: u128 = jobs.iter().map(|(_, u)| u128::from(*u)).sum::<u128>() * WEI_PER_SAMPLE;
-    (s.log)(&format!(
-        "   usage fees moved from escrow into the dataset split: {} ETH",
-        format_ether(wei(fees))
-    ));
-
-    (s.log)("6. refusals: a replayed settlement, an unlicensed derived model");
-    s.refused::<IUsageAnchor::IUsageAnchorErrors>(
-        "settle again (replay)",
-        cast.platform.address(),
-        anchor,
-        proof.settle_calldata.to_vec(),
-    )
-    .await?;
-    let unlicensed = IAttributionRegistry::registerModelCall {
-        model_hash: keccak256("stranger model"),
-        uri: "ipfs://stranger".into(),
-        parent_datasets: vec![dataset_id],
-        dataset_weights: vec![U256::from(10_000)],
-        parent_licenses: vec![licenses[0]],
-        parent_models: vec![],
-        model_weights: vec![],
-        contributors: vec![cast.stranger.address()],
-        shares: vec![U256::from(1)],
-    };
-    s.refused::<IAttributionRegistry::IAttributionRegistryErrors>(
-        "registerModel without a license",
-        cast.stranger.address(),
-        registry,
-        unlicensed.abi_encode(),
-    )
-    .await?;
-
-    (s.log)("7. lab A registers its derived model and reports 1 ETH of commercial revenue");
-    let model = IAttributionRegistry::registerModelCall {
-        model_hash: keccak256("chest-xray patch classifier v1"),
-        uri: "ipfs://bafy-model-card".into(),
-        parent_datasets: vec![dataset_id],
-        dataset_weights: vec![U256::from(10_000)],
-        parent_licenses: vec![licenses[0]],
-        parent_models: vec![],
-        model_weights: vec![],
-        contributors: vec![cast.lab_a.address()],
-        shares: vec![U256::from(1)],
-    };
-    let model_id = s
-        .tx_returning(
-            "registerModel",
-            cast.lab_a.address(),
-            registry,
-            &model,
-            U256::ZERO,
-        )
-        .await?
-        ._0;
-    let model_split = s
-        .view(registry, &IAttributionRegistry::modelCall { model_id })
-        .await?
-        ._1;
-    s.tx(
-        "reportRevenue (1 ETH)",
-        cast.lab_a.address(),
-        router,
-        IRevenueRouter::reportRevenueCall { model_id }.abi_encode(),
-        wei(MODEL_REVENUE),
-    )
-    .await?;
-    s.report
-        .paid_in
-        .push(("derived-model revenue".into(), wei(MODEL_REVENUE)));
-
-    (s.log)("8. every payee withdraws");
-    let mut payees: Vec<(String, Address, U256)> =
-        vec![("creator".into(), cast.creator.address(), dataset_split)];
-    payees.extend(
-        cast.annotators
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (format!("annotator {}", i + 1), a.address(), dataset_split)),
-    );
-    payees.push(("platform".into(), cast.platform.address(), dataset_split));
-    payees.push((
-        "lab A (model split)".into(),
-        cast.lab_a.address(),
-        model_split,
-    ));
-    for (who, address, split) in payees {
-        let version = s
-            .view(
-                splitter,
-                &IRoyaltySplitter::splitInfoCall { split_id: split },
-            )
-            .await?
-            ._1;
-        let call = IRoyaltySplitter::withdrawCall {
-            split_id: split,
-            version,
-            recipient: address,
-            token: Address::ZERO,
-        };
-        // Anyone may trigger a withdrawal to a recipient: the platform does it for everyone.
-        let paid = s
-            .tx_returning(
-                &format!("withdraw ({who})"),
-                cast.platform.address(),
-                splitter,
-                &call,
-                U256::ZERO,
-            )
-            .await?
-            ._0;
-        s.report.payouts.push(Payout {
-            who,
-            address,
-            wei: paid,
-        });
-    }
-    for (lab, token) in ["lab A", "lab B"].iter().zip(&licenses) {
-        let info = s
-            .view(escrow, &IUsageEscrow::escrowInfoCall { license_id: *token })
-            .await?;
-        s.report
-            .held
-            .push((format!("escrow left to {lab}"), info._0));
-    }
-    s.report.held.push((
-        "attestor bond (held)".into(),
-        d.parameters.min_attestor_bond,
-    ));
-    for (name, split) in [("dataset", dataset_split), ("model", model_split)] {
-        let balance = s
-            .view(
-                splitter,
-                &IRoyaltySplitter::splitBalanceCall {
-                    split_id: split,
-                    token: Address::ZERO,
-                },
-            )
-            .await?;
-        s.report.held.push((
-            format!("{name} split: carried remainder"),
-            balance._0 - balance._1,
-        ));
-    }
-    Ok(())
 }
 
 pub mod command {
@@ -781,7 +770,9 @@ pub mod command {
 
     /// Runs `tributary demo`.
     pub fn run(args: &DemoArgs) -> Result<(), Box<dyn std::error::Error>> {
-        eprintln!("demo: building the contracts (cargo progress below)");
+        if !args.no_build {
+            eprintln!("demo: building the contracts (cargo progress below)");
+        }
         let programs = programs(args.no_build)?;
         let runtime = tokio::runtime::Runtime::new()?;
         let report = runtime.block_on(async {

@@ -1,5 +1,5 @@
-//! Off-chain tooling for Tributary: the Nitro-ready WASM build, and (with later modules)
-//! deployment, the demo and the attestor kit.
+//! Off-chain tooling for Tributary: the Nitro-ready WASM build, deployment, the world of
+//! deployed contracts the demo and the end-to-end tests drive, the demo and the attestor kit.
 
 pub mod attest;
 pub mod build;
@@ -8,3 +8,4 @@ pub mod contracts_abi;
 pub mod demo;
 pub mod deploy;
 pub mod nitro_wasm;
+pub mod world;

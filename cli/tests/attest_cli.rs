@@ -273,17 +273,20 @@ fn batch_takes_the_chain_and_anchor_from_a_deployment_file() {
     let deployment = tributary::deploy::Deployment {
         chain_id: CHAIN_ID,
         deployer: alloy::primitives::Address::repeat_byte(1),
-        contracts: [(
-            "usage_anchor".to_owned(),
-            tributary::deploy::Deployed {
-                address: anchor_address(),
+        contracts: tributary::contracts::Contracts::try_from_fn(|contract| {
+            use tributary::contracts::Contract;
+            Ok::<_, ()>(tributary::deploy::Deployed {
+                address: if contract == Contract::UsageAnchor {
+                    anchor_address()
+                } else {
+                    alloy::primitives::Address::with_last_byte(contract as u8)
+                },
                 codehash: alloy::primitives::B256::ZERO,
                 transaction: alloy::primitives::B256::ZERO,
                 gas_used: 0,
-            },
-        )]
-        .into_iter()
-        .collect(),
+            })
+        })
+        .unwrap(),
         parameters: tributary::deploy::UsageParameters::default(),
         wiring: Vec::new(),
     };

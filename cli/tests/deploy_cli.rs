@@ -58,7 +58,9 @@ async fn deploy_writes_the_deployment_and_a_second_run_does_nothing() {
     );
     let file = Deployment::load(&out.join("412346.json")).expect("deployment file");
     assert_eq!(file.chain_id, 412_346);
-    assert_eq!(file.contracts.len(), 7);
+    let addresses: std::collections::BTreeSet<_> =
+        file.contracts.iter().map(|(_, d)| d.address).collect();
+    assert_eq!(addresses.len(), 7, "seven contracts at seven addresses");
     assert_eq!(file.wiring.len(), 4);
 
     let second = {
@@ -87,7 +89,10 @@ async fn deploy_refuses_a_chain_without_stylus_deployer() {
     use alloy::{
         network::EthereumWallet, providers::ProviderBuilder, signers::local::PrivateKeySigner,
     };
-    use tributary::deploy::{deploy_all, DeployError, Programs, UsageParameters, STYLUS_DEPLOYER};
+    use tributary::{
+        deploy::{deploy_all, DeployError, Programs, UsageParameters, STYLUS_DEPLOYER},
+        nitro_wasm,
+    };
 
     let config = ServerConfig {
         addr: ([127, 0, 0, 1], 0).into(),
@@ -107,10 +112,16 @@ async fn deploy_refuses_a_chain_without_stylus_deployer() {
     )
     .await
     .expect("code removed");
+    let minimal = wat::parse_str(
+        r#"(module (memory (export "memory") 1 1)
+          (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+    )
+    .expect("valid WAT");
+    let programs = Programs::try_from_fn(|_| nitro_wasm::prepare(&minimal)).expect("prepared");
     let err = deploy_all(
         &provider,
         from,
-        &Programs::new(),
+        &programs,
         UsageParameters::default(),
         |_| {},
     )

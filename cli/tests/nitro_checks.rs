@@ -1,5 +1,6 @@
 //! The WASM build's Nitro checks: what passes, and that a bad or oversized module fails the
-//! build naming the contract and the reason.
+//! build naming the contract and the reason. The rules are the devnode's activation rules for a
+//! production chain (`ChainRules::PRODUCTION`), so each refusal is Nitro's message.
 
 use std::fmt::Write as _;
 
@@ -8,6 +9,7 @@ use tributary::{
     contracts::ContractCrate,
     nitro_wasm::{self, WasmError, MAX_CODE_SIZE, STYLUS_PREFIX},
 };
+use tributary_devnode::ProgramError;
 
 const CONTRACT: ContractCrate = ContractCrate {
     package: "test-contract",
@@ -32,6 +34,28 @@ fn module(wat: &str) -> Vec<u8> {
     wat::parse_str(wat).expect("test module is valid WAT")
 }
 
+/// A module with a fixed memory, an entrypoint returning 0 and `extra`.
+fn program(extra: &str) -> Vec<u8> {
+    module(&format!(
+        r#"(module {extra}
+          (memory (export "memory") 1 1)
+          (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
+    ))
+}
+
+/// What `prepare` refuses `wasm` with, which must be one of activation's rules.
+fn refusal(wasm: &[u8]) -> ProgramError {
+    match nitro_wasm::prepare(wasm) {
+        Err(WasmError::Activation(e)) => e,
+        Err(other) => panic!("expected an activation error, got {other}"),
+        Ok(program) => panic!("accepted ({} bytes of code)", program.code.len()),
+    }
+}
+
+fn rule(message: &str) -> ProgramError {
+    ProgramError::Activation(message.into())
+}
+
 fn out_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tributary-nitro-checks-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -41,10 +65,11 @@ fn out_dir() -> std::path::PathBuf {
 #[test]
 fn minimal_program_is_prepared_with_the_stylus_prefix() {
     let program = nitro_wasm::prepare(&module(MINIMAL)).expect("valid program");
-    let code = program.code();
+    let code = &program.code;
     assert_eq!(code[..4], STYLUS_PREFIX);
+    assert_eq!(program.compressed(), &code[4..]);
     assert_eq!(
-        nitro_wasm::decompress(&code[4..]).expect("decodes"),
+        nitro_wasm::decode_code(code).expect("decodes"),
         program.wasm
     );
 }
@@ -53,9 +78,11 @@ fn minimal_program_is_prepared_with_the_stylus_prefix() {
 fn round_trip_fixes_the_overlong_call_indirect_that_nitro_rejects() {
     let raw = hex::decode(OVERLONG_CALL_INDIRECT).expect("hex");
     let err = nitro_wasm::check_activation(&raw).expect_err("raw rustc encoding is rejected");
-    assert!(
-        matches!(&err, WasmError::Invalid(msg) if msg.contains("zero byte expected")),
-        "{err}"
+    assert_eq!(
+        err,
+        WasmError::Activation(ProgramError::InvalidWasm(
+            "zero byte expected (at offset 0x49)".into()
+        ))
     );
     let fixed = nitro_wasm::round_trip(&raw).expect("round trip");
     nitro_wasm::check_activation(&fixed).expect("canonical encoding is accepted");
@@ -63,14 +90,13 @@ fn round_trip_fixes_the_overlong_call_indirect_that_nitro_rejects() {
 
 #[test]
 fn build_fails_naming_the_contract_for_a_foreign_import() {
-    let wasm = module(
-        r#"(module
-          (import "env" "abort" (func))
-          (memory (export "memory") 1 1)
-          (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
-    );
+    let wasm = program(r#"(import "env" "abort" (func))"#);
     let err = prepare_contract(CONTRACT, &wasm, &out_dir()).expect_err("must fail");
-    let msg = err.to_string();
+    assert_eq!(
+        err.to_string(),
+        "contract test_contract: program activation failed: imports unknown host function \
+         env.abort"
+    );
     assert!(matches!(
         err,
         BuildError::Contract {
@@ -78,10 +104,6 @@ fn build_fails_naming_the_contract_for_a_foreign_import() {
             ..
         }
     ));
-    assert!(
-        msg.contains("test_contract") && msg.contains("env.abort"),
-        "{msg}"
-    );
 }
 
 #[test]
@@ -111,104 +133,117 @@ fn build_fails_naming_the_contract_when_over_the_size_limit() {
     };
     assert_eq!(*contract, "test_contract");
     assert!(*code_size > MAX_CODE_SIZE);
-    assert!(
-        err.to_string().contains("over the 24576-byte limit"),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "contract test_contract: code is {code_size} bytes (prefix + brotli), over the \
+             24576-byte limit by {}",
+            code_size - MAX_CODE_SIZE
+        )
     );
 }
 
 #[test]
+fn a_module_over_max_wasm_size_is_rejected() {
+    // 140,000 zero bytes of data: small once compressed, too large decompressed.
+    let zeros = "\\00".repeat(140_000);
+    let wasm = program(&format!(r#"(data (i32.const 0) "{zeros}")"#));
+    assert_eq!(refusal(&wasm), ProgramError::TooLarge { limit: 131_072 });
+}
+
+#[test]
 fn missing_entrypoint_is_rejected() {
-    let err = nitro_wasm::prepare(&module(r#"(module (memory (export "memory") 1 1))"#))
-        .expect_err("must fail");
+    let wasm = module(r#"(module (memory (export "memory") 1 1))"#);
     assert_eq!(
-        err,
-        WasmError::Rule("does not export user_entrypoint".into())
+        refusal(&wasm),
+        rule("missing entrypoint: does not export user_entrypoint")
     );
 }
 
 #[test]
 fn missing_memory_export_is_rejected() {
-    let err = nitro_wasm::prepare(&module(
+    let wasm = module(
         r#"(module (memory 1 1)
           (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
-    ))
-    .expect_err("must fail");
+    );
     assert_eq!(
-        err,
-        WasmError::Rule("does not export its memory as \"memory\"".into())
+        refusal(&wasm),
+        rule("does not export its memory as \"memory\"")
     );
 }
 
 #[test]
 fn growable_memory_requires_pay_for_memory_grow() {
-    let err = nitro_wasm::prepare(&module(
+    let wasm = module(
         r#"(module (memory (export "memory") 1)
           (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
-    ))
-    .expect_err("must fail");
-    assert!(
-        matches!(err, WasmError::Rule(ref m) if m.contains("pay_for_memory_grow")),
-        "{err}"
+    );
+    assert_eq!(
+        refusal(&wasm),
+        rule("missing entrypoint: growable memory needs vm_hooks.pay_for_memory_grow")
     );
 }
 
 #[test]
 fn wrong_host_signature_is_rejected() {
-    let err = nitro_wasm::prepare(&module(
-        r#"(module
-          (import "vm_hooks" "msg_sender" (func (param i64)))
-          (memory (export "memory") 1 1)
-          (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
-    ))
-    .expect_err("must fail");
+    let wasm = program(r#"(import "vm_hooks" "msg_sender" (func (param i64)))"#);
     assert_eq!(
-        err,
-        WasmError::Rule("vm_hooks.msg_sender is imported with the wrong signature".into())
+        refusal(&wasm),
+        rule("vm_hooks.msg_sender is imported with the wrong signature")
+    );
+}
+
+#[test]
+fn console_imports_are_rejected_as_a_production_chain_would() {
+    // The devnode, a debug chain like nitro-devnode, links them; Arbitrum One does not.
+    let wasm = program(r#"(import "console" "log_txt" (func (param i32 i32)))"#);
+    assert_eq!(
+        refusal(&wasm),
+        rule("imports console.log_txt: only debug chains link console")
+    );
+}
+
+#[test]
+fn multi_value_is_rejected_as_stylus_3_would() {
+    let wasm = program("(func $pair (result i32 i32) i32.const 1 i32.const 2)");
+    assert_eq!(
+        refusal(&wasm),
+        ProgramError::InvalidWasm(
+            "func type returns multiple values but the multi-value feature is not enabled (at \
+             offset 0xb)"
+                .into()
+        )
     );
 }
 
 #[test]
 fn float_arithmetic_is_rejected() {
-    let err = nitro_wasm::prepare(&module(
+    let wasm = module(
         r#"(module
           (memory (export "memory") 1 1)
           (func (export "user_entrypoint") (param i32) (result i32)
             f32.const 1 f32.const 2 f32.add i32.trunc_f32_s))"#,
-    ))
-    .expect_err("must fail");
-    assert!(
-        matches!(err, WasmError::Rule(ref m) if m.contains("F32Add")),
-        "{err}"
+    );
+    assert_eq!(
+        refusal(&wasm),
+        rule("uses a floating-point operation (F32Add)")
     );
 }
 
 #[test]
 fn start_function_is_rejected() {
-    let err = nitro_wasm::prepare(&module(
-        r#"(module
-          (memory (export "memory") 1 1)
-          (func $s)
-          (start $s)
-          (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
-    ))
-    .expect_err("must fail");
-    assert_eq!(err, WasmError::Rule("has a start function".into()));
+    let wasm = program("(func $s) (start $s)");
+    assert_eq!(refusal(&wasm), rule("has a start function"));
 }
 
 #[test]
 fn reference_types_are_rejected() {
-    let err = nitro_wasm::prepare(&module(
-        r#"(module
-          (memory (export "memory") 1 1)
-          (table 1 funcref)
-          (func $f)
-          (elem declare func $f)
-          (func (export "user_entrypoint") (param i32) (result i32)
-            ref.func $f drop i32.const 0))"#,
-    ))
-    .expect_err("must fail");
-    assert!(matches!(err, WasmError::Invalid(_)), "{err}");
+    let wasm =
+        program("(table 1 funcref) (func $f) (elem declare func $f) (func ref.func $f drop)");
+    assert_eq!(
+        refusal(&wasm),
+        ProgramError::InvalidWasm("reference types support is not enabled (at offset 0x52)".into())
+    );
 }
 
 #[test]
@@ -224,8 +259,10 @@ fn an_operand_stack_deeper_than_nitro_allows_fails_the_check() {
     };
     nitro_wasm::check_activation(&program(4_000)).expect("4,000 words fit");
     let err = nitro_wasm::check_activation(&program(4_100)).expect_err("4,100 words do not");
-    assert!(
-        matches!(&err, WasmError::Rule(msg) if msg.contains("operand stack")),
-        "{err}"
+    assert_eq!(
+        err,
+        WasmError::Activation(rule(
+            "a function's operand stack reaches 4100 words (max 4096)"
+        ))
     );
 }

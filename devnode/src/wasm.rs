@@ -97,15 +97,46 @@ pub fn decode_code(code: &[u8]) -> Result<Vec<u8>, ProgramError> {
     Ok(out)
 }
 
-/// WASM features Nitro enables for Stylus v2 (multi-value allowed below v3).
-fn features() -> WasmFeatures {
-    WasmFeatures::MUTABLE_GLOBAL
-        | WasmFeatures::SATURATING_FLOAT_TO_INT
-        | WasmFeatures::SIGN_EXTENSION
-        | WasmFeatures::BULK_MEMORY
-        | WasmFeatures::FLOATS
-        | WasmFeatures::GC_TYPES
-        | WasmFeatures::MULTI_VALUE
+/// The chain a module is activated on, as far as activation's rules differ between chains
+/// (NITRO-FACTS §1.3): the rest of the rules are the same everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainRules {
+    /// Stylus version: multi-value is part of the WASM feature set only below version 3 (N;
+    /// Nm gates it on ArbOS 60 instead).
+    pub stylus_version: u16,
+    /// `AllowDebugPrecompiles`: only debug chains (nitro-devnode's `--dev` chain) link the
+    /// `console` imports.
+    pub debug: bool,
+}
+
+impl ChainRules {
+    /// This devnode: Stylus version 2 on a debug chain, as nitro-devnode runs (NITRO-FACTS §7).
+    pub const DEVNODE: Self = Self {
+        stylus_version: pricing::STYLUS_VERSION,
+        debug: true,
+    };
+    /// A production chain at the newest Stylus version (3): no `console` imports, no
+    /// multi-value. A module that passes activates on every production chain from Stylus 2 up,
+    /// so this is what `tributary build` checks.
+    pub const PRODUCTION: Self = Self {
+        stylus_version: 3,
+        debug: false,
+    };
+
+    /// WASM features Nitro's validator enables (everything not listed is off).
+    fn features(self) -> WasmFeatures {
+        let features = WasmFeatures::MUTABLE_GLOBAL
+            | WasmFeatures::SATURATING_FLOAT_TO_INT
+            | WasmFeatures::SIGN_EXTENSION
+            | WasmFeatures::BULK_MEMORY
+            | WasmFeatures::FLOATS
+            | WasmFeatures::GC_TYPES;
+        if self.stylus_version < 3 {
+            features | WasmFeatures::MULTI_VALUE
+        } else {
+            features
+        }
+    }
 }
 
 /// The `(params, results)` of each `vm_hooks` import (`forward/lib.rs`); `None` otherwise.
@@ -193,15 +224,22 @@ pub(crate) fn rule(msg: impl Into<String>) -> ProgramError {
     ProgramError::Activation(msg.into())
 }
 
-/// Validates `wasm` the way Nitro's activation does (§1.3) and gathers its statistics.
-#[allow(clippy::too_many_lines)]
+/// Validates `wasm` the way Nitro's activation on this devnode does ([`ChainRules::DEVNODE`])
+/// and gathers its statistics.
 pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
+    analyze_for(wasm, ChainRules::DEVNODE)
+}
+
+/// Validates `wasm` the way Nitro's activation on a chain with `rules` does (§1.3) and gathers
+/// its statistics.
+#[allow(clippy::too_many_lines)]
+pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramError> {
     if wasm.len() > MAX_WASM_SIZE {
         return Err(ProgramError::TooLarge {
             limit: MAX_WASM_SIZE,
         });
     }
-    Validator::new_with_features(features())
+    Validator::new_with_features(rules.features())
         .validate_all(wasm)
         .map_err(|e| invalid(&e))?;
 
@@ -248,6 +286,12 @@ pub fn analyze(wasm: &[u8]) -> Result<Analysis, ProgramError> {
                     }
                     let expected = match import.module {
                         "vm_hooks" => vm_hook_signature(import.name),
+                        "console" if !rules.debug => {
+                            return Err(rule(format!(
+                                "imports console.{}: only debug chains link console",
+                                import.name
+                            )));
+                        }
                         "console" => console_signature(import.name),
                         _ => None,
                     };
@@ -800,6 +844,42 @@ mod tests {
             decode_code(&[0xEF, 0xF0, 0x00, 0x02, 1]),
             Err(ProgramError::UnsupportedDictionary(2))
         ));
+    }
+
+    /// A minimal program with `extra` added: fixed memory and an entrypoint.
+    fn program(extra: &str) -> Vec<u8> {
+        wat::parse_str(format!(
+            r#"(module {extra}
+              (memory (export "memory") 1 1)
+              (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn console_imports_pass_on_the_devnode_and_fail_on_a_production_chain() {
+        let wasm = program(r#"(import "console" "log_i32" (func (param i32)))"#);
+        assert!(analyze_for(&wasm, ChainRules::DEVNODE).is_ok());
+        assert_eq!(
+            analyze_for(&wasm, ChainRules::PRODUCTION).unwrap_err(),
+            ProgramError::Activation(
+                "imports console.log_i32: only debug chains link console".into()
+            )
+        );
+    }
+
+    #[test]
+    fn multi_value_passes_below_stylus_3_and_fails_from_it() {
+        let wasm = program("(func $pair (result i32 i32) i32.const 1 i32.const 2)");
+        assert!(analyze_for(&wasm, ChainRules::DEVNODE).is_ok());
+        assert_eq!(
+            analyze_for(&wasm, ChainRules::PRODUCTION).unwrap_err(),
+            ProgramError::InvalidWasm(
+                "func type returns multiple values but the multi-value feature is not enabled \
+                 (at offset 0xb)"
+                    .into()
+            )
+        );
     }
 
     #[test]

@@ -140,10 +140,9 @@ fn run_batch(args: BatchArgs) -> Result<(), Box<dyn Error>> {
     let receipts = read_receipts(&args.receipts, signer.address())?;
     let (chain_id, anchor) = match &args.deployment {
         Some(path) => {
+            // Loading fails, naming the file and the field, if the file lacks a contract.
             let deployment = crate::deploy::Deployment::load(path)?;
-            let anchor = deployment
-                .address("usage_anchor")
-                .ok_or_else(|| format!("{} has no usage_anchor", path.display()))?;
+            let anchor = deployment.address(crate::contracts::Contract::UsageAnchor);
             (deployment.chain_id, anchor)
         }
         // clap requires both when there is no deployment file.

@@ -8,7 +8,7 @@ use alloy::{
 use clap::Args;
 
 use super::{deploy_all, is_current, Deployment, Programs, UsageParameters};
-use crate::{build, contracts::CONTRACTS, nitro_wasm};
+use crate::{build, nitro_wasm};
 
 /// Arguments of `tributary deploy`.
 #[derive(Debug, Args)]
@@ -31,25 +31,26 @@ pub struct DeployArgs {
     pub challenge_window: u64,
 }
 
-/// Builds (or loads) the programs from `target/stylus`.
+/// Builds the programs (which writes `target/stylus`), or with `no_build` loads them from there.
 pub fn programs(no_build: bool) -> Result<Programs, Box<dyn std::error::Error>> {
     let root = build::workspace_root()?;
-    let mut programs = Programs::new();
     if no_build {
-        for contract in CONTRACTS {
-            let path = root
-                .join("target/stylus")
-                .join(format!("{}.wasm", contract.dir));
+        let stylus = root.join("target/stylus");
+        let programs = Programs::try_from_fn(|contract| {
+            let path = stylus.join(format!("{contract}.wasm"));
             let wasm = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let program =
-                nitro_wasm::prepare(&wasm).map_err(|e| format!("{}: {e}", contract.dir))?;
-            programs.insert(contract.dir, program);
-        }
-    } else {
-        for built in build::build_all(&root)? {
-            programs.insert(built.contract.dir, built.program);
-        }
+            nitro_wasm::prepare(&wasm).map_err(|e| format!("{contract}: {e}"))
+        })?;
+        return Ok(programs);
     }
+    let mut built = build::build_all(&root)?;
+    let programs = Programs::try_from_fn(|contract| {
+        let index = built
+            .iter()
+            .position(|b| b.contract == contract.krate())
+            .ok_or_else(|| format!("the build made no {contract}"))?;
+        Ok::<_, String>(built.swap_remove(index).program)
+    })?;
     Ok(programs)
 }
 
@@ -97,8 +98,8 @@ pub fn run(args: &DeployArgs) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
         deployment.save(&path)?;
         println!("deployed to chain {chain_id}; wrote {}", path.display());
-        for (name, deployed) in &deployment.contracts {
-            println!("  {name:<22} {}", deployed.address);
+        for (contract, deployed) in deployment.contracts.iter() {
+            println!("  {:<22} {}", contract.dir(), deployed.address);
         }
         Ok::<(), Box<dyn std::error::Error>>(())
     })

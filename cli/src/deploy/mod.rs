@@ -42,7 +42,10 @@ use alloy::{
 use serde::{Deserialize, Serialize};
 use tributary_devnode::node::{stylus_initcode as initcode, STYLUS_CONSTRUCTOR};
 
-use crate::nitro_wasm::StylusProgram;
+use crate::{
+    contracts::{Contract, Contracts},
+    nitro_wasm::StylusProgram,
+};
 
 sol! {
     /// StylusDeployer (nitro-contracts), as nitro-devnode and cargo-stylus use it.
@@ -153,8 +156,8 @@ pub struct Deployment {
     pub chain_id: u64,
     /// Account that deployed (and owns) the contracts.
     pub deployer: Address,
-    /// Contracts by directory name (`royalty_splitter`, …).
-    pub contracts: BTreeMap<String, Deployed>,
+    /// Every contract, keyed by directory name (`royalty_splitter`, …) in the file.
+    pub contracts: Contracts<Deployed>,
     /// Constructor parameters of the usage contracts.
     pub parameters: UsageParameters,
     /// Wiring transactions in order.
@@ -162,9 +165,9 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    /// Address of contract `dir`.
-    pub fn address(&self, dir: &str) -> Option<Address> {
-        self.contracts.get(dir).map(|d| d.address)
+    /// Address of `contract`.
+    pub fn address(&self, contract: Contract) -> Address {
+        self.contracts.get(contract).address
     }
 
     /// Reads a deployment file.
@@ -289,13 +292,13 @@ pub async fn deploy_program<P: Provider>(
     program: &StylusProgram,
     constructor_args: &[u8],
 ) -> Result<(Address, Step), DeployError> {
-    let code = program.code();
-    let fee = activation_fee(provider, from, &code).await?;
+    let code = &program.code;
+    let fee = activation_fee(provider, from, code).await?;
     let value = fee * U256::from(100 + DATA_FEE_BUMP_PERCENT) / U256::from(100);
     let mut init_data = STYLUS_CONSTRUCTOR.to_vec();
     init_data.extend_from_slice(constructor_args);
     let input = IStylusDeployer::deployCall {
-        bytecode: initcode(&code).into(),
+        bytecode: initcode(code).into(),
         initData: init_data.into(),
         initValue: U256::ZERO,
         salt: B256::ZERO,
@@ -318,14 +321,8 @@ pub async fn deploy_program<P: Provider>(
     Ok((address, step))
 }
 
-/// The programs `deploy` needs, by directory name (see [`crate::contracts::CONTRACTS`]).
-pub type Programs = BTreeMap<&'static str, StylusProgram>;
-
-fn program<'a>(programs: &'a Programs, dir: &str) -> Result<&'a StylusProgram, DeployError> {
-    programs
-        .get(dir)
-        .ok_or_else(|| DeployError::Chain(format!("no built program for {dir}")))
-}
+/// The programs `deploy` needs, one per contract.
+pub type Programs = Contracts<StylusProgram>;
 
 /// Deploys and wires every contract; `report` sees each step as it is mined.
 pub async fn deploy_all<P: Provider>(
@@ -346,38 +343,39 @@ pub async fn deploy_all<P: Provider>(
         )));
     }
     let chain_id = provider.get_chain_id().await.map_err(rpc)?;
+    let mut deployed = BTreeMap::new();
+    for contract in Contract::DEPLOY_ORDER {
+        let args = constructor_args(contract, from, &parameters, &deployed)?;
+        let program = programs.get(contract);
+        let (address, step) = deploy_program(
+            provider,
+            from,
+            &format!("deploy {contract}"),
+            program,
+            &args,
+        )
+        .await?;
+        report(&step);
+        let record = Deployed {
+            address,
+            codehash: keccak256(&program.code),
+            transaction: step.tx,
+            gas_used: step.gas_used,
+        };
+        deployed.insert(contract, record);
+    }
     let mut deployment = Deployment {
         chain_id,
         deployer: from,
-        contracts: BTreeMap::new(),
+        // Every contract was deployed by the loop above.
+        contracts: Contracts::try_from_fn(|contract| {
+            deployed
+                .remove(&contract)
+                .ok_or_else(|| DeployError::Chain(format!("{contract} was not deployed")))
+        })?,
         parameters,
         wiring: Vec::new(),
     };
-    let order: [&str; 7] = [
-        "royalty_splitter",
-        "attribution_registry",
-        "license_nft",
-        "license_offers",
-        "revenue_router",
-        "usage_escrow",
-        "usage_anchor",
-    ];
-    for dir in order {
-        let args = constructor_args(dir, from, &deployment);
-        let program = program(programs, dir)?;
-        let (address, step) =
-            deploy_program(provider, from, &format!("deploy {dir}"), program, &args).await?;
-        report(&step);
-        deployment.contracts.insert(
-            dir.to_owned(),
-            Deployed {
-                address,
-                codehash: keccak256(program.code()),
-                transaction: step.tx,
-                gas_used: step.gas_used,
-            },
-        );
-    }
     for (label, to, data) in wiring_calls(&deployment) {
         let request = TransactionRequest::default()
             .with_from(from)
@@ -390,78 +388,95 @@ pub async fn deploy_all<P: Provider>(
     Ok(deployment)
 }
 
-/// ABI-encoded constructor arguments of contract `dir`, given what is deployed so far.
-fn constructor_args(dir: &str, from: Address, deployment: &Deployment) -> Vec<u8> {
-    let at = |name: &str| deployment.address(name).unwrap_or_default();
-    let parameters = deployment.parameters;
-    match dir {
-        "royalty_splitter" | "license_nft" => (from,).abi_encode_params(),
-        "attribution_registry" => (from, at("royalty_splitter")).abi_encode_params(),
-        "license_offers" => (
-            at("license_nft"),
-            at("attribution_registry"),
-            at("royalty_splitter"),
+/// ABI-encoded constructor arguments of `contract`, given the contracts deployed before it.
+///
+/// # Errors
+/// [`DeployError::Chain`] naming the contract whose address is needed if it is not in
+/// `deployed` (deploying out of [`Contract::DEPLOY_ORDER`]).
+pub fn constructor_args(
+    contract: Contract,
+    from: Address,
+    parameters: &UsageParameters,
+    deployed: &BTreeMap<Contract, Deployed>,
+) -> Result<Vec<u8>, DeployError> {
+    use Contract as C;
+    let at = |dependency: Contract| {
+        deployed.get(&dependency).map(|d| d.address).ok_or_else(|| {
+            DeployError::Chain(format!(
+                "{contract} is constructed with the address of {dependency}, which is not \
+                 deployed yet"
+            ))
+        })
+    };
+    Ok(match contract {
+        C::RoyaltySplitter | C::LicenseNft => (from,).abi_encode_params(),
+        C::AttributionRegistry => (from, at(C::RoyaltySplitter)?).abi_encode_params(),
+        C::LicenseOffers => (
+            at(C::LicenseNft)?,
+            at(C::AttributionRegistry)?,
+            at(C::RoyaltySplitter)?,
         )
             .abi_encode_params(),
-        "revenue_router" => (
-            at("attribution_registry"),
-            at("license_nft"),
-            at("royalty_splitter"),
+        C::RevenueRouter => (
+            at(C::AttributionRegistry)?,
+            at(C::LicenseNft)?,
+            at(C::RoyaltySplitter)?,
         )
             .abi_encode_params(),
-        "usage_escrow" => (
+        C::UsageEscrow => (
             from,
-            at("license_nft"),
-            at("royalty_splitter"),
+            at(C::LicenseNft)?,
+            at(C::RoyaltySplitter)?,
             parameters.withdrawal_delay,
         )
             .abi_encode_params(),
-        _ => (
+        C::UsageAnchor => (
             from,
-            at("license_nft"),
-            at("usage_escrow"),
+            at(C::LicenseNft)?,
+            at(C::UsageEscrow)?,
             parameters.challenge_window,
             parameters.min_attestor_bond,
             parameters.challenge_bond,
             parameters.exit_delay,
         )
             .abi_encode_params(),
-    }
+    })
 }
 
 /// The owner-only, one-time calls that connect the deployed contracts.
 fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 4] {
-    let at = |name: &str| deployment.address(name).unwrap_or_default();
+    use Contract as C;
+    let at = |contract| deployment.address(contract);
     [
         (
             "registry.setLicenseNft",
-            at("attribution_registry"),
+            at(C::AttributionRegistry),
             IWiring::setLicenseNftCall {
-                license: at("license_nft"),
+                license: at(C::LicenseNft),
             }
             .abi_encode(),
         ),
         (
             "licenseNft.setLicenseOffers",
-            at("license_nft"),
+            at(C::LicenseNft),
             IWiring::setLicenseOffersCall {
-                offers: at("license_offers"),
+                offers: at(C::LicenseOffers),
             }
             .abi_encode(),
         ),
         (
             "licenseNft.setUsageAnchor",
-            at("license_nft"),
+            at(C::LicenseNft),
             IWiring::setUsageAnchorCall {
-                anchor: at("usage_escrow"),
+                anchor: at(C::UsageEscrow),
             }
             .abi_encode(),
         ),
         (
             "escrow.setUsageAnchor",
-            at("usage_escrow"),
+            at(C::UsageEscrow),
             IWiring::setUsageAnchorCall {
-                anchor: at("usage_anchor"),
+                anchor: at(C::UsageAnchor),
             }
             .abi_encode(),
         ),
@@ -478,11 +493,9 @@ pub async fn is_current<P: Provider>(
     if provider.get_chain_id().await.map_err(rpc)? != deployment.chain_id {
         return Ok(false);
     }
-    for (dir, program) in programs {
-        let Some(deployed) = deployment.contracts.get(*dir) else {
-            return Ok(false);
-        };
-        if deployed.codehash != keccak256(program.code())
+    for (contract, program) in programs.iter() {
+        let deployed = deployment.contracts.get(contract);
+        if deployed.codehash != keccak256(&program.code)
             || !is_active(provider, deployed.address).await?
         {
             return Ok(false);
@@ -491,9 +504,98 @@ pub async fn is_current<P: Provider>(
     Ok(true)
 }
 
-/// Values every test and the demo agree on for ABI-encoded constructor arguments.
-pub fn encode_address(address: Address) -> Vec<u8> {
-    address.abi_encode()
-}
-
 pub mod command;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployed(contracts: &[Contract]) -> BTreeMap<Contract, Deployed> {
+        contracts
+            .iter()
+            .map(|&c| {
+                let record = Deployed {
+                    address: Address::with_last_byte(c as u8 + 1),
+                    codehash: B256::ZERO,
+                    transaction: B256::ZERO,
+                    gas_used: 0,
+                };
+                (c, record)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_contract_is_constructed_with_its_own_arguments() {
+        use Contract as C;
+        let from = Address::with_last_byte(0xAA);
+        let parameters = UsageParameters::default();
+        let all = deployed(&Contract::DEPLOY_ORDER);
+        let at = |c: Contract| Address::with_last_byte(c as u8 + 1);
+        let args = |c| constructor_args(c, from, &parameters, &all).expect("all deployed");
+        assert_eq!(args(C::RoyaltySplitter), (from,).abi_encode_params());
+        assert_eq!(args(C::LicenseNft), (from,).abi_encode_params());
+        assert_eq!(
+            args(C::AttributionRegistry),
+            (from, at(C::RoyaltySplitter)).abi_encode_params()
+        );
+        assert_eq!(
+            args(C::LicenseOffers),
+            (
+                at(C::LicenseNft),
+                at(C::AttributionRegistry),
+                at(C::RoyaltySplitter)
+            )
+                .abi_encode_params()
+        );
+        assert_eq!(
+            args(C::RevenueRouter),
+            (
+                at(C::AttributionRegistry),
+                at(C::LicenseNft),
+                at(C::RoyaltySplitter)
+            )
+                .abi_encode_params()
+        );
+        assert_eq!(
+            args(C::UsageEscrow),
+            (
+                from,
+                at(C::LicenseNft),
+                at(C::RoyaltySplitter),
+                24 * 3600u64
+            )
+                .abi_encode_params()
+        );
+        assert_eq!(
+            args(C::UsageAnchor),
+            (
+                from,
+                at(C::LicenseNft),
+                at(C::UsageEscrow),
+                2 * 24 * 3600u64,
+                U256::from(10u64).pow(U256::from(17u64)),
+                U256::from(10u64).pow(U256::from(16u64)),
+                7 * 24 * 3600u64
+            )
+                .abi_encode_params()
+        );
+    }
+
+    #[test]
+    fn a_contract_deployed_before_its_dependencies_is_a_clear_error() {
+        let so_far = deployed(&[Contract::RoyaltySplitter, Contract::LicenseNft]);
+        let err = constructor_args(
+            Contract::UsageAnchor,
+            Address::ZERO,
+            &UsageParameters::default(),
+            &so_far,
+        )
+        .expect_err("escrow is missing");
+        assert_eq!(
+            err.to_string(),
+            "usage_anchor is constructed with the address of usage_escrow, which is not deployed \
+             yet"
+        );
+    }
+}
