@@ -99,13 +99,21 @@ pub fn error_name(revert: &[u8]) -> String {
         .unwrap_or_else(|| format!("0x{}", alloy::primitives::hex::encode(revert)))
 }
 
-/// The revert data of a failed `eth_call` (empty when the error carries none).
-fn revert_data(error: &TransportError) -> Bytes {
-    error
-        .as_error_resp()
-        .and_then(|e| e.data.as_ref())
-        .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok())
-        .unwrap_or_default()
+/// Why an `eth_call` for `label` failed: [`WorldError::Refused`] with the custom error when the
+/// node answered with an error (a revert; `0x` when it carries no data), [`WorldError::Rpc`]
+/// when there was no answer.
+fn call_failure(label: &str, error: &TransportError) -> WorldError {
+    let Some(response) = error.as_error_resp() else {
+        return rpc(format!("{label}: {error}"));
+    };
+    let revert = response
+        .data
+        .as_ref()
+        .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok());
+    WorldError::Refused {
+        label: label.to_owned(),
+        error: error_name(&revert.unwrap_or_default()),
+    }
 }
 
 /// A provider for the chain at `url` that signs for every one of `signers` (the first is the
@@ -175,10 +183,7 @@ impl<P: Provider> World<P> {
     ) -> Result<(TransactionReceipt, Step), WorldError> {
         let request = request(from, to, data, value);
         if let Err(e) = self.chain.call(&request).await {
-            return Err(WorldError::Refused {
-                label: label.to_owned(),
-                error: error_name(&revert_data(&e)),
-            });
+            return Err(call_failure(label, &e));
         }
         Ok(deploy::send(&self.chain, label, request).await?)
     }
@@ -198,10 +203,7 @@ impl<P: Provider> World<P> {
             .chain
             .call(&simulated)
             .await
-            .map_err(|e| WorldError::Refused {
-                label: label.to_owned(),
-                error: error_name(&revert_data(&e)),
-            })?;
+            .map_err(|e| call_failure(label, &e))?;
         let returned = C::abi_decode_returns(&out, true).map_err(|e| WorldError::Decode {
             label: label.to_owned(),
             error: e.to_string(),
@@ -233,11 +235,14 @@ impl<P: Provider> World<P> {
         to: Address,
         data: Vec<u8>,
     ) -> Result<String, WorldError> {
-        match self.chain.call(&request(from, to, data, U256::ZERO)).await {
-            Ok(_) => Err(WorldError::NotRefused {
+        let Err(e) = self.chain.call(&request(from, to, data, U256::ZERO)).await else {
+            return Err(WorldError::NotRefused {
                 label: label.to_owned(),
-            }),
-            Err(e) => Ok(error_name(&revert_data(&e))),
+            });
+        };
+        match call_failure(label, &e) {
+            WorldError::Refused { error, .. } => Ok(error),
+            failure => Err(failure),
         }
     }
 

@@ -138,18 +138,16 @@ fn run_batch(args: BatchArgs) -> Result<(), Box<dyn Error>> {
     };
     let signer = parse_key(&key)?;
     let receipts = read_receipts(&args.receipts, signer.address())?;
-    let (chain_id, anchor) = match &args.deployment {
-        Some(path) => {
+    let (chain_id, anchor) = match (&args.deployment, args.chain_id, args.anchor) {
+        (Some(path), _, _) => {
             // Loading fails, naming the file and the field, if the file lacks a contract.
             let deployment = crate::deploy::Deployment::load(path)?;
             let anchor = deployment.address(crate::contracts::Contract::UsageAnchor);
             (deployment.chain_id, anchor)
         }
-        // clap requires both when there is no deployment file.
-        None => (
-            args.chain_id.unwrap_or_default(),
-            args.anchor.unwrap_or_default(),
-        ),
+        (None, Some(chain_id), Some(anchor)) => (chain_id, anchor),
+        // clap already refuses this; the library function is not only called through clap.
+        (None, _, _) => return Err("give --deployment, or both --chain-id and --anchor".into()),
     };
     let options = BatchOptions {
         chain_id,
