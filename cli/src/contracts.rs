@@ -15,43 +15,16 @@ pub struct ContractCrate {
     pub interface: &'static str,
 }
 
-/// Every deployable contract, in deployment order.
+/// Every contract crate, in the order the build and its size table list them (deployment order
+/// is [`Contract::DEPLOY_ORDER`]).
 pub const CONTRACTS: [ContractCrate; 7] = [
-    ContractCrate {
-        package: "royalty-splitter",
-        dir: "royalty_splitter",
-        interface: "IRoyaltySplitter",
-    },
-    ContractCrate {
-        package: "attribution-registry",
-        dir: "attribution_registry",
-        interface: "IAttributionRegistry",
-    },
-    ContractCrate {
-        package: "revenue-router",
-        dir: "revenue_router",
-        interface: "IRevenueRouter",
-    },
-    ContractCrate {
-        package: "license-nft",
-        dir: "license_nft",
-        interface: "ILicenseNft",
-    },
-    ContractCrate {
-        package: "license-offers",
-        dir: "license_offers",
-        interface: "ILicenseOffers",
-    },
-    ContractCrate {
-        package: "usage-escrow",
-        dir: "usage_escrow",
-        interface: "IUsageEscrow",
-    },
-    ContractCrate {
-        package: "usage-anchor",
-        dir: "usage_anchor",
-        interface: "IUsageAnchor",
-    },
+    Contract::RoyaltySplitter.krate(),
+    Contract::AttributionRegistry.krate(),
+    Contract::RevenueRouter.krate(),
+    Contract::LicenseNft.krate(),
+    Contract::LicenseOffers.krate(),
+    Contract::UsageEscrow.krate(),
+    Contract::UsageAnchor.krate(),
 ];
 
 impl ContractCrate {
@@ -102,16 +75,24 @@ impl Contract {
 
     /// Its crate.
     pub const fn krate(self) -> ContractCrate {
-        let index = match self {
-            Self::RoyaltySplitter => 0,
-            Self::AttributionRegistry => 1,
-            Self::RevenueRouter => 2,
-            Self::LicenseNft => 3,
-            Self::LicenseOffers => 4,
-            Self::UsageEscrow => 5,
-            Self::UsageAnchor => 6,
+        let (package, dir, interface) = match self {
+            Self::RoyaltySplitter => ("royalty-splitter", "royalty_splitter", "IRoyaltySplitter"),
+            Self::AttributionRegistry => (
+                "attribution-registry",
+                "attribution_registry",
+                "IAttributionRegistry",
+            ),
+            Self::LicenseNft => ("license-nft", "license_nft", "ILicenseNft"),
+            Self::LicenseOffers => ("license-offers", "license_offers", "ILicenseOffers"),
+            Self::RevenueRouter => ("revenue-router", "revenue_router", "IRevenueRouter"),
+            Self::UsageEscrow => ("usage-escrow", "usage_escrow", "IUsageEscrow"),
+            Self::UsageAnchor => ("usage-anchor", "usage_anchor", "IUsageAnchor"),
         };
-        CONTRACTS[index]
+        ContractCrate {
+            package,
+            dir,
+            interface,
+        }
     }
 
     /// Its directory name (`royalty_splitter`), the key of deployment files.
