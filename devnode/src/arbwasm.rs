@@ -21,8 +21,9 @@ use revm::{
 };
 
 use crate::{
-    exec::{self, Ctx, EvmError},
+    context::{self, Ctx, EvmError},
     pricing::{self, data_pricer, STYLUS_VERSION},
+    program::Runtime,
     wasm,
 };
 
@@ -222,7 +223,7 @@ fn sstore(ctx: &mut Ctx, slot: U256, value: U256) -> Result<(), EvmError> {
 }
 
 /// The stored record of `codehash` (version 0 if never activated).
-pub fn program_record(ctx: &mut Ctx, codehash: B256) -> Result<ProgramRecord, EvmError> {
+pub(crate) fn program_record(ctx: &mut Ctx, codehash: B256) -> Result<ProgramRecord, EvmError> {
     Ok(ProgramRecord::unpack(sload(
         ctx,
         U256::from_be_bytes(codehash.0),
@@ -266,7 +267,7 @@ fn active_record(
 }
 
 /// The record of an active program, or the name of the error that stops it running.
-pub fn active_program(
+pub(crate) fn active_program(
     ctx: &mut Ctx,
     codehash: B256,
 ) -> Result<Result<ProgramRecord, String>, EvmError> {
@@ -282,7 +283,7 @@ impl Reply {
     fn ok(mut self, output: Vec<u8>) -> InterpreterResult {
         let words = (output.len() as u64).div_ceil(32);
         if !self.gas.record_cost(3 * words) {
-            return exec::halt(InstructionResult::OutOfGas, self.gas.limit());
+            return context::halt(InstructionResult::OutOfGas, self.gas.limit());
         }
         InterpreterResult {
             result: InstructionResult::Return,
@@ -300,7 +301,7 @@ impl Reply {
     }
 
     fn burn(self, result: InstructionResult) -> InterpreterResult {
-        exec::halt(result, self.gas.limit())
+        context::halt(result, self.gas.limit())
     }
 
     fn charge(&mut self, gas: u64) -> bool {
@@ -308,8 +309,13 @@ impl Reply {
     }
 }
 
-/// Serves a call to ArbWasm with revm frame semantics (checkpoint, value, revert).
-pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError> {
+/// Serves a call to ArbWasm with revm frame semantics (checkpoint, value, revert);
+/// activation compiles into `runtime`'s module cache.
+pub(crate) fn call(
+    ctx: &mut Ctx,
+    inputs: &CallInputs,
+    runtime: &Runtime,
+) -> Result<CallOutcome, EvmError> {
     let done = |result| CallOutcome::new(result, inputs.return_memory_offset.clone());
     let mut reply = Reply {
         gas: Gas::new(inputs.gas_limit),
@@ -348,7 +354,7 @@ pub fn call(ctx: &mut Ctx, inputs: &CallInputs) -> Result<CallOutcome, EvmError>
     } else if cache {
         dispatch_cache(ctx, inputs, reply)?
     } else {
-        dispatch(ctx, inputs, value, reply)?
+        dispatch(ctx, inputs, value, runtime, reply)?
     };
     if result.result.is_ok() {
         ctx.evm.journaled_state.checkpoint_commit();
@@ -363,6 +369,7 @@ fn dispatch(
     ctx: &mut Ctx,
     inputs: &CallInputs,
     value: U256,
+    runtime: &Runtime,
     mut reply: Reply,
 ) -> Result<InterpreterResult, EvmError> {
     let Ok(call) = Call::abi_decode(&inputs.input, true) else {
@@ -380,7 +387,9 @@ fn dispatch(
         return Ok(reply.burn(InstructionResult::OutOfGas));
     }
     let out = match &call {
-        Call::activateProgram(c) => return activate(ctx, inputs.caller, c.program, value, reply),
+        Call::activateProgram(c) => {
+            return activate(ctx, runtime, inputs.caller, c.program, value, reply)
+        }
         Call::codehashKeepalive(c) => {
             return keepalive(ctx, inputs.caller, c.codehash, value, reply)
         }
@@ -471,6 +480,7 @@ fn code_of(ctx: &mut Ctx, address: Address) -> Result<(Bytes, B256), EvmError> {
 
 fn activate(
     ctx: &mut Ctx,
+    runtime: &Runtime,
     caller: Address,
     program: Address,
     value: U256,
@@ -487,9 +497,6 @@ fn activate(
         ctx.external.last_failure = Some("specified bytecode is not a Stylus program".into());
         return Ok(reply.revert(Vec::new()));
     }
-    let Some(runtime) = ctx.external.runtime.clone() else {
-        return Err(EvmError::Custom("Stylus runtime missing".into()));
-    };
     let compiled = match runtime.compile(&code) {
         Ok(compiled) => compiled,
         Err(error) => {
@@ -504,25 +511,10 @@ fn activate(
 
     let now = ctx.evm.env.block.timestamp.saturating_to::<u64>();
     let asm = stats.asm_estimate();
-    let demand = sload(ctx, SLOT_DEMAND)?.saturating_to::<u64>();
-    let last = match sload(ctx, SLOT_LAST_UPDATE)?.saturating_to::<u64>() {
-        0 => data_pricer::INITIAL_LAST_UPDATE,
-        t => t,
+    let fee = match charge_data_fee(ctx, caller, value, asm, now)? {
+        Ok(fee) => fee,
+        Err(insufficient) => return Ok(reply.revert(insufficient)),
     };
-    let (fee, demand, last) = data_pricer::update(demand, last, asm, now);
-    let fee = U256::from(fee);
-    if value < fee {
-        return Ok(reply.revert(
-            ArbWasm::ProgramInsufficientValue {
-                have: value,
-                want: fee,
-            }
-            .abi_encode(),
-        ));
-    }
-    sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
-    sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
-    pay_out(ctx, caller, value, fee)?;
 
     let record = ProgramRecord {
         version: STYLUS_VERSION,
@@ -572,25 +564,11 @@ fn keepalive(
             reply.revert(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode())
         );
     }
-    let demand = sload(ctx, SLOT_DEMAND)?.saturating_to::<u64>();
-    let last = sload(ctx, SLOT_LAST_UPDATE)?
-        .saturating_to::<u64>()
-        .max(data_pricer::INITIAL_LAST_UPDATE);
     let bytes = u64::from(record.asm_estimate_kb) * 1024;
-    let (fee, demand, last) = data_pricer::update(demand, last, bytes, now);
-    let fee = U256::from(fee);
-    if value < fee {
-        return Ok(reply.revert(
-            ArbWasm::ProgramInsufficientValue {
-                have: value,
-                want: fee,
-            }
-            .abi_encode(),
-        ));
-    }
-    sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
-    sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
-    pay_out(ctx, caller, value, fee)?;
+    let fee = match charge_data_fee(ctx, caller, value, bytes, now)? {
+        Ok(fee) => fee,
+        Err(insufficient) => return Ok(reply.revert(insufficient)),
+    };
     record.activated_at = hours_since_start(now);
     sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())?;
     emit(
@@ -601,6 +579,34 @@ fn keepalive(
         },
     );
     Ok(reply.ok(Vec::new()))
+}
+
+/// The data fee for `bytes` of program at `now`, charged out of `value` (NITRO-FACTS §2.3
+/// steps 7–8; activation and keepalive both pay it): updates the data pricer's demand and
+/// last update, sends the fee to the network fee account and the change back to `caller`.
+/// `Ok(Err(revert data))` is `ProgramInsufficientValue`, with nothing written.
+fn charge_data_fee(
+    ctx: &mut Ctx,
+    caller: Address,
+    value: U256,
+    bytes: u64,
+    now: u64,
+) -> Result<Result<U256, Vec<u8>>, EvmError> {
+    let demand = sload(ctx, SLOT_DEMAND)?.saturating_to::<u64>();
+    let last = data_pricer::stored_last_update(sload(ctx, SLOT_LAST_UPDATE)?.saturating_to());
+    let (fee, demand, last) = data_pricer::update(demand, last, bytes, now);
+    let fee = U256::from(fee);
+    if value < fee {
+        let error = ArbWasm::ProgramInsufficientValue {
+            have: value,
+            want: fee,
+        };
+        return Ok(Err(error.abi_encode()));
+    }
+    sstore(ctx, SLOT_DEMAND, U256::from(demand))?;
+    sstore(ctx, SLOT_LAST_UPDATE, U256::from(last))?;
+    pay_out(ctx, caller, value, fee)?;
+    Ok(Ok(fee))
 }
 
 /// Sends the data fee to the network fee account and the change back to the caller.
@@ -718,4 +724,82 @@ fn set_cached(
     };
     emit_from(ctx, ARBWASM_CACHE, &event);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use revm::primitives::AccountInfo;
+
+    use super::*;
+    use crate::context::{Db, StylusExt};
+
+    const PAYER: Address = address!("00000000000000000000000000000000000a11ce");
+
+    /// A context whose `0x71` storage holds the data pricer's `demand` and `last_update`, and
+    /// whose `0x71` balance covers `value` (the call already moved it there).
+    fn pricer_ctx(demand: u64, last_update: u64, value: U256) -> Ctx {
+        let mut db = Db::default();
+        db.insert_account_info(
+            ARBWASM,
+            AccountInfo {
+                balance: value,
+                ..AccountInfo::default()
+            },
+        );
+        // The in-memory database cannot fail: these writes go to an account inserted above.
+        let stored = db
+            .insert_account_storage(ARBWASM, SLOT_DEMAND, U256::from(demand))
+            .and_then(|()| {
+                db.insert_account_storage(ARBWASM, SLOT_LAST_UPDATE, U256::from(last_update))
+            });
+        assert!(stored.is_ok());
+        revm::Context::new(revm::EvmContext::new(db), StylusExt::default())
+    }
+
+    /// Both payers of the data fee (activation and keepalive) go through
+    /// [`charge_data_fee`]. Its two former copies disagreed only on a stored last update
+    /// below the initial one: `.max(INITIAL)` clamped it, `match 0 => INITIAL` used it. Nitro
+    /// writes `initialLastUpdateTime` at ArbOS init and then reads the slot verbatim, so zero
+    /// (this devnode's never-written slot) stands for the initial value and anything else is
+    /// used as stored.
+    #[test]
+    fn data_fee_uses_a_stored_last_update_verbatim() {
+        let (demand, bytes) = (30_000_000, 600_000);
+        let now = data_pricer::INITIAL_LAST_UPDATE + 10;
+        let stored = 1; // written, and below INITIAL_LAST_UPDATE
+        let (verbatim, ..) = data_pricer::update(demand, stored, bytes, now);
+        let (clamped, ..) =
+            data_pricer::update(demand, data_pricer::INITIAL_LAST_UPDATE, bytes, now);
+        assert_ne!(
+            verbatim, clamped,
+            "the edge case must tell the two readings apart"
+        );
+
+        let value = U256::from(clamped.max(verbatim));
+        let mut ctx = pricer_ctx(demand, stored, value);
+        let fee = charge_data_fee(&mut ctx, PAYER, value, bytes, now);
+        assert_eq!(fee, Ok(Ok(U256::from(verbatim))));
+        assert_eq!(sload(&mut ctx, SLOT_LAST_UPDATE), Ok(U256::from(now)));
+
+        // A never-written slot (zero) is the initial last update.
+        let mut ctx = pricer_ctx(demand, 0, value);
+        let fee = charge_data_fee(&mut ctx, PAYER, value, bytes, now);
+        assert_eq!(fee, Ok(Ok(U256::from(clamped))));
+    }
+
+    #[test]
+    fn data_fee_short_value_reverts_without_writing() {
+        let now = data_pricer::INITIAL_LAST_UPDATE + 3_600;
+        let (fee, ..) = data_pricer::update(0, data_pricer::INITIAL_LAST_UPDATE, 600_000, now);
+        let have = U256::from(fee - 1);
+        let mut ctx = pricer_ctx(0, 0, have);
+        let want = ArbWasm::ProgramInsufficientValue {
+            have,
+            want: U256::from(fee),
+        };
+        let result = charge_data_fee(&mut ctx, PAYER, have, 600_000, now);
+        assert_eq!(result, Ok(Err(want.abi_encode())));
+        assert_eq!(sload(&mut ctx, SLOT_DEMAND), Ok(U256::ZERO));
+        assert_eq!(sload(&mut ctx, SLOT_LAST_UPDATE), Ok(U256::ZERO));
+    }
 }

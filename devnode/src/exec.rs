@@ -1,85 +1,72 @@
-//! Wiring Stylus into revm 19's handler: frames whose code carries the Stylus prefix run in
-//! wasmi instead of the EVM interpreter, calls to ArbWasm (0x71) are served natively, code
-//! starting with `EF F0 00` may be deployed (EIP-3541 exemption), and calls made from Stylus
-//! run nested revm frames through [`run_frame`], a copy of revm's frame loop.
+//! The executor: Stylus wired into revm 19's handler. Frames whose code carries the Stylus
+//! prefix run in wasmi instead of the EVM interpreter, calls to ArbWasm (0x71) and
+//! ArbWasmCache (0x72) are served natively, code starting with `EF F0 00` may be deployed
+//! (EIP-3541 exemption), and the calls and creates a Stylus program makes run nested revm
+//! frames through [`run_frame`], a copy of revm's frame loop ([`Executor`] implements the
+//! host's [`EvmApi`] with it).
 
-use std::{collections::HashMap, convert::Infallible, sync::Arc};
+use std::sync::Arc;
 
 use revm::{
-    db::{CacheDB, EmptyDB},
     handler::{mainnet, register::EvmHandler},
     interpreter::{
         opcode::{make_instruction_table, InstructionTables},
-        CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, Gas, InstructionResult,
-        InterpreterAction, InterpreterResult, SharedMemory,
+        CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, InterpreterAction,
+        InterpreterResult, SharedMemory,
     },
-    primitives::{Address, Bytes, CancunSpec, EVMError, B256, U256},
-    CallFrame, Context, CreateFrame, EvmContext, Frame, FrameOrResult, FrameResult,
+    primitives::{CancunSpec, EVMError},
+    CallFrame, CreateFrame, Frame, FrameOrResult, FrameResult,
 };
 
-use crate::{arbwasm, program::Runtime, stylus, wasm};
+use crate::{
+    arbwasm,
+    context::{Ctx, Db, EvmError, StylusExt},
+    host::EvmApi,
+    program::Runtime,
+    stylus, wasm,
+};
 
-/// The node's database: accounts, code and storage in memory.
-pub type Db = CacheDB<EmptyDB>;
-/// revm context with the Stylus extension.
-pub type Ctx = Context<StylusExt, Db>;
-/// Errors from the EVM (the in-memory database cannot fail).
-pub type EvmError = EVMError<Infallible>;
-
-/// Per-node Stylus state that lives in revm's external context.
-#[derive(Debug, Default)]
-pub struct StylusExt {
-    /// Engine, linker, module cache (`None` only in placeholders).
-    pub runtime: Option<Arc<Runtime>>,
-    /// Frames currently running per acting address (`msg_reentrant`, NITRO-FACTS §5.1).
-    pub entered: HashMap<Address, u32>,
-    /// One entry per open frame: the address whose counter it raised, if any.
-    pub frame_stack: Vec<Option<Address>>,
-    /// WASM pages held open by running Stylus frames in this transaction.
-    pub open_pages: u32,
-    /// Most pages ever open in this transaction.
-    pub ever_pages: u32,
-    /// Why the last Stylus frame failed before running (e.g. `ProgramNotActivated`).
-    pub last_failure: Option<String>,
-    /// Output of the debug-chain `console` imports.
-    pub console: Vec<String>,
+/// The executor's handle: the WASM runtime its Stylus frames and activations use. Cheap to
+/// clone (one `Arc`).
+#[derive(Debug, Clone)]
+pub(crate) struct Executor {
+    runtime: Arc<Runtime>,
 }
 
-impl StylusExt {
-    /// Clears per-transaction counters.
-    pub fn begin_transaction(&mut self) {
-        self.entered.clear();
-        self.frame_stack.clear();
-        self.open_pages = 0;
-        self.ever_pages = 0;
-        self.last_failure = None;
+impl Executor {
+    /// An executor running Stylus programs with `runtime`.
+    pub(crate) fn new(runtime: Arc<Runtime>) -> Self {
+        Self { runtime }
     }
 
-    fn push_frame(&mut self, counted: Option<Address>) {
-        if let Some(address) = counted {
-            *self.entered.entry(address).or_insert(0) += 1;
-        }
-        self.frame_stack.push(counted);
-    }
-
-    fn pop_frame(&mut self) {
-        if let Some(Some(address)) = self.frame_stack.pop() {
-            if let Some(n) = self.entered.get_mut(&address) {
-                *n = n.saturating_sub(1);
-            }
-        }
+    /// The handler register that installs this executor into a revm `Evm`
+    /// (`append_handler_register_box`).
+    pub(crate) fn handler_register(
+        &self,
+    ) -> revm::handler::register::HandleRegisterBox<'static, StylusExt, Db> {
+        let exec = self.clone();
+        Box::new(move |handler| register(&exec, handler))
     }
 }
 
-/// An empty context to leave behind while the real one is lent to a WASM store.
-pub fn placeholder() -> Ctx {
-    Context::new(EvmContext::new(Db::default()), StylusExt::default())
+impl EvmApi for Executor {
+    fn call(&self, ctx: &mut Ctx, inputs: CallInputs) -> Result<CallOutcome, EvmError> {
+        nested_call(self, ctx, inputs)
+    }
+
+    fn create(&self, ctx: &mut Ctx, inputs: CreateInputs) -> Result<CreateOutcome, EvmError> {
+        nested_create(self, ctx, inputs)
+    }
 }
 
-/// Installs the Stylus handlers (used with `append_handler_register`).
-pub fn register(handler: &mut EvmHandler<'_, StylusExt, Db>) {
-    handler.execution.call = Arc::new(frame_call);
-    handler.execution.execute_frame = Arc::new(execute_frame);
+/// Installs the Stylus handlers.
+fn register(exec: &Executor, handler: &mut EvmHandler<'_, StylusExt, Db>) {
+    let call_exec = exec.clone();
+    handler.execution.call = Arc::new(move |ctx, inputs| frame_call(&call_exec, ctx, inputs));
+    let frame_exec = exec.clone();
+    handler.execution.execute_frame = Arc::new(move |frame, memory, tables, ctx| {
+        execute_frame(&frame_exec, frame, memory, tables, ctx)
+    });
     handler.execution.call_return = Arc::new(call_return);
     handler.execution.create = Arc::new(frame_create);
     handler.execution.create_return = Arc::new(create_return);
@@ -100,12 +87,16 @@ pub fn register(handler: &mut EvmHandler<'_, StylusExt, Db>) {
 
 /// Opens a call frame, serving ArbWasm and ArbWasmCache natively and counting entries for
 /// `msg_reentrant`.
-pub fn frame_call(ctx: &mut Ctx, inputs: Box<CallInputs>) -> Result<FrameOrResult, EvmError> {
+fn frame_call(
+    exec: &Executor,
+    ctx: &mut Ctx,
+    inputs: Box<CallInputs>,
+) -> Result<FrameOrResult, EvmError> {
     if matches!(
         inputs.bytecode_address,
         arbwasm::ARBWASM | arbwasm::ARBWASM_CACHE
     ) {
-        let outcome = arbwasm::call(ctx, &inputs)?;
+        let outcome = arbwasm::call(ctx, &inputs, &exec.runtime)?;
         return Ok(FrameOrResult::Result(FrameResult::Call(outcome)));
     }
     let result = ctx.evm.make_call_frame(&inputs)?;
@@ -120,7 +111,7 @@ pub fn frame_call(ctx: &mut Ctx, inputs: Box<CallInputs>) -> Result<FrameOrResul
 }
 
 /// Opens a create frame.
-pub fn frame_create(ctx: &mut Ctx, inputs: Box<CreateInputs>) -> Result<FrameOrResult, EvmError> {
+fn frame_create(ctx: &mut Ctx, inputs: Box<CreateInputs>) -> Result<FrameOrResult, EvmError> {
     let result = ctx
         .evm
         .make_create_frame(revm::primitives::SpecId::CANCUN, &inputs)?;
@@ -132,7 +123,8 @@ pub fn frame_create(ctx: &mut Ctx, inputs: Box<CreateInputs>) -> Result<FrameOrR
 }
 
 /// Runs a frame: Stylus programs in wasmi, everything else in revm's interpreter.
-pub fn execute_frame(
+fn execute_frame(
+    exec: &Executor,
     frame: &mut Frame,
     shared_memory: &mut SharedMemory,
     tables: &InstructionTables<'_, Ctx>,
@@ -141,7 +133,8 @@ pub fn execute_frame(
     if let Frame::Call(call) = frame {
         let interpreter = &call.frame_data.interpreter;
         if wasm::is_stylus(interpreter.contract.bytecode.original_byte_slice()) {
-            let result = stylus::run(ctx, interpreter)?;
+            let api = Box::new(exec.clone());
+            let result = stylus::run(ctx, interpreter, &exec.runtime, api)?;
             return Ok(InterpreterAction::Return { result });
         }
     }
@@ -149,7 +142,7 @@ pub fn execute_frame(
 }
 
 /// Closes a call frame.
-pub fn call_return(
+fn call_return(
     ctx: &mut Ctx,
     frame: Box<CallFrame>,
     result: InterpreterResult,
@@ -159,7 +152,7 @@ pub fn call_return(
 }
 
 /// Closes a create frame, exempting Stylus code from EIP-3541 as Arbitrum does (§8).
-pub fn create_return(
+fn create_return(
     ctx: &mut Ctx,
     frame: Box<CreateFrame>,
     result: InterpreterResult,
@@ -181,7 +174,7 @@ pub fn create_return(
 
 /// Runs `first` and every frame it opens to completion (revm's loop, re-entered from a host
 /// function of a Stylus program).
-pub fn run_frame(ctx: &mut Ctx, first: Frame) -> Result<FrameResult, EvmError> {
+fn run_frame(exec: &Executor, ctx: &mut Ctx, first: Frame) -> Result<FrameResult, EvmError> {
     let table = make_instruction_table::<Ctx, CancunSpec>();
     let tables = InstructionTables::Plain(table);
     let mut stack: Vec<Frame> = vec![first];
@@ -191,10 +184,10 @@ pub fn run_frame(ctx: &mut Ctx, first: Frame) -> Result<FrameResult, EvmError> {
         let Some(top) = stack.last_mut() else {
             return Err(EVMError::Custom("frame stack empty".into()));
         };
-        let action = execute_frame(top, &mut memory, &tables, ctx)?;
+        let action = execute_frame(exec, top, &mut memory, &tables, ctx)?;
         ctx.evm.take_error()?;
         let next = match action {
-            InterpreterAction::Call { inputs } => frame_call(ctx, inputs)?,
+            InterpreterAction::Call { inputs } => frame_call(exec, ctx, inputs)?,
             InterpreterAction::Create { inputs } => frame_create(ctx, inputs)?,
             InterpreterAction::EOFCreate { .. } | InterpreterAction::None => {
                 return Err(EVMError::Custom("unsupported interpreter action".into()));
@@ -239,10 +232,14 @@ pub fn run_frame(ctx: &mut Ctx, first: Frame) -> Result<FrameResult, EvmError> {
 }
 
 /// A call made by a Stylus program: runs to completion and returns its outcome.
-pub fn nested_call(ctx: &mut Ctx, inputs: CallInputs) -> Result<CallOutcome, EvmError> {
-    match frame_call(ctx, Box::new(inputs))? {
+fn nested_call(
+    exec: &Executor,
+    ctx: &mut Ctx,
+    inputs: CallInputs,
+) -> Result<CallOutcome, EvmError> {
+    match frame_call(exec, ctx, Box::new(inputs))? {
         FrameOrResult::Result(FrameResult::Call(outcome)) => Ok(outcome),
-        FrameOrResult::Frame(frame) => match run_frame(ctx, frame)? {
+        FrameOrResult::Frame(frame) => match run_frame(exec, ctx, frame)? {
             FrameResult::Call(outcome) => Ok(outcome),
             _ => Err(EVMError::Custom(
                 "call frame returned a create result".into(),
@@ -253,10 +250,14 @@ pub fn nested_call(ctx: &mut Ctx, inputs: CallInputs) -> Result<CallOutcome, Evm
 }
 
 /// A create made by a Stylus program: runs to completion and returns its outcome.
-pub fn nested_create(ctx: &mut Ctx, inputs: CreateInputs) -> Result<CreateOutcome, EvmError> {
+fn nested_create(
+    exec: &Executor,
+    ctx: &mut Ctx,
+    inputs: CreateInputs,
+) -> Result<CreateOutcome, EvmError> {
     match frame_create(ctx, Box::new(inputs))? {
         FrameOrResult::Result(FrameResult::Create(outcome)) => Ok(outcome),
-        FrameOrResult::Frame(frame) => match run_frame(ctx, frame)? {
+        FrameOrResult::Frame(frame) => match run_frame(exec, ctx, frame)? {
             FrameResult::Create(outcome) => Ok(outcome),
             _ => Err(EVMError::Custom(
                 "create frame returned a call result".into(),
@@ -264,30 +265,4 @@ pub fn nested_create(ctx: &mut Ctx, inputs: CreateInputs) -> Result<CreateOutcom
         },
         FrameOrResult::Result(_) => Err(EVMError::Custom("unexpected frame result".into())),
     }
-}
-
-/// Gas object with `remaining` left of `limit`.
-pub fn gas_with_remaining(limit: u64, remaining: u64) -> Gas {
-    let mut gas = Gas::new(limit);
-    let _ = gas.record_cost(limit.saturating_sub(remaining));
-    gas
-}
-
-/// An interpreter result that consumed all gas.
-pub fn halt(result: InstructionResult, limit: u64) -> InterpreterResult {
-    InterpreterResult {
-        result,
-        output: Bytes::new(),
-        gas: Gas::new_spent(limit),
-    }
-}
-
-/// keccak256 of code (used when revm did not supply a code hash).
-pub fn code_hash(code: &[u8]) -> B256 {
-    revm::primitives::keccak256(code)
-}
-
-/// Reads `value` as a U256 from 32 big-endian bytes.
-pub fn word(bytes: &[u8; 32]) -> U256 {
-    U256::from_be_bytes(*bytes)
 }

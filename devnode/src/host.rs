@@ -9,32 +9,43 @@ use std::{collections::HashMap, fmt};
 use revm::{
     interpreter::{
         gas::{sstore_cost, sstore_refund},
-        CallInputs, CallScheme, CallValue, CreateInputs, Host, InstructionResult,
+        CallInputs, CallOutcome, CallScheme, CallValue, CreateInputs, CreateOutcome, Host,
+        InstructionResult,
     },
     primitives::{keccak256, Address, Bytes, CreateScheme, Log, LogData, SpecId, B256, U256},
 };
 use wasmi::{Caller, Error, Global, Linker, Memory, Val};
 
 use crate::{
-    exec::{self, Ctx, EvmError},
+    context::{Ctx, EvmError},
     pricing::{self, hostio, INK_PRICE},
 };
 
+/// What the host needs from the EVM beyond the context's own accessors: running the nested
+/// calls and creates a program makes (Nitro's `EvmApi`, reduced to the two operations that
+/// re-enter the executor). The executor implements it; the host never names the executor.
+pub(crate) trait EvmApi {
+    /// Runs a call made by a program to completion and returns its outcome.
+    fn call(&self, ctx: &mut Ctx, inputs: CallInputs) -> Result<CallOutcome, EvmError>;
+    /// Runs a create made by a program to completion and returns its outcome.
+    fn create(&self, ctx: &mut Ctx, inputs: CreateInputs) -> Result<CreateOutcome, EvmError>;
+}
+
 /// The call frame a program runs in.
 #[derive(Debug, Clone)]
-pub struct FrameInfo {
+pub(crate) struct FrameInfo {
     /// Acting address (`contract_address`, storage owner).
-    pub address: Address,
+    pub(crate) address: Address,
     /// `msg_sender`.
-    pub caller: Address,
+    pub(crate) caller: Address,
     /// `msg_value`.
-    pub value: U256,
+    pub(crate) value: U256,
     /// Calldata.
-    pub calldata: Bytes,
+    pub(crate) calldata: Bytes,
     /// Static context.
-    pub is_static: bool,
+    pub(crate) is_static: bool,
     /// `msg_reentrant`.
-    pub reentrant: bool,
+    pub(crate) reentrant: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -44,27 +55,29 @@ struct Slot {
 }
 
 /// Host-side state of one program invocation; owns the revm context while WASM runs.
-pub struct HostState {
+pub(crate) struct HostState {
     /// The revm context, lent for the duration of the call.
-    pub ctx: Ctx,
+    pub(crate) ctx: Ctx,
+    /// Runs the program's nested calls and creates.
+    pub(crate) api: Box<dyn EvmApi>,
     /// The frame.
-    pub frame: FrameInfo,
+    pub(crate) frame: FrameInfo,
     /// Linear memory (set after instantiation).
-    pub memory: Option<Memory>,
+    pub(crate) memory: Option<Memory>,
     /// `stylus_ink_left` global.
-    pub ink: Option<Global>,
+    pub(crate) ink: Option<Global>,
     /// `stylus_ink_status` global.
-    pub status: Option<Global>,
+    pub(crate) status: Option<Global>,
     /// Ink left when the program ended.
-    pub ink_left: u64,
+    pub(crate) ink_left: u64,
     /// Last `write_result` data.
-    pub output: Vec<u8>,
+    pub(crate) output: Vec<u8>,
     /// Result of the last call/create.
-    pub return_data: Bytes,
+    pub(crate) return_data: Bytes,
     /// Gas refund earned (EIP-3529) by storage flushes and successful subcalls.
-    pub refund: i64,
+    pub(crate) refund: i64,
     /// A fatal EVM error that must abort the transaction.
-    pub fatal: Option<EvmError>,
+    pub(crate) fatal: Option<EvmError>,
     cache: HashMap<U256, Slot>,
     reads: u32,
     writes: u32,
@@ -81,9 +94,10 @@ impl fmt::Debug for HostState {
 
 impl HostState {
     /// State for a new invocation.
-    pub fn new(ctx: Ctx, frame: FrameInfo) -> Self {
+    pub(crate) fn new(ctx: Ctx, api: Box<dyn EvmApi>, frame: FrameInfo) -> Self {
         Self {
             ctx,
+            api,
             frame,
             memory: None,
             ink: None,
@@ -103,7 +117,7 @@ impl HostState {
 
 /// Ways a host function ends the program.
 #[derive(Debug)]
-pub enum Escape {
+pub(crate) enum Escape {
     /// `exit_early(status)`.
     Exit(u32),
     /// Ink exhausted.
@@ -116,7 +130,12 @@ pub enum Escape {
 
 impl fmt::Display for Escape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self:?}")
+        match self {
+            Self::Exit(status) => write!(f, "Exit({status})"),
+            Self::OutOfInk => f.write_str("OutOfInk"),
+            Self::Failure(reason) => write!(f, "Failure({reason:?})"),
+            Self::Fatal => f.write_str("Fatal"),
+        }
     }
 }
 
@@ -227,7 +246,7 @@ fn len32(len: usize) -> u32 {
 
 /// Defines every host function in `linker`.
 #[allow(clippy::too_many_lines)]
-pub fn link(linker: &mut Linker<HostState>) {
+pub(crate) fn link(linker: &mut Linker<HostState>) {
     macro_rules! hook {
         ($name:literal, $f:expr) => {
             // Definitions cannot clash: each name is defined once in this function.
@@ -798,7 +817,8 @@ fn do_call(
         is_static: frame.is_static || scheme == CallScheme::StaticCall,
         is_eof: false,
     };
-    let outcome = match exec::nested_call(&mut c.data_mut().ctx, inputs) {
+    let state = c.data_mut();
+    let outcome = match state.api.call(&mut state.ctx, inputs) {
         Ok(outcome) => outcome,
         Err(error) => return Err(fatal(c, error)),
     };
@@ -876,7 +896,8 @@ fn do_create(
         init_code,
         gas_limit: forwarded,
     };
-    let outcome = match exec::nested_create(&mut c.data_mut().ctx, inputs) {
+    let state = c.data_mut();
+    let outcome = match state.api.create(&mut state.ctx, inputs) {
         Ok(outcome) => outcome,
         Err(error) => return Err(fatal(c, error)),
     };

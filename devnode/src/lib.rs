@@ -16,24 +16,28 @@
 //! assert!(receipt.status);
 //! ```
 //!
-//! Modules: [`wasm`] (prefix, brotli, activation validation, ink instrumentation),
-//! [`pricing`] (Nitro's price schedule), [`program`] (compiled-module cache), [`host`] (the
-//! `vm_hooks`), [`stylus`] (one Stylus frame), [`exec`] (revm handler wiring), [`arbwasm`]
-//! (the 0x71 precompile), [`node`] (the chain API).
+//! Modules, bottom to top (each uses only modules above it in this list):
+//! [`error`] and [`pricing`] (Nitro's price schedule); [`wasm`] with [`depth`] (prefix, brotli,
+//! activation validation, ink and depth instrumentation); `context` (the revm context types
+//! every layer shares); `host` (the `vm_hooks`, calling back into the EVM through the small
+//! `EvmApi` trait); [`program`] (engine, linker, compiled-module cache); [`arbwasm`] (the
+//! 0x71/0x72 precompiles and the program records); `stylus` (one Stylus frame); `exec` (revm
+//! handler wiring; implements `EvmApi`); [`node`] (the chain API); [`rpc`] (JSON-RPC).
 
 // Nitro's names (ArbWasm, ArbOS, StylusDeployer, …) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
 
 pub mod arbwasm;
+mod context;
 pub mod depth;
 pub mod error;
-pub mod exec;
-pub mod host;
+mod exec;
+mod host;
 pub mod node;
 pub mod pricing;
 pub mod program;
 pub mod rpc;
-pub mod stylus;
+mod stylus;
 pub mod wasm;
 
 pub use error::{DevnodeError, ProgramError};

@@ -14,8 +14,9 @@ use revm::{
 
 use crate::{
     arbwasm::{self, ArbWasm},
+    context::{Db, StylusExt},
     error::DevnodeError,
-    exec::{self, Db, StylusExt},
+    exec::Executor,
     program::Runtime,
     wasm,
 };
@@ -277,15 +278,12 @@ impl Devnode {
                 },
             );
         }
-        let ext = StylusExt {
-            runtime: Some(Arc::clone(&runtime)),
-            ..StylusExt::default()
-        };
+        let executor = Executor::new(Arc::clone(&runtime));
         let evm = Evm::builder()
             .with_db(db)
-            .with_external_context(ext)
+            .with_external_context(StylusExt::default())
             .with_spec_id(SpecId::CANCUN)
-            .append_handler_register(exec::register)
+            .append_handler_register_box(executor.handler_register())
             .modify_cfg_env(|cfg| {
                 cfg.chain_id = DEV_CHAIN_ID;
             })

@@ -349,6 +349,16 @@ pub mod data_pricer {
         res
     }
 
+    /// The last update to price from, given the stored slot: zero is a slot never written,
+    /// which stands for the `initialLastUpdateTime` Nitro writes at ArbOS init; any other
+    /// value is used as stored, as Nitro reads its slot (NITRO-FACTS §2.3).
+    pub fn stored_last_update(stored: u64) -> u64 {
+        match stored {
+            0 => INITIAL_LAST_UPDATE,
+            t => t,
+        }
+    }
+
     /// Updates `(demand, last_update)` for `bytes` of new program at `now`; returns the fee in
     /// wei and the new state.
     pub fn update(demand: u64, last_update: u64, bytes: u64, now: u64) -> (u128, u64, u64) {

@@ -38,9 +38,9 @@ pub struct Program {
 #[derive(Debug)]
 pub struct Runtime {
     /// wasmi engine.
-    pub engine: Engine,
+    pub(crate) engine: Engine,
     /// Linker with all `vm_hooks` and `console` functions.
-    pub linker: Linker<HostState>,
+    pub(crate) linker: Linker<HostState>,
     cache: Mutex<HashMap<B256, Arc<Program>>>,
 }
 

@@ -1,7 +1,7 @@
 //! Running one Stylus call frame: activation check, entry cost, instantiation, the
 //! `user_entrypoint` call, and mapping the outcome back to revm (NITRO-FACTS §4.3, §5.3).
 
-use std::{mem, sync::Arc};
+use std::mem;
 
 use revm::{
     interpreter::{InstructionResult, Interpreter, InterpreterResult},
@@ -11,15 +11,17 @@ use wasmi::{Store, Val};
 
 use crate::{
     arbwasm,
-    exec::{self, Ctx, EvmError},
-    host::{Escape, FrameInfo, HostState},
+    context::{self, Ctx, EvmError},
+    depth,
+    host::{Escape, EvmApi, FrameInfo, HostState},
     pricing::{self, INK_PRICE},
+    program::Runtime,
     wasm,
 };
 
 /// How a program invocation ended (Nitro's `UserOutcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Entrypoint returned 0 (or `exit_early(0)`).
     Success,
     /// Entrypoint returned non-zero (or `exit_early(≠0)`).
@@ -32,28 +34,31 @@ pub enum Outcome {
     OutOfStack,
 }
 
-/// Runs the Stylus program of `interpreter`'s contract and returns the frame's result.
-pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult, EvmError> {
+/// Runs the Stylus program of `interpreter`'s contract and returns the frame's result;
+/// `api` runs the calls and creates the program makes.
+pub(crate) fn run(
+    ctx: &mut Ctx,
+    interpreter: &Interpreter,
+    runtime: &Runtime,
+    api: Box<dyn EvmApi>,
+) -> Result<InterpreterResult, EvmError> {
     let contract = &interpreter.contract;
     let limit = interpreter.gas.limit();
     let code = contract.bytecode.original_byte_slice();
-    let codehash = contract.hash.unwrap_or_else(|| exec::code_hash(code));
+    let codehash = contract.hash.unwrap_or_else(|| context::code_hash(code));
 
     let record = match arbwasm::active_program(ctx, codehash)? {
         Ok(record) => record,
         Err(reason) => {
             ctx.external.last_failure = Some(reason);
-            return Ok(exec::halt(InstructionResult::NotActivated, limit));
+            return Ok(context::halt(InstructionResult::NotActivated, limit));
         }
-    };
-    let Some(runtime) = ctx.external.runtime.clone() else {
-        return Err(EvmError::Custom("Stylus runtime missing".into()));
     };
     let program = match runtime.program(codehash, code) {
         Ok(program) => program,
         Err(e) => {
             ctx.external.last_failure = Some(e.to_string());
-            return Ok(exec::halt(InstructionResult::NotActivated, limit));
+            return Ok(context::halt(InstructionResult::NotActivated, limit));
         }
     };
 
@@ -69,7 +74,7 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
         .saturating_add(pricing::cached_gas(record.cached_cost))
         .saturating_add(init);
     if entry > limit || open + footprint > u32::from(pricing::PAGE_LIMIT) {
-        return Ok(exec::halt(InstructionResult::OutOfGas, limit));
+        return Ok(context::halt(InstructionResult::OutOfGas, limit));
     }
     ctx.external.open_pages = open + footprint;
     ctx.external.ever_pages = ever.max(open + footprint);
@@ -90,8 +95,9 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
         reentrant,
     };
     let ink = (limit - entry).saturating_mul(INK_PRICE);
-    let owned = mem::replace(ctx, exec::placeholder());
-    let (outcome, state) = invoke(&runtime, &program.module, HostState::new(owned, frame), ink);
+    let owned = mem::replace(ctx, context::placeholder());
+    let state = HostState::new(owned, api, frame);
+    let (outcome, state) = invoke(runtime, &program.module, state, ink);
     let HostState {
         ctx: owned,
         output,
@@ -114,10 +120,10 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
             let words = (output.len() as u64).div_ceil(32);
             let output_cost = 3 * words + words * words / 512;
             if output_cost > limit {
-                return Ok(exec::halt(InstructionResult::OutOfGas, limit));
+                return Ok(context::halt(InstructionResult::OutOfGas, limit));
             }
             let remaining = remaining.min(limit - output_cost);
-            let mut gas = exec::gas_with_remaining(limit, remaining);
+            let mut gas = context::gas_with_remaining(limit, remaining);
             let result = if outcome == Outcome::Success {
                 gas.record_refund(refund);
                 InstructionResult::Return
@@ -133,10 +139,10 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
         Outcome::Failure => InterpreterResult {
             result: InstructionResult::Revert,
             output: Bytes::new(),
-            gas: exec::gas_with_remaining(limit, remaining),
+            gas: context::gas_with_remaining(limit, remaining),
         },
-        Outcome::OutOfInk => exec::halt(InstructionResult::OutOfGas, limit),
-        Outcome::OutOfStack => exec::halt(InstructionResult::StackOverflow, limit),
+        Outcome::OutOfInk => context::halt(InstructionResult::OutOfGas, limit),
+        Outcome::OutOfStack => context::halt(InstructionResult::StackOverflow, limit),
     };
     Ok(result)
 }
@@ -144,7 +150,7 @@ pub fn run(ctx: &mut Ctx, interpreter: &Interpreter) -> Result<InterpreterResult
 /// Instantiates `module` in a fresh store around `state`, calls `user_entrypoint`, and returns
 /// the outcome with the state (and thus the revm context) handed back.
 fn invoke(
-    runtime: &Arc<crate::program::Runtime>,
+    runtime: &Runtime,
     module: &wasmi::Module,
     state: HostState,
     ink: u64,
@@ -163,7 +169,7 @@ fn ink_of(value: &Val) -> u64 {
 }
 
 fn call_entrypoint(
-    runtime: &crate::program::Runtime,
+    runtime: &Runtime,
     module: &wasmi::Module,
     store: &mut Store<HostState>,
     ink: u64,
@@ -209,7 +215,7 @@ fn call_entrypoint(
             if status_global.get(&*store).i32() == Some(1) {
                 return Outcome::OutOfInk;
             }
-            let stack_left = instance.get_global(&*store, crate::depth::STACK_GLOBAL);
+            let stack_left = instance.get_global(&*store, depth::STACK_GLOBAL);
             if stack_left.is_some_and(|g| g.get(&*store).i32() == Some(0))
                 || error.as_trap_code() == Some(wasmi::TrapCode::StackOverflow)
             {
