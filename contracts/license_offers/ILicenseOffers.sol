@@ -54,7 +54,7 @@ interface ILicenseOffers  {
 
     error UnknownDataset(uint256);
 
-    error NotDatasetOwner(address, uint256);
+    error NotDatasetOwner(uint256, address);
 
     error InvalidScope(uint256);
 

@@ -51,7 +51,7 @@ interface IUsageAnchor  {
 
     error ZeroAmount();
 
-    error ExternalCallFailed(address);
+    error ExternalCallFailed(address, bytes);
 
     error NativeTransferFailed(address, uint256);
 
@@ -61,7 +61,7 @@ interface IUsageAnchor  {
 
     error OwnableInvalidOwner(address);
 
-    error NotArbiter(address);
+    error NotChallengeArbiter(address);
 
     error MalformedCalldata();
 

@@ -31,7 +31,7 @@ interface IUsageEscrow  {
 
     error ZeroAmount();
 
-    error ExternalCallFailed(address);
+    error ExternalCallFailed(address, bytes);
 
     error NativeTransferFailed(address, uint256);
 

@@ -76,50 +76,93 @@ macro_rules! small_uint_word {
 }
 small_uint_word!(bool, u8, u16, u32, u64);
 
-/// `selector ‖ words [‖ offset ‖ length ‖ padded tail]`: the revert data of a custom error (or
-/// the calldata of a call) whose arguments are static words, optionally followed by one
-/// `bytes`/`string` argument.
+/// A dynamic argument (`bytes`, `string` or an array of static values): its head word at
+/// index `at` of the head becomes the offset of its tail, `len ‖ data`, zero-padded to a
+/// whole word.
+#[derive(Clone, Copy)]
+pub struct Tail<'a> {
+    /// Index of the argument's (placeholder) word in the head.
+    pub at: usize,
+    /// The ABI length: bytes of a `bytes`/`string`, elements of an array.
+    pub len: usize,
+    /// The tail's content.
+    pub data: &'a [u8],
+}
+
+impl<'a> Tail<'a> {
+    /// A `bytes` or `string` argument at head index `at`.
+    #[inline]
+    #[must_use]
+    pub fn bytes(at: usize, data: &'a [u8]) -> Self {
+        Self {
+            at,
+            len: data.len(),
+            data,
+        }
+    }
+
+    /// An array of static values (`uint256[]`, `address[]`, …) at head index `at`.
+    #[inline]
+    #[must_use]
+    pub fn words(at: usize, words: &'a [[u8; 32]]) -> Self {
+        Self {
+            at,
+            len: words.len(),
+            data: words.as_flattened(),
+        }
+    }
+}
+
+/// `prefix ‖ abi.encode(args)`: the one ABI encoder of the contracts, for revert data (prefix:
+/// the error's selector), calldata (the function's selector) and logs (prefix: the topics).
+///
+/// `head` holds one word per argument: the value of a static argument, a placeholder (any
+/// value) for a dynamic one, which `tails` describe in argument order.
 #[inline(never)]
 #[must_use]
-pub fn encode_error(selector: [u8; 4], words: &[[u8; 32]], tail: Option<&[u8]>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * (words.len() + 2));
-    out.extend_from_slice(&selector);
-    for word in words {
-        out.extend_from_slice(word);
-    }
-    if let Some(tail) = tail {
-        out.extend_from_slice(&small_word(32 * (words.len() as u64 + 1)));
-        out.extend_from_slice(&small_word(tail.len() as u64));
-        out.extend_from_slice(tail);
-        out.resize(out.len() + (32 - tail.len() % 32) % 32, 0);
+pub fn encode(prefix: &[u8], head: &[[u8; 32]], tails: &[Tail<'_>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(prefix.len() + 32 * (head.len() + 2 * tails.len()));
+    out.extend_from_slice(prefix);
+    out.extend_from_slice(head.as_flattened());
+    let base = prefix.len();
+    for tail in tails {
+        let offset = small_word((out.len() - base) as u64);
+        // A placeholder outside the head would be a bug in the caller's declaration; the tail
+        // is still appended, so the output is visibly wrong rather than silently shorter.
+        if let Some(word) = out.get_mut(base + 32 * tail.at..base + 32 * tail.at + 32) {
+            word.copy_from_slice(&offset);
+        }
+        out.extend_from_slice(&small_word(tail.len as u64));
+        out.extend_from_slice(tail.data);
+        out.resize(out.len() + (32 - tail.data.len() % 32) % 32, 0);
     }
     out
 }
 
-/// `selector ‖ words`: [`encode_error`] without a dynamic tail.
+/// `selector ‖ words`: calldata (or revert data) whose arguments are all static.
 #[inline]
 #[must_use]
-pub fn selector_and_words(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
-    encode_error(selector, words, None)
+pub fn call_data(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
+    encode(&selector, words, &[])
 }
 
-/// Emits a log: `topic0`, then the first `indexed` words as topics and the rest as data.
+/// Emits a log: `topic0`, then the first `indexed` words as topics and the rest as data (an
+/// event whose fields are all static).
 ///
 /// Inlined so the `dyn Host` call is devirtualised at each call site: an out-of-line call makes
 /// the compiler keep the host's whole vtable (measured: +5.6 KB of WASM in `usage_escrow`).
 #[inline]
 pub fn emit_words(vm: &dyn Host, topic0: B256, indexed: usize, words: &[[u8; 32]]) {
-    vm.emit_log(&concat_words(topic0, words), 1 + indexed);
+    vm.emit_log(&encode(topic0.as_slice(), words, &[]), 1 + indexed);
 }
 
-/// `topic0 ‖ words`, one shared copy of the loop.
-fn concat_words(topic0: B256, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(32 * (1 + words.len()));
-    bytes.extend_from_slice(topic0.as_slice());
-    for word in words {
-        bytes.extend_from_slice(word);
-    }
-    bytes
+/// Emits a log with `topics` (the first is the event's signature hash) and data
+/// `abi.encode(head, tails)` (an event with dynamic fields).
+#[inline]
+pub fn emit_log(vm: &dyn Host, topics: &[[u8; 32]], head: &[[u8; 32]], tails: &[Tail<'_>]) {
+    let log = encode(topics.as_flattened(), head, tails);
+    // Data offsets count from the end of the topics: `encode` takes them as the prefix.
+    vm.emit_log(&log, topics.len());
 }
 
 /// An event whose fields are all static, encodable as words; implemented with [`loggable!`].
@@ -180,12 +223,14 @@ macro_rules! loggable {
 /// Declares a contract's flat error enum, one variant per Solidity error whose fields are static
 /// words plus at most one trailing `bytes`/`string` (`tail field`), with:
 /// - `From` each error type, and `MethodError` (the enum is what `#[public]` functions return);
-/// - the revert data: word by word through [`encode_error`] in contract builds, alloy's
+/// - the revert data: word by word through [`encode`] in contract builds, alloy's
 ///   `SolError::abi_encode` under the invoking crate's `export-abi` feature;
 /// - under `export-abi`, the list of errors (and of `extra_inner_types`, `(declaration, Type)`
 ///   pairs) for the exported Solidity interface, as `#[derive(SolidityError)]` would.
 ///
-/// The contracts' tests compare every variant's bytes with alloy's `abi_encode`.
+/// - `VARIANTS` (name and selector of each variant) and, in the invoking crate's tests,
+///   `assert_encodes_like_alloy(samples)`, which fails unless every variant has a sample and each
+///   sample encodes as alloy's `abi_encode`.
 ///
 /// ```
 /// use alloy_primitives::Address;
@@ -237,6 +282,35 @@ macro_rules! word_errors {
             }
         })*
 
+        impl $name {
+            /// Every variant's name and selector, in declaration order.
+            pub const VARIANTS: &'static [(&'static str, [u8; 4])] = &[$((
+                stringify!($variant),
+                <$ty as $crate::abi_words::__private::alloy_sol_types::SolError>::SELECTOR,
+            )),*];
+        }
+
+        #[cfg(test)]
+        impl $name {
+            /// Asserts that `samples` hold a value of every variant (so a new variant without a
+            /// sample fails) and that each encodes exactly as alloy's `abi_encode` does.
+            pub fn assert_encodes_like_alloy(samples: $crate::abi_words::__private::Vec<Self>) {
+                use $crate::abi_words::__private::alloy_sol_types::SolError as _;
+                let mut seen = $crate::abi_words::__private::Vec::new();
+                for sample in samples {
+                    let (name, alloy) = match &sample {
+                        $($name::$variant(e) => (stringify!($variant), e.abi_encode()),)*
+                    };
+                    let ours: $crate::abi_words::__private::Vec<u8> = sample.into();
+                    assert_eq!(ours, alloy, "{name} encodes unlike alloy");
+                    seen.push(name);
+                }
+                for (name, _) in Self::VARIANTS {
+                    assert!(seen.contains(name), "no sample of {name}");
+                }
+            }
+        }
+
         impl $crate::abi_words::__private::stylus_sdk::call::MethodError for $name {
             fn encode(self) -> $crate::abi_words::__private::Vec<u8> {
                 self.into()
@@ -248,10 +322,10 @@ macro_rules! word_errors {
             fn from(e: $name) -> Self {
                 use $crate::abi_words::Word as _;
                 match e {
-                    $($name::$variant(_e) => $crate::abi_words::encode_error(
-                        <$ty as $crate::abi_words::__private::alloy_sol_types::SolError>::SELECTOR,
-                        &[$(_e.$field.word()),*],
-                        $crate::word_errors!(@tail _e $($tail)?),
+                    $($name::$variant(_e) => $crate::abi_words::encode(
+                        &<$ty as $crate::abi_words::__private::alloy_sol_types::SolError>::SELECTOR,
+                        &[$(_e.$field.word(),)* $($crate::word_errors!(@placeholder $tail))?],
+                        &$crate::word_errors!(@tail _e [$($field),*] $($tail)?),
                     ),)*
                 }
             }
@@ -293,10 +367,19 @@ macro_rules! word_errors {
             }
         }
     };
-    (@tail $e:ident) => {
-        ::core::option::Option::None
+    (@one $field:ident) => {
+        1usize
     };
-    (@tail $e:ident $tail:ident) => {
-        ::core::option::Option::Some(::core::convert::AsRef::<[u8]>::as_ref(&$e.$tail))
+    (@placeholder $tail:ident) => {
+        [0u8; 32]
+    };
+    (@tail $e:ident [$($field:ident),*]) => {
+        []
+    };
+    (@tail $e:ident [$($field:ident),*] $tail:ident) => {
+        [$crate::abi_words::Tail::bytes(
+            0usize $(+ $crate::word_errors!(@one $field))*,
+            ::core::convert::AsRef::<[u8]>::as_ref(&$e.$tail),
+        )]
     };
 }

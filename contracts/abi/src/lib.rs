@@ -1,19 +1,24 @@
-//! Types, constants and interfaces shared by the Tributary contracts.
+//! Types, constants, errors and interfaces shared by the Tributary contracts.
 //!
 //! Everything that crosses a contract boundary is declared once here: license scope flags and
-//! usage units, the terms of a license offer, the usage receipt and batch that attestors sign,
-//! and the `sol_interface!` callables each contract uses to reach the others. A contract crate
+//! usage units ([`scope`]), the terms of a license offer ([`terms`]) and the words they are
+//! registered in ([`packed`]), the usage receipt and batch that attestors sign ([`usage`]),
+//! every function one contract calls on another ([`interfaces`], sent through [`calls`]), the
+//! errors more than one contract raises ([`errors`]), structs returned by views ([`returns`])
+//! and the one ABI encoder of errors, events and calldata ([`abi_words`]). A contract crate
 //! never depends on another contract crate, only on this one.
 //!
-//! Off-chain code (alloy 1.x) does not link this crate: it uses the Solidity interfaces the
-//! contracts export (`contracts/<name>/I<Name>.sol`) and re-declares the signed structs with the
-//! same field order, checked by shared test vectors.
+//! Off-chain code (the CLI, the devnode and the tests, on alloy 0.11) does not link this crate:
+//! it uses the Solidity interfaces the contracts export (`contracts/<name>/I<Name>.sol`) and
+//! re-declares the signed structs with the same field order, checked by shared test vectors.
 #![no_std]
 extern crate alloc;
 
 pub mod abi_words;
-pub mod compact_abi;
+pub mod calls;
+pub mod errors;
 pub mod interfaces;
+pub mod packed;
 pub mod returns;
 pub mod scope;
 pub mod terms;

@@ -52,6 +52,15 @@ sol! {
         /// End of the metering period (unix seconds).
         uint64 periodEnd;
     }
+
+    // The usage anchor's functions that take these structs (the attestor kit and the anchor's
+    // own fallback dispatch use their selectors), and what the usage escrow reads for its
+    // withdrawal rule: `settlementHold()` answers `(challengeWindow, openChallenges,
+    // lastChallengeClearedAt)`. Top-level functions rather than an `interface`, whose dispatch
+    // enum makes contracts that do not use it larger (see `crate::interfaces`).
+    function anchorBatch(Batch batch, bytes signature) external;
+    function settle(bytes32 batchId, Receipt[] receipts, bytes32[] proof, bool[] proofFlags) external;
+    function settlementHold() external view returns (uint64 challengeWindow, uint32 openChallenges, uint64 lastChallengeClearedAt);
 }
 
 /// The Merkle leaf of a receipt: `keccak256(keccak256(abi.encode(receipt)))`.

@@ -5,9 +5,9 @@ use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
 };
+use tributary_abi::abi_words::{emit_log, Tail, Word};
 
 use crate::{
-    abi::{self, Arg},
     errors::{self, Error},
     events::{
         ContributorsUpdated, DatasetOwnershipTransferStarted, DatasetOwnershipTransferred,
@@ -44,15 +44,16 @@ impl AttributionRegistry {
         // The split id is only known after the call; the registry is not reentrant.
         let split_id = self.create_split(contributors, weights)?;
         self.write_uint(Field::DatasetSplit, &[dataset_id], split_id);
-        abi::emit(
+        emit_log(
             self.vm(),
             &[
-                DatasetRegistered::SIGNATURE_HASH,
-                abi::uint(dataset_id),
-                abi::address(owner),
-                content_hash,
+                DatasetRegistered::SIGNATURE_HASH.0,
+                dataset_id.word(),
+                owner.word(),
+                content_hash.0,
             ],
-            &[Arg::Word(abi::uint(split_id)), Arg::Bytes(uri.as_bytes())],
+            &[split_id.word(), [0; 32]],
+            &[Tail::bytes(1, uri.as_bytes())],
         );
         Ok(dataset_id)
     }
@@ -77,15 +78,16 @@ impl AttributionRegistry {
         self.only_dataset_owner(dataset_id)?;
         self.check_new_hash(Field::DatasetByHash, content_hash)?;
         let number = self.add_version(dataset_id, content_hash);
-        abi::emit(
+        emit_log(
             self.vm(),
             &[
-                VersionPublished::SIGNATURE_HASH,
-                abi::uint(dataset_id),
-                abi::uint(number),
-                content_hash,
+                VersionPublished::SIGNATURE_HASH.0,
+                dataset_id.word(),
+                number.word(),
+                content_hash.0,
             ],
-            &[Arg::Bytes(uri.as_bytes())],
+            &[[0; 32]],
+            &[Tail::bytes(0, uri.as_bytes())],
         );
         Ok(number)
     }
@@ -134,14 +136,10 @@ impl AttributionRegistry {
 
     /// Emits an ownership event `(datasetId, previousOwner, newOwner)`, all indexed.
     fn emit_ownership(&self, topic0: B256, dataset_id: U256, previous: Address, new: Address) {
-        abi::emit(
+        emit_log(
             self.vm(),
-            &[
-                topic0,
-                abi::uint(dataset_id),
-                abi::address(previous),
-                abi::address(new),
-            ],
+            &[topic0.0, dataset_id.word(), previous.word(), new.word()],
+            &[],
             &[],
         );
     }
@@ -156,13 +154,14 @@ impl AttributionRegistry {
         self.only_dataset_owner(dataset_id)?;
         check_lengths(recipients.len(), shares.len())?;
         let split_id = self.read_uint(Field::DatasetSplit, &[dataset_id]);
-        abi::emit(
+        emit_log(
             self.vm(),
             &[
-                ContributorsUpdated::SIGNATURE_HASH,
-                abi::uint(dataset_id),
-                abi::uint(split_id),
+                ContributorsUpdated::SIGNATURE_HASH.0,
+                dataset_id.word(),
+                split_id.word(),
             ],
+            &[],
             &[],
         );
         self.update_split(split_id, recipients, shares)

@@ -1,6 +1,7 @@
 //! The registry's events: one for every state change.
 //!
-//! Emitted through the compact encoder [`crate::abi::emit`] with the `sol!` signature hashes;
+//! Emitted through the shared encoder (`tributary_abi::abi_words::emit_log`) with the `sol!`
+//! signature hashes;
 //! the tests assert each with motsu's `assert_emitted` (alloy's encoding).
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 

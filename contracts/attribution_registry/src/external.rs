@@ -1,39 +1,31 @@
 //! Calls to the splitter and the license contract, through one raw call helper.
 //!
-//! The calldata is built by [`crate::abi::encode`] (one encoder instead of a generated stub per
-//! function). A reverted call becomes [`errors::ExternalCallFailed`] carrying the callee's revert
-//! data, so the splitter's or license contract's own error stays decodable; a call that returns
-//! less than one word fails the same way with empty data.
+//! The calldata is built by [`tributary_abi::abi_words::encode`] (one encoder instead of a
+//! generated stub per function). A reverted call becomes [`errors::ExternalCallFailed`] carrying
+//! the callee's revert data, so the splitter's or license contract's own error stays decodable; a
+//! call that returns less than one word fails the same way with empty data.
 
 use alloc::vec::Vec;
 
+use alloy_sol_types::SolCall;
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
-    stylus_core::calls::{context::Call, errors::Error as CallError},
+};
+use tributary_abi::{
+    abi_words::{call_data, encode, Tail, Word},
+    calls::{call, malformed},
+    interfaces::{ILicenseNft, IRoyaltySplitter},
 };
 
 use crate::{
-    abi::{self, selector, Arg},
     errors::{self, Error},
     AttributionRegistry,
 };
 
-/// `createSplit(address[],uint256[],address)`.
-const CREATE_SPLIT: [u8; 4] = selector("createSplit(address[],uint256[],address)");
-/// `updateSplit(uint256,address[],uint256[])`.
-const UPDATE_SPLIT: [u8; 4] = selector("updateSplit(uint256,address[],uint256[])");
-/// `isLicensed(address,uint256,uint256,uint256)`.
-const IS_LICENSED: [u8; 4] = selector("isLicensed(address,uint256,uint256,uint256)");
-
-/// ABI words of an address list.
-fn address_words(accounts: &[Address]) -> Vec<B256> {
-    accounts.iter().map(|a| abi::address(*a)).collect()
-}
-
-/// ABI words of a uint list.
-fn uint_words(values: &[U256]) -> Vec<B256> {
-    values.iter().map(|v| abi::uint(*v)).collect()
+/// ABI words of a list of addresses or uints.
+fn words<T: Word>(values: &[T]) -> Vec<[u8; 32]> {
+    values.iter().map(Word::word).collect()
 }
 
 impl AttributionRegistry {
@@ -47,22 +39,12 @@ impl AttributionRegistry {
         mutating: bool,
         returns: bool,
     ) -> Result<B256, Error> {
-        let result = if mutating {
-            self.vm().call(&Call::new(), target, calldata)
-        } else {
-            self.vm().static_call(&Call::new(), target, calldata)
-        };
-        let reason = match result {
-            Ok(out) if out.len() >= 32 => return Ok(B256::from_slice(&out[..32])),
-            Ok(_) if !returns => return Ok(B256::ZERO),
-            Ok(_) | Err(CallError::AbiDecodingFailed(_)) => Vec::new(),
-            Err(CallError::Revert(data)) => data,
-        };
-        Err(errors::ExternalCallFailed {
-            target,
-            reason: reason.into(),
+        let out = call(self.vm(), target, mutating.then_some(U256::ZERO), calldata)?;
+        match out.word(0) {
+            Some(word) => Ok(word.into()),
+            None if !returns => Ok(B256::ZERO),
+            None => Err(malformed(target).into()),
         }
-        .into())
     }
 
     /// Creates a split controlled by the registry; returns its id.
@@ -72,13 +54,11 @@ impl AttributionRegistry {
         shares: &[U256],
     ) -> Result<U256, Error> {
         let controller = self.vm().contract_address();
-        let calldata = abi::encode(
-            &CREATE_SPLIT,
-            &[
-                Arg::Words(&address_words(recipients)),
-                Arg::Words(&uint_words(shares)),
-                Arg::Word(abi::address(controller)),
-            ],
+        let (recipients, shares) = (words(recipients), words(shares));
+        let calldata = encode(
+            &IRoyaltySplitter::createSplitCall::SELECTOR,
+            &[[0; 32], [0; 32], controller.word()],
+            &[Tail::words(0, &recipients), Tail::words(1, &shares)],
         );
         let splitter = self.splitter.get();
         Ok(self.call_word(splitter, &calldata, true, true)?.into())
@@ -91,13 +71,11 @@ impl AttributionRegistry {
         recipients: &[Address],
         shares: &[U256],
     ) -> Result<(), Error> {
-        let calldata = abi::encode(
-            &UPDATE_SPLIT,
-            &[
-                Arg::Word(abi::uint(split_id)),
-                Arg::Words(&address_words(recipients)),
-                Arg::Words(&uint_words(shares)),
-            ],
+        let (recipients, shares) = (words(recipients), words(shares));
+        let calldata = encode(
+            &IRoyaltySplitter::updateSplitCall::SELECTOR,
+            &[split_id.word(), [0; 32], [0; 32]],
+            &[Tail::words(1, &recipients), Tail::words(2, &shares)],
         );
         let splitter = self.splitter.get();
         self.call_word(splitter, &calldata, true, false).map(drop)
@@ -115,13 +93,13 @@ impl AttributionRegistry {
         if license.is_zero() {
             return Err(errors::LicenseNftNotSet {}.into());
         }
-        let calldata = abi::encode(
-            &IS_LICENSED,
+        let calldata = call_data(
+            ILicenseNft::isLicensedCall::SELECTOR,
             &[
-                Arg::Word(abi::address(holder)),
-                Arg::Word(abi::uint(license_id)),
-                Arg::Word(abi::uint(dataset_id)),
-                Arg::Word(abi::uint(requested)),
+                holder.word(),
+                license_id.word(),
+                dataset_id.word(),
+                requested.word(),
             ],
         );
         Ok(!self.call_word(license, &calldata, false, true)?.is_zero())

@@ -26,7 +26,6 @@
 )]
 extern crate alloc;
 
-pub use tributary_abi::compact_abi as abi;
 pub mod errors;
 pub mod events;
 pub mod state;
@@ -49,7 +48,10 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageU256},
 };
-use tributary_abi::returns::Lineage;
+use tributary_abi::{
+    abi_words::{emit_log, Word},
+    returns::Lineage,
+};
 
 pub use crate::errors::Error;
 use crate::{events::LicenseNftSet, models::ModelRegistration};
@@ -96,13 +98,14 @@ impl AttributionRegistry {
             }));
         }
         self.owner.set(owner);
-        abi::emit(
+        emit_log(
             self.vm(),
             &[
-                OwnershipTransferred::SIGNATURE_HASH,
-                abi::address(Address::ZERO),
-                abi::address(owner),
+                OwnershipTransferred::SIGNATURE_HASH.0,
+                (Address::ZERO).word(),
+                owner.word(),
             ],
+            &[],
             &[],
         );
         if splitter.is_zero() {
@@ -136,9 +139,10 @@ impl AttributionRegistry {
             return Err(errors::LicenseNftAlreadySet { current }.into());
         }
         self.license_nft.set(license);
-        abi::emit(
+        emit_log(
             self.vm(),
-            &[LicenseNftSet::SIGNATURE_HASH, abi::address(license)],
+            &[LicenseNftSet::SIGNATURE_HASH.0, license.word()],
+            &[],
             &[],
         );
         Ok(())

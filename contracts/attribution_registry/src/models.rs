@@ -12,10 +12,12 @@ use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
 };
-use tributary_abi::scope;
+use tributary_abi::{
+    abi_words::{emit_log, Tail, Word},
+    scope,
+};
 
 use crate::{
-    abi::{self, Arg},
     datasets::{check_lengths, key},
     errors::{self, Error},
     events::{ModelContributorsUpdated, ModelRegistered},
@@ -137,19 +139,16 @@ impl AttributionRegistry {
         // The split id is only known after the call; the registry is not reentrant.
         let split_id = self.create_split(&r.contributors, &r.shares)?;
         self.write_uint(Field::ModelSplit, &[model_id], split_id);
-        abi::emit(
+        emit_log(
             self.vm(),
             &[
-                ModelRegistered::SIGNATURE_HASH,
-                abi::uint(model_id),
-                abi::address(owner),
-                r.model_hash,
+                ModelRegistered::SIGNATURE_HASH.0,
+                model_id.word(),
+                owner.word(),
+                r.model_hash.0,
             ],
-            &[
-                Arg::Word(abi::uint(split_id)),
-                Arg::Word(abi::small(u64::from(depth))),
-                Arg::Bytes(r.uri.as_bytes()),
-            ],
+            &[split_id.word(), depth.word(), [0; 32]],
+            &[Tail::bytes(2, r.uri.as_bytes())],
         );
         Ok(model_id)
     }
@@ -237,13 +236,14 @@ impl AttributionRegistry {
         }
         check_lengths(recipients.len(), shares.len())?;
         let split_id = self.read_uint(Field::ModelSplit, &[model_id]);
-        abi::emit(
+        emit_log(
             self.vm(),
             &[
-                ModelContributorsUpdated::SIGNATURE_HASH,
-                abi::uint(model_id),
-                abi::uint(split_id),
+                ModelContributorsUpdated::SIGNATURE_HASH.0,
+                model_id.word(),
+                split_id.word(),
             ],
+            &[],
             &[],
         );
         self.update_split(split_id, recipients, shares)

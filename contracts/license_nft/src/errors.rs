@@ -16,17 +16,12 @@ use openzeppelin_stylus::{
         ERC721NonexistentToken, InvalidReceiverWithReason,
     },
 };
+pub use tributary_abi::errors::{ArithmeticOverflow, NotUsageAnchor, UnknownOffer, ZeroAddress};
 
 sol! {
-    /// No offer `offerId` was registered by the offers contract.
-    #[derive(Debug, PartialEq, Eq)]
-    error UnknownOffer(uint256 offerId);
     /// The offers contract already registered offer `offerId` (terms are registered once).
     #[derive(Debug, PartialEq, Eq)]
     error OfferAlreadyRegistered(uint256 offerId);
-    /// A counter would overflow.
-    #[derive(Debug, PartialEq, Eq)]
-    error ArithmeticOverflow();
     /// The license's offer is soulbound: it cannot change hands.
     #[derive(Debug, PartialEq, Eq)]
     error SoulboundLicense(uint256 tokenId);
@@ -39,9 +34,6 @@ sol! {
     /// `account` is not the arbiter of the license's offer.
     #[derive(Debug, PartialEq, Eq)]
     error NotArbiter(address account, uint256 tokenId);
-    /// `account` is not the configured usage anchor.
-    #[derive(Debug, PartialEq, Eq)]
-    error NotUsageAnchor(address account);
     /// The usage anchor is set once, and already is (`usageAnchor`).
     #[derive(Debug, PartialEq, Eq)]
     error UsageAnchorAlreadySet(address usageAnchor);
@@ -51,9 +43,6 @@ sol! {
     /// The offers contract is set once, and already is (`licenseOffers`).
     #[derive(Debug, PartialEq, Eq)]
     error LicenseOffersAlreadySet(address licenseOffers);
-    /// A required address is zero.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAddress();
 }
 
 tributary_abi::word_errors! {

@@ -14,9 +14,12 @@
 //! Split       offer   split id
 //! Scope       offer   scope bits
 //! Rate        offer   usage rate
-//! Payment     offer   payment token (bits 0..160) · limb 3: usageUnit (8) | flags (8:
-//!                     transferable 1, rentable 2, registered 4) | tierCount (8) | resaleBps (16)
+//! Payment     offer   payment token (bits 0..160) · limb 3: `PackedTerms` (usageUnit 8 | flags 8:
+//!                     transferable 1, rentable 2, registered 4 | tierCount 8 | resaleBps 16)
 //! Receiver    offer   ERC-2981 receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
+//!
+//! The offer words are the ones `registerOffer` receives, laid out once in
+//! `tributary_abi::packed`.
 //! Arbiter     offer   arbiter (bits 0..160)
 //! Threshold1+ offer   cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
 //! Stamp       token   limb 0 offer id (0 = no token) · limb 1 startsAt · limb 2 expiresAt ·
@@ -28,8 +31,11 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
+pub use tributary_abi::packed::{
+    address_word, limb, word_address, REGISTERED, RENTABLE, TRANSFERABLE,
+};
 
 use crate::LicenseNft;
 
@@ -65,34 +71,10 @@ pub enum Field {
     Uri = 13,
 }
 
-/// `Payment` flag: licenses may change hands.
-pub const TRANSFERABLE: u64 = 1;
-/// `Payment` flag: holders may rent licenses out.
-pub const RENTABLE: u64 = 2;
-/// `Payment` flag: the offer is registered.
-pub const REGISTERED: u64 = 4;
 /// `Stamp` flag: revoked.
 pub const REVOKED: u64 = 1;
 /// `Stamp` flag: in debt.
 pub const IN_DEBT: u64 = 2;
-
-/// A word holding `address` in its low 160 bits and `high` in limb 3.
-pub fn address_word(address: Address, high: u64) -> U256 {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&high.to_be_bytes());
-    bytes[12..].copy_from_slice(address.as_slice());
-    U256::from_be_bytes(bytes)
-}
-
-/// The address in the low 160 bits of `word`.
-pub fn word_address(word: U256) -> Address {
-    Address::from_slice(&word.to_be_bytes::<32>()[12..])
-}
-
-/// Limb `index` (0 = low 64 bits) of `word`.
-pub fn limb(word: U256, index: usize) -> u64 {
-    word.as_limbs()[index]
-}
 
 impl LicenseNft {
     /// The slot of `field` for `key`: `keccak256(field ‖ key)` (host keccak).

@@ -18,7 +18,11 @@ use alloc::vec::Vec;
 
 use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
-use tributary_abi::terms::{BPS_DENOMINATOR, MAX_ROYALTY_TIERS};
+pub use tributary_abi::packed::TERMS_WORDS;
+use tributary_abi::{
+    packed::PackedTerms,
+    terms::{BPS_DENOMINATOR, MAX_ROYALTY_TIERS},
+};
 
 use crate::{
     errors::{Error, OfferAlreadyRegistered, UnknownOffer},
@@ -26,45 +30,6 @@ use crate::{
     store::{limb, Field, REGISTERED},
     LicenseNft,
 };
-
-/// How many words `registerOffer` takes after the offer id: the words of fields `Dataset`
-/// (1) to `Threshold3` (10), in field order, packed as [`crate::store`] documents.
-pub const TERMS_WORDS: usize = 10;
-
-/// The small terms of an offer, unpacked from its `Payment` word (see [`crate::store`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Packed {
-    /// Usage unit (`scope::UNIT_*`).
-    pub usage_unit: u8,
-    /// `TRANSFERABLE | RENTABLE | REGISTERED` bits.
-    pub flags: u64,
-    /// Number of derivative royalty tiers.
-    pub tier_count: u8,
-    /// ERC-2981 resale royalty in basis points.
-    pub resale_bps: u16,
-}
-
-impl Packed {
-    /// Unpacks limb 3 of a `Payment` word.
-    pub fn from_limb(limb: u64) -> Self {
-        // Truncations keep exactly the packed fields.
-        #[allow(clippy::cast_possible_truncation)]
-        Self {
-            usage_unit: limb as u8,
-            flags: (limb >> 8) & 0xff,
-            tier_count: (limb >> 16) as u8,
-            resale_bps: (limb >> 24) as u16,
-        }
-    }
-
-    /// Packs into limb 3 of a `Payment` word.
-    pub fn to_limb(self) -> u64 {
-        u64::from(self.usage_unit)
-            | self.flags << 8
-            | u64::from(self.tier_count) << 16
-            | u64::from(self.resale_bps) << 24
-    }
-}
 
 /// The derivative royalty of `cumulative`: the rate of the last tier whose threshold it has
 /// reached (thresholds are ascending, the first is 0); 0 without tiers.
@@ -125,8 +90,8 @@ impl LicenseNft {
     }
 
     /// The small terms of `offer_id` (all zero for an unregistered offer).
-    pub(crate) fn packed_terms(&self, offer_id: U256) -> Packed {
-        Packed::from_limb(limb(self.read(Field::Payment, offer_id), 3))
+    pub(crate) fn packed_terms(&self, offer_id: U256) -> PackedTerms {
+        PackedTerms::from_limb(limb(self.read(Field::Payment, offer_id), 3))
     }
 
     /// Errors unless the offers contract registered `offer_id`.

@@ -2,28 +2,20 @@
 //!
 //! The contract's [`Error`] is flat (one variant per Solidity error) so that the exported
 //! interface lists each error. Contract builds encode errors with
-//! [`tributary_abi::abi_words::encode_error`] (same bytes as alloy's `abi_encode`, checked by the
+//! [`tributary_abi::abi_words::encode`] (same bytes as alloy's `abi_encode`, checked by the
 //! tests, much smaller code).
 #![allow(missing_docs)] // `sol!` generates the fields; each error carries its doc comment.
 
-use alloc::vec::Vec;
-
-use alloy_primitives::Address;
 use alloy_sol_types::sol;
 use openzeppelin_stylus::token::{
     erc20::utils::safe_erc20::SafeErc20FailedOperation, erc721::ERC721InvalidReceiver,
 };
+pub use tributary_abi::errors::{
+    ArithmeticOverflow, ExternalCallFailed, NotDatasetOwner, UnknownDataset, UnknownOffer,
+    ZeroAddress,
+};
 
 sol! {
-    /// No offer has id `offerId`.
-    #[derive(Debug, PartialEq, Eq)]
-    error UnknownOffer(uint256 offerId);
-    /// The attribution registry knows no dataset `datasetId`.
-    #[derive(Debug, PartialEq, Eq)]
-    error UnknownDataset(uint256 datasetId);
-    /// `account` is not the owner of dataset `datasetId` in the attribution registry.
-    #[derive(Debug, PartialEq, Eq)]
-    error NotDatasetOwner(address account, uint256 datasetId);
     /// The scope is empty or grants a bit that no right is defined for.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidScope(uint256 scope);
@@ -66,16 +58,6 @@ sol! {
     /// The native value sent is not what the offer requires (its price, or 0 for ERC-20 offers).
     #[derive(Debug, PartialEq, Eq)]
     error IncorrectPayment(uint256 expected, uint256 received);
-    /// A counter or timestamp would overflow.
-    #[derive(Debug, PartialEq, Eq)]
-    error ArithmeticOverflow();
-    /// A required address is zero.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAddress();
-    /// A call to `target` (registry, splitter, license token or payment token) failed;
-    /// `reason` is its revert data.
-    #[derive(Debug, PartialEq, Eq)]
-    error ExternalCallFailed(address target, bytes reason);
 }
 
 tributary_abi::word_errors! {
@@ -90,7 +72,7 @@ tributary_abi::word_errors! {
         /// See [`UnknownDataset`].
         UnknownDataset(UnknownDataset) [datasetId],
         /// See [`NotDatasetOwner`].
-        NotDatasetOwner(NotDatasetOwner) [account, datasetId],
+        NotDatasetOwner(NotDatasetOwner) [datasetId, account],
         /// See [`InvalidScope`].
         InvalidScope(InvalidScope) [scope],
         /// See [`InvalidUsageUnit`].
@@ -146,20 +128,6 @@ fn license_terms_declaration() -> alloc::string::String {
     }
     out.push_str("\n    }");
     out
-}
-
-/// Wraps a failed cross-contract call to `target`, keeping its revert data.
-#[allow(deprecated)] // the error type `sol_interface!` calls return in stylus-sdk 0.9
-pub(crate) fn call_failed(target: Address, error: stylus_sdk::call::Error) -> Error {
-    let reason = match error {
-        stylus_sdk::call::Error::Revert(data) => data,
-        stylus_sdk::call::Error::AbiDecodingFailed(_) => Vec::new(),
-    };
-    ExternalCallFailed {
-        target,
-        reason: reason.into(),
-    }
-    .into()
 }
 
 /// The error for any counter or timestamp overflow.

@@ -12,25 +12,26 @@
 //!   in `LicenseNft`; the terms URI (stored by `LicenseNft` only) is every license's `tokenURI` and
 //!   the hash binds it.
 
-use alloc::vec::Vec;
-
 use alloy_primitives::{aliases::U64, Address, B256, U256};
+use alloy_sol_types::SolCall;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
-    interfaces::{IAttributionRegistry, IRoyaltySplitter},
+    abi_words::{call_data, encode, Tail, Word},
+    calls::malformed,
+    interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
+    packed::{address_word, limb, offer_terms, word_address},
     scope::{KNOWN_SCOPES, MAX_UNIT},
     terms::{LicenseTerms, BPS_DENOMINATOR, MAX_ROYALTY_TIERS},
 };
 
 use crate::{
     errors::{
-        call_failed, overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidMaxSupply,
-        InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold, InvalidUsageUnit,
+        overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidMaxSupply, InvalidScope,
+        InvalidTermsHash, InvalidTierCount, InvalidTierThreshold, InvalidUsageUnit,
         NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer, ZeroAddress,
     },
     events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
-    nft_calls::ILicenseIssuer,
-    store::{address_word, limb, word_address, Field, PAUSED, RETIRED},
+    store::{Field, PAUSED, RETIRED},
     LicenseOffers,
 };
 
@@ -108,44 +109,6 @@ fn check_bps(bps: u16) -> Result<(), Error> {
     Ok(())
 }
 
-/// The license terms of validated `terms` as `LicenseNft.registerOffer` takes them (its
-/// `store` module documents the layout): 10 words (dataset, split, scope, usage rate, payment
-/// token with unit · flags (transferable 1, rentable 2) · tier count · resale bps, royalty
-/// receiver with the tier bps (16 bits each), arbiter, thresholds of tiers 1..=3), then the
-/// terms URI's bytes.
-pub fn license_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) -> Vec<u8> {
-    let tiers = terms.tierThresholds.len().min(MAX_ROYALTY_TIERS);
-    let mut tier_bps = 0u64;
-    for (index, &bps) in terms.tierBps.iter().take(tiers).enumerate() {
-        tier_bps |= u64::from(bps) << (16 * index);
-    }
-    let flags = u64::from(terms.transferable) | u64::from(terms.rentable) << 1;
-    let packed = u64::from(terms.usageUnit)
-        | flags << 8
-        | (tiers as u64) << 16
-        | u64::from(terms.resaleRoyaltyBps) << 24;
-    let mut words = [U256::ZERO; 10];
-    words[0] = terms.datasetId;
-    words[1] = split_id;
-    words[2] = terms.scope;
-    words[3] = terms.usageRate;
-    words[4] = address_word(terms.paymentToken, packed);
-    words[5] = address_word(receiver, tier_bps);
-    words[6] = address_word(terms.arbiter, 0);
-    for (slot, &threshold) in words[7..]
-        .iter_mut()
-        .zip(terms.tierThresholds.iter().skip(1))
-    {
-        *slot = threshold;
-    }
-    let mut out = Vec::with_capacity(32 * words.len() + terms.termsUri.len());
-    for word in words {
-        out.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    out.extend_from_slice(terms.termsUri.as_bytes());
-    out
-}
-
 impl LicenseOffers {
     /// Creates an offer for `terms.datasetId` on behalf of its registry owner and registers its
     /// license terms with `LicenseNft`.
@@ -158,13 +121,29 @@ impl LicenseOffers {
         self.require_dataset_owner(terms.datasetId, creator)?;
 
         let registry = self.registry.get();
-        let split_id = IAttributionRegistry::new(registry)
-            .dataset_split(&*self, terms.datasetId)
-            .map_err(|e| call_failed(registry, e))?;
+        let split_id = self
+            .call_out(
+                registry,
+                None,
+                &call_data(
+                    IAttributionRegistry::datasetSplitCall::SELECTOR,
+                    &[terms.datasetId.word()],
+                ),
+            )?
+            .word(0)
+            .ok_or_else(|| malformed(registry))?;
         let splitter = self.splitter.get();
-        let receiver = IRoyaltySplitter::new(splitter)
-            .royalty_receiver(&mut *self, split_id)
-            .map_err(|e| call_failed(splitter, e))?;
+        let receiver = self
+            .call_out(
+                splitter,
+                Some(U256::ZERO),
+                &call_data(
+                    IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
+                    &[split_id.word()],
+                ),
+            )?
+            .address(0)
+            .ok_or_else(|| malformed(splitter))?;
         if receiver.is_zero() {
             return Err(ZeroAddress {}.into());
         }
@@ -200,13 +179,12 @@ impl LicenseOffers {
         );
 
         let nft = self.license_nft.get();
-        ILicenseIssuer::new(nft)
-            .register_offer(
-                &mut *self,
-                offer_id,
-                license_terms(&terms, split_id, receiver).into(),
-            )
-            .map_err(|e| call_failed(nft, e))?;
+        let data = encode(
+            &ILicenseNft::registerOfferCall::SELECTOR,
+            &[offer_id.word(), [0; 32]],
+            &[Tail::bytes(1, &offer_terms(&terms, split_id, receiver))],
+        );
+        self.call_out(nft, Some(U256::ZERO), &data)?;
         Ok(offer_id)
     }
 
@@ -290,9 +268,17 @@ impl LicenseOffers {
     /// Errors unless the attribution registry reports `account` as the owner of `dataset_id`.
     fn require_dataset_owner(&self, dataset_id: U256, account: Address) -> Result<(), Error> {
         let registry = self.registry.get();
-        let owner = IAttributionRegistry::new(registry)
-            .dataset_owner(self, dataset_id)
-            .map_err(|e| call_failed(registry, e))?;
+        let owner = self
+            .call_out(
+                registry,
+                None,
+                &call_data(
+                    IAttributionRegistry::datasetOwnerCall::SELECTOR,
+                    &[dataset_id.word()],
+                ),
+            )?
+            .address(0)
+            .ok_or_else(|| malformed(registry))?;
         if owner.is_zero() {
             return Err(UnknownDataset {
                 datasetId: dataset_id,
@@ -301,8 +287,8 @@ impl LicenseOffers {
         }
         if owner != account {
             return Err(NotDatasetOwner {
-                account,
                 datasetId: dataset_id,
+                account,
             }
             .into());
         }

@@ -17,7 +17,7 @@
 //! TermsHash  keccak256 of the terms document
 //! ```
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
 
 use crate::LicenseOffers;
@@ -44,24 +44,6 @@ pub enum Field {
 pub const PAUSED: u64 = 1;
 /// `Supply` flag: retired.
 pub const RETIRED: u64 = 2;
-
-/// A word holding `address` in its low 160 bits and `high` in limb 3.
-pub fn address_word(address: Address, high: u64) -> U256 {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&high.to_be_bytes());
-    bytes[12..].copy_from_slice(address.as_slice());
-    U256::from_be_bytes(bytes)
-}
-
-/// The address in the low 160 bits of `word`.
-pub fn word_address(word: U256) -> Address {
-    Address::from_slice(&word.to_be_bytes::<32>()[12..])
-}
-
-/// Limb `index` (0 = low 64 bits) of `word`.
-pub fn limb(word: U256, index: usize) -> u64 {
-    word.as_limbs()[index]
-}
 
 impl LicenseOffers {
     /// The slot of `field` for `offer_id`: `keccak256(field ‖ offer_id)` (host keccak).

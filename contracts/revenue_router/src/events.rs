@@ -2,6 +2,8 @@
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 
 use alloy_sol_types::sol;
+pub(crate) use tributary_abi::abi_words::emit;
+use tributary_abi::loggable;
 
 sol! {
     /// `payer` declared `amount` of revenue of `modelId` in `token` (zero = native currency);
@@ -36,4 +38,10 @@ sol! {
         uint256 amount,
         uint256 cumulativeRevenue
     );
+}
+
+loggable! {
+    RevenueReported { indexed: [modelId, payer, token], data: [amount, cumulativeRevenue] }
+    RoyaltyRouted { indexed: [modelId, parentId, token], data: [parentIsModel, amount] }
+    RevenueRetained { indexed: [modelId, token], data: [amount, cumulativeRevenue] }
 }

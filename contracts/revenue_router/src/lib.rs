@@ -33,7 +33,6 @@
 )]
 extern crate alloc;
 
-pub use tributary_abi::compact_abi as abi;
 pub mod errors;
 pub mod events;
 pub mod routing;

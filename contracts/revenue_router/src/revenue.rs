@@ -11,16 +11,14 @@
 
 use alloc::{vec, vec::Vec};
 
-use alloy_sol_types::SolEvent;
 use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
 };
 
 use crate::{
-    abi::{self, Arg},
     errors::{self, Error},
-    events::{RevenueReported, RevenueRetained, RoyaltyRouted},
+    events::{emit, RevenueReported, RevenueRetained, RoyaltyRouted},
     routing::{self, DatasetLink, ModelLink, Node, RoutingError, Tier},
     RevenueRouter,
 };
@@ -109,18 +107,15 @@ impl RevenueRouter {
             let cumulative = node.cumulative + flow.inflow;
             self.revenue.setter(id).setter(token).set(cumulative);
             if index == 0 {
-                abi::emit(
+                emit(
                     self.vm(),
-                    &[
-                        RevenueReported::SIGNATURE_HASH,
-                        abi::uint(id),
-                        abi::address(payer),
-                        abi::address(token),
-                    ],
-                    &[
-                        Arg::Word(abi::uint(amount)),
-                        Arg::Word(abi::uint(cumulative)),
-                    ],
+                    &RevenueReported {
+                        modelId: id,
+                        payer,
+                        token,
+                        amount,
+                        cumulativeRevenue: cumulative,
+                    },
                 );
             }
             let datasets = snapshot.dataset_ids[index]
@@ -133,31 +128,25 @@ impl RevenueRouter {
                 .zip(&flow.to_models)
                 .map(|(link, &share)| (snapshot.ids[link.parent], true, share));
             for (parent_id, is_model, routed) in datasets.chain(models) {
-                abi::emit(
+                emit(
                     self.vm(),
-                    &[
-                        RoyaltyRouted::SIGNATURE_HASH,
-                        abi::uint(id),
-                        abi::uint(parent_id),
-                        abi::address(token),
-                    ],
-                    &[
-                        Arg::Word(abi::small(u64::from(is_model))),
-                        Arg::Word(abi::uint(routed)),
-                    ],
+                    &RoyaltyRouted {
+                        modelId: id,
+                        parentId: parent_id,
+                        token,
+                        parentIsModel: is_model,
+                        amount: routed,
+                    },
                 );
             }
-            abi::emit(
+            emit(
                 self.vm(),
-                &[
-                    RevenueRetained::SIGNATURE_HASH,
-                    abi::uint(id),
-                    abi::address(token),
-                ],
-                &[
-                    Arg::Word(abi::uint(flow.retained)),
-                    Arg::Word(abi::uint(cumulative)),
-                ],
+                &RevenueRetained {
+                    modelId: id,
+                    token,
+                    amount: flow.retained,
+                    cumulativeRevenue: cumulative,
+                },
             );
         }
         Ok(routing::deposits(&snapshot.nodes, &flows))

@@ -4,13 +4,13 @@ use alloy_primitives::{b256, Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::{prelude::*, stylus_core::calls::context::Call};
+use tributary_abi::abi_words::{emit_log, Word};
 
 use crate::{
     accounting::{accrue, MAX_DEPOSITED},
-    encoding::{address, emit, uint},
     errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
     events::SplitDeposited,
-    state::{of_book, of_version, of_version_account, Field},
+    state::{of_book, of_version, of_version_account, word, Field},
     RoyaltySplitter,
 };
 
@@ -66,7 +66,7 @@ impl RoyaltySplitter {
     fn token_balance(&self, token: Address, account: Address) -> Option<U256> {
         let mut calldata = [0u8; 36];
         calldata[..4].copy_from_slice(&BALANCE_OF);
-        calldata[4..].copy_from_slice(address(account).as_slice());
+        calldata[4..].copy_from_slice(word(account).as_slice());
         let out = self.vm().static_call(&Call::new(), token, &calldata).ok()?;
         out.get(..32).map(U256::from_be_slice)
     }
@@ -93,15 +93,16 @@ impl RoyaltySplitter {
         self.write_uint(Field::Deposited, &book, deposited);
         self.write_uint(Field::Remainder, &book, accrual.remainder);
         let from = self.vm().msg_sender();
-        emit(
+        emit_log(
             self.vm(),
             &[
-                SplitDeposited::SIGNATURE_HASH,
-                uint(split_id),
-                address(token),
-                address(from),
+                SplitDeposited::SIGNATURE_HASH.0,
+                split_id.word(),
+                token.word(),
+                from.word(),
             ],
-            &[uint(amount)],
+            &[amount.word()],
+            &[],
         );
         Ok(())
     }

@@ -1,14 +1,10 @@
 //! Custom errors of the splitter: every bad input and every failed transfer is a typed revert.
 
-use alloc::vec::Vec;
-
-use alloy_sol_types::{sol, SolError};
+use alloy_sol_types::sol;
 use openzeppelin_stylus::{
     access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
     utils::pausable::{self, EnforcedPause, ExpectedPause},
 };
-
-use crate::encoding;
 
 sol! {
     /// `recipients` and `shares` have different lengths.
@@ -72,159 +68,55 @@ sol! {
     error SplitReceiverDeploymentFailed(uint256 split_id);
 }
 
-/// Every error the splitter returns. Encoded as revert data by [`From<Error> for Vec<u8>`]
-/// (see [`crate::encoding`]).
-#[derive(Debug)]
-pub enum Error {
-    /// See [`SplitLengthMismatch`].
-    LengthMismatch(SplitLengthMismatch),
-    /// See [`SplitNoRecipients`].
-    NoRecipients(SplitNoRecipients),
-    /// See [`SplitTooManyRecipients`].
-    TooManyRecipients(SplitTooManyRecipients),
-    /// See [`SplitRecipientsNotSorted`].
-    RecipientsNotSorted(SplitRecipientsNotSorted),
-    /// See [`SplitDuplicateRecipient`].
-    DuplicateRecipient(SplitDuplicateRecipient),
-    /// See [`SplitInvalidRecipient`].
-    InvalidRecipient(SplitInvalidRecipient),
-    /// See [`SplitZeroShares`].
-    ZeroShares(SplitZeroShares),
-    /// See [`SplitTotalSharesTooLarge`].
-    TotalSharesTooLarge(SplitTotalSharesTooLarge),
-    /// See [`SplitZeroRoot`].
-    ZeroRoot(SplitZeroRoot),
-    /// See [`SplitUnknown`].
-    UnknownSplit(SplitUnknown),
-    /// See [`SplitUnknownVersion`].
-    UnknownVersion(SplitUnknownVersion),
-    /// See [`SplitZeroAmount`].
-    ZeroAmount(SplitZeroAmount),
-    /// See [`SplitNotController`].
-    NotController(SplitNotController),
-    /// See [`SplitInvalidProof`].
-    InvalidProof(SplitInvalidProof),
-    /// See [`SplitMerkleSharesExceeded`].
-    MerkleSharesExceeded(SplitMerkleSharesExceeded),
-    /// See [`SplitNothingToWithdraw`].
-    NothingToWithdraw(SplitNothingToWithdraw),
-    /// See [`SplitDepositOverflow`].
-    DepositOverflow(SplitDepositOverflow),
-    /// See [`TransferFailed`].
-    TransferFailed(TransferFailed),
-    /// See [`SplitReceiverDeploymentFailed`].
-    ReceiverDeploymentFailed(SplitReceiverDeploymentFailed),
-    /// The caller is not the owner (admin functions).
-    UnauthorizedAccount(OwnableUnauthorizedAccount),
-    /// The zero address cannot own the contract.
-    InvalidOwner(OwnableInvalidOwner),
-    /// New business (creating splits, deposits) is paused.
-    EnforcedPause(EnforcedPause),
-    /// `unpause` while not paused.
-    ExpectedPause(ExpectedPause),
-}
-
-impl From<Error> for Vec<u8> {
-    fn from(err: Error) -> Vec<u8> {
-        use encoding::{address as a, error as e, small, uint as n};
-        match err {
-            Error::LengthMismatch(x) => e(
-                SplitLengthMismatch::SELECTOR,
-                &[n(x.recipients), n(x.shares)],
-            ),
-            Error::NoRecipients(_) => e(SplitNoRecipients::SELECTOR, &[]),
-            Error::TooManyRecipients(x) => {
-                e(SplitTooManyRecipients::SELECTOR, &[n(x.count), n(x.max)])
-            }
-            Error::RecipientsNotSorted(x) => e(SplitRecipientsNotSorted::SELECTOR, &[n(x.index)]),
-            Error::DuplicateRecipient(x) => e(SplitDuplicateRecipient::SELECTOR, &[a(x.recipient)]),
-            Error::InvalidRecipient(x) => e(SplitInvalidRecipient::SELECTOR, &[a(x.recipient)]),
-            Error::ZeroShares(x) => e(SplitZeroShares::SELECTOR, &[n(x.index)]),
-            Error::TotalSharesTooLarge(x) => e(SplitTotalSharesTooLarge::SELECTOR, &[n(x.max)]),
-            Error::ZeroRoot(_) => e(SplitZeroRoot::SELECTOR, &[]),
-            Error::UnknownSplit(x) => e(SplitUnknown::SELECTOR, &[n(x.split_id)]),
-            Error::UnknownVersion(x) => e(
-                SplitUnknownVersion::SELECTOR,
-                &[n(x.split_id), small(x.version)],
-            ),
-            Error::ZeroAmount(_) => e(SplitZeroAmount::SELECTOR, &[]),
-            Error::NotController(x) => {
-                e(SplitNotController::SELECTOR, &[n(x.split_id), a(x.account)])
-            }
-            Error::InvalidProof(x) => e(
-                SplitInvalidProof::SELECTOR,
-                &[n(x.split_id), a(x.recipient)],
-            ),
-            Error::MerkleSharesExceeded(x) => e(
-                SplitMerkleSharesExceeded::SELECTOR,
-                &[n(x.split_id), n(x.registered), n(x.total)],
-            ),
-            Error::NothingToWithdraw(x) => e(
-                SplitNothingToWithdraw::SELECTOR,
-                &[n(x.split_id), a(x.recipient), a(x.token)],
-            ),
-            Error::DepositOverflow(x) => {
-                e(SplitDepositOverflow::SELECTOR, &[n(x.split_id), a(x.token)])
-            }
-            Error::TransferFailed(x) => e(
-                TransferFailed::SELECTOR,
-                &[a(x.token), a(x.to), n(x.amount)],
-            ),
-            Error::ReceiverDeploymentFailed(x) => {
-                e(SplitReceiverDeploymentFailed::SELECTOR, &[n(x.split_id)])
-            }
-            Error::UnauthorizedAccount(x) => {
-                e(OwnableUnauthorizedAccount::SELECTOR, &[a(x.account)])
-            }
-            Error::InvalidOwner(x) => e(OwnableInvalidOwner::SELECTOR, &[a(x.owner)]),
-            Error::EnforcedPause(_) => e(EnforcedPause::SELECTOR, &[]),
-            Error::ExpectedPause(_) => e(ExpectedPause::SELECTOR, &[]),
-        }
-    }
-}
-
-/// Lists the errors in the exported Solidity interface (what `#[derive(SolidityError)]` would
-/// generate).
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for Error {
-    fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-        use alloc::{format, vec};
-        use core::any::TypeId;
-
-        use stylus_sdk::abi::export::internal::InnerType;
-
-        fn entry<E: SolError + 'static>() -> InnerType {
-            InnerType {
-                name: format!("error {};", E::SIGNATURE.replace(',', ", ")),
-                id: TypeId::of::<E>(),
-            }
-        }
-
-        vec![
-            entry::<SplitLengthMismatch>(),
-            entry::<SplitNoRecipients>(),
-            entry::<SplitTooManyRecipients>(),
-            entry::<SplitRecipientsNotSorted>(),
-            entry::<SplitDuplicateRecipient>(),
-            entry::<SplitInvalidRecipient>(),
-            entry::<SplitZeroShares>(),
-            entry::<SplitTotalSharesTooLarge>(),
-            entry::<SplitZeroRoot>(),
-            entry::<SplitUnknown>(),
-            entry::<SplitUnknownVersion>(),
-            entry::<SplitZeroAmount>(),
-            entry::<SplitNotController>(),
-            entry::<SplitInvalidProof>(),
-            entry::<SplitMerkleSharesExceeded>(),
-            entry::<SplitNothingToWithdraw>(),
-            entry::<SplitDepositOverflow>(),
-            entry::<TransferFailed>(),
-            entry::<SplitReceiverDeploymentFailed>(),
-            entry::<OwnableUnauthorizedAccount>(),
-            entry::<OwnableInvalidOwner>(),
-            entry::<EnforcedPause>(),
-            entry::<ExpectedPause>(),
-        ]
+tributary_abi::word_errors! {
+    /// Every error the splitter returns.
+    pub enum Error {
+        /// See [`SplitLengthMismatch`].
+        LengthMismatch(SplitLengthMismatch) [recipients, shares],
+        /// See [`SplitNoRecipients`].
+        NoRecipients(SplitNoRecipients) [],
+        /// See [`SplitTooManyRecipients`].
+        TooManyRecipients(SplitTooManyRecipients) [count, max],
+        /// See [`SplitRecipientsNotSorted`].
+        RecipientsNotSorted(SplitRecipientsNotSorted) [index],
+        /// See [`SplitDuplicateRecipient`].
+        DuplicateRecipient(SplitDuplicateRecipient) [recipient],
+        /// See [`SplitInvalidRecipient`].
+        InvalidRecipient(SplitInvalidRecipient) [recipient],
+        /// See [`SplitZeroShares`].
+        ZeroShares(SplitZeroShares) [index],
+        /// See [`SplitTotalSharesTooLarge`].
+        TotalSharesTooLarge(SplitTotalSharesTooLarge) [max],
+        /// See [`SplitZeroRoot`].
+        ZeroRoot(SplitZeroRoot) [],
+        /// See [`SplitUnknown`].
+        UnknownSplit(SplitUnknown) [split_id],
+        /// See [`SplitUnknownVersion`].
+        UnknownVersion(SplitUnknownVersion) [split_id, version],
+        /// See [`SplitZeroAmount`].
+        ZeroAmount(SplitZeroAmount) [],
+        /// See [`SplitNotController`].
+        NotController(SplitNotController) [split_id, account],
+        /// See [`SplitInvalidProof`].
+        InvalidProof(SplitInvalidProof) [split_id, recipient],
+        /// See [`SplitMerkleSharesExceeded`].
+        MerkleSharesExceeded(SplitMerkleSharesExceeded) [split_id, registered, total],
+        /// See [`SplitNothingToWithdraw`].
+        NothingToWithdraw(SplitNothingToWithdraw) [split_id, recipient, token],
+        /// See [`SplitDepositOverflow`].
+        DepositOverflow(SplitDepositOverflow) [split_id, token],
+        /// See [`TransferFailed`].
+        TransferFailed(TransferFailed) [token, to, amount],
+        /// See [`SplitReceiverDeploymentFailed`].
+        ReceiverDeploymentFailed(SplitReceiverDeploymentFailed) [split_id],
+        /// The caller is not the owner (admin functions).
+        UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
+        /// The zero address cannot own the contract.
+        InvalidOwner(OwnableInvalidOwner) [owner],
+        /// New business (creating splits, deposits) is paused.
+        EnforcedPause(EnforcedPause) [],
+        /// `unpause` while not paused.
+        ExpectedPause(ExpectedPause) [],
     }
 }
 

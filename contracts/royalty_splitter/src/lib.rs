@@ -41,7 +41,6 @@ extern crate alloc;
 
 pub mod accounting;
 pub mod deposits;
-pub mod encoding;
 pub mod errors;
 pub mod events;
 pub mod merkle;

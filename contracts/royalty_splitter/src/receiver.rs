@@ -208,9 +208,9 @@ impl crate::RoyaltySplitter {
     ) -> Result<Address, crate::errors::Error> {
         use alloy_sol_types::SolEvent;
         use stylus_sdk::prelude::*;
+        use tributary_abi::abi_words::{emit_log, Word};
 
         use crate::{
-            encoding::{self, address, emit, uint},
             errors::{Error, SplitReceiverDeploymentFailed},
             events::SplitReceiverCreated,
             state::Field,
@@ -233,11 +233,16 @@ impl crate::RoyaltySplitter {
                 .deploy(&init_code, U256::ZERO, Some(forwarder_salt(split_id)))
         }
         .map_err(|_| Error::ReceiverDeploymentFailed(SplitReceiverDeploymentFailed { split_id }))?;
-        self.write(Field::Receiver, &key, encoding::address(receiver));
-        emit(
+        self.write(
+            Field::Receiver,
+            &key,
+            alloy_primitives::B256::new(receiver.word()),
+        );
+        emit_log(
             self.vm(),
-            &[SplitReceiverCreated::SIGNATURE_HASH, uint(split_id)],
-            &[address(receiver)],
+            &[SplitReceiverCreated::SIGNATURE_HASH.0, split_id.word()],
+            &[receiver.word()],
+            &[],
         );
         Ok(receiver)
     }

@@ -3,10 +3,14 @@
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use stylus_sdk::prelude::*;
+use tributary_abi::abi_words::{emit_log, Tail, Word};
 
+/// ABI words of a list of addresses or uints.
+fn words<T: Word>(values: &[T]) -> Vec<[u8; 32]> {
+    values.iter().map(Word::word).collect()
+}
 use crate::{
     accounting::MAX_TOTAL_SHARES,
-    encoding::{address, emit, recipients_and_shares, small, uint},
     errors::{
         Error, SplitDuplicateRecipient, SplitInvalidRecipient, SplitLengthMismatch,
         SplitNoRecipients, SplitNotController, SplitRecipientsNotSorted, SplitTooManyRecipients,
@@ -14,7 +18,7 @@ use crate::{
         SplitZeroShares,
     },
     events::{SplitControllerChanged, SplitCreated, SplitMerkleRootSet, SplitRecipientsSet},
-    state::{of_split, of_version, of_version_account, Field},
+    state::{of_split, of_version, of_version_account, word, Field},
     RoyaltySplitter,
 };
 
@@ -174,16 +178,17 @@ impl RoyaltySplitter {
                     split_id: U256::MAX,
                 }))?;
         self.split_count.set(split_id);
-        self.write(Field::Controller, &of_split(split_id), address(controller));
+        self.write(Field::Controller, &of_split(split_id), word(controller));
         let creator = self.vm().msg_sender();
-        emit(
+        emit_log(
             self.vm(),
             &[
-                SplitCreated::SIGNATURE_HASH,
-                uint(split_id),
-                address(creator),
-                address(controller),
+                SplitCreated::SIGNATURE_HASH.0,
+                split_id.word(),
+                creator.word(),
+                controller.word(),
             ],
+            &[],
             &[],
         );
         self.write_version(split_id, 0, spec);
@@ -204,7 +209,7 @@ impl RoyaltySplitter {
                 split_id,
                 version: current,
             }))?;
-        self.write(Field::Version, &of_split(split_id), small(version));
+        self.write(Field::Version, &of_split(split_id), word(version));
         self.write_version(split_id, version, spec);
         Ok(version)
     }
@@ -218,15 +223,16 @@ impl RoyaltySplitter {
         self.require_controller(split_id)?;
         let key = of_split(split_id);
         let previous = self.read_address(Field::Controller, &key);
-        self.write(Field::Controller, &key, address(controller));
-        emit(
+        self.write(Field::Controller, &key, word(controller));
+        emit_log(
             self.vm(),
             &[
-                SplitControllerChanged::SIGNATURE_HASH,
-                uint(split_id),
-                address(previous),
-                address(controller),
+                SplitControllerChanged::SIGNATURE_HASH.0,
+                split_id.word(),
+                previous.word(),
+                controller.word(),
             ],
+            &[],
             &[],
         );
         Ok(())
@@ -247,28 +253,33 @@ impl RoyaltySplitter {
                     let key = of_version_account(split_id, version, recipient);
                     self.write_uint(Field::Shares, &key, share);
                 }
-                emit(
+                emit_log(
                     self.vm(),
                     &[
-                        SplitRecipientsSet::SIGNATURE_HASH,
-                        uint(split_id),
-                        small(version),
+                        SplitRecipientsSet::SIGNATURE_HASH.0,
+                        split_id.word(),
+                        version.word(),
                     ],
-                    &recipients_and_shares(recipients, shares),
+                    &[[0; 32], [0; 32]],
+                    &[
+                        Tail::words(0, &words(recipients)),
+                        Tail::words(1, &words(shares)),
+                    ],
                 );
             }
             VersionSpec::Merkle { root, total } => {
                 let key = of_version(split_id, version);
                 self.write_uint(Field::TotalShares, &key, total);
                 self.write(Field::Root, &key, root);
-                emit(
+                emit_log(
                     self.vm(),
                     &[
-                        SplitMerkleRootSet::SIGNATURE_HASH,
-                        uint(split_id),
-                        small(version),
+                        SplitMerkleRootSet::SIGNATURE_HASH.0,
+                        split_id.word(),
+                        version.word(),
                     ],
-                    &[root, uint(total)],
+                    &[root.0, total.word()],
+                    &[],
                 );
             }
         }

@@ -34,8 +34,14 @@
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
+use tributary_abi::abi_words::Word;
 
-use crate::{encoding, RoyaltySplitter};
+use crate::RoyaltySplitter;
+
+/// A storage word (or key word): the ABI word of a number or an address.
+pub(crate) fn word<T: Word>(value: T) -> B256 {
+    B256::new(value.word())
+}
 
 /// What a storage word holds (see the module docs for each field's key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,36 +77,27 @@ pub enum Field {
 
 /// Key words of a split.
 pub fn of_split(split_id: U256) -> [B256; 1] {
-    [encoding::uint(split_id)]
+    [word(split_id)]
 }
 
 /// Key words of a split version.
 pub fn of_version(split_id: U256, version: u32) -> [B256; 2] {
-    [encoding::uint(split_id), encoding::small(version)]
+    [word(split_id), word(version)]
 }
 
 /// Key words of an account (member or token) in a split version.
 pub fn of_version_account(split_id: U256, version: u32, account: Address) -> [B256; 3] {
-    [
-        encoding::uint(split_id),
-        encoding::small(version),
-        encoding::address(account),
-    ]
+    [word(split_id), word(version), word(account)]
 }
 
 /// Key words of a member's payouts of a token in a split version.
 pub fn of_paid(split_id: U256, version: u32, token: Address, member: Address) -> [B256; 4] {
-    [
-        encoding::uint(split_id),
-        encoding::small(version),
-        encoding::address(token),
-        encoding::address(member),
-    ]
+    [word(split_id), word(version), word(token), word(member)]
 }
 
 /// Key words of a split's totals of a token.
 pub fn of_book(split_id: U256, token: Address) -> [B256; 2] {
-    [encoding::uint(split_id), encoding::address(token)]
+    [word(split_id), word(token)]
 }
 
 impl RoyaltySplitter {
@@ -148,6 +145,6 @@ impl RoyaltySplitter {
 
     /// Writes an unsigned integer.
     pub(crate) fn write_uint(&mut self, field: Field, key: &[B256], value: U256) {
-        self.write(field, key, encoding::uint(value));
+        self.write(field, key, word(value));
     }
 }

@@ -8,10 +8,10 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
+use tributary_abi::abi_words::{emit_log, Word};
 
 use crate::{
     accounting::{claimable, entitlement},
-    encoding::{address, emit, small, uint},
     errors::{
         Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
         SplitNothingToWithdraw, SplitZeroShares, TransferFailed,
@@ -93,15 +93,16 @@ impl RoyaltySplitter {
                 token,
             }))?;
         self.write_uint(Field::Withdrawn, &book, withdrawn);
-        emit(
+        emit_log(
             self.vm(),
             &[
-                SplitWithdrawn::SIGNATURE_HASH,
-                uint(split_id),
-                address(recipient),
-                address(token),
+                SplitWithdrawn::SIGNATURE_HASH.0,
+                split_id.word(),
+                recipient.word(),
+                token.word(),
             ],
-            &[small(version), uint(amount)],
+            &[version.word(), amount.word()],
+            &[],
         );
         self.pay(token, recipient, amount)?;
         Ok(amount)
@@ -147,15 +148,16 @@ impl RoyaltySplitter {
                 }))?;
             self.write_uint(Field::RegisteredShares, &version_key, registered);
             self.write_uint(Field::Shares, &member_key, shares);
-            emit(
+            emit_log(
                 self.vm(),
                 &[
-                    SplitMemberRegistered::SIGNATURE_HASH,
-                    uint(split_id),
-                    small(version),
-                    address(recipient),
+                    SplitMemberRegistered::SIGNATURE_HASH.0,
+                    split_id.word(),
+                    version.word(),
+                    recipient.word(),
                 ],
-                &[uint(shares)],
+                &[shares.word()],
+                &[],
             );
         } else if member_shares != shares {
             // One leaf per member: a second leaf for a registered member is not honoured.

@@ -20,7 +20,7 @@ use crate::{
     errors::{
         overflow, AttestorExiting, BatchAlreadyAnchored, BatchAlreadyChallenged,
         BatchUnderChallenge, BatchVoided, ChallengeWindowClosed, ChallengeWindowOpen, Error,
-        InsufficientBond, InvalidBatch, NoOpenChallenge, NotArbiter, NothingToWithdraw,
+        InsufficientBond, InvalidBatch, NoOpenChallenge, NotChallengeArbiter, NothingToWithdraw,
         UnknownBatch, WrongChallengeBond,
     },
     events::{emit, BatchAnchored, BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
@@ -158,7 +158,9 @@ impl UsageAnchor {
     pub(crate) fn rule_on_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
         if caller != self.global_address(Global::Arbiter) {
-            return Err(Error::NotArbiter(NotArbiter { account: caller }));
+            return Err(Error::NotChallengeArbiter(NotChallengeArbiter {
+                account: caller,
+            }));
         }
         let batch = self.batch(batch_id);
         if batch.status != STATUS_CHALLENGED {

@@ -21,32 +21,22 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolCall;
 #[cfg(any(test, feature = "export-abi"))]
 use alloy_sol_types::SolValue;
-use stylus_sdk::keccak_const::Keccak256;
-use tributary_abi::usage::Batch;
 #[cfg(any(test, feature = "export-abi"))]
 use tributary_abi::usage::Receipt;
+use tributary_abi::usage::{anchorBatchCall, settleCall, Batch};
 
 use crate::{
     errors::{Error, MalformedCalldata},
     UsageAnchor,
 };
 
-/// The first four bytes of `keccak256(signature)`.
-const fn selector(signature: &[u8]) -> [u8; 4] {
-    let hash = Keccak256::new().update(signature).finalize();
-    [hash[0], hash[1], hash[2], hash[3]]
-}
-
 /// Selector of `anchorBatch`.
-pub const ANCHOR_BATCH_SELECTOR: [u8; 4] =
-    selector(b"anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)");
+pub const ANCHOR_BATCH_SELECTOR: [u8; 4] = anchorBatchCall::SELECTOR;
 /// Selector of `settle`.
-pub const SETTLE_SELECTOR: [u8; 4] = selector(
-    b"settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],\
-      bytes32[],bool[])",
-);
+pub const SETTLE_SELECTOR: [u8; 4] = settleCall::SELECTOR;
 
 /// Bytes of one ABI-encoded receipt (8 static words).
 pub const RECEIPT_SIZE: usize = 8 * 32;

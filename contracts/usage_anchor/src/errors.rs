@@ -3,37 +3,20 @@
 // `sol!` documents the errors; the generated fields need none.
 
 use alloy_sol_types::sol;
+pub use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 use openzeppelin_stylus::utils::cryptography::ecdsa;
+pub use tributary_abi::errors::{
+    ArithmeticOverflow, ExternalCallFailed, InvalidConfiguration, NativeTransferFailed, ZeroAmount,
+};
 
 sol! {
-    /// A constructor argument is invalid (zero address, zero window, zero bond).
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidConfiguration();
-    /// A sum or product overflowed 256 (or 64) bits.
-    #[derive(Debug, PartialEq, Eq)]
-    error ArithmeticOverflow();
-    /// An amount that must be positive is zero.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAmount();
-    /// A call to `target` reverted.
-    #[derive(Debug, PartialEq, Eq)]
-    error ExternalCallFailed(address target);
-    /// Sending `amount` of native currency to `to` failed.
-    #[derive(Debug, PartialEq, Eq)]
-    error NativeTransferFailed(address to, uint256 amount);
     /// The caller has no credited balance to withdraw.
     #[derive(Debug, PartialEq, Eq)]
     error NothingToWithdraw(address account);
 
-    /// The caller is not the owner (`OpenZeppelin` `Ownable`'s error).
+    /// The caller is not the arbiter that resolves challenges.
     #[derive(Debug, PartialEq, Eq)]
-    error OwnableUnauthorizedAccount(address account);
-    /// The zero address cannot own the contract (`OpenZeppelin` `Ownable`'s error).
-    #[derive(Debug, PartialEq, Eq)]
-    error OwnableInvalidOwner(address owner);
-    /// The caller is not the arbiter.
-    #[derive(Debug, PartialEq, Eq)]
-    error NotArbiter(address account);
+    error NotChallengeArbiter(address account);
     /// The calldata of `anchorBatch` or `settle` is not a valid ABI encoding of its
     /// arguments (short, out-of-range offsets or lengths, or a value too wide for its type).
     #[derive(Debug, PartialEq, Eq)]
@@ -139,7 +122,7 @@ tributary_abi::word_errors! {
         /// See [`ZeroAmount`].
         ZeroAmount(ZeroAmount) [],
         /// See [`ExternalCallFailed`].
-        ExternalCallFailed(ExternalCallFailed) [target],
+        ExternalCallFailed(ExternalCallFailed) [target] tail reason,
         /// See [`NativeTransferFailed`].
         NativeTransferFailed(NativeTransferFailed) [to, amount],
         /// See [`NothingToWithdraw`].
@@ -148,8 +131,8 @@ tributary_abi::word_errors! {
         UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
         /// See [`OwnableInvalidOwner`].
         InvalidOwner(OwnableInvalidOwner) [owner],
-        /// See [`NotArbiter`].
-        NotArbiter(NotArbiter) [account],
+        /// See [`NotChallengeArbiter`].
+        NotChallengeArbiter(NotChallengeArbiter) [account],
         /// See [`MalformedCalldata`].
         MalformedCalldata(MalformedCalldata) [],
         /// See [`AttestorNotAllowed`].
@@ -227,9 +210,4 @@ impl From<ecdsa::Error> for Error {
 /// Shorthand for an [`ArithmeticOverflow`] error.
 pub(crate) fn overflow() -> Error {
     Error::ArithmeticOverflow(ArithmeticOverflow {})
-}
-
-/// Shorthand for an [`ExternalCallFailed`] error.
-pub(crate) fn call_failed(target: alloy_primitives::Address) -> Error {
-    Error::ExternalCallFailed(ExternalCallFailed { target })
 }

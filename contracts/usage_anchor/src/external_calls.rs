@@ -9,28 +9,23 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::calls::context::Call};
+use alloy_sol_types::SolCall;
+use stylus_sdk::{keccak_const::Keccak256, prelude::*};
+use tributary_abi::{
+    abi_words::{call_data, encode, Tail, Word},
+    calls::{call, malformed, Output},
+    interfaces::{IErc1271, ILicenseNft, IUsageEscrow},
+};
 
 use crate::{
-    abi_words::{selector_and_words as call_data, Word},
-    errors::{call_failed, Error, NativeTransferFailed},
+    errors::{Error, NativeTransferFailed},
     state::Global,
     UsageAnchor,
 };
 
-/// The first four bytes of `keccak256(signature)`.
-pub const fn selector(signature: &[u8]) -> [u8; 4] {
-    let hash = Keccak256::new().update(signature).finalize();
-    [hash[0], hash[1], hash[2], hash[3]]
-}
-
-const LICENSE_USAGE: [u8; 4] = selector(b"licenseUsage(uint256)");
-const CHARGE: [u8; 4] = selector(b"charge(uint256[],uint256[])");
-const IS_VALID_SIGNATURE: [u8; 4] = selector(b"isValidSignature(bytes32,bytes)");
-
 /// `bytes4(keccak256("isValidSignature(bytes32,bytes)"))`, what a contract signer returns for a
 /// valid signature.
-pub const ERC1271_MAGIC_VALUE: [u8; 4] = IS_VALID_SIGNATURE;
+pub const ERC1271_MAGIC_VALUE: [u8; 4] = IErc1271::isValidSignatureCall::SELECTOR;
 
 /// `keccak256("")`: the code hash of an account without code.
 const EMPTY_CODE_HASH: [u8; 32] = Keccak256::new().finalize();
@@ -54,48 +49,36 @@ pub(crate) struct LicenseUsage {
     pub usage_rate: U256,
 }
 
-/// Word `index` of `out`, if present.
-fn word(out: &[u8], index: usize) -> Option<U256> {
-    let bytes: [u8; 32] = out.get(32 * index..32 * index + 32)?.try_into().ok()?;
-    Some(U256::from_be_bytes(bytes))
-}
-
-/// The low 64 bits of a word.
-fn low(word: U256) -> u64 {
-    word.as_limbs()[0]
-}
-
 impl UsageAnchor {
-    /// Calls `target` with `data` (a static call when `value` is `None`), returning its output.
-    fn call_raw(
-        &self,
-        target: Address,
-        value: Option<U256>,
-        data: &[u8],
-    ) -> Result<Vec<u8>, Error> {
-        let result = match value {
-            None => self.vm().static_call(&Call::new(), target, data),
-            Some(value) => self.vm().call(&Call::new().value(value), target, data),
-        };
-        result.map_err(|_| call_failed(target))
+    /// Calls `target` with `data` (a static call when `value` is `None`).
+    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Output, Error> {
+        Ok(call(self.vm(), target, value, data)?)
     }
 
     /// Reads a license's usage terms from the license contract.
     #[inline(never)]
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
         let nft = self.global_address(Global::LicenseNft);
-        let out = self.call_raw(nft, None, &call_data(LICENSE_USAGE, &[license_id.word()]))?;
+        let out = self.call_raw(
+            nft,
+            None,
+            &call_data(
+                ILicenseNft::licenseUsageCall::SELECTOR,
+                &[license_id.word()],
+            ),
+        )?;
         // `(datasetId, splitId, scope, startsAt, expiresAt, revoked, paymentToken, usageUnit,
         // usageRate)`: nine static words.
-        if out.len() < 9 * 32 {
-            return Err(call_failed(nft));
+        if out.0.len() < 9 * 32 {
+            return Err(malformed(nft).into());
         }
-        let w = |i: usize| word(&out, i).unwrap_or_default();
+        let w = |i: usize| out.word(i).unwrap_or_default();
+        let low = |i: usize| out.low(i).unwrap_or_default();
         Ok(LicenseUsage {
             dataset_id: w(0),
             scope: w(2),
-            starts_at: low(w(3)),
-            expires_at: low(w(4)),
+            starts_at: low(3),
+            expires_at: low(4),
             revoked: !w(5).is_zero(),
             usage_unit: w(7).byte(0),
             usage_rate: w(8),
@@ -111,21 +94,21 @@ impl UsageAnchor {
     ) -> Result<Vec<U256>, Error> {
         let escrow = self.global_address(Global::Escrow);
         let n = license_ids.len();
-        let mut words: Vec<[u8; 32]> = Vec::with_capacity(4 + 2 * n);
-        words.push(U256::from(64).word());
-        words.push(U256::from(96 + 32 * n).word());
-        for array in [license_ids, fees] {
-            words.push(U256::from(n).word());
-            words.extend(array.iter().map(Word::word));
-        }
-        let out = self.call_raw(escrow, Some(U256::ZERO), &call_data(CHARGE, &words))?;
+        let ids: Vec<[u8; 32]> = license_ids.iter().map(Word::word).collect();
+        let amounts: Vec<[u8; 32]> = fees.iter().map(Word::word).collect();
+        let data = encode(
+            &IUsageEscrow::chargeCall::SELECTOR,
+            &[[0; 32]; 2],
+            &[Tail::words(0, &ids), Tail::words(1, &amounts)],
+        );
+        let out = self.call_raw(escrow, Some(U256::ZERO), &data)?;
         // `(uint256[])`: offset 32, length n, n values.
-        if word(&out, 0) != Some(U256::from(32)) || word(&out, 1) != Some(U256::from(n)) {
-            return Err(call_failed(escrow));
+        if out.word(0) != Some(U256::from(32)) || out.word(1) != Some(U256::from(n)) {
+            return Err(malformed(escrow).into());
         }
         let mut paid = Vec::with_capacity(n);
         for i in 0..n {
-            paid.push(word(&out, 2 + i).ok_or_else(|| call_failed(escrow))?);
+            paid.push(out.word(2 + i).ok_or_else(|| malformed(escrow))?);
         }
         Ok(paid)
     }
@@ -153,18 +136,12 @@ impl UsageAnchor {
         digest: B256,
         signature: &[u8],
     ) -> bool {
-        // `isValidSignature(bytes32 hash, bytes signature)`: hash, offset 64, length, data.
-        let mut data = call_data(
-            IS_VALID_SIGNATURE,
-            &[
-                digest.0,
-                U256::from(64).word(),
-                U256::from(signature.len()).word(),
-            ],
+        let data = encode(
+            &IErc1271::isValidSignatureCall::SELECTOR,
+            &[digest.0, [0; 32]],
+            &[Tail::bytes(1, signature)],
         );
-        data.extend_from_slice(signature);
-        data.resize(data.len() + (32 - signature.len() % 32) % 32, 0);
         self.call_raw(signer, None, &data)
-            .is_ok_and(|out| out.get(..4) == Some(&ERC1271_MAGIC_VALUE[..]))
+            .is_ok_and(|out| out.bytes4() == Some(ERC1271_MAGIC_VALUE))
     }
 }

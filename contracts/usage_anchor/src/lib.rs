@@ -276,7 +276,7 @@ router! { { #[public] }
     /// challenge bond is credited to the attestor and the batch settles normally.
     ///
     /// # Errors
-    /// `NotArbiter` unless the caller is the arbiter, `NoOpenChallenge`.
+    /// `NotChallengeArbiter` unless the caller is the arbiter, `NoOpenChallenge`.
     ///
     /// # Events
     /// `ChallengeResolved`, `Credited`.

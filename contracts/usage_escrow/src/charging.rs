@@ -40,8 +40,8 @@ impl UsageEscrow {
         }
         if license_ids.len() != fees.len() {
             return Err(Error::LengthMismatch(LengthMismatch {
-                licenses: U256::from(license_ids.len()),
-                fees: U256::from(fees.len()),
+                expected: U256::from(license_ids.len()),
+                actual: U256::from(fees.len()),
             }));
         }
         let mut paid_by_license = Vec::with_capacity(fees.len());

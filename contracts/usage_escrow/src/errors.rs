@@ -4,35 +4,18 @@
 
 use alloy_sol_types::sol;
 use openzeppelin_stylus::{access::ownable, token::erc20::utils::safe_erc20};
+pub use tributary_abi::errors::{
+    ArithmeticOverflow, ExternalCallFailed, InvalidConfiguration, LengthMismatch,
+    NativeTransferFailed, NotUsageAnchor, ZeroAmount,
+};
 
 sol! {
-    /// A constructor argument is invalid (zero address).
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidConfiguration();
-    /// A sum overflowed 256 (or 64) bits.
-    #[derive(Debug, PartialEq, Eq)]
-    error ArithmeticOverflow();
-    /// An amount that must be positive is zero.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAmount();
-    /// A call to `target` reverted or returned malformed data.
-    #[derive(Debug, PartialEq, Eq)]
-    error ExternalCallFailed(address target);
-    /// Sending `amount` of native currency to `to` failed.
-    #[derive(Debug, PartialEq, Eq)]
-    error NativeTransferFailed(address to, uint256 amount);
     /// The usage anchor is not wired yet (`setUsageAnchor`).
     #[derive(Debug, PartialEq, Eq)]
     error UsageAnchorNotSet();
     /// The usage anchor was already wired to `anchor`; it is set once.
     #[derive(Debug, PartialEq, Eq)]
     error UsageAnchorAlreadySet(address anchor);
-    /// Only the usage anchor may charge escrow; `account` is not it.
-    #[derive(Debug, PartialEq, Eq)]
-    error NotUsageAnchor(address account);
-    /// `charge` got `licenses` license ids but `fees` fees.
-    #[derive(Debug, PartialEq, Eq)]
-    error LengthMismatch(uint256 licenses, uint256 fees);
     /// The license's offer is paid in `token`; use the matching funding function.
     #[derive(Debug, PartialEq, Eq)]
     error WrongPaymentToken(uint256 licenseId, address token);
@@ -60,7 +43,7 @@ tributary_abi::word_errors! {
         /// See [`ZeroAmount`].
         ZeroAmount(ZeroAmount) [],
         /// See [`ExternalCallFailed`].
-        ExternalCallFailed(ExternalCallFailed) [target],
+        ExternalCallFailed(ExternalCallFailed) [target] tail reason,
         /// See [`NativeTransferFailed`].
         NativeTransferFailed(NativeTransferFailed) [to, amount],
         /// See [`UsageAnchorNotSet`].
@@ -70,7 +53,7 @@ tributary_abi::word_errors! {
         /// See [`NotUsageAnchor`].
         NotUsageAnchor(NotUsageAnchor) [account],
         /// See [`LengthMismatch`].
-        LengthMismatch(LengthMismatch) [licenses, fees],
+        LengthMismatch(LengthMismatch) [expected, actual],
         /// See [`WrongPaymentToken`].
         WrongPaymentToken(WrongPaymentToken) [licenseId, token],
         /// See [`NotLicenseOwner`].
@@ -116,9 +99,4 @@ impl From<safe_erc20::Error> for Error {
 /// Shorthand for an [`ArithmeticOverflow`] error.
 pub(crate) fn overflow() -> Error {
     Error::ArithmeticOverflow(ArithmeticOverflow {})
-}
-
-/// Shorthand for an [`ExternalCallFailed`] error.
-pub(crate) fn call_failed(target: alloy_primitives::Address) -> Error {
-    Error::ExternalCallFailed(ExternalCallFailed { target })
 }

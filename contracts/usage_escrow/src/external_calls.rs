@@ -6,32 +6,22 @@
 //! state before the mutating calls here (checks-effects-interactions); the license contract,
 //! the splitter and the anchor are the deployment's own contracts.
 
-use alloc::vec::Vec;
-
 use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
-use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::calls::context::Call};
+use stylus_sdk::prelude::*;
+use tributary_abi::{
+    calls::{call, malformed, Output},
+    interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
+    usage::settlementHoldCall,
+};
 
 use crate::{
-    abi_words::{selector_and_words as call_data, Word},
-    errors::{call_failed, Error, NativeTransferFailed, UsageAnchorNotSet},
+    abi_words::{call_data, Word},
+    errors::{Error, NativeTransferFailed, UsageAnchorNotSet},
     events::{emit, FeesDeposited},
     UsageEscrow,
 };
-
-/// The first four bytes of `keccak256(signature)`.
-pub const fn selector(signature: &[u8]) -> [u8; 4] {
-    let hash = Keccak256::new().update(signature).finalize();
-    [hash[0], hash[1], hash[2], hash[3]]
-}
-
-const LICENSE_USAGE: [u8; 4] = selector(b"licenseUsage(uint256)");
-const OWNER_OF: [u8; 4] = selector(b"ownerOf(uint256)");
-const SET_DEBT: [u8; 4] = selector(b"setDebt(uint256,bool)");
-const DEPOSIT: [u8; 4] = selector(b"deposit(uint256)");
-const DEPOSIT_TOKEN: [u8; 4] = selector(b"depositToken(uint256,address,uint256)");
-const BALANCE_OF: [u8; 4] = selector(b"balanceOf(address)");
-const SETTLEMENT_HOLD: [u8; 4] = selector(b"settlementHold()");
 
 /// What the escrow needs to know about a license (`ILicenseNft.licenseUsage`).
 pub(crate) struct LicenseTerms {
@@ -51,52 +41,41 @@ pub(crate) struct SettlementHold {
     pub last_cleared_at: u64,
 }
 
-/// Word `index` of `out`, if present.
-fn word(out: &[u8], index: usize) -> Option<U256> {
-    out.get(32 * index..32 * index + 32)
-        .map(U256::from_be_slice)
-}
-
-/// The low 64 bits of word `index` of `out`, if present.
-fn small(out: &[u8], index: usize) -> Option<u64> {
-    word(out, index).map(|w| w.as_limbs()[0])
-}
-
 impl UsageEscrow {
-    /// Calls `target` with `data` (a static call when `value` is `None`), returning its output.
-    fn call_raw(
-        &self,
-        target: Address,
-        value: Option<U256>,
-        data: &[u8],
-    ) -> Result<Vec<u8>, Error> {
-        let result = match value {
-            None => self.vm().static_call(&Call::new(), target, data),
-            Some(value) => self.vm().call(&Call::new().value(value), target, data),
-        };
-        result.map_err(|_| call_failed(target))
+    /// Calls `target` with `data` (a static call when `value` is `None`).
+    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Output, Error> {
+        Ok(call(self.vm(), target, value, data)?)
     }
 
     /// A license's split and payment token.
     pub(crate) fn license_terms(&self, license_id: U256) -> Result<LicenseTerms, Error> {
         let nft = self.license_nft.get();
-        let out = self.call_raw(nft, None, &call_data(LICENSE_USAGE, &[license_id.word()]))?;
-        match (word(&out, 1), word(&out, 6)) {
-            (Some(split_id), Some(token)) => Ok(LicenseTerms {
+        let out = self.call_raw(
+            nft,
+            None,
+            &call_data(
+                ILicenseNft::licenseUsageCall::SELECTOR,
+                &[license_id.word()],
+            ),
+        )?;
+        match (out.word(1), out.address(6)) {
+            (Some(split_id), Some(payment_token)) => Ok(LicenseTerms {
                 split_id,
-                payment_token: Address::from_word(token.into()),
+                payment_token,
             }),
-            _ => Err(call_failed(nft)),
+            _ => Err(malformed(nft).into()),
         }
     }
 
     /// The current owner of a license token.
     pub(crate) fn license_owner(&self, license_id: U256) -> Result<Address, Error> {
         let nft = self.license_nft.get();
-        let out = self.call_raw(nft, None, &call_data(OWNER_OF, &[license_id.word()]))?;
-        word(&out, 0)
-            .map(|w| Address::from_word(w.into()))
-            .ok_or_else(|| call_failed(nft))
+        let out = self.call_raw(
+            nft,
+            None,
+            &call_data(ILicenseNft::ownerOfCall::SELECTOR, &[license_id.word()]),
+        )?;
+        out.address(0).ok_or_else(|| malformed(nft).into())
     }
 
     /// Flags or clears unpaid usage on a license (the license contract treats a flagged
@@ -107,7 +86,10 @@ impl UsageEscrow {
         in_debt: bool,
     ) -> Result<(), Error> {
         let nft = self.license_nft.get();
-        let data = call_data(SET_DEBT, &[license_id.word(), in_debt.word()]);
+        let data = call_data(
+            ILicenseNft::setDebtCall::SELECTOR,
+            &[license_id.word(), in_debt.word()],
+        );
         self.call_raw(nft, Some(U256::ZERO), &data).map(drop)
     }
 
@@ -117,14 +99,14 @@ impl UsageEscrow {
         if anchor.is_zero() {
             return Err(Error::UsageAnchorNotSet(UsageAnchorNotSet {}));
         }
-        let out = self.call_raw(anchor, None, &call_data(SETTLEMENT_HOLD, &[]))?;
-        match (small(&out, 0), small(&out, 1), small(&out, 2)) {
+        let out = self.call_raw(anchor, None, &call_data(settlementHoldCall::SELECTOR, &[]))?;
+        match (out.low(0), out.low(1), out.low(2)) {
             (Some(challenge_window), Some(open), Some(last_cleared_at)) => Ok(SettlementHold {
                 challenge_window,
-                open_challenges: u32::try_from(open).map_err(|_| call_failed(anchor))?,
+                open_challenges: u32::try_from(open).map_err(|_| malformed(anchor))?,
                 last_cleared_at,
             }),
-            _ => Err(call_failed(anchor)),
+            _ => Err(malformed(anchor).into()),
         }
     }
 
@@ -154,14 +136,14 @@ impl UsageEscrow {
             self.call_raw(
                 splitter,
                 Some(amount),
-                &call_data(DEPOSIT, &[split_id.word()]),
+                &call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]),
             )
             .map(drop)
         } else {
             // The splitter pulls with `transferFrom` and credits what it received.
             self.safe_erc20.force_approve(token, splitter, amount)?;
             let data = call_data(
-                DEPOSIT_TOKEN,
+                IRoyaltySplitter::depositTokenCall::SELECTOR,
                 &[split_id.word(), token.word(), amount.word()],
             );
             self.call_raw(splitter, Some(U256::ZERO), &data).map(drop)
@@ -185,8 +167,12 @@ impl UsageEscrow {
     }
 
     fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
-        let out = self.call_raw(token, None, &call_data(BALANCE_OF, &[account.word()]))?;
-        word(&out, 0).ok_or_else(|| call_failed(token))
+        let out = self.call_raw(
+            token,
+            None,
+            &call_data(IErc20::balanceOfCall::SELECTOR, &[account.word()]),
+        )?;
+        out.word(0).ok_or_else(|| malformed(token).into())
     }
 
     /// Sends `amount` of `token` (native when zero) to `to`.

@@ -1,9 +1,8 @@
-//! The compact error encoder produces exactly alloy's ABI encoding for every error.
+//! The word encoding of every error matches alloy's `SolError::abi_encode`.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{string::String, vec};
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolError;
 use openzeppelin_stylus::{
     access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount},
     token::erc721::{
@@ -15,63 +14,58 @@ use openzeppelin_stylus::{
 
 use crate::errors::*;
 
-fn same<E: SolError + Clone>(error: E)
-where
-    Error: From<E>,
-{
-    assert_eq!(
-        Vec::<u8>::from(Error::from(error.clone())),
-        error.abi_encode()
-    );
-}
-
 #[test]
 fn every_error_encodes_like_alloy() {
     let a = Address::repeat_byte(0xab);
     let n = U256::from(0x1234_5678_u64) << 100;
-    same(ERC721InvalidOwner { owner: a });
-    same(ERC721NonexistentToken { token_id: n });
-    same(ERC721IncorrectOwner {
-        sender: a,
-        token_id: n,
-        owner: Address::repeat_byte(1),
-    });
-    same(ERC721InvalidSender { sender: a });
-    same(ERC721InvalidReceiver { receiver: a });
+    let mut samples = vec![
+        Error::from(ERC721InvalidOwner { owner: a }),
+        Error::from(ERC721NonexistentToken { token_id: n }),
+        Error::from(ERC721IncorrectOwner {
+            sender: a,
+            token_id: n,
+            owner: Address::repeat_byte(1),
+        }),
+        Error::from(ERC721InvalidSender { sender: a }),
+        Error::from(ERC721InvalidReceiver { receiver: a }),
+        Error::from(ERC721InsufficientApproval {
+            operator: a,
+            token_id: n,
+        }),
+        Error::from(ERC721InvalidApprover { approver: a }),
+        Error::from(ERC721InvalidOperator { operator: a }),
+        Error::from(OwnableUnauthorizedAccount { account: a }),
+        Error::from(OwnableInvalidOwner { owner: a }),
+        Error::from(UnknownOffer { offerId: n }),
+        Error::from(OfferAlreadyRegistered { offerId: n }),
+        Error::from(ArithmeticOverflow {}),
+        Error::from(SoulboundLicense { tokenId: n }),
+        Error::from(RevokedLicense { tokenId: n }),
+        Error::from(RentalNotAllowed { tokenId: n }),
+        Error::from(NotArbiter {
+            account: a,
+            tokenId: n,
+        }),
+        Error::from(NotUsageAnchor { account: a }),
+        Error::from(UsageAnchorAlreadySet { usageAnchor: a }),
+        Error::from(NotLicenseOffers { account: a }),
+        Error::from(LicenseOffersAlreadySet { licenseOffers: a }),
+        Error::from(ZeroAddress {}),
+    ];
+    // The string tail in every padding case: empty, short, one word exactly, several words.
+    let long = "x".repeat(70);
     for reason in [
         "",
         "no",
         "no licenses here",
         "a reason exactly 32 bytes long!!",
-        "x".repeat(70).as_str(),
+        &long,
     ] {
-        same(InvalidReceiverWithReason {
+        samples.push(Error::from(InvalidReceiverWithReason {
             reason: String::from(reason),
-        });
+        }));
     }
-    same(ERC721InsufficientApproval {
-        operator: a,
-        token_id: n,
-    });
-    same(ERC721InvalidApprover { approver: a });
-    same(ERC721InvalidOperator { operator: a });
-    same(OwnableUnauthorizedAccount { account: a });
-    same(OwnableInvalidOwner { owner: a });
-    same(UnknownOffer { offerId: n });
-    same(OfferAlreadyRegistered { offerId: n });
-    same(ArithmeticOverflow {});
-    same(SoulboundLicense { tokenId: n });
-    same(RevokedLicense { tokenId: n });
-    same(RentalNotAllowed { tokenId: n });
-    same(NotArbiter {
-        account: a,
-        tokenId: n,
-    });
-    same(NotUsageAnchor { account: a });
-    same(UsageAnchorAlreadySet { usageAnchor: a });
-    same(NotLicenseOffers { account: a });
-    same(LicenseOffersAlreadySet { licenseOffers: a });
-    same(ZeroAddress {});
+    Error::assert_encodes_like_alloy(samples);
 }
 
 #[test]

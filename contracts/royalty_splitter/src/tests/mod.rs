@@ -1,6 +1,7 @@
 //! Motsu tests of the splitter: one module per concern, shared helpers here.
 
 mod admin;
+mod encoding;
 mod invariants;
 mod listed;
 mod merkle;

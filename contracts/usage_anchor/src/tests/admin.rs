@@ -6,7 +6,7 @@ use motsu::prelude::*;
 use super::*;
 use crate::{
     batches::{STATUS_CLEARED, STATUS_VOIDED},
-    errors::{Error, NotArbiter, OwnableUnauthorizedAccount},
+    errors::{Error, NotChallengeArbiter, OwnableUnauthorizedAccount},
     events::{ArbiterChanged, AttestorAllowed, OwnershipTransferStarted, OwnershipTransferred},
 };
 
@@ -198,7 +198,9 @@ fn only_the_owner_appoints_the_arbiter_who_alone_rules(
         .sender(owner)
         .resolve_challenge(first.batchId, true)
         .motsu_expect_err("owner is not the arbiter");
-    assert!(matches!(err, Error::NotArbiter(NotArbiter { account }) if account == owner));
+    assert!(
+        matches!(err, Error::NotChallengeArbiter(NotChallengeArbiter { account }) if account == owner)
+    );
     anchor
         .sender(arbiter)
         .resolve_challenge(first.batchId, true)

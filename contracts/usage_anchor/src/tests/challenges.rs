@@ -8,8 +8,8 @@ use crate::{
     batches::{STATUS_CHALLENGED, STATUS_CLEARED, STATUS_VOIDED},
     errors::{
         BatchAlreadyChallenged, BatchUnderChallenge, BatchVoided, BondUnderChallenge,
-        ChallengeWindowClosed, Error, NoOpenChallenge, NotArbiter, NothingToWithdraw, UnknownBatch,
-        WrongChallengeBond,
+        ChallengeWindowClosed, Error, NoOpenChallenge, NotChallengeArbiter, NothingToWithdraw,
+        UnknownBatch, WrongChallengeBond,
     },
     events::{BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
 };
@@ -240,5 +240,7 @@ fn only_the_arbiter_resolves(
         .sender(challenger)
         .resolve_challenge(batch.batchId, true)
         .motsu_expect_err("not the arbiter");
-    assert!(matches!(err, Error::NotArbiter(NotArbiter { account }) if account == challenger));
+    assert!(
+        matches!(err, Error::NotChallengeArbiter(NotChallengeArbiter { account }) if account == challenger)
+    );
 }

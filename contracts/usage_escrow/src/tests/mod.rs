@@ -116,7 +116,7 @@ fn only_the_anchor_charges(
         .motsu_expect_err("lengths");
     assert!(matches!(
         err,
-        Error::LengthMismatch(LengthMismatch { licenses, fees }) if licenses == U256::from(2) && fees == U256::from(1)
+        Error::LengthMismatch(LengthMismatch { expected, actual }) if expected == U256::from(2) && actual == U256::from(1)
     ));
     // Nothing to charge: no calls, nothing paid.
     assert_eq!(

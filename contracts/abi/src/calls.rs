@@ -1,0 +1,170 @@
+//! Calls out of a contract through one raw-call helper, and the reader of their return data.
+//!
+//! Calldata is built word by word ([`crate::abi_words::call_data`] with a selector from
+//! [`crate::interfaces`]) and results are read as words ([`Output`]), instead of one typed
+//! `sol_interface!` stub and alloy decoder per function (kilobytes of WASM under the code-size
+//! limit). A failed call is reported as [`ExternalCallFailed`] with the callee's revert data.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, Bytes, U256};
+use stylus_sdk::{
+    prelude::Host,
+    stylus_core::calls::{context::Call, errors::Error as CallError},
+};
+
+use crate::errors::ExternalCallFailed;
+
+/// Calls `target` with `data`: a static call when `value` is `None`, else a call sending
+/// `value`. A revert (or a reply that cannot be read) becomes [`ExternalCallFailed`] carrying
+/// the callee's revert data.
+///
+/// Inlined so the `dyn Host` calls are devirtualised at each call site (out of line the
+/// compiler keeps the host's whole vtable).
+#[inline]
+pub fn call(
+    vm: &dyn Host,
+    target: Address,
+    value: Option<U256>,
+    data: &[u8],
+) -> Result<Output, ExternalCallFailed> {
+    let result = match value {
+        None => vm.static_call(&Call::new(), target, data),
+        Some(value) => vm.call(&Call::new().value(value), target, data),
+    };
+    result.map(Output).map_err(|error| failed(target, error))
+}
+
+/// [`ExternalCallFailed`] for a call to `target` that failed with `error`.
+#[inline(never)]
+#[must_use]
+pub fn failed(target: Address, error: CallError) -> ExternalCallFailed {
+    let reason = match error {
+        // Leaked into a static `Bytes` rather than converted with `Bytes::from(Vec)`, which
+        // links the `bytes` crate's shared-buffer machinery (measured: +1 KB of code in
+        // `usage_escrow`). Nothing is lost: the error ends the call, and the program's memory
+        // is discarded with it (the Stylus allocator never frees).
+        CallError::Revert(data) => Bytes::from_static(data.leak()),
+        CallError::AbiDecodingFailed(_) => Bytes::new(),
+    };
+    ExternalCallFailed { target, reason }
+}
+
+/// [`ExternalCallFailed`] with empty data: `target` answered, but not with what its declared
+/// outputs promise.
+#[must_use]
+pub fn malformed(target: Address) -> ExternalCallFailed {
+    ExternalCallFailed {
+        target,
+        reason: alloy_primitives::Bytes::new(),
+    }
+}
+
+/// The return data of a call, read word by word.
+pub struct Output(pub Vec<u8>);
+
+impl Output {
+    /// Word `index` (from byte `32 × index`), if present.
+    #[must_use]
+    pub fn word(&self, index: usize) -> Option<U256> {
+        let start = index.checked_mul(32)?;
+        let bytes = self.0.get(start..start.checked_add(32)?)?;
+        Some(U256::from_be_slice(bytes))
+    }
+
+    /// The low 64 bits of word `index`, if present.
+    #[must_use]
+    pub fn low(&self, index: usize) -> Option<u64> {
+        self.word(index).map(|word| word.as_limbs()[0])
+    }
+
+    /// The address in word `index`, if present.
+    #[must_use]
+    pub fn address(&self, index: usize) -> Option<Address> {
+        self.word(index)
+            .map(|word| Address::from_word(word.to_be_bytes::<32>().into()))
+    }
+
+    /// The first four bytes, if present (an ERC-1271 magic value).
+    #[must_use]
+    pub fn bytes4(&self) -> Option<[u8; 4]> {
+        self.0.get(..4)?.try_into().ok()
+    }
+
+    /// Where a returned tuple of several dynamic values starts: word 0 in the standard
+    /// encoding (whose first head word is then an offset larger than 32), or word 1 when the
+    /// callee wrapped the tuple in one more offset (`0x20`), as stylus-sdk 0.9 contracts do:
+    /// they encode a returned struct with `abi_encode` rather than `abi_encode_params`.
+    #[must_use]
+    pub fn tuple_base(&self) -> usize {
+        usize::from(self.word(0) == Some(U256::from(32)))
+    }
+
+    /// The dynamic `uint` array whose offset is word `head` of a tuple starting at word `base`
+    /// (both in words), if the offsets and the length point inside the data.
+    #[must_use]
+    pub fn uint_array(&self, base: usize, head: usize) -> Option<Vec<U256>> {
+        let offset = usize::try_from(self.word(base.checked_add(head)?)?).ok()?;
+        if offset % 32 != 0 {
+            return None;
+        }
+        let start = base.checked_add(offset / 32)?;
+        let len = usize::try_from(self.word(start)?).ok()?;
+        // Bounded by the data before anything is allocated.
+        if len > self.0.len() / 32 {
+            return None;
+        }
+        (1..=len).map(|i| self.word(start + i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use alloy_sol_types::{sol_data, SolType};
+
+    use super::*;
+
+    type Pair = (
+        sol_data::Array<sol_data::Uint<256>>,
+        sol_data::Array<sol_data::Uint<16>>,
+    );
+
+    #[test]
+    fn decodes_standard_and_wrapped_tuples() {
+        let value = (vec![U256::from(7), U256::MAX], vec![500u16, 1_000]);
+        for data in [Pair::abi_encode_params(&value), Pair::abi_encode(&value)] {
+            let out = Output(data);
+            let base = out.tuple_base();
+            assert_eq!(out.uint_array(base, 0), Some(value.0.clone()));
+            assert_eq!(
+                out.uint_array(base, 1),
+                Some(vec![U256::from(500), U256::from(1_000)])
+            );
+        }
+        let single = sol_data::Array::<sol_data::Uint<256>>::abi_encode(&vec![U256::from(3)]);
+        assert_eq!(Output(single).uint_array(0, 0), Some(vec![U256::from(3)]));
+        // Truncated data, and a length beyond the data, fail instead of panicking.
+        assert_eq!(Output(vec![0; 31]).uint_array(0, 0), None);
+        assert_eq!(
+            Output(U256::from(32).to_be_bytes_vec()).uint_array(0, 0),
+            None
+        );
+        let mut huge = U256::from(32).to_be_bytes_vec();
+        huge.extend_from_slice(&U256::MAX.to_be_bytes::<32>());
+        assert_eq!(Output(huge).uint_array(0, 0), None);
+    }
+
+    #[test]
+    fn reads_words_addresses_and_magic_values() {
+        let mut data = Address::repeat_byte(7).into_word().to_vec();
+        data.extend_from_slice(&U256::from(u64::MAX).to_be_bytes::<32>());
+        let out = Output(data);
+        assert_eq!(out.address(0), Some(Address::repeat_byte(7)));
+        assert_eq!(out.low(1), Some(u64::MAX));
+        assert_eq!(out.word(2), None);
+        assert_eq!(out.bytes4(), Some([0; 4]));
+        assert_eq!(Output(vec![1, 2, 3]).bytes4(), None);
+    }
+}

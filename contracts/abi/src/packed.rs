@@ -1,0 +1,162 @@
+//! Words that pack several values, shared by the contracts that write and read them.
+//!
+//! A packed word keeps an address in its low 160 bits and small values in its 64-bit limbs
+//! (limb 0 = the low 64 bits, limb 3 = the high 64 bits, which an address leaves free).
+//!
+//! # `registerOffer(offerId, terms)`
+//!
+//! `LicenseOffers` registers an offer's license terms with `LicenseNft` once, as
+//! [`TERMS_WORDS`] words followed by the terms URI's bytes ([`offer_terms`] packs them,
+//! `LicenseNft` stores word `i` as its offer field `i + 1`):
+//!
+//! ```text
+//! word  holds (limb 0 = low 64 bits)
+//! 0     dataset id
+//! 1     split id
+//! 2     scope bits
+//! 3     usage rate
+//! 4     payment token (bits 0..160) · limb 3: PackedTerms (usageUnit 8 | flags 8 |
+//!       tierCount 8 | resaleBps 16), flags: TRANSFERABLE 1, RENTABLE 2 (REGISTERED 4 is set
+//!       by LicenseNft when it stores the word)
+//! 5     ERC-2981 royalty receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
+//! 6     arbiter (bits 0..160)
+//! 7..9  cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
+//! ```
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, U256};
+
+use crate::terms::{LicenseTerms, MAX_ROYALTY_TIERS};
+
+/// A word holding `address` in its low 160 bits and `high` in limb 3.
+#[must_use]
+pub fn address_word(address: Address, high: u64) -> U256 {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[12..].copy_from_slice(address.as_slice());
+    U256::from_be_bytes(bytes)
+}
+
+/// The address in the low 160 bits of `word`.
+#[must_use]
+pub fn word_address(word: U256) -> Address {
+    Address::from_slice(&word.to_be_bytes::<32>()[12..])
+}
+
+/// Limb `index` (0 = low 64 bits, at most 3) of `word`.
+#[must_use]
+pub fn limb(word: U256, index: usize) -> u64 {
+    word.as_limbs()[index & 3]
+}
+
+/// How many words `registerOffer` takes before the terms URI (see the module docs).
+pub const TERMS_WORDS: usize = 10;
+/// Index of the payment-token word (with [`PackedTerms`] in limb 3).
+pub const PAYMENT_WORD: usize = 4;
+/// Index of the royalty-receiver word (with the tier bps in limb 3).
+pub const RECEIVER_WORD: usize = 5;
+
+/// `PackedTerms` flag: licenses may change hands.
+pub const TRANSFERABLE: u64 = 1;
+/// `PackedTerms` flag: holders may rent licenses out.
+pub const RENTABLE: u64 = 2;
+/// `PackedTerms` flag: `LicenseNft` stored the terms (set by it, never sent).
+pub const REGISTERED: u64 = 4;
+
+/// The small terms of an offer, limb 3 of its payment-token word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackedTerms {
+    /// Usage unit (`scope::UNIT_*`).
+    pub usage_unit: u8,
+    /// `TRANSFERABLE | RENTABLE | REGISTERED` bits.
+    pub flags: u64,
+    /// Number of derivative royalty tiers.
+    pub tier_count: u8,
+    /// ERC-2981 resale royalty in basis points.
+    pub resale_bps: u16,
+}
+
+impl PackedTerms {
+    /// Unpacks limb 3 of a payment-token word.
+    #[must_use]
+    pub fn from_limb(limb: u64) -> Self {
+        // Truncations keep exactly the packed fields.
+        #[allow(clippy::cast_possible_truncation)]
+        Self {
+            usage_unit: limb as u8,
+            flags: (limb >> 8) & 0xff,
+            tier_count: (limb >> 16) as u8,
+            resale_bps: (limb >> 24) as u16,
+        }
+    }
+
+    /// Packs into limb 3 of a payment-token word.
+    #[must_use]
+    pub fn to_limb(self) -> u64 {
+        u64::from(self.usage_unit)
+            | self.flags << 8
+            | u64::from(self.tier_count) << 16
+            | u64::from(self.resale_bps) << 24
+    }
+}
+
+/// The `registerOffer` terms of validated `terms` (see the module docs): [`TERMS_WORDS`]
+/// words, then the terms URI's bytes.
+#[inline]
+#[must_use]
+pub fn offer_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) -> Vec<u8> {
+    let tiers = terms.tierThresholds.len().min(MAX_ROYALTY_TIERS);
+    let mut tier_bps = 0u64;
+    for (index, &bps) in terms.tierBps.iter().take(tiers).enumerate() {
+        tier_bps |= u64::from(bps) << (16 * index);
+    }
+    let packed = PackedTerms {
+        usage_unit: terms.usageUnit,
+        flags: (u64::from(terms.transferable) * TRANSFERABLE)
+            | (u64::from(terms.rentable) * RENTABLE),
+        // At most MAX_ROYALTY_TIERS (4).
+        #[allow(clippy::cast_possible_truncation)]
+        tier_count: tiers as u8,
+        resale_bps: terms.resaleRoyaltyBps,
+    };
+    let mut words = [U256::ZERO; TERMS_WORDS];
+    words[0] = terms.datasetId;
+    words[1] = split_id;
+    words[2] = terms.scope;
+    words[3] = terms.usageRate;
+    words[PAYMENT_WORD] = address_word(terms.paymentToken, packed.to_limb());
+    words[RECEIVER_WORD] = address_word(receiver, tier_bps);
+    words[6] = address_word(terms.arbiter, 0);
+    for (slot, &threshold) in words[7..]
+        .iter_mut()
+        .zip(terms.tierThresholds.iter().skip(1))
+    {
+        *slot = threshold;
+    }
+    let mut out = Vec::with_capacity(32 * TERMS_WORDS + terms.termsUri.len());
+    for word in words {
+        out.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    out.extend_from_slice(terms.termsUri.as_bytes());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_terms_round_trip() {
+        let packed = PackedTerms {
+            usage_unit: 3,
+            flags: TRANSFERABLE | REGISTERED,
+            tier_count: 4,
+            resale_bps: 10_000,
+        };
+        assert_eq!(PackedTerms::from_limb(packed.to_limb()), packed);
+        let word = address_word(Address::repeat_byte(0xab), packed.to_limb());
+        assert_eq!(word_address(word), Address::repeat_byte(0xab));
+        assert_eq!(PackedTerms::from_limb(limb(word, 3)), packed);
+    }
+}
