@@ -7,7 +7,8 @@
 //!   rentals where terms allow, ERC-2981 resale royalties paid to the dataset split's receiver, the
 //!   per-token stamps (offer, start, expiry, revoked, debt), the checks other contracts ask
 //!   (`isValid`, `isLicensed`, `royaltyBps`, `royaltyTiers`, `licenseUsage`), arbiter revocation
-//!   and the debt flag the usage anchor sets for unpaid usage.
+//!   and the debt flag set for unpaid usage by the configured "usage anchor" (in a Tributary
+//!   deployment the usage escrow, which records the debt).
 //! - `LicenseOffers` (crate `license-offers`): the offer book. Dataset owners (checked against the
 //!   attribution registry) create, pause, update and retire offers there, and buyers `mint` there;
 //!   it routes the price into the dataset's split and calls [`LicenseNft::issue`].
@@ -15,10 +16,13 @@
 //! When an offer is created, `LicenseOffers` registers its license terms and terms URI here
 //! once (`registerOffer`, see [`terms`]), so every check and `tokenURI` is a local read.
 //!
-//! Deploy order: `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` →
-//! `LicenseNft(owner)` → `LicenseOffers(licenseNft, registry, splitter)` →
-//! `licenseNft.setLicenseOffers(offers)` (owner, once) → `UsageAnchor(owner, licenseNft, ...)`
-//! → `registry.setLicenseNft(licenseNft)`, `licenseNft.setUsageAnchor(anchor)` (owner, once).
+//! Deploy order (`cli/src/deploy/mod.rs`): `RoyaltySplitter(owner)` →
+//! `AttributionRegistry(owner, splitter)` → `LicenseNft(owner)` →
+//! `LicenseOffers(licenseNft, registry, splitter)` → `RevenueRouter(..)` →
+//! `UsageEscrow(owner, licenseNft, ..)` → `UsageAnchor(owner, licenseNft, escrow, ..)`; then
+//! `registry.setLicenseNft(licenseNft)`, `licenseNft.setLicenseOffers(offers)` and
+//! `licenseNft.setUsageAnchor(escrow)` (owner, once each): the escrow, not the usage anchor
+//! contract, is the account allowed to call `setDebt`.
 //! Other contracts call the `ILicenseNft` views on the `LicenseNft` address.
 //!
 //! Modules: [`terms`] (per-offer terms), [`licenses`] (issue and validity), [`rentals`]
