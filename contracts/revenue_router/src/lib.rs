@@ -10,18 +10,21 @@
 //! split in the royalty splitter; the router keeps no funds between transactions.
 //!
 //! The lineage (model splits, parents, ancestry, dataset splits) is read from the
-//! `AttributionRegistry` through its views (`IAttributionLineage`, `IAttributionRegistry` in
-//! `tributary-abi`); the router stores only the cumulative revenue per model and asset. It was
-//! split out of the registry to keep both under the 24 KiB code limit.
+//! `AttributionRegistry` through its views (`model`, `parents`, `ancestry`, `datasetSplit`:
+//! `IAttributionRegistry` in `tributary-abi`'s `interfaces`), the royalty tiers from the license
+//! contract (`ILicenseNft.royaltyTiers`); the router stores only the cumulative revenue per
+//! model and asset. It was split out of the registry to keep both under the 24 KiB code limit.
 //!
 //! Only the registry, the license contract and the splitter (views and deposits), and for
 //! ERC-20 revenue the token, are called: no arbitrary external code runs during propagation.
 //! No admin: the three addresses are fixed at construction.
 //!
 //! # Deployment
-//! `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` →
-//! `LicenseNft(owner, registry, splitter)` → `RevenueRouter(registry, licenseNft, splitter)` →
-//! `UsageAnchor(..)`; then `registry.setLicenseNft(licenseNft)` (owner, once). Revenue is
+//! `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` → `LicenseNft(owner)` →
+//! `LicenseOffers(..)` → `RevenueRouter(registry, licenseNft, splitter)` →
+//! `UsageEscrow(..)` → `UsageAnchor(..)`, then the owner's one-time wiring
+//! (`cli/src/deploy/mod.rs`); the router itself needs none, but models can only be registered
+//! once `registry.setLicenseNft(licenseNft)` is done. Revenue is
 //! reported to the router (`reportRevenue`, `reportRevenueToken` with an ERC-20 approval to the
 //! router); model registration stays on the registry.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
