@@ -1,15 +1,16 @@
-//! Word-by-word ABI encoding of errors, events and outgoing calls whose arguments are static.
+//! The contracts' one ABI encoder: errors, events and outgoing calls, word by word.
 //!
 //! An error or event whose fields are all static ABI types is a selector (or signature-hash
-//! topic) followed by one 32-byte word per field, plus, for an error that carries revert data,
-//! one trailing `bytes`/`string`. Encoding them through these few non-generic functions instead
-//! of alloy's per-type generic code keeps each contract kilobytes smaller under the 24 KiB code
-//! limit. Used by `license_nft`, `license_offers`, `usage_anchor` and `usage_escrow`; their
+//! topic) followed by one 32-byte word per field. Encoding them through these few non-generic
+//! functions instead of alloy's per-type generic code keeps each contract kilobytes smaller
+//! under the 24 KiB code limit. Used by all seven contracts; their
 //! `sol!` declarations stay the source of truth for selectors, topic hashes and the exported
 //! ABI, and their tests compare every error with alloy's `SolError::abi_encode` and every event
 //! through motsu's `assert_emitted` (which encodes the expected event with alloy).
 //!
-//! [`crate::compact_abi`] is the variant for contracts whose events also carry arrays.
+//! Dynamic arguments (`bytes`, `string`, arrays of static values) are [`Tail`]s of the same
+//! encoder ([`encode`]), so one function serves all seven contracts: errors with a revert-data
+//! tail, events with a URI or recipient arrays ([`emit_log`]) and calls with array arguments.
 
 // Re-exported for `loggable!` and `word_errors!`, which expand in the contract crates.
 #[doc(hidden)]
@@ -165,7 +166,8 @@ pub fn emit_log(vm: &dyn Host, topics: &[[u8; 32]], head: &[[u8; 32]], tails: &[
     vm.emit_log(&log, topics.len());
 }
 
-/// An event whose fields are all static, encodable as words; implemented with [`loggable!`].
+/// An event whose fields are all static, encodable as words; implemented with
+/// [`loggable!`](crate::loggable).
 pub trait Loggable: SolEvent {
     /// How many of [`Loggable::words`] are indexed topics (they come first).
     const INDEXED: usize;

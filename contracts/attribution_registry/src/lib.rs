@@ -15,8 +15,9 @@
 //!   contract until the code outgrew the 24 KiB limit.
 //!
 //! Only the splitter and the license contract are called. The registry holds no funds and is not
-//! reentrant (Stylus default). Size techniques: the compact encoder in [`abi`] for errors, events
-//! and calls, and keccak-addressed storage words ([`state`]).
+//! reentrant (Stylus default). Size techniques: the shared word encoder
+//! (`tributary_abi::abi_words`) for errors, events and calls, and keccak-addressed storage words
+//! ([`state`]).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.

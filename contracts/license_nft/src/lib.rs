@@ -27,8 +27,8 @@
 //!
 //! Modules: [`terms`] (per-offer terms), [`licenses`] (issue and validity), [`rentals`]
 //! (ERC-4907), [`transfers`] (transfer rules), [`wiring`] (trusted contracts), [`errors`],
-//! [`events`], [`tributary_abi::abi_words`] (compact error and event encoding, shared). This file
-//! is the router: every external function, each delegating.
+//! [`events`], [`tributary_abi::abi_words`] (the shared error, event and calldata encoder). This
+//! file is the router: every external function, each delegating.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.

@@ -15,12 +15,12 @@
 //! Deploy order: `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` →
 //! `LicenseNft(owner)` → `LicenseOffers(licenseNft, registry, splitter)` →
 //! `licenseNft.setLicenseOffers(offers)` (owner, once) → `UsageAnchor(owner, licenseNft, ...)`
-//! → `registry.setLicenseNft(licenseNft)`, `licenseNft.setUsageAnchor(anchor)`. This contract
+//! → `registry.setLicenseNft(licenseNft)`, `licenseNft.setUsageAnchor(escrow)`. This contract
 //! has no admin functions and so no owner: its three addresses are fixed at construction.
 //!
 //! Modules: [`offers`] (the offer book), [`minting`] (sale and price routing), [`errors`],
-//! [`events`], [`tributary_abi::abi_words`] (compact error and event encoding, shared). This file
-//! is the router: every external function, each delegating.
+//! [`events`], [`tributary_abi::abi_words`] (the shared error, event and calldata encoder). This
+//! file is the router: every external function, each delegating.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.

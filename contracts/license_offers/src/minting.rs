@@ -15,7 +15,7 @@ use openzeppelin_stylus::token::{
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, Word},
-    calls::{call, malformed, Output},
+    calls::{call, malformed},
     interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
     packed::{limb, word_address},
 };
@@ -103,17 +103,17 @@ impl LicenseOffers {
 
         // Interactions: the token (trusted contract), then the whole price into the split.
         let nft = self.license_nft.get();
-        let token_id = self
-            .call_out(
-                nft,
-                Some(U256::ZERO),
-                &call_data(
-                    ILicenseNft::issueCall::SELECTOR,
-                    &[to.word(), offer_id.word(), expires_at.word()],
-                ),
-            )?
-            .word(0)
-            .ok_or_else(|| malformed(nft))?;
+        let token_id = call(
+            self.vm(),
+            nft,
+            Some(U256::ZERO),
+            &call_data(
+                ILicenseNft::issueCall::SELECTOR,
+                &[to.word(), offer_id.word(), expires_at.word()],
+            ),
+        )?
+        .word(0)
+        .ok_or_else(|| malformed(nft))?;
         let payer = self.vm().msg_sender();
         emit(
             self.vm(),
@@ -145,7 +145,9 @@ impl LicenseOffers {
         let splitter = self.splitter.get();
         if token.is_zero() {
             let data = call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]);
-            return self.call_out(splitter, Some(price), &data).map(drop);
+            return call(self.vm(), splitter, Some(price), &data)
+                .map(drop)
+                .map_err(Error::from);
         }
 
         let this = self.vm().contract_address();
@@ -163,25 +165,16 @@ impl LicenseOffers {
             IRoyaltySplitter::depositTokenCall::SELECTOR,
             &[split_id.word(), token.word(), received.word()],
         );
-        self.call_out(splitter, Some(U256::ZERO), &data).map(drop)
+        call(self.vm(), splitter, Some(U256::ZERO), &data)
+            .map(drop)
+            .map_err(Error::from)
     }
 
     /// `token.balanceOf(account)`.
     fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
         let data = call_data(IErc20::balanceOfCall::SELECTOR, &[account.word()]);
-        self.call_out(token, None, &data)?
+        call(self.vm(), token, None, &data)?
             .word(0)
             .ok_or_else(|| malformed(token).into())
-    }
-
-    /// Calls `target` with `data` (a static call when `value` is `None`): the registry, the
-    /// splitter and the license contract configured at deployment, and ERC-20 tokens.
-    pub(crate) fn call_out(
-        &self,
-        target: Address,
-        value: Option<U256>,
-        data: &[u8],
-    ) -> Result<Output, Error> {
-        Ok(call(self.vm(), target, value, data)?)
     }
 }

@@ -17,7 +17,7 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, encode, Tail, Word},
-    calls::malformed,
+    calls::{call, malformed},
     interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
     packed::{address_word, limb, offer_terms, word_address},
     scope::{KNOWN_SCOPES, MAX_UNIT},
@@ -121,29 +121,29 @@ impl LicenseOffers {
         self.require_dataset_owner(terms.datasetId, creator)?;
 
         let registry = self.registry.get();
-        let split_id = self
-            .call_out(
-                registry,
-                None,
-                &call_data(
-                    IAttributionRegistry::datasetSplitCall::SELECTOR,
-                    &[terms.datasetId.word()],
-                ),
-            )?
-            .word(0)
-            .ok_or_else(|| malformed(registry))?;
+        let split_id = call(
+            self.vm(),
+            registry,
+            None,
+            &call_data(
+                IAttributionRegistry::datasetSplitCall::SELECTOR,
+                &[terms.datasetId.word()],
+            ),
+        )?
+        .word(0)
+        .ok_or_else(|| malformed(registry))?;
         let splitter = self.splitter.get();
-        let receiver = self
-            .call_out(
-                splitter,
-                Some(U256::ZERO),
-                &call_data(
-                    IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
-                    &[split_id.word()],
-                ),
-            )?
-            .address(0)
-            .ok_or_else(|| malformed(splitter))?;
+        let receiver = call(
+            self.vm(),
+            splitter,
+            Some(U256::ZERO),
+            &call_data(
+                IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
+                &[split_id.word()],
+            ),
+        )?
+        .address(0)
+        .ok_or_else(|| malformed(splitter))?;
         if receiver.is_zero() {
             return Err(ZeroAddress {}.into());
         }
@@ -184,7 +184,7 @@ impl LicenseOffers {
             &[offer_id.word(), [0; 32]],
             &[Tail::bytes(1, &offer_terms(&terms, split_id, receiver))],
         );
-        self.call_out(nft, Some(U256::ZERO), &data)?;
+        call(self.vm(), nft, Some(U256::ZERO), &data)?;
         Ok(offer_id)
     }
 
@@ -268,17 +268,17 @@ impl LicenseOffers {
     /// Errors unless the attribution registry reports `account` as the owner of `dataset_id`.
     fn require_dataset_owner(&self, dataset_id: U256, account: Address) -> Result<(), Error> {
         let registry = self.registry.get();
-        let owner = self
-            .call_out(
-                registry,
-                None,
-                &call_data(
-                    IAttributionRegistry::datasetOwnerCall::SELECTOR,
-                    &[dataset_id.word()],
-                ),
-            )?
-            .address(0)
-            .ok_or_else(|| malformed(registry))?;
+        let owner = call(
+            self.vm(),
+            registry,
+            None,
+            &call_data(
+                IAttributionRegistry::datasetOwnerCall::SELECTOR,
+                &[dataset_id.word()],
+            ),
+        )?
+        .address(0)
+        .ok_or_else(|| malformed(registry))?;
         if owner.is_zero() {
             return Err(UnknownDataset {
                 datasetId: dataset_id,

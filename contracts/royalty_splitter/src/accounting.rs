@@ -171,15 +171,8 @@ mod tests {
         assert!(entitlement(MAX_TOTAL_SHARES, b.acc).unwrap() <= MAX_DEPOSITED);
     }
 
-    fn cases() -> u32 {
-        std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1_000)
-    }
-
     proptest! {
-        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: tributary_testkit::proptest_cases(), ..ProptestConfig::default() })]
 
         /// Random deposits over random share vectors and version changes: nothing is created,
         /// and what is not claimable is at most the number of (version, member) pairs in wei.

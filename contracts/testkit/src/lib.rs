@@ -10,11 +10,22 @@
 //!   registry type).
 //! - [`licensing`]: the registry and splitter doubles of the two license contracts' tests, the
 //!   case-study terms, and [`license_fixtures!`] for the deploy / offer / buy fixtures.
+//! - [`proptest_cases`]: the case count of every property test.
 extern crate alloc;
 
 pub mod attribution;
 pub mod erc20;
 pub mod licensing;
+
+/// How many cases each property test runs: `PROPTEST_CASES` when set (the long run sets
+/// 100,000), else 1,000.
+#[must_use]
+pub fn proptest_cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000)
+}
 
 /// What the fixture macros expand to refer to, so callers need no particular imports.
 #[doc(hidden)]

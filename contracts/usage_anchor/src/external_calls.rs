@@ -13,7 +13,7 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::{keccak_const::Keccak256, prelude::*};
 use tributary_abi::{
     abi_words::{call_data, encode, Tail, Word},
-    calls::{call, malformed, Output},
+    calls::{call, malformed},
     interfaces::{IErc1271, ILicenseNft, IUsageEscrow},
 };
 
@@ -50,16 +50,12 @@ pub(crate) struct LicenseUsage {
 }
 
 impl UsageAnchor {
-    /// Calls `target` with `data` (a static call when `value` is `None`).
-    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Output, Error> {
-        Ok(call(self.vm(), target, value, data)?)
-    }
-
     /// Reads a license's usage terms from the license contract.
     #[inline(never)]
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
         let nft = self.global_address(Global::LicenseNft);
-        let out = self.call_raw(
+        let out = call(
+            self.vm(),
             nft,
             None,
             &call_data(
@@ -101,7 +97,7 @@ impl UsageAnchor {
             &[[0; 32]; 2],
             &[Tail::words(0, &ids), Tail::words(1, &amounts)],
         );
-        let out = self.call_raw(escrow, Some(U256::ZERO), &data)?;
+        let out = call(self.vm(), escrow, Some(U256::ZERO), &data)?;
         // `(uint256[])`: offset 32, length n, n values.
         if out.word(0) != Some(U256::from(32)) || out.word(1) != Some(U256::from(n)) {
             return Err(malformed(escrow).into());
@@ -141,7 +137,7 @@ impl UsageAnchor {
             &[digest.0, [0; 32]],
             &[Tail::bytes(1, signature)],
         );
-        self.call_raw(signer, None, &data)
+        call(self.vm(), signer, None, &data)
             .is_ok_and(|out| out.bytes4() == Some(ERC1271_MAGIC_VALUE))
     }
 }

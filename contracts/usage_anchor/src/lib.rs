@@ -35,7 +35,7 @@
 )]
 extern crate alloc;
 
-// The compact error and event encoder, as `crate::abi_words` for the modules.
+// The shared error, event and calldata encoder, as `crate::abi_words` for the modules.
 use tributary_abi::abi_words;
 
 pub mod admin;

@@ -11,7 +11,7 @@ use alloy_sol_types::SolCall;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
-    calls::{call, malformed, Output},
+    calls::{call, malformed},
     interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
     usage::settlementHoldCall,
 };
@@ -42,15 +42,11 @@ pub(crate) struct SettlementHold {
 }
 
 impl UsageEscrow {
-    /// Calls `target` with `data` (a static call when `value` is `None`).
-    fn call_raw(&self, target: Address, value: Option<U256>, data: &[u8]) -> Result<Output, Error> {
-        Ok(call(self.vm(), target, value, data)?)
-    }
-
     /// A license's split and payment token.
     pub(crate) fn license_terms(&self, license_id: U256) -> Result<LicenseTerms, Error> {
         let nft = self.license_nft.get();
-        let out = self.call_raw(
+        let out = call(
+            self.vm(),
             nft,
             None,
             &call_data(
@@ -70,7 +66,8 @@ impl UsageEscrow {
     /// The current owner of a license token.
     pub(crate) fn license_owner(&self, license_id: U256) -> Result<Address, Error> {
         let nft = self.license_nft.get();
-        let out = self.call_raw(
+        let out = call(
+            self.vm(),
             nft,
             None,
             &call_data(ILicenseNft::ownerOfCall::SELECTOR, &[license_id.word()]),
@@ -90,7 +87,9 @@ impl UsageEscrow {
             ILicenseNft::setDebtCall::SELECTOR,
             &[license_id.word(), in_debt.word()],
         );
-        self.call_raw(nft, Some(U256::ZERO), &data).map(drop)
+        call(self.vm(), nft, Some(U256::ZERO), &data)
+            .map(drop)
+            .map_err(Error::from)
     }
 
     /// The anchor's view of pending settlement, for the withdrawal rule.
@@ -99,7 +98,12 @@ impl UsageEscrow {
         if anchor.is_zero() {
             return Err(Error::UsageAnchorNotSet(UsageAnchorNotSet {}));
         }
-        let out = self.call_raw(anchor, None, &call_data(settlementHoldCall::SELECTOR, &[]))?;
+        let out = call(
+            self.vm(),
+            anchor,
+            None,
+            &call_data(settlementHoldCall::SELECTOR, &[]),
+        )?;
         match (out.low(0), out.low(1), out.low(2)) {
             (Some(challenge_window), Some(open), Some(last_cleared_at)) => Ok(SettlementHold {
                 challenge_window,
@@ -133,12 +137,14 @@ impl UsageEscrow {
             },
         );
         if token.is_zero() {
-            self.call_raw(
+            call(
+                self.vm(),
                 splitter,
                 Some(amount),
                 &call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]),
             )
             .map(drop)
+            .map_err(Error::from)
         } else {
             // The splitter pulls with `transferFrom` and credits what it received.
             self.safe_erc20.force_approve(token, splitter, amount)?;
@@ -146,7 +152,9 @@ impl UsageEscrow {
                 IRoyaltySplitter::depositTokenCall::SELECTOR,
                 &[split_id.word(), token.word(), amount.word()],
             );
-            self.call_raw(splitter, Some(U256::ZERO), &data).map(drop)
+            call(self.vm(), splitter, Some(U256::ZERO), &data)
+                .map(drop)
+                .map_err(Error::from)
         }
     }
 
@@ -167,7 +175,8 @@ impl UsageEscrow {
     }
 
     fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
-        let out = self.call_raw(
+        let out = call(
+            self.vm(),
             token,
             None,
             &call_data(IErc20::balanceOfCall::SELECTOR, &[account.word()]),

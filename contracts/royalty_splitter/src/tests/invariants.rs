@@ -82,13 +82,6 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000)
-}
-
 /// The test's own record of a split.
 struct ModelSplit {
     id: U256,
@@ -280,7 +273,7 @@ fn check(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: tributary_testkit::proptest_cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn accounting_invariants_hold_for_random_sequences(ops in prop::collection::vec(op(), 1..24)) {
