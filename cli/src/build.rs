@@ -131,8 +131,8 @@ pub const WASM_OPT_FEATURES: [&str; 5] = [
     "--enable-nontrapping-float-to-int",
 ];
 
-/// Runs binaryen's `wasm-opt -Oz` on a contract (DESIGN.md's first remedy for size: about 4 %
-/// smaller after brotli) and returns the optimised module.
+/// Runs binaryen's `wasm-opt -Oz` on a contract (about 4 % smaller after brotli; see the code
+/// size budget, docs/architecture.md §9) and returns the optimised module.
 pub fn optimize(
     contract: ContractCrate,
     input: &Path,

@@ -1,4 +1,5 @@
-//! `tributary demo`: the seed case study of DESIGN.md, played out on real WASM over JSON-RPC.
+//! `tributary demo`: the case study (docs/architecture.md §8), played out on real WASM over
+//! JSON-RPC.
 //!
 //! A creator collective registers a medical-imaging dataset (creator 60 / three annotators
 //! 10 each / platform 10), offers a 24-month training license at 0.05 ETH with 0.0001 ETH per

@@ -90,7 +90,7 @@ pub fn prepare(raw: &[u8]) -> Result<StylusProgram, WasmError> {
 
 /// Checks `wasm` as activation on a production chain would: the devnode's validation for
 /// [`ChainRules::PRODUCTION`], then its instrumentation, whose depth checker measures the stack
-/// frames on the ink-metered code (NITRO-FACTS §1.3).
+/// frames on the ink-metered code (docs/nitro.md §1.3).
 pub fn check_activation(wasm: &[u8]) -> Result<(), WasmError> {
     let analysis =
         wasm::analyze_for(wasm, ChainRules::PRODUCTION).map_err(WasmError::Activation)?;
