@@ -356,7 +356,7 @@ async fn upheld_challenge_voids_the_batch() {
         refusal(&w, w.accounts[5], anchor, resolve.abi_encode(), U256::ZERO).await;
     assert_eq!(
         err,
-        AnchorError::NotArbiter(IUsageAnchor::NotArbiter { _0: w.accounts[5] }),
+        AnchorError::NotChallengeArbiter(IUsageAnchor::NotChallengeArbiter { _0: w.accounts[5] }),
         "arbiter only"
     );
     w.send(w.accounts[0], anchor, resolve.abi_encode(), U256::ZERO)
