@@ -22,7 +22,9 @@
 //! every layer shares); `host` (the `vm_hooks`, calling back into the EVM through the small
 //! `EvmApi` trait); [`program`] (engine, linker, compiled-module cache); [`arbwasm`] (the
 //! 0x71/0x72 precompiles and the program records); `stylus` (one Stylus frame); `exec` (revm
-//! handler wiring; implements `EvmApi`); [`node`] (the chain API); [`rpc`] (JSON-RPC).
+//! handler wiring; implements `EvmApi`); `history` (blocks, transactions, receipts,
+//! recent states: the one record of the chain's past); [`node`] (the chain API); [`rpc`]
+//! (JSON-RPC).
 
 // Nitro's names (ArbWasm, ArbOS, StylusDeployer, …) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
@@ -32,6 +34,7 @@ mod context;
 pub mod depth;
 pub mod error;
 mod exec;
+mod history;
 mod host;
 pub mod node;
 pub mod pricing;
@@ -42,6 +45,7 @@ pub mod wasm;
 
 pub use error::{DevnodeError, ProgramError};
 pub use node::{
-    AccountDump, BlockState, CallResult, ChainLog, Devnode, Receipt, StateDump, TxRequest,
+    AccountDump, BlockRecord, BlockState, CallResult, ChainLog, Devnode, History, Receipt,
+    StateDump, TxRecord, TxRequest,
 };
 pub use revm;

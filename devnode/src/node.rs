@@ -6,29 +6,28 @@ use alloy_sol_types::SolCall;
 use revm::{
     db::{AccountState, DbAccount},
     primitives::{
-        address, keccak256, AccountInfo, Address, Bytecode, Bytes, EVMError, ExecutionResult,
+        keccak256, AccountInfo, Address, Bytecode, Bytes, EVMError, ExecutionResult,
         InvalidTransaction, Log, Output, SpecId, TxKind, B256, U256,
     },
     Evm,
 };
 
+pub use crate::history::{
+    BlockRecord, BlockState, ChainLog, History, Receipt, TxRecord, BASE_FEE, HEADER_GAS_LIMIT,
+    SEQUENCER_COINBASE,
+};
 use crate::{
     arbwasm::{self, ArbWasm},
     context::{Db, StylusExt},
     error::DevnodeError,
     exec::Executor,
+    history::Mark,
     program::Runtime,
     wasm,
 };
 
 /// Chain id of Arbitrum's dev chain (nitro-devnode).
 pub const DEV_CHAIN_ID: u64 = 412_346;
-/// Coinbase of sequencer blocks on Arbitrum.
-pub const SEQUENCER_COINBASE: Address = address!("A4b000000000000000000073657175656e636572");
-/// Arbitrum's minimum (and dev) base fee: 0.1 gwei.
-pub const BASE_FEE: u64 = 100_000_000;
-/// Block header gas limit on Arbitrum (2^50).
-pub const HEADER_GAS_LIMIT: u64 = 1 << 50;
 /// Per-transaction gas limit this devnode accepts (Arbitrum's 32 M).
 pub const TX_GAS_LIMIT: u64 = 32_000_000;
 /// Gas limit of a [`TxRequest`] that does not set one.
@@ -135,49 +134,6 @@ pub struct StateDump {
     pub accounts: Vec<AccountDump>,
 }
 
-/// A log with its position on the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainLog {
-    /// The log.
-    pub log: Log,
-    /// Block it was emitted in.
-    pub block_number: u64,
-    /// Hash of the transaction.
-    pub tx_hash: B256,
-}
-
-/// What a transaction did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Receipt {
-    /// Pseudo hash: keccak256(from ‖ nonce ‖ block number).
-    pub tx_hash: B256,
-    /// Block the transaction was mined in.
-    pub block_number: u64,
-    /// Sender.
-    pub from: Address,
-    /// Recipient (`None` for creations).
-    pub to: Option<Address>,
-    /// `true` on success.
-    pub status: bool,
-    /// Gas used after refunds.
-    pub gas_used: u64,
-    /// Logs emitted (empty unless successful).
-    pub logs: Vec<Log>,
-    /// Address of the created contract, if any.
-    pub contract_address: Option<Address>,
-    /// Return data on success, revert data on revert.
-    pub output: Bytes,
-    /// Halt reason (out of gas, program not activated, activation error…) when not a revert.
-    pub halt: Option<String>,
-}
-
-impl Receipt {
-    /// Whether the transaction reverted (as opposed to halting or succeeding).
-    pub fn reverted(&self) -> bool {
-        !self.status && self.halt.is_none()
-    }
-}
-
 /// The result of a read-only call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallResult {
@@ -193,38 +149,12 @@ pub struct CallResult {
     pub halt: Option<String>,
 }
 
-/// The world state at the end of a sealed block, kept so that reads can be answered at that
-/// block later (see [`Devnode::block_state`] and [`Devnode::at_block_state`]).
-#[derive(Clone)]
-pub struct BlockState {
-    db: Db,
-    number: u64,
-    timestamp: u64,
-}
-
-impl std::fmt::Debug for BlockState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BlockState")
-            .field("number", &self.number)
-            .field("timestamp", &self.timestamp)
-            .finish_non_exhaustive()
-    }
-}
-
-impl BlockState {
-    /// The block this state ends.
-    pub fn number(&self) -> u64 {
-        self.number
-    }
-}
-
 #[derive(Clone)]
 struct Snapshot {
     db: Db,
     number: u64,
     timestamp: u64,
-    receipts: usize,
-    logs: usize,
+    history: Mark,
     time_offset: u64,
 }
 
@@ -237,8 +167,7 @@ pub struct Devnode {
     time_offset: u64,
     next_override: Option<u64>,
     wall_clock: bool,
-    receipts: Vec<Receipt>,
-    logs: Vec<ChainLog>,
+    history: History,
     snapshots: BTreeMap<u64, Snapshot>,
     next_snapshot: u64,
 }
@@ -303,8 +232,7 @@ impl Devnode {
             time_offset: 0,
             next_override: None,
             wall_clock: false,
-            receipts: Vec::new(),
-            logs: Vec::new(),
+            history: History::starting_at(0, GENESIS_TIMESTAMP),
             snapshots: BTreeMap::new(),
             next_snapshot: 1,
         };
@@ -389,6 +317,9 @@ impl Devnode {
         if !self.wall_clock {
             self.time_offset = 0;
         }
+        let db = self.evm.db();
+        self.history
+            .seal(self.number, self.timestamp, || db.clone());
         self.sync_block_env();
     }
 
@@ -554,8 +485,7 @@ impl Devnode {
         self.timestamp = dump.timestamp;
         self.time_offset = dump.time_offset;
         self.next_override = None;
-        self.receipts.clear();
-        self.logs.clear();
+        self.history = History::starting_at(dump.number, dump.timestamp);
         self.snapshots.clear();
         self.sync_block_env();
         Ok(())
@@ -574,6 +504,12 @@ impl Devnode {
     /// Executes `tx` in the pending block (number [`Self::block_number`] + 1) without sealing
     /// it, so several transactions can share a block; [`Self::mine`] seals it.
     pub fn execute(&mut self, tx: TxRequest) -> Result<Receipt, DevnodeError> {
+        self.execute_signed(tx, Bytes::new())
+    }
+
+    /// [`Self::execute`] for a transaction that came signed: `raw` (its EIP-2718 encoding) is
+    /// kept in the history with the receipt.
+    pub fn execute_signed(&mut self, tx: TxRequest, raw: Bytes) -> Result<Receipt, DevnodeError> {
         let nonce = tx.nonce.unwrap_or_else(|| self.nonce(tx.from));
         self.prepare(&tx, Some(nonce))?;
         let result = self.evm.transact_commit().map_err(|e| map_error(e, &tx))?;
@@ -586,14 +522,8 @@ impl Devnode {
             keccak256(hash_input)
         });
         let receipt = receipt(result, &tx, tx_hash, block_number, halt_note);
-        for log in &receipt.logs {
-            self.logs.push(ChainLog {
-                log: log.clone(),
-                block_number,
-                tx_hash,
-            });
-        }
-        self.receipts.push(receipt.clone());
+        let gas_price = tx.gas_price.unwrap_or(U256::from(BASE_FEE)).saturating_to();
+        self.history.push_pending(receipt.clone(), raw, gas_price);
         Ok(receipt)
     }
 
@@ -749,27 +679,44 @@ impl Devnode {
 
     // ---- history ----
 
-    /// Every receipt, in order.
-    pub fn receipts(&self) -> &[Receipt] {
-        &self.receipts
+    /// Blocks, transactions, receipts and recent states.
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
-    /// The receipt with `tx_hash`.
+    /// Replaces the blocks and transactions with saved ones (after [`Self::load_state`]).
+    pub fn restore_history(&mut self, blocks: Vec<BlockRecord>, transactions: Vec<TxRecord>) {
+        self.history.restore(blocks, transactions);
+    }
+
+    /// Every receipt in order, the pending block's included.
+    pub fn receipts(&self) -> impl Iterator<Item = &Receipt> {
+        self.history.receipts()
+    }
+
+    /// The receipt with `tx_hash` (mined or pending).
     pub fn receipt(&self, tx_hash: B256) -> Option<&Receipt> {
-        self.receipts.iter().find(|r| r.tx_hash == tx_hash)
+        self.receipts().find(|r| r.tx_hash == tx_hash)
     }
 
-    /// Every log, in order.
-    pub fn logs(&self) -> &[ChainLog] {
-        &self.logs
+    /// Every log in order, the pending block's included.
+    pub fn logs(&self) -> Vec<ChainLog> {
+        self.receipts()
+            .flat_map(|r| {
+                r.logs.iter().map(|log| ChainLog {
+                    log: log.clone(),
+                    block_number: r.block_number,
+                    tx_hash: r.tx_hash,
+                })
+            })
+            .collect()
     }
 
     /// Logs emitted by `address`.
-    pub fn logs_of(&self, address: Address) -> Vec<&ChainLog> {
-        self.logs
-            .iter()
-            .filter(|l| l.log.address == address)
-            .collect()
+    pub fn logs_of(&self, address: Address) -> Vec<ChainLog> {
+        let mut logs = self.logs();
+        logs.retain(|l| l.log.address == address);
+        logs
     }
 
     /// Text written through the debug `console` imports.
@@ -809,14 +756,16 @@ impl Devnode {
 
     // ---- state at past blocks ----
 
-    /// The current state, recorded as the state at the end of block `number` (sealed at
-    /// `timestamp`). Code is shared, not copied; accounts and storage are.
-    pub fn block_state(&self, number: u64, timestamp: u64) -> BlockState {
-        BlockState {
+    /// Keeps the world state at the end of each of the last `count` sealed blocks (for reads
+    /// at a past block, [`History::state`]), starting with the current state as the head
+    /// block's. Code is shared, not copied; accounts and storage are.
+    pub fn keep_block_states(&mut self, count: usize) {
+        let head = BlockState {
             db: self.evm.db().clone(),
-            number,
-            timestamp,
-        }
+            number: self.number,
+            timestamp: self.timestamp,
+        };
+        self.history.keep_states(count, head);
     }
 
     /// Runs `f` on `state` in place of the current state, in an environment whose block number
@@ -848,8 +797,7 @@ impl Devnode {
                 db: self.evm.db().clone(),
                 number: self.number,
                 timestamp: self.timestamp,
-                receipts: self.receipts.len(),
-                logs: self.logs.len(),
+                history: self.history.mark(),
                 time_offset: self.time_offset,
             },
         );
@@ -867,8 +815,7 @@ impl Devnode {
         self.timestamp = snapshot.timestamp;
         self.time_offset = snapshot.time_offset;
         self.next_override = None;
-        self.receipts.truncate(snapshot.receipts);
-        self.logs.truncate(snapshot.logs);
+        self.history.truncate(snapshot.history);
         self.sync_block_env();
         Ok(())
     }

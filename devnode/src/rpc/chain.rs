@@ -1,6 +1,6 @@
-//! The chain behind the JSON-RPC server: a [`Devnode`] plus what an Ethereum node keeps about
-//! its history (blocks with hashes, signed transactions, receipts with log positions), the
-//! unlocked dev accounts, and the JSON-RPC methods themselves.
+//! The chain behind the JSON-RPC server: a [`Devnode`] (which keeps the history: blocks with
+//! hashes, signed transactions, receipts with log positions, recent states), the unlocked dev
+//! accounts, and the JSON-RPC methods themselves.
 //!
 //! State reads (`eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`,
 //! `eth_getStorageAt`, `eth_call`, `eth_estimateGas`) take any block tag, number or hash:
@@ -9,7 +9,7 @@
 //! node keeps 128 recent states). An older block than that, or one that does not exist, is
 //! refused with a clear error rather than answered from the wrong state.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use alloy::{
     consensus::{SignableTransaction, Transaction as _, TxEip1559, TxEnvelope},
@@ -22,7 +22,6 @@ use alloy::{
     rpc::types::{state::StateOverride, Filter, FilterBlockOption, TransactionRequest},
     signers::local::PrivateKeySigner,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
@@ -31,83 +30,20 @@ use super::{
 };
 use crate::{
     node::{BlockState, BASE_FEE, HEADER_GAS_LIMIT, SEQUENCER_COINBASE, TX_GAS_LIMIT},
-    Devnode, TxRequest,
+    BlockRecord, Devnode, DevnodeError, History, TxRecord, TxRequest,
 };
 
 /// Name and version reported by `web3_clientVersion`.
 pub const CLIENT_VERSION: &str = concat!("tributary-devnode/v", env!("CARGO_PKG_VERSION"));
 
-/// A mined block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BlockRecord {
-    /// Block number.
-    pub number: u64,
-    /// Block hash (keccak256 of the RLP header).
-    pub hash: B256,
-    /// Parent hash.
-    pub parent_hash: B256,
-    /// Timestamp.
-    pub timestamp: u64,
-    /// Transaction hashes in order.
-    pub transactions: Vec<B256>,
-    /// Gas used by all transactions.
-    pub gas_used: u64,
-    /// Bloom over every log of the block.
-    pub logs_bloom: Bloom,
-    /// Transactions root over the signed transactions.
-    pub transactions_root: B256,
-}
-
-/// A mined transaction with its receipt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TxRecord {
-    /// The signed transaction, EIP-2718 encoded.
-    pub raw: Bytes,
-    /// Recovered sender.
-    pub from: Address,
-    /// Block it was mined in.
-    pub block_number: u64,
-    /// Position in the block.
-    pub index: u64,
-    /// `true` on success.
-    pub status: bool,
-    /// Gas used by this transaction.
-    pub gas_used: u64,
-    /// Gas used by the block up to and including this transaction.
-    pub cumulative_gas_used: u64,
-    /// Price paid per gas (the base fee: Arbitrum drops tips).
-    pub effective_gas_price: u128,
-    /// Logs emitted.
-    pub logs: Vec<alloy::primitives::Log>,
-    /// Index of the first log in the block.
-    pub first_log_index: u64,
-    /// Created contract, if any.
-    pub contract_address: Option<Address>,
-}
-
-#[derive(Debug, Clone)]
-struct Snapshot {
-    node: u64,
-    blocks: usize,
-    tx_order: usize,
-    pending: usize,
-}
-
 /// The devnode as a JSON-RPC chain.
 #[derive(Debug)]
 pub struct RpcChain {
+    /// The node, which also keeps the history (blocks, transactions, recent states).
     node: Devnode,
-    blocks: Vec<BlockRecord>,
-    txs: HashMap<B256, TxRecord>,
-    tx_order: Vec<B256>,
-    /// Transactions executed into the pending block (interval mining), not yet sealed.
-    pending: Vec<(B256, TxRecord)>,
     signers: HashMap<Address, PrivateKeySigner>,
     accounts: Vec<Address>,
-    snapshots: HashMap<u64, Snapshot>,
     automine: bool,
-    /// The state at the end of each of the last [`STATE_HISTORY`] sealed blocks, oldest first.
-    states: VecDeque<BlockState>,
 }
 
 /// How many sealed blocks' states are kept for reads at a past block.
@@ -125,53 +61,28 @@ pub enum Effect {
 }
 
 impl RpcChain {
-    /// A chain around `node` (genesis is the node's current state) with unlocked `signers`.
-    pub fn new(node: Devnode, signers: Vec<PrivateKeySigner>) -> Self {
+    /// A chain around `node` (genesis is the node's current state) with unlocked `signers`;
+    /// the node keeps the states of the last [`STATE_HISTORY`] blocks from now on.
+    pub fn new(mut node: Devnode, signers: Vec<PrivateKeySigner>) -> Self {
         let accounts: Vec<Address> = signers.iter().map(PrivateKeySigner::address).collect();
-        let mut chain = Self {
+        node.keep_block_states(STATE_HISTORY);
+        Self {
             node,
-            blocks: Vec::new(),
-            txs: HashMap::new(),
-            tx_order: Vec::new(),
-            pending: Vec::new(),
             signers: signers.into_iter().map(|s| (s.address(), s)).collect(),
             accounts,
-            snapshots: HashMap::new(),
             automine: true,
-            states: VecDeque::new(),
-        };
-        let head = chain.node.block_number();
-        let genesis = chain.block_record(head, B256::ZERO, Vec::new(), 0, Bloom::ZERO);
-        chain.record_state(&genesis);
-        chain.blocks.push(genesis);
-        chain
-    }
-
-    /// Keeps the current state as the state at the end of `block`.
-    fn record_state(&mut self, block: &BlockRecord) {
-        self.states
-            .push_back(self.node.block_state(block.number, block.timestamp));
-        while self.states.len() > STATE_HISTORY {
-            self.states.pop_front();
         }
     }
 
     /// Rebuilds a chain from saved history (see the state file).
     pub fn restore(
-        node: Devnode,
+        mut node: Devnode,
         signers: Vec<PrivateKeySigner>,
         blocks: Vec<BlockRecord>,
-        txs: Vec<(B256, TxRecord)>,
+        transactions: Vec<TxRecord>,
     ) -> Self {
-        let mut chain = Self::new(node, signers);
-        if !blocks.is_empty() {
-            chain.blocks = blocks;
-        }
-        for (hash, record) in txs {
-            chain.tx_order.push(hash);
-            chain.txs.insert(hash, record);
-        }
-        chain
+        node.restore_history(blocks, transactions);
+        Self::new(node, signers)
     }
 
     /// The underlying node.
@@ -184,21 +95,8 @@ impl RpcChain {
         &mut self.node
     }
 
-    /// Mined blocks, genesis first (the first is the head the chain started from).
-    pub fn blocks(&self) -> &[BlockRecord] {
-        &self.blocks
-    }
-
-    /// Mined transactions in order.
-    pub fn transactions(&self) -> impl Iterator<Item = (&B256, &TxRecord)> {
-        self.tx_order
-            .iter()
-            .filter_map(|h| self.txs.get(h).map(|r| (h, r)))
-    }
-
-    /// Mined transaction `hash`.
-    pub fn transaction(&self, hash: &B256) -> Option<&TxRecord> {
-        self.txs.get(hash)
+    fn history(&self) -> &History {
+        self.node.history()
     }
 
     /// Turns automine off (transactions wait for [`Self::mine`], e.g. interval mining) or on.
@@ -207,70 +105,12 @@ impl RpcChain {
     }
 
     fn head(&self) -> &BlockRecord {
-        // SAFETY of the index: `new` always pushes a genesis block and nothing removes it
-        // (snapshots record at least one block).
-        &self.blocks[self.blocks.len() - 1]
-    }
-
-    fn block_record(
-        &self,
-        number: u64,
-        parent_hash: B256,
-        transactions: Vec<B256>,
-        gas_used: u64,
-        logs_bloom: Bloom,
-    ) -> BlockRecord {
-        let transactions_root = alloy::primitives::keccak256(
-            transactions.iter().flat_map(|h| h.0).collect::<Vec<u8>>(),
-        );
-        let timestamp = self.node.timestamp();
-        let header = alloy::consensus::Header {
-            parent_hash,
-            beneficiary: SEQUENCER_COINBASE,
-            transactions_root,
-            logs_bloom,
-            difficulty: U256::from(1),
-            number,
-            gas_limit: HEADER_GAS_LIMIT,
-            gas_used,
-            timestamp,
-            base_fee_per_gas: Some(BASE_FEE),
-            mix_hash: B256::with_last_byte(1),
-            ..Default::default()
-        };
-        BlockRecord {
-            number,
-            hash: header.hash_slow(),
-            parent_hash,
-            timestamp,
-            transactions,
-            gas_used,
-            logs_bloom,
-            transactions_root,
-        }
+        self.history().head()
     }
 
     /// Seals the pending block (empty if nothing is pending).
     pub fn mine(&mut self) {
         self.node.mine();
-        let parent = self.head().hash;
-        let number = self.node.block_number();
-        let pending = std::mem::take(&mut self.pending);
-        let mut bloom = Bloom::ZERO;
-        let gas_used = pending.last().map_or(0, |(_, r)| r.cumulative_gas_used);
-        for (_, record) in &pending {
-            for log in &record.logs {
-                bloom.accrue_log(log);
-            }
-        }
-        let hashes: Vec<B256> = pending.iter().map(|(h, _)| *h).collect();
-        let block = self.block_record(number, parent, hashes, gas_used, bloom);
-        for (hash, record) in pending {
-            self.tx_order.push(hash);
-            self.txs.insert(hash, record);
-        }
-        self.record_state(&block);
-        self.blocks.push(block);
     }
 
     // ---- transactions ----
@@ -312,7 +152,7 @@ impl RpcChain {
             )));
         }
         let hash = *envelope.tx_hash();
-        if self.txs.contains_key(&hash) || self.pending.iter().any(|(h, _)| *h == hash) {
+        if self.history().knows(&hash) {
             return Err(RpcError::server(format!("already known: {hash}")));
         }
         let state_nonce = self.node.nonce(from);
@@ -343,25 +183,8 @@ impl RpcChain {
                 .unwrap_or_default(),
             hash: Some(hash),
         };
-        let receipt = self.node.execute(request)?;
-        let previous = self.pending.last().map(|(_, r)| (r.cumulative_gas_used, r));
-        let (cumulative, first_log_index) = previous.map_or((0, 0), |(gas, r)| {
-            (gas, r.first_log_index + r.logs.len() as u64)
-        });
-        let record = TxRecord {
-            raw: Bytes::copy_from_slice(raw),
-            from,
-            block_number: receipt.block_number,
-            index: self.pending.len() as u64,
-            status: receipt.status,
-            gas_used: receipt.gas_used,
-            cumulative_gas_used: cumulative + receipt.gas_used,
-            effective_gas_price: u128::from(BASE_FEE),
-            logs: receipt.logs,
-            first_log_index,
-            contract_address: receipt.contract_address,
-        };
-        self.pending.push((hash, record));
+        self.node
+            .execute_signed(request, Bytes::copy_from_slice(raw))?;
         if self.automine {
             self.mine();
         }
@@ -510,12 +333,11 @@ impl RpcChain {
             )) => return Ok(None),
             Some(BlockId::Number(BlockNumberOrTag::Number(n))) => n,
             Some(BlockId::Number(BlockNumberOrTag::Earliest)) => {
-                self.blocks.first().map_or(head, |b| b.number)
+                self.history().blocks().first().map_or(head, |b| b.number)
             }
             Some(BlockId::Hash(hash)) => self
-                .blocks
-                .iter()
-                .find(|b| b.hash == hash.block_hash)
+                .history()
+                .block_by_hash(hash.block_hash)
                 .map(|b| b.number)
                 .ok_or_else(|| RpcError::server(format!("unknown block {}", hash.block_hash)))?,
         };
@@ -527,9 +349,8 @@ impl RpcChain {
                 "block {number} is not mined yet (head is {head})"
             )));
         }
-        self.states
-            .iter()
-            .find(|state| state.number() == number)
+        self.history()
+            .state(number)
             .cloned()
             .map(Some)
             .ok_or_else(|| {
@@ -553,14 +374,12 @@ impl RpcChain {
     }
 
     fn block_by_number(&self, tag: BlockNumberOrTag) -> Option<&BlockRecord> {
-        let first = self.blocks.first()?.number;
-        let number = match tag {
-            BlockNumberOrTag::Number(n) => n,
-            BlockNumberOrTag::Earliest => first,
-            _ => self.head().number,
-        };
-        let index = usize::try_from(number.checked_sub(first)?).ok()?;
-        self.blocks.get(index)
+        let history = self.history();
+        match tag {
+            BlockNumberOrTag::Number(n) => history.block(n),
+            BlockNumberOrTag::Earliest => history.blocks().first(),
+            _ => Some(history.head()),
+        }
     }
 
     fn block_json(&self, block: &BlockRecord, full: bool) -> Value {
@@ -569,7 +388,9 @@ impl RpcChain {
             .iter()
             .map(|h| {
                 if full {
-                    self.txs.get(h).map_or(Value::Null, |r| self.tx_json(h, r))
+                    self.history()
+                        .transaction(h)
+                        .map_or(Value::Null, |r| self.tx_json(h, r))
                 } else {
                     json!(h)
                 }
@@ -606,15 +427,15 @@ impl RpcChain {
             return Value::Null;
         };
         let block_hash = self
-            .block_by_number(BlockNumberOrTag::Number(record.block_number))
+            .block_by_number(BlockNumberOrTag::Number(record.receipt.block_number))
             .map(|b| b.hash);
         let tx = alloy::rpc::types::Transaction {
             inner: envelope,
             block_hash,
-            block_number: Some(record.block_number),
+            block_number: Some(record.receipt.block_number),
             transaction_index: Some(record.index),
             effective_gas_price: Some(record.effective_gas_price),
-            from: record.from,
+            from: record.receipt.from,
         };
         let mut value = serde_json::to_value(&tx).unwrap_or(Value::Null);
         if let Some(object) = value.as_object_mut() {
@@ -624,15 +445,15 @@ impl RpcChain {
     }
 
     fn log_json(&self, hash: &B256, record: &TxRecord, index: usize) -> Value {
-        let log = &record.logs[index];
+        let log = &record.receipt.logs[index];
         let block_hash = self
-            .block_by_number(BlockNumberOrTag::Number(record.block_number))
+            .block_by_number(BlockNumberOrTag::Number(record.receipt.block_number))
             .map(|b| b.hash);
         json!({
             "address": log.address,
             "topics": log.data.topics(),
             "data": log.data.data,
-            "blockNumber": quantity(record.block_number),
+            "blockNumber": quantity(record.receipt.block_number),
             "blockHash": block_hash,
             "transactionHash": hash,
             "transactionIndex": quantity(record.index),
@@ -644,32 +465,32 @@ impl RpcChain {
     fn receipt_json(&self, hash: &B256, record: &TxRecord) -> Value {
         let envelope = TxEnvelope::decode_2718(&mut record.raw.as_ref()).ok();
         let block_hash = self
-            .block_by_number(BlockNumberOrTag::Number(record.block_number))
+            .block_by_number(BlockNumberOrTag::Number(record.receipt.block_number))
             .map(|b| b.hash);
         let mut bloom = Bloom::ZERO;
-        for log in &record.logs {
+        for log in &record.receipt.logs {
             bloom.accrue_log(log);
         }
-        let logs: Vec<Value> = (0..record.logs.len())
+        let logs: Vec<Value> = (0..record.receipt.logs.len())
             .map(|i| self.log_json(hash, record, i))
             .collect();
         json!({
             "transactionHash": hash,
             "transactionIndex": quantity(record.index),
             "blockHash": block_hash,
-            "blockNumber": quantity(record.block_number),
-            "from": record.from,
+            "blockNumber": quantity(record.receipt.block_number),
+            "from": record.receipt.from,
             "to": envelope.as_ref().and_then(alloy::consensus::Transaction::to),
             "cumulativeGasUsed": quantity(record.cumulative_gas_used),
-            "gasUsed": quantity(record.gas_used),
+            "gasUsed": quantity(record.receipt.gas_used),
             "effectiveGasPrice": format!("0x{:x}", record.effective_gas_price),
-            "contractAddress": record.contract_address,
+            "contractAddress": record.receipt.contract_address,
             "logs": logs,
             "logsBloom": bloom,
             "type": quantity(envelope.map_or(0, |e| u64::from(u8::from(e.tx_type())))),
-            "status": if record.status { "0x1" } else { "0x0" },
+            "status": if record.receipt.status { "0x1" } else { "0x0" },
             "gasUsedForL1": "0x0",
-            "l1BlockNumber": quantity(record.block_number),
+            "l1BlockNumber": quantity(record.receipt.block_number),
         })
     }
 
@@ -682,7 +503,7 @@ impl RpcChain {
         };
         let blocks: Vec<&BlockRecord> = match filter.block_option {
             FilterBlockOption::AtBlockHash(hash) => {
-                let block = self.blocks.iter().find(|b| b.hash == hash);
+                let block = self.history().block_by_hash(hash);
                 vec![block.ok_or_else(|| RpcError::server(format!("unknown block {hash}")))?]
             }
             FilterBlockOption::Range {
@@ -695,7 +516,8 @@ impl RpcChain {
                         "invalid block range: fromBlock {from} is after toBlock {to}"
                     )));
                 }
-                self.blocks
+                self.history()
+                    .blocks()
                     .iter()
                     .filter(|b| b.number >= from && b.number <= to)
                     .collect()
@@ -704,10 +526,10 @@ impl RpcChain {
         let mut out = Vec::new();
         for block in blocks {
             for hash in &block.transactions {
-                let Some(record) = self.txs.get(hash) else {
+                let Some(record) = self.history().transaction(hash) else {
                     continue;
                 };
-                for (i, log) in record.logs.iter().enumerate() {
+                for (i, log) in record.receipt.logs.iter().enumerate() {
                     let topics = log.data.topics();
                     let topics_match = filter.topics.iter().enumerate().all(|(t, set)| {
                         set.is_empty() || topics.get(t).is_some_and(|topic| set.matches(topic))
@@ -791,16 +613,16 @@ impl RpcChain {
             "eth_getTransactionByHash" => {
                 let hash: B256 = params.required(0)?;
                 read(
-                    self.txs
-                        .get(&hash)
+                    self.history()
+                        .transaction(&hash)
                         .map_or(Value::Null, |r| self.tx_json(&hash, r)),
                 )
             }
             "eth_getTransactionReceipt" => {
                 let hash: B256 = params.required(0)?;
                 read(
-                    self.txs
-                        .get(&hash)
+                    self.history()
+                        .transaction(&hash)
                         .map_or(Value::Null, |r| self.receipt_json(&hash, r)),
                 )
             }
@@ -815,7 +637,7 @@ impl RpcChain {
             "eth_getBlockByHash" => {
                 let hash: B256 = params.required(0)?;
                 let full: bool = params.optional(1)?.unwrap_or(false);
-                let block = self.blocks.iter().find(|b| b.hash == hash);
+                let block = self.history().block_by_hash(hash);
                 read(block.map_or(Value::Null, |b| self.block_json(b, full)))
             }
             "eth_getLogs" => {
@@ -867,33 +689,17 @@ impl RpcChain {
                 Ok((Value::Null, Effect::None))
             }
             "evm_snapshot" | "anvil_snapshot" => {
+                // The node's snapshot covers its history (blocks, transactions) too.
                 let id = self.node.snapshot();
-                self.snapshots.insert(
-                    id,
-                    Snapshot {
-                        node: id,
-                        blocks: self.blocks.len(),
-                        tx_order: self.tx_order.len(),
-                        pending: self.pending.len(),
-                    },
-                );
                 Ok((json!(quantity(id)), Effect::None))
             }
             "evm_revert" | "anvil_revert" => {
                 let id = hex_u64(&params.required::<Value>(0)?)?;
-                let Some(snapshot) = self.snapshots.get(&id).cloned() else {
-                    return Ok((json!(false), Effect::None));
-                };
-                self.node.revert_to(snapshot.node)?;
-                self.snapshots.retain(|k, _| *k < id);
-                self.blocks.truncate(snapshot.blocks);
-                let head = self.head().number;
-                self.states.retain(|state| state.number() <= head);
-                for hash in self.tx_order.drain(snapshot.tx_order..) {
-                    self.txs.remove(&hash);
+                match self.node.revert_to(id) {
+                    Ok(()) => Ok((json!(true), Effect::Changed)),
+                    Err(DevnodeError::UnknownSnapshot(_)) => Ok((json!(false), Effect::None)),
+                    Err(e) => Err(e.into()),
                 }
-                self.pending.truncate(snapshot.pending);
-                Ok((json!(true), Effect::Changed))
             }
             "anvil_setBalance" | "hardhat_setBalance" => {
                 let address: Address = params.required(0)?;
@@ -936,7 +742,7 @@ impl RpcChain {
             BlockNumberOrTag::Number(n) => n.min(head),
             _ => head,
         };
-        let first = self.blocks.first().map_or(0, |b| b.number);
+        let first = self.history().blocks().first().map_or(0, |b| b.number);
         let oldest = newest.saturating_sub(count - 1).max(first);
         let blocks = newest - oldest + 1;
         let base_fees: Vec<String> = (0..=blocks).map(|_| quantity(BASE_FEE)).collect();

@@ -2,8 +2,8 @@
 //! with nitro-devnode: port 8547, chain id 412346, the same funded dev key (plus the test
 //! mnemonic's ten accounts), StylusDeployer at the address cargo-stylus expects.
 //!
-//! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`chain`] (history
-//! and the method table), [`params`], [`error`] (geth-compatible error codes), [`genesis`]
+//! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`chain`] (the
+//! method table over the node's history), [`params`], [`error`] (geth-compatible error codes), [`genesis`]
 //! (dev accounts and predeploys), [`state_file`] (`--state FILE`).
 //!
 //! Methods: `web3_clientVersion`, `net_version`, `net_listening`, `eth_chainId`,

@@ -331,13 +331,18 @@ fn log_transaction(chain: &RpcChain, result: &Value, raw: Option<&[u8]>) {
     let Some(hash) = result.as_str().and_then(|h| h.parse().ok()) else {
         return;
     };
-    match chain.transaction(&hash) {
+    match chain.node().history().transaction(&hash) {
         Some(record) => eprintln!(
             "devnode: tx {hash} block {} gas {} {}{}",
-            record.block_number,
-            record.gas_used,
-            if record.status { "ok" } else { "reverted" },
+            record.receipt.block_number,
+            record.receipt.gas_used,
+            if record.receipt.status {
+                "ok"
+            } else {
+                "reverted"
+            },
             record
+                .receipt
                 .contract_address
                 .map(|a| format!(" created {a}"))
                 .unwrap_or_default(),

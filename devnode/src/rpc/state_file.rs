@@ -11,14 +11,14 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use alloy::primitives::{Address, Bytes, B256, U256};
+use alloy::primitives::{Address, Bytes, U256};
 use serde::{Deserialize, Serialize};
 
-use super::chain::{BlockRecord, RpcChain, TxRecord};
-use crate::{AccountDump, StateDump};
+use super::chain::RpcChain;
+use crate::{AccountDump, BlockRecord, StateDump, TxRecord};
 
 /// Format tag written into every state file.
-pub const FORMAT: &str = "tributary-devnode-state/1";
+pub const FORMAT: &str = "tributary-devnode-state/2";
 
 #[derive(Serialize, Deserialize)]
 struct Account {
@@ -39,7 +39,7 @@ struct StateFile {
     time_offset: u64,
     accounts: Vec<Account>,
     blocks: Vec<BlockRecord>,
-    transactions: Vec<(B256, TxRecord)>,
+    transactions: Vec<TxRecord>,
 }
 
 /// Why a state file could not be used.
@@ -87,8 +87,8 @@ pub fn encode(chain: &RpcChain) -> Vec<u8> {
                 storage: a.storage,
             })
             .collect(),
-        blocks: chain.blocks().to_vec(),
-        transactions: chain.transactions().map(|(h, r)| (*h, r.clone())).collect(),
+        blocks: chain.node().history().blocks().to_vec(),
+        transactions: chain.node().history().transactions().to_vec(),
     };
     // Serialising plain data (no maps with non-string keys) into a Vec cannot fail.
     serde_json::to_vec(&file).unwrap_or_default()
@@ -119,7 +119,7 @@ pub struct Loaded {
     /// Mined blocks.
     pub blocks: Vec<BlockRecord>,
     /// Mined transactions in order.
-    pub transactions: Vec<(B256, TxRecord)>,
+    pub transactions: Vec<TxRecord>,
 }
 
 /// Reads `path`; `Ok(None)` if it does not exist.
