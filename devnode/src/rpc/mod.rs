@@ -3,8 +3,8 @@
 //! mnemonic's ten accounts), StylusDeployer at the address cargo-stylus expects.
 //!
 //! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`chain`] (the
-//! method table over the node's history), [`params`], [`error`] (geth-compatible error codes), [`genesis`]
-//! (dev accounts and predeploys), [`state_file`] (`--state FILE`).
+//! method table over the node's history), [`params`], [`error`] (geth-compatible error
+//! codes), [`genesis`] (dev accounts and predeploys), [`state_file`] (`--state FILE`).
 //!
 //! Methods: `web3_clientVersion`, `net_version`, `net_listening`, `eth_chainId`,
 //! `eth_blockNumber`, `eth_syncing`, `eth_accounts`, `eth_getBalance`,
