@@ -8,11 +8,11 @@
 //! and the one ABI encoder of errors, events and calldata ([`abi_words`]). A contract crate
 //! never depends on another contract crate, only on this one.
 //!
-//! Off-chain code (the CLI and the devnode, on alloy 0.11) does not link this crate: it uses the
-//! Solidity interfaces the contracts export (`contracts/<name>/I<Name>.sol`) and re-declares the
-//! signed structs with the same field order, checked by shared test vectors. The end-to-end
-//! tests link it only to check that every call and shared error declared here has the selector
-//! the callee exports (`tests/interfaces_conformance.rs`).
+//! Off-chain code (the CLI, the devnode and the tests, on alloy 0.11) does not link this crate:
+//! it uses the Solidity interfaces the contracts export (`contracts/<name>/I<Name>.sol`) and
+//! re-declares the signed structs with the same field order, checked by shared test vectors.
+//! This crate's own tests read those interfaces and check that every call and shared error
+//! declared here has the selector the callee exports (`conformance`).
 #![no_std]
 extern crate alloc;
 
@@ -25,3 +25,6 @@ pub mod returns;
 pub mod scope;
 pub mod terms;
 pub mod usage;
+
+#[cfg(test)]
+mod conformance;
