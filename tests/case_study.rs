@@ -1,4 +1,4 @@
-//! The case study of DESIGN.md as a test: every payout checked to the wei.
+//! The case study (docs/architecture.md §8) as a test: every payout checked to the wei.
 
 use alloy::{primitives::U256, sol_types::SolError};
 use tributary::{

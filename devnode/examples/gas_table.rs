@@ -1,5 +1,5 @@
 //! Prints the gas a fixed set of operations costs inside a Stylus program on the devnode, next
-//! to the schedule from NITRO-FACTS.md that produces it.
+//! to the schedule in docs/nitro.md (§3, §4) that produces it.
 //!
 //! Run: `cargo run -p tributary-devnode --example gas_table`
 
@@ -42,7 +42,7 @@ fn main() {
     println!("empty-call transaction: {base_tx} gas (21,000 intrinsic + entry cost + metering)\n");
     println!(
         "| {:<34} | {:>12} | {:>10} | {:<62} |",
-        "operation", "ink", "gas", "schedule (NITRO-FACTS)"
+        "operation", "ink", "gas", "schedule (docs/nitro.md)"
     );
     println!("|{:-<36}|{:->14}|{:->12}|{:-<64}|", "", "", "", "");
     let rows: [(u8, &str, &str); 7] = [

@@ -12,7 +12,7 @@ interface IArbWasm {
 /// @notice Deploys a Stylus program, activates it and runs its constructor in one transaction,
 /// so nobody can call an unconstructed program's constructor in between. Same ABI, selectors,
 /// events, errors and behaviour as the StylusDeployer that nitro-devnode and cargo-stylus use
-/// (see shared/NITRO-FACTS.md section 6.2); written from that description.
+/// (see docs/nitro.md §6.2); written from that description.
 contract StylusDeployer {
     IArbWasm private constant ARB_WASM = IArbWasm(address(0x71));
 

@@ -1,4 +1,4 @@
-//! The ArbWasm precompile at `0x71` (NITRO-FACTS §2.1, §2.3): activation and the views
+//! The ArbWasm precompile at `0x71` (docs/nitro.md §2.1, §2.3): activation and the views
 //! cargo-stylus and StylusDeployer use; and ArbWasmCache at `0x72` (§2.2): the program cache.
 //!
 //! Program records live in the storage of the `0x71` account (journaled like any storage, so
@@ -81,7 +81,7 @@ const ARBITRUM_START_TIME: u64 = 1_421_388_000;
 const SLOT_DEMAND: U256 = U256::ZERO;
 const SLOT_LAST_UPDATE: U256 = U256::from_limbs([1, 0, 0, 0]);
 /// Gas for the ArbOS storage this devnode's activation writes (two slots) and reads (three);
-/// Nitro's exact tally was not recorded (NITRO-FACTS §10).
+/// Nitro's exact tally was not recorded (docs/nitro.md §10).
 const ACTIVATION_STORAGE_GAS: u64 = 2 * 20_000 + 3 * 800;
 /// ArbOS storage read cost charged by views.
 const STORAGE_READ_GAS: u64 = 800;
@@ -581,7 +581,7 @@ fn keepalive(
     Ok(reply.ok(Vec::new()))
 }
 
-/// The data fee for `bytes` of program at `now`, charged out of `value` (NITRO-FACTS §2.3
+/// The data fee for `bytes` of program at `now`, charged out of `value` (docs/nitro.md §2.3
 /// steps 7–8; activation and keepalive both pay it): updates the data pricer's demand and
 /// last update, sends the fee to the network fee account and the change back to `caller`.
 /// `Ok(Err(revert data))` is `ProgramInsufficientValue`, with nothing written.

@@ -23,7 +23,7 @@ pub(crate) type EvmError = EVMError<Infallible>;
 /// Per-transaction Stylus state that lives in revm's external context.
 #[derive(Debug, Default)]
 pub(crate) struct StylusExt {
-    /// Frames currently running per acting address (`msg_reentrant`, NITRO-FACTS §5.1).
+    /// Frames currently running per acting address (`msg_reentrant`, docs/nitro.md §5.1).
     pub(crate) entered: HashMap<Address, u32>,
     /// One entry per open frame: the address whose counter it raised, if any.
     pub(crate) frame_stack: Vec<Option<Address>>,

@@ -1,4 +1,4 @@
-//! Nitro's stack-depth checker (NITRO-FACTS §1.3 "Stack frames" and §4.2).
+//! Nitro's stack-depth checker (docs/nitro.md §1.3 "Stack frames" and §4.2).
 //!
 //! Nitro bounds a program's stack in words, the same on every machine, instead of relying on
 //! the native stack. Each function gets a frame size: the worst-case operand-stack height of
@@ -22,11 +22,11 @@ use wasm_encoder::{
     reencode::{self, Reencode},
     BlockType as EncBlockType, ConstExpr, Instruction, ValType,
 };
-use wasmparser::{BlockType, FuncType, Operator, Parser};
+use wasmparser::{BlockType, Operator, Parser};
 
 use crate::{
-    error::ProgramError,
-    wasm::{rule, AddedGlobals},
+    error::{rule, ProgramError},
+    instrument::{AddedGlobals, Signatures},
 };
 
 /// Export name of the stack-space global the checker adds.
@@ -37,42 +37,6 @@ pub const MAX_FRAME_WORDS: u32 = 10_240;
 pub const MAX_OPERAND_DEPTH: u32 = 4_096;
 /// Words a frame takes besides its operands and declared locals.
 const FRAME_OVERHEAD: u32 = 4;
-
-/// Function types of a module: its type section and, per function index (imports first), the
-/// type index. Built by [`crate::wasm::analyze`].
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Signatures {
-    pub(crate) types: Vec<FuncType>,
-    pub(crate) funcs: Vec<u32>,
-}
-
-impl Signatures {
-    /// Parameter count of type index `ty` (0 for an unknown index, which validation excludes).
-    pub(crate) fn params(&self, ty: u32) -> u64 {
-        self.types
-            .get(ty as usize)
-            .map_or(0, |t| t.params().len() as u64)
-    }
-
-    /// `(params, results)` of type index `ty`.
-    fn arity(&self, ty: u32) -> Result<(u32, u32), ProgramError> {
-        let ty = self
-            .types
-            .get(ty as usize)
-            .ok_or_else(|| rule(format!("missing type {ty}")))?;
-        // Both lengths are bounded by the validator far below u32::MAX.
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok((count(ty.params().len()), count(ty.results().len())))
-    }
-
-    fn func_arity(&self, func: u32) -> Result<(u32, u32), ProgramError> {
-        let ty = self
-            .funcs
-            .get(func as usize)
-            .ok_or_else(|| rule(format!("missing function {func}")))?;
-        self.arity(*ty)
-    }
-}
 
 /// How an operator other than a block or call moves the operand-stack height.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +245,7 @@ impl DepthChecker<'_> {
 impl Reencode for DepthChecker<'_> {
     type Error = ProgramError;
 
-    crate::wasm::added_globals_hooks!();
+    crate::instrument::added_globals_hooks!();
 
     fn parse_function_body(
         &mut self,

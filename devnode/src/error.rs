@@ -138,3 +138,8 @@ impl From<ProgramError> for DevnodeError {
         Self::Program(e)
     }
 }
+
+/// An activation rule broken: [`ProgramError::Activation`] with `msg`.
+pub(crate) fn rule(msg: impl Into<String>) -> ProgramError {
+    ProgramError::Activation(msg.into())
+}

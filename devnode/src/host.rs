@@ -1,4 +1,4 @@
-//! The 42 `vm_hooks` host functions (NITRO-FACTS §3) and the debug-chain `console` imports.
+//! The 42 `vm_hooks` host functions (docs/nitro.md §3) and the debug-chain `console` imports.
 //!
 //! Every host function first buys its ink (base + per-byte prices), then any EVM gas at
 //! 10,000 ink per gas; running short sets the ink status and ends the program out of ink.

@@ -1,5 +1,5 @@
 //! Tributary's devnode core: an in-process Arbitrum chain that runs EVM bytecode through revm
-//! and Stylus WASM through wasmi with Nitro's semantics and gas (see `NITRO-FACTS.md`).
+//! and Stylus WASM through wasmi with Nitro's semantics and gas (see `docs/nitro.md`).
 //!
 //! ```no_run
 //! use revm::primitives::{address, U256};
@@ -36,6 +36,7 @@ pub mod error;
 mod exec;
 mod history;
 mod host;
+mod instrument;
 pub mod node;
 pub mod pricing;
 pub mod program;

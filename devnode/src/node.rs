@@ -34,7 +34,7 @@ pub const TX_GAS_LIMIT: u64 = 32_000_000;
 pub const DEFAULT_GAS_LIMIT: u64 = 30_000_000;
 /// Timestamp of the genesis block.
 pub const GENESIS_TIMESTAMP: u64 = 1_700_000_000;
-/// Selector of `stylus_constructor()` (NITRO-FACTS §6.3).
+/// Selector of `stylus_constructor()` (docs/nitro.md §6.3).
 pub const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
 
 /// A transaction to execute.
@@ -821,7 +821,7 @@ impl Devnode {
     }
 }
 
-/// Initcode that deploys `code` (cargo-stylus's 43-byte prelude, NITRO-FACTS §6.1).
+/// Initcode that deploys `code` (cargo-stylus's 43-byte prelude, docs/nitro.md §6.1).
 pub fn stylus_initcode(code: &[u8]) -> Vec<u8> {
     let mut init = Vec::with_capacity(43 + code.len());
     init.push(0x7f);

@@ -1,9 +1,10 @@
 //! Nitro's price schedule for Stylus: WASM opcode ink, host-function ink, the memory model,
-//! per-program init costs and the activation data fee (NITRO-FACTS §2.3, §3, §4).
+//! per-program init costs and the activation data fee (docs/nitro.md §2.3, §3, §4).
 //!
 //! The chain modelled is ArbOS 40 with Stylus version 2, as nitro-devnode's default image runs
-//! (NITRO-FACTS §7): `MaxWasmSize` 128 KiB, `MaxStackDepth` 262,144 words, multi-value allowed,
-//! programs uncached (no cache manager), activation gas 0.
+//! (docs/nitro.md §7): `MaxWasmSize` 128 KiB, `MaxStackDepth` 262,144 words, multi-value allowed,
+//! programs uncached until a cache manager or the chain owner caches them through ArbWasmCache
+//! (`crate::arbwasm`, docs/nitro.md §2.2), activation gas 0.
 
 use wasmparser::Operator;
 
@@ -99,7 +100,7 @@ pub const BLOCK_HEADER_INK: u64 = 2_450;
 /// Dynamic ink per byte for `memory.copy` / `memory.fill`.
 pub const MEMORY_COPY_INK_PER_BYTE: u64 = 100;
 
-/// Ink price of one WASM operator (`pricing_v1`, NITRO-FACTS §4.1). `param_count` gives the
+/// Ink price of one WASM operator (`pricing_v1`, docs/nitro.md §4.1). `param_count` gives the
 /// parameter count of a type index (for `call_indirect`). `u64::MAX` marks unusable operators.
 #[allow(clippy::match_same_arms)] // one arm per row of Nitro's table
 pub fn op_ink(op: &Operator<'_>, param_count: impl Fn(u32) -> u64) -> u64 {
@@ -351,7 +352,7 @@ pub mod data_pricer {
 
     /// The last update to price from, given the stored slot: zero is a slot never written,
     /// which stands for the `initialLastUpdateTime` Nitro writes at ArbOS init; any other
-    /// value is used as stored, as Nitro reads its slot (NITRO-FACTS §2.3).
+    /// value is used as stored, as Nitro reads its slot (docs/nitro.md §2.3).
     pub fn stored_last_update(stored: u64) -> u64 {
         match stored {
             0 => INITIAL_LAST_UPDATE,
@@ -383,7 +384,7 @@ mod tests {
 
     #[test]
     fn memory_model_matches_nitro_check() {
-        // 0 -> 128 pages in a fresh transaction ≈ 32 M gas (NITRO-FACTS §4.4).
+        // 0 -> 128 pages in a fresh transaction ≈ 32 M gas (docs/nitro.md §4.4).
         assert_eq!(memory_gas(128, 0, 0), 126_000 + 31_873_998);
         assert_eq!(memory_gas(2, 0, 0), 0);
         assert_eq!(memory_gas(1, 2, 2), 1_000 + 1 - 1);

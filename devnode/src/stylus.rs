@@ -1,5 +1,5 @@
 //! Running one Stylus call frame: activation check, entry cost, instantiation, the
-//! `user_entrypoint` call, and mapping the outcome back to revm (NITRO-FACTS §4.3, §5.3).
+//! `user_entrypoint` call, and mapping the outcome back to revm (docs/nitro.md §4.3, §5.3).
 
 use std::mem;
 

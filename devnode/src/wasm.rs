@@ -1,5 +1,5 @@
 //! Stylus code handling: the on-chain prefix, brotli decoding, Nitro's activation validation
-//! (NITRO-FACTS §1.3) and the ink-metering instrumentation that mirrors Nitro's `meter.rs`
+//! (docs/nitro.md §1.3) and the ink-metering instrumentation that mirrors Nitro's `meter.rs`
 //! and `heap.rs` (§4.1).
 //!
 //! Instrumentation adds three globals, exported as `stylus_ink_left` (i64),
@@ -13,15 +13,15 @@ use std::{collections::HashSet, io::Read};
 
 use wasm_encoder::{
     reencode::{self, Reencode},
-    ConstExpr, ExportKind, GlobalType, Instruction, ValType as EncValType,
+    ConstExpr, Instruction, ValType as EncValType,
 };
 use wasmparser::{
     ExternalKind, FuncType, Operator, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
 };
 
 use crate::{
-    depth::Signatures,
-    error::ProgramError,
+    error::{rule, ProgramError},
+    instrument::{added_globals_hooks, AddedGlobals, Signatures},
     pricing::{self, ModuleStats, MAX_WASM_SIZE, PAGE_LIMIT},
 };
 
@@ -98,7 +98,7 @@ pub fn decode_code(code: &[u8]) -> Result<Vec<u8>, ProgramError> {
 }
 
 /// The chain a module is activated on, as far as activation's rules differ between chains
-/// (NITRO-FACTS §1.3): the rest of the rules are the same everywhere.
+/// (docs/nitro.md §1.3): the rest of the rules are the same everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainRules {
     /// Stylus version: multi-value is part of the WASM feature set only below version 3 (N;
@@ -110,7 +110,7 @@ pub struct ChainRules {
 }
 
 impl ChainRules {
-    /// This devnode: Stylus version 2 on a debug chain, as nitro-devnode runs (NITRO-FACTS §7).
+    /// This devnode: Stylus version 2 on a debug chain, as nitro-devnode runs (docs/nitro.md §7).
     pub const DEVNODE: Self = Self {
         stylus_version: pricing::STYLUS_VERSION,
         debug: true,
@@ -218,10 +218,6 @@ pub struct Analysis {
 
 fn invalid(e: &wasmparser::BinaryReaderError) -> ProgramError {
     ProgramError::InvalidWasm(e.to_string())
-}
-
-pub(crate) fn rule(msg: impl Into<String>) -> ProgramError {
-    ProgramError::Activation(msg.into())
 }
 
 /// Validates `wasm` the way Nitro's activation on this devnode does ([`ChainRules::DEVNODE`])
@@ -592,121 +588,6 @@ pub fn instrument(wasm: &[u8], analysis: &Analysis) -> Result<Vec<u8>, ProgramEr
         pricing::MAX_STACK_DEPTH,
     )
 }
-
-/// Mutable globals an instrumentation pass appends after a module's own (as Nitro's
-/// middlewares do), each exported under its name if it has one.
-pub(crate) struct AddedGlobals {
-    first: u32,
-    globals: Vec<(EncValType, ConstExpr, Option<&'static str>)>,
-    emitted: bool,
-}
-
-impl AddedGlobals {
-    /// No globals yet; the first gets index `first` (the module's global count).
-    pub(crate) fn new(first: u32) -> Self {
-        Self {
-            first,
-            globals: Vec::new(),
-            emitted: false,
-        }
-    }
-
-    /// The index the next added global would get: the module's global count after this pass.
-    pub(crate) fn end(&self) -> u32 {
-        self.first + u32::try_from(self.globals.len()).unwrap_or(u32::MAX)
-    }
-
-    /// Adds a global and returns its index.
-    pub(crate) fn add(
-        &mut self,
-        val_type: EncValType,
-        init: ConstExpr,
-        export: Option<&'static str>,
-    ) -> u32 {
-        let index = self.end();
-        self.globals.push((val_type, init, export));
-        index
-    }
-
-    /// Appends them to the module's global section.
-    pub(crate) fn append(&mut self, section: &mut wasm_encoder::GlobalSection) {
-        for (val_type, init, _) in &self.globals {
-            let ty = GlobalType {
-                val_type: *val_type,
-                mutable: true,
-                shared: false,
-            };
-            section.global(ty, init);
-        }
-        self.emitted = true;
-    }
-
-    /// For a module without a global section: emits one holding them, before the first section
-    /// that must come after globals.
-    pub(crate) fn intersperse(
-        &mut self,
-        module: &mut wasm_encoder::Module,
-        before: Option<wasm_encoder::SectionId>,
-    ) {
-        use wasm_encoder::SectionId as S;
-        let past_globals = matches!(
-            before,
-            None | Some(S::Export | S::Start | S::Element | S::DataCount | S::Code | S::Data)
-        );
-        if past_globals && !self.emitted {
-            let mut section = wasm_encoder::GlobalSection::new();
-            self.append(&mut section);
-            module.section(&section);
-        }
-    }
-
-    /// Exports the named ones.
-    pub(crate) fn export(&self, exports: &mut wasm_encoder::ExportSection) {
-        for (offset, (_, _, name)) in self.globals.iter().enumerate() {
-            if let Some(name) = name {
-                let index = self.first + u32::try_from(offset).unwrap_or(u32::MAX);
-                exports.export(name, ExportKind::Global, index);
-            }
-        }
-    }
-}
-
-/// The three `Reencode` hooks that place a pass's [`AddedGlobals`] (its field `added`): after
-/// the module's globals, as a new global section if it has none, and in the exports.
-macro_rules! added_globals_hooks {
-    () => {
-        fn parse_global_section(
-            &mut self,
-            globals: &mut wasm_encoder::GlobalSection,
-            section: wasmparser::GlobalSectionReader<'_>,
-        ) -> Result<(), reencode::Error<Self::Error>> {
-            reencode::utils::parse_global_section(self, globals, section)?;
-            self.added.append(globals);
-            Ok(())
-        }
-
-        fn intersperse_section_hook(
-            &mut self,
-            module: &mut wasm_encoder::Module,
-            _after: Option<wasm_encoder::SectionId>,
-            before: Option<wasm_encoder::SectionId>,
-        ) -> Result<(), reencode::Error<Self::Error>> {
-            self.added.intersperse(module, before);
-            Ok(())
-        }
-
-        fn parse_export_section(
-            &mut self,
-            exports: &mut wasm_encoder::ExportSection,
-            section: wasmparser::ExportSectionReader<'_>,
-        ) -> Result<(), reencode::Error<Self::Error>> {
-            reencode::utils::parse_export_section(self, exports, section)?;
-            self.added.export(exports);
-            Ok(())
-        }
-    };
-}
-pub(crate) use added_globals_hooks;
 
 struct Meter<'a> {
     ink: u32,

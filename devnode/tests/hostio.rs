@@ -1,4 +1,4 @@
-//! Each `vm_hooks` host function against NITRO-FACTS semantics, through
+//! Each `vm_hooks` host function against the semantics in docs/nitro.md §3, through
 //! `tests/programs/hostio.wat`.
 
 mod common;
@@ -16,7 +16,7 @@ fn setup() -> (tributary_devnode::Devnode, Address) {
     (node, program)
 }
 
-// The exact cost of a transaction to hostio.wat, from Nitro's prices (NITRO-FACTS §3, §4):
+// The exact cost of a transaction to hostio.wat, from Nitro's prices (docs/nitro.md §3, §4):
 //   gas_used = 21,000 + calldata (16 per non-zero byte, 4 per zero byte) + ENTRY_GAS
 //            + EVM gas bought inside (storage, memory pages) + ⌈ink spent / 10,000⌉
 // (the frame's gas is converted to ink at 10,000 ink per gas and what is left is converted back

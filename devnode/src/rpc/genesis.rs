@@ -9,7 +9,7 @@ use alloy::{
 
 use crate::{Devnode, DevnodeError};
 
-/// nitro-devnode's funded dev key (NITRO-FACTS §7).
+/// nitro-devnode's funded dev key (docs/nitro.md §7).
 pub const NITRO_DEV_KEY: &str =
     "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
 /// The well-known test mnemonic (Hardhat / anvil).

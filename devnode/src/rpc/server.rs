@@ -26,7 +26,7 @@ use super::{
     chain::{sender_of, Effect, RpcChain},
     error::{RpcError, INVALID_REQUEST, PARSE_ERROR},
     genesis,
-    params::Params,
+    request::{EthRequest, Request},
     state_file,
 };
 use crate::{node::DEV_CHAIN_ID, Devnode};
@@ -296,14 +296,15 @@ fn execute_one(chain: &mut RpcChain, request: Value, log: bool) -> (Value, bool)
         let err = RpcError::new(INVALID_REQUEST, "missing method");
         return (error_response(id, &err), false);
     };
-    let params = match Params::new(object.remove("params")) {
-        Ok(params) => params,
+    let request = match Request::parse(&method, object.remove("params")) {
+        Ok(request) => request,
         Err(e) => return (error_response(id, &e), false),
     };
-    let raw_tx = (method == "eth_sendRawTransaction")
-        .then(|| params.required::<alloy::primitives::Bytes>(0).ok())
-        .flatten();
-    match chain.dispatch(&method, &params) {
+    let raw_tx = match &request {
+        Request::Eth(EthRequest::SendRawTransaction(raw)) if log => Some(raw.clone()),
+        _ => None,
+    };
+    match chain.dispatch(request) {
         Ok((result, effect)) => {
             if log
                 && matches!(
