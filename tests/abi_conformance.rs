@@ -3,8 +3,9 @@
 //! or alloy would do), not only with Tributary's own lenient decoders.
 
 use alloy::primitives::U256;
-use tributary::contracts_abi::{
-    attribution_registry::IAttributionRegistry, license_nft::ILicenseNft,
+use tributary::{
+    contracts::Contract,
+    contracts_abi::{attribution_registry::IAttributionRegistry, license_nft::ILicenseNft},
 };
 use tributary_e2e::world;
 
@@ -17,7 +18,7 @@ async fn multi_value_views_decode_as_declared() {
     let token = w.mint(offer, w.accounts[3], U256::from(1_000u64)).await;
     let tiers = w
         .view(
-            w.at("license_nft"),
+            w.at(Contract::LicenseNft),
             &ILicenseNft::royaltyTiersCall { token_id: token },
         )
         .await
@@ -30,7 +31,7 @@ async fn multi_value_views_decode_as_declared() {
         .expect("model registered");
     let lineage = w
         .view(
-            w.at("attribution_registry"),
+            w.at(Contract::AttributionRegistry),
             &IAttributionRegistry::parentsCall {
                 model_id: U256::from(1),
             },

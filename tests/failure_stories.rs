@@ -17,6 +17,7 @@ use tributary::{
         prove::{prove, Selection},
         types::{receipt_leaf, Receipt},
     },
+    contracts::Contract,
     contracts_abi::{
         attribution_registry::IAttributionRegistry::{
             self, IAttributionRegistryErrors as RegistryError,
@@ -94,7 +95,7 @@ async fn register_model_refusal<P: Provider>(
         contributors: vec![from],
         shares: vec![U256::from(1)],
     };
-    let registry = w.at("attribution_registry");
+    let registry = w.at(Contract::AttributionRegistry);
     refusal(w, from, registry, call.abi_encode(), U256::ZERO).await
 }
 
@@ -109,7 +110,7 @@ fn missing_license<P>(w: &World<P>, license: U256) -> RegistryError {
 
 /// Allow-lists and bonds the compute provider (account 4).
 async fn bond_provider<P: Provider>(w: &World<P>) {
-    let anchor = w.at("usage_anchor");
+    let anchor = w.at(Contract::UsageAnchor);
     let allow = IUsageAnchor::setAttestorCall {
         attestor: w.accounts[4],
         allowed: true,
@@ -151,7 +152,7 @@ async fn anchor_batch<P: Provider>(
     let chain_id = w.chain.get_chain_id().await.expect("chain id");
     let options = BatchOptions {
         chain_id,
-        verifying_contract: w.at("usage_anchor"),
+        verifying_contract: w.at(Contract::UsageAnchor),
         batch_id: None,
         period_start: None,
         period_end: None,
@@ -159,7 +160,7 @@ async fn anchor_batch<P: Provider>(
     let batch = build_batch(&receipts, &provider_key(), &options).expect("batch");
     w.send(
         w.accounts[2],
-        w.at("usage_anchor"),
+        w.at(Contract::UsageAnchor),
         batch.anchor_calldata.to_vec(),
         U256::ZERO,
     )
@@ -185,7 +186,7 @@ async fn licensed_lab<P: Provider>(w: &World<P>, duration: u64, escrow: U256) ->
         let fund = IUsageEscrow::fundEscrowCall { license_id: token };
         w.send(
             w.accounts[3],
-            w.at("usage_escrow"),
+            w.at(Contract::UsageEscrow),
             fund.abi_encode(),
             escrow,
         )
@@ -219,7 +220,7 @@ async fn revoked_license_is_refused_everywhere() {
     let err: LicenseError = refusal(
         &w,
         w.accounts[5],
-        w.at("license_nft"),
+        w.at(Contract::LicenseNft),
         revoke.abi_encode(),
         U256::ZERO,
     )
@@ -233,7 +234,7 @@ async fn revoked_license_is_refused_everywhere() {
     );
     w.send(
         w.accounts[2],
-        w.at("license_nft"),
+        w.at(Contract::LicenseNft),
         revoke.abi_encode(),
         U256::ZERO,
     )
@@ -252,7 +253,7 @@ async fn revoked_license_is_refused_everywhere() {
     let err: LicenseError = refusal(
         &w,
         w.accounts[3],
-        w.at("license_nft"),
+        w.at(Contract::LicenseNft),
         transfer.abi_encode(),
         U256::ZERO,
     )
@@ -292,7 +293,7 @@ async fn settlement_waits_for_the_window_and_never_happens_twice() {
     )
     .await;
     let data = settle_data(&batch, &receipts);
-    let anchor = w.at("usage_anchor");
+    let anchor = w.at(Contract::UsageAnchor);
     let batch_id = batch.batch.batch_id;
     // Settleable once the challenge window has passed since the batch was anchored.
     let anchored_at = w
@@ -324,7 +325,7 @@ async fn settlement_waits_for_the_window_and_never_happens_twice() {
     );
     let escrow = w
         .view(
-            w.at("usage_escrow"),
+            w.at(Contract::UsageEscrow),
             &IUsageEscrow::escrowInfoCall { license_id: token },
         )
         .await;
@@ -339,7 +340,7 @@ async fn upheld_challenge_voids_the_batch() {
     // Usage happens after the license starts.
     let now = w.travel(60).await;
     let (batch, receipts) = anchor_batch(&w, &[(token, 1_000_000, now - 30)], "challenged").await;
-    let anchor = w.at("usage_anchor");
+    let anchor = w.at(Contract::UsageAnchor);
     let bond = w.deployment.parameters.challenge_bond;
     let challenge = IUsageAnchor::challengeCall {
         batch_id: batch.batch.batch_id,
@@ -379,7 +380,7 @@ async fn upheld_challenge_voids_the_batch() {
     );
     let escrow = w
         .view(
-            w.at("usage_escrow"),
+            w.at(Contract::UsageEscrow),
             &IUsageEscrow::escrowInfoCall { license_id: token },
         )
         .await;
@@ -397,7 +398,7 @@ async fn short_escrow_becomes_debt_and_the_license_is_invalid_until_paid() {
     w.travel(3601).await;
     w.send(
         w.accounts[2],
-        w.at("usage_anchor"),
+        w.at(Contract::UsageAnchor),
         settle_data(&batch, &receipts),
         U256::ZERO,
     )
@@ -406,7 +407,7 @@ async fn short_escrow_becomes_debt_and_the_license_is_invalid_until_paid() {
     assert!(!w.is_valid(token, TRAIN).await, "in debt");
     let info = w
         .view(
-            w.at("usage_escrow"),
+            w.at(Contract::UsageEscrow),
             &IUsageEscrow::escrowInfoCall { license_id: token },
         )
         .await;
@@ -415,7 +416,7 @@ async fn short_escrow_becomes_debt_and_the_license_is_invalid_until_paid() {
     let pay = IUsageEscrow::fundEscrowCall { license_id: token };
     w.send(
         w.accounts[3],
-        w.at("usage_escrow"),
+        w.at(Contract::UsageEscrow),
         pay.abi_encode(),
         U256::from(200_000 * RATE),
     )
@@ -430,7 +431,7 @@ const REJECTING_RUNTIME: &str = "60006000fd";
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recipient_that_refuses_payment_blocks_only_itself() {
     let w = world().await;
-    let splitter = w.at("royalty_splitter");
+    let splitter = w.at(Contract::RoyaltySplitter);
     let blocked = Address::repeat_byte(0xb1);
     let _: serde_json::Value = w
         .chain

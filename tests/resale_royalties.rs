@@ -7,7 +7,10 @@ use alloy::{
     providers::Provider,
     rpc::types::TransactionRequest,
 };
-use tributary::contracts_abi::{license_nft::ILicenseNft, royalty_splitter::IRoyaltySplitter};
+use tributary::{
+    contracts::Contract,
+    contracts_abi::{license_nft::ILicenseNft, royalty_splitter::IRoyaltySplitter},
+};
 use tributary_e2e::{world, World};
 
 /// Native currency deposited into the test dataset's split so far.
@@ -16,7 +19,7 @@ async fn split_deposits<P: Provider>(w: &World<P>) -> U256 {
         split_id: w.dataset_split,
         token: Address::ZERO,
     };
-    w.view(w.at("royalty_splitter"), &call).await._0
+    w.view(w.at(Contract::RoyaltySplitter), &call).await._0
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -26,7 +29,7 @@ async fn resale_royalty_paid_to_the_receiver_reaches_the_dataset_split() {
     let token = w.mint(offer, w.accounts[3], U256::from(1_000u64)).await;
     let info = w
         .view(
-            w.at("license_nft"),
+            w.at(Contract::LicenseNft),
             &ILicenseNft::royaltyInfoCall {
                 token_id: token,
                 sale_price: U256::from(10_000u64),

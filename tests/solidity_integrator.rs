@@ -14,7 +14,7 @@ use alloy::{
     sol,
     sol_types::{SolCall, SolConstructor},
 };
-use tributary::contracts_abi::royalty_splitter::IRoyaltySplitter;
+use tributary::{contracts::Contract, contracts_abi::royalty_splitter::IRoyaltySplitter};
 use tributary_e2e::world;
 
 sol! {
@@ -53,9 +53,9 @@ async fn marketplace_checks_the_license_and_pays_the_dataset_split() {
     let mut initcode = compile().to_vec();
     initcode.extend(
         InferenceMarketplace::constructorCall {
-            registry_: w.at("attribution_registry"),
-            licenses_: w.at("license_nft"),
-            splitter_: w.at("royalty_splitter"),
+            registry_: w.at(Contract::AttributionRegistry),
+            licenses_: w.at(Contract::LicenseNft),
+            splitter_: w.at(Contract::RoyaltySplitter),
         }
         .abi_encode(),
     );
@@ -91,7 +91,7 @@ async fn marketplace_checks_the_license_and_pays_the_dataset_split() {
         .mint(train_only, w.accounts[5], U256::from(1_000u64))
         .await;
 
-    let splitter = w.at("royalty_splitter");
+    let splitter = w.at(Contract::RoyaltySplitter);
     let before = w
         .view(
             splitter,

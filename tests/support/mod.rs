@@ -109,12 +109,8 @@ pub async fn world() -> World<impl Provider> {
 }
 
 impl<P: Provider> World<P> {
-    /// Address of the contract in directory `dir`.
-    ///
-    /// # Panics
-    /// If no contract is named `dir`, saying which names there are.
-    pub fn at(&self, dir: &str) -> Address {
-        let contract = Contract::from_dir(dir).unwrap_or_else(|e| panic!("{e}"));
+    /// Address of `contract` in this deployment.
+    pub fn at(&self, contract: Contract) -> Address {
         self.deployed.at(contract)
     }
 
