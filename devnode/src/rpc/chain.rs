@@ -25,8 +25,9 @@ use alloy::{
 use serde_json::{json, Value};
 
 use super::{
-    error::{RpcError, METHOD_NOT_FOUND},
-    params::{hex_u64, quantity, Params},
+    error::RpcError,
+    params::quantity,
+    request::{ControlRequest, EthRequest, Quantity, Request},
 };
 use crate::{
     node::{BlockState, BASE_FEE, HEADER_GAS_LIMIT, SEQUENCER_COINBASE, TX_GAS_LIMIT},
@@ -545,106 +546,85 @@ impl RpcChain {
 
     // ---- the method table ----
 
-    /// Runs one JSON-RPC method. Returns the result and whether the chain's state changed.
-    pub fn dispatch(&mut self, method: &str, params: &Params) -> Result<(Value, Effect), RpcError> {
+    /// Runs one request. Returns the result and whether the chain's state changed.
+    pub fn dispatch(&mut self, request: Request) -> Result<(Value, Effect), RpcError> {
+        match request {
+            Request::Eth(request) => self.dispatch_eth(request),
+            Request::Control(request) => self.dispatch_control(request),
+        }
+    }
+
+    fn dispatch_eth(&mut self, request: EthRequest) -> Result<(Value, Effect), RpcError> {
         let read = |v: Value| Ok((v, Effect::None));
-        match method {
-            "web3_clientVersion" => read(json!(CLIENT_VERSION)),
-            "net_version" => read(json!(self.node.chain_id().to_string())),
-            "net_listening" => read(json!(true)),
-            "eth_chainId" => read(json!(quantity(self.node.chain_id()))),
-            "eth_blockNumber" => read(json!(quantity(self.head().number))),
-            "eth_syncing" => read(json!(false)),
-            "eth_accounts" => read(json!(self.accounts)),
-            "eth_gasPrice" => read(json!(quantity(BASE_FEE))),
-            "eth_maxPriorityFeePerGas" => read(json!("0x0")),
-            "eth_feeHistory" => read(self.fee_history(params)?),
-            "eth_getBalance" => {
-                let address: Address = params.required(0)?;
-                let balance =
-                    self.read_at(params.optional(1)?, |node| Ok(node.balance(address)))?;
+        match request {
+            EthRequest::Web3ClientVersion() => read(json!(CLIENT_VERSION)),
+            EthRequest::NetVersion() => read(json!(self.node.chain_id().to_string())),
+            EthRequest::NetListening() => read(json!(true)),
+            EthRequest::ChainId() => read(json!(quantity(self.node.chain_id()))),
+            EthRequest::BlockNumber() => read(json!(quantity(self.head().number))),
+            EthRequest::Syncing() => read(json!(false)),
+            EthRequest::Accounts() => read(json!(self.accounts)),
+            EthRequest::GasPrice() => read(json!(quantity(BASE_FEE))),
+            EthRequest::MaxPriorityFeePerGas() => read(json!("0x0")),
+            EthRequest::FeeHistory(Quantity(count), newest, percentiles) => {
+                read(self.fee_history(count, newest, &percentiles.unwrap_or_default()))
+            }
+            EthRequest::GetBalance(address, block) => {
+                let balance = self.read_at(block, |node| Ok(node.balance(address)))?;
                 read(json!(balance))
             }
-            "eth_getTransactionCount" => {
-                let address: Address = params.required(0)?;
-                let nonce = self.read_at(params.optional(1)?, |node| Ok(node.nonce(address)))?;
+            EthRequest::GetTransactionCount(address, block) => {
+                let nonce = self.read_at(block, |node| Ok(node.nonce(address)))?;
                 read(json!(quantity(nonce)))
             }
-            "eth_getCode" => {
-                let address: Address = params.required(0)?;
-                let code = self.read_at(params.optional(1)?, |node| Ok(node.code(address)))?;
+            EthRequest::GetCode(address, block) => {
+                let code = self.read_at(block, |node| Ok(node.code(address)))?;
                 read(json!(code))
             }
-            "eth_getStorageAt" => {
-                let address: Address = params.required(0)?;
-                let slot: U256 = params.required(1)?;
-                let value =
-                    self.read_at(params.optional(2)?, |node| Ok(node.storage(address, slot)))?;
+            EthRequest::GetStorageAt(address, slot, block) => {
+                let value = self.read_at(block, |node| Ok(node.storage(address, slot)))?;
                 read(json!(B256::from(value)))
             }
-            "eth_call" => {
-                let request: TransactionRequest = params.required(0)?;
-                let block: Option<BlockId> = params.optional(1)?;
-                let overrides: Option<StateOverride> = params.optional(2)?;
+            EthRequest::Call(request, block, overrides) => {
                 let output = self.read_at(block, |node| {
                     Self::call_on(node, &request, overrides.as_ref())
                 })?;
                 read(json!(output))
             }
-            "eth_estimateGas" => {
-                let request: TransactionRequest = params.required(0)?;
-                let block: Option<BlockId> = params.optional(1)?;
-                let overrides: Option<StateOverride> = params.optional(2)?;
+            EthRequest::EstimateGas(request, block, overrides) => {
                 let gas = self.read_at(block, |node| {
                     Self::estimate_on(node, &request, overrides.as_ref())
                 })?;
                 read(json!(quantity(gas)))
             }
-            "eth_sendRawTransaction" => {
-                let raw: Bytes = params.required(0)?;
+            EthRequest::SendRawTransaction(raw) => {
                 let hash = self.send_raw(&raw)?;
                 Ok((json!(hash), self.mined_or_changed()))
             }
-            "eth_sendTransaction" => {
-                let request: TransactionRequest = params.required(0)?;
-                let hash = self.send_transaction(request)?;
+            EthRequest::SendTransaction(request) => {
+                let hash = self.send_transaction(*request)?;
                 Ok((json!(hash), self.mined_or_changed()))
             }
-            "eth_getTransactionByHash" => {
-                let hash: B256 = params.required(0)?;
-                read(
-                    self.history()
-                        .transaction(&hash)
-                        .map_or(Value::Null, |r| self.tx_json(&hash, r)),
-                )
-            }
-            "eth_getTransactionReceipt" => {
-                let hash: B256 = params.required(0)?;
-                read(
-                    self.history()
-                        .transaction(&hash)
-                        .map_or(Value::Null, |r| self.receipt_json(&hash, r)),
-                )
-            }
-            "eth_getBlockByNumber" => {
-                let tag: BlockNumberOrTag = params.required(0)?;
-                let full: bool = params.optional(1)?.unwrap_or(false);
-                read(
-                    self.block_by_number(tag)
-                        .map_or(Value::Null, |b| self.block_json(b, full)),
-                )
-            }
-            "eth_getBlockByHash" => {
-                let hash: B256 = params.required(0)?;
-                let full: bool = params.optional(1)?.unwrap_or(false);
-                let block = self.history().block_by_hash(hash);
-                read(block.map_or(Value::Null, |b| self.block_json(b, full)))
-            }
-            "eth_getLogs" => {
-                let filter: Filter = params.required(0)?;
-                read(json!(self.logs(&filter)?))
-            }
-            _ => self.dispatch_control(method, params),
+            EthRequest::GetTransactionByHash(hash) => read(
+                self.history()
+                    .transaction(&hash)
+                    .map_or(Value::Null, |r| self.tx_json(&hash, r)),
+            ),
+            EthRequest::GetTransactionReceipt(hash) => read(
+                self.history()
+                    .transaction(&hash)
+                    .map_or(Value::Null, |r| self.receipt_json(&hash, r)),
+            ),
+            EthRequest::GetBlockByNumber(tag, full) => read(
+                self.block_by_number(tag)
+                    .map_or(Value::Null, |b| self.block_json(b, full.unwrap_or(false))),
+            ),
+            EthRequest::GetBlockByHash(hash, full) => read(
+                self.history()
+                    .block_by_hash(hash)
+                    .map_or(Value::Null, |b| self.block_json(b, full.unwrap_or(false))),
+            ),
+            EthRequest::GetLogs(filter) => read(json!(self.logs(&filter)?)),
         }
     }
 
@@ -657,86 +637,58 @@ impl RpcChain {
     }
 
     /// Test controls (anvil / hardhat names; `devnode_*` aliases).
-    fn dispatch_control(
-        &mut self,
-        method: &str,
-        params: &Params,
-    ) -> Result<(Value, Effect), RpcError> {
-        let method = method
-            .strip_prefix("devnode_")
-            .map_or_else(|| method.to_owned(), |rest| format!("anvil_{rest}"));
-        match method.as_str() {
-            "evm_mine" | "anvil_mine" => {
-                if let Some(timestamp) = params.optional::<Value>(0)?.as_ref().map(hex_u64) {
-                    self.node.set_next_timestamp(timestamp?)?;
+    fn dispatch_control(&mut self, request: ControlRequest) -> Result<(Value, Effect), RpcError> {
+        match request {
+            ControlRequest::Mine(timestamp) => {
+                if let Some(Quantity(timestamp)) = timestamp {
+                    self.node.set_next_timestamp(timestamp)?;
                 }
                 self.mine();
                 Ok((json!("0x0"), Effect::Mined))
             }
-            "evm_increaseTime" | "anvil_increaseTime" => {
-                let seconds = hex_u64(&params.required::<Value>(0)?)?;
+            ControlRequest::IncreaseTime(Quantity(seconds)) => {
                 let total = self.node.advance_time(seconds);
                 Ok((json!(quantity(total)), Effect::Changed))
             }
-            "evm_setNextBlockTimestamp" | "anvil_setNextBlockTimestamp" => {
-                let timestamp = hex_u64(&params.required::<Value>(0)?)?;
+            ControlRequest::SetNextBlockTimestamp(Quantity(timestamp)) => {
                 self.node.set_next_timestamp(timestamp)?;
                 Ok((Value::Null, Effect::Changed))
             }
-            "evm_setAutomine" | "anvil_setAutomine" => {
-                let on: bool = params.required(0)?;
+            ControlRequest::SetAutomine(on) => {
                 self.automine = on;
                 Ok((Value::Null, Effect::None))
             }
-            "evm_snapshot" | "anvil_snapshot" => {
+            ControlRequest::Snapshot() => {
                 // The node's snapshot covers its history (blocks, transactions) too.
                 let id = self.node.snapshot();
                 Ok((json!(quantity(id)), Effect::None))
             }
-            "evm_revert" | "anvil_revert" => {
-                let id = hex_u64(&params.required::<Value>(0)?)?;
-                match self.node.revert_to(id) {
-                    Ok(()) => Ok((json!(true), Effect::Changed)),
-                    Err(DevnodeError::UnknownSnapshot(_)) => Ok((json!(false), Effect::None)),
-                    Err(e) => Err(e.into()),
-                }
-            }
-            "anvil_setBalance" | "hardhat_setBalance" => {
-                let address: Address = params.required(0)?;
-                let balance: U256 = params.required(1)?;
+            ControlRequest::Revert(Quantity(id)) => match self.node.revert_to(id) {
+                Ok(()) => Ok((json!(true), Effect::Changed)),
+                Err(DevnodeError::UnknownSnapshot(_)) => Ok((json!(false), Effect::None)),
+                Err(e) => Err(e.into()),
+            },
+            ControlRequest::SetBalance(address, balance) => {
                 self.node.set_balance(address, balance);
                 Ok((Value::Null, Effect::Changed))
             }
-            "anvil_setNonce" | "hardhat_setNonce" => {
-                let address: Address = params.required(0)?;
-                let nonce = hex_u64(&params.required::<Value>(1)?)?;
+            ControlRequest::SetNonce(address, Quantity(nonce)) => {
                 self.node.set_nonce(address, nonce);
                 Ok((Value::Null, Effect::Changed))
             }
-            "anvil_setCode" | "hardhat_setCode" => {
-                let address: Address = params.required(0)?;
-                let code: Bytes = params.required(1)?;
+            ControlRequest::SetCode(address, code) => {
                 self.node.set_code(address, code)?;
                 Ok((Value::Null, Effect::Changed))
             }
-            "anvil_setStorageAt" | "hardhat_setStorageAt" => {
-                let address: Address = params.required(0)?;
-                let slot: U256 = params.required(1)?;
-                let value: B256 = params.required(2)?;
+            ControlRequest::SetStorageAt(address, slot, value) => {
                 self.node.set_storage(address, slot, value.into());
                 Ok((json!(true), Effect::Changed))
             }
-            _ => Err(RpcError::new(
-                METHOD_NOT_FOUND,
-                format!("method {method} does not exist"),
-            )),
         }
     }
 
-    fn fee_history(&self, params: &Params) -> Result<Value, RpcError> {
-        let count = hex_u64(&params.required::<Value>(0)?)?.clamp(1, 1024);
-        let newest: BlockNumberOrTag = params.required(1)?;
-        let percentiles: Vec<f64> = params.optional(2)?.unwrap_or_default();
+    fn fee_history(&self, count: u64, newest: BlockNumberOrTag, percentiles: &[f64]) -> Value {
+        let count = count.clamp(1, 1024);
         let head = self.head().number;
         let newest = match newest {
             BlockNumberOrTag::Number(n) => n.min(head),
@@ -763,7 +715,7 @@ impl RpcChain {
                 .collect();
             history["reward"] = json!(rewards);
         }
-        Ok(history)
+        history
     }
 }
 

@@ -2,9 +2,10 @@
 //! with nitro-devnode: port 8547, chain id 412346, the same funded dev key (plus the test
 //! mnemonic's ten accounts), StylusDeployer at the address cargo-stylus expects.
 //!
-//! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`chain`] (the
-//! method table over the node's history), [`params`], [`error`] (geth-compatible error
-//! codes), [`genesis`] (dev accounts and predeploys), [`state_file`] (`--state FILE`).
+//! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`request`] (the
+//! methods as typed requests), [`chain`] (the method table over the node's history),
+//! [`params`] (hex quantities), [`error`] (geth-compatible error codes), [`genesis`] (dev
+//! accounts and predeploys), [`state_file`] (`--state FILE`).
 //!
 //! Methods: `web3_clientVersion`, `net_version`, `net_listening`, `eth_chainId`,
 //! `eth_blockNumber`, `eth_syncing`, `eth_accounts`, `eth_getBalance`,
@@ -21,6 +22,7 @@ pub mod chain;
 pub mod error;
 pub mod genesis;
 pub mod params;
+pub mod request;
 pub mod server;
 pub mod state_file;
 

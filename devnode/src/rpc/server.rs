@@ -26,7 +26,7 @@ use super::{
     chain::{sender_of, Effect, RpcChain},
     error::{RpcError, INVALID_REQUEST, PARSE_ERROR},
     genesis,
-    params::Params,
+    request::{EthRequest, Request as RpcRequest},
     state_file,
 };
 use crate::{node::DEV_CHAIN_ID, Devnode};
@@ -296,14 +296,14 @@ fn execute_one(chain: &mut RpcChain, request: Value, log: bool) -> (Value, bool)
         let err = RpcError::new(INVALID_REQUEST, "missing method");
         return (error_response(id, &err), false);
     };
-    let params = match Params::new(object.remove("params")) {
-        Ok(params) => params,
-        Err(e) => return (error_response(id, &e), false),
-    };
-    let raw_tx = (method == "eth_sendRawTransaction")
-        .then(|| params.required::<alloy::primitives::Bytes>(0).ok())
-        .flatten();
-    match chain.dispatch(&method, &params) {
+    let mut raw_tx = None;
+    let outcome = RpcRequest::parse(&method, object.remove("params")).and_then(|request| {
+        if let RpcRequest::Eth(EthRequest::SendRawTransaction(raw)) = &request {
+            raw_tx = log.then(|| raw.clone());
+        }
+        chain.dispatch(request)
+    });
+    match outcome {
         Ok((result, effect)) => {
             if log
                 && matches!(
