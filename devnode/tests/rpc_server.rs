@@ -646,3 +646,187 @@ async fn reads_at_a_past_block_see_the_state_sealed_then() {
     .await
     .expect("joins");
 }
+
+/// The names in `list`, separated by spaces.
+fn fields(list: &str) -> Vec<&str> {
+    list.split_whitespace().collect()
+}
+
+/// Sorted keys of a JSON object.
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("expected an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// The shapes clients parse: every field of a block, a transaction, a receipt, a log and a fee
+/// history, with the values that do not depend on the signature (a dev account signs
+/// `eth_sendTransaction`, at a fixed timestamp, so the whole answer is deterministic).
+#[tokio::test(flavor = "multi_thread")]
+async fn blocks_transactions_receipts_and_logs_have_every_field() {
+    let server = rpc::start(config(None)).await.expect("server starts");
+    let addr = server.addr;
+    let answers = tokio::task::spawn_blocking(move || {
+        let from = rpc(addr, "eth_accounts", json!([]))["result"][0].clone();
+        rpc(addr, "devnode_setNextBlockTimestamp", json!([1_800_000_000u64]));
+        // initcode: mstore(0, 42); log1(0, 32, SET_TOPIC); stop
+        let initcode = format!(
+            "0x602a6000527f{}60206000a100",
+            alloy::hex::encode(SET_TOPIC)
+        );
+        let sent = rpc(
+            addr,
+            "eth_sendTransaction",
+            json!([{"from": from, "data": initcode, "gas": "0x30000"}]),
+        );
+        let hash = sent["result"].clone();
+        let receipt = rpc(addr, "eth_getTransactionReceipt", json!([hash]))["result"].clone();
+        let number = receipt["blockNumber"].clone();
+        let tx = rpc(addr, "eth_getTransactionByHash", json!([hash]))["result"].clone();
+        let block = rpc(addr, "eth_getBlockByNumber", json!([number, false]))["result"].clone();
+        let full = rpc(addr, "eth_getBlockByHash", json!([block["hash"], true]))["result"].clone();
+        let logs = rpc(
+            addr,
+            "eth_getLogs",
+            json!([{"fromBlock": number, "toBlock": number}]),
+        )["result"]
+            .clone();
+        let fees = rpc(addr, "eth_feeHistory", json!(["0x2", "latest", [50.0]]))["result"].clone();
+        let fees_plain = rpc(addr, "eth_feeHistory", json!([1, "latest"]))["result"].clone();
+        let none = rpc(addr, "eth_getTransactionReceipt", json!([B256::ZERO]));
+        (from, receipt, tx, block, full, logs, fees, fees_plain, none)
+    })
+    .await
+    .expect("queries");
+    let (from, receipt, tx, block, full, logs, fees, fees_plain, none) = answers;
+    if std::env::var_os("DEVNODE_DUMP_SHAPES").is_some() {
+        let dump = json!({"receipt": receipt, "tx": tx, "block": block, "full": full,
+            "logs": logs, "fees": fees, "feesPlain": fees_plain});
+        println!("{}", serde_json::to_string_pretty(&dump).expect("json"));
+    }
+    assert_eq!(none["result"], Value::Null, "{none}");
+
+    assert_eq!(
+        keys(&block),
+        fields(
+            "baseFeePerGas difficulty extraData gasLimit gasUsed hash l1BlockNumber logsBloom \
+             miner mixHash nonce number parentHash receiptsRoot sha3Uncles size stateRoot \
+             timestamp totalDifficulty transactions transactionsRoot uncles"
+        )
+    );
+    let number = block["number"].as_str().expect("number").to_owned();
+    let n = u64::from_str_radix(&number[2..], 16).expect("hex");
+    assert_eq!(block["timestamp"], "0x6b49d200");
+    assert_eq!(block["nonce"], "0x0000000000000000");
+    assert_eq!(block["difficulty"], "0x1");
+    assert_eq!(block["totalDifficulty"], format!("0x{:x}", n + 1));
+    assert_eq!(block["size"], format!("0x{:x}", 1000 + 200));
+    assert_eq!(block["extraData"], "0x");
+    assert_eq!(block["gasLimit"], "0x4000000000000");
+    assert_eq!(block["baseFeePerGas"], "0x5f5e100");
+    assert_eq!(block["miner"], "0xa4b000000000000000000073657175656e636572");
+    assert_eq!(
+        block["mixHash"],
+        "0x0000000000000000000000000000000000000000000000000000000000000001"
+    );
+    assert_eq!(block["stateRoot"], json!(B256::ZERO));
+    assert_eq!(block["receiptsRoot"], json!(B256::ZERO));
+    assert_eq!(
+        block["sha3Uncles"],
+        json!(alloy::consensus::EMPTY_OMMER_ROOT_HASH)
+    );
+    assert_eq!(block["l1BlockNumber"], number);
+    assert_eq!(block["uncles"], json!([]));
+    assert_eq!(block["transactions"], json!([receipt["transactionHash"]]));
+    assert_eq!(block["gasUsed"], receipt["gasUsed"]);
+    assert_ne!(block["logsBloom"], json!(alloy::primitives::Bloom::ZERO));
+
+    let mut full_without_txs = full.clone();
+    full_without_txs["transactions"] = block["transactions"].clone();
+    assert_eq!(full_without_txs, block, "full and hash-only blocks agree");
+    assert_eq!(full["transactions"], json!([tx]));
+
+    assert_eq!(
+        keys(&tx),
+        fields(
+            "accessList blockHash blockNumber chainId from gas gasPrice hash input \
+             maxFeePerGas maxPriorityFeePerGas nonce r s to transactionIndex type v value \
+             yParity"
+        )
+    );
+    assert_eq!(tx["hash"], receipt["transactionHash"]);
+    assert_eq!(tx["from"], from);
+    assert_eq!(tx["to"], Value::Null);
+    assert_eq!(tx["type"], "0x2");
+    assert_eq!(tx["gasPrice"], "0x5f5e100");
+    assert_eq!(tx["blockHash"], block["hash"]);
+    assert_eq!(tx["blockNumber"], number);
+    assert_eq!(tx["transactionIndex"], "0x0");
+    assert_eq!(tx["gas"], "0x30000");
+    assert_eq!(tx["chainId"], "0x64aba");
+
+    assert_eq!(
+        keys(&receipt),
+        fields(
+            "blockHash blockNumber contractAddress cumulativeGasUsed effectiveGasPrice from \
+             gasUsed gasUsedForL1 l1BlockNumber logs logsBloom status to transactionHash \
+             transactionIndex type"
+        )
+    );
+    assert_eq!(receipt["status"], "0x1");
+    assert_eq!(receipt["type"], "0x2");
+    assert_eq!(receipt["from"], from);
+    assert_eq!(receipt["to"], Value::Null);
+    assert!(receipt["contractAddress"].is_string());
+    assert_eq!(receipt["blockHash"], block["hash"]);
+    assert_eq!(receipt["transactionIndex"], "0x0");
+    assert_eq!(receipt["cumulativeGasUsed"], receipt["gasUsed"]);
+    assert_eq!(receipt["effectiveGasPrice"], "0x5f5e100");
+    assert_eq!(receipt["gasUsedForL1"], "0x0");
+    assert_eq!(receipt["l1BlockNumber"], number);
+    assert_eq!(receipt["logsBloom"], block["logsBloom"]);
+    assert_eq!(receipt["logs"], logs);
+
+    let [log] = logs.as_array().expect("logs").as_slice() else {
+        panic!("one log: {logs}");
+    };
+    assert_eq!(
+        keys(log),
+        fields(
+            "address blockHash blockNumber data logIndex removed topics transactionHash \
+             transactionIndex"
+        )
+    );
+    assert_eq!(log["address"], receipt["contractAddress"]);
+    assert_eq!(log["topics"], json!([SET_TOPIC]));
+    assert_eq!(log["data"], json!(word(42)));
+    assert_eq!(log["blockHash"], block["hash"]);
+    assert_eq!(log["blockNumber"], number);
+    assert_eq!(log["transactionHash"], receipt["transactionHash"]);
+    assert_eq!(log["transactionIndex"], "0x0");
+    assert_eq!(log["logIndex"], "0x0");
+    assert_eq!(log["removed"], false);
+
+    assert_eq!(
+        keys(&fees),
+        ["baseFeePerGas", "gasUsedRatio", "oldestBlock", "reward"]
+    );
+    assert_eq!(fees["oldestBlock"], format!("0x{:x}", n - 1));
+    assert_eq!(
+        fees["baseFeePerGas"],
+        json!(["0x5f5e100", "0x5f5e100", "0x5f5e100"])
+    );
+    assert_eq!(fees["reward"], json!([["0x0"], ["0x0"]]));
+    assert_eq!(fees["gasUsedRatio"].as_array().expect("ratios").len(), 2);
+    assert_eq!(
+        keys(&fees_plain),
+        ["baseFeePerGas", "gasUsedRatio", "oldestBlock"]
+    );
+    assert_eq!(fees_plain["oldestBlock"], number);
+    server.stop().await;
+}
