@@ -8,12 +8,17 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::SolCall;
 use stylus_sdk::{
     prelude::Host,
     stylus_core::calls::{context::Call, errors::Error as CallError},
 };
 
-use crate::errors::ExternalCallFailed;
+use crate::{
+    abi_words::{call_data, Word},
+    errors::ExternalCallFailed,
+    interfaces::ILicenseNft,
+};
 
 /// Calls `target` with `data`: a static call when `value` is `None`, else a call sending
 /// `value`. A revert (or a reply that cannot be read) becomes [`ExternalCallFailed`] carrying
@@ -115,6 +120,59 @@ impl Output {
             return None;
         }
         (1..=len).map(|i| self.word(start + i)).collect()
+    }
+}
+
+/// What `ILicenseNft.licenseUsage(tokenId)` answers, as the usage anchor and the usage escrow
+/// read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseUsage {
+    /// Dataset the license covers.
+    pub dataset_id: U256,
+    /// The dataset's split, where fees go.
+    pub split_id: U256,
+    /// Granted scope bits.
+    pub scope: U256,
+    /// Start of validity (unix seconds).
+    pub starts_at: u64,
+    /// End of validity, exclusive; 0 = perpetual.
+    pub expires_at: u64,
+    /// Whether the arbiter revoked it.
+    pub revoked: bool,
+    /// Fee currency; zero = native.
+    pub payment_token: Address,
+    /// Metering unit.
+    pub usage_unit: u8,
+    /// Fee per unit.
+    pub usage_rate: U256,
+}
+
+impl LicenseUsage {
+    /// Reads license `license_id`'s usage terms from license contract `nft`: nine static words,
+    /// else [`ExternalCallFailed`] (a revert keeps its data, a short answer has none).
+    #[inline]
+    pub fn read(vm: &dyn Host, nft: Address, license_id: U256) -> Result<Self, ExternalCallFailed> {
+        let data = call_data(
+            ILicenseNft::licenseUsageCall::SELECTOR,
+            &[license_id.word()],
+        );
+        Self::decode(&call(vm, nft, None, &data)?).ok_or_else(|| malformed(nft))
+    }
+
+    /// The terms in a `licenseUsage` answer, if it holds all nine words.
+    #[must_use]
+    pub fn decode(out: &Output) -> Option<Self> {
+        Some(Self {
+            dataset_id: out.word(0)?,
+            split_id: out.word(1)?,
+            scope: out.word(2)?,
+            starts_at: out.low(3)?,
+            expires_at: out.low(4)?,
+            revoked: !out.word(5)?.is_zero(),
+            payment_token: out.address(6)?,
+            usage_unit: out.word(7)?.byte(0),
+            usage_rate: out.word(8)?,
+        })
     }
 }
 

@@ -12,9 +12,9 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 use stylus_sdk::{keccak_const::Keccak256, prelude::*};
 use tributary_abi::{
-    abi_words::{call_data, encode, Tail, Word},
-    calls::{call, malformed},
-    interfaces::{IErc1271, ILicenseNft, IUsageEscrow},
+    abi_words::{encode, Tail, Word},
+    calls::{call, malformed, LicenseUsage},
+    interfaces::{IErc1271, IUsageEscrow},
 };
 
 use crate::{
@@ -30,55 +30,12 @@ pub const ERC1271_MAGIC_VALUE: [u8; 4] = IErc1271::isValidSignatureCall::SELECTO
 /// `keccak256("")`: the code hash of an account without code.
 const EMPTY_CODE_HASH: [u8; 32] = Keccak256::new().finalize();
 
-/// What the anchor needs to know about a license (`ILicenseNft.licenseUsage`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LicenseUsage {
-    /// Dataset the license covers.
-    pub dataset_id: U256,
-    /// Granted scope bits.
-    pub scope: U256,
-    /// Start of validity (unix seconds).
-    pub starts_at: u64,
-    /// End of validity, exclusive; 0 = perpetual.
-    pub expires_at: u64,
-    /// Whether the arbiter revoked it.
-    pub revoked: bool,
-    /// Metering unit.
-    pub usage_unit: u8,
-    /// Fee per unit.
-    pub usage_rate: U256,
-}
-
 impl UsageAnchor {
     /// Reads a license's usage terms from the license contract.
     #[inline(never)]
     pub(crate) fn license_usage(&self, license_id: U256) -> Result<LicenseUsage, Error> {
         let nft = self.global_address(Global::LicenseNft);
-        let out = call(
-            self.vm(),
-            nft,
-            None,
-            &call_data(
-                ILicenseNft::licenseUsageCall::SELECTOR,
-                &[license_id.word()],
-            ),
-        )?;
-        // `(datasetId, splitId, scope, startsAt, expiresAt, revoked, paymentToken, usageUnit,
-        // usageRate)`: nine static words.
-        if out.0.len() < 9 * 32 {
-            return Err(malformed(nft).into());
-        }
-        let w = |i: usize| out.word(i).unwrap_or_default();
-        let low = |i: usize| out.low(i).unwrap_or_default();
-        Ok(LicenseUsage {
-            dataset_id: w(0),
-            scope: w(2),
-            starts_at: low(3),
-            expires_at: low(4),
-            revoked: !w(5).is_zero(),
-            usage_unit: w(7).byte(0),
-            usage_rate: w(8),
-        })
+        Ok(LicenseUsage::read(self.vm(), nft, license_id)?)
     }
 
     /// `escrow.charge(licenseIds, fees)`: what each license paid from its escrow.

@@ -23,7 +23,10 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{B256, U256};
 use stylus_sdk::prelude::*;
-use tributary_abi::scope::{self, TRAIN};
+use tributary_abi::{
+    calls::LicenseUsage,
+    scope::{self, TRAIN},
+};
 
 use crate::{
     calldata::{ReceiptArg, SettleArgs},
@@ -33,7 +36,6 @@ use crate::{
         WrongDataset, WrongUsageUnit,
     },
     events::{emit, ReceiptSettled},
-    external_calls::LicenseUsage,
     merkle, UsageAnchor,
 };
 

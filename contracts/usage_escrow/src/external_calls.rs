@@ -11,7 +11,7 @@ use alloy_sol_types::SolCall;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
-    calls::{call, malformed},
+    calls::{call, malformed, LicenseUsage},
     interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
     usage::settlementHoldCall,
 };
@@ -22,14 +22,6 @@ use crate::{
     events::{emit, FeesDeposited},
     UsageEscrow,
 };
-
-/// What the escrow needs to know about a license (`ILicenseNft.licenseUsage`).
-pub(crate) struct LicenseTerms {
-    /// The dataset's split, where fees go.
-    pub split_id: U256,
-    /// Fee currency; zero = native.
-    pub payment_token: Address,
-}
 
 /// What the anchor reports for the withdrawal rule (`IUsageAnchor.settlementHold`).
 pub(crate) struct SettlementHold {
@@ -42,25 +34,13 @@ pub(crate) struct SettlementHold {
 }
 
 impl UsageEscrow {
-    /// A license's split and payment token.
-    pub(crate) fn license_terms(&self, license_id: U256) -> Result<LicenseTerms, Error> {
-        let nft = self.license_nft.get();
-        let out = call(
+    /// A license's terms (split, payment token, …) from the license contract.
+    pub(crate) fn license_terms(&self, license_id: U256) -> Result<LicenseUsage, Error> {
+        Ok(LicenseUsage::read(
             self.vm(),
-            nft,
-            None,
-            &call_data(
-                ILicenseNft::licenseUsageCall::SELECTOR,
-                &[license_id.word()],
-            ),
-        )?;
-        match (out.word(1), out.address(6)) {
-            (Some(split_id), Some(payment_token)) => Ok(LicenseTerms {
-                split_id,
-                payment_token,
-            }),
-            _ => Err(malformed(nft).into()),
-        }
+            self.license_nft.get(),
+            license_id,
+        )?)
     }
 
     /// The current owner of a license token.
