@@ -166,6 +166,9 @@ pub struct Devnode {
     timestamp: u64,
     time_offset: u64,
     next_override: Option<u64>,
+    /// The pending block's timestamp, fixed when its first transaction ran (so the block is
+    /// sealed with the time its transactions saw); `None` while it holds no transaction.
+    pending_timestamp: Option<u64>,
     wall_clock: bool,
     history: History,
     snapshots: BTreeMap<u64, Snapshot>,
@@ -231,6 +234,7 @@ impl Devnode {
             timestamp: GENESIS_TIMESTAMP,
             time_offset: 0,
             next_override: None,
+            pending_timestamp: None,
             wall_clock: false,
             history: History::starting_at(0, GENESIS_TIMESTAMP),
             snapshots: BTreeMap::new(),
@@ -312,11 +316,10 @@ impl Devnode {
 
     fn seal_block(&mut self) {
         self.number += 1;
-        self.timestamp = self.next_timestamp();
-        self.next_override = None;
-        if !self.wall_clock {
-            self.time_offset = 0;
-        }
+        self.timestamp = match self.pending_timestamp.take() {
+            Some(timestamp) => timestamp,
+            None => self.take_next_timestamp(),
+        };
         let db = self.evm.db();
         self.history
             .seal(self.number, self.timestamp, || db.clone());
@@ -331,6 +334,36 @@ impl Devnode {
     /// Changes the chain id (before any transaction is signed for it).
     pub fn set_chain_id(&mut self, chain_id: u64) {
         self.evm.context.evm.env.cfg.chain_id = chain_id;
+    }
+
+    /// [`Self::next_timestamp`], consuming what set it: an exact override, and (off the wall
+    /// clock) the offset added by [`Self::advance_time`].
+    fn take_next_timestamp(&mut self) -> u64 {
+        let timestamp = self.next_timestamp();
+        self.next_override = None;
+        if !self.wall_clock {
+            self.time_offset = 0;
+        }
+        timestamp
+    }
+
+    /// Fixes the pending block's timestamp at its first transaction: on the wall clock the
+    /// time moves between blocks, and a block must carry the time its transactions saw.
+    fn fix_pending_timestamp(&mut self) {
+        if self.pending_timestamp.is_none() {
+            let timestamp = self.take_next_timestamp();
+            self.pending_timestamp = Some(timestamp);
+            self.evm.context.evm.env.block.timestamp = U256::from(timestamp);
+        }
+    }
+
+    /// Points a call at the pending block's time: its fixed time once it holds a transaction,
+    /// else the time it would get now.
+    fn refresh_call_timestamp(&mut self) {
+        let timestamp = self
+            .pending_timestamp
+            .unwrap_or_else(|| self.next_timestamp());
+        self.evm.context.evm.env.block.timestamp = U256::from(timestamp);
     }
 
     fn sync_block_env(&mut self) {
@@ -485,6 +518,7 @@ impl Devnode {
         self.timestamp = dump.timestamp;
         self.time_offset = dump.time_offset;
         self.next_override = None;
+        self.pending_timestamp = None;
         self.history = History::starting_at(dump.number, dump.timestamp);
         self.snapshots.clear();
         self.sync_block_env();
@@ -512,7 +546,16 @@ impl Devnode {
     pub fn execute_signed(&mut self, tx: TxRequest, raw: Bytes) -> Result<Receipt, DevnodeError> {
         let nonce = tx.nonce.unwrap_or_else(|| self.nonce(tx.from));
         self.prepare(&tx, Some(nonce))?;
-        let result = self.evm.transact_commit().map_err(|e| map_error(e, &tx))?;
+        let clock = (self.pending_timestamp, self.next_override, self.time_offset);
+        self.fix_pending_timestamp();
+        let result = match self.evm.transact_commit() {
+            Ok(result) => result,
+            Err(e) => {
+                // Not included: the pending block's clock is as it was.
+                (self.pending_timestamp, self.next_override, self.time_offset) = clock;
+                return Err(map_error(e, &tx));
+            }
+        };
         let halt_note = self.evm.context.external.last_failure.take();
         let block_number = self.number + 1;
         let tx_hash = tx.hash.unwrap_or_else(|| {
@@ -533,6 +576,7 @@ impl Devnode {
         let mut tx = tx;
         tx.gas_price = Some(U256::ZERO);
         self.prepare(&tx, None)?;
+        self.refresh_call_timestamp();
         let basefee = std::mem::replace(&mut self.evm.context.evm.env.block.basefee, U256::ZERO);
         let result = self.evm.transact();
         self.evm.context.evm.env.block.basefee = basefee;
@@ -776,11 +820,13 @@ impl Devnode {
         // Calls run in the block after `self.number` at `next_timestamp()`.
         let number = std::mem::replace(&mut self.number, state.number.saturating_sub(1));
         let next_override = self.next_override.replace(state.timestamp);
+        let pending_timestamp = self.pending_timestamp.take();
         self.sync_block_env();
         let out = f(self);
         *self.evm.db_mut() = current;
         self.number = number;
         self.next_override = next_override;
+        self.pending_timestamp = pending_timestamp;
         self.sync_block_env();
         out
     }
@@ -815,6 +861,7 @@ impl Devnode {
         self.timestamp = snapshot.timestamp;
         self.time_offset = snapshot.time_offset;
         self.next_override = None;
+        self.pending_timestamp = None;
         self.history.truncate(snapshot.history);
         self.sync_block_env();
         Ok(())
