@@ -385,3 +385,63 @@ macro_rules! word_errors {
         )]
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::{vec, vec::Vec};
+
+    use alloy_primitives::{Address, Bytes, U256};
+    use alloy_sol_types::SolValue;
+
+    use super::*;
+
+    fn words<T: Word>(values: &[T]) -> Vec<[u8; 32]> {
+        values.iter().map(Word::word).collect()
+    }
+
+    #[test]
+    fn dynamic_arguments_in_any_position_encode_like_alloy() {
+        let recipients = vec![Address::repeat_byte(1), Address::repeat_byte(2)];
+        let shares = vec![U256::from(7), U256::MAX];
+        let controller = Address::repeat_byte(9);
+        // `createSplit(address[], uint256[], address)`: arrays before a static argument.
+        let (r, s) = (words(&recipients), words(&shares));
+        let ours = encode(
+            &[0xde, 0xad, 0xbe, 0xef],
+            &[[0; 32], [0; 32], controller.word()],
+            &[Tail::words(0, &r), Tail::words(1, &s)],
+        );
+        let alloy = (recipients.clone(), shares.clone(), controller).abi_encode_params();
+        assert_eq!(ours[..4], [0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(ours[4..], alloy[..]);
+        // Bytes of every padding class between two static words, and an empty array.
+        for len in [0usize, 1, 31, 32, 33, 64, 65] {
+            let data: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
+            let none: [[u8; 32]; 0] = [];
+            let ours = encode(
+                &[],
+                &[U256::from(len).word(), [0; 32], [0; 32], true.word()],
+                &[Tail::bytes(1, &data), Tail::words(2, &none)],
+            );
+            let alloy =
+                (U256::from(len), Bytes::from(data), Vec::<U256>::new(), true).abi_encode_params();
+            assert_eq!(ours, alloy, "{len} bytes");
+        }
+    }
+
+    #[test]
+    fn a_log_keeps_its_topics_out_of_the_data_offsets() {
+        let topics = [[1u8; 32], [2u8; 32]];
+        let uri = b"ipfs://a-uri-longer-than-one-word-of-thirty-two-bytes";
+        let log = encode(
+            topics.as_flattened(),
+            &[U256::from(5).word(), [0; 32]],
+            &[Tail::bytes(1, uri)],
+        );
+        assert_eq!(log[..64], *topics.as_flattened());
+        assert_eq!(
+            log[64..],
+            (U256::from(5), Bytes::from(uri.to_vec())).abi_encode_params()[..]
+        );
+    }
+}
