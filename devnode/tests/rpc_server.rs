@@ -673,7 +673,11 @@ async fn blocks_transactions_receipts_and_logs_have_every_field() {
     let addr = server.addr;
     let answers = tokio::task::spawn_blocking(move || {
         let from = rpc(addr, "eth_accounts", json!([]))["result"][0].clone();
-        rpc(addr, "devnode_setNextBlockTimestamp", json!([1_800_000_000u64]));
+        rpc(
+            addr,
+            "devnode_setNextBlockTimestamp",
+            json!([1_800_000_000u64]),
+        );
         // initcode: mstore(0, 42); log1(0, 32, SET_TOPIC); stop
         let initcode = format!(
             "0x602a6000527f{}60206000a100",
@@ -699,6 +703,39 @@ async fn blocks_transactions_receipts_and_logs_have_every_field() {
         let fees = rpc(addr, "eth_feeHistory", json!(["0x2", "latest", [50.0]]))["result"].clone();
         let fees_plain = rpc(addr, "eth_feeHistory", json!([1, "latest"]))["result"].clone();
         let none = rpc(addr, "eth_getTransactionReceipt", json!([B256::ZERO]));
+        // the scalar answers
+        let result = |method: &str, params: Value| rpc(addr, method, params)["result"].clone();
+        assert_eq!(result("eth_syncing", json!([])), false);
+        assert_eq!(result("net_listening", json!([])), true);
+        assert_eq!(result("net_version", json!([])), "412346");
+        assert_eq!(result("eth_chainId", json!([])), "0x64aba");
+        assert_eq!(result("eth_blockNumber", json!([])), "0x1");
+        assert_eq!(result("eth_gasPrice", json!([])), "0x5f5e100");
+        assert_eq!(result("eth_maxPriorityFeePerGas", json!([])), "0x0");
+        assert_eq!(result("eth_getTransactionCount", json!([from])), "0x1");
+        assert_eq!(result("eth_getBlockByNumber", json!(["0x99"])), Value::Null);
+        assert_eq!(
+            result("eth_getTransactionByHash", json!([B256::ZERO])),
+            Value::Null
+        );
+        assert_eq!(
+            result("eth_getStorageAt", json!([Address::ZERO, "0x0"])),
+            json!(B256::ZERO)
+        );
+        assert_eq!(result("eth_getCode", json!([Address::ZERO])), "0x");
+        let snapshot = result("evm_snapshot", json!([]));
+        assert!(snapshot.as_str().is_some_and(|s| s.starts_with("0x")));
+        assert_eq!(result("evm_setAutomine", json!([true])), Value::Null);
+        assert_eq!(result("evm_increaseTime", json!(["0x0"])), "0x0");
+        assert_eq!(
+            result(
+                "anvil_setStorageAt",
+                json!([Address::ZERO, "0x0", B256::ZERO])
+            ),
+            true
+        );
+        assert_eq!(result("evm_revert", json!([snapshot])), true);
+        assert_eq!(result("evm_revert", json!(["0x999"])), false);
         (from, receipt, tx, block, full, logs, fees, fees_plain, none)
     })
     .await

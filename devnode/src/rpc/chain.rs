@@ -1,6 +1,8 @@
 //! The chain behind the JSON-RPC server: a [`Devnode`] (which keeps the history: blocks with
 //! hashes, signed transactions, receipts with log positions, recent states), the unlocked dev
-//! accounts, and the JSON-RPC methods themselves.
+//! accounts, and the JSON-RPC methods themselves: typed requests ([`super::request`]) in,
+//! alloy's RPC types out (`Block`, `Transaction`, `TransactionReceipt`, `Log`, `FeeHistory`,
+//! with Arbitrum's `l1BlockNumber` and `gasUsedForL1` as `WithOtherFields`).
 //!
 //! State reads (`eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`,
 //! `eth_getStorageAt`, `eth_call`, `eth_estimateGas`) take any block tag, number or hash:
@@ -12,17 +14,25 @@
 use std::collections::HashMap;
 
 use alloy::{
-    consensus::{SignableTransaction, Transaction as _, TxEip1559, TxEnvelope},
+    consensus::{
+        Receipt, ReceiptEnvelope, ReceiptWithBloom, SignableTransaction, Transaction as _,
+        TxEip1559, TxEnvelope, TxType,
+    },
     eips::{
         eip2718::{Decodable2718, Encodable2718},
         BlockId, BlockNumberOrTag,
     },
     network::TxSignerSync,
-    primitives::{Address, Bloom, Bytes, TxKind, B256, U256},
-    rpc::types::{state::StateOverride, Filter, FilterBlockOption, TransactionRequest},
+    primitives::{Address, Bloom, Bytes, TxKind, B256, B64, U256, U64},
+    rpc::types::{
+        state::StateOverride, Block, BlockTransactions, FeeHistory, Filter, FilterBlockOption,
+        Header, Log, SyncStatus, Transaction, TransactionReceipt, TransactionRequest,
+    },
+    serde::{OtherFields, WithOtherFields},
     signers::local::PrivateKeySigner,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{
     error::RpcError,
@@ -383,119 +393,146 @@ impl RpcChain {
         }
     }
 
-    fn block_json(&self, block: &BlockRecord, full: bool) -> Value {
-        let transactions: Vec<Value> = block
-            .transactions
-            .iter()
-            .map(|h| {
-                if full {
-                    self.history()
-                        .transaction(h)
-                        .map_or(Value::Null, |r| self.tx_json(h, r))
-                } else {
-                    json!(h)
-                }
-            })
-            .collect();
-        json!({
-            "number": quantity(block.number),
-            "hash": block.hash,
-            "parentHash": block.parent_hash,
-            "nonce": "0x0000000000000000",
-            "sha3Uncles": alloy::consensus::EMPTY_OMMER_ROOT_HASH,
-            "logsBloom": block.logs_bloom,
-            "transactionsRoot": block.transactions_root,
-            "stateRoot": B256::ZERO,
-            "receiptsRoot": B256::ZERO,
-            "miner": SEQUENCER_COINBASE,
-            "difficulty": "0x1",
-            "totalDifficulty": quantity(block.number + 1),
-            "extraData": "0x",
-            "size": quantity(1000 + 200 * block.transactions.len() as u64),
-            "gasLimit": quantity(HEADER_GAS_LIMIT),
-            "gasUsed": quantity(block.gas_used),
-            "timestamp": quantity(block.timestamp),
-            "transactions": transactions,
-            "uncles": [],
-            "baseFeePerGas": quantity(BASE_FEE),
-            "mixHash": B256::with_last_byte(1),
-            "l1BlockNumber": quantity(block.number),
-        })
+    fn block_hash(&self, record: &TxRecord) -> Option<B256> {
+        self.history()
+            .block(record.receipt.block_number)
+            .map(|b| b.hash)
     }
 
-    fn tx_json(&self, hash: &B256, record: &TxRecord) -> Value {
-        let Ok(envelope) = TxEnvelope::decode_2718(&mut record.raw.as_ref()) else {
-            return Value::Null;
+    /// A block as `eth_getBlockBy*` answers it, with Arbitrum's `l1BlockNumber`. Full
+    /// transactions that cannot be shown (in-process ones, without a signed encoding) are
+    /// `null`.
+    fn rpc_block(&self, block: &BlockRecord, full: bool) -> RpcBlock {
+        let transactions = if full {
+            BlockTransactions::Full(
+                block
+                    .transactions
+                    .iter()
+                    .map(|h| {
+                        self.history()
+                            .transaction(h)
+                            .and_then(|r| self.rpc_transaction(r))
+                    })
+                    .collect(),
+            )
+        } else {
+            BlockTransactions::Hashes(block.transactions.clone())
         };
-        let block_hash = self
-            .block_by_number(BlockNumberOrTag::Number(record.receipt.block_number))
-            .map(|b| b.hash);
-        let tx = alloy::rpc::types::Transaction {
+        let header = alloy::consensus::Header {
+            parent_hash: block.parent_hash,
+            ommers_hash: alloy::consensus::EMPTY_OMMER_ROOT_HASH,
+            beneficiary: SEQUENCER_COINBASE,
+            state_root: B256::ZERO,
+            transactions_root: block.transactions_root,
+            receipts_root: B256::ZERO,
+            logs_bloom: block.logs_bloom,
+            difficulty: U256::from(1),
+            number: block.number,
+            gas_limit: HEADER_GAS_LIMIT,
+            gas_used: block.gas_used,
+            timestamp: block.timestamp,
+            extra_data: Bytes::new(),
+            mix_hash: B256::with_last_byte(1),
+            nonce: B64::ZERO,
+            base_fee_per_gas: Some(BASE_FEE),
+            withdrawals_root: None,
+            blob_gas_used: None,
+            excess_blob_gas: None,
+            parent_beacon_block_root: None,
+            requests_hash: None,
+        };
+        let size = 1000 + 200 * block.transactions.len() as u64;
+        WithOtherFields {
+            inner: Block {
+                header: Header {
+                    hash: block.hash,
+                    inner: header,
+                    total_difficulty: Some(U256::from(block.number + 1)),
+                    size: Some(U256::from(size)),
+                },
+                uncles: Vec::new(),
+                transactions,
+                withdrawals: None,
+            },
+            other: arbitrum_fields(block.number, None),
+        }
+    }
+
+    /// A mined transaction as `eth_getTransactionByHash` answers it (`None` for in-process
+    /// transactions, which have no signed encoding).
+    fn rpc_transaction(&self, record: &TxRecord) -> Option<Transaction> {
+        let envelope = TxEnvelope::decode_2718(&mut record.raw.as_ref()).ok()?;
+        Some(Transaction {
             inner: envelope,
-            block_hash,
+            block_hash: self.block_hash(record),
             block_number: Some(record.receipt.block_number),
             transaction_index: Some(record.index),
             effective_gas_price: Some(record.effective_gas_price),
             from: record.receipt.from,
-        };
-        let mut value = serde_json::to_value(&tx).unwrap_or(Value::Null);
-        if let Some(object) = value.as_object_mut() {
-            object.insert("hash".into(), json!(hash));
-        }
-        value
-    }
-
-    fn log_json(&self, hash: &B256, record: &TxRecord, index: usize) -> Value {
-        let log = &record.receipt.logs[index];
-        let block_hash = self
-            .block_by_number(BlockNumberOrTag::Number(record.receipt.block_number))
-            .map(|b| b.hash);
-        json!({
-            "address": log.address,
-            "topics": log.data.topics(),
-            "data": log.data.data,
-            "blockNumber": quantity(record.receipt.block_number),
-            "blockHash": block_hash,
-            "transactionHash": hash,
-            "transactionIndex": quantity(record.index),
-            "logIndex": quantity(record.first_log_index + index as u64),
-            "removed": false,
         })
     }
 
-    fn receipt_json(&self, hash: &B256, record: &TxRecord) -> Value {
+    /// Log `index` of a mined transaction, with its position on the chain.
+    fn rpc_log(&self, record: &TxRecord, index: usize) -> Log {
+        Log {
+            inner: record.receipt.logs[index].clone(),
+            block_hash: self.block_hash(record),
+            block_number: Some(record.receipt.block_number),
+            block_timestamp: None,
+            transaction_hash: Some(record.receipt.tx_hash),
+            transaction_index: Some(record.index),
+            log_index: Some(record.first_log_index + index as u64),
+            removed: false,
+        }
+    }
+
+    /// A receipt as `eth_getTransactionReceipt` answers it, with Arbitrum's `gasUsedForL1`
+    /// (always 0: the devnode has no L1) and `l1BlockNumber`.
+    fn rpc_receipt(&self, record: &TxRecord) -> RpcReceipt {
         let envelope = TxEnvelope::decode_2718(&mut record.raw.as_ref()).ok();
-        let block_hash = self
-            .block_by_number(BlockNumberOrTag::Number(record.receipt.block_number))
-            .map(|b| b.hash);
         let mut bloom = Bloom::ZERO;
         for log in &record.receipt.logs {
             bloom.accrue_log(log);
         }
-        let logs: Vec<Value> = (0..record.receipt.logs.len())
-            .map(|i| self.log_json(hash, record, i))
-            .collect();
-        json!({
-            "transactionHash": hash,
-            "transactionIndex": quantity(record.index),
-            "blockHash": block_hash,
-            "blockNumber": quantity(record.receipt.block_number),
-            "from": record.receipt.from,
-            "to": envelope.as_ref().and_then(alloy::consensus::Transaction::to),
-            "cumulativeGasUsed": quantity(record.cumulative_gas_used),
-            "gasUsed": quantity(record.receipt.gas_used),
-            "effectiveGasPrice": format!("0x{:x}", record.effective_gas_price),
-            "contractAddress": record.receipt.contract_address,
-            "logs": logs,
-            "logsBloom": bloom,
-            "type": quantity(envelope.map_or(0, |e| u64::from(u8::from(e.tx_type())))),
-            "status": if record.receipt.status { "0x1" } else { "0x0" },
-            "gasUsedForL1": "0x0",
-            "l1BlockNumber": quantity(record.receipt.block_number),
-        })
+        let receipt = ReceiptWithBloom::new(
+            Receipt {
+                status: record.receipt.status.into(),
+                cumulative_gas_used: record.cumulative_gas_used,
+                logs: (0..record.receipt.logs.len())
+                    .map(|i| self.rpc_log(record, i))
+                    .collect(),
+            },
+            bloom,
+        );
+        let inner = match envelope.as_ref().map(TxEnvelope::tx_type) {
+            None | Some(TxType::Legacy) => ReceiptEnvelope::Legacy(receipt),
+            Some(TxType::Eip2930) => ReceiptEnvelope::Eip2930(receipt),
+            Some(TxType::Eip1559) => ReceiptEnvelope::Eip1559(receipt),
+            Some(TxType::Eip4844) => ReceiptEnvelope::Eip4844(receipt),
+            Some(TxType::Eip7702) => ReceiptEnvelope::Eip7702(receipt),
+        };
+        WithOtherFields {
+            inner: TransactionReceipt {
+                inner,
+                transaction_hash: record.receipt.tx_hash,
+                transaction_index: Some(record.index),
+                block_hash: self.block_hash(record),
+                block_number: Some(record.receipt.block_number),
+                gas_used: record.receipt.gas_used,
+                effective_gas_price: record.effective_gas_price,
+                blob_gas_used: None,
+                blob_gas_price: None,
+                from: record.receipt.from,
+                to: envelope
+                    .as_ref()
+                    .and_then(alloy::consensus::Transaction::to),
+                contract_address: record.receipt.contract_address,
+            },
+            other: arbitrum_fields(record.receipt.block_number, Some(0)),
+        }
     }
 
-    fn logs(&self, filter: &Filter) -> Result<Vec<Value>, RpcError> {
+    fn logs(&self, filter: &Filter) -> Result<Vec<Log>, RpcError> {
         let head = self.head().number;
         let resolve = |tag: Option<BlockNumberOrTag>| match tag {
             Some(BlockNumberOrTag::Number(n)) => n,
@@ -536,7 +573,7 @@ impl RpcChain {
                         set.is_empty() || topics.get(t).is_some_and(|topic| set.matches(topic))
                     });
                     if filter.address.matches(&log.address) && topics_match {
-                        out.push(self.log_json(hash, record, i));
+                        out.push(self.rpc_log(record, i));
                     }
                 }
             }
@@ -555,76 +592,70 @@ impl RpcChain {
     }
 
     fn dispatch_eth(&mut self, request: EthRequest) -> Result<(Value, Effect), RpcError> {
-        let read = |v: Value| Ok((v, Effect::None));
         match request {
-            EthRequest::Web3ClientVersion() => read(json!(CLIENT_VERSION)),
-            EthRequest::NetVersion() => read(json!(self.node.chain_id().to_string())),
-            EthRequest::NetListening() => read(json!(true)),
-            EthRequest::ChainId() => read(json!(quantity(self.node.chain_id()))),
-            EthRequest::BlockNumber() => read(json!(quantity(self.head().number))),
-            EthRequest::Syncing() => read(json!(false)),
-            EthRequest::Accounts() => read(json!(self.accounts)),
-            EthRequest::GasPrice() => read(json!(quantity(BASE_FEE))),
-            EthRequest::MaxPriorityFeePerGas() => read(json!("0x0")),
+            EthRequest::Web3ClientVersion() => read(CLIENT_VERSION),
+            EthRequest::NetVersion() => read(self.node.chain_id().to_string()),
+            EthRequest::NetListening() => read(true),
+            EthRequest::ChainId() => read(U64::from(self.node.chain_id())),
+            EthRequest::BlockNumber() => read(U64::from(self.head().number)),
+            EthRequest::Syncing() => read(SyncStatus::None),
+            EthRequest::Accounts() => read(&self.accounts),
+            EthRequest::GasPrice() => read(U64::from(BASE_FEE)),
+            EthRequest::MaxPriorityFeePerGas() => read(U64::ZERO),
             EthRequest::FeeHistory(Quantity(count), newest, percentiles) => {
                 read(self.fee_history(count, newest, &percentiles.unwrap_or_default()))
             }
             EthRequest::GetBalance(address, block) => {
-                let balance = self.read_at(block, |node| Ok(node.balance(address)))?;
-                read(json!(balance))
+                read(self.read_at(block, |node| Ok(node.balance(address)))?)
             }
             EthRequest::GetTransactionCount(address, block) => {
                 let nonce = self.read_at(block, |node| Ok(node.nonce(address)))?;
-                read(json!(quantity(nonce)))
+                read(U64::from(nonce))
             }
             EthRequest::GetCode(address, block) => {
-                let code = self.read_at(block, |node| Ok(node.code(address)))?;
-                read(json!(code))
+                read(self.read_at(block, |node| Ok(node.code(address)))?)
             }
             EthRequest::GetStorageAt(address, slot, block) => {
                 let value = self.read_at(block, |node| Ok(node.storage(address, slot)))?;
-                read(json!(B256::from(value)))
+                read(B256::from(value))
             }
-            EthRequest::Call(request, block, overrides) => {
-                let output = self.read_at(block, |node| {
-                    Self::call_on(node, &request, overrides.as_ref())
-                })?;
-                read(json!(output))
-            }
+            EthRequest::Call(request, block, overrides) => read(self.read_at(block, |node| {
+                Self::call_on(node, &request, overrides.as_ref())
+            })?),
             EthRequest::EstimateGas(request, block, overrides) => {
                 let gas = self.read_at(block, |node| {
                     Self::estimate_on(node, &request, overrides.as_ref())
                 })?;
-                read(json!(quantity(gas)))
+                read(U64::from(gas))
             }
             EthRequest::SendRawTransaction(raw) => {
                 let hash = self.send_raw(&raw)?;
-                Ok((json!(hash), self.mined_or_changed()))
+                reply(hash, self.mined_or_changed())
             }
             EthRequest::SendTransaction(request) => {
                 let hash = self.send_transaction(*request)?;
-                Ok((json!(hash), self.mined_or_changed()))
+                reply(hash, self.mined_or_changed())
             }
             EthRequest::GetTransactionByHash(hash) => read(
                 self.history()
                     .transaction(&hash)
-                    .map_or(Value::Null, |r| self.tx_json(&hash, r)),
+                    .and_then(|r| self.rpc_transaction(r)),
             ),
             EthRequest::GetTransactionReceipt(hash) => read(
                 self.history()
                     .transaction(&hash)
-                    .map_or(Value::Null, |r| self.receipt_json(&hash, r)),
+                    .map(|r| self.rpc_receipt(r)),
             ),
             EthRequest::GetBlockByNumber(tag, full) => read(
                 self.block_by_number(tag)
-                    .map_or(Value::Null, |b| self.block_json(b, full.unwrap_or(false))),
+                    .map(|b| self.rpc_block(b, full.unwrap_or(false))),
             ),
             EthRequest::GetBlockByHash(hash, full) => read(
                 self.history()
                     .block_by_hash(hash)
-                    .map_or(Value::Null, |b| self.block_json(b, full.unwrap_or(false))),
+                    .map(|b| self.rpc_block(b, full.unwrap_or(false))),
             ),
-            EthRequest::GetLogs(filter) => read(json!(self.logs(&filter)?)),
+            EthRequest::GetLogs(filter) => read(self.logs(&filter)?),
         }
     }
 
@@ -644,50 +675,50 @@ impl RpcChain {
                     self.node.set_next_timestamp(timestamp)?;
                 }
                 self.mine();
-                Ok((json!("0x0"), Effect::Mined))
+                reply("0x0", Effect::Mined)
             }
             ControlRequest::IncreaseTime(Quantity(seconds)) => {
                 let total = self.node.advance_time(seconds);
-                Ok((json!(quantity(total)), Effect::Changed))
+                reply(U64::from(total), Effect::Changed)
             }
             ControlRequest::SetNextBlockTimestamp(Quantity(timestamp)) => {
                 self.node.set_next_timestamp(timestamp)?;
-                Ok((Value::Null, Effect::Changed))
+                reply((), Effect::Changed)
             }
             ControlRequest::SetAutomine(on) => {
                 self.automine = on;
-                Ok((Value::Null, Effect::None))
+                reply((), Effect::None)
             }
             ControlRequest::Snapshot() => {
                 // The node's snapshot covers its history (blocks, transactions) too.
                 let id = self.node.snapshot();
-                Ok((json!(quantity(id)), Effect::None))
+                reply(U64::from(id), Effect::None)
             }
             ControlRequest::Revert(Quantity(id)) => match self.node.revert_to(id) {
-                Ok(()) => Ok((json!(true), Effect::Changed)),
-                Err(DevnodeError::UnknownSnapshot(_)) => Ok((json!(false), Effect::None)),
+                Ok(()) => reply(true, Effect::Changed),
+                Err(DevnodeError::UnknownSnapshot(_)) => reply(false, Effect::None),
                 Err(e) => Err(e.into()),
             },
             ControlRequest::SetBalance(address, balance) => {
                 self.node.set_balance(address, balance);
-                Ok((Value::Null, Effect::Changed))
+                reply((), Effect::Changed)
             }
             ControlRequest::SetNonce(address, Quantity(nonce)) => {
                 self.node.set_nonce(address, nonce);
-                Ok((Value::Null, Effect::Changed))
+                reply((), Effect::Changed)
             }
             ControlRequest::SetCode(address, code) => {
                 self.node.set_code(address, code)?;
-                Ok((Value::Null, Effect::Changed))
+                reply((), Effect::Changed)
             }
             ControlRequest::SetStorageAt(address, slot, value) => {
                 self.node.set_storage(address, slot, value.into());
-                Ok((json!(true), Effect::Changed))
+                reply(true, Effect::Changed)
             }
         }
     }
 
-    fn fee_history(&self, count: u64, newest: BlockNumberOrTag, percentiles: &[f64]) -> Value {
+    fn fee_history(&self, count: u64, newest: BlockNumberOrTag, percentiles: &[f64]) -> FeeHistory {
         let count = count.clamp(1, 1024);
         let head = self.head().number;
         let newest = match newest {
@@ -696,27 +727,48 @@ impl RpcChain {
         };
         let first = self.history().blocks().first().map_or(0, |b| b.number);
         let oldest = newest.saturating_sub(count - 1).max(first);
-        let blocks = newest - oldest + 1;
-        let base_fees: Vec<String> = (0..=blocks).map(|_| quantity(BASE_FEE)).collect();
-        let ratios: Vec<f64> = (oldest..=newest)
-            .map(|n| {
-                self.block_by_number(BlockNumberOrTag::Number(n))
-                    .map_or(0.0, |b| gas_ratio(b.gas_used))
-            })
-            .collect();
-        let mut history = json!({
-            "oldestBlock": quantity(oldest),
-            "baseFeePerGas": base_fees,
-            "gasUsedRatio": ratios,
-        });
-        if !percentiles.is_empty() {
-            let rewards: Vec<Vec<&str>> = (0..blocks)
-                .map(|_| percentiles.iter().map(|_| "0x0").collect())
-                .collect();
-            history["reward"] = json!(rewards);
+        let blocks = usize::try_from(newest - oldest + 1).unwrap_or(0);
+        FeeHistory {
+            base_fee_per_gas: vec![u128::from(BASE_FEE); blocks + 1],
+            gas_used_ratio: (oldest..=newest)
+                .map(|n| {
+                    self.block_by_number(BlockNumberOrTag::Number(n))
+                        .map_or(0.0, |b| gas_ratio(b.gas_used))
+                })
+                .collect(),
+            base_fee_per_blob_gas: Vec::new(),
+            blob_gas_used_ratio: Vec::new(),
+            oldest_block: oldest,
+            reward: (!percentiles.is_empty()).then(|| vec![vec![0; percentiles.len()]; blocks]),
         }
-        history
     }
+}
+
+/// A block as the devnode answers it: alloy's RPC block with Arbitrum's extra fields.
+type RpcBlock = WithOtherFields<Block<Option<Transaction>>>;
+/// A receipt as the devnode answers it: alloy's RPC receipt with Arbitrum's extra fields.
+type RpcReceipt = WithOtherFields<TransactionReceipt<ReceiptEnvelope<Log>>>;
+
+/// Arbitrum's fields on blocks (`l1BlockNumber`) and receipts (also `gasUsedForL1`): the
+/// devnode has no L1, so the L1 block is the block's own number and L1 gas is 0.
+fn arbitrum_fields(block_number: u64, gas_used_for_l1: Option<u64>) -> OtherFields {
+    let mut fields = vec![("l1BlockNumber", Value::String(quantity(block_number)))];
+    if let Some(gas) = gas_used_for_l1 {
+        fields.push(("gasUsedForL1", Value::String(quantity(gas))));
+    }
+    fields.into_iter().collect()
+}
+
+/// A read's answer: `value` serialised, nothing changed.
+fn read(value: impl Serialize) -> Result<(Value, Effect), RpcError> {
+    reply(value, Effect::None)
+}
+
+/// A method's answer: `value` serialised, with what the method did.
+fn reply(value: impl Serialize, effect: Effect) -> Result<(Value, Effect), RpcError> {
+    serde_json::to_value(value)
+        .map(|value| (value, effect))
+        .map_err(|e| RpcError::server(format!("cannot encode the answer: {e}")))
 }
 
 fn apply_overrides(node: &mut Devnode, overrides: &StateOverride) -> Result<(), RpcError> {
