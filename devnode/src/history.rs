@@ -94,29 +94,46 @@ impl BlockRecord {
             logs_bloom.accrue_log(log);
         }
         let transactions_root = keccak256(hashes.iter().flat_map(|h| h.0).collect::<Vec<u8>>());
-        let header = alloy::consensus::Header {
-            parent_hash,
-            beneficiary: SEQUENCER_COINBASE,
-            transactions_root,
-            logs_bloom,
-            difficulty: U256::from(1),
+        let mut block = Self {
             number,
-            gas_limit: HEADER_GAS_LIMIT,
-            gas_used,
-            timestamp,
-            base_fee_per_gas: Some(BASE_FEE),
-            mix_hash: B256::with_last_byte(1),
-            ..Default::default()
-        };
-        Self {
-            number,
-            hash: header.hash_slow(),
+            hash: B256::ZERO,
             parent_hash,
             timestamp,
             transactions: hashes,
             gas_used,
             logs_bloom,
             transactions_root,
+        };
+        block.hash = block.header().hash_slow();
+        block
+    }
+
+    /// The block's header: the one its hash is computed over and the one JSON-RPC serves, so
+    /// `keccak256(rlp(header))` of a served block is its served hash. The devnode keeps no
+    /// state or receipt trie, so those roots are zero.
+    pub fn header(&self) -> alloy::consensus::Header {
+        alloy::consensus::Header {
+            parent_hash: self.parent_hash,
+            ommers_hash: alloy::consensus::EMPTY_OMMER_ROOT_HASH,
+            beneficiary: SEQUENCER_COINBASE,
+            state_root: B256::ZERO,
+            transactions_root: self.transactions_root,
+            receipts_root: B256::ZERO,
+            logs_bloom: self.logs_bloom,
+            difficulty: U256::from(1),
+            number: self.number,
+            gas_limit: HEADER_GAS_LIMIT,
+            gas_used: self.gas_used,
+            timestamp: self.timestamp,
+            extra_data: alloy::primitives::Bytes::new(),
+            mix_hash: B256::with_last_byte(1),
+            nonce: alloy::primitives::B64::ZERO,
+            base_fee_per_gas: Some(BASE_FEE),
+            withdrawals_root: None,
+            blob_gas_used: None,
+            excess_blob_gas: None,
+            parent_beacon_block_root: None,
+            requests_hash: None,
         }
     }
 }

@@ -778,6 +778,11 @@ async fn blocks_transactions_receipts_and_logs_have_every_field() {
         json!(alloy::consensus::EMPTY_OMMER_ROOT_HASH)
     );
     assert_eq!(block["l1BlockNumber"], number);
+    // The served header is the one the served hash is computed over.
+    let header: alloy::rpc::types::Header =
+        serde_json::from_value(block.clone()).expect("a block header");
+    assert_eq!(header.inner.hash_slow(), header.hash);
+    assert_eq!(json!(header.hash), block["hash"]);
     assert_eq!(block["uncles"], json!([]));
     assert_eq!(block["transactions"], json!([receipt["transactionHash"]]));
     assert_eq!(block["gasUsed"], receipt["gasUsed"]);

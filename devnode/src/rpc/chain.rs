@@ -23,7 +23,7 @@ use alloy::{
         BlockId, BlockNumberOrTag,
     },
     network::TxSignerSync,
-    primitives::{Address, Bloom, Bytes, TxKind, B256, B64, U256, U64},
+    primitives::{Address, Bloom, Bytes, TxKind, B256, U256, U64},
     rpc::types::{
         state::StateOverride, Block, BlockTransactions, FeeHistory, Filter, FilterBlockOption,
         Header, Log, SyncStatus, Transaction, TransactionReceipt, TransactionRequest,
@@ -40,7 +40,7 @@ use super::{
     request::{ControlRequest, EthRequest, Quantity, Request},
 };
 use crate::{
-    node::{BlockState, BASE_FEE, HEADER_GAS_LIMIT, SEQUENCER_COINBASE, TX_GAS_LIMIT},
+    node::{BlockState, BASE_FEE, TX_GAS_LIMIT},
     BlockRecord, Devnode, DevnodeError, History, TxRecord, TxRequest,
 };
 
@@ -418,29 +418,7 @@ impl RpcChain {
         } else {
             BlockTransactions::Hashes(block.transactions.clone())
         };
-        let header = alloy::consensus::Header {
-            parent_hash: block.parent_hash,
-            ommers_hash: alloy::consensus::EMPTY_OMMER_ROOT_HASH,
-            beneficiary: SEQUENCER_COINBASE,
-            state_root: B256::ZERO,
-            transactions_root: block.transactions_root,
-            receipts_root: B256::ZERO,
-            logs_bloom: block.logs_bloom,
-            difficulty: U256::from(1),
-            number: block.number,
-            gas_limit: HEADER_GAS_LIMIT,
-            gas_used: block.gas_used,
-            timestamp: block.timestamp,
-            extra_data: Bytes::new(),
-            mix_hash: B256::with_last_byte(1),
-            nonce: B64::ZERO,
-            base_fee_per_gas: Some(BASE_FEE),
-            withdrawals_root: None,
-            blob_gas_used: None,
-            excess_blob_gas: None,
-            parent_beacon_block_root: None,
-            requests_hash: None,
-        };
+        let header = block.header();
         let size = 1000 + 200 * block.transactions.len() as u64;
         WithOtherFields {
             inner: Block {
