@@ -246,11 +246,19 @@ fn verify_reports_a_tampered_batch_and_bad_lines_are_located() {
 
 #[test]
 fn prove_requires_a_selection() {
-    let err = failed(&tributary(
+    let out = tributary(
         &["prove", "--batch", "b.json", "--receipts", "r.jsonl"],
         None,
-    ));
-    assert!(err.contains("--select") || err.contains("--all"), "{err}");
+    );
+    // clap's usage error (exit 2) naming the missing selection, before any file is read.
+    assert_eq!(out.status.code(), Some(2));
+    let err = failed(&out);
+    assert!(
+        err.starts_with(
+            "error: the following required arguments were not provided:\n  <--select <SELECT>|--all>\n"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
