@@ -1,4 +1,5 @@
-//! Calls out of a contract through one raw-call helper, and the reader of their return data.
+//! Calls out of a contract through one raw-call helper, the reader of their return data, and
+//! the calls several contracts make (token balances, split deposits, license usage).
 //!
 //! Calldata is built word by word ([`crate::abi_words::call_data`] with a selector from
 //! [`crate::interfaces`]) and results are read as words ([`Output`]), instead of one typed
@@ -17,7 +18,7 @@ use stylus_sdk::{
 use crate::{
     abi_words::{call_data, Word},
     errors::ExternalCallFailed,
-    interfaces::ILicenseNft,
+    interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
 };
 
 /// Calls `target` with `data`: a static call when `value` is `None`, else a call sending
@@ -121,6 +122,47 @@ impl Output {
         }
         (1..=len).map(|i| self.word(start + i)).collect()
     }
+}
+
+/// `token.balanceOf(account)`.
+#[inline]
+pub fn token_balance(
+    vm: &dyn Host,
+    token: Address,
+    account: Address,
+) -> Result<U256, ExternalCallFailed> {
+    let data = call_data(IErc20::balanceOfCall::SELECTOR, &[account.word()]);
+    call(vm, token, None, &data)?
+        .word(0)
+        .ok_or_else(|| malformed(token))
+}
+
+/// Deposits `amount` into split `split_id` of `splitter`: `deposit{value: amount}` for the
+/// native currency (`token` zero), else `depositToken(splitId, token, amount)`, which pulls the
+/// amount the caller approved to the splitter beforehand.
+#[inline]
+pub fn deposit_into_split(
+    vm: &dyn Host,
+    splitter: Address,
+    split_id: U256,
+    token: Address,
+    amount: U256,
+) -> Result<(), ExternalCallFailed> {
+    let (value, data) = if token.is_zero() {
+        (
+            amount,
+            call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]),
+        )
+    } else {
+        (
+            U256::ZERO,
+            call_data(
+                IRoyaltySplitter::depositTokenCall::SELECTOR,
+                &[split_id.word(), token.word(), amount.word()],
+            ),
+        )
+    };
+    call(vm, splitter, Some(value), &data).map(drop)
 }
 
 /// What `ILicenseNft.licenseUsage(tokenId)` answers, as the usage anchor and the usage escrow

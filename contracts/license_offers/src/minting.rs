@@ -15,8 +15,8 @@ use openzeppelin_stylus::token::{
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, Word},
-    calls::{call, malformed},
-    interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
+    calls::{call, deposit_into_split, malformed, token_balance},
+    interfaces::ILicenseNft,
     packed::{limb, word_address},
 };
 
@@ -144,37 +144,32 @@ impl LicenseOffers {
         }
         let splitter = self.splitter.get();
         if token.is_zero() {
-            let data = call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]);
-            return call(self.vm(), splitter, Some(price), &data)
-                .map(drop)
-                .map_err(Error::from);
+            return Ok(deposit_into_split(
+                self.vm(),
+                splitter,
+                split_id,
+                token,
+                price,
+            )?);
         }
 
         let this = self.vm().contract_address();
-        let before = self.token_balance(token, this)?;
+        let before = token_balance(self.vm(), token, this)?;
         let failed = |_| Error::from(SafeErc20FailedOperation { token });
         self.safe_erc20
             .safe_transfer_from(token, payer, this, price)
             .map_err(failed)?;
-        let after = self.token_balance(token, this)?;
+        let after = token_balance(self.vm(), token, this)?;
         let received = after.checked_sub(before).ok_or_else(overflow)?;
         self.safe_erc20
             .force_approve(token, splitter, received)
             .map_err(failed)?;
-        let data = call_data(
-            IRoyaltySplitter::depositTokenCall::SELECTOR,
-            &[split_id.word(), token.word(), received.word()],
-        );
-        call(self.vm(), splitter, Some(U256::ZERO), &data)
-            .map(drop)
-            .map_err(Error::from)
-    }
-
-    /// `token.balanceOf(account)`.
-    fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
-        let data = call_data(IErc20::balanceOfCall::SELECTOR, &[account.word()]);
-        call(self.vm(), token, None, &data)?
-            .word(0)
-            .ok_or_else(|| malformed(token).into())
+        Ok(deposit_into_split(
+            self.vm(),
+            splitter,
+            split_id,
+            token,
+            received,
+        )?)
     }
 }

@@ -15,8 +15,8 @@ use stylus_sdk::{
 };
 use tributary_abi::{
     abi_words::{call_data, Word},
-    calls::{call, malformed, Output},
-    interfaces::{IAttributionRegistry, IErc20, ILicenseNft, IRoyaltySplitter},
+    calls::{call, deposit_into_split, malformed, token_balance, Output},
+    interfaces::{IAttributionRegistry, IErc20, ILicenseNft},
 };
 
 use crate::{
@@ -121,35 +121,28 @@ impl RevenueRouter {
             .collect())
     }
 
-    /// Deposits `amount` of native currency into a split.
-    pub(crate) fn deposit(&mut self, split_id: U256, amount: U256) -> Result<(), Error> {
-        let splitter = self.splitter.get();
-        let calldata = call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]);
-        self.call_raw(splitter, &calldata, true, amount).map(drop)
-    }
-
-    /// Deposits `amount` of `token` into a split (the splitter pulls it; approved beforehand).
-    pub(crate) fn deposit_token(
+    /// Deposits `amount` of `token` (native when zero) into a split; an ERC-20 amount is
+    /// approved to the splitter beforehand.
+    pub(crate) fn deposit(
         &mut self,
         split_id: U256,
         token: Address,
         amount: U256,
     ) -> Result<(), Error> {
         let splitter = self.splitter.get();
-        let calldata = call_data(
-            IRoyaltySplitter::depositTokenCall::SELECTOR,
-            &[split_id.word(), token.word(), amount.word()],
-        );
-        self.call_raw(splitter, &calldata, true, U256::ZERO)
-            .map(drop)
+        Ok(deposit_into_split(
+            self.vm(),
+            splitter,
+            split_id,
+            token,
+            amount,
+        )?)
     }
 
     /// The router's balance of `token`.
     pub(crate) fn token_balance(&mut self, token: Address) -> Result<U256, Error> {
         let this = self.vm().contract_address();
-        let calldata = call_data(IErc20::balanceOfCall::SELECTOR, &[this.word()]);
-        let out = self.call_raw(token, &calldata, false, U256::ZERO)?;
-        out.word(0).ok_or_else(|| malformed(token).into())
+        Ok(token_balance(self.vm(), token, this)?)
     }
 
     /// A token call with `SafeERC20` semantics: it must not revert, and must return `true` or

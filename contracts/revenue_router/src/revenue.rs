@@ -41,7 +41,7 @@ impl RevenueRouter {
         let amount = self.vm().msg_value();
         let deposits = self.account_revenue(model_id, Address::ZERO, amount)?;
         for (split_id, value) in deposits {
-            self.deposit(split_id, value)?;
+            self.deposit(split_id, Address::ZERO, value)?;
         }
         Ok(())
     }
@@ -71,7 +71,7 @@ impl RevenueRouter {
         let splitter = self.splitter.get();
         self.force_approve(token, splitter, received)?;
         for (split_id, value) in deposits {
-            self.deposit_token(split_id, token, value)?;
+            self.deposit(split_id, token, value)?;
         }
         Ok(())
     }

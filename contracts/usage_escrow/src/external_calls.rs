@@ -11,8 +11,8 @@ use alloy_sol_types::SolCall;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
-    calls::{call, malformed, LicenseUsage},
-    interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
+    calls::{call, deposit_into_split, malformed, token_balance, LicenseUsage},
+    interfaces::ILicenseNft,
     usage::settlementHoldCall,
 };
 
@@ -116,26 +116,17 @@ impl UsageEscrow {
                 amount,
             },
         );
-        if token.is_zero() {
-            call(
-                self.vm(),
-                splitter,
-                Some(amount),
-                &call_data(IRoyaltySplitter::depositCall::SELECTOR, &[split_id.word()]),
-            )
-            .map(drop)
-            .map_err(Error::from)
-        } else {
+        if !token.is_zero() {
             // The splitter pulls with `transferFrom` and credits what it received.
             self.safe_erc20.force_approve(token, splitter, amount)?;
-            let data = call_data(
-                IRoyaltySplitter::depositTokenCall::SELECTOR,
-                &[split_id.word(), token.word(), amount.word()],
-            );
-            call(self.vm(), splitter, Some(U256::ZERO), &data)
-                .map(drop)
-                .map_err(Error::from)
         }
+        Ok(deposit_into_split(
+            self.vm(),
+            splitter,
+            split_id,
+            token,
+            amount,
+        )?)
     }
 
     /// Pulls up to `amount` of `token` from `from` and returns what actually arrived (balance
@@ -147,21 +138,11 @@ impl UsageEscrow {
         amount: U256,
     ) -> Result<U256, Error> {
         let this = self.vm().contract_address();
-        let before = self.token_balance(token, this)?;
+        let before = token_balance(self.vm(), token, this)?;
         self.safe_erc20
             .safe_transfer_from(token, from, this, amount)?;
-        let after = self.token_balance(token, this)?;
+        let after = token_balance(self.vm(), token, this)?;
         Ok(after.saturating_sub(before))
-    }
-
-    fn token_balance(&self, token: Address, account: Address) -> Result<U256, Error> {
-        let out = call(
-            self.vm(),
-            token,
-            None,
-            &call_data(IErc20::balanceOfCall::SELECTOR, &[account.word()]),
-        )?;
-        out.word(0).ok_or_else(|| malformed(token).into())
     }
 
     /// Sends `amount` of `token` (native when zero) to `to`.
