@@ -27,6 +27,7 @@ use tributary::{
         usage_anchor::IUsageAnchor::{self, IUsageAnchorErrors as AnchorError},
         usage_escrow::IUsageEscrow,
     },
+    world::model_call,
 };
 use tributary_e2e::{signers, world, World};
 
@@ -84,17 +85,13 @@ async fn register_model_refusal<P: Provider>(
     from: Address,
     license: U256,
 ) -> RegistryError {
-    let call = IAttributionRegistry::registerModelCall {
-        model_hash: keccak256(format!("model of {from} under {license}")),
-        uri: "ipfs://model".into(),
-        parent_datasets: vec![w.dataset_id],
-        dataset_weights: vec![U256::from(10_000)],
-        parent_licenses: vec![license],
-        parent_models: vec![],
-        model_weights: vec![],
-        contributors: vec![from],
-        shares: vec![U256::from(1)],
-    };
+    let call = model_call(
+        &format!("model of {from} under {license}"),
+        "ipfs://model",
+        w.dataset_id,
+        license,
+        from,
+    );
     let registry = w.at(Contract::AttributionRegistry);
     refusal(w, from, registry, call.abi_encode(), U256::ZERO).await
 }
