@@ -3,10 +3,8 @@
 //! (debt, license invalid until paid) and a recipient that refuses payment.
 
 use alloy::{
-    network::TransactionBuilder,
-    primitives::{keccak256, Address, Bytes, U256},
+    primitives::{keccak256, Address, U256},
     providers::Provider,
-    rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
     sol_types::{SolCall, SolInterface},
 };
@@ -27,7 +25,7 @@ use tributary::{
         usage_anchor::IUsageAnchor::{self, IUsageAnchorErrors as AnchorError},
         usage_escrow::IUsageEscrow,
     },
-    world::model_call,
+    world::{model_call, request, revert_data},
 };
 use tributary_e2e::{signers, world, World};
 
@@ -55,21 +53,12 @@ async fn refusal<E: SolInterface, P: Provider>(
     data: Vec<u8>,
     value: U256,
 ) -> E {
-    let request = TransactionRequest::default()
-        .with_from(from)
-        .with_to(to)
-        .with_input(data)
-        .with_value(value);
     let error = w
         .chain
-        .call(&request)
+        .call(&request(from, to, data, value))
         .await
         .expect_err("the call is refused");
-    let revert = error
-        .as_error_resp()
-        .and_then(|e| e.data.as_ref())
-        .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok())
-        .unwrap_or_else(|| panic!("no revert data in {error}"));
+    let revert = revert_data(&error).unwrap_or_else(|| panic!("no revert data in {error}"));
     E::abi_decode(&revert, true).unwrap_or_else(|e| {
         panic!(
             "{revert} is not an error of {}: {e}",

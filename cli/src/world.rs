@@ -103,17 +103,23 @@ pub fn error_name(revert: &[u8]) -> String {
 /// node answered with an error (a revert; `0x` when it carries no data), [`WorldError::Rpc`]
 /// when there was no answer.
 fn call_failure(label: &str, error: &TransportError) -> WorldError {
-    let Some(response) = error.as_error_resp() else {
+    if error.as_error_resp().is_none() {
         return rpc(format!("{label}: {error}"));
-    };
-    let revert = response
-        .data
-        .as_ref()
-        .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok());
+    }
+    let revert = revert_data(error);
     WorldError::Refused {
         label: label.to_owned(),
         error: error_name(&revert.unwrap_or_default()),
     }
+}
+
+/// The revert data an `eth_call` that the node answered with an error carries, if any.
+pub fn revert_data(error: &TransportError) -> Option<Bytes> {
+    error
+        .as_error_resp()?
+        .data
+        .as_ref()
+        .and_then(|d| serde_json::from_str::<Bytes>(d.get()).ok())
 }
 
 /// A provider for the chain at `url` that signs for every one of `signers` (the first is the
@@ -132,7 +138,8 @@ pub fn connect(url: &str, signers: &[PrivateKeySigner]) -> Result<impl Provider,
     Ok(ProviderBuilder::new().wallet(wallet).on_http(url))
 }
 
-fn request(from: Address, to: Address, data: Vec<u8>, value: U256) -> TransactionRequest {
+/// A call of `data` with `value` from `from` to `to`.
+pub fn request(from: Address, to: Address, data: Vec<u8>, value: U256) -> TransactionRequest {
     TransactionRequest::default()
         .with_from(from)
         .with_to(to)
