@@ -179,8 +179,8 @@ pub struct LicenseUsage {
     pub starts_at: u64,
     /// End of validity, exclusive; 0 = perpetual.
     pub expires_at: u64,
-    /// Whether the arbiter revoked it.
-    pub revoked: bool,
+    /// When its arbiter revoked it (unix seconds); 0 = never. Usage before it stays billable.
+    pub revoked_at: u64,
     /// Fee currency; zero = native.
     pub payment_token: Address,
     /// Metering unit.
@@ -210,7 +210,7 @@ impl LicenseUsage {
             scope: out.word(2)?,
             starts_at: out.low(3)?,
             expires_at: out.low(4)?,
-            revoked: !out.word(5)?.is_zero(),
+            revoked_at: out.low(5)?,
             payment_token: out.address(6)?,
             usage_unit: out.word(7)?.byte(0),
             usage_rate: out.word(8)?,

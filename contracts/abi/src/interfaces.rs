@@ -42,13 +42,14 @@ pub mod IAttributionRegistry {
 /// What the registry, the router, the offers contract and the usage contracts need from the
 /// license contract. `registerOffer` and `issue` are for its configured offers contract,
 /// `setDebt` for its configured usage escrow; `licenseUsage` answers `(datasetId, splitId,
-/// scope, startsAt, expiresAt, revoked, paymentToken, usageUnit, usageRate)`.
+/// scope, startsAt, expiresAt, revokedAt, paymentToken, usageUnit, usageRate)`; `revokedAt` is
+/// 0 for a license that was never revoked.
 #[allow(non_snake_case)]
 pub mod ILicenseNft {
     alloy_sol_types::sol! {
         function isLicensed(address holder, uint256 tokenId, uint256 datasetId, uint256 scope) external view returns (bool licensed);
         function royaltyTiers(uint256 tokenId) external view returns ((uint256[], uint16[]) tiers);
-        function licenseUsage(uint256 tokenId) external view returns (uint256 datasetId, uint256 splitId, uint256 scope, uint64 startsAt, uint64 expiresAt, bool revoked, address paymentToken, uint8 usageUnit, uint256 usageRate);
+        function licenseUsage(uint256 tokenId) external view returns (uint256 datasetId, uint256 splitId, uint256 scope, uint64 startsAt, uint64 expiresAt, uint64 revokedAt, address paymentToken, uint8 usageUnit, uint256 usageRate);
         function ownerOf(uint256 tokenId) external view returns (address owner);
         function setDebt(uint256 tokenId, bool inDebt) external;
         function registerOffer(uint256 offerId, bytes terms) external;
@@ -56,11 +57,25 @@ pub mod ILicenseNft {
     }
 }
 
-/// What the usage anchor needs from the usage escrow (`charge` is anchor-only).
+/// What the usage anchor needs from the usage escrow (all anchor-only): `charge` takes the fees
+/// of one `settle` call, per license, with the split and token the anchor read from the license
+/// contract; `addHold` / `removeHold` hold a license's escrow while a challenged batch can bill
+/// it (`settleable`: the batch was cleared and can now be settled).
 #[allow(non_snake_case)]
 pub mod IUsageEscrow {
     alloy_sol_types::sol! {
-        function charge(uint256[] licenseIds, uint256[] fees) external returns (uint256[] charged);
+        function charge(uint256[] licenseIds, uint256[] fees, uint256[] splitIds, address[] tokens) external;
+        function addHold(uint256 licenseId) external;
+        function removeHold(uint256 licenseId, bool settleable) external;
+    }
+}
+
+/// What the usage escrow reads from the usage anchor when it is wired: `config()`, whose fourth
+/// word is the challenge window.
+#[allow(non_snake_case)]
+pub mod IUsageAnchor {
+    alloy_sol_types::sol! {
+        function config() external view returns (address licenseNft, address escrow, address arbiter, uint64 challengeWindow, uint256 minAttestorBond, uint256 challengeBond, uint64 exitDelay, bytes32 domainSeparator);
     }
 }
 

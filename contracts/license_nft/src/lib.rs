@@ -452,7 +452,7 @@ impl LicenseNft {
     }
 
     /// Usage terms of license `token_id`: (datasetId, splitId, scope, startsAt, expiresAt,
-    /// revoked, paymentToken, usageUnit, usageRate).
+    /// revokedAt (0 = never), paymentToken, usageUnit, usageRate).
     ///
     /// # Errors
     /// [`Error::NonexistentToken`].

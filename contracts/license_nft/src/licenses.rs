@@ -15,13 +15,13 @@ use tributary_abi::scope::includes;
 use crate::{
     errors::{overflow, Error, NotArbiter, RevokedLicense},
     events::{emit, DebtSet, LicenseRevoked},
-    store::{limb, word_address, Field, IN_DEBT, REVOKED},
+    store::{limb, word_address, Field, IN_DEBT, REVOKED, REVOKED_AT_SHIFT},
     LicenseNft,
 };
 
-/// What `licenseUsage` returns: (datasetId, splitId, scope, startsAt, expiresAt, revoked,
-/// paymentToken, usageUnit, usageRate).
-pub type LicenseUsage = (U256, U256, U256, u64, u64, bool, Address, u8, U256);
+/// What `licenseUsage` returns: (datasetId, splitId, scope, startsAt, expiresAt, revokedAt,
+/// paymentToken, usageUnit, usageRate); `revokedAt` is 0 unless the license was revoked.
+pub type LicenseUsage = (U256, U256, U256, u64, u64, u64, Address, u8, U256);
 
 /// What `license` returns: (offerId, startsAt, expiresAt, revoked, inDebt).
 pub type LicenseStamp = (U256, u64, u64, bool, bool);
@@ -108,7 +108,7 @@ impl LicenseNft {
             self.read(Field::Scope, offer_id),
             limb(stamp, 1),
             limb(stamp, 2),
-            limb(stamp, 3) & REVOKED != 0,
+            limb(stamp, 3) >> REVOKED_AT_SHIFT,
             word_address(payment),
             self.packed_terms(offer_id).usage_unit,
             self.read(Field::Rate, offer_id),
@@ -142,7 +142,14 @@ impl LicenseNft {
         if limb(stamp, 3) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        self.write(Field::Stamp, token_id, with_flag(stamp, REVOKED, true));
+        // The revocation time shares limb 3 with the flags (see `store`): usage before it stays
+        // billable. A timestamp below 2^56 always fits.
+        let revoked_at = self.vm().block_timestamp() << REVOKED_AT_SHIFT;
+        self.write(
+            Field::Stamp,
+            token_id,
+            with_flag(stamp, REVOKED | revoked_at, true),
+        );
         emit(
             self.vm(),
             &LicenseRevoked {

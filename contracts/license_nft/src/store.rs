@@ -23,7 +23,7 @@
 //! Arbiter     offer   arbiter (bits 0..160)
 //! Threshold1+ offer   cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
 //! Stamp       token   limb 0 offer id (0 = no token) · limb 1 startsAt · limb 2 expiresAt ·
-//!                     limb 3 flags (revoked 1, inDebt 2)
+//!                     limb 3: flags (bits 0..8: revoked 1, inDebt 2) · revokedAt (bits 8..64)
 //! Rental      token   ERC-4907 user (bits 0..160) · limb 3 expires (inclusive)
 //! Uri         offer   byte length of the terms URI; its bytes fill the words at slot + 1 …,
 //!                     left-aligned
@@ -75,6 +75,8 @@ pub enum Field {
 pub const REVOKED: u64 = 1;
 /// `Stamp` flag: in debt.
 pub const IN_DEBT: u64 = 2;
+/// Bit position of the revocation time (unix seconds) in the stamp's limb 3.
+pub const REVOKED_AT_SHIFT: u32 = 8;
 
 impl LicenseNft {
     /// The slot of `field` for `key`: `keccak256(field ‖ key)` (host keccak).

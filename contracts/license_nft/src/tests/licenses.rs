@@ -164,7 +164,10 @@ fn arbiter_revokes_with_reason(
     assert!(!nft
         .sender(buyer)
         .is_licensed(buyer, token, DATASET, scope(TRAIN)));
-    assert!(nft.sender(buyer).license_usage(token).motsu_unwrap().5);
+    // The revocation time is kept: usage before it stays billable.
+    let revoked_at = nft.sender(buyer).license_usage(token).motsu_unwrap().5;
+    assert_eq!(revoked_at, now(&nft));
+    assert!(nft.sender(buyer).license(token).motsu_unwrap().3);
 
     // Revoked tokens cannot move, by any path, nor be rented out.
     let revoked = |err: Error| matches!(err, Error::RevokedLicense(RevokedLicense { tokenId }) if tokenId == token);
@@ -271,7 +274,7 @@ fn usage_and_royalty_views(
             scope(TRAIN | DERIVATIVES),
             now,
             now + DURATION,
-            false,
+            0,
             Address::ZERO,
             UNIT_SAMPLES,
             RATE
