@@ -17,7 +17,7 @@ pub struct ContractCrate {
 
 /// Every contract crate, in the order the build and its size table list them (deployment order
 /// is [`Contract::DEPLOY_ORDER`]).
-pub const CONTRACTS: [ContractCrate; 7] = [
+pub const CONTRACTS: [ContractCrate; 8] = [
     Contract::RoyaltySplitter.krate(),
     Contract::AttributionRegistry.krate(),
     Contract::RevenueRouter.krate(),
@@ -25,6 +25,7 @@ pub const CONTRACTS: [ContractCrate; 7] = [
     Contract::LicenseOffers.krate(),
     Contract::UsageEscrow.krate(),
     Contract::UsageAnchor.krate(),
+    Contract::UsageDisputes.krate(),
 ];
 
 impl ContractCrate {
@@ -41,7 +42,7 @@ impl ContractCrate {
     }
 }
 
-/// One of the seven deployed contracts.
+/// One of the eight deployed contracts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Contract {
     /// `RoyaltySplitter`.
@@ -58,12 +59,14 @@ pub enum Contract {
     UsageEscrow,
     /// `UsageAnchor`.
     UsageAnchor,
+    /// `UsageDisputes`.
+    UsageDisputes,
 }
 
 impl Contract {
     /// Every contract in deployment order: each is constructed with the addresses of contracts
     /// before it (see `crate::deploy`).
-    pub const DEPLOY_ORDER: [Self; 7] = [
+    pub const DEPLOY_ORDER: [Self; 8] = [
         Self::RoyaltySplitter,
         Self::AttributionRegistry,
         Self::LicenseNft,
@@ -71,6 +74,7 @@ impl Contract {
         Self::RevenueRouter,
         Self::UsageEscrow,
         Self::UsageAnchor,
+        Self::UsageDisputes,
     ];
 
     /// Its crate.
@@ -87,6 +91,7 @@ impl Contract {
             Self::RevenueRouter => ("revenue-router", "revenue_router", "IRevenueRouter"),
             Self::UsageEscrow => ("usage-escrow", "usage_escrow", "IUsageEscrow"),
             Self::UsageAnchor => ("usage-anchor", "usage_anchor", "IUsageAnchor"),
+            Self::UsageDisputes => ("usage-disputes", "usage_disputes", "IUsageDisputes"),
         };
         ContractCrate {
             package,
@@ -115,7 +120,7 @@ impl std::fmt::Display for Contract {
     }
 }
 
-/// A name that is not one of the seven contracts.
+/// A name that is not one of the eight contracts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownContract(pub String);
 
@@ -150,6 +155,8 @@ pub struct Contracts<T> {
     pub royalty_splitter: T,
     /// `usage_anchor`.
     pub usage_anchor: T,
+    /// `usage_disputes`.
+    pub usage_disputes: T,
     /// `usage_escrow`.
     pub usage_escrow: T,
 }
@@ -165,6 +172,7 @@ impl<T> Contracts<T> {
             Contract::RevenueRouter => &self.revenue_router,
             Contract::UsageEscrow => &self.usage_escrow,
             Contract::UsageAnchor => &self.usage_anchor,
+            Contract::UsageDisputes => &self.usage_disputes,
         }
     }
 
@@ -178,6 +186,7 @@ impl<T> Contracts<T> {
             revenue_router: value(Contract::RevenueRouter)?,
             usage_escrow: value(Contract::UsageEscrow)?,
             usage_anchor: value(Contract::UsageAnchor)?,
+            usage_disputes: value(Contract::UsageDisputes)?,
         })
     }
 
@@ -195,6 +204,7 @@ impl<T> Contracts<T> {
             revenue_router: f(&self.revenue_router),
             royalty_splitter: f(&self.royalty_splitter),
             usage_anchor: f(&self.usage_anchor),
+            usage_disputes: f(&self.usage_disputes),
             usage_escrow: f(&self.usage_escrow),
         }
     }
@@ -224,7 +234,7 @@ mod tests {
             Contract::from_dir("usage_anchr").unwrap_err().to_string(),
             "no contract named \"usage_anchr\" (the contracts: royalty_splitter, \
              attribution_registry, license_nft, license_offers, revenue_router, usage_escrow, \
-             usage_anchor)"
+             usage_anchor, usage_disputes)"
         );
     }
 
@@ -237,7 +247,8 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&numbers).unwrap(),
             "{\"attribution_registry\":1,\"license_nft\":2,\"license_offers\":3,\
-             \"revenue_router\":4,\"royalty_splitter\":0,\"usage_anchor\":6,\"usage_escrow\":5}"
+             \"revenue_router\":4,\"royalty_splitter\":0,\"usage_anchor\":6,\"usage_disputes\":7,\
+             \"usage_escrow\":5}"
         );
         assert_eq!(numbers.map(|n| n * 2).usage_anchor, 12);
     }

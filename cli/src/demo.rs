@@ -248,7 +248,7 @@ pub async fn run_case_study(
 ) -> Result<Report, DemoError> {
     let cast = Cast::from_signers(signers)?;
     let chain = world::connect(url, &cast.all())?;
-    log("deploy: seven Stylus programs through StylusDeployer, then wiring");
+    log("deploy: eight Stylus programs through StylusDeployer, then wiring");
     let parameters = UsageParameters {
         challenge_window: CHALLENGE_WINDOW,
         ..UsageParameters::default()
@@ -421,8 +421,9 @@ impl<P: Provider> Story<'_, P> {
             .map(|(&(lab, units), n)| Receipt {
                 jobId: keccak256(format!("demo:job:{n}")),
                 licenseId: licenses[lab],
-                datasetId: dataset.id,
+                assetId: dataset.id,
                 modelHash: keccak256(format!("demo:model:lab-{lab}")),
+                scope: U256::from(1),
                 unit: 0,
                 units: U256::from(units),
                 timestamp: week_start + n * DAY,
@@ -437,6 +438,7 @@ impl<P: Provider> Story<'_, P> {
             batch_id: None,
             period_start: Some(week_start),
             period_end: Some(week_start + 7 * DAY - 1),
+            deadline: None,
         };
         let batch = build_batch(&receipts, &self.cast.provider, &options).map_err(fail)?;
         self.say(&format!(
@@ -467,7 +469,8 @@ impl<P: Provider> Story<'_, P> {
     ) -> Result<ProofFile, DemoError> {
         self.say("5. the challenge window passes; the receipts are settled with one multiproof");
         self.world.travel(CHALLENGE_WINDOW + 1).await?;
-        let proof = prove(batch, receipts, &Selection::All).map_err(fail)?;
+        let _ = receipts;
+        let proof = prove(batch, &Selection::All).map_err(fail)?;
         let (platform, anchor) = (
             self.cast.platform.address(),
             self.world.at(Contract::UsageAnchor),

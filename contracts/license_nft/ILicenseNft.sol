@@ -71,7 +71,7 @@ interface ILicenseNft  {
 
     function royaltyTiers(uint256 token_id) external view returns (RoyaltyTiers memory);
 
-    function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, bool, address, uint8, uint256);
+    function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, uint64, address, uint8, uint256);
 
     function license(uint256 token_id) external view returns (uint256, uint64, uint64, bool, bool);
 

@@ -17,7 +17,7 @@ interface IUsageAnchor  {
 
     function setAttestor(address attestor, bool allowed) external;
 
-    function setArbiter(address arbiter) external;
+    function setDisputes(address disputes) external;
 
     function bondAttestor() external payable;
 
@@ -25,25 +25,27 @@ interface IUsageAnchor  {
 
     function withdrawAttestorBond() external;
 
-    function challenge(bytes32 batch_id, bytes32 evidence) external payable;
-
-    function resolveChallenge(bytes32 batch_id, bool upheld) external;
+    function setBatchStatus(address attestor, bytes32 batch_id, uint8 status) external returns (uint16);
 
     function withdrawCredit() external;
 
-    function config() external view returns (address, address, address, uint64, uint256, uint256, uint64, bytes32);
+    function config() external view returns (address, address, address, uint64, uint256, uint64, bytes32);
 
     function attestorInfo(address account) external view returns (bool, uint256, uint64, uint32, uint64, uint256);
 
-    function batchInfo(bytes32 batch_id) external view returns (address, bytes32, uint32, uint256, uint64, uint64, uint64, uint8, address);
+    function batchInfo(address attestor, bytes32 batch_id) external view returns (bytes32, uint64, uint8, uint16, uint32, uint256);
 
-    function settlementHold() external view returns (uint64, uint32, uint64);
+    function isUsageSettled(address attestor, bytes32 batch_id, uint32 index) external view returns (bool);
 
-    function isReceiptSettled(bytes32 leaf) external view returns (bool);
+    function anchorBatch((bytes32, address, bytes32, uint32, uint32, uint256, uint64, uint64, uint64) batch, bytes calldata signature) external;
 
-    function anchorBatch((bytes32, address, bytes32, uint32, uint256, uint64, uint64) batch, bytes calldata signature) external;
+    function settle((bytes32, address, bytes32, uint32, uint32, uint256, uint64, uint64, uint64) batch, (uint32,uint256,uint256,uint256,uint8,uint256,uint32,uint64,uint64,bytes32)[] memory leaves, bytes32[] memory proof, bool[] memory proof_flags) external;
 
-    function settle(bytes32 batch_id, (bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[] memory receipts, bytes32[] memory proof, bool[] memory flags) external;
+    error NotDisputes(address);
+
+    error DisputesAlreadySet(address);
+
+    error InvalidStatusChange(address, bytes32, uint8);
 
     error InvalidConfiguration();
 
@@ -55,13 +57,11 @@ interface IUsageAnchor  {
 
     error NativeTransferFailed(address, uint256);
 
-    error NothingToWithdraw(address);
-
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
 
-    error NotChallengeArbiter(address);
+    error NothingToWithdraw(address);
 
     error MalformedCalldata();
 
@@ -77,51 +77,37 @@ interface IUsageAnchor  {
 
     error BondUnderChallenge(address, uint32);
 
-    error BatchAlreadyAnchored(bytes32);
+    error BatchAlreadyAnchored(address, bytes32);
 
-    error InvalidBatch(bytes32);
+    error BatchExpired(address, bytes32, uint64);
+
+    error InvalidBatch(address, bytes32);
 
     error InvalidSignatureLength(uint256);
-
-    error BadSignature(bytes32, address);
 
     error ECDSAInvalidSignature();
 
     error ECDSAInvalidSignatureS(bytes32);
 
-    error UnknownBatch(bytes32);
+    error BadSignature(address, bytes32);
 
-    error ChallengeWindowClosed(bytes32, uint64);
+    error UnknownBatch(address, bytes32);
 
-    error ChallengeWindowOpen(bytes32, uint64);
+    error BatchMismatch(address, bytes32);
 
-    error WrongChallengeBond(uint256, uint256);
+    error ChallengeWindowOpen(address, bytes32, uint64);
 
-    error BatchAlreadyChallenged(bytes32);
+    error BatchUnderChallenge(address, bytes32);
 
-    error BatchUnderChallenge(bytes32);
+    error BatchVoided(address, bytes32);
 
-    error BatchVoided(bytes32);
+    error EmptySettlement(address, bytes32);
 
-    error NoOpenChallenge(bytes32);
+    error InvalidProof(address, bytes32);
 
-    error EmptySettlement(bytes32);
+    error InvalidUsageLeaf(address, bytes32, uint32);
 
-    error InvalidProof(bytes32);
+    error UsageAlreadySettled(address, bytes32, uint32);
 
-    error ReceiptAlreadySettled(bytes32);
-
-    error ReceiptAttestorMismatch(bytes32, address);
-
-    error ReceiptOutsidePeriod(bytes32, uint64);
-
-    error WrongDataset(uint256, uint256);
-
-    error WrongUsageUnit(uint256, uint8);
-
-    error LicenseRevoked(uint256);
-
-    error LicenseNotActive(uint256, uint64);
-
-    error ScopeNotLicensed(uint256, uint256);
+    error BatchTotalsExceeded(address, bytes32);
 }

@@ -19,11 +19,15 @@ interface IUsageEscrow  {
 
     function withdrawEscrow(uint256 license_id) external;
 
-    function charge(uint256[] memory license_ids, uint256[] memory fees) external returns (uint256[] memory);
+    function charge(uint256[] memory license_ids, uint256[] memory fees, uint256[] memory split_ids, address[] memory tokens) external;
 
-    function escrowInfo(uint256 license_id) external view returns (uint256, uint256, uint256, uint64);
+    function addHold(uint256 license_id) external;
 
-    function config() external view returns (address, address, address, uint64);
+    function removeHold(uint256 license_id, bool settleable) external;
+
+    function escrowInfo(uint256 license_id) external view returns (uint256, uint256, uint256, uint64, uint32, uint64);
+
+    function config() external view returns (address, address, address, address, uint64, uint64);
 
     error InvalidConfiguration();
 
@@ -51,7 +55,11 @@ interface IUsageEscrow  {
 
     error EscrowWithdrawalLocked(uint256, uint64);
 
-    error EscrowHeldByChallenges(uint32);
+    error EscrowHeld(uint256, uint32);
+
+    error NotUsageDisputes(address);
+
+    error NoEscrowHold(uint256);
 
     error OwnableUnauthorizedAccount(address);
 

@@ -1,4 +1,4 @@
-//! `tributary deploy`: puts the seven contracts on any Nitro chain (the devnode,
+//! `tributary deploy`: puts the eight contracts on any Nitro chain (the devnode,
 //! nitro-devnode, Arbitrum Sepolia or One) the way cargo-stylus does, wires them together and
 //! records the result in `deployments/<chainId>.json`.
 //!
@@ -16,12 +16,12 @@
 //! 4. `LicenseOffers(licenseNft, registry, splitter)`
 //! 5. `RevenueRouter(registry, licenseNft, splitter)`
 //! 6. `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)`
-//! 7. `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond,
-//!    exitDelay)`
+//! 7. `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, exitDelay)`
+//! 8. `UsageDisputes(owner, anchor, escrow, challengeBond)`
 //!
 //! then `registry.setLicenseNft(licenseNft)`, `licenseNft.setLicenseOffers(offers)`,
-//! `licenseNft.setUsageAnchor(escrow)` (the escrow records debt) and
-//! `escrow.setUsageAnchor(anchor)`.
+//! `licenseNft.setUsageAnchor(escrow)` (the escrow records debt), `anchor.setDisputes(disputes)`
+//! and `escrow.setUsageAnchor(anchor)` (which reads the disputes contract from the anchor).
 
 // Nitro's names (StylusDeployer, ArbWasm, ArbOS) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
@@ -62,6 +62,7 @@ sol! {
         function setLicenseNft(address license) external;
         function setLicenseOffers(address offers) external;
         function setUsageAnchor(address anchor) external;
+        function setDisputes(address disputes) external;
     }
 }
 
@@ -436,15 +437,21 @@ pub fn constructor_args(
             at(C::UsageEscrow)?,
             parameters.challenge_window,
             parameters.min_attestor_bond,
-            parameters.challenge_bond,
             parameters.exit_delay,
+        )
+            .abi_encode_params(),
+        C::UsageDisputes => (
+            from,
+            at(C::UsageAnchor)?,
+            at(C::UsageEscrow)?,
+            parameters.challenge_bond,
         )
             .abi_encode_params(),
     })
 }
 
 /// The owner-only, one-time calls that connect the deployed contracts.
-fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 4] {
+fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 5] {
     use Contract as C;
     let at = |contract| deployment.address(contract);
     [
@@ -469,6 +476,14 @@ fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 4
             at(C::LicenseNft),
             IWiring::setUsageAnchorCall {
                 anchor: at(C::UsageEscrow),
+            }
+            .abi_encode(),
+        ),
+        (
+            "anchor.setDisputes",
+            at(C::UsageAnchor),
+            IWiring::setDisputesCall {
+                disputes: at(C::UsageDisputes),
             }
             .abi_encode(),
         ),
@@ -575,8 +590,17 @@ mod tests {
                 at(C::UsageEscrow),
                 2 * 24 * 3600u64,
                 U256::from(10u64).pow(U256::from(17u64)),
-                U256::from(10u64).pow(U256::from(16u64)),
                 7 * 24 * 3600u64
+            )
+                .abi_encode_params()
+        );
+        assert_eq!(
+            args(C::UsageDisputes),
+            (
+                from,
+                at(C::UsageAnchor),
+                at(C::UsageEscrow),
+                U256::from(10u64).pow(U256::from(16u64))
             )
                 .abi_encode_params()
         );

@@ -8,6 +8,27 @@
 use alloy_sol_types::sol;
 
 sol! {
+    /// `attestor` anchored no batch with `batchId` (usage anchor, usage disputes).
+    #[derive(Debug, PartialEq, Eq)]
+    error UnknownBatch(address attestor, bytes32 batchId);
+    /// The batch in the calldata is not the one anchored under (`attestor`, `batchId`).
+    #[derive(Debug, PartialEq, Eq)]
+    error BatchMismatch(address attestor, bytes32 batchId);
+    /// The batch was voided by an upheld challenge.
+    #[derive(Debug, PartialEq, Eq)]
+    error BatchVoided(address attestor, bytes32 batchId);
+    /// The batch has an unresolved challenge round.
+    #[derive(Debug, PartialEq, Eq)]
+    error BatchUnderChallenge(address attestor, bytes32 batchId);
+    /// The usage leaves are not in the batch's Merkle tree (or the proof is malformed).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidProof(address attestor, bytes32 batchId);
+    /// The usage leaf's index is not below the batch's `leafCount`, or it bills license 0.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidUsageLeaf(address attestor, bytes32 batchId, uint32 index);
+    /// `account` has no credited balance to withdraw.
+    #[derive(Debug, PartialEq, Eq)]
+    error NothingToWithdraw(address account);
     /// An address argument (a constructor argument, a contract to wire) is the zero address.
     #[derive(Debug, PartialEq, Eq)]
     error ZeroAddress();

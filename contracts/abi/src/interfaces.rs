@@ -57,10 +57,11 @@ pub mod ILicenseNft {
     }
 }
 
-/// What the usage anchor needs from the usage escrow (all anchor-only): `charge` takes the fees
-/// of one `settle` call, per license, with the split and token the anchor read from the license
-/// contract; `addHold` / `removeHold` hold a license's escrow while a challenged batch can bill
-/// it (`settleable`: the batch was cleared and can now be settled).
+/// What the usage anchor and the usage disputes contract need from the usage escrow: `charge`
+/// (anchor only) takes the fees of one `settle` call, per license, with the split and token the
+/// anchor read from the license contract; `addHold` / `removeHold` (disputes only) hold a
+/// license's escrow while a challenged batch can bill it (`settleable`: the batch was cleared
+/// and can now be settled).
 #[allow(non_snake_case)]
 pub mod IUsageEscrow {
     alloy_sol_types::sol! {
@@ -70,12 +71,16 @@ pub mod IUsageEscrow {
     }
 }
 
-/// What the usage escrow reads from the usage anchor when it is wired: `config()`, whose fourth
-/// word is the challenge window.
+/// What the usage escrow and the usage disputes contract read from the usage anchor: `config()`
+/// (the disputes contract and the challenge window are its words 2 and 3), `batchInfo` and,
+/// for the disputes contract only, `setBatchStatus` (status 2 challenged, 3 voided, 4 cleared;
+/// returns the batch's challenge round).
 #[allow(non_snake_case)]
 pub mod IUsageAnchor {
     alloy_sol_types::sol! {
-        function config() external view returns (address licenseNft, address escrow, address arbiter, uint64 challengeWindow, uint256 minAttestorBond, uint256 challengeBond, uint64 exitDelay, bytes32 domainSeparator);
+        function config() external view returns (address licenseNft, address escrow, address disputes, uint64 challengeWindow, uint256 minAttestorBond, uint64 exitDelay, bytes32 domainSeparator);
+        function batchInfo(address attestor, bytes32 batchId) external view returns (bytes32 batchHash, uint64 anchoredAt, uint8 status, uint16 round, uint32 settledReceipts, uint256 settledUnits);
+        function setBatchStatus(address attestor, bytes32 batchId, uint8 status) external returns (uint16 round);
     }
 }
 

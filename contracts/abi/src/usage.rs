@@ -127,9 +127,10 @@ sol! {
         uint64 deadline;
     }
 
-    // The usage anchor's functions that take these structs (the attestor kit and the anchor's
-    // own fallback dispatch use their selectors). Top-level functions rather than an
-    // `interface`, whose dispatch enum makes contracts that do not use it larger (see
+    // The functions that take these structs: `anchorBatch` and `settle` on the usage anchor
+    // (its fallback dispatches on their selectors), `holdEscrow` and `verifyReceipt` on the
+    // usage disputes contract; the attestor kit encodes all four. Top-level functions rather
+    // than an `interface`, whose dispatch enum makes contracts that do not use it larger (see
     // `crate::interfaces`).
     function anchorBatch(Batch batch, bytes signature) external;
     function settle(Batch batch, UsageLeaf[] leaves, bytes32[] proof, bool[] proofFlags) external;

@@ -2,7 +2,8 @@
 //! keccak256 on the Stylus host (`native_keccak256`), for hashing and for `OpenZeppelin`'s
 //! Merkle `Verifier`.
 //!
-//! Merkle splits (`royalty_splitter`) and receipt batches (`usage_anchor`) verify proofs with
+//! Merkle splits (`royalty_splitter`) and usage batches (`usage_anchor`, `usage_disputes`)
+//! verify proofs with
 //! `openzeppelin_crypto::merkle::Verifier`, whose inner node is `keccak256(sort(a, b))` (as
 //! `@openzeppelin/merkle-tree` builds trees). [`NativeKeccak`] feeds it the host's
 //! `native_keccak256`: cheaper than a software keccak, and it keeps one out of the WASM. Leaves
@@ -17,7 +18,7 @@
 //! (Measured: the same code inside `tributary-abi` perturbed the optimisation of `license_nft`,
 //! which uses none of it, by +508 bytes of WASM.)
 
-use alloy_primitives::B256;
+use alloy_primitives::{Address, B256};
 use openzeppelin_crypto::hash::{BuildHasher, Hasher};
 use stylus_sdk::{host::WasmVM, prelude::CryptographyAccess};
 
@@ -33,6 +34,17 @@ pub fn keccak(bytes: &[u8]) -> B256 {
 #[must_use]
 pub fn double_keccak(encoded: &[u8]) -> B256 {
     keccak(keccak(encoded).as_slice())
+}
+
+/// The storage key of a usage batch: `keccak256(abi.encode(attestor, batchId))` on the host
+/// (the same as `tributary_abi::usage::batch_key`): batch ids are scoped to their attestor.
+#[inline]
+#[must_use]
+pub fn batch_key(attestor: Address, batch_id: B256) -> B256 {
+    let mut preimage = [0u8; 64];
+    preimage[12..32].copy_from_slice(attestor.as_slice());
+    preimage[32..].copy_from_slice(batch_id.as_slice());
+    keccak(&preimage)
 }
 
 /// Builds [`PairHasher`]s on the host's keccak.

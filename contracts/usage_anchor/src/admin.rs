@@ -1,10 +1,10 @@
 //! Administration: a two-step owner (like `OpenZeppelin`'s `Ownable2Step`, with its errors and
-//! events), the attestor allow-list and the arbiter.
+//! events), the attestor allow-list and the disputes contract.
 //!
 //! - The owner allow-lists attestors (`setAttestor(attestor, allowed)`, event `AttestorAllowed`)
-//!   and appoints the arbiter (`setArbiter`, event `ArbiterChanged`).
-//! - The arbiter resolves challenges (see [`crate::batches`]); the constructor makes the owner the
-//!   first arbiter.
+//!   and wires the disputes contract once (`setDisputes`, event `DisputesSet`), which runs the
+//!   challenge game and is the only account that changes a batch's challenge status.
+//! - The owner is the treasury: slashed bonds are credited to it.
 //! - Ownership moves in two steps: `transferOwnership(newOwner)` records a pending owner
 //!   (`OwnershipTransferStarted`; the zero address cancels), `acceptOwnership()` by the pending
 //!   owner completes it (`OwnershipTransferred`).
@@ -16,10 +16,8 @@ use alloy_primitives::Address;
 use stylus_sdk::prelude::*;
 
 use crate::{
-    errors::{Error, OwnableUnauthorizedAccount},
-    events::{
-        emit, ArbiterChanged, AttestorAllowed, OwnershipTransferStarted, OwnershipTransferred,
-    },
+    errors::{DisputesAlreadySet, Error, InvalidConfiguration, OwnableUnauthorizedAccount},
+    events::{emit, AttestorAllowed, DisputesSet, OwnershipTransferStarted, OwnershipTransferred},
     state::Global,
     UsageAnchor,
 };
@@ -87,24 +85,19 @@ impl UsageAnchor {
         Ok(())
     }
 
-    /// Appoints the arbiter (owner only; the zero address leaves challenges unresolvable
-    /// until a new arbiter is set).
-    pub(crate) fn appoint_arbiter(&mut self, arbiter: Address) -> Result<(), Error> {
+    /// Wires the disputes contract, the only account that changes a batch's challenge status
+    /// (owner only, once).
+    pub(crate) fn wire_disputes(&mut self, disputes: Address) -> Result<(), Error> {
         self.only_owner()?;
-        self.set_arbiter_unchecked(arbiter);
+        let current = self.global_address(Global::Disputes);
+        if !current.is_zero() {
+            return Err(Error::DisputesAlreadySet(DisputesAlreadySet { disputes: current }));
+        }
+        if disputes.is_zero() {
+            return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
+        }
+        self.set_global(Global::Disputes, disputes.into_word());
+        emit(self.vm(), &DisputesSet { disputes });
         Ok(())
-    }
-
-    /// Sets the arbiter.
-    pub(crate) fn set_arbiter_unchecked(&mut self, arbiter: Address) {
-        let previous = self.global_address(Global::Arbiter);
-        self.set_global(Global::Arbiter, arbiter.into_word());
-        emit(
-            self.vm(),
-            &ArbiterChanged {
-                previousArbiter: previous,
-                newArbiter: arbiter,
-            },
-        );
     }
 }

@@ -12,12 +12,11 @@
 //! (a) `exitDelay` has passed since the request, (b) every batch's window has closed and
 //! (c) no challenge is open. Afterwards the attestor may bond again from scratch.
 
-use alloy_primitives::{Address, U256};
-use openzeppelin_stylus::utils::cryptography::ecdsa;
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
-use tributary_abi::usage::Batch;
 
 use crate::{
+    calldata::BatchArg,
     clock,
     errors::{
         overflow, AttestorExiting, AttestorNotAllowed, BadSignature, BondLocked,
@@ -129,24 +128,26 @@ impl UsageAnchor {
         }
     }
 
-    /// Checks that `signature` is `batch.attestor`'s EIP-712 signature of `batch` for this
-    /// chain and contract: ECDSA with low `s` for accounts without code, ERC-1271 for contracts.
+    /// Checks that `signature` is `batch.attestor`'s EIP-712 signature of the batch with
+    /// `struct_hash` for this chain and contract: ECDSA with low `s` for accounts without code,
+    /// ERC-1271 for contracts.
     #[inline(never)]
     pub(crate) fn verify_batch_signature(
         &self,
-        batch: &Batch,
+        batch: &BatchArg<'_>,
+        struct_hash: B256,
         signature: &[u8],
     ) -> Result<(), Error> {
         let digest = signing::batch_digest(
             self.vm(),
             self.vm().chain_id(),
             self.vm().contract_address(),
-            batch,
+            struct_hash,
         );
         let bad = || {
             Error::BadSignature(BadSignature {
-                batchId: batch.batchId,
                 attestor: batch.attestor,
+                batchId: batch.batch_id,
             })
         };
         if self.has_code(batch.attestor) {
@@ -161,8 +162,7 @@ impl UsageAnchor {
                 length: U256::from(signature.len()),
             })
         })?;
-        let signer = ecdsa::recover(self, digest, v, r, s)?;
-        if signer == batch.attestor {
+        if signing::recover(self.vm(), digest, v, r, s)? == batch.attestor {
             Ok(())
         } else {
             Err(bad())

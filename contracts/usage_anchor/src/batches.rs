@@ -1,34 +1,37 @@
-//! Batches: anchoring a signed Merkle root, the challenge window, challenges and their
-//! resolution.
+//! Batches: anchoring a signed Merkle root of usage leaves, the challenge window, and the
+//! batch's challenge status (the rules: `docs/settlement.md` §2 and §4).
 //!
-//! Life of a batch (`status`):
+//! Life of a batch (`status`), keyed by `(attestor, batchId)`:
 //! `ANCHORED` → (window passes) settleable;
-//! `ANCHORED` → `challenge` inside the window → `CHALLENGED` → arbiter:
-//!   upheld → `VOIDED` (never settleable; the challenger gets its bond back plus
-//!   `min(attestor bond, minAttestorBond)` slashed from the attestor),
-//!   rejected → `CLEARED` (settleable once its window has passed; cannot be challenged again;
-//!   the challenge bond goes to the attestor).
+//! `ANCHORED`/`CLEARED` → challenged inside the window (the `usage_disputes` contract runs the
+//! challenge game and calls `setBatchStatus`) → `CHALLENGED` (a new round) → arbiter:
+//!   upheld → `VOIDED` (final: never settleable; `min(attestor bond, minAttestorBond)` is
+//!   slashed and credited to the owner, the treasury — never to a challenger, so a second
+//!   address of the attestor cannot recover it),
+//!   rejected → `CLEARED` (settleable once its window has passed; challengeable again while its
+//!   window lasts).
 //! Payouts are credited (pull payments, `withdrawCredit`) so a failing recipient blocks only
 //! itself.
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
-use tributary_abi::usage::Batch;
+use tributary_abi::usage::MAX_BATCH_UNITS;
 
 use crate::{
+    calldata::BatchArg,
     clock,
     errors::{
-        overflow, AttestorExiting, BatchAlreadyAnchored, BatchAlreadyChallenged,
-        BatchUnderChallenge, BatchVoided, ChallengeWindowClosed, ChallengeWindowOpen, Error,
-        InsufficientBond, InvalidBatch, NoOpenChallenge, NotChallengeArbiter, NothingToWithdraw,
-        UnknownBatch, WrongChallengeBond,
+        overflow, AttestorExiting, BatchAlreadyAnchored, BatchExpired, BatchMismatch,
+        BatchUnderChallenge, BatchVoided, ChallengeWindowOpen, Error, InsufficientBond,
+        InvalidBatch, InvalidStatusChange, NotDisputes, NothingToWithdraw, UnknownBatch,
     },
-    events::{emit, BatchAnchored, BatchChallenged, ChallengeResolved, CreditWithdrawn, Credited},
-    state::{BatchRecord, Global},
+    events::{emit, BatchAnchored, BatchStatusChanged, CreditWithdrawn, Credited},
+    signing,
+    state::{BatchState, Global},
     UsageAnchor,
 };
 
-/// No batch with this id.
+/// No batch under this key.
 pub const STATUS_NONE: u8 = 0;
 /// Anchored, never challenged.
 pub const STATUS_ANCHORED: u8 = 1;
@@ -36,27 +39,49 @@ pub const STATUS_ANCHORED: u8 = 1;
 pub const STATUS_CHALLENGED: u8 = 2;
 /// Voided by an upheld challenge.
 pub const STATUS_VOIDED: u8 = 3;
-/// Challenge rejected; settleable after its window.
+/// The last challenge round was rejected; settleable after its window.
 pub const STATUS_CLEARED: u8 = 4;
+
+/// The storage key of a batch ([`tributary_merkle::batch_key`], host keccak).
+pub(crate) fn key_of(_vm: &dyn Host, attestor: Address, batch_id: B256) -> B256 {
+    tributary_merkle::batch_key(attestor, batch_id)
+}
 
 impl UsageAnchor {
     /// Records a batch signed by its attestor; anyone may submit it.
     #[inline(never)]
-    pub(crate) fn record_batch(&mut self, batch: &Batch, signature: &[u8]) -> Result<(), Error> {
+    pub(crate) fn record_batch(
+        &mut self,
+        batch: &BatchArg<'_>,
+        signature: &[u8],
+    ) -> Result<(), Error> {
         let now = clock::now(self.vm());
-        let batch_id = batch.batchId;
-        let attestor = batch.attestor;
-        if self.batch_status(batch_id) != STATUS_NONE {
+        let (attestor, batch_id) = (batch.attestor, batch.batch_id);
+        let key = key_of(self.vm(), attestor, batch_id);
+        if self.batch_state(&key).status != STATUS_NONE {
             return Err(Error::BatchAlreadyAnchored(BatchAlreadyAnchored {
+                attestor,
                 batchId: batch_id,
             }));
         }
+        if now > batch.deadline {
+            return Err(Error::BatchExpired(BatchExpired {
+                attestor,
+                batchId: batch_id,
+                deadline: batch.deadline,
+            }));
+        }
         if attestor.is_zero()
-            || batch.receiptCount == 0
-            || batch.periodStart > batch.periodEnd
-            || batch.periodEnd > now
+            || batch.leaf_count == 0
+            || batch.receipt_count < batch.leaf_count
+            || batch.period_start > batch.period_end
+            || batch.period_end > now
+            || batch.total_units > U256::from(MAX_BATCH_UNITS)
         {
-            return Err(Error::InvalidBatch(InvalidBatch { batchId: batch_id }));
+            return Err(Error::InvalidBatch(InvalidBatch {
+                attestor,
+                batchId: batch_id,
+            }));
         }
         let state = self.allowed_attestor(attestor)?;
         if state.exit_requested_at != 0 {
@@ -71,140 +96,123 @@ impl UsageAnchor {
                 required,
             }));
         }
-        self.verify_batch_signature(batch, signature)?;
+        let struct_hash = signing::batch_struct_hash(self.vm(), batch.words);
+        self.verify_batch_signature(batch, struct_hash, signature)?;
 
         let settleable_at = now
             .checked_add(self.challenge_window_secs())
             .ok_or_else(overflow)?;
-        self.store_batch(
-            batch_id,
-            &BatchRecord {
-                attestor,
-                receipt_count: batch.receiptCount,
+        self.set_batch_hash(&key, struct_hash);
+        self.set_batch_state(
+            &key,
+            BatchState {
                 anchored_at: now,
-                period_start: batch.periodStart,
-                period_end: batch.periodEnd,
                 status: STATUS_ANCHORED,
-                challenger: Address::ZERO,
-                root: batch.root,
-                total_units: batch.totalUnits,
+                ..BatchState::default()
             },
         );
         self.lock_bond_until(attestor, settleable_at);
         emit(
             self.vm(),
             &BatchAnchored {
-                batchId: batch_id,
                 attestor,
+                batchId: batch_id,
                 root: batch.root,
-                receiptCount: batch.receiptCount,
-                totalUnits: batch.totalUnits,
+                leafCount: batch.leaf_count,
+                receiptCount: batch.receipt_count,
+                totalUnits: batch.total_units,
                 settleableAt: settleable_at,
             },
         );
         Ok(())
     }
 
-    /// Opens a challenge against a batch inside its window; `msg.value` must be the challenge
-    /// bond.
-    pub(crate) fn challenge_batch(&mut self, batch_id: B256, evidence: B256) -> Result<(), Error> {
-        let now = clock::now(self.vm());
-        let challenger = self.vm().msg_sender();
-        let sent = self.vm().msg_value();
-        let required = self.global_uint(Global::ChallengeBond);
-        if sent != required {
-            return Err(Error::WrongChallengeBond(WrongChallengeBond {
-                sent,
-                required,
+    /// The key and state of an anchored batch whose calldata matches what was anchored.
+    #[inline(never)]
+    pub(crate) fn anchored_batch(&self, batch: &BatchArg<'_>) -> Result<(B256, BatchState), Error> {
+        let (attestor, batch_id) = (batch.attestor, batch.batch_id);
+        let key = key_of(self.vm(), attestor, batch_id);
+        let state = self.batch_state(&key);
+        if state.status == STATUS_NONE {
+            return Err(Error::UnknownBatch(UnknownBatch {
+                attestor,
+                batchId: batch_id,
             }));
         }
-        let batch = self.batch(batch_id);
-        match batch.status {
-            STATUS_NONE => return Err(Error::UnknownBatch(UnknownBatch { batchId: batch_id })),
-            STATUS_ANCHORED => {}
-            STATUS_VOIDED => return Err(Error::BatchVoided(BatchVoided { batchId: batch_id })),
-            _ => {
-                return Err(Error::BatchAlreadyChallenged(BatchAlreadyChallenged {
-                    batchId: batch_id,
-                }))
-            }
-        }
-        let closes_at = self.settleable_at(&batch)?;
-        if now >= closes_at {
-            return Err(Error::ChallengeWindowClosed(ChallengeWindowClosed {
+        if self.batch_hash(&key) != signing::batch_struct_hash(self.vm(), batch.words) {
+            return Err(Error::BatchMismatch(BatchMismatch {
+                attestor,
                 batchId: batch_id,
-                closedAt: closes_at,
             }));
         }
-        self.set_batch_status(batch_id, challenger, STATUS_CHALLENGED);
-        self.count_open_challenge(batch.attestor, true)?;
-        let open = self
-            .open_challenge_count()
-            .checked_add(1)
-            .ok_or_else(overflow)?;
-        self.set_global_u64(Global::OpenChallenges, u64::from(open));
-        emit(
-            self.vm(),
-            &BatchChallenged {
-                batchId: batch_id,
-                challenger,
-                evidence,
-            },
-        );
-        Ok(())
+        Ok((key, state))
     }
 
-    /// The arbiter's ruling on an open challenge.
-    pub(crate) fn rule_on_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
-        let caller = self.vm().msg_sender();
-        if caller != self.global_address(Global::Arbiter) {
-            return Err(Error::NotChallengeArbiter(NotChallengeArbiter {
-                account: caller,
-            }));
-        }
-        let batch = self.batch(batch_id);
-        if batch.status != STATUS_CHALLENGED {
-            return Err(Error::NoOpenChallenge(NoOpenChallenge {
+    /// The state of a batch known by id; fails if none was anchored.
+    pub(crate) fn known_batch(&self, attestor: Address, batch_id: B256) -> Result<(B256, BatchState), Error> {
+        let key = key_of(self.vm(), attestor, batch_id);
+        let state = self.batch_state(&key);
+        if state.status == STATUS_NONE {
+            return Err(Error::UnknownBatch(UnknownBatch {
+                attestor,
                 batchId: batch_id,
             }));
         }
-        let now = clock::now(self.vm());
-        let bond = self.global_uint(Global::ChallengeBond);
-        let attestor = batch.attestor;
-        let challenger = batch.challenger;
-        self.set_batch_status(
-            batch_id,
-            challenger,
-            if upheld {
-                STATUS_VOIDED
-            } else {
-                STATUS_CLEARED
-            },
-        );
-        self.count_open_challenge(attestor, false)?;
-        let open = self
-            .open_challenge_count()
-            .checked_sub(1)
-            .ok_or_else(overflow)?;
-        self.set_global_u64(Global::OpenChallenges, u64::from(open));
-        let slashed = if upheld {
+        Ok((key, state))
+    }
+
+    /// The disputes contract moves a batch between challenge states: `ANCHORED`/`CLEARED` →
+    /// `CHALLENGED` (a new round), `CHALLENGED` → `VOIDED` (upheld: the attestor is slashed
+    /// `min(bond, minAttestorBond)`, credited to the owner) or `CLEARED` (rejected). Returns the
+    /// batch's round.
+    pub(crate) fn change_status(
+        &mut self,
+        attestor: Address,
+        batch_id: B256,
+        status: u8,
+    ) -> Result<u16, Error> {
+        let caller = self.vm().msg_sender();
+        if caller != self.global_address(Global::Disputes) {
+            return Err(Error::NotDisputes(NotDisputes { account: caller }));
+        }
+        let (key, mut state) = self.known_batch(attestor, batch_id)?;
+        let challenged = state.status == STATUS_CHALLENGED;
+        let allowed = match status {
+            STATUS_CHALLENGED => state.status == STATUS_ANCHORED || state.status == STATUS_CLEARED,
+            STATUS_VOIDED | STATUS_CLEARED => challenged,
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::InvalidStatusChange(InvalidStatusChange {
+                attestor,
+                batchId: batch_id,
+                status,
+            }));
+        }
+        if status == STATUS_CHALLENGED {
+            state.round = state.round.checked_add(1).ok_or_else(overflow)?;
+        }
+        state.status = status;
+        self.set_batch_state(&key, state);
+        self.count_open_challenge(attestor, !challenged)?;
+        let slashed = if status == STATUS_VOIDED {
             let slashed = self.slash_bond(attestor, self.global_uint(Global::MinAttestorBond));
-            self.credit(challenger, bond.checked_add(slashed).ok_or_else(overflow)?)?;
+            self.credit(self.global_address(Global::Owner), slashed)?;
             slashed
         } else {
-            self.set_global_u64(Global::LastChallengeClearedAt, now);
-            self.credit(attestor, bond)?;
             U256::ZERO
         };
         emit(
             self.vm(),
-            &ChallengeResolved {
+            &BatchStatusChanged {
+                attestor,
                 batchId: batch_id,
-                upheld,
+                status,
+                round: state.round,
                 slashed,
             },
         );
-        Ok(())
+        Ok(state.round)
     }
 
     /// Adds to `account`'s pull-payment balance.
@@ -221,7 +229,7 @@ impl UsageAnchor {
         Ok(())
     }
 
-    /// Pays the caller its credited balance (challenge payouts).
+    /// Pays the caller its credited balance (challenge payouts, slashes for the treasury).
     pub(crate) fn pay_credit(&mut self) -> Result<(), Error> {
         let account = self.vm().msg_sender();
         let amount = self.credit_of_account(account);
@@ -234,34 +242,43 @@ impl UsageAnchor {
     }
 
     /// When the batch's challenge window closes (and settlement may start).
-    pub(crate) fn settleable_at(&self, batch: &BatchRecord) -> Result<u64, Error> {
-        batch
+    pub(crate) fn window_end(&self, state: &BatchState) -> Result<u64, Error> {
+        state
             .anchored_at
             .checked_add(self.challenge_window_secs())
             .ok_or_else(overflow)
     }
 
-    /// The batch's record; fails unless it can be settled now.
-    #[inline(never)]
-    pub(crate) fn settleable_batch(&self, batch_id: B256) -> Result<BatchRecord, Error> {
-        let batch = self.batch(batch_id);
-        match batch.status {
-            STATUS_NONE => return Err(Error::UnknownBatch(UnknownBatch { batchId: batch_id })),
+    /// Fails unless a batch in `state` can be settled now.
+    pub(crate) fn require_settleable(
+        &self,
+        batch: &BatchArg<'_>,
+        state: &BatchState,
+    ) -> Result<(), Error> {
+        let (attestor, batch_id) = (batch.attestor, batch.batch_id);
+        match state.status {
             STATUS_CHALLENGED => {
                 return Err(Error::BatchUnderChallenge(BatchUnderChallenge {
+                    attestor,
                     batchId: batch_id,
                 }))
             }
-            STATUS_VOIDED => return Err(Error::BatchVoided(BatchVoided { batchId: batch_id })),
+            STATUS_VOIDED => {
+                return Err(Error::BatchVoided(BatchVoided {
+                    attestor,
+                    batchId: batch_id,
+                }))
+            }
             _ => {}
         }
-        let settleable_at = self.settleable_at(&batch)?;
+        let settleable_at = self.window_end(state)?;
         if clock::now(self.vm()) < settleable_at {
             return Err(Error::ChallengeWindowOpen(ChallengeWindowOpen {
+                attestor,
                 batchId: batch_id,
                 settleableAt: settleable_at,
             }));
         }
-        Ok(batch)
+        Ok(())
     }
 }

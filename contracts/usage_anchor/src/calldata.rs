@@ -1,45 +1,39 @@
 //! Hand decoding of the two calls with struct arguments, `anchorBatch` and `settle`.
 //!
-//! Their external ABI is the standard one (the off-chain attestor kit encodes them with alloy):
+//! Their external ABI is the standard one (the off-chain attestor kit encodes them with alloy;
+//! the types are `tributary_abi::usage`'s):
 //!
 //! ```text
-//! anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)
-//! settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],bool[])
+//! anchorBatch(Batch batch, bytes signature)
+//! settle(Batch batch, UsageLeaf[] leaves, bytes32[] proof, bool[] proofFlags)
 //! ```
 //!
 //! The contract receives them through its fallback ([`UsageAnchor::dispatch`]), which reads
 //! the arguments with the small non-generic [`Reader`] below instead of alloy's generic
 //! decoders (which cost several kilobytes of WASM per argument shape). Every field of a `Batch`
-//! and a `Receipt` is a static ABI type, so a batch is 7 words in the head and a receipt array
-//! is `n × 8` words; the receipt's words are exactly `abi.encode(receipt)`, which the Merkle
-//! leaf hashes directly. Validation is what alloy's validating decoder does: every word must be
-//! in the calldata, offsets and lengths must point inside it, and a narrow value (`address`,
-//! `uint8/32/64`, `bool`) must have clean high bits. Anything else reverts with
-//! `MalformedCalldata()`; unknown selectors revert without data, like a contract without a
-//! fallback.
+//! and a `UsageLeaf` is a static ABI type, so each is inline in the head (9 and 10 words) and
+//! a leaf array is `n × 10` words; a struct's words are exactly its
+//! `abi.encode`, which the struct hash and the Merkle leaves hash directly. Validation is what
+//! alloy's validating decoder does: every word must be in the calldata, offsets and lengths
+//! must point inside it, and a narrow value (`address`, `uint8/32/64`, `bool`) must have clean
+//! high bits. Anything else reverts with `MalformedCalldata()`; unknown selectors revert without
+//! data, like a contract without a fallback.
 
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
-#[cfg(any(test, feature = "export-abi"))]
-use alloy_sol_types::SolValue;
-#[cfg(any(test, feature = "export-abi"))]
-use tributary_abi::usage::Receipt;
-use tributary_abi::usage::{anchorBatchCall, settleCall, Batch};
+use tributary_abi::usage::{anchorBatchCall, settleCall, BATCH_WORDS, LEAF_WORDS};
 
 use crate::{
     errors::{Error, MalformedCalldata},
     UsageAnchor,
 };
 
-/// Selector of `anchorBatch`.
-pub const ANCHOR_BATCH_SELECTOR: [u8; 4] = anchorBatchCall::SELECTOR;
-/// Selector of `settle`.
-pub const SETTLE_SELECTOR: [u8; 4] = settleCall::SELECTOR;
-
-/// Bytes of one ABI-encoded receipt (8 static words).
-pub const RECEIPT_SIZE: usize = 8 * 32;
+/// Bytes of an ABI-encoded batch.
+pub const BATCH_SIZE: usize = BATCH_WORDS * 32;
+/// Bytes of an ABI-encoded usage leaf.
+pub const LEAF_SIZE: usize = LEAF_WORDS * 32;
 
 /// The `MalformedCalldata` error.
 fn malformed() -> Error {
@@ -118,184 +112,214 @@ impl<'a> Reader<'a> {
         }
         Ok((start, length))
     }
-}
 
-/// Decoded `anchorBatch` arguments.
-pub struct AnchorBatchArgs<'a> {
-    /// The batch.
-    pub batch: Batch,
-    /// The attestor's signature.
-    pub signature: &'a [u8],
-}
-
-/// Decodes `anchorBatch(batch, signature)` arguments.
-///
-/// # Errors
-/// `MalformedCalldata`.
-pub fn decode_anchor_batch(args: &[u8]) -> Result<AnchorBatchArgs<'_>, Error> {
-    let r = Reader(args);
-    let batch = Batch {
-        batchId: r.b256(0)?,
-        attestor: r.address(32)?,
-        root: r.b256(64)?,
-        // SAFETY of the cast: `small(_, 4)` is below 2^32.
+    /// A `uint32`.
+    pub fn u32(&self, at: usize) -> Result<u32, Error> {
+        // `small(_, 4)` is below 2^32.
         #[allow(clippy::cast_possible_truncation)]
-        receiptCount: r.small(96, 4)? as u32,
-        totalUnits: r.uint(128)?,
-        periodStart: r.small(160, 8)?,
-        periodEnd: r.small(192, 8)?,
-    };
-    let (start, length) = r.array(224, 1)?;
-    Ok(AnchorBatchArgs {
-        batch,
-        signature: &args[start..start + length],
-    })
+        self.small(at, 4).map(|value| value as u32)
+    }
+
+    /// A list of `bytes32` whose offset is the head word at `at`.
+    pub fn words(&self, at: usize) -> Result<Vec<[u8; 32]>, Error> {
+        let (start, length) = self.array(at, 32)?;
+        // `array` checked that every element is inside the calldata.
+        let mut words = Vec::with_capacity(length);
+        for word in self.0[start..start + 32 * length].chunks_exact(32) {
+            words.push(word.try_into().map_err(|_| malformed())?);
+        }
+        Ok(words)
+    }
+
+    /// The `bytes` of `size` at byte `at` (checked to be inside the calldata).
+    pub fn slice(&self, at: usize, size: usize) -> Result<&'a [u8], Error> {
+        let end = at.checked_add(size).ok_or_else(malformed)?;
+        self.0.get(at..end).ok_or_else(malformed)
+    }
 }
 
-/// What settlement needs of a receipt of a `settle` call, and its Merkle leaf.
-pub struct ReceiptArg {
-    /// `keccak256(keccak256(abi.encode(receipt)))`.
-    pub leaf: B256,
-    /// The license the use is billed to.
-    pub license_id: U256,
-    /// The dataset used.
-    pub dataset_id: U256,
-    /// Units used.
-    pub units: U256,
-    /// When the use happened.
-    pub timestamp: u64,
-    /// The attestor that signed the receipt.
+/// A batch read from calldata, with its ABI words (what its struct hash covers).
+pub struct BatchArg<'a> {
+    /// `abi.encode(batch)`.
+    pub words: &'a [u8],
+    /// Id chosen by the attestor.
+    pub batch_id: B256,
+    /// The signing attestor.
     pub attestor: Address,
-    /// The metering unit.
+    /// Merkle root over the usage leaves.
+    pub root: B256,
+    /// Number of usage leaves.
+    pub leaf_count: u32,
+    /// Signed number of receipts.
+    pub receipt_count: u32,
+    /// Signed sum of units.
+    pub total_units: U256,
+    /// Start of the metering period.
+    pub period_start: u64,
+    /// End of the metering period.
+    pub period_end: u64,
+    /// Last second it can be anchored.
+    pub deadline: u64,
+}
+
+/// A usage leaf read from calldata, with its Merkle leaf hash.
+pub struct LeafArg {
+    /// `keccak256(keccak256(abi.encode(leaf)))`.
+    pub hash: B256,
+    /// Position in the batch (its settled bit).
+    pub index: u32,
+    /// License billed.
+    pub license_id: U256,
+    /// Asset used.
+    pub asset_id: U256,
+    /// Scope used.
+    pub scope: U256,
+    /// Usage unit.
     pub unit: u8,
+    /// Sum of units.
+    pub units: U256,
+    /// Receipts aggregated.
+    pub receipt_count: u32,
+    /// Earliest receipt.
+    pub first_at: u64,
+    /// Latest receipt.
+    pub last_at: u64,
+    /// Root of the receipts' tree.
+    pub receipts_root: B256,
+}
+
+impl<'a> Reader<'a> {
+    /// The batch at byte `at`.
+    pub fn batch(&self, at: usize) -> Result<BatchArg<'a>, Error> {
+        Ok(BatchArg {
+            words: self.slice(at, BATCH_SIZE)?,
+            batch_id: self.b256(at)?,
+            attestor: self.address(at + 32)?,
+            root: self.b256(at + 64)?,
+            leaf_count: self.u32(at + 96)?,
+            receipt_count: self.u32(at + 128)?,
+            total_units: self.uint(at + 160)?,
+            period_start: self.small(at + 192, 8)?,
+            period_end: self.small(at + 224, 8)?,
+            deadline: self.small(at + 256, 8)?,
+        })
+    }
+
+    /// The usage leaf at byte `at`.
+    pub fn leaf(&self, at: usize) -> Result<LeafArg, Error> {
+        Ok(LeafArg {
+            hash: crate::merkle::leaf_hash(self.slice(at, LEAF_SIZE)?),
+            index: self.u32(at)?,
+            license_id: self.uint(at + 32)?,
+            asset_id: self.uint(at + 64)?,
+            scope: self.uint(at + 96)?,
+            // `small(_, 1)` is below 2^8.
+            #[allow(clippy::cast_possible_truncation)]
+            unit: self.small(at + 128, 1)? as u8,
+            units: self.uint(at + 160)?,
+            receipt_count: self.u32(at + 192)?,
+            first_at: self.small(at + 224, 8)?,
+            last_at: self.small(at + 256, 8)?,
+            receipts_root: self.b256(at + 288)?,
+        })
+    }
 }
 
 /// Decoded `settle` arguments.
-pub struct SettleArgs {
+pub struct SettleArgs<'a> {
     /// The batch.
-    pub batch_id: B256,
-    /// The receipts, in proof order, with their leaves.
-    pub receipts: Vec<ReceiptArg>,
+    pub batch: BatchArg<'a>,
+    /// The usage leaves, in proof order.
+    pub leaves: Vec<LeafArg>,
     /// The multiproof's sibling hashes.
     pub proof: Vec<[u8; 32]>,
     /// The multiproof's flags.
     pub flags: Vec<bool>,
 }
 
-/// Decodes one receipt from its 8 words (`jobId, licenseId, datasetId, modelHash, unit, units,
-/// timestamp, attestor`); `unit`, `timestamp` and `attestor` must have clean high bytes.
-fn decode_receipt(words: &[u8; RECEIPT_SIZE]) -> Result<ReceiptArg, Error> {
-    let dirty = |from: usize, to: usize| words[from..to].iter().any(|&b| b != 0);
-    if dirty(128, 159) || dirty(192, 216) || dirty(224, 236) {
-        return Err(malformed());
+/// Decodes `settle(batch, leaves, proof, proofFlags)` arguments.
+///
+/// # Errors
+/// `MalformedCalldata`.
+pub fn decode_settle(args: &[u8]) -> Result<SettleArgs<'_>, Error> {
+    let r = Reader(args);
+    let batch = r.batch(0)?;
+    let (leaves_at, count) = r.array(BATCH_SIZE, LEAF_SIZE)?;
+    let mut leaves = Vec::with_capacity(count);
+    for i in 0..count {
+        leaves.push(r.leaf(leaves_at + i * LEAF_SIZE)?);
     }
-    let uint = |at: usize| {
-        let mut word = [0u8; 32];
-        word.copy_from_slice(&words[at..at + 32]);
-        U256::from_be_bytes(word)
-    };
-    let mut timestamp = [0u8; 8];
-    timestamp.copy_from_slice(&words[216..224]);
-    Ok(ReceiptArg {
-        leaf: crate::merkle::receipt_leaf_of_words(words),
-        license_id: uint(32),
-        dataset_id: uint(64),
-        units: uint(160),
-        timestamp: u64::from_be_bytes(timestamp),
-        attestor: Address::from_slice(&words[236..256]),
-        unit: words[159],
+    let proof = r.words(BATCH_SIZE + 32)?;
+    let (flags_at, flags_len) = r.array(BATCH_SIZE + 64, 32)?;
+    let mut flags = Vec::with_capacity(flags_len);
+    for i in 0..flags_len {
+        flags.push(r.bool(flags_at + 32 * i)?);
+    }
+    Ok(SettleArgs {
+        batch,
+        leaves,
+        proof,
+        flags,
     })
 }
 
 impl UsageAnchor {
-    /// Decodes `settle(batchId, receipts, proof, flags)` arguments, hashing each receipt's
-    /// words into its leaf.
-    ///
-    /// # Errors
-    /// `MalformedCalldata`.
-    pub fn decode_settle(&self, args: &[u8]) -> Result<SettleArgs, Error> {
-        let r = Reader(args);
-        let batch_id = r.b256(0)?;
-        let (receipts_at, count) = r.array(32, RECEIPT_SIZE)?;
-        let (proof_at, proof_len) = r.array(64, 32)?;
-        let (flags_at, flags_len) = r.array(96, 32)?;
-        // `array` checked that every element is inside `args`.
-        let mut receipts = Vec::with_capacity(count);
-        for chunk in
-            args[receipts_at..receipts_at + count * RECEIPT_SIZE].chunks_exact(RECEIPT_SIZE)
-        {
-            let words = chunk.try_into().map_err(|_| malformed())?;
-            receipts.push(decode_receipt(words)?);
-        }
-        let mut proof = Vec::with_capacity(proof_len);
-        for word in args[proof_at..proof_at + 32 * proof_len].chunks_exact(32) {
-            proof.push(word.try_into().map_err(|_| malformed())?);
-        }
-        let mut flags = Vec::with_capacity(flags_len);
-        for i in 0..flags_len {
-            flags.push(r.bool(flags_at + 32 * i)?);
-        }
-        Ok(SettleArgs {
-            batch_id,
-            receipts,
-            proof,
-            flags,
-        })
-    }
-
     /// Runs `anchorBatch` or `settle` from full calldata (selector first). `None` for any
     /// other selector.
     pub fn dispatch(&mut self, input: &[u8]) -> Option<Result<(), Error>> {
-        let (selector, args) = (input.get(..4)?, &input[4..]);
-        if selector == ANCHOR_BATCH_SELECTOR {
-            Some(
-                decode_anchor_batch(args)
-                    .and_then(|call| self.record_batch(&call.batch, call.signature)),
-            )
-        } else if selector == SETTLE_SELECTOR {
-            Some(
-                self.decode_settle(args)
-                    .and_then(|call| self.settle_receipts(call)),
-            )
-        } else {
-            None
-        }
+        let selector: [u8; 4] = input.get(..4)?.try_into().ok()?;
+        let r = Reader(&input[4..]);
+        Some(match selector {
+            anchorBatchCall::SELECTOR => r.batch(0).and_then(|batch| {
+                let (start, length) = r.array(BATCH_SIZE, 1)?;
+                self.record_batch(&batch, &r.0[start..start + length])
+            }),
+            settleCall::SELECTOR => decode_settle(r.0).and_then(|call| self.settle_leaves(call)),
+            _ => return None,
+        })
+    }
+}
+
+/// Typed forms of the two calls, ABI-encoded with alloy and run through
+/// [`UsageAnchor::dispatch`] (the export-abi interface and the unit tests use them).
+#[cfg(any(test, feature = "export-abi"))]
+impl UsageAnchor {
+    /// Runs ABI-encoded `args` of the call with `selector` through the fallback's decoder.
+    fn run_typed(&mut self, selector: [u8; 4], args: &[u8]) -> Result<(), Error> {
+        let mut data = selector.to_vec();
+        data.extend_from_slice(args);
+        self.dispatch(&data).unwrap_or_else(|| Err(malformed()))
     }
 
-    /// `anchorBatch` with typed arguments, ABI-encoded with alloy and run through
-    /// [`UsageAnchor::dispatch`] (the export-abi interface and the unit tests use it).
+    /// `anchorBatch` with typed arguments.
     ///
     /// # Errors
     /// As `anchorBatch`.
-    #[cfg(any(test, feature = "export-abi"))]
     pub fn anchor_batch_typed(
         &mut self,
         batch: crate::BatchTuple,
         signature: &[u8],
     ) -> Result<(), Error> {
-        let mut data = ANCHOR_BATCH_SELECTOR.to_vec();
-        data.extend(
-            (batch, alloy_primitives::Bytes::copy_from_slice(signature)).abi_encode_params(),
-        );
-        self.dispatch(&data).unwrap_or_else(|| Err(malformed()))
+        use alloy_sol_types::SolValue;
+        let args = (batch, alloy_primitives::Bytes::copy_from_slice(signature)).abi_encode_params();
+        self.run_typed(anchorBatchCall::SELECTOR, &args)
     }
 
-    /// `settle` with typed arguments, ABI-encoded with alloy and run through
-    /// [`UsageAnchor::dispatch`] (the export-abi interface and the unit tests use it).
+    /// `settle` with typed arguments.
     ///
     /// # Errors
     /// As `settle`.
-    #[cfg(any(test, feature = "export-abi"))]
     pub fn settle_typed(
         &mut self,
-        batch_id: B256,
-        receipts: Vec<crate::ReceiptTuple>,
+        batch: crate::BatchTuple,
+        leaves: Vec<crate::LeafTuple>,
         proof: Vec<B256>,
         flags: Vec<bool>,
     ) -> Result<(), Error> {
-        let mut data = SETTLE_SELECTOR.to_vec();
-        let receipts: Vec<Receipt> = receipts.into_iter().map(Receipt::from).collect();
-        data.extend((batch_id, receipts, proof, flags).abi_encode_params());
-        self.dispatch(&data).unwrap_or_else(|| Err(malformed()))
+        use alloy_sol_types::SolValue;
+        use tributary_abi::usage::UsageLeaf;
+        let leaves: Vec<UsageLeaf> = leaves.into_iter().map(UsageLeaf::from).collect();
+        let args = (batch, leaves, proof, flags).abi_encode_params();
+        self.run_typed(settleCall::SELECTOR, &args)
     }
 }

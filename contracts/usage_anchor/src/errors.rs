@@ -4,24 +4,26 @@
 
 use alloy_sol_types::sol;
 pub use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
-use openzeppelin_stylus::utils::cryptography::ecdsa;
 pub use tributary_abi::errors::{
-    ArithmeticOverflow, ExternalCallFailed, InvalidConfiguration, NativeTransferFailed, ZeroAmount,
+    ArithmeticOverflow, BatchMismatch, BatchUnderChallenge, BatchVoided, ExternalCallFailed,
+    InvalidConfiguration, InvalidProof, InvalidUsageLeaf, NativeTransferFailed, NothingToWithdraw,
+    UnknownBatch, ZeroAmount,
 };
 
 sol! {
-    /// The caller has no credited balance to withdraw.
+    /// The caller is not the disputes contract.
     #[derive(Debug, PartialEq, Eq)]
-    error NothingToWithdraw(address account);
-
-    /// The caller is not the arbiter that resolves challenges.
+    error NotDisputes(address account);
+    /// The disputes contract is already wired.
     #[derive(Debug, PartialEq, Eq)]
-    error NotChallengeArbiter(address account);
-    /// The calldata of `anchorBatch` or `settle` is not a valid ABI encoding of its
-    /// arguments (short, out-of-range offsets or lengths, or a value too wide for its type).
+    error DisputesAlreadySet(address disputes);
+    /// The batch cannot move to `status` from where it is.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidStatusChange(address attestor, bytes32 batchId, uint8 status);
+    /// The calldata of a struct-taking call (`anchorBatch`, `settle`) is not a valid ABI encoding of its arguments (short, out-of-range offsets
+    /// or lengths, or a value too wide for its type).
     #[derive(Debug, PartialEq, Eq)]
     error MalformedCalldata();
-
     /// `attestor` is not on the allow-list (`setAttestor`).
     #[derive(Debug, PartialEq, Eq)]
     error AttestorNotAllowed(address attestor);
@@ -37,84 +39,56 @@ sol! {
     /// `attestor`'s bond is at stake until `unlocksAt` (exit delay or a batch's window).
     #[derive(Debug, PartialEq, Eq)]
     error BondLocked(address attestor, uint64 unlocksAt);
-    /// `attestor` has `openChallenges` unresolved challenges; its bond stays at stake.
+    /// `attestor` has `openChallenges` challenged batches; its bond stays at stake.
     #[derive(Debug, PartialEq, Eq)]
     error BondUnderChallenge(address attestor, uint32 openChallenges);
-
-    /// A batch with `batchId` was already anchored (batch ids are usable once).
+    /// `attestor` already anchored a batch with `batchId` (ids are scoped to their attestor).
     #[derive(Debug, PartialEq, Eq)]
-    error BatchAlreadyAnchored(bytes32 batchId);
-    /// The batch is malformed: zero attestor, no receipts, or a period that is reversed or
-    /// ends in the future.
+    error BatchAlreadyAnchored(address attestor, bytes32 batchId);
+    /// The batch's signed anchoring deadline passed.
     #[derive(Debug, PartialEq, Eq)]
-    error InvalidBatch(bytes32 batchId);
+    error BatchExpired(address attestor, bytes32 batchId, uint64 deadline);
+    /// The batch is malformed: zero attestor, no leaves, fewer receipts than leaves, a period
+    /// that is reversed or ends in the future, or `totalUnits` of 2^96 or more.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidBatch(address attestor, bytes32 batchId);
     /// The signature is not 65 bytes `r ‖ s ‖ v`.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidSignatureLength(uint256 length);
-    /// The signature is not `attestor`'s over this batch, chain and contract.
+    /// The ECDSA signature recovers to no address (`v` not 27/28, `r` or `s` zero, `r` not a
+    /// curve point). `OpenZeppelin`'s `ECDSA` error.
     #[derive(Debug, PartialEq, Eq)]
-    error BadSignature(bytes32 batchId, address attestor);
-    /// No batch with `batchId` was anchored.
+    error ECDSAInvalidSignature();
+    /// The ECDSA signature's `s` is in the upper half order (malleable). `OpenZeppelin`'s
+    /// `ECDSA` error.
     #[derive(Debug, PartialEq, Eq)]
-    error UnknownBatch(bytes32 batchId);
-    /// The challenge window of the batch closed at `closedAt`.
+    error ECDSAInvalidSignatureS(bytes32 s);
+    /// The signature is valid but not `attestor`'s over this batch, chain and contract.
     #[derive(Debug, PartialEq, Eq)]
-    error ChallengeWindowClosed(bytes32 batchId, uint64 closedAt);
+    error BadSignature(address attestor, bytes32 batchId);
     /// The challenge window of the batch is open until `settleableAt`.
     #[derive(Debug, PartialEq, Eq)]
-    error ChallengeWindowOpen(bytes32 batchId, uint64 settleableAt);
-    /// A challenge must carry exactly the challenge bond.
+    error ChallengeWindowOpen(address attestor, bytes32 batchId, uint64 settleableAt);
+    /// `settle` was called without usage leaves.
     #[derive(Debug, PartialEq, Eq)]
-    error WrongChallengeBond(uint256 sent, uint256 required);
-    /// The batch was already challenged once (a batch can be challenged once).
+    error EmptySettlement(address attestor, bytes32 batchId);
+    /// Usage leaf `index` of the batch was settled before (or twice in this call).
     #[derive(Debug, PartialEq, Eq)]
-    error BatchAlreadyChallenged(bytes32 batchId);
-    /// The batch has an unresolved challenge.
+    error UsageAlreadySettled(address attestor, bytes32 batchId, uint32 index);
+    /// Settling the leaves would exceed the batch's signed `receiptCount` or `totalUnits`.
     #[derive(Debug, PartialEq, Eq)]
-    error BatchUnderChallenge(bytes32 batchId);
-    /// The batch was voided by an upheld challenge.
-    #[derive(Debug, PartialEq, Eq)]
-    error BatchVoided(bytes32 batchId);
-    /// The batch has no open challenge to resolve.
-    #[derive(Debug, PartialEq, Eq)]
-    error NoOpenChallenge(bytes32 batchId);
-
-    /// `settle` was called without receipts.
-    #[derive(Debug, PartialEq, Eq)]
-    error EmptySettlement(bytes32 batchId);
-    /// The receipts are not in the batch's Merkle tree (or the proof is malformed).
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidProof(bytes32 batchId);
-    /// The receipt with this leaf was settled before.
-    #[derive(Debug, PartialEq, Eq)]
-    error ReceiptAlreadySettled(bytes32 leaf);
-    /// The receipt names another attestor than the batch's.
-    #[derive(Debug, PartialEq, Eq)]
-    error ReceiptAttestorMismatch(bytes32 leaf, address attestor);
-    /// The receipt's timestamp is outside the batch's period.
-    #[derive(Debug, PartialEq, Eq)]
-    error ReceiptOutsidePeriod(bytes32 leaf, uint64 timestamp);
-    /// The receipt's dataset is not the license's.
-    #[derive(Debug, PartialEq, Eq)]
-    error WrongDataset(uint256 licenseId, uint256 datasetId);
-    /// The receipt's usage unit is not the license's.
-    #[derive(Debug, PartialEq, Eq)]
-    error WrongUsageUnit(uint256 licenseId, uint8 unit);
-    /// The license was revoked.
-    #[derive(Debug, PartialEq, Eq)]
-    error LicenseRevoked(uint256 licenseId);
-    /// The license was not valid at `timestamp` (not started yet, or expired).
-    #[derive(Debug, PartialEq, Eq)]
-    error LicenseNotActive(uint256 licenseId, uint64 timestamp);
-    /// The license does not grant `scope`.
-    #[derive(Debug, PartialEq, Eq)]
-    error ScopeNotLicensed(uint256 licenseId, uint256 scope);
-
+    error BatchTotalsExceeded(address attestor, bytes32 batchId);
 }
 
 tributary_abi::word_errors! {
     /// Every error of the usage anchor.
     pub enum Error {
+        /// See [`NotDisputes`].
+        NotDisputes(NotDisputes) [account],
+        /// See [`DisputesAlreadySet`].
+        DisputesAlreadySet(DisputesAlreadySet) [disputes],
+        /// See [`InvalidStatusChange`].
+        InvalidStatusChange(InvalidStatusChange) [attestor, batchId, status],
         /// See [`InvalidConfiguration`].
         InvalidConfiguration(InvalidConfiguration) [],
         /// See [`ArithmeticOverflow`].
@@ -125,14 +99,12 @@ tributary_abi::word_errors! {
         ExternalCallFailed(ExternalCallFailed) [target] tail reason,
         /// See [`NativeTransferFailed`].
         NativeTransferFailed(NativeTransferFailed) [to, amount],
-        /// See [`NothingToWithdraw`].
-        NothingToWithdraw(NothingToWithdraw) [account],
         /// See [`OwnableUnauthorizedAccount`].
         UnauthorizedAccount(OwnableUnauthorizedAccount) [account],
         /// See [`OwnableInvalidOwner`].
         InvalidOwner(OwnableInvalidOwner) [owner],
-        /// See [`NotChallengeArbiter`].
-        NotChallengeArbiter(NotChallengeArbiter) [account],
+        /// See [`NothingToWithdraw`].
+        NothingToWithdraw(NothingToWithdraw) [account],
         /// See [`MalformedCalldata`].
         MalformedCalldata(MalformedCalldata) [],
         /// See [`AttestorNotAllowed`].
@@ -148,62 +120,39 @@ tributary_abi::word_errors! {
         /// See [`BondUnderChallenge`].
         BondUnderChallenge(BondUnderChallenge) [attestor, openChallenges],
         /// See [`BatchAlreadyAnchored`].
-        BatchAlreadyAnchored(BatchAlreadyAnchored) [batchId],
+        BatchAlreadyAnchored(BatchAlreadyAnchored) [attestor, batchId],
+        /// See [`BatchExpired`].
+        BatchExpired(BatchExpired) [attestor, batchId, deadline],
         /// See [`InvalidBatch`].
-        InvalidBatch(InvalidBatch) [batchId],
+        InvalidBatch(InvalidBatch) [attestor, batchId],
         /// See [`InvalidSignatureLength`].
         InvalidSignatureLength(InvalidSignatureLength) [length],
+        /// See [`ECDSAInvalidSignature`].
+        ECDSAInvalidSignature(ECDSAInvalidSignature) [],
+        /// See [`ECDSAInvalidSignatureS`].
+        ECDSAInvalidSignatureS(ECDSAInvalidSignatureS) [s],
         /// See [`BadSignature`].
-        BadSignature(BadSignature) [batchId, attestor],
-        /// The ECDSA signature recovers to no address (`ECDSAInvalidSignature`).
-        EcdsaInvalidSignature(ecdsa::ECDSAInvalidSignature) [],
-        /// The ECDSA signature's `s` is in the upper half order (`ECDSAInvalidSignatureS`).
-        EcdsaInvalidSignatureS(ecdsa::ECDSAInvalidSignatureS) [s],
+        BadSignature(BadSignature) [attestor, batchId],
         /// See [`UnknownBatch`].
-        UnknownBatch(UnknownBatch) [batchId],
-        /// See [`ChallengeWindowClosed`].
-        ChallengeWindowClosed(ChallengeWindowClosed) [batchId, closedAt],
+        UnknownBatch(UnknownBatch) [attestor, batchId],
+        /// See [`BatchMismatch`].
+        BatchMismatch(BatchMismatch) [attestor, batchId],
         /// See [`ChallengeWindowOpen`].
-        ChallengeWindowOpen(ChallengeWindowOpen) [batchId, settleableAt],
-        /// See [`WrongChallengeBond`].
-        WrongChallengeBond(WrongChallengeBond) [sent, required],
-        /// See [`BatchAlreadyChallenged`].
-        BatchAlreadyChallenged(BatchAlreadyChallenged) [batchId],
+        ChallengeWindowOpen(ChallengeWindowOpen) [attestor, batchId, settleableAt],
         /// See [`BatchUnderChallenge`].
-        BatchUnderChallenge(BatchUnderChallenge) [batchId],
+        BatchUnderChallenge(BatchUnderChallenge) [attestor, batchId],
         /// See [`BatchVoided`].
-        BatchVoided(BatchVoided) [batchId],
-        /// See [`NoOpenChallenge`].
-        NoOpenChallenge(NoOpenChallenge) [batchId],
+        BatchVoided(BatchVoided) [attestor, batchId],
         /// See [`EmptySettlement`].
-        EmptySettlement(EmptySettlement) [batchId],
+        EmptySettlement(EmptySettlement) [attestor, batchId],
         /// See [`InvalidProof`].
-        InvalidProof(InvalidProof) [batchId],
-        /// See [`ReceiptAlreadySettled`].
-        ReceiptAlreadySettled(ReceiptAlreadySettled) [leaf],
-        /// See [`ReceiptAttestorMismatch`].
-        ReceiptAttestorMismatch(ReceiptAttestorMismatch) [leaf, attestor],
-        /// See [`ReceiptOutsidePeriod`].
-        ReceiptOutsidePeriod(ReceiptOutsidePeriod) [leaf, timestamp],
-        /// See [`WrongDataset`].
-        WrongDataset(WrongDataset) [licenseId, datasetId],
-        /// See [`WrongUsageUnit`].
-        WrongUsageUnit(WrongUsageUnit) [licenseId, unit],
-        /// See [`LicenseRevoked`].
-        LicenseRevoked(LicenseRevoked) [licenseId],
-        /// See [`LicenseNotActive`].
-        LicenseNotActive(LicenseNotActive) [licenseId, timestamp],
-        /// See [`ScopeNotLicensed`].
-        ScopeNotLicensed(ScopeNotLicensed) [licenseId, scope],
-    }
-}
-
-impl From<ecdsa::Error> for Error {
-    fn from(error: ecdsa::Error) -> Self {
-        match error {
-            ecdsa::Error::InvalidSignature(e) => Self::EcdsaInvalidSignature(e),
-            ecdsa::Error::InvalidSignatureS(e) => Self::EcdsaInvalidSignatureS(e),
-        }
+        InvalidProof(InvalidProof) [attestor, batchId],
+        /// See [`InvalidUsageLeaf`].
+        InvalidUsageLeaf(InvalidUsageLeaf) [attestor, batchId, index],
+        /// See [`UsageAlreadySettled`].
+        UsageAlreadySettled(UsageAlreadySettled) [attestor, batchId, index],
+        /// See [`BatchTotalsExceeded`].
+        BatchTotalsExceeded(BatchTotalsExceeded) [attestor, batchId],
     }
 }
 

@@ -13,9 +13,6 @@ sol! {
     /// Ownership moved from `previousOwner` to `newOwner` (`OpenZeppelin` `Ownable`'s event).
     #[derive(Debug, PartialEq, Eq)]
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
-    /// The arbiter (who resolves challenges) changed.
-    #[derive(Debug, PartialEq, Eq)]
-    event ArbiterChanged(address indexed previousArbiter, address indexed newArbiter);
     /// The owner added `attestor` to the allow-list (`allowed`) or removed it.
     #[derive(Debug, PartialEq, Eq)]
     event AttestorAllowed(address indexed attestor, bool allowed);
@@ -31,24 +28,32 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     event AttestorBondWithdrawn(address indexed attestor, uint256 amount);
 
-    /// A batch was anchored; it becomes settleable at `settleableAt` unless challenged.
+    /// `attestor`'s batch `batchId` was anchored; it becomes settleable at `settleableAt` unless
+    /// challenged.
     #[derive(Debug, PartialEq, Eq)]
     event BatchAnchored(
-        bytes32 indexed batchId,
         address indexed attestor,
+        bytes32 indexed batchId,
         bytes32 root,
+        uint32 leafCount,
         uint32 receiptCount,
         uint256 totalUnits,
         uint64 settleableAt
     );
-    /// `challenger` disputed the batch, posting the challenge bond; `evidence` is the hash of
-    /// the off-chain evidence.
+    /// The disputes contract moved the batch to `status` (2 challenged, 3 voided, 4 cleared)
+    /// in challenge round `round`; `slashed` was taken from the attestor's bond for the treasury
+    /// (voided only).
     #[derive(Debug, PartialEq, Eq)]
-    event BatchChallenged(bytes32 indexed batchId, address indexed challenger, bytes32 evidence);
-    /// The arbiter resolved the challenge: upheld (batch void, `slashed` taken from the
-    /// attestor's bond for the challenger) or rejected (challenge bond to the attestor).
+    event BatchStatusChanged(
+        address indexed attestor,
+        bytes32 indexed batchId,
+        uint8 status,
+        uint16 round,
+        uint256 slashed
+    );
+    /// The disputes contract was wired.
     #[derive(Debug, PartialEq, Eq)]
-    event ChallengeResolved(bytes32 indexed batchId, bool upheld, uint256 slashed);
+    event DisputesSet(address indexed disputes);
     /// `amount` of native currency was credited to `account`, to be pulled with
     /// `withdrawCredit`.
     #[derive(Debug, PartialEq, Eq)]
@@ -57,33 +62,49 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     event CreditWithdrawn(address indexed account, uint256 amount);
 
-    /// A receipt was settled: `fee` owed, `paid` of it from escrow, the rest added as debt.
+    /// Usage leaf `index` of the batch was billed: `units` over `receiptCount` receipts,
+    /// `fee` charged to the license's escrow (what escrow does not cover becomes debt, see the
+    /// escrow's `EscrowCharged`).
     #[derive(Debug, PartialEq, Eq)]
-    event ReceiptSettled(
+    event UsageSettled(
+        address indexed attestor,
         bytes32 indexed batchId,
-        bytes32 indexed leaf,
         uint256 indexed licenseId,
-        uint256 fee,
-        uint256 paid
+        uint32 index,
+        uint256 units,
+        uint32 receiptCount,
+        uint256 fee
     );
-
+    /// Usage leaf `index` of the batch cannot be billed (`reason`: `tributary_abi::usage::skip`)
+    /// and was closed without a fee.
+    #[derive(Debug, PartialEq, Eq)]
+    event UsageSkipped(
+        address indexed attestor,
+        bytes32 indexed batchId,
+        uint256 indexed licenseId,
+        uint32 index,
+        uint8 reason
+    );
 }
 
 loggable! {
     OwnershipTransferStarted { indexed: [previousOwner, newOwner], data: [] }
     OwnershipTransferred { indexed: [previousOwner, newOwner], data: [] }
-    ArbiterChanged { indexed: [previousArbiter, newArbiter], data: [] }
     AttestorAllowed { indexed: [attestor], data: [allowed] }
     AttestorBonded { indexed: [attestor], data: [amount, bond] }
     AttestorExitRequested { indexed: [attestor], data: [withdrawableFrom] }
     AttestorBondWithdrawn { indexed: [attestor], data: [amount] }
     BatchAnchored {
-        indexed: [batchId, attestor],
-        data: [root, receiptCount, totalUnits, settleableAt]
+        indexed: [attestor, batchId],
+        data: [root, leafCount, receiptCount, totalUnits, settleableAt]
     }
-    BatchChallenged { indexed: [batchId, challenger], data: [evidence] }
-    ChallengeResolved { indexed: [batchId], data: [upheld, slashed] }
+    BatchStatusChanged { indexed: [attestor, batchId], data: [status, round, slashed] }
+    DisputesSet { indexed: [disputes], data: [] }
     Credited { indexed: [account], data: [amount] }
     CreditWithdrawn { indexed: [account], data: [amount] }
-    ReceiptSettled { indexed: [batchId, leaf, licenseId], data: [fee, paid] }
+    UsageSettled {
+        indexed: [attestor, batchId, licenseId],
+        data: [index, units, receiptCount, fee]
+    }
+    UsageSkipped { indexed: [attestor, batchId, licenseId], data: [index, reason] }
 }

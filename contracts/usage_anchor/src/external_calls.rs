@@ -13,7 +13,7 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::{keccak_const::Keccak256, prelude::*};
 use tributary_abi::{
     abi_words::{encode, Tail, Word},
-    calls::{call, malformed, LicenseUsage},
+    calls::{call, LicenseUsage},
     interfaces::{IErc1271, IUsageEscrow},
 };
 
@@ -38,32 +38,30 @@ impl UsageAnchor {
         Ok(LicenseUsage::read(self.vm(), nft, license_id)?)
     }
 
-    /// `escrow.charge(licenseIds, fees)`: what each license paid from its escrow.
+    /// `escrow.charge(licenseIds, fees, splitIds, tokens)`: the fees of one `settle` call.
     #[inline(never)]
     pub(crate) fn charge_escrow(
         &mut self,
         license_ids: &[U256],
         fees: &[U256],
-    ) -> Result<Vec<U256>, Error> {
+        split_ids: &[U256],
+        tokens: &[Address],
+    ) -> Result<(), Error> {
         let escrow = self.global_address(Global::Escrow);
-        let n = license_ids.len();
-        let ids: Vec<[u8; 32]> = license_ids.iter().map(Word::word).collect();
-        let amounts: Vec<[u8; 32]> = fees.iter().map(Word::word).collect();
+        let words = |values: &[U256]| values.iter().map(Word::word).collect::<Vec<_>>();
+        let tokens: Vec<[u8; 32]> = tokens.iter().map(Word::word).collect();
         let data = encode(
             &IUsageEscrow::chargeCall::SELECTOR,
-            &[[0; 32]; 2],
-            &[Tail::words(0, &ids), Tail::words(1, &amounts)],
+            &[[0; 32]; 4],
+            &[
+                Tail::words(0, &words(license_ids)),
+                Tail::words(1, &words(fees)),
+                Tail::words(2, &words(split_ids)),
+                Tail::words(3, &tokens),
+            ],
         );
-        let out = call(self.vm(), escrow, Some(U256::ZERO), &data)?;
-        // `(uint256[])`: offset 32, length n, n values.
-        if out.word(0) != Some(U256::from(32)) || out.word(1) != Some(U256::from(n)) {
-            return Err(malformed(escrow).into());
-        }
-        let mut paid = Vec::with_capacity(n);
-        for i in 0..n {
-            paid.push(out.word(2 + i).ok_or_else(|| malformed(escrow))?);
-        }
-        Ok(paid)
+        call(self.vm(), escrow, Some(U256::ZERO), &data)?;
+        Ok(())
     }
 
     /// Sends `amount` of native currency to `to`.

@@ -1,31 +1,41 @@
-//! Tributary usage anchor: attested usage receipts, challenges and per-use fee settlement.
+//! Tributary usage anchor: attested usage, challenges and per-use fee settlement (settlement
+//! v2, `docs/settlement.md`).
 //!
-//! Compute providers (attestors) sign usage receipts off-chain, build a Merkle tree of them
-//! and sign the batch (EIP-712). Anyone anchors the signed root here; after a challenge
-//! window anyone settles receipts with a multiproof; the anchor then charges `units ×
-//! usageRate` per license to the usage escrow (`usage_escrow` crate, `IUsageEscrow.charge`),
-//! which takes the fees from the licenses' escrow into the datasets' splits and records debt.
-//! Modules, one concern each:
+//! Attestors (the gateways and compute providers that meter use) aggregate a period's signed
+//! receipts into one *usage leaf* per (license, scope, unit), build a Merkle tree of the leaves
+//! and sign the batch (EIP-712). Anyone anchors the signed root here; after a challenge window
+//! anyone settles usage leaves with a multiproof; the anchor then charges `units × usageRate`
+//! per license to the usage escrow (`usage_escrow` crate, `IUsageEscrow.charge`), which takes
+//! the fees from the licenses' escrow into the datasets' splits and records debt. Every receipt
+//! stays provable down to the batch root (`usage_disputes`'s `verifyReceipt`). Modules, one concern each:
 //!
-//! - [`admin`]: the two-step owner, the attestor allow-list and the arbiter;
+//! - [`admin`]: the two-step owner (also the treasury), the attestor allow-list, the disputes
+//!   contract;
 //! - [`attestors`]: bonds, exit, signature check;
-//! - [`batches`]: anchoring, the challenge window, challenges and the arbiter's ruling;
-//! - [`settlement`]: proofs, per-receipt license checks, fees, the escrow charge;
-//! - [`signing`] and [`merkle`]: the pure EIP-712 digest and Merkle verification;
+//! - [`batches`]: anchoring, the challenge window, the challenge status the disputes contract
+//!   sets;
+//! - [`settlement`]: proofs, per-leaf license checks, fees, the escrow charge;
+//! - [`signing`] and [`merkle`]: the pure EIP-712 digest, ECDSA recovery, Merkle verification;
+//! - [`calldata`]: the hand decoder of the two calls that take structs;
 //! - [`external_calls`]: the license contract, the escrow, ERC-1271, native payouts;
-//! - [`state`]: the keccak-addressed storage words of attestors, credits, batches and the settled
-//!   bitmap.
+//! - [`state`]: the keccak-addressed storage words of attestors, credits, batches and the
+//!   settled bitmap.
+//!
+//! The challenge game (challengers, bonds, the arbiter, escrow holds, `verifyReceipt`) is the
+//! `usage_disputes` contract, a crate of its own because it does not fit this contract's code
+//! size; it changes a batch's status here through `setBatchStatus`.
 //!
 //! # Deployment
 //! `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)` first, then
-//! `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond,
-//! exitDelay)`, then `escrow.setUsageAnchor(anchor)` and `licenseNft.setUsageAnchor(escrow)`:
-//! the escrow, not this contract, is the license contract's "usage anchor" (it calls
-//! `setDebt`).
+//! `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, exitDelay)`, then
+//! `UsageDisputes(owner, anchor, escrow, challengeBond)`, then `anchor.setDisputes(disputes)`,
+//! `escrow.setUsageAnchor(anchor)` (it reads the disputes contract and the window from
+//! `config()`) and `licenseNft.setUsageAnchor(escrow)`: the escrow, not this contract, is the
+//! license contract's "usage anchor" (it calls `setDebt`).
 //!
 //! Administration ([`admin`]): the owner (two-step transfer) allow-lists attestors with
-//! `setAttestor(attestor, allowed)` and appoints the arbiter with `setArbiter(arbiter)`; the
-//! arbiter resolves challenges. The constructor makes the owner the first arbiter.
+//! `setAttestor(attestor, allowed)` and wires the disputes contract once. The owner is also the
+//! treasury: slashed attestor bonds are credited to it.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
@@ -66,19 +76,20 @@ use crate::{
     state::Global,
 };
 
-/// ABI form of [`tributary_abi::usage::Batch`]: `(batchId, attestor, root, receiptCount,
-/// totalUnits, periodStart, periodEnd)`. stylus-sdk 0.9 would compute a wrong selector for a named
-/// struct argument, so the router takes the tuple (same ABI encoding) and converts.
-pub type BatchTuple = (B256, Address, B256, u32, U256, u64, u64);
-/// ABI form of [`tributary_abi::usage::Receipt`]: `(jobId, licenseId, datasetId, modelHash, unit,
-/// units, timestamp, attestor)`.
-pub type ReceiptTuple = (B256, U256, U256, B256, u8, U256, u64, Address);
-/// `batchInfo` result: `(attestor, root, receiptCount, totalUnits, periodStart, periodEnd,
-/// anchoredAt, status, challenger)`.
-pub type BatchInfo = (Address, B256, u32, U256, u64, u64, u64, u8, Address);
-/// `config` result: `(licenseNft, escrow, arbiter, challengeWindow, minAttestorBond,
-/// challengeBond, exitDelay, domainSeparator)`.
-pub type ConfigInfo = (Address, Address, Address, u64, U256, U256, u64, B256);
+/// ABI form of [`tributary_abi::usage::Batch`]: `(batchId, attestor, root, leafCount,
+/// receiptCount, totalUnits, periodStart, periodEnd, deadline)`. stylus-sdk 0.9 would compute a
+/// wrong selector for a named struct argument, so the typed declarations take the tuple (same
+/// ABI encoding).
+pub type BatchTuple = (B256, Address, B256, u32, u32, U256, u64, u64, u64);
+/// ABI form of [`tributary_abi::usage::UsageLeaf`]: `(index, licenseId, assetId, scope, unit,
+/// units, receiptCount, firstAt, lastAt, receiptsRoot)`.
+pub type LeafTuple = (u32, U256, U256, U256, u8, U256, u32, u64, u64, B256);
+/// `batchInfo` result: `(batchHash, anchoredAt, status, round, settledReceipts,
+/// settledUnits)`.
+pub type BatchInfo = (B256, u64, u8, u16, u32, U256);
+/// `config` result: `(licenseNft, escrow, disputes, challengeWindow, minAttestorBond,
+/// exitDelay, domainSeparator)`.
+pub type ConfigInfo = (Address, Address, Address, u64, U256, u64, B256);
 /// `attestorInfo` result: `(allowed, bond, lockedUntil, openChallenges, exitRequestedAt,
 /// credit)`; `credit` is the account's withdrawable balance (challenge payouts), for any account.
 pub type AttestorInfo = (bool, U256, u64, u32, u64, U256);
@@ -119,18 +130,16 @@ router! { { #[public] }
     /// Deploys the anchor.
     ///
     /// # Arguments
-    /// * `owner` - the owner (allow-list, arbiter appointment) and first arbiter.
+    /// * `owner` - the owner (allow-list, disputes wiring) and treasury (slashed bonds).
     /// * `license_nft` - the license contract (`licenseUsage`, `setDebt`, `ownerOf`).
     /// * `escrow` - the usage escrow (`charge`); deploy it first.
     /// * `challenge_window` - seconds a batch can be challenged before it settles (> 0).
     /// * `min_attestor_bond` - bond needed to anchor, and the slash of an upheld challenge (> 0).
-    /// * `challenge_bond` - exact value a challenge carries (> 0).
     /// * `exit_delay` - seconds between an attestor's exit request and its bond withdrawal.
     ///
     /// # Errors
     /// [`InvalidConfiguration`] for a zero address, window or bond.
     #[constructor]
-    #[allow(clippy::too_many_arguments)]
     pub fn constructor(
         &mut self,
         owner: Address,
@@ -138,7 +147,6 @@ router! { { #[public] }
         escrow: Address,
         challenge_window: u64,
         min_attestor_bond: U256,
-        challenge_bond: U256,
         exit_delay: u64,
     ) -> Result<(), Error> {
         if owner.is_zero()
@@ -146,7 +154,6 @@ router! { { #[public] }
             || escrow.is_zero()
             || challenge_window == 0
             || min_attestor_bond.is_zero()
-            || challenge_bond.is_zero()
         {
             return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
         }
@@ -154,10 +161,8 @@ router! { { #[public] }
         self.set_global(Global::Escrow, escrow.into_word());
         self.set_global_u64(Global::ChallengeWindow, challenge_window);
         self.set_global(Global::MinAttestorBond, min_attestor_bond.into());
-        self.set_global(Global::ChallengeBond, challenge_bond.into());
         self.set_global_u64(Global::ExitDelay, exit_delay);
         self.set_owner(owner);
-        self.set_arbiter_unchecked(owner);
         Ok(())
     }
 
@@ -207,15 +212,16 @@ router! { { #[public] }
         self.allow_attestor(attestor, allowed)
     }
 
-    /// Appoints the arbiter, who resolves challenges.
+    /// Wires the disputes contract, the only account that may change a batch's challenge
+    /// status (owner only, once).
     ///
     /// # Errors
-    /// `OwnableUnauthorizedAccount` unless the caller is the owner.
+    /// `OwnableUnauthorizedAccount`, `DisputesAlreadySet`, `InvalidConfiguration` for zero.
     ///
     /// # Events
-    /// `ArbiterChanged`.
-    pub fn set_arbiter(&mut self, arbiter: Address) -> Result<(), Error> {
-        self.appoint_arbiter(arbiter)
+    /// `DisputesSet`.
+    pub fn set_disputes(&mut self, disputes: Address) -> Result<(), Error> {
+        self.wire_disputes(disputes)
     }
 
     // ----- attestors -----
@@ -256,37 +262,28 @@ router! { { #[public] }
 
     // ----- batches -----
 
-    /// Challenges a batch inside its window; `msg.value` must equal the challenge bond.
-    /// `evidence` is the hash of the off-chain evidence for the arbiter. A batch can be
-    /// challenged once.
+    /// Moves a batch between challenge states (the disputes contract only):
+    /// `ANCHORED`/`CLEARED` → `CHALLENGED` (2, a new round), `CHALLENGED` → `VOIDED` (3: the
+    /// attestor is slashed `min(bond, minAttestorBond)`, credited to the owner) or `CLEARED`
+    /// (4). Returns the batch's challenge round.
     ///
     /// # Errors
-    /// `WrongChallengeBond`, `UnknownBatch`, `BatchVoided`, `BatchAlreadyChallenged`,
-    /// `ChallengeWindowClosed`.
+    /// `NotDisputes`, `UnknownBatch`, `InvalidStatusChange`.
     ///
     /// # Events
-    /// `BatchChallenged`.
-    #[payable]
-    pub fn challenge(&mut self, batch_id: B256, evidence: B256) -> Result<(), Error> {
-        self.challenge_batch(batch_id, evidence)
-    }
-
-    /// The arbiter's ruling. Upheld: the batch is void and the challenger is credited its bond
-    /// plus `min(attestor bond, minAttestorBond)` slashed from the attestor. Rejected: the
-    /// challenge bond is credited to the attestor and the batch settles normally.
-    ///
-    /// # Errors
-    /// `NotChallengeArbiter` unless the caller is the arbiter, `NoOpenChallenge`.
-    ///
-    /// # Events
-    /// `ChallengeResolved`, `Credited`.
-    pub fn resolve_challenge(&mut self, batch_id: B256, upheld: bool) -> Result<(), Error> {
-        self.rule_on_challenge(batch_id, upheld)
+    /// `BatchStatusChanged`, `Credited` (the slash).
+    pub fn set_batch_status(
+        &mut self,
+        attestor: Address,
+        batch_id: B256,
+        status: u8,
+    ) -> Result<u16, Error> {
+        self.change_status(attestor, batch_id, status)
     }
 
     // ----- payouts -----
 
-    /// Pulls the caller's credited balance (challenge payouts).
+    /// Pulls the caller's credited balance (slashed bonds, for the treasury).
     ///
     /// # Errors
     /// `NothingToWithdraw`, `NativeTransferFailed`.
@@ -300,16 +297,15 @@ router! { { #[public] }
     // ----- views -----
 
     /// The configuration; see [`ConfigInfo`]. `domainSeparator` is the EIP-712 domain
-    /// separator of batch signatures (name `"Tributary UsageAnchor"`, version `"1"`, this chain,
+    /// separator of batch signatures (name `"Tributary UsageAnchor"`, version `"2"`, this chain,
     /// this contract).
     pub fn config(&self) -> ConfigInfo {
         (
             self.global_address(Global::LicenseNft),
             self.global_address(Global::Escrow),
-            self.global_address(Global::Arbiter),
+            self.global_address(Global::Disputes),
             self.challenge_window_secs(),
             self.global_uint(Global::MinAttestorBond),
-            self.global_uint(Global::ChallengeBond),
             self.exit_delay_secs(),
             signing::domain_separator(
                 self.vm(),
@@ -332,37 +328,27 @@ router! { { #[public] }
         )
     }
 
-    /// A batch's record; see [`BatchInfo`]. `status`: 0 none, 1 anchored, 2 challenged,
-    /// 3 voided, 4 cleared.
-    pub fn batch_info(&self, batch_id: B256) -> BatchInfo {
-        let batch = self.batch(batch_id);
+    /// A batch's record; see [`BatchInfo`]. `batchHash` is the EIP-712 `hashStruct` of the
+    /// batch as anchored; `status`: 0 none, 1 anchored, 2 challenged, 3 voided, 4 cleared;
+    /// `round`: challenge rounds opened so far; `settledReceipts` / `settledUnits`: what the
+    /// settled (or skipped) usage leaves used of the signed totals.
+    pub fn batch_info(&self, attestor: Address, batch_id: B256) -> BatchInfo {
+        let key = batches::key_of(self.vm(), attestor, batch_id);
+        let state = self.batch_state(&key);
         (
-            batch.attestor,
-            batch.root,
-            batch.receipt_count,
-            batch.total_units,
-            batch.period_start,
-            batch.period_end,
-            batch.anchored_at,
-            batch.status,
-            batch.challenger,
+            self.batch_hash(&key),
+            state.anchored_at,
+            state.status,
+            state.round,
+            state.settled_receipts,
+            U256::from(state.settled_units),
         )
     }
 
-    /// What the escrow's withdrawal rule needs (`IUsageAnchor.settlementHold`):
-    /// `(challengeWindow, openChallenges, lastChallengeClearedAt)`. Every batch anchored at `t`
-    /// is settleable from `t + challengeWindow`, or from when its challenge was rejected.
-    pub fn settlement_hold(&self) -> (u64, u32, u64) {
-        (
-            self.challenge_window_secs(),
-            self.open_challenge_count(),
-            self.global_u64(Global::LastChallengeClearedAt),
-        )
-    }
-
-    /// Whether the receipt with this leaf was settled.
-    pub fn is_receipt_settled(&self, leaf: B256) -> bool {
-        self.is_settled(&leaf)
+    /// Whether usage leaf `index` of the batch was settled (or skipped).
+    pub fn is_usage_settled(&self, attestor: Address, batch_id: B256, index: u32) -> bool {
+        let key = batches::key_of(self.vm(), attestor, batch_id);
+        self.is_settled(&key, index)
     }
 
 ]
@@ -386,8 +372,8 @@ router! { { #[public] }
     /// Anchors a batch signed (EIP-712) by its attestor; anyone may submit it.
     ///
     /// # Errors
-    /// `BatchAlreadyAnchored`, `InvalidBatch`, `AttestorNotAllowed`, `AttestorExiting`,
-    /// `InsufficientBond`, `InvalidSignatureLength`, `ECDSAInvalidSignature`,
+    /// `BatchAlreadyAnchored`, `BatchExpired`, `InvalidBatch`, `AttestorNotAllowed`,
+    /// `AttestorExiting`, `InsufficientBond`, `InvalidSignatureLength`, `ECDSAInvalidSignature`,
     /// `ECDSAInvalidSignatureS` (high `s`), `BadSignature`, `MalformedCalldata`.
     ///
     /// # Events
@@ -396,27 +382,28 @@ router! { { #[public] }
         self.anchor_batch_typed(batch, &signature)
     }
 
-    /// Settles receipts of a batch after its window with one multiproof over their leaves (in
-    /// proof order). A single receipt may use a plain Merkle path with empty `flags`.
+    /// Settles usage leaves of a batch after its window with one multiproof over their hashes
+    /// (in proof order); a single leaf may use a plain Merkle path with empty `proofFlags`.
+    /// Leaves that cannot be billed are skipped (`UsageSkipped`), not reverted.
     ///
     /// # Errors
-    /// `UnknownBatch`, `BatchUnderChallenge`, `BatchVoided`, `ChallengeWindowOpen`,
-    /// `EmptySettlement`, `InvalidProof`, `ReceiptAttestorMismatch`, `ReceiptOutsidePeriod`,
-    /// `ReceiptAlreadySettled`, `WrongDataset`, `WrongUsageUnit`, `LicenseRevoked`,
-    /// `LicenseNotActive`, `ScopeNotLicensed`, `ArithmeticOverflow`, `ExternalCallFailed`
-    /// (also when the escrow's `charge` reverts), `MalformedCalldata`.
+    /// `UnknownBatch`, `BatchMismatch`, `BatchUnderChallenge`, `BatchVoided`,
+    /// `ChallengeWindowOpen`, `EmptySettlement`, `InvalidProof`, `InvalidUsageLeaf`,
+    /// `UsageAlreadySettled`, `BatchTotalsExceeded`, `ArithmeticOverflow`,
+    /// `ExternalCallFailed` (the license contract, or the escrow's `charge`),
+    /// `MalformedCalldata`.
     ///
     /// # Events
-    /// `ReceiptSettled` per receipt (here); the escrow emits `EscrowCharged`, `DebtChanged`
-    /// and `FeesDeposited`.
+    /// `UsageSettled` or `UsageSkipped` per leaf (here); the escrow emits `EscrowCharged`,
+    /// `DebtChanged` and `FeesDeposited`.
     pub fn settle(
         &mut self,
-        batch_id: B256,
-        receipts: Vec<ReceiptTuple>,
+        batch: BatchTuple,
+        leaves: Vec<LeafTuple>,
         proof: Vec<B256>,
-        flags: Vec<bool>,
+        proof_flags: Vec<bool>,
     ) -> Result<(), Error> {
-        self.settle_typed(batch_id, receipts, proof, flags)
+        self.settle_typed(batch, leaves, proof, proof_flags)
     }
 
 ]
@@ -431,15 +418,15 @@ impl UsageAnchor {
         self.anchor_batch_typed(batch, &signature)
     }
 
-    /// `settle(batchId, receipts, proof, flags)`.
+    /// `settle(batch, leaves, proof, proofFlags)`.
     pub fn settle(
         &mut self,
-        batch_id: B256,
-        receipts: Vec<ReceiptTuple>,
+        batch: BatchTuple,
+        leaves: Vec<LeafTuple>,
         proof: Vec<B256>,
-        flags: Vec<bool>,
+        proof_flags: Vec<bool>,
     ) -> Result<(), Error> {
-        self.settle_typed(batch_id, receipts, proof, flags)
+        self.settle_typed(batch, leaves, proof, proof_flags)
     }
 }
 

@@ -1,194 +1,229 @@
-//! Settlement: proving receipts against an anchored root and moving their fees from escrow
-//! into the datasets' splits.
+//! Settlement: proving usage leaves against an anchored root and moving their fees from escrow
+//! into the datasets' splits (the rules: `docs/settlement.md` §3).
 //!
-//! Each settled receipt must: be in the batch's tree (one multiproof for all receipts), name
-//! the batch's attestor, fall inside the batch's period, not have been settled before (a
-//! bitmap keyed by the leaf, across all batches: a receipt is billed once even if two batches
-//! contain it), and be covered by its license: same dataset and usage unit, not revoked, valid
-//! at the receipt's timestamp (`startsAt ≤ t` and `expiresAt == 0 || t < expiresAt`), and the
-//! license grants [`REQUIRED_SCOPE`].
+//! A `settle` call proves its leaves with one multiproof, then, per leaf:
+//! - structural checks that revert the call: `index < leafCount` and license id non-zero
+//!   (`InvalidUsageLeaf`), not settled before nor twice in the call (`UsageAlreadySettled`), the
+//!   batch's running totals stay within its signed `receiptCount` and `totalUnits`
+//!   (`BatchTotalsExceeded`);
+//! - billability checks that *skip* the leaf (`UsageSkipped` with a reason from
+//!   [`tributary_abi::usage::skip`]) without sinking the others: the license exists, the asset,
+//!   unit and scope are the license's, `[firstAt, lastAt]` is inside the batch's period and the
+//!   license is valid over all of it (started, not expired, not yet revoked: usage before a
+//!   revocation stays billable).
 //!
-//! Scope decision: a receipt has no scope field; receipts meter training compute, so every
-//! receipt requires the license's `TRAIN` bit. (A future receipt version can add a scope field
-//! and this constant becomes the default.)
-//!
-//! Fee = `units × usageRate` (checked), summed per license. After every receipt is checked and
-//! marked, the anchor calls the usage escrow once: `charge(licenseIds, fees)`. The escrow takes
-//! what each license's escrow covers into the dataset's split, records the rest as debt (which
-//! makes the license invalid until paid through `fundEscrow`) and returns what each license
-//! paid; `ReceiptSettled` then reports each receipt's fee and the part of it paid, the license's
-//! payment covering its receipts in order.
+//! Skipped leaves are final: their bit is set and their units count against the totals.
+//! Billed leaves cost `units × usageRate`, summed per license; the anchor then calls the escrow
+//! once, `charge(licenseIds, fees, splitIds, tokens)`, with the split and token it read from the
+//! license contract (one `licenseUsage` read per license per call).
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{B256, U256};
+use alloy_primitives::U256;
+use alloy_sol_types::SolError;
+use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
 use stylus_sdk::prelude::*;
-use tributary_abi::{
-    calls::LicenseUsage,
-    scope::{self, TRAIN},
-};
+use tributary_abi::{calls::LicenseUsage, scope, usage::skip};
 
 use crate::{
-    calldata::{ReceiptArg, SettleArgs},
+    calldata::{BatchArg, LeafArg, SettleArgs},
     errors::{
-        overflow, EmptySettlement, Error, InvalidProof, LicenseNotActive, LicenseRevoked,
-        ReceiptAlreadySettled, ReceiptAttestorMismatch, ReceiptOutsidePeriod, ScopeNotLicensed,
-        WrongDataset, WrongUsageUnit,
+        overflow, BatchTotalsExceeded, EmptySettlement, Error, InvalidProof, InvalidUsageLeaf,
+        UsageAlreadySettled,
     },
-    events::{emit, ReceiptSettled},
+    events::{emit, UsageSettled, UsageSkipped},
     merkle, UsageAnchor,
 };
 
-/// Scope every receipt needs from its license.
-pub const REQUIRED_SCOPE: u64 = TRAIN;
-
-/// A license touched by one `settle` call.
+/// A license touched by one `settle` call: its terms (or why it has none) and its fees.
 struct LicenseTally {
     id: U256,
-    usage: LicenseUsage,
-    /// Fees of this call's receipts on the license.
-    fee: U256,
-}
-
-/// A verified receipt waiting for its `ReceiptSettled` event.
-struct SettledReceipt {
-    leaf: B256,
-    /// Index of its license in the tallies.
-    tally: usize,
+    /// `None`: the license contract does not know the license.
+    usage: Option<LicenseUsage>,
     fee: U256,
 }
 
 impl UsageAnchor {
-    /// Settles the decoded `settle` call: its receipts of batch `batchId` with a multiproof.
+    /// Settles the decoded `settle` call.
     #[inline(never)]
-    pub(crate) fn settle_receipts(&mut self, call: SettleArgs) -> Result<(), Error> {
+    pub(crate) fn settle_leaves(&mut self, call: SettleArgs<'_>) -> Result<(), Error> {
         let SettleArgs {
-            batch_id,
-            receipts,
+            batch,
+            leaves,
             proof,
             flags,
         } = call;
-        let batch = self.settleable_batch(batch_id)?;
-        if receipts.is_empty() {
+        let (attestor, batch_id) = (batch.attestor, batch.batch_id);
+        let (key, mut state) = self.anchored_batch(&batch)?;
+        self.require_settleable(&batch, &state)?;
+        if leaves.is_empty() {
             return Err(Error::EmptySettlement(EmptySettlement {
+                attestor,
                 batchId: batch_id,
             }));
         }
-        let mut leaves = Vec::with_capacity(receipts.len());
-        for receipt in &receipts {
-            leaves.push(receipt.leaf.0);
+        let mut hashes = Vec::with_capacity(leaves.len());
+        let mut indices = Vec::with_capacity(leaves.len());
+        for leaf in &leaves {
+            hashes.push(leaf.hash.0);
+            indices.push(leaf.index);
         }
-        if !merkle::verify_leaves(batch.root, &leaves, &proof, &flags) {
-            return Err(Error::InvalidProof(InvalidProof { batchId: batch_id }));
+        if !merkle::verify_leaves(batch.root, &hashes, &proof, &flags) {
+            return Err(Error::InvalidProof(InvalidProof {
+                attestor,
+                batchId: batch_id,
+            }));
         }
+        let invalid = |index| {
+            Error::InvalidUsageLeaf(InvalidUsageLeaf {
+                attestor,
+                batchId: batch_id,
+                index,
+            })
+        };
+        let exceeded = || {
+            Error::BatchTotalsExceeded(BatchTotalsExceeded {
+                attestor,
+                batchId: batch_id,
+            })
+        };
+        for leaf in &leaves {
+            if leaf.index >= batch.leaf_count || leaf.license_id.is_zero() {
+                return Err(invalid(leaf.index));
+            }
+            state.settled_receipts = state
+                .settled_receipts
+                .checked_add(leaf.receipt_count)
+                .filter(|&n| n <= batch.receipt_count)
+                .ok_or_else(exceeded)?;
+            let units = U256::from(state.settled_units)
+                .checked_add(leaf.units)
+                .filter(|&n| n <= batch.total_units)
+                .ok_or_else(exceeded)?;
+            // `units <= totalUnits < 2^96` (checked when anchored).
+            state.settled_units = units.to::<u128>();
+        }
+        self.mark_settled(&key, &indices).map_err(|index| {
+            Error::UsageAlreadySettled(UsageAlreadySettled {
+                attestor,
+                batchId: batch_id,
+                index,
+            })
+        })?;
+        self.set_batch_state(&key, state);
 
         let mut tallies: Vec<LicenseTally> = Vec::new();
-        let mut settled: Vec<SettledReceipt> = Vec::with_capacity(receipts.len());
-        for receipt in &receipts {
-            let leaf = receipt.leaf;
-            if receipt.attestor != batch.attestor {
-                return Err(Error::ReceiptAttestorMismatch(ReceiptAttestorMismatch {
-                    leaf,
-                    attestor: receipt.attestor,
-                }));
-            }
-            if receipt.timestamp < batch.period_start || receipt.timestamp > batch.period_end {
-                return Err(Error::ReceiptOutsidePeriod(ReceiptOutsidePeriod {
-                    leaf,
-                    timestamp: receipt.timestamp,
-                }));
-            }
-            if !self.mark_settled(&leaf) {
-                return Err(Error::ReceiptAlreadySettled(ReceiptAlreadySettled { leaf }));
-            }
-
-            let index = if let Some(index) = tallies.iter().position(|t| t.id == receipt.license_id)
-            {
-                index
-            } else {
-                tallies.push(LicenseTally {
-                    id: receipt.license_id,
-                    usage: self.license_usage(receipt.license_id)?,
-                    fee: U256::ZERO,
-                });
-                tallies.len() - 1
+        for leaf in &leaves {
+            let index = match tallies.iter().position(|t| t.id == leaf.license_id) {
+                Some(index) => index,
+                None => {
+                    tallies.push(LicenseTally {
+                        id: leaf.license_id,
+                        usage: self.license_usage_if_known(leaf.license_id)?,
+                        fee: U256::ZERO,
+                    });
+                    tallies.len() - 1
+                }
             };
             let tally = &mut tallies[index];
-            check_license(receipt, &tally.usage)?;
-            let fee = receipt
-                .units
-                .checked_mul(tally.usage.usage_rate)
-                .ok_or_else(overflow)?;
-            tally.fee = tally.fee.checked_add(fee).ok_or_else(overflow)?;
-            settled.push(SettledReceipt {
-                leaf,
-                tally: index,
-                fee,
-            });
+            let checked = match &tally.usage {
+                None => Err(skip::UNKNOWN_LICENSE),
+                Some(usage) => billable(&batch, leaf, usage),
+            };
+            match checked {
+                Ok(rate) => {
+                    let fee = leaf.units.checked_mul(rate).ok_or_else(overflow)?;
+                    tally.fee = tally.fee.checked_add(fee).ok_or_else(overflow)?;
+                    emit(
+                        self.vm(),
+                        &UsageSettled {
+                            attestor,
+                            batchId: batch_id,
+                            licenseId: leaf.license_id,
+                            index: leaf.index,
+                            units: leaf.units,
+                            receiptCount: leaf.receipt_count,
+                            fee,
+                        },
+                    );
+                }
+                Err(reason) => emit(
+                    self.vm(),
+                    &UsageSkipped {
+                        attestor,
+                        batchId: batch_id,
+                        licenseId: leaf.license_id,
+                        index: leaf.index,
+                        reason,
+                    },
+                ),
+            }
         }
 
-        // Interaction: one charge for all licenses (the bitmap is already written).
+        // Interaction: one charge for all licenses (the bitmap and totals are already written).
         let mut ids = Vec::with_capacity(tallies.len());
         let mut fees = Vec::with_capacity(tallies.len());
+        let mut splits = Vec::with_capacity(tallies.len());
+        let mut tokens = Vec::with_capacity(tallies.len());
         for tally in &tallies {
-            ids.push(tally.id);
-            fees.push(tally.fee);
+            if let Some(usage) = &tally.usage {
+                if !tally.fee.is_zero() {
+                    ids.push(tally.id);
+                    fees.push(tally.fee);
+                    splits.push(usage.split_id);
+                    tokens.push(usage.payment_token);
+                }
+            }
         }
-        let mut unallocated = self.charge_escrow(&ids, &fees)?;
-        // Each license's payment covers its receipts in order, as escrow would have.
-        for receipt in settled {
-            let left = &mut unallocated[receipt.tally];
-            let paid = receipt.fee.min(*left);
-            *left -= paid;
-            emit(
-                self.vm(),
-                &ReceiptSettled {
-                    batchId: batch_id,
-                    leaf: receipt.leaf,
-                    licenseId: tallies[receipt.tally].id,
-                    fee: receipt.fee,
-                    paid,
-                },
-            );
+        if ids.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        self.charge_escrow(&ids, &fees, &splits, &tokens)
+    }
+
+    /// A license's terms, or `None` if the license contract answers `ERC721NonexistentToken`.
+    /// Any other failure (out of gas included) reverts the call, so that nobody can make a
+    /// billable leaf look unknown.
+    fn license_usage_if_known(&self, license_id: U256) -> Result<Option<LicenseUsage>, Error> {
+        match self.license_usage(license_id) {
+            Ok(usage) => Ok(Some(usage)),
+            Err(Error::ExternalCallFailed(failure))
+                if failure.reason.get(..4) == Some(&ERC721NonexistentToken::SELECTOR[..]) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
     }
 }
 
-/// Whether `receipt` is a use its license covers.
+/// The license's rate if `leaf` is usage its license covers, else why not
+/// ([`tributary_abi::usage::skip`]).
 #[inline(never)]
-fn check_license(receipt: &ReceiptArg, usage: &LicenseUsage) -> Result<(), Error> {
-    let license_id = receipt.license_id;
-    if receipt.dataset_id != usage.dataset_id {
-        return Err(Error::WrongDataset(WrongDataset {
-            licenseId: license_id,
-            datasetId: receipt.dataset_id,
-        }));
+fn billable(batch: &BatchArg<'_>, leaf: &LeafArg, usage: &LicenseUsage) -> Result<U256, u8> {
+    if leaf.receipt_count == 0
+        || leaf.first_at > leaf.last_at
+        || leaf.first_at < batch.period_start
+        || leaf.last_at > batch.period_end
+    {
+        return Err(skip::OUTSIDE_PERIOD);
     }
-    if receipt.unit != usage.usage_unit {
-        return Err(Error::WrongUsageUnit(WrongUsageUnit {
-            licenseId: license_id,
-            unit: receipt.unit,
-        }));
+    if leaf.asset_id != usage.dataset_id {
+        return Err(skip::WRONG_ASSET);
     }
-    if usage.revoked {
-        return Err(Error::LicenseRevoked(LicenseRevoked {
-            licenseId: license_id,
-        }));
+    if leaf.unit != usage.usage_unit {
+        return Err(skip::WRONG_UNIT);
     }
-    let timestamp = receipt.timestamp;
-    if timestamp < usage.starts_at || (usage.expires_at != 0 && timestamp >= usage.expires_at) {
-        return Err(Error::LicenseNotActive(LicenseNotActive {
-            licenseId: license_id,
-            timestamp,
-        }));
+    if !scope::includes(usage.scope, leaf.scope) {
+        return Err(skip::SCOPE_NOT_LICENSED);
     }
-    let required = U256::from(REQUIRED_SCOPE);
-    if !scope::includes(usage.scope, required) {
-        return Err(Error::ScopeNotLicensed(ScopeNotLicensed {
-            licenseId: license_id,
-            scope: required,
-        }));
+    // Valid over all of [firstAt, lastAt]: validity is one interval, so both ends suffice.
+    let ends_before = |end: u64| end != 0 && leaf.last_at >= end;
+    if leaf.first_at < usage.starts_at
+        || ends_before(usage.expires_at)
+        || ends_before(usage.revoked_at)
+    {
+        return Err(skip::LICENSE_NOT_ACTIVE);
     }
-    Ok(())
+    Ok(usage.usage_rate)
 }

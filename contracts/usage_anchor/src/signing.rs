@@ -1,20 +1,24 @@
-//! The EIP-712 digest an attestor signs for a batch, and the split of a 65-byte signature.
+//! The EIP-712 digest an attestor signs for a batch, and ECDSA recovery through the
+//! `ecrecover` precompile.
 //!
 //! Pure functions of their inputs (chain id and verifying contract are arguments), so that the
 //! shared test vectors and the off-chain attestor kit can be checked against exactly the code the
 //! contract runs.
 //!
 //! Domain: `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`
-//! with name [`EIP712_NAME`] and version [`EIP712_VERSION`]. Struct:
-//! `Batch(bytes32 batchId,address attestor,bytes32 root,uint32 receiptCount,uint256 totalUnits,
-//! uint64 periodStart,uint64 periodEnd)`. Every `Batch` field is a static ABI type, so
-//! `abi.encode(typehash, batch...)` is the typehash followed by the batch's own ABI encoding.
+//! with name [`EIP712_NAME`] and version [`EIP712_VERSION`]. Struct: [`BATCH_TYPE`]. Every
+//! `Batch` field is a static ABI type, so `abi.encode(typehash, batch...)` is the typehash
+//! followed by the batch's own ABI encoding (its calldata words).
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{keccak_const::Keccak256, prelude::Host};
-use tributary_abi::usage::{Batch, EIP712_NAME, EIP712_VERSION};
+use tributary_abi::{
+    abi_words::Word,
+    calls::call,
+    usage::{BATCH_TYPE, EIP712_NAME, EIP712_VERSION},
+};
 
-use crate::abi_words::Word;
+use crate::errors::{ECDSAInvalidSignature, ECDSAInvalidSignatureS, Error};
 
 /// `keccak256("EIP712Domain(string name,string version,uint256 chainId,address
 /// verifyingContract)")`.
@@ -22,13 +26,8 @@ pub const DOMAIN_TYPEHASH: [u8; 32] = Keccak256::new()
     .update(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
     .finalize();
 
-/// `keccak256` of the EIP-712 type string of [`Batch`].
-pub const BATCH_TYPEHASH: [u8; 32] = Keccak256::new()
-    .update(
-        b"Batch(bytes32 batchId,address attestor,bytes32 root,uint32 receiptCount,\
-          uint256 totalUnits,uint64 periodStart,uint64 periodEnd)",
-    )
-    .finalize();
+/// `keccak256` of the EIP-712 type string of a batch ([`BATCH_TYPE`]).
+pub const BATCH_TYPEHASH: [u8; 32] = Keccak256::new().update(BATCH_TYPE.as_bytes()).finalize();
 
 const HASHED_NAME: [u8; 32] = Keccak256::new().update(EIP712_NAME.as_bytes()).finalize();
 const HASHED_VERSION: [u8; 32] = Keccak256::new()
@@ -37,6 +36,15 @@ const HASHED_VERSION: [u8; 32] = Keccak256::new()
 
 /// Length of an ECDSA signature `r ‖ s ‖ v`.
 pub const SIGNATURE_LENGTH: usize = 65;
+
+/// The `ecrecover` precompile.
+const ECRECOVER: Address = Address::with_last_byte(1);
+
+/// Half the secp256k1 group order: a signature's `s` must not exceed it (EIP-2).
+const HALF_ORDER: U256 = U256::from_be_bytes([
+    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+]);
 
 /// The EIP-712 domain separator of a usage anchor at `verifying_contract` on `chain_id`.
 pub fn domain_separator(vm: &dyn Host, chain_id: u64, verifying_contract: Address) -> B256 {
@@ -50,33 +58,26 @@ pub fn domain_separator(vm: &dyn Host, chain_id: u64, verifying_contract: Addres
     vm.native_keccak256(words.as_flattened())
 }
 
-/// EIP-712 `hashStruct(batch)`: every field is static, so it is the typehash and one word per
-/// field.
-pub fn batch_struct_hash(vm: &dyn Host, batch: &Batch) -> B256 {
-    let words = [
-        BATCH_TYPEHASH,
-        batch.batchId.word(),
-        batch.attestor.word(),
-        batch.root.word(),
-        batch.receiptCount.word(),
-        batch.totalUnits.word(),
-        batch.periodStart.word(),
-        batch.periodEnd.word(),
-    ];
-    vm.native_keccak256(words.as_flattened())
+/// EIP-712 `hashStruct(batch)` of a batch given as its ABI words: every field is static, so it
+/// is `keccak256(typehash ‖ abi.encode(batch))`.
+pub fn batch_struct_hash(vm: &dyn Host, batch_words: &[u8]) -> B256 {
+    let mut preimage = [0u8; 32 + crate::calldata::BATCH_SIZE];
+    preimage[..32].copy_from_slice(&BATCH_TYPEHASH);
+    preimage[32..].copy_from_slice(batch_words);
+    vm.native_keccak256(&preimage)
 }
 
-/// The digest an attestor signs: `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(batch))`.
+/// The digest an attestor signs: `keccak256(0x1901 ‖ domainSeparator ‖ structHash)`.
 pub fn batch_digest(
     vm: &dyn Host,
     chain_id: u64,
     verifying_contract: Address,
-    batch: &Batch,
+    struct_hash: B256,
 ) -> B256 {
     let mut preimage = [0u8; 66];
     preimage[..2].copy_from_slice(&[0x19, 0x01]);
     preimage[2..34].copy_from_slice(domain_separator(vm, chain_id, verifying_contract).as_slice());
-    preimage[34..].copy_from_slice(batch_struct_hash(vm, batch).as_slice());
+    preimage[34..].copy_from_slice(struct_hash.as_slice());
     vm.native_keccak256(&preimage)
 }
 
@@ -90,11 +91,35 @@ pub fn split_signature(signature: &[u8]) -> Option<(u8, B256, B256)> {
     Some((signature[64], r, s))
 }
 
+/// The signer of `digest`, like `OpenZeppelin`'s `ECDSA.recover`: a high `s` is
+/// `ECDSAInvalidSignatureS`; anything `ecrecover` cannot recover (`v` not 27 or 28, `r` or `s`
+/// zero or not on the curve: the precompile then answers nothing) is `ECDSAInvalidSignature`,
+/// never a panic.
+///
+/// # Errors
+/// `ECDSAInvalidSignatureS`, `ECDSAInvalidSignature`.
+pub fn recover(vm: &dyn Host, digest: B256, v: u8, r: B256, s: B256) -> Result<Address, Error> {
+    if U256::from_be_bytes(s.0) > HALF_ORDER {
+        return Err(Error::ECDSAInvalidSignatureS(ECDSAInvalidSignatureS { s }));
+    }
+    let invalid = || Error::ECDSAInvalidSignature(ECDSAInvalidSignature {});
+    if v != 27 && v != 28 {
+        return Err(invalid());
+    }
+    let words = [digest.0, v.word(), r.0, s.0];
+    let out = call(vm, ECRECOVER, None, words.as_flattened()).map_err(|_| invalid())?;
+    match out.address(0) {
+        Some(signer) if !signer.is_zero() && out.0.len() == 32 => Ok(signer),
+        _ => Err(invalid()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use alloy_primitives::{address, b256, U256};
-    use alloy_sol_types::{eip712_domain, SolStruct};
+    use alloy_sol_types::{eip712_domain, SolStruct, SolValue};
     use stylus_sdk::host::WasmVM;
+    use tributary_abi::usage::Batch;
 
     use super::*;
 
@@ -106,10 +131,12 @@ mod tests {
             batchId: b256!("0101010101010101010101010101010101010101010101010101010101010101"),
             attestor: address!("00000000000000000000000000000000000000aa"),
             root: b256!("0202020202020202020202020202020202020202020202020202020202020202"),
+            leafCount: 2,
             receiptCount: 3,
             totalUnits: U256::from(1_000_000u64),
             periodStart: 1_700_000_000,
             periodEnd: 1_700_604_800,
+            deadline: 1_701_000_000,
         }
     }
 
@@ -128,9 +155,10 @@ mod tests {
             domain.hash_struct()
         );
         assert_eq!(B256::from(BATCH_TYPEHASH), batch.eip712_type_hash());
-        assert_eq!(batch_struct_hash(&VM, &batch), batch.eip712_hash_struct());
+        let words = batch.abi_encode();
+        assert_eq!(batch_struct_hash(&VM, &words), batch.eip712_hash_struct());
         assert_eq!(
-            batch_digest(&VM, 42_161, contract, &batch),
+            batch_digest(&VM, 42_161, contract, batch.eip712_hash_struct()),
             batch.eip712_signing_hash(&domain)
         );
     }
@@ -139,9 +167,10 @@ mod tests {
     fn digest_depends_on_chain_and_contract() {
         let contract = address!("1234567890123456789012345678901234567890");
         let batch = sample_batch();
-        let digest = batch_digest(&VM, 1, contract, &batch);
-        assert_ne!(digest, batch_digest(&VM, 2, contract, &batch));
-        assert_ne!(digest, batch_digest(&VM, 1, Address::ZERO, &batch));
+        let hash = batch.eip712_hash_struct();
+        let digest = batch_digest(&VM, 1, contract, hash);
+        assert_ne!(digest, batch_digest(&VM, 2, contract, hash));
+        assert_ne!(digest, batch_digest(&VM, 1, Address::ZERO, hash));
     }
 
     #[test]

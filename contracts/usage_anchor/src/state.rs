@@ -1,25 +1,27 @@
-//! Storage layout of attestors, credits, batches and the settled-receipt bitmap.
+//! Storage layout of attestors, credits, batches and settled usage leaves.
 //!
-//! Every keyed datum is one 32-byte storage word at `slot = keccak256(field ‖ key)`, where
-//! `field` is a [`Field`] discriminant (as a word) and `key` the ABI word of the owner (an
-//! address, a batch id, a bitmap bucket). One host keccak and one `SLOAD`/`SSTORE` per word:
-//! no `StorageMap` (whose key hashing would link a software keccak into the WASM) and no
-//! per-struct slot arithmetic. Preimages are 64 bytes starting with a field number (1..=9), so
-//! they collide neither with each other nor with the contract-wide words at the small slots
-//! `0..=10` ([`Global`]).
+//! Every keyed datum is one 32-byte storage word at `slot = keccak256(field ‖ key [‖ key2])`,
+//! where `field` is a [`Field`] discriminant (as a word) and the keys are ABI words (an address,
+//! a batch key, a bitmap bucket, a leaf index). One host keccak and one `SLOAD`/`SSTORE` per
+//! word: no `StorageMap` (whose key hashing would link a software keccak into the WASM) and no
+//! per-struct slot arithmetic. Preimages are 64 or 96 bytes starting with a field number
+//! (1..=6), so they collide neither with each other nor with the contract-wide words at the
+//! small slots `0..=7` ([`Global`]).
+//!
+//! A batch is keyed by `batchKey = keccak256(abi.encode(attestor, batchId))`
+//! ([`tributary_abi::usage::batch_key`]): ids are scoped to their attestor.
 //!
 //! ```text
-//! field           key          value
-//! AttestorBond    attestor     bond (wei)
-//! AttestorState   attestor     lockedUntil [0..8] | exitRequestedAt [8..16] |
-//!                              openChallenges [16..20] | allowed [31]
-//! Credit          account      pull-payment balance (wei)
-//! BatchHead       batchId      attestor [0..20] | receiptCount [20..24] | anchoredAt [24..32]
-//! BatchPeriod     batchId      periodStart [0..8] | periodEnd [8..16]
-//! BatchStatus     batchId      challenger [0..20] | status [31]
-//! BatchRoot       batchId      Merkle root
-//! BatchUnits      batchId      totalUnits
-//! Settled         leaf >> 8    bit (leaf & 0xff) set once the receipt with that leaf settled
+//! field           key                   value
+//! AttestorBond    attestor              bond (wei)
+//! AttestorState   attestor              lockedUntil [0..8] | exitRequestedAt [8..16] |
+//!                                       openChallenges [16..20] | allowed [31]
+//! Credit          account               pull-payment balance (wei)
+//! BatchHash       batchKey              EIP-712 hashStruct(batch): settle and the other calls
+//!                                       take the batch in calldata and must match it
+//! BatchState      batchKey              anchoredAt [0..8] | status [8] | round [9..11] |
+//!                                       settledReceipts [11..15] | settledUnits [15..27]
+//! Settled         batchKey, index >> 8  bit (index & 0xff) set once usage leaf `index` settled
 //! ```
 //! Integers inside packed words are big-endian.
 
@@ -33,12 +35,12 @@ use crate::UsageAnchor;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Global {
-    /// The owner (address).
+    /// The owner (address); also the treasury credited with slashed bonds.
     Owner = 0,
     /// The owner-elect of a two-step transfer (address).
     PendingOwner = 1,
-    /// Resolves challenges (address).
-    Arbiter = 2,
+    /// The disputes contract: the only account that changes a batch's challenge status.
+    Disputes = 2,
     /// The license contract (address).
     LicenseNft = 3,
     /// The usage escrow (address).
@@ -49,12 +51,6 @@ pub enum Global {
     ExitDelay = 6,
     /// Bond needed to anchor; also the slash of an upheld challenge (wei).
     MinAttestorBond = 7,
-    /// Bond a challenger posts (wei).
-    ChallengeBond = 8,
-    /// Unresolved challenges over all batches.
-    OpenChallenges = 9,
-    /// When a challenge was last rejected (unix seconds).
-    LastChallengeClearedAt = 10,
 }
 
 /// What a storage word holds (see the module docs for its key and layout).
@@ -67,18 +63,12 @@ pub enum Field {
     AttestorState = 2,
     /// `(account)`: credited balance.
     Credit = 3,
-    /// `(batchId)`: attestor, receipt count, anchoring time.
-    BatchHead = 4,
-    /// `(batchId)`: metering period.
-    BatchPeriod = 5,
-    /// `(batchId)`: challenger and status.
-    BatchStatus = 6,
-    /// `(batchId)`: Merkle root.
-    BatchRoot = 7,
-    /// `(batchId)`: total units.
-    BatchUnits = 8,
-    /// `(leaf >> 8)`: 256 settled flags.
-    Settled = 9,
+    /// `(batchKey)`: the batch's EIP-712 struct hash.
+    BatchHash = 4,
+    /// `(batchKey)`: packed [`BatchState`].
+    BatchState = 5,
+    /// `(batchKey, index >> 8)`: 256 settled flags.
+    Settled = 6,
 }
 
 /// The packed per-attestor word.
@@ -94,56 +84,36 @@ pub struct AttestorState {
     pub allowed: bool,
 }
 
-/// An anchored batch (all zero for an unknown id). The signed fields are kept so that anyone
-/// can read what was attested; the receipts themselves stay off-chain.
+/// The mutable record of an anchored batch (all zero for an unknown one). The signed fields
+/// are not stored: calls take the batch in calldata and match its hash ([`Field::BatchHash`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct BatchRecord {
-    /// The attestor that signed it.
-    pub attestor: Address,
-    /// Number of receipts in the tree (as signed; informational).
-    pub receipt_count: u32,
+pub struct BatchState {
     /// When it was anchored (unix seconds).
     pub anchored_at: u64,
-    /// Start of the metering period.
-    pub period_start: u64,
-    /// End of the metering period.
-    pub period_end: u64,
     /// Life-cycle state (`batches::STATUS_*`).
     pub status: u8,
-    /// Who challenged it, if anyone.
-    pub challenger: Address,
-    /// Merkle root of the receipts' leaves.
-    pub root: B256,
-    /// Sum of units over the receipts (as signed; informational).
-    pub total_units: U256,
+    /// Challenge rounds opened so far (a round ends with the arbiter's ruling).
+    pub round: u16,
+    /// Receipts of the usage leaves settled (or skipped) so far.
+    pub settled_receipts: u32,
+    /// Units of the usage leaves settled (or skipped) so far (below 2^96).
+    pub settled_units: u128,
 }
 
-/// Reads the big-endian `u64` at `bytes[at..at + 8]`.
-fn get_u64(word: &B256, at: usize) -> u64 {
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&word[at..at + 8]);
-    u64::from_be_bytes(bytes)
-}
-
-/// Reads the big-endian `u32` at `bytes[at..at + 4]`.
-fn get_u32(word: &B256, at: usize) -> u32 {
-    let mut bytes = [0u8; 4];
-    bytes.copy_from_slice(&word[at..at + 4]);
-    u32::from_be_bytes(bytes)
-}
-
-/// Reads the address at `bytes[0..20]`.
-fn get_address(word: &B256) -> Address {
-    Address::from_slice(&word[..20])
+/// Reads the big-endian integer in `word[at..at + N]`.
+fn get<const N: usize>(word: &B256, at: usize) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    bytes.copy_from_slice(&word[at..at + N]);
+    bytes
 }
 
 impl AttestorState {
     /// Unpacks the word.
     fn from_word(word: &B256) -> Self {
         Self {
-            locked_until: get_u64(word, 0),
-            exit_requested_at: get_u64(word, 8),
-            open_challenges: get_u32(word, 16),
+            locked_until: u64::from_be_bytes(get(word, 0)),
+            exit_requested_at: u64::from_be_bytes(get(word, 8)),
+            open_challenges: u32::from_be_bytes(get(word, 16)),
             allowed: word[31] != 0,
         }
     }
@@ -159,41 +129,66 @@ impl AttestorState {
     }
 }
 
-/// The `BatchStatus` word.
-fn status_word(challenger: Address, status: u8) -> B256 {
-    let mut word = B256::ZERO;
-    word[..20].copy_from_slice(challenger.as_slice());
-    word[31] = status;
-    word
+impl BatchState {
+    /// Unpacks the word.
+    fn from_word(word: &B256) -> Self {
+        let mut units = [0u8; 16];
+        units[4..].copy_from_slice(&word[15..27]);
+        Self {
+            anchored_at: u64::from_be_bytes(get(word, 0)),
+            status: word[8],
+            round: u16::from_be_bytes(get(word, 9)),
+            settled_receipts: u32::from_be_bytes(get(word, 11)),
+            settled_units: u128::from_be_bytes(units),
+        }
+    }
+
+    /// Packs the word; `settled_units` must be below 2^96 (settlement checks it against the
+    /// signed total, which anchoring bounds).
+    fn to_word(self) -> B256 {
+        let mut word = B256::ZERO;
+        word[..8].copy_from_slice(&self.anchored_at.to_be_bytes());
+        word[8] = self.status;
+        word[9..11].copy_from_slice(&self.round.to_be_bytes());
+        word[11..15].copy_from_slice(&self.settled_receipts.to_be_bytes());
+        word[15..27].copy_from_slice(&self.settled_units.to_be_bytes()[4..]);
+        word
+    }
 }
 
-/// The bucket key and bit mask of `leaf` in the settled bitmap (like `OpenZeppelin`'s `BitMap`:
-/// bucket `leaf >> 8`, bit `leaf & 0xff`).
-fn settled_position(leaf: &B256) -> (B256, usize, u8) {
-    let mut bucket = B256::ZERO;
-    bucket[1..].copy_from_slice(&leaf[..31]);
-    let bit = leaf[31];
+/// The bitmap bucket and the byte and mask of leaf `index` in it (like `OpenZeppelin`'s
+/// `BitMap`: bucket `index >> 8`, bit `index & 0xff`).
+fn settled_position(index: u32) -> (B256, usize, u8) {
+    let bucket = B256::from(U256::from(index >> 8));
+    // `index & 0xff` fits a byte.
+    #[allow(clippy::cast_possible_truncation)]
+    let bit = (index & 0xff) as u8;
     (bucket, 31 - usize::from(bit / 8), 1 << (bit % 8))
 }
 
 impl UsageAnchor {
-    /// The slot of `field` for `key`: `keccak256(field ‖ key)` (host keccak).
-    fn slot(&self, field: Field, key: &B256) -> U256 {
-        let mut preimage = [0u8; 64];
+    /// The slot of `field` for `keys` (one or two words): `keccak256(field ‖ keys)` (host
+    /// keccak).
+    fn slot(&self, field: Field, keys: &[&B256]) -> U256 {
+        let mut preimage = [0u8; 96];
         preimage[31] = field as u8;
-        preimage[32..].copy_from_slice(key.as_slice());
-        self.vm().native_keccak256(&preimage).into()
+        for (i, key) in keys.iter().enumerate() {
+            preimage[32 * (i + 1)..32 * (i + 2)].copy_from_slice(key.as_slice());
+        }
+        self.vm()
+            .native_keccak256(&preimage[..32 * (keys.len() + 1)])
+            .into()
     }
 
     /// Reads a word.
-    pub(crate) fn read_word(&self, field: Field, key: &B256) -> B256 {
-        self.vm().storage_load_bytes32(self.slot(field, key))
+    pub(crate) fn read_word(&self, field: Field, keys: &[&B256]) -> B256 {
+        self.vm().storage_load_bytes32(self.slot(field, keys))
     }
 
     /// Writes a word (through the host's storage cache, flushed at the end of the call and
     /// before every external call).
-    pub(crate) fn write_word(&mut self, field: Field, key: &B256, value: B256) {
-        let slot = self.slot(field, key);
+    pub(crate) fn write_word(&mut self, field: Field, keys: &[&B256], value: B256) {
+        let slot = self.slot(field, keys);
         // SAFETY: the slot is a keccak256 output of a namespaced preimage (see the module docs);
         // no `#[storage]` field of this contract lives there, so no typed accessor aliases it.
         unsafe { self.vm().storage_cache_bytes32(slot, value) };
@@ -216,12 +211,12 @@ impl UsageAnchor {
 
     /// Reads a contract-wide `u64` (stored in the low 8 bytes).
     pub(crate) fn global_u64(&self, global: Global) -> u64 {
-        get_u64(&self.global(global), 24)
+        u64::from_be_bytes(get(&self.global(global), 24))
     }
 
     /// Writes a contract-wide word.
     pub(crate) fn set_global(&mut self, global: Global, value: B256) {
-        // SAFETY: the contract has no `#[storage]` fields; the slots `0..=10` belong to
+        // SAFETY: the contract has no `#[storage]` fields; the slots `0..=7` belong to
         // [`Global`] alone (keyed words live at keccak256 outputs).
         unsafe {
             self.vm()
@@ -234,110 +229,93 @@ impl UsageAnchor {
         self.set_global(global, B256::from(crate::abi_words::small_word(value)));
     }
 
-    /// Unresolved challenges over all batches.
-    pub(crate) fn open_challenge_count(&self) -> u32 {
-        // Only ever written from a `u32`.
-        #[allow(clippy::cast_possible_truncation)]
-        let count = self.global_u64(Global::OpenChallenges) as u32;
-        count
-    }
-
     /// An attestor's bond.
     pub(crate) fn bond_of(&self, attestor: Address) -> U256 {
-        self.read_word(Field::AttestorBond, &attestor.into_word())
+        self.read_word(Field::AttestorBond, &[&attestor.into_word()])
             .into()
     }
 
     /// Sets an attestor's bond.
     pub(crate) fn set_bond(&mut self, attestor: Address, bond: U256) {
-        self.write_word(Field::AttestorBond, &attestor.into_word(), bond.into());
+        self.write_word(Field::AttestorBond, &[&attestor.into_word()], bond.into());
     }
 
     /// An attestor's packed state.
     pub(crate) fn attestor_state(&self, attestor: Address) -> AttestorState {
-        AttestorState::from_word(&self.read_word(Field::AttestorState, &attestor.into_word()))
+        AttestorState::from_word(&self.read_word(Field::AttestorState, &[&attestor.into_word()]))
     }
 
     /// Sets an attestor's packed state.
     pub(crate) fn set_attestor_state(&mut self, attestor: Address, state: AttestorState) {
-        self.write_word(Field::AttestorState, &attestor.into_word(), state.to_word());
+        self.write_word(
+            Field::AttestorState,
+            &[&attestor.into_word()],
+            state.to_word(),
+        );
     }
 
     /// `account`'s credited balance.
     pub(crate) fn credit_of_account(&self, account: Address) -> U256 {
-        self.read_word(Field::Credit, &account.into_word()).into()
+        self.read_word(Field::Credit, &[&account.into_word()])
+            .into()
     }
 
     /// Sets `account`'s credited balance.
     pub(crate) fn set_credit(&mut self, account: Address, amount: U256) {
-        self.write_word(Field::Credit, &account.into_word(), amount.into());
+        self.write_word(Field::Credit, &[&account.into_word()], amount.into());
     }
 
-    /// A batch's record (all zero when unknown).
-    #[inline(never)]
-    pub(crate) fn batch(&self, batch_id: B256) -> BatchRecord {
-        let head = self.read_word(Field::BatchHead, &batch_id);
-        let period = self.read_word(Field::BatchPeriod, &batch_id);
-        let status = self.read_word(Field::BatchStatus, &batch_id);
-        BatchRecord {
-            attestor: get_address(&head),
-            receipt_count: get_u32(&head, 20),
-            anchored_at: get_u64(&head, 24),
-            period_start: get_u64(&period, 0),
-            period_end: get_u64(&period, 8),
-            status: status[31],
-            challenger: get_address(&status),
-            root: self.read_word(Field::BatchRoot, &batch_id),
-            total_units: self.read_word(Field::BatchUnits, &batch_id).into(),
+    /// The struct hash a batch was anchored with (zero when unknown).
+    pub(crate) fn batch_hash(&self, key: &B256) -> B256 {
+        self.read_word(Field::BatchHash, &[key])
+    }
+
+    /// Records a new batch's struct hash.
+    pub(crate) fn set_batch_hash(&mut self, key: &B256, hash: B256) {
+        self.write_word(Field::BatchHash, &[key], hash);
+    }
+
+    /// A batch's mutable record (all zero when unknown).
+    pub(crate) fn batch_state(&self, key: &B256) -> BatchState {
+        BatchState::from_word(&self.read_word(Field::BatchState, &[key]))
+    }
+
+    /// Sets a batch's mutable record.
+    pub(crate) fn set_batch_state(&mut self, key: &B256, state: BatchState) {
+        self.write_word(Field::BatchState, &[key], state.to_word());
+    }
+
+    /// Whether usage leaf `index` of a batch was settled.
+    pub(crate) fn is_settled(&self, key: &B256, index: u32) -> bool {
+        let (bucket, byte, mask) = settled_position(index);
+        self.read_word(Field::Settled, &[key, &bucket])[byte] & mask != 0
+    }
+
+    /// Marks usage leaves settled, one read and one write per bitmap word touched in a row;
+    /// `Err(index)` for the first leaf that already was (also when `indices` repeats one).
+    pub(crate) fn mark_settled(&mut self, key: &B256, indices: &[u32]) -> Result<(), u32> {
+        let mut current: Option<(B256, B256)> = None;
+        for &index in indices {
+            let (bucket, byte, mask) = settled_position(index);
+            let mut word = match current {
+                Some((held, word)) if held == bucket => word,
+                other => {
+                    if let Some((held, word)) = other {
+                        self.write_word(Field::Settled, &[key, &held], word);
+                    }
+                    self.read_word(Field::Settled, &[key, &bucket])
+                }
+            };
+            if word[byte] & mask != 0 {
+                return Err(index);
+            }
+            word[byte] |= mask;
+            current = Some((bucket, word));
         }
-    }
-
-    /// A batch's `status` (`batches::STATUS_*`).
-    pub(crate) fn batch_status(&self, batch_id: B256) -> u8 {
-        self.read_word(Field::BatchStatus, &batch_id)[31]
-    }
-
-    /// Records a new batch.
-    pub(crate) fn store_batch(&mut self, batch_id: B256, batch: &BatchRecord) {
-        let mut head = B256::ZERO;
-        head[..20].copy_from_slice(batch.attestor.as_slice());
-        head[20..24].copy_from_slice(&batch.receipt_count.to_be_bytes());
-        head[24..].copy_from_slice(&batch.anchored_at.to_be_bytes());
-        let mut period = B256::ZERO;
-        period[..8].copy_from_slice(&batch.period_start.to_be_bytes());
-        period[8..16].copy_from_slice(&batch.period_end.to_be_bytes());
-        self.write_word(Field::BatchHead, &batch_id, head);
-        self.write_word(Field::BatchPeriod, &batch_id, period);
-        self.set_batch_status(batch_id, batch.challenger, batch.status);
-        self.write_word(Field::BatchRoot, &batch_id, batch.root);
-        self.write_word(Field::BatchUnits, &batch_id, batch.total_units.into());
-    }
-
-    /// Sets a batch's challenger and status.
-    pub(crate) fn set_batch_status(&mut self, batch_id: B256, challenger: Address, status: u8) {
-        self.write_word(
-            Field::BatchStatus,
-            &batch_id,
-            status_word(challenger, status),
-        );
-    }
-
-    /// Whether the receipt with `leaf` was settled.
-    pub(crate) fn is_settled(&self, leaf: &B256) -> bool {
-        let (bucket, byte, mask) = settled_position(leaf);
-        self.read_word(Field::Settled, &bucket)[byte] & mask != 0
-    }
-
-    /// Marks the receipt with `leaf` settled; `false` if it already was.
-    pub(crate) fn mark_settled(&mut self, leaf: &B256) -> bool {
-        let (bucket, byte, mask) = settled_position(leaf);
-        let mut word = self.read_word(Field::Settled, &bucket);
-        if word[byte] & mask != 0 {
-            return false;
+        if let Some((bucket, word)) = current {
+            self.write_word(Field::Settled, &[key, &bucket], word);
         }
-        word[byte] |= mask;
-        self.write_word(Field::Settled, &bucket, word);
-        true
+        Ok(())
     }
 }
 
@@ -346,7 +324,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn attestor_state_round_trips() {
+    fn packed_words_round_trip() {
         let state = AttestorState {
             locked_until: u64::MAX - 1,
             exit_requested_at: 0x0102_0304_0506_0708,
@@ -358,19 +336,23 @@ mod tests {
             AttestorState::from_word(&B256::ZERO),
             AttestorState::default()
         );
+        let batch = BatchState {
+            anchored_at: u64::MAX,
+            status: 4,
+            round: u16::MAX,
+            settled_receipts: u32::MAX,
+            settled_units: (1 << 96) - 1,
+        };
+        assert_eq!(BatchState::from_word(&batch.to_word()), batch);
     }
 
     #[test]
     fn settled_positions_follow_openzeppelin_bitmap() {
-        // index = leaf as uint256; bucket = index >> 8; bit = index & 0xff (LSB first).
-        let mut leaf = B256::repeat_byte(0xab);
-        leaf[31] = 9;
-        let (bucket, byte, mask) = settled_position(&leaf);
-        let index = U256::from_be_bytes(leaf.0);
-        assert_eq!(U256::from_be_bytes(bucket.0), index >> 8);
+        // bucket = index >> 8; bit = index & 0xff (LSB first).
+        let (bucket, byte, mask) = settled_position(0x1_09);
+        assert_eq!(U256::from_be_bytes(bucket.0), U256::from(1));
         assert_eq!((byte, mask), (30, 0b10));
-        leaf[31] = 255;
-        assert_eq!(settled_position(&leaf).1, 0);
-        assert_eq!(settled_position(&leaf).2, 0x80);
+        assert_eq!(settled_position(255).1, 0);
+        assert_eq!(settled_position(255).2, 0x80);
     }
 }

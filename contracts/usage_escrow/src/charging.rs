@@ -1,12 +1,13 @@
 //! Charging settled usage: the one entry the usage anchor calls per `settle`.
 //!
-//! The anchor verifies receipts (proofs, license checks, the settled bitmap) and then calls
-//! `charge(licenseIds, fees)` once with the fees aggregated per license. For each license the
-//! escrow pays what its balance covers, records the rest as debt (the first time a license goes
-//! into debt the license contract is told with `setDebt(id, true)`, which makes it invalid until
-//! the debt is paid through funding), and returns what each license paid. Paid fees are summed
-//! per (split, token) and deposited once per pair. Split and token come from the license
-//! contract, not from the anchor: the anchor can only say which license owes how much.
+//! The anchor verifies usage leaves (proofs, license checks, the settled bitmap) and then calls
+//! `charge(licenseIds, fees, splitIds, tokens)` once with the fees aggregated per license. For
+//! each license the escrow pays what its balance covers and records the rest as debt (the first
+//! time a license goes into debt the license contract is told with `setDebt(id, true)`, which
+//! makes it invalid until the debt is paid through funding). Paid fees are summed per (split,
+//! token) and deposited once per pair. Split and token are what the anchor read from the
+//! license contract in the same call (`licenseUsage`), so the escrow does not enter the license
+//! contract again; the anchor is the deployment's own contract, wired once.
 
 use alloc::vec::Vec;
 
@@ -27,28 +28,32 @@ struct SplitDeposit {
 }
 
 impl UsageEscrow {
-    /// Charges `fees[i]` to license `license_ids[i]`; returns what each paid from escrow.
+    /// Charges `fees[i]` to license `license_ids[i]`, paying split `split_ids[i]` in
+    /// `tokens[i]`.
     pub(crate) fn charge_fees(
         &mut self,
         license_ids: &[U256],
         fees: &[U256],
-    ) -> Result<Vec<U256>, Error> {
+        split_ids: &[U256],
+        tokens: &[Address],
+    ) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
         let anchor = self.usage_anchor.get();
         if anchor.is_zero() || caller != anchor {
             return Err(Error::NotUsageAnchor(NotUsageAnchor { account: caller }));
         }
-        if license_ids.len() != fees.len() {
-            return Err(Error::LengthMismatch(LengthMismatch {
-                expected: U256::from(license_ids.len()),
-                actual: U256::from(fees.len()),
-            }));
+        let n = license_ids.len();
+        for actual in [fees.len(), split_ids.len(), tokens.len()] {
+            if actual != n {
+                return Err(Error::LengthMismatch(LengthMismatch {
+                    expected: U256::from(n),
+                    actual: U256::from(actual),
+                }));
+            }
         }
-        let mut paid_by_license = Vec::with_capacity(fees.len());
         let mut deposits: Vec<SplitDeposit> = Vec::new();
         let mut newly_in_debt: Vec<U256> = Vec::new();
-        for (&license_id, &fee) in license_ids.iter().zip(fees) {
-            let terms = self.license_terms(license_id)?;
+        for (i, (&license_id, &fee)) in license_ids.iter().zip(fees).enumerate() {
             let mut escrow = self.escrows.setter(license_id);
             let balance = escrow.balance.get();
             let debt_before = escrow.debt.get();
@@ -56,7 +61,6 @@ impl UsageEscrow {
             let debt = debt_before.checked_add(fee - paid).ok_or_else(overflow)?;
             escrow.balance.set(balance - paid);
             escrow.debt.set(debt);
-            paid_by_license.push(paid);
             emit(
                 self.vm(),
                 &EscrowCharged {
@@ -77,7 +81,7 @@ impl UsageEscrow {
                     newly_in_debt.push(license_id);
                 }
             }
-            add_deposit(&mut deposits, terms.split_id, terms.payment_token, paid)?;
+            add_deposit(&mut deposits, split_ids[i], tokens[i], paid)?;
         }
         // Interactions, after every escrow was updated.
         for license_id in newly_in_debt {
@@ -86,7 +90,7 @@ impl UsageEscrow {
         for deposit in deposits {
             self.deposit_fees(deposit.split_id, deposit.token, deposit.amount)?;
         }
-        Ok(paid_by_license)
+        Ok(())
     }
 }
 

@@ -28,9 +28,15 @@ sol! {
     /// The escrow withdrawal may not execute before `readyAt`.
     #[derive(Debug, PartialEq, Eq)]
     error EscrowWithdrawalLocked(uint256 licenseId, uint64 readyAt);
-    /// Escrow withdrawals wait while `openChallenges` challenges are unresolved at the anchor.
+    /// `holds` challenged usage leaves hold the license's escrow (see `docs/settlement.md` §4).
     #[derive(Debug, PartialEq, Eq)]
-    error EscrowHeldByChallenges(uint32 openChallenges);
+    error EscrowHeld(uint256 licenseId, uint32 holds);
+    /// The caller is not the usage disputes contract.
+    #[derive(Debug, PartialEq, Eq)]
+    error NotUsageDisputes(address account);
+    /// The license's escrow has no hold to remove.
+    #[derive(Debug, PartialEq, Eq)]
+    error NoEscrowHold(uint256 licenseId);
 }
 
 tributary_abi::word_errors! {
@@ -62,8 +68,12 @@ tributary_abi::word_errors! {
         NoWithdrawalRequested(NoWithdrawalRequested) [licenseId],
         /// See [`EscrowWithdrawalLocked`].
         EscrowWithdrawalLocked(EscrowWithdrawalLocked) [licenseId, readyAt],
-        /// See [`EscrowHeldByChallenges`].
-        EscrowHeldByChallenges(EscrowHeldByChallenges) [openChallenges],
+        /// See [`EscrowHeld`].
+        EscrowHeld(EscrowHeld) [licenseId, holds],
+        /// See [`NotUsageDisputes`].
+        NotUsageDisputes(NotUsageDisputes) [account],
+        /// See [`NoEscrowHold`].
+        NoEscrowHold(NoEscrowHold) [licenseId],
         /// The caller is not the owner (`OwnableUnauthorizedAccount`).
         UnauthorizedAccount(ownable::OwnableUnauthorizedAccount) [account],
         /// The owner would be the zero address (`OwnableInvalidOwner`).

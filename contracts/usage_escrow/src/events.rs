@@ -33,6 +33,11 @@ sol! {
     /// `amount` of escrow went back to the license owner `to`.
     #[derive(Debug, PartialEq, Eq)]
     event EscrowWithdrawn(uint256 indexed licenseId, address indexed to, uint256 amount);
+    /// The number of challenged usage leaves holding the license's escrow is now `holds`;
+    /// `releasedAt` is when a hold of a cleared (settleable) batch was last released:
+    /// withdrawals wait the settlement grace after it.
+    #[derive(Debug, PartialEq, Eq)]
+    event EscrowHoldsChanged(uint256 indexed licenseId, uint32 holds, uint64 releasedAt);
 }
 
 loggable! {
@@ -43,4 +48,5 @@ loggable! {
     DebtChanged { indexed: [licenseId], data: [debt] }
     EscrowWithdrawalRequested { indexed: [licenseId], data: [amount, readyAt] }
     EscrowWithdrawn { indexed: [licenseId, to], data: [amount] }
+    EscrowHoldsChanged { indexed: [licenseId], data: [holds, releasedAt] }
 }

@@ -12,26 +12,15 @@ use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     calls::{call, deposit_into_split, malformed, token_balance, LicenseUsage},
-    interfaces::ILicenseNft,
-    usage::settlementHoldCall,
+    interfaces::{ILicenseNft, IUsageAnchor},
 };
 
 use crate::{
     abi_words::{call_data, Word},
-    errors::{Error, NativeTransferFailed, UsageAnchorNotSet},
+    errors::{Error, NativeTransferFailed},
     events::{emit, FeesDeposited},
     UsageEscrow,
 };
-
-/// What the anchor reports for the withdrawal rule (`IUsageAnchor.settlementHold`).
-pub(crate) struct SettlementHold {
-    /// The anchor's challenge window (seconds).
-    pub challenge_window: u64,
-    /// Unresolved challenges over all batches.
-    pub open_challenges: u32,
-    /// When a challenge was last rejected (its batch became settleable then).
-    pub last_cleared_at: u64,
-}
 
 impl UsageEscrow {
     /// A license's terms (split, payment token, …) from the license contract.
@@ -72,24 +61,17 @@ impl UsageEscrow {
             .map_err(Error::from)
     }
 
-    /// The anchor's view of pending settlement, for the withdrawal rule.
-    pub(crate) fn settlement_hold(&self) -> Result<SettlementHold, Error> {
-        let anchor = self.usage_anchor.get();
-        if anchor.is_zero() {
-            return Err(Error::UsageAnchorNotSet(UsageAnchorNotSet {}));
-        }
+    /// What the escrow needs from the anchor it is wired to: `(disputes, challengeWindow)`,
+    /// words 2 and 3 of its `config()`.
+    pub(crate) fn anchor_wiring(&self, anchor: Address) -> Result<(Address, u64), Error> {
         let out = call(
             self.vm(),
             anchor,
             None,
-            &call_data(settlementHoldCall::SELECTOR, &[]),
+            &call_data(IUsageAnchor::configCall::SELECTOR, &[]),
         )?;
-        match (out.low(0), out.low(1), out.low(2)) {
-            (Some(challenge_window), Some(open), Some(last_cleared_at)) => Ok(SettlementHold {
-                challenge_window,
-                open_challenges: u32::try_from(open).map_err(|_| malformed(anchor))?,
-                last_cleared_at,
-            }),
+        match (out.address(2), out.low(3)) {
+            (Some(disputes), Some(window)) => Ok((disputes, window)),
             _ => Err(malformed(anchor).into()),
         }
     }

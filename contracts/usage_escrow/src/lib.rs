@@ -8,14 +8,18 @@
 //!
 //! - [`funding`]: `fundEscrow` / `fundEscrowToken`, debt repayment;
 //! - [`charging`]: the anchor's `charge`, debt recording, fee deposits;
-//! - [`withdrawals`]: the two-step withdrawal rule (why attested usage cannot dodge its fees);
+//! - [`withdrawals`]: the two-step withdrawal rule (why attested usage cannot dodge its fees)
+//!   and the holds the usage disputes contract places while a batch that bills the license is
+//!   challenged;
 //! - [`external_calls`]: the license contract, the splitter, the anchor, tokens.
 //!
 //! # Deployment
 //! `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)` first, then
-//! `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, challengeBond,
-//! exitDelay)`, then `escrow.setUsageAnchor(anchor)` (owner only, once; it renounces the
-//! escrow's ownership, which has no other power) and `licenseNft.setUsageAnchor(escrow)`.
+//! `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, exitDelay)`,
+//! `UsageDisputes(owner, anchor, escrow, challengeBond)` and `anchor.setDisputes(disputes)`,
+//! then `escrow.setUsageAnchor(anchor)` (owner only, once; it reads the disputes contract and
+//! the challenge window from the anchor's `config()` and renounces the escrow's ownership,
+//! which has no other power) and `licenseNft.setUsageAnchor(escrow)`.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // `#[entrypoint]` generates an undocumented `pub fn user_entrypoint` (and `print_from_args` with
 // export-abi); host builds still check that everything written by hand is documented.
@@ -45,7 +49,7 @@ use alloy_primitives::{aliases::U64, Address, U256};
 use openzeppelin_stylus::{access::ownable::Ownable, token::erc20::utils::safe_erc20::SafeErc20};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU256, StorageU64},
+    storage::{StorageAddress, StorageMap, StorageU256, StorageU32, StorageU64},
 };
 
 use crate::{
@@ -64,6 +68,10 @@ pub struct EscrowAccount {
     pub(crate) withdrawal_amount: StorageU256,
     /// When the pending withdrawal may execute; 0 = none pending.
     pub(crate) withdrawal_ready_at: StorageU64,
+    /// Challenged usage leaves holding this escrow.
+    pub(crate) holds: StorageU32,
+    /// When a hold of a cleared batch was last released (withdrawals wait the grace after it).
+    pub(crate) released_at: StorageU64,
 }
 
 /// The usage escrow's storage.
@@ -80,6 +88,10 @@ pub struct UsageEscrow {
     pub(crate) splitter: StorageAddress,
     /// The usage anchor: the only caller of `charge`; zero until wired.
     pub(crate) usage_anchor: StorageAddress,
+    /// The usage disputes contract: the only caller of `addHold` / `removeHold`.
+    pub(crate) usage_disputes: StorageAddress,
+    /// The anchor's challenge window (seconds), read when it is wired.
+    pub(crate) challenge_window: StorageU64,
     /// Settlement grace of escrow withdrawals (seconds), see [`withdrawals`].
     pub(crate) withdrawal_delay: StorageU64,
     /// Escrow and debt by license id.
@@ -117,12 +129,14 @@ impl UsageEscrow {
         Ok(())
     }
 
-    /// Wires the usage anchor, the only caller of `charge` (owner only, once). Ownership is
-    /// renounced: the escrow has no other admin function.
+    /// Wires the usage anchor, the only caller of `charge` (owner only, once), and with it the
+    /// usage disputes contract and the challenge window, both read from the anchor's `config()`
+    /// (wire the anchor's disputes contract first). Ownership is renounced: the escrow has no
+    /// other admin function.
     ///
     /// # Errors
-    /// `OwnableUnauthorizedAccount`, [`InvalidConfiguration`] for zero,
-    /// `UsageAnchorAlreadySet`.
+    /// `OwnableUnauthorizedAccount`, [`InvalidConfiguration`] for zero (anchor or its disputes
+    /// contract), `UsageAnchorAlreadySet`, `ExternalCallFailed`.
     ///
     /// # Events
     /// `UsageAnchorSet`, `OwnershipTransferred` (to zero).
@@ -137,7 +151,13 @@ impl UsageEscrow {
         if anchor.is_zero() {
             return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
         }
+        let (disputes, window) = self.anchor_wiring(anchor)?;
+        if disputes.is_zero() {
+            return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
+        }
         self.usage_anchor.set(anchor);
+        self.usage_disputes.set(disputes);
+        self.challenge_window.set(U64::from(window));
         emit(self.vm(), &UsageAnchorSet { anchor });
         self.ownable._transfer_ownership(Address::ZERO);
         Ok(())
@@ -191,8 +211,8 @@ impl UsageEscrow {
     /// Step 2: pays the owner `min(requested, balance)` after the wait.
     ///
     /// # Errors
-    /// `NotLicenseOwner`, `NoWithdrawalRequested`, `EscrowHeldByChallenges`,
-    /// `EscrowWithdrawalLocked`, transfer failures.
+    /// `NotLicenseOwner`, `NoWithdrawalRequested`, `EscrowHeld`, `EscrowWithdrawalLocked`,
+    /// transfer failures.
     ///
     /// # Events
     /// `EscrowWithdrawn`.
@@ -201,7 +221,9 @@ impl UsageEscrow {
     }
 
     /// Charges settled usage (usage anchor only): `fees[i]` to license `licenseIds[i]`, paid
-    /// from escrow as far as it goes, the rest recorded as debt. Returns what each license paid.
+    /// from escrow as far as it goes, the rest recorded as debt; the paid fees go to split
+    /// `splitIds[i]` in `tokens[i]` (what the anchor read from the license contract), one
+    /// deposit per (split, token).
     ///
     /// # Errors
     /// `NotUsageAnchor`, `LengthMismatch`, `ArithmeticOverflow`, `ExternalCallFailed`.
@@ -209,27 +231,62 @@ impl UsageEscrow {
     /// # Events
     /// `EscrowCharged` per license, `DebtChanged` when debt grows, `FeesDeposited` per
     /// (split, token).
-    pub fn charge(&mut self, license_ids: Vec<U256>, fees: Vec<U256>) -> Result<Vec<U256>, Error> {
-        self.charge_fees(&license_ids, &fees)
+    pub fn charge(
+        &mut self,
+        license_ids: Vec<U256>,
+        fees: Vec<U256>,
+        split_ids: Vec<U256>,
+        tokens: Vec<Address>,
+    ) -> Result<(), Error> {
+        self.charge_fees(&license_ids, &fees, &split_ids, &tokens)
     }
 
-    /// `(balance, debt, withdrawalAmount, withdrawalReadyAt)` of a license's escrow.
-    pub fn escrow_info(&self, license_id: U256) -> (U256, U256, U256, u64) {
+    /// A challenged usage leaf bills the license: hold its escrow (usage disputes only).
+    ///
+    /// # Errors
+    /// `NotUsageDisputes`, `ArithmeticOverflow`.
+    ///
+    /// # Events
+    /// `EscrowHoldsChanged`.
+    pub fn add_hold(&mut self, license_id: U256) -> Result<(), Error> {
+        self.change_holds(license_id, true, false)
+    }
+
+    /// Removes a hold once its batch's challenge is resolved (usage disputes only);
+    /// `settleable`: the batch was cleared, so withdrawals wait the settlement grace again.
+    ///
+    /// # Errors
+    /// `NotUsageDisputes`, `NoEscrowHold`.
+    ///
+    /// # Events
+    /// `EscrowHoldsChanged`.
+    pub fn remove_hold(&mut self, license_id: U256, settleable: bool) -> Result<(), Error> {
+        self.change_holds(license_id, false, settleable)
+    }
+
+    /// `(balance, debt, withdrawalAmount, withdrawalReadyAt, holds, releasedAt)` of a
+    /// license's escrow.
+    pub fn escrow_info(&self, license_id: U256) -> (U256, U256, U256, u64, u32, u64) {
         let escrow = self.escrows.getter(license_id);
         (
             escrow.balance.get(),
             escrow.debt.get(),
             escrow.withdrawal_amount.get(),
             escrow.withdrawal_ready_at.get().to(),
+            escrow.holds.get().to(),
+            escrow.released_at.get().to(),
         )
     }
 
-    /// `(licenseNft, splitter, usageAnchor, withdrawalDelay)`.
-    pub fn config(&self) -> (Address, Address, Address, u64) {
+    /// `(licenseNft, splitter, usageAnchor, usageDisputes, challengeWindow,
+    /// withdrawalDelay)`.
+    pub fn config(&self) -> (Address, Address, Address, Address, u64, u64) {
         (
             self.license_nft.get(),
             self.splitter.get(),
             self.usage_anchor.get(),
+            self.usage_disputes.get(),
+            self.challenge_window.get().to(),
             self.withdrawal_delay_secs(),
         )
     }

@@ -1,0 +1,130 @@
+//! Calls out of the disputes contract: the usage anchor (batch record, status changes), the
+//! usage escrow (holds) and native payouts, through `tributary_abi::calls`.
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolCall;
+use stylus_sdk::prelude::*;
+use tributary_abi::{
+    abi_words::{call_data, Word},
+    calls::{call, malformed},
+    interfaces::{IUsageAnchor, IUsageEscrow},
+};
+
+use crate::{
+    errors::{Error, NativeTransferFailed, UnknownBatch},
+    UsageDisputes,
+};
+
+/// No batch under this key (`IUsageAnchor.batchInfo` status).
+pub const STATUS_NONE: u8 = 0;
+/// Anchored, never challenged.
+pub const STATUS_ANCHORED: u8 = 1;
+/// Challenged, waiting for the arbiter.
+pub const STATUS_CHALLENGED: u8 = 2;
+/// Voided by an upheld challenge.
+pub const STATUS_VOIDED: u8 = 3;
+/// The last challenge round was rejected.
+pub const STATUS_CLEARED: u8 = 4;
+
+/// What the disputes contract reads of a batch from the anchor.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchRecord {
+    /// EIP-712 struct hash of the batch as anchored.
+    pub hash: B256,
+    /// When it was anchored.
+    pub anchored_at: u64,
+    /// Life-cycle status (`STATUS_*`).
+    pub status: u8,
+    /// Challenge rounds opened so far.
+    pub round: u16,
+}
+
+impl UsageDisputes {
+    /// The challenge window of `anchor` (word 3 of its `config()`).
+    pub(crate) fn anchor_window(&self, anchor: Address) -> Result<u64, Error> {
+        let out = call(
+            self.vm(),
+            anchor,
+            None,
+            &call_data(IUsageAnchor::configCall::SELECTOR, &[]),
+        )?;
+        out.low(3).ok_or_else(|| malformed(anchor).into())
+    }
+
+    /// The anchor's record of `attestor`'s batch `batch_id`; `UnknownBatch` if there is none.
+    pub(crate) fn batch_record(
+        &self,
+        attestor: Address,
+        batch_id: B256,
+    ) -> Result<BatchRecord, Error> {
+        let anchor = self.anchor.get();
+        let out = call(
+            self.vm(),
+            anchor,
+            None,
+            &call_data(
+                IUsageAnchor::batchInfoCall::SELECTOR,
+                &[attestor.word(), batch_id.word()],
+            ),
+        )?;
+        let (Some(hash), Some(anchored_at), Some(status), Some(round)) =
+            (out.word(0), out.low(1), out.low(2), out.low(3))
+        else {
+            return Err(malformed(anchor).into());
+        };
+        let record = BatchRecord {
+            hash: hash.into(),
+            anchored_at,
+            status: u8::try_from(status).map_err(|_| malformed(anchor))?,
+            round: u16::try_from(round).map_err(|_| malformed(anchor))?,
+        };
+        if record.status == STATUS_NONE {
+            return Err(Error::UnknownBatch(UnknownBatch {
+                attestor,
+                batchId: batch_id,
+            }));
+        }
+        Ok(record)
+    }
+
+    /// `anchor.setBatchStatus(attestor, batchId, status)`.
+    pub(crate) fn set_status(
+        &mut self,
+        attestor: Address,
+        batch_id: B256,
+        status: u8,
+    ) -> Result<(), Error> {
+        let data = call_data(
+            IUsageAnchor::setBatchStatusCall::SELECTOR,
+            &[attestor.word(), batch_id.word(), status.word()],
+        );
+        call(self.vm(), self.anchor.get(), Some(U256::ZERO), &data)?;
+        Ok(())
+    }
+
+    /// `escrow.addHold(licenseId)` (`add`) or `escrow.removeHold(licenseId, settleable)`.
+    pub(crate) fn notify_escrow(
+        &mut self,
+        license_id: U256,
+        add: bool,
+        settleable: bool,
+    ) -> Result<(), Error> {
+        let data = if add {
+            call_data(IUsageEscrow::addHoldCall::SELECTOR, &[license_id.word()])
+        } else {
+            call_data(
+                IUsageEscrow::removeHoldCall::SELECTOR,
+                &[license_id.word(), settleable.word()],
+            )
+        };
+        call(self.vm(), self.escrow.get(), Some(U256::ZERO), &data)?;
+        Ok(())
+    }
+
+    /// Sends `amount` of native currency to `to`.
+    pub(crate) fn send(&mut self, to: Address, amount: U256) -> Result<(), Error> {
+        self.vm()
+            .transfer_eth(to, amount)
+            .map_err(|_| Error::NativeTransferFailed(NativeTransferFailed { to, amount }))
+    }
+}
