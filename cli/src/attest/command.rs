@@ -2,13 +2,15 @@
 
 use std::{error::Error, fs, path::PathBuf};
 
-use alloy::primitives::{Address, B256};
+use alloy::primitives::{Address, B256, U256};
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::{
     batch::{build_batch, verify_batch_file, BatchOptions},
-    json::{parse_receipts_jsonl, to_pretty_json, BatchFile, ReceiptJson},
-    prove::{prove, Selection},
+    json::{
+        parse_receipts_jsonl, to_pretty_json, BatchFile, ProofFile, ReceiptJson, ReceiptProofFile,
+    },
+    prove::{prove, prove_receipt, verify_proof, verify_receipt_proof, Selection},
     signing::parse_key,
     types::Receipt,
     vectors,
@@ -17,25 +19,36 @@ use super::{
 /// Environment variable `attest batch` reads the attestor key from when `--key` is absent.
 pub const ATTESTOR_KEY_ENV: &str = "ATTESTOR_KEY";
 
-/// Attestor kit: sign receipt batches, prove receipts for settlement, verify batch files.
+/// Attestor kit: sign batches of usage leaves, prove leaves for settlement and receipts down to
+/// the root, verify batch and proof files.
 #[derive(Debug, Subcommand)]
 pub enum AttestCommand {
-    /// Build the Merkle tree of a receipts file and sign the batch (EIP-712).
+    /// Group a receipts file into usage leaves, build the Merkle trees and sign the batch
+    /// (EIP-712).
     ///
     /// Example: `tributary attest batch --receipts week-02.jsonl --chain-id 412346 --anchor
     /// 0xCf7E… --out week-02.batch.json` (key from `$ATTESTOR_KEY`), then `cast send <anchor>
     /// $(jq -r .anchorCalldata week-02.batch.json)`.
     Batch(BatchArgs),
-    /// Build the multiproof of some receipts of a batch, ready for `settle`.
+    /// Prove usage leaves of a batch for `settle` (and `holdEscrow` for one leaf), or one
+    /// receipt down to the root for `verifyReceipt`.
     ///
-    /// Example: `tributary attest prove --batch week-02.batch.json --receipts week-02.jsonl
-    /// --select 0x12…,0x34… --out settle.json`, then `cast send <anchor> $(jq -r
-    /// .settleCalldata settle.json)`.
-    #[command(group(ArgGroup::new("selection").required(true).args(["select", "all"])))]
+    /// Example: `tributary attest prove --batch week-02.batch.json --license 2 --out
+    /// settle.json`, then `cast send <anchor> $(jq -r .settleCalldata settle.json)`; `tributary
+    /// attest prove --batch week-02.batch.json --receipts week-02.jsonl --receipt 0x12… --out
+    /// receipt.json`, then `cast call <disputes> $(jq -r .verifyReceiptCalldata
+    /// receipt.json)` (`verifyReceipt` and `holdEscrow` are calls of the `usage_disputes`
+    /// contract).
+    #[command(group(
+        ArgGroup::new("selection")
+            .required(true)
+            .args(["select", "license", "all", "receipt"])
+    ))]
     Prove(ProveArgs),
-    /// Check a batch file: leaves, root, count, EIP-712 digest and the attestor's signature.
+    /// Check a batch file (leaves, receipt roots, root, counts, EIP-712 digest, the attestor's
+    /// signature) and proof files (both levels), offline.
     Verify(VerifyArgs),
-    /// Write (or check) the shared test vectors `tests/vectors/usage_v1.json`.
+    /// Write (or check) the shared test vectors `tests/vectors/usage_v2.json`.
     Vectors(VectorsArgs),
 }
 
@@ -69,6 +82,10 @@ pub struct BatchArgs {
     /// End of the metering period, unix seconds (default: latest receipt).
     #[arg(long)]
     pub period_end: Option<u64>,
+    /// Last second at which the batch may be anchored, unix seconds (default: period end + 7
+    /// days; never the current time, so the same receipts give the same file).
+    #[arg(long)]
+    pub deadline: Option<u64>,
     /// Output batch file (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -80,15 +97,22 @@ pub struct ProveArgs {
     /// Batch file written by `attest batch`.
     #[arg(long)]
     pub batch: PathBuf,
-    /// Receipts file containing (at least) the receipts to prove.
-    #[arg(long)]
-    pub receipts: PathBuf,
-    /// Job ids to prove, comma-separated.
+    /// Usage leaf indices to prove for `settle`, comma-separated.
     #[arg(long, value_delimiter = ',')]
-    pub select: Vec<B256>,
-    /// Prove every receipt in the receipts file.
+    pub select: Vec<u32>,
+    /// Prove every leaf that bills these licenses (ids, comma-separated) for `settle`.
+    #[arg(long, value_delimiter = ',')]
+    pub license: Vec<U256>,
+    /// Prove every leaf of the batch for `settle`.
     #[arg(long)]
     pub all: bool,
+    /// Prove the receipt with this job id down to the batch root, for `verifyReceipt` (needs
+    /// `--receipts`).
+    #[arg(long, requires = "receipts")]
+    pub receipt: Option<B256>,
+    /// Receipts file containing the receipt of `--receipt`.
+    #[arg(long, requires = "receipt")]
+    pub receipts: Option<PathBuf>,
     /// Output proof file (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -98,18 +122,22 @@ pub struct ProveArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Batch file to check.
-    #[arg(long)]
-    pub batch: PathBuf,
+    #[arg(long, required_unless_present = "proof")]
+    pub batch: Option<PathBuf>,
     /// Also check that this receipts file holds exactly the batch's receipts.
-    #[arg(long)]
+    #[arg(long, requires = "batch")]
     pub receipts: Option<PathBuf>,
+    /// Proof files written by `attest prove` (settlement or receipt proofs) to check, against
+    /// the batch file if given; repeat for several.
+    #[arg(long)]
+    pub proof: Vec<PathBuf>,
 }
 
 /// Arguments of `attest vectors`.
 #[derive(Debug, Args)]
 pub struct VectorsArgs {
     /// Where to write the vectors.
-    #[arg(long, default_value = "tests/vectors/usage_v1.json")]
+    #[arg(long, default_value = "tests/vectors/usage_v2.json")]
     pub out: PathBuf,
     /// Fail if the file differs instead of writing it.
     #[arg(long)]
@@ -155,61 +183,120 @@ fn run_batch(args: BatchArgs) -> Result<(), Box<dyn Error>> {
         batch_id: args.batch_id,
         period_start: args.period_start,
         period_end: args.period_end,
+        deadline: args.deadline,
     };
     let file = build_batch(&receipts, &signer, &options)?;
     write_output(args.out.as_ref(), &to_pretty_json(&file))?;
     eprintln!(
-        "batch {} by {}: {} receipts, {} units, root {}",
+        "batch {} by {}: {} receipts in {} usage leaves, {} units, root {}, anchor by {}",
         file.batch.batch_id,
         file.batch.attestor,
         file.batch.receipt_count,
+        file.batch.leaf_count,
         file.batch.total_units,
-        file.batch.root
+        file.batch.root,
+        file.batch.deadline
     );
     Ok(())
 }
 
 fn run_prove(args: ProveArgs) -> Result<(), Box<dyn Error>> {
     let file = read_batch(&args.batch)?;
-    let receipts = read_receipts(&args.receipts, file.batch.attestor)?;
+    if let Some(job_id) = args.receipt {
+        let path = args.receipts.as_ref().ok_or("--receipt needs --receipts")?;
+        let receipts = read_receipts(path, file.batch.attestor)?;
+        let proof = prove_receipt(&file, &receipts, job_id)?;
+        write_output(args.out.as_ref(), &to_pretty_json(&proof))?;
+        eprintln!(
+            "proved receipt {} of batch {} in leaf {} ({} + {} proof hashes)",
+            job_id,
+            file.batch.batch_id,
+            proof.leaf.index,
+            proof.receipt_proof.len(),
+            proof.leaf_proof.len()
+        );
+        return Ok(());
+    }
     let selection = if args.all {
         Selection::All
+    } else if !args.license.is_empty() {
+        Selection::Licenses(args.license)
     } else {
-        Selection::JobIds(args.select)
+        Selection::Indices(args.select)
     };
-    let proof = prove(&file, &receipts, &selection)?;
+    let proof = prove(&file, &selection)?;
     write_output(args.out.as_ref(), &to_pretty_json(&proof))?;
     eprintln!(
-        "proved {} receipts of batch {} with {} proof hashes",
-        proof.receipts.len(),
-        proof.batch_id,
+        "proved {} usage leaves of batch {} with {} proof hashes",
+        proof.leaves.len(),
+        proof.batch.batch_id,
         proof.proof.len()
     );
     Ok(())
 }
 
 fn run_verify(args: VerifyArgs) -> Result<(), Box<dyn Error>> {
-    let file = read_batch(&args.batch)?;
-    let receipts = args
-        .receipts
-        .as_ref()
-        .map(|path| read_receipts(path, file.batch.attestor))
-        .transpose()?;
-    verify_batch_file(&file, receipts.as_deref())?;
-    println!(
-        "ok: batch {} signed by {} for anchor {} on chain {}: {} receipts, root {}",
-        file.batch.batch_id,
-        file.batch.attestor,
-        file.verifying_contract,
-        file.chain_id,
-        file.batch.receipt_count,
-        file.batch.root
-    );
+    let file = args.batch.as_ref().map(read_batch).transpose()?;
+    if let (Some(file), Some(path)) = (&file, &args.batch) {
+        let receipts = args
+            .receipts
+            .as_ref()
+            .map(|path| read_receipts(path, file.batch.attestor))
+            .transpose()?;
+        verify_batch_file(file, receipts.as_deref())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        println!(
+            "ok: batch {} signed by {} for anchor {} on chain {}: {} usage leaves, {} receipts, \
+             root {}",
+            file.batch.batch_id,
+            file.batch.attestor,
+            file.verifying_contract,
+            file.chain_id,
+            file.batch.leaf_count,
+            file.batch.receipt_count,
+            file.batch.root
+        );
+    }
+    for path in &args.proof {
+        let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let what = match parse_proof(&text).map_err(|e| format!("{}: {e}", path.display()))? {
+            AnyProof::Settle(proof) => {
+                verify_proof(&proof, file.as_ref())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                format!("settlement proof of {} usage leaves", proof.leaves.len())
+            }
+            AnyProof::Receipt(proof) => {
+                verify_receipt_proof(&proof, file.as_ref())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                format!(
+                    "receipt proof of {} in leaf {}",
+                    proof.receipt.job_id, proof.leaf.index
+                )
+            }
+        };
+        println!("ok: {}: {what}", path.display());
+    }
     Ok(())
 }
 
+/// A proof file of either kind.
+enum AnyProof {
+    Settle(Box<ProofFile>),
+    Receipt(Box<ReceiptProofFile>),
+}
+
+/// Parses a proof file of either kind (their fields differ, and both refuse unknown fields).
+fn parse_proof(text: &str) -> Result<AnyProof, serde_json::Error> {
+    let value: serde_json::Value = serde_json::from_str(text)?;
+    if value.get("receipt").is_some() {
+        serde_json::from_value(value).map(|p| AnyProof::Receipt(Box::new(p)))
+    } else {
+        serde_json::from_value(value).map(|p| AnyProof::Settle(Box::new(p)))
+    }
+}
+
 fn run_vectors(args: VectorsArgs) -> Result<(), Box<dyn Error>> {
-    let text = to_pretty_json(&vectors::usage_v1()?);
+    let text = to_pretty_json(&vectors::usage_v2()?);
     if args.check {
         let committed =
             fs::read_to_string(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;

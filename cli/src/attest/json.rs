@@ -1,31 +1,34 @@
 //! The JSON files of the attestor kit: receipts (JSON Lines), signed batches and proofs.
 //!
-//! Numbers that can exceed 2^53 (`uint256` ids and unit counts) are written as decimal strings
-//! so that JavaScript readers keep them exact; `unit`, `timestamp`, `receiptCount`, the period
-//! and `chainId` are plain JSON numbers. On input every numeric field also accepts a decimal or
-//! `0x`-hex string. Hashes and addresses are `0x`-prefixed lowercase hex (any case is accepted).
-//! The layouts are documented in the [`attest`](super) module.
+//! Numbers that can exceed 2^53 (`uint256` ids, scopes and unit counts) are written as decimal
+//! strings so that JavaScript readers keep them exact; `unit`, `index`, the counts, timestamps,
+//! the period, the deadline and `chainId` are plain JSON numbers. On input every numeric field also
+//! accepts a decimal or `0x`-hex string. Hashes and addresses are `0x`-prefixed lowercase hex (any
+//! case is accepted). The layouts are documented in the [`attest`](super) module.
 
 use alloy::primitives::{Address, Bytes, B256, U256};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::types::{Batch, Receipt};
+use super::types::{Batch, Receipt, UsageLeaf};
 
 /// One line of a receipts file. `attestor` may be omitted on input: it then means the batch's
-/// attestor.
+/// attestor. `assetId` may be spelled `datasetId` (settlement v1's name) on input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReceiptJson {
-    /// Unique id of the compute job at the attestor.
+    /// Unique id of the job at the attestor.
     pub job_id: B256,
     /// License token the use is billed to.
     #[serde(with = "decimal_u256")]
     pub license_id: U256,
-    /// Dataset used.
-    #[serde(with = "decimal_u256")]
-    pub dataset_id: U256,
+    /// Asset used (the license's dataset id).
+    #[serde(with = "decimal_u256", alias = "datasetId")]
+    pub asset_id: U256,
     /// Hash of the model trained or served.
     pub model_hash: B256,
+    /// Scope bit set; on input also names such as `"TRAIN"` or `"TRAIN|COMMERCIAL"`.
+    #[serde(with = "scope_u256")]
+    pub scope: U256,
     /// Usage unit code.
     #[serde(with = "number_u8")]
     pub unit: u8,
@@ -46,8 +49,9 @@ impl ReceiptJson {
         Receipt {
             jobId: self.job_id,
             licenseId: self.license_id,
-            datasetId: self.dataset_id,
+            assetId: self.asset_id,
             modelHash: self.model_hash,
+            scope: self.scope,
             unit: self.unit,
             units: self.units,
             timestamp: self.timestamp,
@@ -61,8 +65,9 @@ impl From<&Receipt> for ReceiptJson {
         Self {
             job_id: r.jobId,
             license_id: r.licenseId,
-            dataset_id: r.datasetId,
+            asset_id: r.assetId,
             model_hash: r.modelHash,
+            scope: r.scope,
             unit: r.unit,
             units: r.units,
             timestamp: r.timestamp,
@@ -71,20 +76,92 @@ impl From<&Receipt> for ReceiptJson {
     }
 }
 
+/// A usage leaf, as in the `UsageLeaf` struct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UsageLeafJson {
+    /// Position in the batch's leaf list.
+    #[serde(with = "number_u32")]
+    pub index: u32,
+    /// License billed.
+    #[serde(with = "decimal_u256")]
+    pub license_id: U256,
+    /// Asset used.
+    #[serde(with = "decimal_u256")]
+    pub asset_id: U256,
+    /// Scope used.
+    #[serde(with = "scope_u256")]
+    pub scope: U256,
+    /// Usage unit code.
+    #[serde(with = "number_u8")]
+    pub unit: u8,
+    /// Sum of the receipts' units.
+    #[serde(with = "decimal_u256")]
+    pub units: U256,
+    /// Number of receipts.
+    #[serde(with = "number_u32")]
+    pub receipt_count: u32,
+    /// Earliest receipt timestamp.
+    #[serde(with = "number_u64")]
+    pub first_at: u64,
+    /// Latest receipt timestamp.
+    #[serde(with = "number_u64")]
+    pub last_at: u64,
+    /// Merkle root of the receipts' leaves.
+    pub receipts_root: B256,
+}
+
+impl From<&UsageLeaf> for UsageLeafJson {
+    fn from(l: &UsageLeaf) -> Self {
+        Self {
+            index: l.index,
+            license_id: l.licenseId,
+            asset_id: l.assetId,
+            scope: l.scope,
+            unit: l.unit,
+            units: l.units,
+            receipt_count: l.receiptCount,
+            first_at: l.firstAt,
+            last_at: l.lastAt,
+            receipts_root: l.receiptsRoot,
+        }
+    }
+}
+
+impl From<&UsageLeafJson> for UsageLeaf {
+    fn from(l: &UsageLeafJson) -> Self {
+        Self {
+            index: l.index,
+            licenseId: l.license_id,
+            assetId: l.asset_id,
+            scope: l.scope,
+            unit: l.unit,
+            units: l.units,
+            receiptCount: l.receipt_count,
+            firstAt: l.first_at,
+            lastAt: l.last_at,
+            receiptsRoot: l.receipts_root,
+        }
+    }
+}
+
 /// The signed batch fields, as in the `Batch` EIP-712 struct.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BatchJson {
-    /// Unique batch id.
+    /// Batch id (unique per attestor).
     pub batch_id: B256,
     /// The signing attestor.
     pub attestor: Address,
-    /// Merkle root over the receipts' leaves.
+    /// Merkle root over the usage leaves.
     pub root: B256,
-    /// Number of receipts.
+    /// Number of usage leaves.
+    #[serde(with = "number_u32")]
+    pub leaf_count: u32,
+    /// Number of receipts (sum over the leaves).
     #[serde(with = "number_u32")]
     pub receipt_count: u32,
-    /// Sum of the receipts' units.
+    /// Sum of the units (over the leaves).
     #[serde(with = "decimal_u256")]
     pub total_units: U256,
     /// Start of the metering period.
@@ -93,6 +170,9 @@ pub struct BatchJson {
     /// End of the metering period.
     #[serde(with = "number_u64")]
     pub period_end: u64,
+    /// Last second at which the batch may be anchored.
+    #[serde(with = "number_u64")]
+    pub deadline: u64,
 }
 
 impl From<&Batch> for BatchJson {
@@ -101,10 +181,12 @@ impl From<&Batch> for BatchJson {
             batch_id: b.batchId,
             attestor: b.attestor,
             root: b.root,
+            leaf_count: b.leafCount,
             receipt_count: b.receiptCount,
             total_units: b.totalUnits,
             period_start: b.periodStart,
             period_end: b.periodEnd,
+            deadline: b.deadline,
         }
     }
 }
@@ -115,10 +197,12 @@ impl From<&BatchJson> for Batch {
             batchId: b.batch_id,
             attestor: b.attestor,
             root: b.root,
+            leafCount: b.leaf_count,
             receiptCount: b.receipt_count,
             totalUnits: b.total_units,
             periodStart: b.period_start,
             periodEnd: b.period_end,
+            deadline: b.deadline,
         }
     }
 }
@@ -138,32 +222,100 @@ pub struct BatchFile {
     pub batch_digest: B256,
     /// 65 bytes `r ‖ s ‖ v`, `v ∈ {27, 28}`, low `s`.
     pub signature: Bytes,
-    /// Every receipt's leaf, in the order of the receipts file.
-    pub leaves: Vec<B256>,
+    /// The usage leaves, in index order.
+    pub leaves: Vec<UsageLeafJson>,
+    /// `leafHashes[i]` is `usage_leaf(leaves[i])`.
+    pub leaf_hashes: Vec<B256>,
+    /// `receiptLeaves[i]` are the receipt leaves of `leaves[i]`, in `(timestamp, jobId)` order.
+    pub receipt_leaves: Vec<Vec<B256>>,
     /// ABI-encoded `anchorBatch(batch, signature)` call, for `cast send <anchor> <data>`.
     pub anchor_calldata: Bytes,
 }
 
-/// A proof file (`attest prove` output): the arguments of
-/// `settle(bytes32 batchId, Receipt[] receipts, bytes32[] proof, bool[] flags)`.
+impl BatchFile {
+    /// The signed batch.
+    pub fn batch(&self) -> Batch {
+        Batch::from(&self.batch)
+    }
+
+    /// The usage leaves, in index order.
+    pub fn usage_leaves(&self) -> Vec<UsageLeaf> {
+        self.leaves.iter().map(UsageLeaf::from).collect()
+    }
+}
+
+/// A settlement proof (`attest prove --select/--license/--all` output): the arguments of
+/// `settle(batch, leaves, proof, proofFlags)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProofFile {
-    /// The batch the receipts belong to.
-    pub batch_id: B256,
-    /// The batch's Merkle root.
-    pub root: B256,
-    /// The proven receipts, in proof order (the order `settle` must receive them in).
-    pub receipts: Vec<ReceiptJson>,
-    /// The receipts' leaves, same order.
-    pub leaves: Vec<B256>,
-    /// Multiproof sibling hashes.
+    /// Chain id of the batch's EIP-712 domain.
+    #[serde(with = "number_u64")]
+    pub chain_id: u64,
+    /// The usage anchor the batch is for (where to send the calls).
+    pub verifying_contract: Address,
+    /// The signed batch.
+    pub batch: BatchJson,
+    /// The proven leaves, in multiproof order (the order `settle` must receive them in).
+    pub leaves: Vec<UsageLeafJson>,
+    /// Their leaf hashes, same order.
+    pub leaf_hashes: Vec<B256>,
+    /// Multiproof sibling hashes (for one leaf: its path, bottom up).
     pub proof: Vec<B256>,
     /// Multiproof flags.
-    pub flags: Vec<bool>,
-    /// ABI-encoded `settle(batchId, receipts, proof, flags)` call, for `cast send <anchor>
-    /// <data>`.
+    pub proof_flags: Vec<bool>,
+    /// ABI-encoded `settle(batch, leaves, proof, proofFlags)`, for `cast send <anchor> <data>`.
     pub settle_calldata: Bytes,
+    /// With exactly one leaf: ABI-encoded `holdEscrow(batch, leaf, proof)`, a call of the
+    /// `usage_disputes` contract that holds the escrow of the leaf's license while the batch is
+    /// challenged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_escrow_calldata: Option<Bytes>,
+}
+
+impl ProofFile {
+    /// The proven leaves, in multiproof order.
+    pub fn usage_leaves(&self) -> Vec<UsageLeaf> {
+        self.leaves.iter().map(UsageLeaf::from).collect()
+    }
+}
+
+/// A receipt proof (`attest prove --receipt` output): one receipt proven down to the batch
+/// root, the arguments of `verifyReceipt(batch, leaf, leafProof, receipt, receiptProof)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReceiptProofFile {
+    /// Chain id of the batch's EIP-712 domain.
+    #[serde(with = "number_u64")]
+    pub chain_id: u64,
+    /// The usage anchor the batch is for.
+    pub verifying_contract: Address,
+    /// The signed batch.
+    pub batch: BatchJson,
+    /// The receipt.
+    pub receipt: ReceiptJson,
+    /// Its leaf (`receipt_leaf`).
+    pub receipt_leaf: B256,
+    /// Path from the receipt leaf to the leaf's `receiptsRoot`, bottom up.
+    pub receipt_proof: Vec<B256>,
+    /// The usage leaf that aggregates the receipt.
+    pub leaf: UsageLeafJson,
+    /// Its leaf hash (`usage_leaf`).
+    pub leaf_hash: B256,
+    /// Path from the leaf hash to the batch root, bottom up.
+    pub leaf_proof: Vec<B256>,
+    /// ABI-encoded `verifyReceipt(batch, leaf, leafProof, receipt, receiptProof)`, a view of the
+    /// `usage_disputes` contract (`cast call <disputes> <data>`).
+    pub verify_receipt_calldata: Bytes,
+    /// ABI-encoded `holdEscrow(batch, leaf, leafProof)` (`usage_disputes`).
+    pub hold_escrow_calldata: Bytes,
+}
+
+impl ReceiptProofFile {
+    /// The receipt (its `attestor` is always present in a proof file).
+    pub fn receipt(&self) -> Receipt {
+        self.receipt.to_receipt(self.batch.attestor)
+    }
 }
 
 /// Parses a receipts file: one JSON receipt per line; blank lines and lines starting with `#`
@@ -198,6 +350,15 @@ pub fn receipts_to_jsonl(receipts: &[ReceiptJson]) -> String {
     out
 }
 
+/// A decimal or `0x`-hex number (surrounding spaces allowed; an empty string is not zero).
+fn parse_u256(text: &str) -> Result<U256, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("empty".into());
+    }
+    text.parse::<U256>().map_err(|e| e.to_string())
+}
+
 /// A JSON number or a decimal / `0x`-hex string.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -210,10 +371,9 @@ impl NumberOrString {
     fn into_u256<E: serde::de::Error>(self) -> Result<U256, E> {
         match self {
             Self::Number(n) => Ok(U256::from(n)),
-            Self::String(s) => s
-                .trim()
-                .parse::<U256>()
-                .map_err(|e| E::custom(format!("invalid number {s:?}: {e}"))),
+            Self::String(s) => {
+                parse_u256(&s).map_err(|e| E::custom(format!("invalid number {s:?}: {e}")))
+            }
         }
     }
 
@@ -224,15 +384,52 @@ impl NumberOrString {
 }
 
 /// `uint256` as a decimal string.
-mod decimal_u256 {
+pub(crate) mod decimal_u256 {
     use super::{Deserialize, Deserializer, NumberOrString, Serializer, U256};
+
+    pub(crate) fn serialize<S: Serializer>(v: &U256, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
+        NumberOrString::deserialize(d)?.into_u256()
+    }
+}
+
+/// A `uint256` scope bit set as a decimal string; on input also a JSON number, a `0x`-hex
+/// string or scope names joined by `|` (`"TRAIN"`, `"train | commercial"`).
+mod scope_u256 {
+    use super::{Deserialize, Deserializer, NumberOrString, Serializer, U256};
+    use crate::attest::types::scope::NAMES;
 
     pub(super) fn serialize<S: Serializer>(v: &U256, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&v.to_string())
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
-        NumberOrString::deserialize(d)?.into_u256()
+        use serde::de::Error;
+        match NumberOrString::deserialize(d)? {
+            NumberOrString::Number(n) => Ok(U256::from(n)),
+            NumberOrString::String(s) => {
+                if let Ok(value) = super::parse_u256(&s) {
+                    return Ok(value);
+                }
+                s.split('|').try_fold(U256::ZERO, |bits, name| {
+                    let name = name.trim();
+                    NAMES
+                        .iter()
+                        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+                        .map(|&(_, bit)| bits | U256::from(bit))
+                        .ok_or_else(|| {
+                            D::Error::custom(format!(
+                                "invalid scope {s:?}: expected a number or names among \
+                                 TRAIN, INFERENCE, COMMERCIAL, DERIVATIVES, FINE_TUNE, \
+                                 EVALUATION joined by |"
+                            ))
+                        })
+                })
+            }
+        }
     }
 }
 
@@ -275,13 +472,14 @@ pub fn to_pretty_json<T: Serialize>(value: &T) -> String {
 mod tests {
     use super::*;
 
-    const LINE: &str = r#"{"jobId":"0x0101010101010101010101010101010101010101010101010101010101010101","licenseId":"1","datasetId":"7","modelHash":"0x0202020202020202020202020202020202020202020202020202020202020202","unit":0,"units":"250000","timestamp":1767225600,"attestor":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"}"#;
+    const LINE: &str = r#"{"jobId":"0x0101010101010101010101010101010101010101010101010101010101010101","licenseId":"1","assetId":"7","modelHash":"0x0202020202020202020202020202020202020202020202020202020202020202","scope":"1","unit":0,"units":"250000","timestamp":1767225600,"attestor":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"}"#;
 
     #[test]
     fn receipt_line_round_trips() {
         let parsed = parse_receipts_jsonl(LINE).unwrap();
         assert_eq!(parsed.len(), 1);
         assert_eq!(parsed[0].units, U256::from(250_000));
+        assert_eq!(parsed[0].scope, U256::from(1));
         assert_eq!(receipts_to_jsonl(&parsed), format!("{LINE}\n"));
     }
 
@@ -300,6 +498,49 @@ mod tests {
         assert_eq!(r.unit, 2);
         assert_eq!(r.units, U256::MAX);
         assert_eq!(r.timestamp, 1_767_225_601);
+    }
+
+    #[test]
+    fn scope_accepts_numbers_hex_and_names() {
+        for (written, bits) in [
+            (r#""scope":5"#, 5_u64),
+            (r#""scope":"0x24""#, 0x24),
+            (r#""scope":"TRAIN""#, 1),
+            (r#""scope":"train | Commercial""#, 5),
+            (
+                r#""scope":"FINE_TUNE|EVALUATION|INFERENCE|DERIVATIVES""#,
+                0x3a,
+            ),
+        ] {
+            let line = LINE.replace(r#""scope":"1""#, written);
+            assert_eq!(
+                parse_receipts_jsonl(&line).unwrap()[0].scope,
+                U256::from(bits),
+                "{written}"
+            );
+        }
+        let big = LINE.replace(r#""scope":"1""#, &format!(r#""scope":"{}""#, U256::MAX));
+        assert_eq!(parse_receipts_jsonl(&big).unwrap()[0].scope, U256::MAX);
+        for bad in [r#""scope":"TRAIN|FLY""#, r#""scope":"""#, r#""scope":-1"#] {
+            let line = LINE.replace(r#""scope":"1""#, bad);
+            assert!(parse_receipts_jsonl(&line).is_err(), "{bad}");
+        }
+        let missing = LINE.replace(r#""scope":"1","#, "");
+        assert!(parse_receipts_jsonl(&missing).is_err(), "scope is required");
+    }
+
+    #[test]
+    fn dataset_id_is_accepted_for_asset_id() {
+        let legacy = LINE.replace("assetId", "datasetId");
+        let r = &parse_receipts_jsonl(&legacy).unwrap()[0];
+        assert_eq!(r.asset_id, U256::from(7));
+        // Written back under the v2 name.
+        assert_eq!(
+            receipts_to_jsonl(std::slice::from_ref(r)),
+            format!("{LINE}\n")
+        );
+        let both = LINE.replace(r#""assetId":"7""#, r#""assetId":"7","datasetId":"7""#);
+        assert!(parse_receipts_jsonl(&both).is_err());
     }
 
     #[test]
@@ -326,5 +567,34 @@ mod tests {
             r.to_receipt(Address::repeat_byte(5)).attestor,
             Address::repeat_byte(5)
         );
+    }
+
+    #[test]
+    fn leaf_and_batch_convert_both_ways() {
+        let leaf = UsageLeaf {
+            index: 3,
+            licenseId: U256::from(2),
+            assetId: U256::from(1),
+            scope: U256::from(9),
+            unit: 1,
+            units: U256::from(580_000),
+            receiptCount: 3,
+            firstAt: 10,
+            lastAt: 20,
+            receiptsRoot: B256::repeat_byte(4),
+        };
+        assert_eq!(UsageLeaf::from(&UsageLeafJson::from(&leaf)), leaf);
+        let batch = Batch {
+            batchId: B256::repeat_byte(1),
+            attestor: Address::repeat_byte(2),
+            root: B256::repeat_byte(3),
+            leafCount: 2,
+            receiptCount: 8,
+            totalUnits: U256::from(2_000_000),
+            periodStart: 1,
+            periodEnd: 2,
+            deadline: 3,
+        };
+        assert_eq!(Batch::from(&BatchJson::from(&batch)), batch);
     }
 }

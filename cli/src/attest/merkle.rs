@@ -1,9 +1,10 @@
-//! Merkle trees over receipt leaves in `OpenZeppelin`'s layout, with single proofs and
-//! multiproofs, and verifiers for both.
+//! Merkle trees in `OpenZeppelin`'s layout (the batch tree over usage leaf hashes and each
+//! leaf's tree over its receipt leaves), with single proofs and multiproofs, and verifiers for
+//! both.
 //!
 //! The layout is `@openzeppelin/merkle-tree`'s `StandardMerkleTree`:
 //! - leaves are sorted ascending (as 32-byte big-endian numbers), so the root does not depend on
-//!   the order receipts arrive in;
+//!   the order the leaves arrive in;
 //! - the tree is a complete binary tree stored in an array of `2n - 1` nodes: node `i` has children
 //!   `2i + 1` and `2i + 2`, the root is node 0 and sorted leaf `k` is node `2n - 2 - k`;
 //! - an inner node is `keccak256` of its two children sorted (`commutative_hash_pair`), which is

@@ -1,82 +1,137 @@
-//! The attestor kit: usage receipts, Merkle batches signed with EIP-712, and the multiproofs
-//! that settle them on the usage anchor.
+//! The attestor kit (usage settlement v2, `docs/settlement.md`): usage receipts grouped into
+//! usage leaves, Merkle batches of leaves signed with EIP-712, and the proofs that settle leaves
+//! and prove single receipts on the usage anchor.
 //!
-//! A compute provider (the *attestor*) meters each use of a licensed dataset as a
-//! [`Receipt`](types::Receipt), collects a period's receipts, builds a Merkle tree over their
-//! leaves and signs the [`Batch`](types::Batch) (root, count, total units, period) with EIP-712.
-//! Anyone submits the batch with `anchorBatch`; after the challenge window anyone settles
-//! receipts with `settle(batchId, receipts, proof, flags)`, a multiproof in `OpenZeppelin`'s
-//! format.
+//! A compute provider (the *attestor*) meters each use of a licensed asset as a
+//! [`Receipt`](types::Receipt). For a period it groups the receipts into
+//! [`UsageLeaf`](types::UsageLeaf)s, one per `(licenseId, assetId, scope, unit)`, each carrying
+//! its receipts' sums and the Merkle root of their leaves, builds the batch tree over the usage
+//! leaves and signs the [`Batch`](types::Batch) (root, counts, total units, period, deadline)
+//! with EIP-712. Anyone submits it with `anchorBatch`; after the challenge window anyone bills
+//! usage leaves with `settle(batch, leaves, proof, proofFlags)`, a multiproof in
+//! `OpenZeppelin`'s format. Any single receipt stays provable down to the signed root
+//! (`verifyReceipt`), and while a batch is challenged anyone may hold the escrow a leaf bills
+//! (`holdEscrow`); both are calls of the `usage_disputes` contract, with the same batch, leaf
+//! and proof types.
+//!
+//! ```text
+//! batch root ── usage leaf (one per license, asset, scope and unit)
+//!                  └── receiptsRoot ── receipt (one per metered job)
+//! ```
 //!
 //! # Encoding (what the contract recomputes)
 //!
-//! - Leaf: `keccak256(keccak256(abi.encode(receipt)))` ([`types::receipt_leaf`]), the same as
-//!   `@openzeppelin/merkle-tree`'s `StandardMerkleTree` leaf of the receipt's eight fields.
-//! - Tree: `StandardMerkleTree` layout: leaves sorted ascending, inner node = `keccak256` of the
-//!   sorted pair ([`merkle`]). The root does not depend on receipt order.
-//! - EIP-712 domain: `{name: "Tributary UsageAnchor", version: "1", chainId, verifyingContract}`;
-//!   type `Batch(bytes32 batchId,address attestor,bytes32 root,uint32 receiptCount,uint256
-//!   totalUnits,uint64 periodStart,uint64 periodEnd)`.
+//! - Receipt leaf: `keccak256(keccak256(abi.encode(receipt)))` ([`types::receipt_leaf`]), usage
+//!   leaf hash: `keccak256(keccak256(abi.encode(usageLeaf)))` ([`types::usage_leaf`]); both are
+//!   `@openzeppelin/merkle-tree` `StandardMerkleTree` leaves of the structs' field values.
+//! - Trees: `StandardMerkleTree` layout: leaves sorted ascending, inner node = `keccak256` of the
+//!   sorted pair ([`merkle`]). Neither root depends on the order of the receipts.
+//! - Grouping ([`batch::group_receipts`]): groups ordered by `(licenseId, assetId, scope, unit)`
+//!   numerically in that field order, receipts inside a group by `(timestamp, jobId)`; group `i` is
+//!   the leaf with `index = i` (its settled bit), `units` / `receiptCount` its sums, `firstAt` /
+//!   `lastAt` its earliest and latest timestamps.
+//! - EIP-712 domain: `{name: "Tributary UsageAnchor", version: "2", chainId, verifyingContract}`;
+//!   type [`types::BATCH_TYPE`]: `Batch(bytes32 batchId,address attestor,bytes32 root,uint32
+//!   leafCount,uint32 receiptCount,uint256 totalUnits,uint64 periodStart,uint64 periodEnd,uint64
+//!   deadline)`. `totalUnits` is at most `2^96 - 1`.
 //! - Signature: 65 bytes `r ‖ s ‖ v`, `v ∈ {27, 28}`, `s ≤ n/2` ([`signing`]).
 //! - Default batch id: `keccak256(abi.encode(uint256 chainId, address anchor, address attestor,
-//!   bytes32 root, uint64 periodStart, uint64 periodEnd))` ([`types::derive_batch_id`]).
+//!   bytes32 root, uint64 periodStart, uint64 periodEnd))` ([`types::derive_batch_id`]); the anchor
+//!   keys batches by `keccak256(abi.encode(attestor, batchId))` ([`types::batch_key`]).
+//! - Default deadline: `periodEnd + 604800` (7 days, [`types::DEFAULT_DEADLINE_DELAY`]); it never
+//!   depends on the clock, so the same receipts and options always give the same batch file.
 //!
 //! # Files
 //!
-//! Numbers that can exceed 2^53 are decimal strings; hashes, addresses and bytes are `0x` hex.
-//! Every numeric field also accepts a decimal or `0x`-hex string on input.
+//! Numbers that can exceed 2^53 (`uint256` ids, scopes, units) are decimal strings; hashes,
+//! addresses and bytes are `0x` hex. Every numeric field also accepts a decimal or `0x`-hex string
+//! on input.
 //!
 //! **Receipts** (`receipts.jsonl`): JSON Lines, one receipt per line (blank lines and `#`
-//! comments skipped). `attestor` may be omitted: it then means the batch's attestor.
+//! comments skipped). `attestor` may be omitted: it then means the batch's attestor. `assetId`
+//! may be spelled `datasetId` (v1). `scope` is the `uint256` bit set (`1` TRAIN, `2` INFERENCE,
+//! `4` COMMERCIAL, `8` DERIVATIVES, `16` `FINE_TUNE`, `32` EVALUATION), also accepted as names
+//! joined by `|` (`"TRAIN|COMMERCIAL"`); it must not be empty. `unit` is the usage unit code (0
+//! samples, 1 thousand tokens, 2 compute seconds).
 //! ```json
-//! {"jobId":"0x…32 bytes","licenseId":"2","datasetId":"1","modelHash":"0x…32 bytes","unit":0,"units":"250000","timestamp":1767650400,"attestor":"0xf39f…2266"}
+//! {"jobId":"0x…32 bytes","licenseId":"2","assetId":"1","modelHash":"0x…32 bytes","scope":"1","unit":0,"units":"250000","timestamp":1767650400,"attestor":"0xf39f…2266"}
 //! ```
-//! `unit` is the usage unit code (0 samples, 1 thousand tokens, 2 compute seconds).
 //!
 //! **Batch** (`batch.json`, written by `attest batch`):
 //! ```json
 //! {
 //!   "chainId": 412346,
 //!   "verifyingContract": "0x…anchor",
-//!   "batch": {"batchId": "0x…", "attestor": "0x…", "root": "0x…", "receiptCount": 8,
-//!             "totalUnits": "2000000", "periodStart": 1767571200, "periodEnd": 1768175999},
+//!   "batch": {"batchId": "0x…", "attestor": "0x…", "root": "0x…", "leafCount": 2,
+//!             "receiptCount": 8, "totalUnits": "2000000", "periodStart": 1767571200,
+//!             "periodEnd": 1768175999, "deadline": 1768780799},
 //!   "batchDigest": "0x…EIP-712 digest",
 //!   "signature": "0x…65 bytes",
-//!   "leaves": ["0x…", "…"],
+//!   "leaves": [{"index": 0, "licenseId": "1", "assetId": "1", "scope": "1", "unit": 0,
+//!               "units": "1420000", "receiptCount": 5, "firstAt": 1767574800,
+//!               "lastAt": 1768104000, "receiptsRoot": "0x…"}, "…"],
+//!   "leafHashes": ["0x…", "…"],
+//!   "receiptLeaves": [["0x…", "…"], "…"],
 //!   "anchorCalldata": "0x…anchorBatch(batch, signature)"
 //! }
 //! ```
-//! `leaves` are the receipts' leaves in the order of the receipts file; `prove` rebuilds the
-//! tree from them, so proving needs only the receipts being settled. `anchorCalldata` is the
-//! ABI-encoded `anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64),bytes)` call.
+//! `leaves` are the usage leaves in index order, `leafHashes[i]` is the hash of `leaves[i]` and
+//! `receiptLeaves[i]` the leaves of its receipts in `(timestamp, jobId)` order, so `prove` needs
+//! the receipts only to prove a receipt. `anchorCalldata` is the ABI-encoded
+//! `anchorBatch((bytes32,address,bytes32,uint32,uint32,uint256,uint64,uint64,uint64),bytes)`
+//! call.
 //!
-//! **Proof** (`proof.json`, written by `attest prove`): the arguments of `settle`.
+//! **Settlement proof** (`settle.json`, written by `attest prove --select/--license/--all`): the
+//! arguments of `settle`.
 //! ```json
 //! {
-//!   "batchId": "0x…", "root": "0x…",
-//!   "receipts": [{"jobId": "0x…", "…": "…"}],
-//!   "leaves": ["0x…"], "proof": ["0x…"], "flags": [false, true],
-//!   "settleCalldata": "0x…"
+//!   "chainId": 412346, "verifyingContract": "0x…anchor",
+//!   "batch": {"batchId": "0x…", "…": "…"},
+//!   "leaves": [{"index": 1, "…": "…"}], "leafHashes": ["0x…"],
+//!   "proof": ["0x…"], "proofFlags": [false],
+//!   "settleCalldata": "0x…",
+//!   "holdEscrowCalldata": "0x…(one leaf only)"
 //! }
 //! ```
-//! `receipts` (and their `leaves`) are in proof order, the order `settle` must receive them in;
-//! `settleCalldata` is the ABI-encoded
-//! `settle(bytes32,(bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[],bytes32[],
-//! bool[])` call.
+//! `leaves` are in multiproof order, the order `settle` must receive them in. With a single
+//! leaf, `proof` is also its plain path and `holdEscrowCalldata` is `holdEscrow(batch, leaf,
+//! proof)`.
+//!
+//! **Receipt proof** (`receipt.json`, written by `attest prove --receipt JOBID`): one receipt
+//! down to the root.
+//! ```json
+//! {
+//!   "chainId": 412346, "verifyingContract": "0x…anchor",
+//!   "batch": {"…": "…"},
+//!   "receipt": {"jobId": "0x…", "…": "…"}, "receiptLeaf": "0x…", "receiptProof": ["0x…"],
+//!   "leaf": {"index": 1, "…": "…"}, "leafHash": "0x…", "leafProof": ["0x…"],
+//!   "verifyReceiptCalldata": "0x…verifyReceipt(batch, leaf, leafProof, receipt, receiptProof)",
+//!   "holdEscrowCalldata": "0x…holdEscrow(batch, leaf, leafProof)"
+//! }
+//! ```
 //!
 //! # Commands
 //!
 //! ```text
 //! export ATTESTOR_KEY=0x…
 //! tributary attest batch --receipts week.jsonl --chain-id 412346 --anchor 0x… --out batch.json
-//!     [--key 0x…] [--batch-id 0x…] [--period-start N] [--period-end N]
+//!     [--key 0x…] [--batch-id 0x…] [--period-start N] [--period-end N] [--deadline N]
 //! tributary attest batch --receipts week.jsonl --deployment deployments/412346.json --out batch.json
 //! cast send <anchor> $(jq -r .anchorCalldata batch.json) --private-key …
-//! tributary attest verify --batch batch.json [--receipts week.jsonl]
-//! tributary attest prove --batch batch.json --receipts week.jsonl (--select 0xjob,0xjob | --all) --out proof.json
-//! cast send <anchor> $(jq -r .settleCalldata proof.json) --private-key …
-//! tributary attest vectors [--out tests/vectors/usage_v1.json] [--check]
+//! tributary attest verify --batch batch.json [--receipts week.jsonl] [--proof settle.json …]
+//! tributary attest prove --batch batch.json (--select 0,2 | --license 2 | --all) --out settle.json
+//! cast send <anchor> $(jq -r .settleCalldata settle.json) --private-key …
+//! tributary attest prove --batch batch.json --receipts week.jsonl --receipt 0xjob --out receipt.json
+//! cast call <disputes> $(jq -r .verifyReceiptCalldata receipt.json)
+//! tributary attest vectors [--out tests/vectors/usage_v2.json] [--check]
 //! ```
+//!
+//! # Library
+//!
+//! [`build_batch`] (receipts → signed [`BatchFile`]), [`prove`] (selected leaves → `settle`
+//! arguments, [`ProofFile`]), [`prove_receipt`] (one receipt → `verifyReceipt` arguments,
+//! [`ReceiptProofFile`]), and their offline checks [`verify_batch_file`], [`verify_proof`],
+//! [`verify_receipt_proof`].
 
 pub mod batch;
 pub mod command;
@@ -88,9 +143,9 @@ pub mod signing;
 pub mod types;
 pub mod vectors;
 
-pub use batch::{build_batch, verify_batch_file, BatchOptions};
-pub use error::AttestError;
-pub use json::{BatchFile, ProofFile, ReceiptJson};
+pub use batch::{build_batch, group_receipts, verify_batch_file, BatchOptions, Grouping};
+pub use error::{AttestError, Mismatch};
+pub use json::{BatchFile, ProofFile, ReceiptJson, ReceiptProofFile, UsageLeafJson};
 pub use merkle::{verify, verify_multiproof, MerkleTree, MultiProof};
-pub use prove::{prove, Selection};
-pub use types::{receipt_leaf, Batch, Receipt};
+pub use prove::{prove, prove_receipt, verify_proof, verify_receipt_proof, Selection};
+pub use types::{receipt_leaf, usage_leaf, Batch, Receipt, UsageLeaf};

@@ -153,10 +153,12 @@ mod tests {
             batchId: B256::repeat_byte(1),
             attestor: address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
             root: B256::repeat_byte(2),
+            leafCount: 2,
             receiptCount: 8,
             totalUnits: U256::from(2_000_000),
             periodStart: 1_767_225_600,
             periodEnd: 1_767_830_399,
+            deadline: 1_768_435_199,
         }
     }
 

@@ -1,15 +1,18 @@
-//! The shared test vectors `tests/vectors/usage_v1.json`: the seed case study's receipts, their
-//! leaves and root, the signed batch with every intermediate EIP-712 hash, and a multiproof.
+//! The shared test vectors `tests/vectors/usage_v2.json`: the seed case study's receipts and
+//! their leaves, the usage leaves they group into with their hashes and receipt roots, the
+//! signed batch with every intermediate EIP-712 hash, a settlement multiproof and one receipt
+//! proof down to the root.
 //!
 //! The usage anchor's tests read the same file and check that the contract computes the same
-//! leaves, root, digest and signer, and accepts the multiproof; `cli/tests/attest_vectors.rs`
+//! leaves, roots, digest and signer, and accepts the proofs; `cli/tests/attest_vectors.rs`
 //! regenerates it here and fails if the committed file differs. Everything is deterministic
-//! (fixed key, RFC 6979 signatures).
+//! (fixed key, RFC 6979 signatures, a deadline derived from the period).
 //!
 //! The case study: a creator collective's anonymized medical image patches (dataset 1) are
-//! licensed to two licensees (license tokens 1 and 2); a compute provider meters a week of
-//! training jobs in samples and anchors the week's receipts as one batch. The multiproof covers
-//! license 2's receipts, as its settlement would.
+//! licensed to two licensees (license tokens 1 and 2) for training; a compute provider meters a
+//! week of training jobs in samples (scope `TRAIN`) and anchors the week as one batch, one usage
+//! leaf per license. The multiproof covers license 2's leaf, as its settlement would; the
+//! receipt proof proves license 2's second job.
 
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use serde::{Deserialize, Serialize};
@@ -17,10 +20,12 @@ use serde::{Deserialize, Serialize};
 use super::{
     batch::{build_batch, BatchOptions},
     error::AttestError,
-    json::{BatchJson, ReceiptJson},
-    prove::{prove, Selection},
+    json::{BatchJson, ReceiptJson, UsageLeafJson},
+    prove::{prove, prove_receipt, Selection},
     signing::parse_key,
-    types::{anchor_domain, batch_struct_hash, Batch, Receipt},
+    types::{
+        anchor_domain, batch_key, batch_struct_hash, batch_typehash, receipt_leaf, scope, Receipt,
+    },
 };
 
 /// Chain id of the vectors (Arbitrum's local dev chain id).
@@ -39,8 +44,10 @@ pub const PERIOD_START: u64 = 1_767_571_200;
 pub const PERIOD_END: u64 = PERIOD_START + 7 * 86_400 - 1;
 /// The dataset of the case study.
 pub const DATASET_ID: u64 = 1;
-/// Usage unit of the case study: samples (`scope::UNIT_SAMPLES`).
-pub const UNIT_SAMPLES: u8 = 0;
+/// Usage unit of the case study: samples.
+pub const UNIT_SAMPLES: u8 = scope::UNIT_SAMPLES;
+/// Scope of every receipt of the case study: training.
+pub const SCOPE: u64 = scope::TRAIN;
 
 /// `(license id, units)` of each receipt, in job order.
 const JOBS: [(u64, u64); 8] = [
@@ -54,13 +61,20 @@ const JOBS: [(u64, u64); 8] = [
     (1, 350_000),
 ];
 
-/// License whose receipts the multiproof covers.
+/// License whose leaf the multiproof covers.
 pub const PROVEN_LICENSE: u64 = 2;
+/// Job (1-based, in [`JOBS`] order) whose receipt the receipt proof proves: license 2's second.
+pub const PROVEN_JOB: u64 = 4;
 
 /// The usage anchor's address in the vectors: the `CREATE` address of [`DEPLOYER`] at
 /// [`ANCHOR_DEPLOY_NONCE`], where the deploy order puts it on a fresh dev chain.
 pub fn anchor_address() -> Address {
     DEPLOYER.create(ANCHOR_DEPLOY_NONCE)
+}
+
+/// The job id of job `n` (1-based) of the case study.
+pub fn job_id(n: u64) -> B256 {
+    keccak256(format!("tributary:case-study:job:{n:04}"))
 }
 
 /// The vector file, field for field.
@@ -77,34 +91,76 @@ pub struct UsageVectors {
     pub attestor: Address,
     /// The receipts, in job order.
     pub receipts: Vec<ReceiptJson>,
-    /// `leaves[i]` is the leaf of `receipts[i]`.
-    pub leaves: Vec<B256>,
-    /// Merkle root over the leaves.
+    /// `receiptHashes[i]` is `receipt_leaf(receipts[i])`.
+    pub receipt_hashes: Vec<B256>,
+    /// The usage leaves, in index order.
+    pub leaves: Vec<UsageLeafJson>,
+    /// `leafHashes[i]` is `usage_leaf(leaves[i])`.
+    pub leaf_hashes: Vec<B256>,
+    /// `receiptLeaves[i]`: the receipt leaves of `leaves[i]` in `(timestamp, jobId)` order; their
+    /// root is `leaves[i].receiptsRoot`.
+    pub receipt_leaves: Vec<Vec<B256>>,
+    /// Merkle root over the leaf hashes.
     pub root: B256,
     /// The signed batch.
     pub batch: BatchJson,
+    /// `keccak256(abi.encode(attestor, batchId))`, the anchor's storage key of the batch.
+    pub batch_key: B256,
     /// EIP-712 domain separator.
     pub domain_separator: B256,
+    /// `keccak256` of the batch's EIP-712 type string.
+    pub batch_typehash: B256,
     /// EIP-712 `hashStruct(batch)`.
     pub batch_struct_hash: B256,
     /// EIP-712 digest the attestor signs.
     pub batch_digest: B256,
     /// 65 bytes `r ‖ s ‖ v`.
     pub signature: Bytes,
-    /// Multiproof of [`PROVEN_LICENSE`]'s receipts.
+    /// `anchorBatch(batch, signature)` calldata.
+    pub anchor_calldata: Bytes,
+    /// Settlement multiproof of [`PROVEN_LICENSE`]'s leaves.
     pub multiproof: MultiProofJson,
+    /// Proof of [`PROVEN_JOB`]'s receipt down to the root.
+    pub receipt_proof: ReceiptProofJson,
 }
 
-/// A multiproof as stored in the vectors.
+/// A settlement multiproof as stored in the vectors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MultiProofJson {
-    /// Proven leaves in proof order.
-    pub leaves: Vec<B256>,
+    /// The license whose leaves are proven.
+    #[serde(with = "crate::attest::json::decimal_u256")]
+    pub license_id: U256,
+    /// Proven leaves, in proof order.
+    pub leaves: Vec<UsageLeafJson>,
+    /// Their hashes, same order.
+    pub leaf_hashes: Vec<B256>,
     /// Sibling hashes.
     pub proof: Vec<B256>,
     /// Flags.
-    pub flags: Vec<bool>,
+    pub proof_flags: Vec<bool>,
+    /// `settle(batch, leaves, proof, proofFlags)` calldata.
+    pub settle_calldata: Bytes,
+}
+
+/// A receipt proof as stored in the vectors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReceiptProofJson {
+    /// The proven receipt's job id (one of `receipts`).
+    pub job_id: B256,
+    /// Its receipt leaf.
+    pub receipt_leaf: B256,
+    /// Path from the receipt leaf to the leaf's `receiptsRoot`.
+    pub receipt_proof: Vec<B256>,
+    /// Index of the usage leaf that aggregates it.
+    pub leaf_index: u32,
+    /// That leaf's hash.
+    pub leaf_hash: B256,
+    /// Path from the leaf hash to the batch root.
+    pub leaf_proof: Vec<B256>,
+    /// `verifyReceipt(batch, leaf, leafProof, receipt, receiptProof)` calldata.
+    pub verify_receipt_calldata: Bytes,
 }
 
 /// The case study's receipts, in job order.
@@ -112,12 +168,13 @@ pub fn case_study_receipts(attestor: Address) -> Vec<Receipt> {
     JOBS.iter()
         .zip(1_u64..)
         .map(|(&(license, units), job)| Receipt {
-            jobId: keccak256(format!("tributary:case-study:job:{job:04}")),
+            jobId: job_id(job),
             licenseId: U256::from(license),
-            datasetId: U256::from(DATASET_ID),
+            assetId: U256::from(DATASET_ID),
             modelHash: keccak256(format!(
                 "tributary:case-study:model:chest-xray-patch-classifier:license-{license}"
             )),
+            scope: U256::from(SCOPE),
             unit: UNIT_SAMPLES,
             units: U256::from(units),
             // Spread over the week, 21 hours apart, from 01:00 on Monday.
@@ -127,48 +184,70 @@ pub fn case_study_receipts(attestor: Address) -> Vec<Receipt> {
         .collect()
 }
 
-/// Generates the vectors.
-///
-/// # Errors
-///
-/// Only if the kit itself is broken (the inputs are fixed and valid).
-pub fn usage_v1() -> Result<UsageVectors, AttestError> {
-    let signer = parse_key(&ATTESTOR_KEY.to_string())?;
-    let attestor = signer.address();
-    let receipts = case_study_receipts(attestor);
-    let options = BatchOptions {
+/// The batch options of the vectors: the whole week as the period, the default deadline.
+pub fn case_study_options() -> BatchOptions {
+    BatchOptions {
         chain_id: CHAIN_ID,
         verifying_contract: anchor_address(),
         batch_id: None,
         period_start: Some(PERIOD_START),
         period_end: Some(PERIOD_END),
-    };
-    let file = build_batch(&receipts, &signer, &options)?;
-    let proven: Vec<B256> = receipts
-        .iter()
-        .filter(|r| r.licenseId == U256::from(PROVEN_LICENSE))
-        .map(|r| r.jobId)
-        .collect();
-    let proof = prove(&file, &receipts, &Selection::JobIds(proven))?;
-    let batch = Batch::from(&file.batch);
+        deadline: None,
+    }
+}
+
+/// Generates the vectors.
+///
+/// # Errors
+///
+/// Only if the kit itself is broken (the inputs are fixed and valid).
+pub fn usage_v2() -> Result<UsageVectors, AttestError> {
+    let signer = parse_key(&ATTESTOR_KEY.to_string())?;
+    let attestor = signer.address();
+    let receipts = case_study_receipts(attestor);
+    let file = build_batch(&receipts, &signer, &case_study_options())?;
+    let settle = prove(
+        &file,
+        &Selection::Licenses(vec![U256::from(PROVEN_LICENSE)]),
+    )?;
+    let proven = prove_receipt(&file, &receipts, job_id(PROVEN_JOB))?;
+    let batch = file.batch();
     let domain = anchor_domain(CHAIN_ID, anchor_address());
     Ok(UsageVectors {
         chain_id: CHAIN_ID,
         verifying_contract: anchor_address(),
         attestor_private_key: ATTESTOR_KEY,
         attestor,
+        receipt_hashes: receipts.iter().map(receipt_leaf).collect(),
         receipts: receipts.iter().map(ReceiptJson::from).collect(),
         leaves: file.leaves,
-        root: file.batch.root,
+        leaf_hashes: file.leaf_hashes,
+        receipt_leaves: file.receipt_leaves,
+        root: batch.root,
+        batch_key: batch_key(attestor, batch.batchId),
         domain_separator: domain.separator(),
+        batch_typehash: batch_typehash(),
         batch_struct_hash: batch_struct_hash(&batch),
         batch_digest: file.batch_digest,
         signature: file.signature,
+        anchor_calldata: file.anchor_calldata,
         batch: file.batch,
         multiproof: MultiProofJson {
-            leaves: proof.leaves,
-            proof: proof.proof,
-            flags: proof.flags,
+            license_id: U256::from(PROVEN_LICENSE),
+            leaves: settle.leaves,
+            leaf_hashes: settle.leaf_hashes,
+            proof: settle.proof,
+            proof_flags: settle.proof_flags,
+            settle_calldata: settle.settle_calldata,
+        },
+        receipt_proof: ReceiptProofJson {
+            job_id: proven.receipt.job_id,
+            receipt_leaf: proven.receipt_leaf,
+            receipt_proof: proven.receipt_proof,
+            leaf_index: proven.leaf.index,
+            leaf_hash: proven.leaf_hash,
+            leaf_proof: proven.leaf_proof,
+            verify_receipt_calldata: proven.verify_receipt_calldata,
         },
     })
 }
