@@ -1,0 +1,443 @@
+//! The Solidity side: `bench/solidity/UsageReference.sol` deployed next to Tributary on the same
+//! devnode, set up with the same licenses and escrow (see [`crate::workload`]), and the
+//! scenario that measures its rows.
+
+use std::collections::HashMap;
+
+use alloy::{
+    network::TransactionBuilder,
+    primitives::{aliases::U96, keccak256, Address, Bytes, B256, U256},
+    providers::Provider,
+    rpc::types::{TransactionReceipt, TransactionRequest},
+    signers::{local::PrivateKeySigner, SignerSync},
+    sol,
+    sol_types::{eip712_domain, SolEvent, SolInterface, SolStruct, SolValue},
+};
+use tributary::{
+    attest::merkle::MerkleTree,
+    deploy::{self, Step},
+    world::{World, WorldError},
+};
+
+use crate::{
+    chain::Accounts,
+    rows::{Measurements, Operation},
+    solc::Artifact,
+    workload::{self, Job},
+    BenchError,
+};
+
+sol!(
+    #[sol(all_derives)]
+    "solidity/IUsageReference.sol"
+);
+
+sol! {
+    /// The EIP-712 struct the reference's attestors sign (`BATCH_TYPEHASH` in the contract).
+    #[derive(Debug)]
+    struct Batch {
+        bytes32 root;
+        uint32 receiptCount;
+        uint96 totalUnits;
+        uint32 periodStart;
+        uint32 periodEnd;
+    }
+}
+
+use IUsageReference::{IUsageReferenceErrors, Receipt};
+
+/// The dataset id the reference's licenses are for.
+pub const DATASET: u64 = 1;
+
+/// The deployed and set-up reference.
+#[derive(Debug, Clone)]
+pub struct ReferenceSide {
+    /// Its address.
+    pub address: Address,
+    /// The compiled contract.
+    pub artifact: Artifact,
+    /// The accounts.
+    pub accounts: Accounts,
+    /// The split every license pays into.
+    pub split: U256,
+    /// The [`workload::BILLED_LICENSES`] licenses the batches bill, funded.
+    pub licenses: Vec<U256>,
+    /// A license whose escrow is still empty (the `fundEscrow` row funds it).
+    pub unfunded: U256,
+    /// Chain id (EIP-712 domain).
+    chain_id: u64,
+}
+
+/// A batch of receipts, its tree and the attestor's signature.
+#[derive(Debug, Clone)]
+pub struct SignedBatch {
+    /// The receipts, in job order (`receipts[i].index == i`).
+    pub receipts: Vec<Receipt>,
+    /// The tree over their leaves.
+    pub tree: MerkleTree,
+    /// The signed struct.
+    pub batch: Batch,
+    /// 65 bytes `r ‖ s ‖ v`.
+    pub signature: Bytes,
+}
+
+/// `keccak256(keccak256(abi.encode(receipt)))`: the contract's leaf.
+pub fn leaf(receipt: &Receipt) -> B256 {
+    keccak256(keccak256(receipt.abi_encode()))
+}
+
+/// The name of the reference's custom error in `revert` (`0x…` revert data, as
+/// `tributary::world::error_name` gives it for errors it does not know), with its arguments.
+pub fn error_name(revert: &str) -> String {
+    let bytes = revert.parse::<Bytes>().unwrap_or_default();
+    match IUsageReferenceErrors::abi_decode(&bytes, true) {
+        Ok(decoded) => format!("{decoded:?}"),
+        Err(_) => revert.to_owned(),
+    }
+}
+
+/// A refused call of the reference, with its custom error by name.
+fn refused(error: WorldError) -> BenchError {
+    match error {
+        WorldError::Refused { label, error } => {
+            BenchError(format!("{label}: refused with {}", error_name(&error)))
+        }
+        error => error.into(),
+    }
+}
+
+impl ReferenceSide {
+    /// Deploys `artifact` from the deployer and sets it up: `attestor` allowed, one split paying
+    /// the creator, [`workload::BILLED_LICENSES`] licenses for the lab each funded with
+    /// [`workload::ESCROW_WEI`], and one unfunded license.
+    pub async fn deploy<P: Provider>(
+        world: &World<P>,
+        artifact: Artifact,
+        accounts: &Accounts,
+    ) -> Result<Self, BenchError> {
+        let create = TransactionRequest::default()
+            .with_from(accounts.deployer)
+            .with_deploy_code(artifact.bytecode.clone());
+        let (receipt, _) = deploy::send(&world.chain, "deploy UsageReference", create)
+            .await
+            .map_err(|e| BenchError(e.to_string()))?;
+        let address = receipt
+            .contract_address
+            .ok_or_else(|| BenchError("deploying UsageReference created no contract".into()))?;
+        let chain_id = world
+            .chain
+            .get_chain_id()
+            .await
+            .map_err(|e| BenchError(e.to_string()))?;
+        let mut side = Self {
+            address,
+            artifact,
+            accounts: accounts.clone(),
+            split: U256::ZERO,
+            licenses: Vec::new(),
+            unfunded: U256::ZERO,
+            chain_id,
+        };
+        side.set_up(world).await?;
+        Ok(side)
+    }
+
+    async fn set_up<P: Provider>(&mut self, world: &World<P>) -> Result<(), BenchError> {
+        let Accounts {
+            deployer,
+            creator,
+            lab,
+            ref attestor,
+            ..
+        } = self.accounts;
+        let allow = IUsageReference::setAttestorCall {
+            attestor: attestor.address(),
+            allowed: true,
+        };
+        self.send(world, "setAttestor", deployer, &allow, U256::ZERO)
+            .await?;
+        let split = IUsageReference::createSplitCall { payee: creator };
+        let (split, _) = world
+            .returning("createSplit", deployer, self.address, &split, U256::ZERO)
+            .await
+            .map_err(refused)?;
+        self.split = split.splitId;
+        let now = world.now().await?;
+        for i in 0..=workload::BILLED_LICENSES {
+            let issue = IUsageReference::issueLicenseCall {
+                holder: lab,
+                datasetId: alloy::primitives::aliases::U48::from(DATASET),
+                splitId: alloy::primitives::aliases::U48::from(self.split),
+                scope: workload::SCOPE,
+                unit: workload::UNIT,
+                rate: U96::from(workload::RATE_WEI),
+                startsAt: timestamp(now)?,
+                expiresAt: timestamp(now + workload::LICENSE_SECONDS)?,
+            };
+            let (license, _) = world
+                .returning("issueLicense", deployer, self.address, &issue, U256::ZERO)
+                .await
+                .map_err(refused)?;
+            if i == workload::BILLED_LICENSES {
+                self.unfunded = license.licenseId;
+            } else {
+                let fund = IUsageReference::fundEscrowCall {
+                    licenseId: license.licenseId,
+                };
+                let value = U256::from(workload::ESCROW_WEI);
+                self.send(world, "fundEscrow", lab, &fund, value).await?;
+                self.licenses.push(license.licenseId);
+            }
+        }
+        Ok(())
+    }
+
+    /// Measures the reference's rows, in this order (later rows see the state earlier ones
+    /// leave, as on the Tributary side):
+    /// 1. `fundEscrow`: the first funding of a license's escrow;
+    /// 2. a batch of [`workload::BILLED_RECEIPTS`] receipts over the funded licenses is anchored
+    ///    (`anchorBatch`) and settled in chunks of [`workload::REFERENCE_SETTLE_CHUNK`] receipts
+    ///    consecutive in tree order (`billed receipt`: anchor + settles, per receipt);
+    /// 3. a second such batch is anchored and one receipt of it settled (`settle 1`).
+    ///
+    /// Every settlement is checked: one `ReceiptSettled` per receipt, and the split credited
+    /// with exactly what the receipts cost.
+    pub async fn measure<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let fund = IUsageReference::fundEscrowCall {
+            licenseId: self.unfunded,
+        };
+        let lab = self.accounts.lab;
+        let value = U256::from(workload::FUND_WEI);
+        let (_, step) = self.send(world, "fundEscrow", lab, &fund, value).await?;
+        gas.record(Operation::FundEscrow, step.gas_used);
+
+        let start = world.now().await? + 1;
+        world.travel(workload::PERIOD_SECONDS + 1).await?;
+
+        let billed = self.sign(&workload::jobs(
+            "billed",
+            workload::BILLED_RECEIPTS,
+            workload::BILLED_LICENSES,
+            start,
+        ))?;
+        let (batch_id, anchor) = self.anchor(world, &billed).await?;
+        gas.record(Operation::AnchorBatch, anchor.gas_used);
+        let mut total = anchor.gas_used;
+        let order: Vec<usize> = (0..billed.tree.leaf_count()).collect();
+        for chunk in order.chunks(workload::REFERENCE_SETTLE_CHUNK) {
+            total += self.settle(world, batch_id, &billed, chunk).await?.gas_used;
+        }
+        gas.record(
+            Operation::BilledReceipt,
+            workload::per_receipt(total, billed.receipts.len()),
+        );
+
+        let single = self.sign(&workload::jobs(
+            "single",
+            workload::BILLED_RECEIPTS,
+            workload::BILLED_LICENSES,
+            start,
+        ))?;
+        let (batch_id, _) = self.anchor(world, &single).await?;
+        let settle = self.settle(world, batch_id, &single, &[0]).await?;
+        gas.record(Operation::SettleOne, settle.gas_used);
+        Ok(())
+    }
+
+    /// The receipts of `jobs` on this side's licenses, their tree and the attestor's signature.
+    pub fn sign(&self, jobs: &[Job]) -> Result<SignedBatch, BenchError> {
+        self.sign_receipts(self.receipts(jobs), &self.accounts.attestor)
+    }
+
+    /// The reference's receipts of `jobs` on this side's licenses.
+    pub fn receipts(&self, jobs: &[Job]) -> Vec<Receipt> {
+        jobs.iter()
+            .map(|job| Receipt {
+                index: job.index,
+                jobId: job.job_id,
+                licenseId: self.licenses[job.license],
+                assetId: U256::from(DATASET),
+                modelHash: job.model_hash,
+                scope: U256::from(workload::SCOPE),
+                unit: workload::UNIT,
+                units: U256::from(job.units),
+                timestamp: job.timestamp,
+            })
+            .collect()
+    }
+
+    /// `receipts`, their tree and `signer`'s signature of the batch, whose period starts at the
+    /// earliest receipt.
+    pub fn sign_receipts(
+        &self,
+        receipts: Vec<Receipt>,
+        signer: &PrivateKeySigner,
+    ) -> Result<SignedBatch, BenchError> {
+        let leaves: Vec<B256> = receipts.iter().map(leaf).collect();
+        let tree = MerkleTree::new(&leaves).map_err(|e| BenchError(e.to_string()))?;
+        let first = receipts
+            .iter()
+            .map(|r| r.timestamp)
+            .min()
+            .unwrap_or_default();
+        let (period_start, period_end) = workload::period(first);
+        let total: U256 = receipts.iter().map(|r| r.units).sum();
+        let batch = Batch {
+            root: tree.root(),
+            receiptCount: u32::try_from(receipts.len())
+                .map_err(|_| BenchError("too many receipts".into()))?,
+            totalUnits: U96::from(total),
+            periodStart: timestamp(period_start)?,
+            periodEnd: timestamp(period_end)?,
+        };
+        let domain = eip712_domain! {
+            name: "UsageReference",
+            version: "1",
+            chain_id: self.chain_id,
+            verifying_contract: self.address,
+        };
+        let signature = signer
+            .sign_hash_sync(&batch.eip712_signing_hash(&domain))
+            .map_err(|e| BenchError(format!("signing: {e}")))?;
+        let signature = signature.normalize_s().unwrap_or(signature);
+        Ok(SignedBatch {
+            receipts,
+            tree,
+            batch,
+            signature: Bytes::copy_from_slice(&signature.as_bytes()),
+        })
+    }
+
+    /// Anchors `signed` from the relayer; returns the batch id and the step.
+    pub async fn anchor<P: Provider>(
+        &self,
+        world: &World<P>,
+        signed: &SignedBatch,
+    ) -> Result<(B256, Step), BenchError> {
+        let Batch {
+            root,
+            receiptCount,
+            totalUnits,
+            periodStart,
+            periodEnd,
+        } = signed.batch;
+        let call = IUsageReference::anchorBatchCall {
+            root,
+            receiptCount,
+            totalUnits,
+            periodStart,
+            periodEnd,
+            signature: signed.signature.clone(),
+        };
+        let relayer = self.accounts.relayer;
+        let (id, step) = world
+            .returning("anchorBatch", relayer, self.address, &call, U256::ZERO)
+            .await
+            .map_err(refused)?;
+        Ok((id.batchId, step))
+    }
+
+    /// The `settle` of the receipts at tree positions `positions` of `signed`, with one
+    /// multiproof (the receipts in the order it consumes them), and what they cost.
+    pub fn settle_call(
+        batch_id: B256,
+        signed: &SignedBatch,
+        positions: &[usize],
+    ) -> Result<(IUsageReference::settleCall, U256), BenchError> {
+        let multiproof = signed
+            .tree
+            .multiproof(positions)
+            .map_err(|e| BenchError(e.to_string()))?;
+        let by_leaf: HashMap<B256, &Receipt> =
+            signed.receipts.iter().map(|r| (leaf(r), r)).collect();
+        let receipts: Vec<Receipt> = multiproof
+            .leaves
+            .iter()
+            .map(|l| by_leaf[l].clone())
+            .collect();
+        let fees: U256 = receipts
+            .iter()
+            .map(|r| r.units * U256::from(workload::RATE_WEI))
+            .sum();
+        let call = IUsageReference::settleCall {
+            batchId: batch_id,
+            receipts,
+            proof: multiproof.proof,
+            proofFlags: multiproof.flags,
+        };
+        Ok((call, fees))
+    }
+
+    /// Settles the receipts at tree positions `positions` of `signed` from the relayer, and
+    /// checks that each was billed and the split credited with exactly their fees.
+    pub async fn settle<P: Provider>(
+        &self,
+        world: &World<P>,
+        batch_id: B256,
+        signed: &SignedBatch,
+        positions: &[usize],
+    ) -> Result<Step, BenchError> {
+        let (call, fees) = Self::settle_call(batch_id, signed, positions)?;
+        let before = self.split_balance(world).await?;
+        let (receipt, step) = self
+            .send(world, "settle", self.accounts.relayer, &call, U256::ZERO)
+            .await?;
+        let settled = settled_events(&receipt);
+        if settled != positions.len() {
+            return Err(BenchError(format!(
+                "settle of {} receipts emitted {settled} ReceiptSettled",
+                positions.len()
+            )));
+        }
+        let credited = self.split_balance(world).await? - before;
+        if credited != fees {
+            return Err(BenchError(format!(
+                "settle credited {credited} wei to the split, the receipts cost {fees}"
+            )));
+        }
+        Ok(step)
+    }
+
+    /// The balance of the split every license pays into.
+    pub async fn split_balance<P: Provider>(&self, world: &World<P>) -> Result<U256, BenchError> {
+        let call = IUsageReference::splitBalanceCall {
+            splitId: self.split,
+        };
+        Ok(world.view(self.address, &call).await?._0)
+    }
+
+    async fn send<P: Provider, C: alloy::sol_types::SolCall>(
+        &self,
+        world: &World<P>,
+        label: &str,
+        from: Address,
+        call: &C,
+        value: U256,
+    ) -> Result<(TransactionReceipt, Step), BenchError> {
+        world
+            .send(label, from, self.address, call.abi_encode(), value)
+            .await
+            .map_err(refused)
+    }
+}
+
+/// `ReceiptSettled` events in `receipt`.
+fn settled_events(receipt: &TransactionReceipt) -> usize {
+    receipt
+        .inner
+        .logs()
+        .iter()
+        .filter(|log| {
+            log.topics().first() == Some(&IUsageReference::ReceiptSettled::SIGNATURE_HASH)
+        })
+        .count()
+}
+
+/// A unix time as the reference's `uint32` timestamps.
+fn timestamp(seconds: u64) -> Result<u32, BenchError> {
+    u32::try_from(seconds).map_err(|_| BenchError(format!("timestamp {seconds} past 2106")))
+}

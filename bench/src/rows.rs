@@ -1,0 +1,318 @@
+//! The table: which operations have a row, the gas each side measured for them, and the two
+//! renderings (the printed table and the `--json` array).
+//!
+//! A side records gas per [`Operation`] into a [`Measurements`]; [`rows`] joins the three runs
+//! (Tributary uncached, Tributary cached, reference) in [`Operation::ALL`] order. An operation
+//! gets a row once the Tributary side measures it; the reference column is `null` for an
+//! operation the reference has no counterpart of.
+//!
+//! Adding a row: add a variant to [`Operation`] (with its name and its place in
+//! [`Operation::ALL`]), and record it from `crate::tributary_side` (and from
+//! `crate::reference` if the reference has a counterpart). Each side's scenario runs its
+//! operations in one order on one chain, so a new operation sets up what it needs (or reuses
+//! the set-up in `TributarySide::set_up`) and leaves the state the later ones expect. A row that
+//! needs a breakdown (an anatomy of where its gas goes) can add fields to [`Row`]; the JSON
+//! carries whatever [`Row`] serialises.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// An operation the table can have a row for, in table order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Operation {
+    /// Anchoring one signed batch (Tributary: `anchorBatch(Batch, bytes)` over usage leaves;
+    /// reference: `anchorBatch(root, receiptCount, totalUnits, period, signature)`).
+    AnchorBatch,
+    /// Settling one proven item of an anchored batch: one usage leaf (Tributary), one receipt
+    /// (reference).
+    SettleOne,
+    /// Gas per billed receipt of a 1000-receipt batch over 10 licenses, anchoring included:
+    /// (anchor + every settle) / 1000.
+    BilledReceipt,
+    /// The first funding of a license's escrow with ETH (`fundEscrow(licenseId)` payable).
+    FundEscrow,
+}
+
+impl Operation {
+    /// Every operation, in table order.
+    pub const ALL: [Self; 4] = [
+        Self::AnchorBatch,
+        Self::SettleOne,
+        Self::BilledReceipt,
+        Self::FundEscrow,
+    ];
+
+    /// The row's name, as printed and in the JSON.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::AnchorBatch => "anchorBatch",
+            Self::SettleOne => "settle 1 usage leaf",
+            Self::BilledReceipt => "billed receipt (1000 over 10 licenses)",
+            Self::FundEscrow => "fundEscrow",
+        }
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Gas one side measured in one run, per operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Measurements(BTreeMap<Operation, u64>);
+
+impl Measurements {
+    /// Records `gas` for `operation`.
+    ///
+    /// # Panics
+    /// If `operation` was already recorded: a scenario measures each operation once.
+    pub fn record(&mut self, operation: Operation, gas: u64) {
+        let previous = self.0.insert(operation, gas);
+        assert!(previous.is_none(), "{operation} measured twice");
+    }
+
+    /// The gas recorded for `operation`.
+    pub fn get(&self, operation: Operation) -> Option<u64> {
+        self.0.get(&operation).copied()
+    }
+
+    /// Every operation recorded, in table order.
+    pub fn operations(&self) -> impl Iterator<Item = Operation> + '_ {
+        self.0.keys().copied()
+    }
+}
+
+/// One row of the table. Gas is the receipt's `gasUsed`, the 21,000 intrinsic included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// [`Operation::name`].
+    #[serde(serialize_with = "operation_name")]
+    pub operation: Operation,
+    /// Tributary, programs not cached.
+    pub tributary: u64,
+    /// Tributary, every program cached through ArbWasmCache.
+    pub tributary_cached: u64,
+    /// The Solidity reference (`None`: no counterpart).
+    pub reference: Option<u64>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
+fn operation_name<S: serde::Serializer>(operation: &Operation, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(operation.name())
+}
+
+impl Row {
+    /// Tributary ÷ reference, uncached and cached (`None` without a reference).
+    #[allow(clippy::cast_precision_loss)] // gas is far below 2^52
+    pub fn ratios(&self) -> Option<(f64, f64)> {
+        let reference = self.reference? as f64;
+        Some((
+            self.tributary as f64 / reference,
+            self.tributary_cached as f64 / reference,
+        ))
+    }
+}
+
+/// A Tributary operation measured in one run and not in the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpaired(pub Operation);
+
+impl std::fmt::Display for Unpaired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: measured with the programs cached or uncached, not both",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Unpaired {}
+
+/// The rows: every operation Tributary measured in both runs, in table order, with the
+/// reference's gas where it has the operation.
+///
+/// # Errors
+/// [`Unpaired`] if an operation is in one Tributary run and not the other.
+pub fn rows(
+    uncached: &Measurements,
+    cached: &Measurements,
+    reference: &Measurements,
+) -> Result<Vec<Row>, Unpaired> {
+    let mut rows = Vec::new();
+    for operation in Operation::ALL {
+        match (uncached.get(operation), cached.get(operation)) {
+            (Some(tributary), Some(tributary_cached)) => rows.push(Row {
+                operation,
+                tributary,
+                tributary_cached,
+                reference: reference.get(operation),
+            }),
+            (None, None) => {}
+            _ => return Err(Unpaired(operation)),
+        }
+    }
+    Ok(rows)
+}
+
+/// `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The printed table: one line per row, ratios as Tributary ÷ reference.
+pub fn table(rows: &[Row]) -> String {
+    let header = [
+        "operation",
+        "tributary",
+        "tributary cached",
+        "reference",
+        "ratio",
+        "ratio cached",
+    ];
+    let mut lines: Vec<[String; 6]> = vec![header.map(str::to_owned)];
+    for row in rows {
+        let (ratio, ratio_cached) = match row.ratios() {
+            Some((r, c)) => (format!("{r:.2}x"), format!("{c:.2}x")),
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        lines.push([
+            row.operation.name().to_owned(),
+            thousands(row.tributary),
+            thousands(row.tributary_cached),
+            row.reference.map_or_else(|| "-".to_owned(), thousands),
+            ratio,
+            ratio_cached,
+        ]);
+    }
+    let mut widths = [0usize; 6];
+    for line in &lines {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for line in &lines {
+        let mut cells = Vec::with_capacity(6);
+        for (i, (cell, width)) in line.iter().zip(widths).enumerate() {
+            // The operation is left-aligned, numbers right-aligned.
+            cells.push(if i == 0 {
+                format!("{cell:<width$}")
+            } else {
+                format!("{cell:>width$}")
+            });
+        }
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The `--json` array, pretty-printed: `[{"operation", "tributary", "tributary_cached",
+/// "reference"}]` (fields in that order).
+pub fn json(rows: &[Row]) -> String {
+    serde_json::to_string_pretty(rows).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measured(pairs: &[(Operation, u64)]) -> Measurements {
+        let mut m = Measurements::default();
+        for &(op, gas) in pairs {
+            m.record(op, gas);
+        }
+        m
+    }
+
+    #[test]
+    fn a_row_needs_both_tributary_runs_and_the_reference_is_optional() {
+        let uncached = measured(&[
+            (Operation::FundEscrow, 60_000),
+            (Operation::AnchorBatch, 90_000),
+        ]);
+        let cached = measured(&[
+            (Operation::FundEscrow, 50_000),
+            (Operation::AnchorBatch, 80_000),
+        ]);
+        let reference = measured(&[(Operation::FundEscrow, 40_000)]);
+        let rows = rows(&uncached, &cached, &reference).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.operation).collect::<Vec<_>>(),
+            [Operation::AnchorBatch, Operation::FundEscrow],
+            "table order, not insertion order"
+        );
+        assert_eq!(rows[0].reference, None);
+        assert_eq!(rows[1].ratios(), Some((1.5, 1.25)));
+
+        let missing = measured(&[(Operation::FundEscrow, 50_000)]);
+        assert_eq!(
+            super::rows(&uncached, &missing, &reference),
+            Err(Unpaired(Operation::AnchorBatch))
+        );
+    }
+
+    #[test]
+    fn the_json_names_the_operation_and_nulls_a_missing_reference() {
+        let rows = [
+            Row {
+                operation: Operation::FundEscrow,
+                tributary: 3,
+                tributary_cached: 2,
+                reference: Some(1),
+            },
+            Row {
+                operation: Operation::BilledReceipt,
+                tributary: 3,
+                tributary_cached: 2,
+                reference: None,
+            },
+        ];
+        let text = json(&rows);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!([
+                {"operation": "fundEscrow", "tributary": 3, "tributary_cached": 2, "reference": 1},
+                {"operation": "billed receipt (1000 over 10 licenses)", "tributary": 3,
+                 "tributary_cached": 2, "reference": null},
+            ])
+        );
+        let first = &text[..text.find('}').unwrap()];
+        let at = |key: &str| first.find(&format!("\"{key}\"")).unwrap();
+        assert!(at("operation") < at("tributary"));
+        assert!(at("tributary") < at("tributary_cached"));
+        assert!(at("tributary_cached") < at("reference"));
+    }
+
+    #[test]
+    fn the_table_aligns_numbers_with_thousands_separators() {
+        let rows = [Row {
+            operation: Operation::FundEscrow,
+            tributary: 61_234,
+            tributary_cached: 48_000,
+            reference: Some(45_678),
+        }];
+        let table = table(&rows);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].starts_with("fundEscrow "));
+        assert!(lines[1].contains("61,234") && lines[1].contains("45,678"));
+        assert!(lines[1].ends_with("1.34x         1.05x"), "{}", lines[1]);
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
