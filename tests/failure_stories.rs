@@ -487,3 +487,203 @@ async fn a_recipient_that_refuses_payment_blocks_only_itself() {
         "still owed to the blocked recipient"
     );
 }
+
+// The splitter's events, for the two stories below (the exported interfaces declare none).
+alloy::sol! {
+    /// `amount` of `token` was credited to the split's current version.
+    #[derive(Debug, PartialEq, Eq)]
+    event SplitDeposited(uint256 indexed split_id, address indexed token, address indexed from, uint256 amount);
+    /// `amount` of `token` was paid to `recipient` from split version `version`.
+    #[derive(Debug, PartialEq, Eq)]
+    event SplitWithdrawn(uint256 indexed split_id, address indexed recipient, address indexed token, uint32 version, uint256 amount);
+}
+
+/// The native-currency balance of `account`.
+async fn native_balance<P: Provider>(w: &World<P>, account: Address) -> U256 {
+    w.chain.get_balance(account).await.expect("balance")
+}
+
+/// A split's native-currency book: (deposited, withdrawn, carried remainder).
+async fn native_book<P: Provider>(w: &World<P>, split_id: U256) -> (U256, U256, U256) {
+    let call = IRoyaltySplitter::splitBalanceCall {
+        split_id,
+        token: Address::ZERO,
+    };
+    let book = w.view(w.at(Contract::RoyaltySplitter), &call).await;
+    (book._0, book._1, book._2)
+}
+
+/// The event `E` that `log` is.
+fn event<E: alloy::sol_types::SolEvent>(log: &alloy::rpc::types::Log) -> E {
+    E::decode_log(&log.inner, true)
+        .unwrap_or_else(|e| panic!("not {}: {e}", E::SIGNATURE))
+        .data
+}
+
+/// A marketplace that sells a license for 0 owes and pays a 0 royalty: a plain transfer of no
+/// value to the royalty receiver. The forwarder holds nothing then, so it stops without calling
+/// `deposit` (which would revert `SplitZeroAmount` and take the whole sale down with it); a
+/// non-zero payment still reaches the split, to the wei.
+#[tokio::test(flavor = "multi_thread")]
+async fn zero_royalty_payment_to_forwarder_succeeds() {
+    let w = world().await;
+    let splitter = w.at(Contract::RoyaltySplitter);
+    let offer = w.offer(TRAIN, 0, eth(1), U256::from(RATE)).await;
+    let token = w.mint(offer, w.accounts[3], eth(1)).await;
+    let royalty_info = ILicenseNft::royaltyInfoCall {
+        token_id: token,
+        sale_price: U256::ZERO,
+    };
+    let info = w.view(w.at(Contract::LicenseNft), &royalty_info).await;
+    let (receiver, royalty) = (info._0, info._1);
+    assert_eq!(royalty, U256::ZERO, "a 0 sale owes a 0 royalty");
+    assert!(
+        !w.chain
+            .get_code_at(receiver)
+            .await
+            .expect("code")
+            .is_empty(),
+        "the forwarder is deployed"
+    );
+
+    let held = native_balance(&w, splitter).await;
+    let book = native_book(&w, w.dataset_split).await;
+    let receipt = w
+        .send(w.accounts[5], receiver, Vec::new(), royalty)
+        .await
+        .expect("a 0 royalty payment succeeds");
+    assert!(
+        receipt.inner.logs().is_empty(),
+        "nothing deposited, nothing emitted"
+    );
+    assert_eq!(native_balance(&w, splitter).await, held);
+    assert_eq!(native_book(&w, w.dataset_split).await, book);
+    assert_eq!(native_balance(&w, receiver).await, U256::ZERO);
+
+    // A non-zero payment (from a marketplace that pays more than the 0 % resale royalty these
+    // terms ask for) still goes through `deposit`, all of it.
+    let paid = U256::from(1_000_000_007u64);
+    let receipt = w
+        .send(w.accounts[5], receiver, Vec::new(), paid)
+        .await
+        .expect("a royalty payment succeeds");
+    let logs = receipt.inner.logs();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].address(), splitter);
+    assert_eq!(
+        event::<SplitDeposited>(&logs[0]),
+        SplitDeposited {
+            split_id: w.dataset_split,
+            token: Address::ZERO,
+            from: receiver,
+            amount: paid,
+        }
+    );
+    assert_eq!(native_balance(&w, splitter).await, held + paid);
+    let after = native_book(&w, w.dataset_split).await;
+    assert_eq!((after.0, after.1), (book.0 + paid, book.1));
+    assert_eq!(native_balance(&w, receiver).await, U256::ZERO);
+}
+
+/// A split that lists another split's royalty receiver as a recipient. Sending the receiver
+/// native currency would make the forwarder call `deposit` back into the splitter, which a
+/// Stylus program refuses as re-entrancy, so the withdrawal would revert for ever; instead the
+/// splitter credits the other split internally, with the events the round trip would emit.
+#[tokio::test(flavor = "multi_thread")]
+async fn split_paying_another_splits_forwarder_withdraws_native() {
+    let w = world().await;
+    let splitter = w.at(Contract::RoyaltySplitter);
+    let create = |mut pairs: Vec<(Address, u64)>| {
+        pairs.sort_by_key(|(a, _)| *a);
+        IRoyaltySplitter::createSplitCall {
+            recipients: pairs.iter().map(|(a, _)| *a).collect(),
+            shares: pairs.iter().map(|(_, s)| U256::from(*s)).collect(),
+            controller: Address::ZERO,
+        }
+    };
+    let [a, b, c] = [0xa1, 0xa2, 0xa3].map(Address::repeat_byte);
+    let owner = w.accounts[0];
+    let target = w
+        .returning(owner, splitter, &create(vec![(a, 1), (b, 2)]), U256::ZERO)
+        .await
+        ._0;
+    let receiver = IRoyaltySplitter::royaltyReceiverCall { split_id: target };
+    let forwarder = w.returning(owner, splitter, &receiver, U256::ZERO).await._0;
+    let pairs = vec![(forwarder, 1), (c, 3)];
+    let source = w
+        .returning(owner, splitter, &create(pairs), U256::ZERO)
+        .await
+        ._0;
+    let deposit = IRoyaltySplitter::depositCall { split_id: source };
+    w.send(w.accounts[5], splitter, deposit.abi_encode(), eth(4_000))
+        .await
+        .expect("deposit");
+    let withdraw = |split_id, recipient| {
+        IRoyaltySplitter::withdrawCall {
+            split_id,
+            version: 0,
+            recipient,
+            token: Address::ZERO,
+        }
+        .abi_encode()
+    };
+
+    let held = native_balance(&w, splitter).await;
+    let share = eth(1_000);
+    let receipt = w
+        .send(
+            w.accounts[5],
+            splitter,
+            withdraw(source, forwarder),
+            U256::ZERO,
+        )
+        .await
+        .expect("the forwarder's share is withdrawn");
+    let logs = receipt.inner.logs();
+    assert_eq!(logs.len(), 2, "no call into the forwarder");
+    assert!(logs.iter().all(|l| l.address() == splitter));
+    assert_eq!(
+        event::<SplitWithdrawn>(&logs[0]),
+        SplitWithdrawn {
+            split_id: source,
+            recipient: forwarder,
+            token: Address::ZERO,
+            version: 0,
+            amount: share,
+        }
+    );
+    assert_eq!(
+        event::<SplitDeposited>(&logs[1]),
+        SplitDeposited {
+            split_id: target,
+            token: Address::ZERO,
+            from: forwarder,
+            amount: share,
+        }
+    );
+    // Nothing moved: the splitter still holds it, now owed by the target split.
+    assert_eq!(native_balance(&w, splitter).await, held);
+    assert_eq!(native_balance(&w, forwarder).await, U256::ZERO);
+    assert_eq!(
+        native_book(&w, source).await,
+        (eth(4_000), share, U256::ZERO)
+    );
+    assert_eq!(native_book(&w, target).await.0, share);
+
+    // Everyone is paid for real, to the wei: 1 ETH over 1 : 2 shares leaves 1 wei unpaid.
+    for (split_id, who, amount) in [
+        (target, a, U256::from(333_333_333_333_333_333u64)),
+        (target, b, U256::from(666_666_666_666_666_666u64)),
+        (source, c, eth(3_000)),
+    ] {
+        let before = native_balance(&w, who).await;
+        w.send(w.accounts[5], splitter, withdraw(split_id, who), U256::ZERO)
+            .await
+            .expect("withdrawn");
+        assert_eq!(native_balance(&w, who).await - before, amount);
+    }
+    assert_eq!(
+        native_balance(&w, splitter).await,
+        held - eth(4_000) + U256::from(1u64)
+    );
+}

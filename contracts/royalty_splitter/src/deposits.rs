@@ -20,7 +20,8 @@ impl RoyaltySplitter {
         self.pausable.when_not_paused()?;
         self.require_split(split_id)?;
         let amount = self.vm().msg_value();
-        self.credit(split_id, Address::ZERO, amount)
+        let from = self.vm().msg_sender();
+        self.credit(split_id, Address::ZERO, amount, from)
     }
 
     /// Pulls `amount` of `token` from the caller and credits what actually arrived.
@@ -59,7 +60,7 @@ impl RoyaltySplitter {
             .map_err(|_| failed())?;
         let after = self.token_balance(token, this).ok_or_else(failed)?;
         let credited = after.checked_sub(before).unwrap_or_default();
-        self.credit(split_id, token, credited)
+        self.credit(split_id, token, credited, from)
     }
 
     /// `token.balanceOf(account)`, `None` if the call fails or returns less than a word.
@@ -71,8 +72,16 @@ impl RoyaltySplitter {
         out.get(..32).map(U256::from_be_slice)
     }
 
-    /// Credits `amount` of `token` to the current version of `split_id`.
-    fn credit(&mut self, split_id: U256, token: Address, amount: U256) -> Result<(), Error> {
+    /// Credits `amount` of `token` to the current version of `split_id`, paid by `from` (the
+    /// `from` of the `SplitDeposited` event). Also used by withdrawals to pay a split's own
+    /// forwarder internally (see [`crate::withdrawals`]).
+    pub(crate) fn credit(
+        &mut self,
+        split_id: U256,
+        token: Address,
+        amount: U256,
+        from: Address,
+    ) -> Result<(), Error> {
         if amount.is_zero() {
             return Err(Error::ZeroAmount(SplitZeroAmount {}));
         }
@@ -92,7 +101,6 @@ impl RoyaltySplitter {
         self.write_uint(Field::Accumulator, &acc_key, accrual.acc);
         self.write_uint(Field::Deposited, &book, deposited);
         self.write_uint(Field::Remainder, &book, accrual.remainder);
-        let from = self.vm().msg_sender();
         emit_log(
             self.vm(),
             &[

@@ -26,7 +26,11 @@
 //! contract's balance of every token covers everything owed.
 //!
 //! `royaltyReceiver(splitId)` deploys a small EVM forwarder per split (see [`receiver`]) that
-//! turns a plain native transfer (ERC-2981 royalties) into `deposit(splitId)`.
+//! turns a plain native transfer (ERC-2981 royalties) into `deposit(splitId)`; a transfer of 0
+//! succeeds and deposits nothing. A split may list another split's forwarder as a recipient: its
+//! native-currency payouts to that forwarder are credited to the other split inside this
+//! contract (a transfer would re-enter it through the forwarder and revert), with the same
+//! accounting and `SplitDeposited` event as a deposit (see [`withdrawals`]).
 //!
 //! The owner can pause new business (creating splits, deposits); withdrawals and claims of owed
 //! funds are never paused, nor are updates by controllers.
@@ -258,14 +262,16 @@ impl RoyaltySplitter {
     }
 
     /// Pays `recipient` all it is owed of `token` (zero = native currency) in version `version`
-    /// of `split_id`, and returns the amount. Anyone may call it.
+    /// of `split_id`, and returns the amount. Anyone may call it. Native currency owed to a
+    /// split's royalty receiver (of this contract) is credited to that split instead of sent.
     ///
     /// # Errors
     /// [`Error::UnknownSplit`], [`Error::UnknownVersion`], [`Error::NothingToWithdraw`],
-    /// [`Error::TransferFailed`] (the recipient rejected it; it stays owed).
+    /// [`Error::TransferFailed`] (the recipient rejected it; it stays owed),
+    /// [`Error::DepositOverflow`] (crediting a receiver's split).
     ///
     /// # Events
-    /// `SplitWithdrawn`.
+    /// `SplitWithdrawn`, then `SplitDeposited` if the recipient is a split's receiver.
     pub fn withdraw(
         &mut self,
         split_id: U256,
@@ -283,10 +289,11 @@ impl RoyaltySplitter {
     /// # Errors
     /// [`Error::UnknownSplit`], [`Error::UnknownVersion`], [`Error::InvalidProof`],
     /// [`Error::ZeroShares`], [`Error::MerkleSharesExceeded`], [`Error::NothingToWithdraw`],
-    /// [`Error::TransferFailed`].
+    /// [`Error::TransferFailed`], [`Error::DepositOverflow`].
     ///
     /// # Events
-    /// `SplitMemberRegistered` (first claim), `SplitWithdrawn`.
+    /// `SplitMemberRegistered` (first claim), `SplitWithdrawn`, then `SplitDeposited` if the
+    /// recipient is a split's receiver (native currency, as for `withdraw`).
     pub fn claim_merkle(
         &mut self,
         split_id: U256,

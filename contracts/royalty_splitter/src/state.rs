@@ -6,7 +6,7 @@
 //! `uint256`, a `uint32` version or a left-padded address). Reading or writing a datum is one
 //! hash and one `SLOAD`/`SSTORE`, with no nested mapping hashes and no per-struct slot
 //! arithmetic in the WASM, which is what keeps this contract under the 24 KiB code limit.
-//! Preimages start with a field number (1..=13) and are 64 to 160 bytes long, so they can
+//! Preimages start with a field number (1..=14) and are 64 to 160 bytes long, so they can
 //! neither collide with each other nor with the small fixed slots of the contract's
 //! `#[storage]` fields (owner, pending owner, pause flag, split count at slots 0..=3).
 //!
@@ -25,6 +25,7 @@
 //! Deposited         (split, token)                       everything credited (< 2^160)
 //! Remainder         (split, token)                       carried remainder, 2^-96 wei (< 1 wei)
 //! Withdrawn         (split, token)                       everything paid out
+//! SplitOfReceiver   (receiver)                           the split whose forwarder it is, 0 if none
 //! ```
 //!
 //! A version never changes once superseded: updating a split opens version `v + 1` and new
@@ -73,11 +74,19 @@ pub enum Field {
     Remainder = 12,
     /// `(split, token)`: withdrawn.
     Withdrawn = 13,
+    /// `(receiver)`: the split whose ERC-2981 forwarder `receiver` is (the reverse of
+    /// `Receiver`), written when the forwarder is deployed.
+    SplitOfReceiver = 14,
 }
 
 /// Key words of a split.
 pub fn of_split(split_id: U256) -> [B256; 1] {
     [word(split_id)]
+}
+
+/// Key words of a royalty receiver (forwarder) address.
+pub fn of_receiver(receiver: Address) -> [B256; 1] {
+    [word(receiver)]
 }
 
 /// Key words of a split version.

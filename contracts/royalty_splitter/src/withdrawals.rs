@@ -1,6 +1,22 @@
 //! Paying recipients: pull-based, O(1) per split version and token (plus an O(log n) proof the
 //! first time a Merkle member claims), and isolated: a recipient that rejects the payment only
 //! fails its own withdrawal, which reverts and leaves the amount owed.
+//!
+//! # Paying a split's forwarder
+//! A recipient may be the ERC-2981 forwarder of a split of this same contract (one split paying
+//! a share into another). Sending it native currency cannot work: the forwarder calls back into
+//! `deposit`, and a Stylus program (built without the `reentrant` feature) reverts any call that
+//! re-enters it, so the withdrawal would revert for ever. So when a native-currency payout's
+//! recipient is one of this contract's forwarders (recorded, forwarder -> split, when
+//! `royaltyReceiver` deploys it), the amount is not transferred: it is credited to that split's
+//! current version exactly as `deposit` would credit it (same accounting, same checked
+//! arithmetic and `SplitDepositOverflow`), with `SplitWithdrawn` for the paying split followed
+//! by `SplitDeposited` whose `from` is the forwarder, the two events the external round trip
+//! would have emitted. No currency moves, so the contract's balance still covers everything
+//! owed. Unlike `deposit`, this credit is not stopped by the pause: it pays out owed funds, and
+//! withdrawals are never paused. ERC-20 payouts to a forwarder are ordinary transfers (the
+//! forwarder makes no call on receipt; its token path sweeps them into its split later), and a
+//! forwarder address that is not deployed yet is an ordinary address until it is.
 
 use alloc::vec::Vec;
 
@@ -18,7 +34,7 @@ use crate::{
     },
     events::{SplitMemberRegistered, SplitWithdrawn},
     merkle,
-    state::{of_book, of_paid, of_version, of_version_account, Field},
+    state::{of_book, of_paid, of_receiver, of_version, of_version_account, Field},
     RoyaltySplitter,
 };
 
@@ -187,8 +203,15 @@ impl RoyaltySplitter {
         )
     }
 
-    /// Sends `amount` of `token` (zero = native currency) to `to`.
+    /// Sends `amount` of `token` (zero = native currency) to `to`; native currency owed to one of
+    /// this contract's forwarders is credited to its split instead (see the module docs).
     fn pay(&mut self, token: Address, to: Address, amount: U256) -> Result<(), Error> {
+        if token.is_zero() {
+            let split_id = self.read_uint(Field::SplitOfReceiver, &of_receiver(to));
+            if !split_id.is_zero() {
+                return self.credit(split_id, token, amount, to);
+            }
+        }
         let sent = if token.is_zero() {
             self.vm().transfer_eth(to, amount).is_ok()
         } else {
