@@ -4,7 +4,7 @@ use alloy::{primitives::U256, sol_types::SolError};
 use tributary::{
     contracts_abi::{
         attribution_registry::IAttributionRegistry::MissingLicense,
-        usage_anchor::IUsageAnchor::ReceiptAlreadySettled,
+        usage_anchor::IUsageAnchor::UsageAlreadySettled,
     },
     demo::{
         run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, ROYALTY_BPS,
@@ -84,10 +84,10 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
         refusals,
         [
             // The replayed settlement, then the model registered without a license.
-            name::<ReceiptAlreadySettled>(),
+            name::<UsageAlreadySettled>(),
             name::<MissingLicense>(),
         ]
     );
-    assert_eq!(refusals, ["ReceiptAlreadySettled", "MissingLicense"]);
+    assert_eq!(refusals, ["UsageAlreadySettled", "MissingLicense"]);
     assert!(report.steps.iter().all(|(_, _, gas)| *gas > 0));
 }

@@ -3,9 +3,10 @@
 //!
 //! A creator collective registers a medical-imaging dataset (creator 60 / three annotators
 //! 10 each / platform 10), offers a 24-month training license at 0.05 ETH with 0.0001 ETH per
-//! 10,000 samples, two labs mint licenses and fund escrow, a compute provider signs a week of
-//! receipts and anchors the batch, the challenge window passes, the receipts are settled with
-//! one multiproof, a lab registers a derived model and reports commercial revenue that pays 7 %
+//! 10,000 samples, two labs mint licenses and fund escrow, a compute provider meters a week of
+//! receipts, aggregates them into one usage leaf per license (settlement v2,
+//! docs/settlement.md) and anchors the signed batch, the challenge window passes, both usage
+//! leaves are settled with one multiproof, a lab registers a derived model and reports commercial revenue that pays 7 %
 //! upstream, an unlicensed use and a replayed settlement are refused, and every payee
 //! withdraws. Every amount is checked to the wei against what was paid in.
 //!
@@ -442,9 +443,10 @@ impl<P: Provider> Story<'_, P> {
         };
         let batch = build_batch(&receipts, &self.cast.provider, &options).map_err(fail)?;
         self.say(&format!(
-            "   signed batch {} over {} receipts, root {}",
+            "   signed batch {} over {} receipts in {} usage leaves, root {}",
             batch.batch.batch_id,
             receipts.len(),
+            batch.batch.leaf_count,
             batch.batch.root
         ));
         let platform = self.cast.platform.address();
@@ -467,17 +469,20 @@ impl<P: Provider> Story<'_, P> {
         batch: &BatchFile,
         receipts: &[Receipt],
     ) -> Result<ProofFile, DemoError> {
-        self.say("5. the challenge window passes; the receipts are settled with one multiproof");
+        self.say("5. the challenge window passes; the usage leaves are settled with one multiproof");
         self.world.travel(CHALLENGE_WINDOW + 1).await?;
-        let _ = receipts;
         let proof = prove(batch, &Selection::All).map_err(fail)?;
+        let leaves = proof.leaves.len();
         let (platform, anchor) = (
             self.cast.platform.address(),
             self.world.at(Contract::UsageAnchor),
         );
         let data = proof.settle_calldata.to_vec();
         self.tx(
-            "settle (6 receipts, one multiproof)",
+            &format!(
+                "settle ({leaves} usage leaves = {} receipts, one multiproof)",
+                receipts.len()
+            ),
             platform,
             anchor,
             data,

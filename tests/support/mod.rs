@@ -21,6 +21,8 @@ use tributary::{
 };
 use tributary_devnode::rpc::{self, genesis, RunningServer, ServerConfig};
 
+pub mod usage;
+
 /// The built programs from `target/stylus`.
 ///
 /// # Panics

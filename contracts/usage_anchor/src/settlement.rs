@@ -91,6 +91,15 @@ impl UsageAnchor {
             if leaf.index >= batch.leaf_count || leaf.license_id.is_zero() {
                 return Err(invalid(leaf.index));
             }
+        }
+        self.mark_settled(&key, &indices).map_err(|index| {
+            Error::UsageAlreadySettled(UsageAlreadySettled {
+                attestor,
+                batchId: batch_id,
+                index,
+            })
+        })?;
+        for leaf in &leaves {
             state.settled_receipts = state
                 .settled_receipts
                 .checked_add(leaf.receipt_count)
@@ -103,13 +112,6 @@ impl UsageAnchor {
             // `units <= totalUnits < 2^96` (checked when anchored).
             state.settled_units = units.to::<u128>();
         }
-        self.mark_settled(&key, &indices).map_err(|index| {
-            Error::UsageAlreadySettled(UsageAlreadySettled {
-                attestor,
-                batchId: batch_id,
-                index,
-            })
-        })?;
         self.set_batch_state(&key, state);
 
         let mut tallies: Vec<LicenseTally> = Vec::new();
