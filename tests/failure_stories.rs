@@ -5,15 +5,14 @@
 use alloy::{
     primitives::{keccak256, Address, U256},
     providers::Provider,
-    signers::local::PrivateKeySigner,
-    sol_types::{SolCall, SolInterface},
+    sol_types::SolCall,
 };
 use tributary::{
     attest::{
         batch::{build_batch, BatchOptions},
         json::BatchFile,
         prove::{prove, Selection},
-        types::{receipt_leaf, Receipt},
+        types::Receipt,
     },
     contracts::Contract,
     contracts_abi::{
@@ -23,49 +22,22 @@ use tributary::{
         license_nft::ILicenseNft::{self, ILicenseNftErrors as LicenseError},
         royalty_splitter::IRoyaltySplitter::{self, IRoyaltySplitterErrors as SplitterError},
         usage_anchor::IUsageAnchor::{self, IUsageAnchorErrors as AnchorError},
+        usage_disputes::IUsageDisputes::{self, IUsageDisputesErrors as DisputesError},
         usage_escrow::IUsageEscrow,
     },
-    world::{model_call, request, revert_data},
+    world::model_call,
 };
-use tributary_e2e::{signers, world, World};
+use tributary_e2e::{
+    usage::{
+        bond_attestor, escrow_info, eth, key, licensed_lab as lab_license, refusal, DERIVATIVES,
+        INFERENCE, RATE, TRAIN,
+    },
+    world, World,
+};
 
-const TRAIN: u64 = 1;
-const INFERENCE: u64 = 2;
-const DERIVATIVES: u64 = 8;
 const DAY: u64 = 24 * 3600;
-const RATE: u64 = 10_000_000_000; // wei per sample
-
-fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
-
-fn provider_key() -> PrivateKeySigner {
-    signers()[4].clone()
-}
-
-/// The custom error, one of contract errors `E`, that refuses `data` with `value` from `from`
-/// to `to` (simulated; nothing is sent). Panics if the call would succeed or reverts with data
-/// that is not one of `E`, so the caller can compare the whole error, arguments included.
-async fn refusal<E: SolInterface, P: Provider>(
-    w: &World<P>,
-    from: Address,
-    to: Address,
-    data: Vec<u8>,
-    value: U256,
-) -> E {
-    let error = w
-        .chain
-        .call(&request(from, to, data, value))
-        .await
-        .expect_err("the call is refused");
-    let revert = revert_data(&error).unwrap_or_else(|| panic!("no revert data in {error}"));
-    E::abi_decode(&revert, true).unwrap_or_else(|e| {
-        panic!(
-            "{revert} is not an error of {}: {e}",
-            std::any::type_name::<E>()
-        )
-    })
-}
+/// The compute provider (dev account 4) attests usage in these stories.
+const PROVIDER: usize = 4;
 
 /// The error that refuses registering a model on the dataset under `license` from `from`
 /// (the call `World::register_model` makes).
@@ -94,28 +66,8 @@ fn missing_license<P>(w: &World<P>, license: U256) -> RegistryError {
     })
 }
 
-/// Allow-lists and bonds the compute provider (account 4).
-async fn bond_provider<P: Provider>(w: &World<P>) {
-    let anchor = w.at(Contract::UsageAnchor);
-    let allow = IUsageAnchor::setAttestorCall {
-        attestor: w.accounts[4],
-        allowed: true,
-    };
-    w.send(w.accounts[0], anchor, allow.abi_encode(), U256::ZERO)
-        .await
-        .expect("allow-listed");
-    let bond = w.deployment.parameters.min_attestor_bond;
-    w.send(
-        w.accounts[4],
-        anchor,
-        IUsageAnchor::bondAttestorCall {}.abi_encode(),
-        bond,
-    )
-    .await
-    .expect("bonded");
-}
-
-/// Signs and anchors one batch of `(license, samples, timestamp)` receipts.
+/// Signs and anchors one batch of `(license, samples, timestamp)` receipts of TRAIN usage,
+/// metered by the provider.
 async fn anchor_batch<P: Provider>(
     w: &World<P>,
     uses: &[(U256, u64, u64)],
@@ -127,12 +79,13 @@ async fn anchor_batch<P: Provider>(
         .map(|(i, &(license, samples, timestamp))| Receipt {
             jobId: keccak256(format!("{tag}:{i}")),
             licenseId: license,
-            datasetId: w.dataset_id,
+            assetId: w.dataset_id,
             modelHash: keccak256("model"),
+            scope: U256::from(TRAIN),
             unit: 0,
             units: U256::from(samples),
             timestamp,
-            attestor: w.accounts[4],
+            attestor: w.accounts[PROVIDER],
         })
         .collect();
     let chain_id = w.chain.get_chain_id().await.expect("chain id");
@@ -142,8 +95,9 @@ async fn anchor_batch<P: Provider>(
         batch_id: None,
         period_start: None,
         period_end: None,
+        deadline: None,
     };
-    let batch = build_batch(&receipts, &provider_key(), &options).expect("batch");
+    let batch = build_batch(&receipts, &key(PROVIDER), &options).expect("batch");
     w.send(
         w.accounts[2],
         w.at(Contract::UsageAnchor),
@@ -155,8 +109,9 @@ async fn anchor_batch<P: Provider>(
     (batch, receipts)
 }
 
-fn settle_data(batch: &BatchFile, receipts: &[Receipt]) -> Vec<u8> {
-    prove(batch, receipts, &Selection::All)
+/// `settle` of every usage leaf of `batch`.
+fn settle_data(batch: &BatchFile) -> Vec<u8> {
+    prove(batch, &Selection::All)
         .expect("proof")
         .settle_calldata
         .to_vec()
@@ -164,22 +119,7 @@ fn settle_data(batch: &BatchFile, receipts: &[Receipt]) -> Vec<u8> {
 
 /// A lab license of a TRAIN|DERIVATIVES offer with `duration`, funded with `escrow`.
 async fn licensed_lab<P: Provider>(w: &World<P>, duration: u64, escrow: U256) -> U256 {
-    let offer = w
-        .offer(TRAIN | DERIVATIVES, duration, eth(10), U256::from(RATE))
-        .await;
-    let token = w.mint(offer, w.accounts[3], eth(10)).await;
-    if escrow > U256::ZERO {
-        let fund = IUsageEscrow::fundEscrowCall { license_id: token };
-        w.send(
-            w.accounts[3],
-            w.at(Contract::UsageEscrow),
-            fund.abi_encode(),
-            escrow,
-        )
-        .await
-        .expect("funded");
-    }
-    token
+    lab_license(w, TRAIN | DERIVATIVES, duration, escrow).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -269,134 +209,132 @@ async fn unlicensed_scope_is_refused() {
 async fn settlement_waits_for_the_window_and_never_happens_twice() {
     let w = world().await;
     let token = licensed_lab(&w, 0, eth(50)).await;
-    bond_provider(&w).await;
+    bond_attestor(&w, PROVIDER).await;
     // Usage happens after the license starts.
     let now = w.travel(60).await;
-    let (batch, receipts) = anchor_batch(
+    let (batch, _) = anchor_batch(
         &w,
         &[(token, 100_000, now - 30), (token, 50_000, now - 20)],
         "window",
     )
     .await;
-    let data = settle_data(&batch, &receipts);
+    let data = settle_data(&batch);
     let anchor = w.at(Contract::UsageAnchor);
-    let batch_id = batch.batch.batch_id;
+    let (attestor, batch_id) = (batch.batch.attestor, batch.batch.batch_id);
     // Settleable once the challenge window has passed since the batch was anchored.
     let anchored_at = w
-        .view(anchor, &IUsageAnchor::batchInfoCall { batch_id })
+        .view(anchor, &IUsageAnchor::batchInfoCall { attestor, batch_id })
         .await
-        ._6;
+        ._1;
     let window = w.deployment.parameters.challenge_window;
     let err: AnchorError = refusal(&w, w.accounts[2], anchor, data.clone(), U256::ZERO).await;
     assert_eq!(
         err,
         AnchorError::ChallengeWindowOpen(IUsageAnchor::ChallengeWindowOpen {
-            _0: batch_id,
-            _1: anchored_at + window,
+            _0: attestor,
+            _1: batch_id,
+            _2: anchored_at + window,
         })
     );
     w.travel(3601).await;
     w.send(w.accounts[2], anchor, data.clone(), U256::ZERO)
         .await
         .expect("settles");
-    // The replay is refused at its first receipt, in multiproof order.
-    let first = prove(&batch, &receipts, &Selection::All)
-        .expect("proof")
-        .leaves[0];
-    assert!(receipts.iter().any(|r| receipt_leaf(r) == first));
+    // Both receipts are one usage leaf (index 0); the replay is refused there.
+    assert_eq!(batch.leaves.len(), 1);
     let err: AnchorError = refusal(&w, w.accounts[2], anchor, data, U256::ZERO).await;
     assert_eq!(
         err,
-        AnchorError::ReceiptAlreadySettled(IUsageAnchor::ReceiptAlreadySettled { _0: first })
+        AnchorError::UsageAlreadySettled(IUsageAnchor::UsageAlreadySettled {
+            _0: attestor,
+            _1: batch_id,
+            _2: 0,
+        })
     );
-    let escrow = w
-        .view(
-            w.at(Contract::UsageEscrow),
-            &IUsageEscrow::escrowInfoCall { license_id: token },
-        )
-        .await;
-    assert_eq!(escrow._0, eth(50) - U256::from(150_000 * RATE));
+    assert_eq!(
+        escrow_info(&w, token).await._0,
+        eth(50) - U256::from(150_000 * RATE)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upheld_challenge_voids_the_batch() {
     let w = world().await;
     let token = licensed_lab(&w, 0, eth(50)).await;
-    bond_provider(&w).await;
+    bond_attestor(&w, PROVIDER).await;
     // Usage happens after the license starts.
     let now = w.travel(60).await;
-    let (batch, receipts) = anchor_batch(&w, &[(token, 1_000_000, now - 30)], "challenged").await;
-    let anchor = w.at(Contract::UsageAnchor);
+    let (batch, _) = anchor_batch(&w, &[(token, 1_000_000, now - 30)], "challenged").await;
+    let (attestor, batch_id) = (batch.batch.attestor, batch.batch.batch_id);
+    let disputes = w.at(Contract::UsageDisputes);
     let bond = w.deployment.parameters.challenge_bond;
-    let challenge = IUsageAnchor::challengeCall {
-        batch_id: batch.batch.batch_id,
+    let challenge = IUsageDisputes::challengeCall {
+        attestor,
+        batch_id,
         evidence: keccak256("double-counted job"),
     };
-    w.send(w.accounts[3], anchor, challenge.abi_encode(), bond)
+    w.send(w.accounts[3], disputes, challenge.abi_encode(), bond)
         .await
         .expect("challenged");
-    let resolve = IUsageAnchor::resolveChallengeCall {
-        batch_id: batch.batch.batch_id,
+    let resolve = IUsageDisputes::resolveChallengeCall {
+        attestor,
+        batch_id,
         upheld: true,
     };
-    let err: AnchorError =
-        refusal(&w, w.accounts[5], anchor, resolve.abi_encode(), U256::ZERO).await;
+    let err: DisputesError =
+        refusal(&w, w.accounts[5], disputes, resolve.abi_encode(), U256::ZERO).await;
     assert_eq!(
         err,
-        AnchorError::NotChallengeArbiter(IUsageAnchor::NotChallengeArbiter { _0: w.accounts[5] }),
+        DisputesError::NotChallengeArbiter(IUsageDisputes::NotChallengeArbiter {
+            _0: w.accounts[5]
+        }),
         "arbiter only"
     );
-    w.send(w.accounts[0], anchor, resolve.abi_encode(), U256::ZERO)
+    w.send(w.accounts[0], disputes, resolve.abi_encode(), U256::ZERO)
         .await
         .expect("upheld");
     w.travel(3601).await;
     let err: AnchorError = refusal(
         &w,
         w.accounts[2],
-        anchor,
-        settle_data(&batch, &receipts),
+        w.at(Contract::UsageAnchor),
+        settle_data(&batch),
         U256::ZERO,
     )
     .await;
     assert_eq!(
         err,
         AnchorError::BatchVoided(IUsageAnchor::BatchVoided {
-            _0: batch.batch.batch_id,
+            _0: attestor,
+            _1: batch_id,
         })
     );
-    let escrow = w
-        .view(
-            w.at(Contract::UsageEscrow),
-            &IUsageEscrow::escrowInfoCall { license_id: token },
-        )
-        .await;
-    assert_eq!(escrow._0, eth(50), "nothing charged for a voided batch");
+    assert_eq!(
+        escrow_info(&w, token).await._0,
+        eth(50),
+        "nothing charged for a voided batch"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn short_escrow_becomes_debt_and_the_license_is_invalid_until_paid() {
     let w = world().await;
     let token = licensed_lab(&w, 0, eth(1)).await; // 0.001 ETH covers 100,000 samples
-    bond_provider(&w).await;
+    bond_attestor(&w, PROVIDER).await;
     // Usage happens after the license starts.
     let now = w.travel(60).await;
-    let (batch, receipts) = anchor_batch(&w, &[(token, 300_000, now - 30)], "debt").await;
+    let (batch, _) = anchor_batch(&w, &[(token, 300_000, now - 30)], "debt").await;
     w.travel(3601).await;
     w.send(
         w.accounts[2],
         w.at(Contract::UsageAnchor),
-        settle_data(&batch, &receipts),
+        settle_data(&batch),
         U256::ZERO,
     )
     .await
     .expect("settles");
     assert!(!w.is_valid(token, TRAIN).await, "in debt");
-    let info = w
-        .view(
-            w.at(Contract::UsageEscrow),
-            &IUsageEscrow::escrowInfoCall { license_id: token },
-        )
-        .await;
+    let info = escrow_info(&w, token).await;
     assert_eq!(info._0, U256::ZERO, "escrow drained");
     assert_eq!(info._1, U256::from(200_000 * RATE), "the rest is debt");
     let pay = IUsageEscrow::fundEscrowCall { license_id: token };
