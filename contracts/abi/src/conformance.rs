@@ -31,9 +31,13 @@ mod exported {
     pub(super) mod anchor {
         alloy_sol_types::sol!("../usage_anchor/IUsageAnchor.sol");
     }
+    pub(super) mod disputes {
+        alloy_sol_types::sol!("../usage_disputes/IUsageDisputes.sol");
+    }
 }
 use exported::{
-    anchor::IUsageAnchor as Anchor, escrow::IUsageEscrow as Escrow, nft::ILicenseNft as Nft,
+    anchor::IUsageAnchor as Anchor, disputes::IUsageDisputes as Disputes,
+    escrow::IUsageEscrow as Escrow, nft::ILicenseNft as Nft,
     offers::ILicenseOffers as Offers, registry::IAttributionRegistry as Registry,
     router::IRevenueRouter as Router, splitter::IRoyaltySplitter as Splitter,
 };
@@ -136,13 +140,27 @@ fn cross_contract_calls_match_the_exported_interfaces() {
         ),
         pair!(SolCall, calls::ILicenseNft::issueCall, Nft::issueCall),
         pair!(SolCall, calls::IUsageEscrow::chargeCall, Escrow::chargeCall),
+        pair!(SolCall, calls::IUsageEscrow::addHoldCall, Escrow::addHoldCall),
         pair!(
             SolCall,
-            usage::settlementHoldCall,
-            Anchor::settlementHoldCall
+            calls::IUsageEscrow::removeHoldCall,
+            Escrow::removeHoldCall
+        ),
+        pair!(SolCall, calls::IUsageAnchor::configCall, Anchor::configCall),
+        pair!(
+            SolCall,
+            calls::IUsageAnchor::batchInfoCall,
+            Anchor::batchInfoCall
+        ),
+        pair!(
+            SolCall,
+            calls::IUsageAnchor::setBatchStatusCall,
+            Anchor::setBatchStatusCall
         ),
         pair!(SolCall, usage::anchorBatchCall, Anchor::anchorBatchCall),
         pair!(SolCall, usage::settleCall, Anchor::settleCall),
+        pair!(SolCall, usage::holdEscrowCall, Disputes::holdEscrowCall),
+        pair!(SolCall, usage::verifyReceiptCall, Disputes::verifyReceiptCall),
     ]);
 }
 
@@ -253,5 +271,59 @@ fn shared_errors_match_every_contract_that_raises_them() {
         pair!(SolError, shared::NotDatasetOwner, Offers::NotDatasetOwner),
         pair!(SolError, shared::NotUsageAnchor, Nft::NotUsageAnchor),
         pair!(SolError, shared::NotUsageAnchor, Escrow::NotUsageAnchor),
+        pair!(
+            SolError,
+            shared::ExternalCallFailed,
+            Disputes::ExternalCallFailed
+        ),
+        pair!(SolError, shared::UnknownBatch, Anchor::UnknownBatch),
+        pair!(SolError, shared::UnknownBatch, Disputes::UnknownBatch),
+        pair!(SolError, shared::BatchMismatch, Anchor::BatchMismatch),
+        pair!(SolError, shared::BatchMismatch, Disputes::BatchMismatch),
+        pair!(SolError, shared::BatchVoided, Anchor::BatchVoided),
+        pair!(SolError, shared::BatchVoided, Disputes::BatchVoided),
+        pair!(
+            SolError,
+            shared::BatchUnderChallenge,
+            Anchor::BatchUnderChallenge
+        ),
+        pair!(
+            SolError,
+            shared::BatchUnderChallenge,
+            Disputes::BatchUnderChallenge
+        ),
+        pair!(SolError, shared::InvalidProof, Anchor::InvalidProof),
+        pair!(SolError, shared::InvalidProof, Disputes::InvalidProof),
+        pair!(SolError, shared::InvalidUsageLeaf, Anchor::InvalidUsageLeaf),
+        pair!(
+            SolError,
+            shared::InvalidUsageLeaf,
+            Disputes::InvalidUsageLeaf
+        ),
+        pair!(
+            SolError,
+            shared::NothingToWithdraw,
+            Anchor::NothingToWithdraw
+        ),
+        pair!(
+            SolError,
+            shared::NothingToWithdraw,
+            Disputes::NothingToWithdraw
+        ),
+        pair!(
+            SolError,
+            shared::InvalidConfiguration,
+            Disputes::InvalidConfiguration
+        ),
+        pair!(
+            SolError,
+            shared::ArithmeticOverflow,
+            Disputes::ArithmeticOverflow
+        ),
+        pair!(
+            SolError,
+            shared::NativeTransferFailed,
+            Disputes::NativeTransferFailed
+        ),
     ]);
 }

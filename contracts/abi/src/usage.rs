@@ -33,6 +33,10 @@ pub const LEAF_WORDS: usize = 10;
 /// ABI words of a [`Receipt`].
 pub const RECEIPT_WORDS: usize = 9;
 
+/// Bytes of a batch's EIP-712 struct hash the anchor keeps (and `batchInfo` answers, the rest
+/// zero): 168 bits make presenting another batch under an anchored one a 2^168 search.
+pub const BATCH_HASH_PREFIX: usize = 21;
+
 /// Largest `totalUnits` a batch may sign: the anchor tallies settled units in 96 bits.
 pub const MAX_BATCH_UNITS: u128 = (1 << 96) - 1;
 
@@ -170,8 +174,9 @@ mod tests {
 
     #[test]
     fn word_counts_match_the_encodings() {
-        assert_eq!(Batch::default().abi_encode().len(), BATCH_WORDS * 32);
-        assert_eq!(UsageLeaf::default().abi_encode().len(), LEAF_WORDS * 32);
-        assert_eq!(Receipt::default().abi_encode().len(), RECEIPT_WORDS * 32);
+        use alloy_sol_types::SolType;
+        assert_eq!(<Batch as SolType>::ENCODED_SIZE, Some(BATCH_WORDS * 32));
+        assert_eq!(<UsageLeaf as SolType>::ENCODED_SIZE, Some(LEAF_WORDS * 32));
+        assert_eq!(<Receipt as SolType>::ENCODED_SIZE, Some(RECEIPT_WORDS * 32));
     }
 }

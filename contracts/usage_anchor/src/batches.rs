@@ -27,7 +27,7 @@ use crate::{
     },
     events::{emit, BatchAnchored, BatchStatusChanged, CreditWithdrawn, Credited},
     signing,
-    state::{BatchState, Global},
+    state::{BatchState, Global, HASH_PREFIX},
     UsageAnchor,
 };
 
@@ -102,13 +102,15 @@ impl UsageAnchor {
         let settleable_at = now
             .checked_add(self.challenge_window_secs())
             .ok_or_else(overflow)?;
-        self.set_batch_hash(&key, struct_hash);
+        let mut hash_prefix = [0u8; HASH_PREFIX];
+        hash_prefix.copy_from_slice(&struct_hash[..HASH_PREFIX]);
         self.set_batch_state(
             &key,
             BatchState {
+                hash_prefix,
                 anchored_at: now,
                 status: STATUS_ANCHORED,
-                ..BatchState::default()
+                round: 0,
             },
         );
         self.lock_bond_until(attestor, settleable_at);
@@ -139,7 +141,7 @@ impl UsageAnchor {
                 batchId: batch_id,
             }));
         }
-        if self.batch_hash(&key) != signing::batch_struct_hash(self.vm(), batch.words) {
+        if !state.matches(&signing::batch_struct_hash(self.vm(), batch.words)) {
             return Err(Error::BatchMismatch(BatchMismatch {
                 attestor,
                 batchId: batch_id,

@@ -85,7 +85,8 @@ pub type BatchTuple = (B256, Address, B256, u32, u32, U256, u64, u64, u64);
 /// units, receiptCount, firstAt, lastAt, receiptsRoot)`.
 pub type LeafTuple = (u32, U256, U256, U256, u8, U256, u32, u64, u64, B256);
 /// `batchInfo` result: `(batchHash, anchoredAt, status, round, settledReceipts,
-/// settledUnits)`.
+/// settledUnits)`; `batchHash` holds the first 21 bytes of the batch's struct hash, the rest
+/// zero.
 pub type BatchInfo = (B256, u64, u8, u16, u32, U256);
 /// `config` result: `(licenseNft, escrow, disputes, challengeWindow, minAttestorBond,
 /// exitDelay, domainSeparator)`.
@@ -328,20 +329,23 @@ router! { { #[public] }
         )
     }
 
-    /// A batch's record; see [`BatchInfo`]. `batchHash` is the EIP-712 `hashStruct` of the
-    /// batch as anchored; `status`: 0 none, 1 anchored, 2 challenged, 3 voided, 4 cleared;
+    /// A batch's record; see [`BatchInfo`]. `batchHash` is the first 21 bytes of the EIP-712
+    /// `hashStruct` of the batch as anchored (what is stored; the rest zero); `status`: 0 none, 1 anchored, 2 challenged, 3 voided, 4 cleared;
     /// `round`: challenge rounds opened so far; `settledReceipts` / `settledUnits`: what the
     /// settled (or skipped) usage leaves used of the signed totals.
     pub fn batch_info(&self, attestor: Address, batch_id: B256) -> BatchInfo {
         let key = batches::key_of(self.vm(), attestor, batch_id);
         let state = self.batch_state(&key);
+        let totals = self.settled_totals(&key);
+        let mut hash = B256::ZERO;
+        hash[..state::HASH_PREFIX].copy_from_slice(&state.hash_prefix);
         (
-            self.batch_hash(&key),
+            hash,
             state.anchored_at,
             state.status,
             state.round,
-            state.settled_receipts,
-            U256::from(state.settled_units),
+            totals.receipts,
+            U256::from(totals.units),
         )
     }
 

@@ -46,6 +46,7 @@ struct LicenseTally {
 impl UsageAnchor {
     /// Settles the decoded `settle` call.
     #[inline(never)]
+    #[allow(clippy::too_many_lines, clippy::single_match_else)]
     pub(crate) fn settle_leaves(&mut self, call: SettleArgs<'_>) -> Result<(), Error> {
         let SettleArgs {
             batch,
@@ -54,7 +55,7 @@ impl UsageAnchor {
             flags,
         } = call;
         let (attestor, batch_id) = (batch.attestor, batch.batch_id);
-        let (key, mut state) = self.anchored_batch(&batch)?;
+        let (key, state) = self.anchored_batch(&batch)?;
         self.require_settleable(&batch, &state)?;
         if leaves.is_empty() {
             return Err(Error::EmptySettlement(EmptySettlement {
@@ -92,7 +93,9 @@ impl UsageAnchor {
                 return Err(invalid(leaf.index));
             }
         }
-        self.mark_settled(&key, &indices).map_err(|index| {
+        // Flags first, so that a replay is reported as one.
+        let mut totals = self.settled_totals(&key);
+        self.mark_settled(&key, &indices, totals).map_err(|index| {
             Error::UsageAlreadySettled(UsageAlreadySettled {
                 attestor,
                 batchId: batch_id,
@@ -100,19 +103,20 @@ impl UsageAnchor {
             })
         })?;
         for leaf in &leaves {
-            state.settled_receipts = state
-                .settled_receipts
+            totals.receipts = totals
+                .receipts
                 .checked_add(leaf.receipt_count)
                 .filter(|&n| n <= batch.receipt_count)
                 .ok_or_else(exceeded)?;
-            let units = U256::from(state.settled_units)
+            let units = U256::from(totals.units)
                 .checked_add(leaf.units)
                 .filter(|&n| n <= batch.total_units)
                 .ok_or_else(exceeded)?;
             // `units <= totalUnits < 2^96` (checked when anchored).
-            state.settled_units = units.to::<u128>();
+            totals.units = units.to::<u128>();
         }
-        self.set_batch_state(&key, state);
+        // The same word as the flags of leaves 0..128: the storage cache flushes it once.
+        self.set_settled_totals(&key, totals);
 
         let mut tallies: Vec<LicenseTally> = Vec::new();
         for leaf in &leaves {

@@ -2,10 +2,10 @@
 //!
 //! Every keyed datum is one 32-byte storage word at `slot = keccak256(field ‖ key [‖ key2])`,
 //! where `field` is a [`Field`] discriminant (as a word) and the keys are ABI words (an address,
-//! a batch key, a bitmap bucket, a leaf index). One host keccak and one `SLOAD`/`SSTORE` per
+//! a batch key, a bitmap bucket). One host keccak and one `SLOAD`/`SSTORE` per
 //! word: no `StorageMap` (whose key hashing would link a software keccak into the WASM) and no
 //! per-struct slot arithmetic. Preimages are 64 or 96 bytes starting with a field number
-//! (1..=6), so they collide neither with each other nor with the contract-wide words at the
+//! (1..=5), so they collide neither with each other nor with the contract-wide words at the
 //! small slots `0..=7` ([`Global`]).
 //!
 //! A batch is keyed by `batchKey = keccak256(abi.encode(attestor, batchId))`
@@ -17,13 +17,23 @@
 //! AttestorState   attestor              lockedUntil [0..8] | exitRequestedAt [8..16] |
 //!                                       openChallenges [16..20] | allowed [31]
 //! Credit          account               pull-payment balance (wei)
-//! BatchHash       batchKey              EIP-712 hashStruct(batch): settle and the other calls
-//!                                       take the batch in calldata and must match it
-//! BatchState      batchKey              anchoredAt [0..8] | status [8] | round [9..11] |
-//!                                       settledReceipts [11..15] | settledUnits [15..27]
-//! Settled         batchKey, index >> 8  bit (index & 0xff) set once usage leaf `index` settled
+//! Batch           batchKey              hashPrefix [0..21] | anchoredAt [21..29] | status [29] |
+//!                                       round [30..32]
+//! Settled         batchKey, bucket      bucket 0: settledReceipts [0..4] | settledUnits [4..16] |
+//!                                       flags of leaves 0..128 [16..32];
+//!                                       bucket b > 0: flags of leaves 128 + 256 (b - 1) ..
 //! ```
-//! Integers inside packed words are big-endian.
+//!
+//! One word per anchored batch, so anchoring writes one fresh storage word (20,000 gas, not
+//! 40,000 or more). `hashPrefix` is the first 21 bytes (168 bits) of the batch's EIP-712
+//! `hashStruct`: calls take the batch in calldata and must match it, and presenting another
+//! batch with the same prefix is a second-preimage search of 2^168 (a collision, 2^84, would
+//! only let the attestor confuse two batches it signed itself). The settled totals share the
+//! first bitmap word, which settlement writes anyway: a one-leaf settlement writes one word.
+//! Leaf flags are bits, least significant first (like `OpenZeppelin`'s `BitMap`). Integers
+//! inside packed words are big-endian.
+
+use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
@@ -63,12 +73,10 @@ pub enum Field {
     AttestorState = 2,
     /// `(account)`: credited balance.
     Credit = 3,
-    /// `(batchKey)`: the batch's EIP-712 struct hash.
-    BatchHash = 4,
     /// `(batchKey)`: packed [`BatchState`].
-    BatchState = 5,
-    /// `(batchKey, index >> 8)`: 256 settled flags.
-    Settled = 6,
+    Batch = 4,
+    /// `(batchKey, bucket)`: settled flags (and, in bucket 0, the settled totals).
+    Settled = 5,
 }
 
 /// The packed per-attestor word.
@@ -84,20 +92,30 @@ pub struct AttestorState {
     pub allowed: bool,
 }
 
-/// The mutable record of an anchored batch (all zero for an unknown one). The signed fields
-/// are not stored: calls take the batch in calldata and match its hash ([`Field::BatchHash`]).
+/// Bytes of a batch's struct hash kept on chain.
+pub use tributary_abi::usage::BATCH_HASH_PREFIX as HASH_PREFIX;
+
+/// The record of an anchored batch (all zero for an unknown one). The signed fields are not
+/// stored: calls take the batch in calldata and match its hash prefix.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BatchState {
+    /// The first [`HASH_PREFIX`] bytes of the batch's EIP-712 `hashStruct`.
+    pub hash_prefix: [u8; HASH_PREFIX],
     /// When it was anchored (unix seconds).
     pub anchored_at: u64,
     /// Life-cycle state (`batches::STATUS_*`).
     pub status: u8,
     /// Challenge rounds opened so far (a round ends with the arbiter's ruling).
     pub round: u16,
-    /// Receipts of the usage leaves settled (or skipped) so far.
-    pub settled_receipts: u32,
-    /// Units of the usage leaves settled (or skipped) so far (below 2^96).
-    pub settled_units: u128,
+}
+
+/// What the leaves settled (or skipped) so far used of a batch's signed totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Receipts of the settled leaves.
+    pub receipts: u32,
+    /// Units of the settled leaves (below 2^96).
+    pub units: u128,
 }
 
 /// Reads the big-endian integer in `word[at..at + N]`.
@@ -132,38 +150,68 @@ impl AttestorState {
 impl BatchState {
     /// Unpacks the word.
     fn from_word(word: &B256) -> Self {
-        let mut units = [0u8; 16];
-        units[4..].copy_from_slice(&word[15..27]);
         Self {
-            anchored_at: u64::from_be_bytes(get(word, 0)),
-            status: word[8],
-            round: u16::from_be_bytes(get(word, 9)),
-            settled_receipts: u32::from_be_bytes(get(word, 11)),
-            settled_units: u128::from_be_bytes(units),
+            hash_prefix: get(word, 0),
+            anchored_at: u64::from_be_bytes(get(word, 21)),
+            status: word[29],
+            round: u16::from_be_bytes(get(word, 30)),
         }
     }
 
-    /// Packs the word; `settled_units` must be below 2^96 (settlement checks it against the
-    /// signed total, which anchoring bounds).
+    /// Packs the word.
     fn to_word(self) -> B256 {
         let mut word = B256::ZERO;
-        word[..8].copy_from_slice(&self.anchored_at.to_be_bytes());
-        word[8] = self.status;
-        word[9..11].copy_from_slice(&self.round.to_be_bytes());
-        word[11..15].copy_from_slice(&self.settled_receipts.to_be_bytes());
-        word[15..27].copy_from_slice(&self.settled_units.to_be_bytes()[4..]);
+        word[..21].copy_from_slice(&self.hash_prefix);
+        word[21..29].copy_from_slice(&self.anchored_at.to_be_bytes());
+        word[29] = self.status;
+        word[30..].copy_from_slice(&self.round.to_be_bytes());
         word
+    }
+
+    /// Whether `hash` is the struct hash this batch was anchored with.
+    pub fn matches(&self, hash: &B256) -> bool {
+        hash[..HASH_PREFIX] == self.hash_prefix
     }
 }
 
-/// The bitmap bucket and the byte and mask of leaf `index` in it (like `OpenZeppelin`'s
-/// `BitMap`: bucket `index >> 8`, bit `index & 0xff`).
-fn settled_position(index: u32) -> (B256, usize, u8) {
-    let bucket = B256::from(U256::from(index >> 8));
-    // `index & 0xff` fits a byte.
+impl Settled {
+    /// The totals in bitmap word 0.
+    fn from_word(word: &B256) -> Self {
+        let mut units = [0u8; 16];
+        units[4..].copy_from_slice(&word[4..16]);
+        Self {
+            receipts: u32::from_be_bytes(get(word, 0)),
+            units: u128::from_be_bytes(units),
+        }
+    }
+
+    /// Writes the totals into bitmap word 0 (`units` below 2^96).
+    fn write_into(self, word: &mut B256) {
+        word[..4].copy_from_slice(&self.receipts.to_be_bytes());
+        word[4..16].copy_from_slice(&self.units.to_be_bytes()[4..]);
+    }
+}
+
+/// Leaves whose flags share bitmap word 0 with the settled totals.
+const FIRST_BUCKET_LEAVES: u32 = 128;
+
+/// The bitmap bucket of leaf `index`, and the byte and mask of its flag in the bucket's word.
+fn settled_position(index: u32) -> (u32, usize, u8) {
+    let (bucket, bit) = if index < FIRST_BUCKET_LEAVES {
+        (0, index)
+    } else {
+        let rest = index - FIRST_BUCKET_LEAVES;
+        ((rest >> 8) + 1, rest & 0xff)
+    };
+    // `bit < 256`.
     #[allow(clippy::cast_possible_truncation)]
-    let bit = (index & 0xff) as u8;
+    let bit = bit as u8;
     (bucket, 31 - usize::from(bit / 8), 1 << (bit % 8))
+}
+
+/// The key word of bitmap bucket `bucket`.
+fn bucket_key(bucket: u32) -> B256 {
+    B256::from(U256::from(bucket))
 }
 
 impl UsageAnchor {
@@ -265,55 +313,69 @@ impl UsageAnchor {
         self.write_word(Field::Credit, &[&account.into_word()], amount.into());
     }
 
-    /// The struct hash a batch was anchored with (zero when unknown).
-    pub(crate) fn batch_hash(&self, key: &B256) -> B256 {
-        self.read_word(Field::BatchHash, &[key])
-    }
-
-    /// Records a new batch's struct hash.
-    pub(crate) fn set_batch_hash(&mut self, key: &B256, hash: B256) {
-        self.write_word(Field::BatchHash, &[key], hash);
-    }
-
-    /// A batch's mutable record (all zero when unknown).
+    /// A batch's record (all zero when unknown).
     pub(crate) fn batch_state(&self, key: &B256) -> BatchState {
-        BatchState::from_word(&self.read_word(Field::BatchState, &[key]))
+        BatchState::from_word(&self.read_word(Field::Batch, &[key]))
     }
 
-    /// Sets a batch's mutable record.
+    /// Sets a batch's record.
     pub(crate) fn set_batch_state(&mut self, key: &B256, state: BatchState) {
-        self.write_word(Field::BatchState, &[key], state.to_word());
+        self.write_word(Field::Batch, &[key], state.to_word());
+    }
+
+    /// What the settled leaves of a batch used of its signed totals.
+    pub(crate) fn settled_totals(&self, key: &B256) -> Settled {
+        Settled::from_word(&self.read_word(Field::Settled, &[key, &bucket_key(0)]))
+    }
+
+    /// Records what the settled leaves of a batch used of its signed totals (bitmap word 0).
+    pub(crate) fn set_settled_totals(&mut self, key: &B256, totals: Settled) {
+        let mut word = self.read_word(Field::Settled, &[key, &bucket_key(0)]);
+        totals.write_into(&mut word);
+        self.write_word(Field::Settled, &[key, &bucket_key(0)], word);
     }
 
     /// Whether usage leaf `index` of a batch was settled.
     pub(crate) fn is_settled(&self, key: &B256, index: u32) -> bool {
         let (bucket, byte, mask) = settled_position(index);
-        self.read_word(Field::Settled, &[key, &bucket])[byte] & mask != 0
+        self.read_word(Field::Settled, &[key, &bucket_key(bucket)])[byte] & mask != 0
     }
 
-    /// Marks usage leaves settled, one read and one write per bitmap word touched in a row;
-    /// `Err(index)` for the first leaf that already was (also when `indices` repeats one).
-    pub(crate) fn mark_settled(&mut self, key: &B256, indices: &[u32]) -> Result<(), u32> {
-        let mut current: Option<(B256, B256)> = None;
+    /// Marks usage leaves settled, one read and one write per bitmap word touched;
+    /// `Err(index)` for the first leaf that already was (also when `indices` repeats one), with
+    /// nothing written. Word 0 (which holds the totals) is always written, with `totals`.
+    pub(crate) fn mark_settled(
+        &mut self,
+        key: &B256,
+        indices: &[u32],
+        totals: Settled,
+    ) -> Result<(), u32> {
+        let mut first = self.read_word(Field::Settled, &[key, &bucket_key(0)]);
+        let mut others: Vec<(u32, B256)> = Vec::new();
         for &index in indices {
             let (bucket, byte, mask) = settled_position(index);
-            let mut word = match current {
-                Some((held, word)) if held == bucket => word,
-                other => {
-                    if let Some((held, word)) = other {
-                        self.write_word(Field::Settled, &[key, &held], word);
+            let word = if bucket == 0 {
+                &mut first
+            } else {
+                let at = match others.iter().position(|(b, _)| *b == bucket) {
+                    Some(at) => at,
+                    None => {
+                        let word = self.read_word(Field::Settled, &[key, &bucket_key(bucket)]);
+                        others.push((bucket, word));
+                        others.len() - 1
                     }
-                    self.read_word(Field::Settled, &[key, &bucket])
-                }
+                };
+                &mut others[at].1
             };
             if word[byte] & mask != 0 {
                 return Err(index);
             }
             word[byte] |= mask;
-            current = Some((bucket, word));
         }
-        if let Some((bucket, word)) = current {
-            self.write_word(Field::Settled, &[key, &bucket], word);
+        totals.write_into(&mut first);
+        self.write_word(Field::Settled, &[key, &bucket_key(0)], first);
+        for (bucket, word) in others {
+            self.write_word(Field::Settled, &[key, &bucket_key(bucket)], word);
         }
         Ok(())
     }
@@ -337,22 +399,33 @@ mod tests {
             AttestorState::default()
         );
         let batch = BatchState {
+            hash_prefix: [0xab; HASH_PREFIX],
             anchored_at: u64::MAX,
             status: 4,
             round: u16::MAX,
-            settled_receipts: u32::MAX,
-            settled_units: (1 << 96) - 1,
         };
         assert_eq!(BatchState::from_word(&batch.to_word()), batch);
+        let totals = Settled {
+            receipts: u32::MAX,
+            units: (1 << 96) - 1,
+        };
+        let mut word = B256::repeat_byte(0xff);
+        word[..16].fill(0);
+        totals.write_into(&mut word);
+        assert_eq!(Settled::from_word(&word), totals);
+        assert_eq!(&word[16..], &[0xff; 16], "the flags are untouched");
     }
 
     #[test]
-    fn settled_positions_follow_openzeppelin_bitmap() {
-        // bucket = index >> 8; bit = index & 0xff (LSB first).
-        let (bucket, byte, mask) = settled_position(0x1_09);
-        assert_eq!(U256::from_be_bytes(bucket.0), U256::from(1));
-        assert_eq!((byte, mask), (30, 0b10));
-        assert_eq!(settled_position(255).1, 0);
-        assert_eq!(settled_position(255).2, 0x80);
+    fn settled_positions_share_word_zero_with_the_totals() {
+        // Leaves 0..128: bucket 0, bit = index (LSB first) in bytes 16..32.
+        assert_eq!(settled_position(0), (0, 31, 1));
+        assert_eq!(settled_position(9), (0, 30, 0b10));
+        assert_eq!(settled_position(127), (0, 16, 0x80));
+        // Then 256 per bucket.
+        assert_eq!(settled_position(128), (1, 31, 1));
+        assert_eq!(settled_position(383), (1, 0, 0x80));
+        assert_eq!(settled_position(384), (2, 31, 1));
+        assert_eq!(settled_position(u32::MAX).0, ((u32::MAX - 128) >> 8) + 1);
     }
 }

@@ -29,7 +29,7 @@ pub const STATUS_CLEARED: u8 = 4;
 /// What the disputes contract reads of a batch from the anchor.
 #[derive(Clone, Copy, Debug)]
 pub struct BatchRecord {
-    /// EIP-712 struct hash of the batch as anchored.
+    /// The first `BATCH_HASH_PREFIX` bytes of the batch's EIP-712 struct hash (the rest zero).
     pub hash: B256,
     /// When it was anchored.
     pub anchored_at: u64,

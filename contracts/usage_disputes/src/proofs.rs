@@ -10,7 +10,7 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 use openzeppelin_crypto::merkle::Verifier;
 use stylus_sdk::{keccak_const::Keccak256, prelude::*, stylus_core::log};
-use tributary_abi::usage::{Receipt, UsageLeaf, BATCH_TYPE};
+use tributary_abi::usage::{Receipt, UsageLeaf, BATCH_HASH_PREFIX, BATCH_TYPE};
 use tributary_merkle::{double_keccak, keccak, NativeKeccak};
 
 use crate::{
@@ -51,7 +51,8 @@ impl UsageDisputes {
     fn matching_batch(&self, batch: &BatchTuple) -> Result<BatchRecord, Error> {
         let (batch_id, attestor) = (batch.0, batch.1);
         let record = self.batch_record(attestor, batch_id)?;
-        if record.hash != batch_struct_hash(batch) {
+        // The anchor keeps the first `BATCH_HASH_PREFIX` bytes of the struct hash.
+        if record.hash[..BATCH_HASH_PREFIX] != batch_struct_hash(batch)[..BATCH_HASH_PREFIX] {
             return Err(Error::BatchMismatch(BatchMismatch {
                 attestor,
                 batchId: batch_id,
