@@ -344,6 +344,7 @@ impl UsageAnchor {
     /// Marks usage leaves settled, one read and one write per bitmap word touched;
     /// `Err(index)` for the first leaf that already was (also when `indices` repeats one), with
     /// nothing written. Word 0 (which holds the totals) is always written, with `totals`.
+    #[allow(clippy::single_match_else)]
     pub(crate) fn mark_settled(
         &mut self,
         key: &B256,

@@ -10,17 +10,17 @@
 //! The rules:
 //! - **Who challenges:** anyone, any number of challengers per round, each posting exactly
 //!   `challengeBond`, while `now < anchoredAt + challengeWindow`. Joining an open round is never
-//!   refused, so an attestor cannot squat a batch's only challenge with a second address; after
-//!   a rejected round the batch can be challenged again while its window lasts.
-//! - **Ruling:** the arbiter rules on the round (`resolveChallenge`). Upheld: the anchor voids
-//!   the batch and slashes the attestor for the treasury (the anchor's owner), never for a
-//!   challenger; the round's challengers get their bonds back. Rejected: the round's bonds go to
-//!   the attestor and the batch becomes settleable after its window.
-//! - **Bonds:** `claimChallengeBond` (anyone) credits a resolved challenger's bond to the
-//!   winner; credits are pulled with `withdrawCredit`, so a failing recipient blocks only itself.
-//! - **Holds:** while a batch is challenged, anyone proves with `holdEscrow` that one of its
-//!   usage leaves bills a license; that license's escrow cannot be withdrawn until
-//!   `releaseEscrow` (anyone, after the ruling). No challenge holds any other escrow.
+//!   refused, so an attestor cannot squat a batch's only challenge with a second address; after a
+//!   rejected round the batch can be challenged again while its window lasts.
+//! - **Ruling:** the arbiter rules on the round (`resolveChallenge`). Upheld: the anchor voids the
+//!   batch and slashes the attestor for the treasury (the anchor's owner), never for a challenger;
+//!   the round's challengers get their bonds back. Rejected: the round's bonds go to the attestor
+//!   and the batch becomes settleable after its window.
+//! - **Bonds:** `claimChallengeBond` (anyone) credits a resolved challenger's bond to the winner;
+//!   credits are pulled with `withdrawCredit`, so a failing recipient blocks only itself.
+//! - **Holds:** while a batch is challenged, anyone proves with `holdEscrow` that one of its usage
+//!   leaves bills a license; that license's escrow cannot be withdrawn until `releaseEscrow`
+//!   (anyone, after the ruling). No challenge holds any other escrow.
 //! - **Receipts:** `verifyReceipt` proves one receipt down to the anchored batch root.
 //!
 //! # Deployment
@@ -43,6 +43,9 @@ pub mod clock;
 pub mod errors;
 pub mod events;
 pub mod proofs;
+
+#[cfg(test)]
+mod tests;
 
 use alloc::vec::Vec;
 

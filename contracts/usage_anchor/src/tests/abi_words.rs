@@ -3,138 +3,118 @@
 use alloc::vec;
 
 use alloy_primitives::{Address, B256, U256};
-use openzeppelin_stylus::utils::cryptography::ecdsa;
 
 use crate::errors::{self, Error};
 
 #[test]
 fn every_error_encodes_like_alloy() {
+    let attestor = Address::repeat_byte(0x11);
+    let batch_id = B256::repeat_byte(0x22);
     Error::assert_encodes_like_alloy(vec![
+        Error::NotDisputes(errors::NotDisputes { account: attestor }),
+        Error::DisputesAlreadySet(errors::DisputesAlreadySet { disputes: attestor }),
+        Error::InvalidStatusChange(errors::InvalidStatusChange {
+            attestor,
+            batchId: batch_id,
+            status: 7,
+        }),
         Error::InvalidConfiguration(errors::InvalidConfiguration {}),
         Error::ArithmeticOverflow(errors::ArithmeticOverflow {}),
         Error::ZeroAmount(errors::ZeroAmount {}),
         Error::ExternalCallFailed(errors::ExternalCallFailed {
-            target: Address::repeat_byte(0x11),
+            target: attestor,
             reason: vec![0xab; 33].into(),
         }),
         Error::NativeTransferFailed(errors::NativeTransferFailed {
-            to: Address::repeat_byte(0x11),
+            to: attestor,
             amount: U256::from(0x1234_5678_u64),
         }),
-        Error::NothingToWithdraw(errors::NothingToWithdraw {
-            account: Address::repeat_byte(0x11),
-        }),
-        Error::AttestorNotAllowed(errors::AttestorNotAllowed {
-            attestor: Address::repeat_byte(0x11),
-        }),
+        Error::UnauthorizedAccount(errors::OwnableUnauthorizedAccount { account: attestor }),
+        Error::InvalidOwner(errors::OwnableInvalidOwner { owner: attestor }),
+        Error::NothingToWithdraw(errors::NothingToWithdraw { account: attestor }),
+        Error::MalformedCalldata(errors::MalformedCalldata {}),
+        Error::AttestorNotAllowed(errors::AttestorNotAllowed { attestor }),
         Error::InsufficientBond(errors::InsufficientBond {
-            attestor: Address::repeat_byte(0x11),
+            attestor,
             bond: U256::from(0x1234_5678_u64),
-            required: U256::from(0x1234_5678_u64),
+            required: U256::MAX,
         }),
-        Error::AttestorExiting(errors::AttestorExiting {
-            attestor: Address::repeat_byte(0x11),
-        }),
-        Error::ExitNotRequested(errors::ExitNotRequested {
-            attestor: Address::repeat_byte(0x11),
-        }),
+        Error::AttestorExiting(errors::AttestorExiting { attestor }),
+        Error::ExitNotRequested(errors::ExitNotRequested { attestor }),
         Error::BondLocked(errors::BondLocked {
-            attestor: Address::repeat_byte(0x11),
-            unlocksAt: 0x0102_0304_u64,
+            attestor,
+            unlocksAt: u64::MAX,
         }),
         Error::BondUnderChallenge(errors::BondUnderChallenge {
-            attestor: Address::repeat_byte(0x11),
-            openChallenges: 7_u32,
+            attestor,
+            openChallenges: u32::MAX,
         }),
         Error::BatchAlreadyAnchored(errors::BatchAlreadyAnchored {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
+        }),
+        Error::BatchExpired(errors::BatchExpired {
+            attestor,
+            batchId: batch_id,
+            deadline: 0x0102_0304,
         }),
         Error::InvalidBatch(errors::InvalidBatch {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
         Error::InvalidSignatureLength(errors::InvalidSignatureLength {
-            length: U256::from(0x1234_5678_u64),
+            length: U256::from(64),
+        }),
+        Error::ECDSAInvalidSignature(errors::ECDSAInvalidSignature {}),
+        Error::ECDSAInvalidSignatureS(errors::ECDSAInvalidSignatureS {
+            s: B256::repeat_byte(0xee),
         }),
         Error::BadSignature(errors::BadSignature {
-            batchId: B256::repeat_byte(0x22),
-            attestor: Address::repeat_byte(0x11),
-        }),
-        Error::EcdsaInvalidSignature(ecdsa::ECDSAInvalidSignature {}),
-        Error::EcdsaInvalidSignatureS(ecdsa::ECDSAInvalidSignatureS {
-            s: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
         Error::UnknownBatch(errors::UnknownBatch {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
-        Error::ChallengeWindowClosed(errors::ChallengeWindowClosed {
-            batchId: B256::repeat_byte(0x22),
-            closedAt: 0x0102_0304_u64,
+        Error::BatchMismatch(errors::BatchMismatch {
+            attestor,
+            batchId: batch_id,
         }),
         Error::ChallengeWindowOpen(errors::ChallengeWindowOpen {
-            batchId: B256::repeat_byte(0x22),
-            settleableAt: 0x0102_0304_u64,
-        }),
-        Error::WrongChallengeBond(errors::WrongChallengeBond {
-            sent: U256::from(0x1234_5678_u64),
-            required: U256::from(0x1234_5678_u64),
-        }),
-        Error::BatchAlreadyChallenged(errors::BatchAlreadyChallenged {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
+            settleableAt: 0x0102_0304,
         }),
         Error::BatchUnderChallenge(errors::BatchUnderChallenge {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
         Error::BatchVoided(errors::BatchVoided {
-            batchId: B256::repeat_byte(0x22),
-        }),
-        Error::NoOpenChallenge(errors::NoOpenChallenge {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
         Error::EmptySettlement(errors::EmptySettlement {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
         Error::InvalidProof(errors::InvalidProof {
-            batchId: B256::repeat_byte(0x22),
+            attestor,
+            batchId: batch_id,
         }),
-        Error::ReceiptAlreadySettled(errors::ReceiptAlreadySettled {
-            leaf: B256::repeat_byte(0x22),
+        Error::InvalidUsageLeaf(errors::InvalidUsageLeaf {
+            attestor,
+            batchId: batch_id,
+            index: u32::MAX,
         }),
-        Error::ReceiptAttestorMismatch(errors::ReceiptAttestorMismatch {
-            leaf: B256::repeat_byte(0x22),
-            attestor: Address::repeat_byte(0x11),
+        Error::UsageAlreadySettled(errors::UsageAlreadySettled {
+            attestor,
+            batchId: batch_id,
+            index: 256,
         }),
-        Error::ReceiptOutsidePeriod(errors::ReceiptOutsidePeriod {
-            leaf: B256::repeat_byte(0x22),
-            timestamp: 0x0102_0304_u64,
+        Error::BatchTotalsExceeded(errors::BatchTotalsExceeded {
+            attestor,
+            batchId: batch_id,
         }),
-        Error::WrongDataset(errors::WrongDataset {
-            licenseId: U256::from(0x1234_5678_u64),
-            datasetId: U256::from(0x1234_5678_u64),
-        }),
-        Error::WrongUsageUnit(errors::WrongUsageUnit {
-            licenseId: U256::from(0x1234_5678_u64),
-            unit: 3_u8,
-        }),
-        Error::LicenseRevoked(errors::LicenseRevoked {
-            licenseId: U256::from(0x1234_5678_u64),
-        }),
-        Error::LicenseNotActive(errors::LicenseNotActive {
-            licenseId: U256::from(0x1234_5678_u64),
-            timestamp: 0x0102_0304_u64,
-        }),
-        Error::ScopeNotLicensed(errors::ScopeNotLicensed {
-            licenseId: U256::from(0x1234_5678_u64),
-            scope: U256::from(0x1234_5678_u64),
-        }),
-        Error::UnauthorizedAccount(errors::OwnableUnauthorizedAccount {
-            account: Address::repeat_byte(0x11),
-        }),
-        Error::InvalidOwner(errors::OwnableInvalidOwner {
-            owner: Address::repeat_byte(0x11),
-        }),
-        Error::NotChallengeArbiter(errors::NotChallengeArbiter {
-            account: Address::repeat_byte(0x11),
-        }),
-        Error::MalformedCalldata(errors::MalformedCalldata {}),
     ]);
 }

@@ -1,59 +1,86 @@
-//! Administration: the two-step owner, the attestor allow-list and the arbiter.
+//! Administration: the constructor, the two-step owner, the attestor allow-list and the
+//! one-time wiring of the disputes contract.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use motsu::prelude::*;
 
 use super::*;
 use crate::{
-    batches::{STATUS_CLEARED, STATUS_VOIDED},
-    errors::{Error, NotChallengeArbiter, OwnableUnauthorizedAccount},
-    events::{ArbiterChanged, AttestorAllowed, OwnershipTransferStarted, OwnershipTransferred},
+    errors::{DisputesAlreadySet, Error, InvalidConfiguration, OwnableUnauthorizedAccount},
+    events::{AttestorAllowed, DisputesSet, OwnershipTransferStarted, OwnershipTransferred},
 };
 
 #[motsu::test]
-fn constructor_sets_owner_arbiter_and_config(
-    anchor: Contract<UsageAnchor>,
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    owner: Address,
-) {
-    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
-    anchor.assert_emitted(&OwnershipTransferred {
-        previousOwner: Address::ZERO,
-        newOwner: owner,
-    });
-    anchor.assert_emitted(&ArbiterChanged {
-        previousArbiter: Address::ZERO,
-        newArbiter: owner,
-    });
-    assert_eq!(anchor.sender(owner).owner(), owner);
-    assert_eq!(anchor.sender(owner).pending_owner(), Address::ZERO);
-    let config = anchor.sender(owner).config();
-    assert_eq!(config.0, license.address());
-    assert_eq!(config.1, escrow.address());
-    assert_eq!(config.2, owner);
-    assert_eq!(config.3, WINDOW);
-    assert_eq!(config.4, MIN_BOND);
-    assert_eq!(config.5, CHALLENGE_BOND);
-    assert_eq!(config.6, EXIT_DELAY);
-    assert_eq!(
-        config.7,
-        crate::signing::domain_separator(&HOST, CHAIN_ID, anchor.address())
+fn constructor_rejects_zero_configuration() {
+    let world = World::undeployed();
+    let (owner, nft, escrow) = (
+        world.owner(),
+        world.license.address(),
+        world.escrow.address(),
     );
+    let cases = [
+        (Address::ZERO, nft, escrow, WINDOW, MIN_BOND),
+        (owner, Address::ZERO, escrow, WINDOW, MIN_BOND),
+        (owner, nft, Address::ZERO, WINDOW, MIN_BOND),
+        (owner, nft, escrow, 0, MIN_BOND),
+        (owner, nft, escrow, WINDOW, U256::ZERO),
+    ];
+    for (i, (o, n, e, window, bond)) in cases.into_iter().enumerate() {
+        let err = world
+            .anchor
+            .sender(owner)
+            .constructor(o, n, e, window, bond, EXIT_DELAY)
+            .motsu_expect_err("zero configuration");
+        assert!(
+            matches!(err, Error::InvalidConfiguration(InvalidConfiguration {})),
+            "case {i}: {err:?}"
+        );
+    }
+    // A zero exit delay is allowed.
+    world
+        .anchor
+        .sender(owner)
+        .constructor(owner, nft, escrow, WINDOW, MIN_BOND, 0)
+        .motsu_unwrap();
 }
 
 #[motsu::test]
-fn ownership_moves_in_two_steps(
-    anchor: Contract<UsageAnchor>,
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    owner: Address,
-    heir: Address,
-    stranger: Address,
-) {
-    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
+fn constructor_sets_owner_and_config() {
+    let world = World::new();
+    let owner = world.owner();
+    world.anchor.assert_emitted(&OwnershipTransferred {
+        previousOwner: Address::ZERO,
+        newOwner: owner,
+    });
+    world.anchor.assert_emitted(&DisputesSet {
+        disputes: world.disputes,
+    });
+    assert_eq!(world.anchor.sender(owner).owner(), owner);
+    assert_eq!(world.anchor.sender(owner).pending_owner(), Address::ZERO);
+    assert_eq!(
+        world.anchor.sender(owner).config(),
+        (
+            world.license.address(),
+            world.escrow.address(),
+            world.disputes,
+            WINDOW,
+            MIN_BOND,
+            EXIT_DELAY,
+            crate::signing::domain_separator(&HOST, CHAIN_ID, world.anchor.address()),
+        )
+    );
+    // The escrow read the disputes contract and the window from the anchor's config.
+    let config = world.escrow.sender(owner).config();
+    assert_eq!(config.2, world.anchor.address());
+    assert_eq!(config.3, world.disputes);
+    assert_eq!(config.4, WINDOW);
+    assert_eq!(config.5, GRACE);
+}
+
+#[motsu::test]
+fn ownership_moves_in_two_steps(heir: Address, stranger: Address) {
+    let world = World::new();
+    let (anchor, owner) = (&world.anchor, world.owner());
     let err = anchor
         .sender(stranger)
         .transfer_ownership(stranger)
@@ -88,17 +115,21 @@ fn ownership_moves_in_two_steps(
         .sender(owner)
         .set_attestor(stranger, true)
         .motsu_expect_err("old owner");
-    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == owner)
+    );
     anchor
         .sender(heir)
         .set_attestor(stranger, true)
         .motsu_unwrap();
-    // Nobody can accept twice; a zero pending owner cancels.
+    // Nobody accepts twice; a zero pending owner cancels (and the zero address cannot accept).
     let err = anchor
         .sender(heir)
         .accept_ownership()
         .motsu_expect_err("nothing pending");
-    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == heir)
+    );
     anchor.sender(heir).transfer_ownership(owner).motsu_unwrap();
     anchor
         .sender(heir)
@@ -108,20 +139,22 @@ fn ownership_moves_in_two_steps(
         .sender(owner)
         .accept_ownership()
         .motsu_expect_err("cancelled");
-    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == owner)
+    );
+    let err = anchor
+        .sender(Address::ZERO)
+        .accept_ownership()
+        .motsu_expect_err("zero never accepts");
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == Address::ZERO)
+    );
 }
 
 #[motsu::test]
-fn only_the_owner_lists_attestors(
-    anchor: Contract<UsageAnchor>,
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    owner: Address,
-    stranger: Address,
-    attestor: Address,
-) {
-    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
+fn only_the_owner_lists_attestors(stranger: Address, attestor: Address) {
+    let world = World::new();
+    let (anchor, owner) = (&world.anchor, world.owner());
     let err = anchor
         .sender(stranger)
         .set_attestor(attestor, true)
@@ -130,21 +163,16 @@ fn only_the_owner_lists_attestors(
         matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == stranger)
     );
     assert!(!anchor.sender(owner).attestor_info(attestor).0);
-    anchor
-        .sender(owner)
-        .set_attestor(attestor, true)
-        .motsu_unwrap();
+    world.enroll(attestor);
     anchor.assert_emitted(&AttestorAllowed {
         attestor,
         allowed: true,
     });
-    assert!(anchor.sender(owner).attestor_info(attestor).0);
-    // Listing keeps the bond and the rest of the attestor's state.
-    attestor.fund(MIN_BOND);
-    anchor
-        .sender_and_value(attestor, MIN_BOND)
-        .bond_attestor()
-        .motsu_unwrap();
+    assert_eq!(
+        anchor.sender(owner).attestor_info(attestor),
+        (true, MIN_BOND, 0, 0, 0, U256::ZERO)
+    );
+    // Delisting keeps the bond and the rest of the attestor's state.
     anchor
         .sender(owner)
         .set_attestor(attestor, false)
@@ -153,68 +181,66 @@ fn only_the_owner_lists_attestors(
         attestor,
         allowed: false,
     });
-    let info = anchor.sender(owner).attestor_info(attestor);
-    assert!(!info.0);
-    assert_eq!(info.1, MIN_BOND);
-    assert_eq!(info.5, U256::ZERO);
+    assert_eq!(
+        anchor.sender(owner).attestor_info(attestor),
+        (false, MIN_BOND, 0, 0, 0, U256::ZERO)
+    );
 }
 
 #[motsu::test]
-fn only_the_owner_appoints_the_arbiter_who_alone_rules(
-    anchor: Contract<UsageAnchor>,
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    owner: Address,
-    arbiter: Address,
-    challenger: Address,
-    attestor: Account,
-) {
-    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
-    enroll(&anchor, owner, attestor.address());
+fn disputes_contract_is_wired_once_by_the_owner(stranger: Address) {
+    let world = World::undeployed();
+    let owner = world.owner();
+    world
+        .anchor
+        .sender(owner)
+        .constructor(
+            owner,
+            world.license.address(),
+            world.escrow.address(),
+            WINDOW,
+            MIN_BOND,
+            EXIT_DELAY,
+        )
+        .motsu_unwrap();
+    let anchor = &world.anchor;
     let err = anchor
-        .sender(arbiter)
-        .set_arbiter(arbiter)
+        .sender(stranger)
+        .set_disputes(stranger)
         .motsu_expect_err("not the owner");
-    assert!(matches!(err, Error::UnauthorizedAccount(_)));
-    anchor.sender(owner).set_arbiter(arbiter).motsu_unwrap();
-    anchor.assert_emitted(&ArbiterChanged {
-        previousArbiter: owner,
-        newArbiter: arbiter,
-    });
-    assert_eq!(anchor.sender(owner).config().2, arbiter);
-
-    let (first, _) = anchor_receipts(&anchor, &attestor, 1, &receipts(2, attestor.address()));
-    let (second, _) = anchor_receipts(&anchor, &attestor, 2, &receipts(3, attestor.address()));
-    for batch in [&first, &second] {
-        challenger.fund(CHALLENGE_BOND);
-        anchor
-            .sender_and_value(challenger, CHALLENGE_BOND)
-            .challenge(batch.batchId, B256::repeat_byte(0xee))
-            .motsu_unwrap();
-    }
-    // The owner is no longer the arbiter.
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == stranger)
+    );
     let err = anchor
         .sender(owner)
-        .resolve_challenge(first.batchId, true)
-        .motsu_expect_err("owner is not the arbiter");
+        .set_disputes(Address::ZERO)
+        .motsu_expect_err("zero");
+    assert!(matches!(
+        err,
+        Error::InvalidConfiguration(InvalidConfiguration {})
+    ));
+    assert_eq!(anchor.sender(owner).config().2, Address::ZERO);
+    anchor
+        .sender(owner)
+        .set_disputes(world.disputes)
+        .motsu_unwrap();
+    anchor.assert_emitted(&DisputesSet {
+        disputes: world.disputes,
+    });
+    assert_eq!(anchor.sender(owner).config().2, world.disputes);
+    let err = anchor
+        .sender(owner)
+        .set_disputes(stranger)
+        .motsu_expect_err("once");
     assert!(
-        matches!(err, Error::NotChallengeArbiter(NotChallengeArbiter { account }) if account == owner)
+        matches!(err, Error::DisputesAlreadySet(DisputesAlreadySet { disputes }) if disputes == world.disputes)
     );
-    anchor
-        .sender(arbiter)
-        .resolve_challenge(first.batchId, true)
-        .motsu_unwrap();
-    anchor
-        .sender(arbiter)
-        .resolve_challenge(second.batchId, false)
-        .motsu_unwrap();
-    assert_eq!(
-        anchor.sender(owner).batch_info(first.batchId).7,
-        STATUS_VOIDED
-    );
-    assert_eq!(
-        anchor.sender(owner).batch_info(second.batchId).7,
-        STATUS_CLEARED
+    // Not even through the status call: before wiring nobody, after it only the wired one.
+    let err = anchor
+        .sender(stranger)
+        .set_batch_status(stranger, B256::ZERO, 2)
+        .motsu_expect_err("not the disputes contract");
+    assert!(
+        matches!(err, Error::NotDisputes(crate::errors::NotDisputes { account }) if account == stranger)
     );
 }

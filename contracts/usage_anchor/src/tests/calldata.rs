@@ -5,24 +5,17 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, Bytes as AlloyBytes, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError};
 use motsu::prelude::*;
 use stylus_sdk::{abi::Bytes, prelude::*, stylus_core::calls::context::Call};
+use tributary_abi::usage::{anchorBatchCall, settleCall};
 
 use super::*;
 use crate::{
     batches::STATUS_ANCHORED,
-    calldata::{ANCHOR_BATCH_SELECTOR, SETTLE_SELECTOR},
-    errors::{Error, MalformedCalldata},
-    events::ReceiptSettled,
+    errors::{BatchAlreadyAnchored, Error, MalformedCalldata},
+    events::UsageSettled,
 };
-
-sol! {
-    interface IAnchorCalls {
-        function anchorBatch((bytes32,address,bytes32,uint32,uint256,uint64,uint64) batch, bytes signature) external;
-        function settle(bytes32 batchId, (bytes32,uint256,uint256,bytes32,uint8,uint256,uint64,address)[] receipts, bytes32[] proof, bool[] flags) external;
-    }
-}
 
 /// Forwards raw calldata to a contract (so the call goes through its router).
 #[storage]
@@ -41,47 +34,23 @@ impl Relay {
     }
 }
 
-fn anchor_call(batch: &tributary_abi::usage::Batch, signature: &[u8]) -> Vec<u8> {
-    IAnchorCalls::anchorBatchCall {
-        batch: (
-            batch.batchId,
-            batch.attestor,
-            batch.root,
-            batch.receiptCount,
-            batch.totalUnits,
-            batch.periodStart,
-            batch.periodEnd,
-        ),
+/// `anchorBatch(batch, signature)` calldata, encoded by alloy.
+fn anchor_call(batch: &Batch, signature: &[u8]) -> Vec<u8> {
+    anchorBatchCall {
+        batch: batch.clone(),
         signature: AlloyBytes::copy_from_slice(signature),
     }
     .abi_encode()
 }
 
-fn settle_call(
-    batch_id: B256,
-    receipts: &[Receipt],
-    proof: Vec<B256>,
-    flags: Vec<bool>,
-) -> Vec<u8> {
-    IAnchorCalls::settleCall {
-        batchId: batch_id,
-        receipts: receipts
-            .iter()
-            .map(|r| {
-                (
-                    r.jobId,
-                    r.licenseId,
-                    r.datasetId,
-                    r.modelHash,
-                    r.unit,
-                    r.units,
-                    r.timestamp,
-                    r.attestor,
-                )
-            })
-            .collect(),
+/// `settle(batch, leaves, proof, proofFlags)` calldata for the leaves at `positions`.
+fn settle_call(signed: &Signed, positions: &[usize]) -> Vec<u8> {
+    let (leaves, proof, flags) = signed.multiproof(positions);
+    settleCall {
+        batch: signed.batch.clone(),
+        leaves: leaves.into_iter().map(UsageLeaf::from).collect(),
         proof,
-        flags,
+        proofFlags: flags,
     }
     .abi_encode()
 }
@@ -95,117 +64,105 @@ fn is_malformed(result: Option<Result<(), Error>>) -> bool {
 
 #[test]
 fn selectors_are_the_standard_ones() {
+    // What stylus-sdk computes for the typed declarations of the exported interface (tuples in
+    // place of the structs) is the selector of the struct signatures.
     assert_eq!(
-        ANCHOR_BATCH_SELECTOR,
-        IAnchorCalls::anchorBatchCall::SELECTOR
-    );
-    assert_eq!(SETTLE_SELECTOR, IAnchorCalls::settleCall::SELECTOR);
-    // What stylus-sdk computes for the typed declarations in the exported interface.
-    assert_eq!(
-        ANCHOR_BATCH_SELECTOR,
+        anchorBatchCall::SELECTOR,
         stylus_sdk::function_selector!("anchorBatch", crate::BatchTuple, Bytes)
     );
     assert_eq!(
-        SETTLE_SELECTOR,
+        settleCall::SELECTOR,
         stylus_sdk::function_selector!(
             "settle",
-            B256,
-            Vec<crate::ReceiptTuple>,
+            crate::BatchTuple,
+            Vec<crate::LeafTuple>,
             Vec<B256>,
             Vec<bool>
         )
     );
+    assert_eq!(
+        anchorBatchCall::SIGNATURE,
+        "anchorBatch((bytes32,address,bytes32,uint32,uint32,uint256,uint64,uint64,uint64),bytes)"
+    );
 }
 
 #[motsu::test]
-fn anchor_and_settle_through_the_router(
-    anchor: Contract<UsageAnchor>,
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    relay: Contract<Relay>,
-    owner: Address,
-    attestor: Account,
-) {
-    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
-    enroll(&anchor, owner, attestor.address());
-    fund(&escrow, owner, U256::from(10).pow(U256::from(18)));
-    let receipts = receipts(6, attestor.address());
-    let (batch, tree) = batch_of(1, attestor.address(), &receipts);
-    let signature = sign_batch(&attestor, anchor.address(), &batch);
+fn anchor_and_settle_through_the_router(relay: Contract<Relay>) {
+    let world = World::new();
+    let owner = world.owner();
+    world.fund(LICENSE, MIN_BOND);
+    let signed = Signed::new(1, world.attestor.address(), leaves(6));
+    let signature = sign_batch(&world.attestor, world.anchor.address(), &signed.batch);
     relay
         .sender(owner)
         .relay(
-            anchor.address(),
-            Bytes::from(anchor_call(&batch, &signature)),
+            world.anchor.address(),
+            Bytes::from(anchor_call(&signed.batch, &signature)),
         )
         .motsu_unwrap();
-    assert_eq!(
-        anchor.sender(owner).batch_info(batch.batchId).7,
-        STATUS_ANCHORED
-    );
+    assert_eq!(world.info(&signed.batch).2, STATUS_ANCHORED);
     // Errors come back ABI-encoded: a replay.
     let err = relay
         .sender(owner)
         .relay(
-            anchor.address(),
-            Bytes::from(anchor_call(&batch, &signature)),
+            world.anchor.address(),
+            Bytes::from(anchor_call(&signed.batch, &signature)),
         )
         .motsu_expect_err("replayed");
     assert_eq!(
         err,
-        Vec::<u8>::from(Error::BatchAlreadyAnchored(
-            crate::errors::BatchAlreadyAnchored {
-                batchId: batch.batchId
-            }
-        ))
+        Vec::<u8>::from(Error::BatchAlreadyAnchored(BatchAlreadyAnchored {
+            attestor: signed.batch.attestor,
+            batchId: signed.batch.batchId,
+        }))
+    );
+    assert_eq!(
+        err,
+        BatchAlreadyAnchored {
+            attestor: signed.batch.attestor,
+            batchId: signed.batch.batchId,
+        }
+        .abi_encode()
     );
 
-    crate::clock::advance(WINDOW);
-    let proof = tree::multiproof(&tree, &[0, 2, 5]);
-    let ordered: Vec<Receipt> = proof
-        .leaf_indices
-        .iter()
-        .map(|&i| receipts[i].clone())
-        .collect();
+    advance(WINDOW);
     relay
         .sender(owner)
         .relay(
-            anchor.address(),
-            Bytes::from(settle_call(
-                batch.batchId,
-                &ordered,
-                proof.proof.clone(),
-                proof.flags.clone(),
-            )),
+            world.anchor.address(),
+            Bytes::from(settle_call(&signed, &[0, 2, 5])),
         )
         .motsu_unwrap();
-    let fee = receipts[0].units * RATE;
-    anchor.assert_emitted(&ReceiptSettled {
-        batchId: batch.batchId,
-        leaf: receipt_leaf(&receipts[0]),
+    let leaf = &signed.leaves[2];
+    world.anchor.assert_emitted(&UsageSettled {
+        attestor: signed.batch.attestor,
+        batchId: signed.batch.batchId,
         licenseId: LICENSE,
-        fee,
-        paid: fee,
+        index: 2,
+        units: leaf.units,
+        receiptCount: leaf.receiptCount,
+        fee: leaf.units * RATE,
     });
-    for receipt in &ordered {
-        assert!(anchor
-            .sender(owner)
-            .is_receipt_settled(receipt_leaf(receipt)));
+    for index in 0..6 {
+        assert_eq!(
+            world.settled(&signed.batch, index),
+            [0, 2, 5].contains(&index)
+        );
     }
 
     // Malformed calldata: a custom error. Unknown selectors and empty calldata: no data.
-    let mut short = settle_call(batch.batchId, &ordered, proof.proof, proof.flags);
+    let mut short = settle_call(&signed, &[1]);
     short.truncate(100);
     let err = relay
         .sender(owner)
-        .relay(anchor.address(), Bytes::from(short))
+        .relay(world.anchor.address(), Bytes::from(short))
         .motsu_expect_err("malformed");
     assert_eq!(err, MalformedCalldata::SELECTOR.to_vec());
     // (motsu replaces an empty revert from a nested call with its own message, so these
     // call the fallback directly.)
     for data in [&[0x12, 0x34, 0x56, 0x78][..], &[]] {
-        let err = anchor
+        let err = world
+            .anchor
             .sender(owner)
             .fallback(data)
             .motsu_expect_err("not ours");
@@ -214,75 +171,91 @@ fn anchor_and_settle_through_the_router(
 }
 
 #[motsu::test]
-fn error_when_calldata_is_malformed(
-    anchor: Contract<UsageAnchor>,
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    owner: Address,
-    attestor: Account,
-) {
-    deploy(&anchor, &escrow, &license, &splitter, owner, owner);
-    enroll(&anchor, owner, attestor.address());
-    let receipts = receipts(2, attestor.address());
-    let (batch, tree) = batch_of(1, attestor.address(), &receipts);
-    let signature = sign_batch(&attestor, anchor.address(), &batch);
-    let good_anchor = anchor_call(&batch, &signature);
-    let proof = tree::multiproof(&tree, &[0, 1]);
-    let ordered: Vec<Receipt> = proof
-        .leaf_indices
-        .iter()
-        .map(|&i| receipts[i].clone())
-        .collect();
-    let good_settle = settle_call(batch.batchId, &ordered, proof.proof, proof.flags);
-    let dispatch = |data: &[u8]| anchor.sender(owner).dispatch(data);
+fn error_when_calldata_is_malformed() {
+    let world = World::new();
+    let owner = world.owner();
+    world.fund(LICENSE, MIN_BOND);
+    let signed = Signed::new(1, world.attestor.address(), leaves(3));
+    let signature = sign_batch(&world.attestor, world.anchor.address(), &signed.batch);
+    let good_anchor = anchor_call(&signed.batch, &signature);
+    let good_settle = settle_call(&signed, &[0, 2]);
+    let dispatch = |data: &[u8]| world.anchor.sender(owner).dispatch(data);
 
-    // Word offsets (after the selector). settle: batchId, 3 offsets; receipts at 0x80:
-    // length, then 8 words per receipt. anchorBatch: 7 batch words, signature offset.
+    // Patches word `word` of the arguments (after the selector) with `value`, right-aligned.
     let patch = |data: &[u8], word: usize, value: &[u8]| {
         let mut data = data.to_vec();
         let at = 4 + 32 * word + 32 - value.len();
         data[at..4 + 32 * (word + 1)].copy_from_slice(value);
         data
     };
-    let first_receipt = 5; // word index of receipts[0].jobId
-    let cases: Vec<Vec<u8>> = vec![
-        // Only a selector; a truncated head; a truncated tail.
-        SETTLE_SELECTOR.to_vec(),
-        good_settle[..4 + 64].to_vec(),
-        good_settle[..good_settle.len() - 1].to_vec(),
-        ANCHOR_BATCH_SELECTOR.to_vec(),
-        good_anchor[..good_anchor.len() - 40].to_vec(),
-        // Offsets out of range or absurd.
-        patch(&good_settle, 1, &[0xff; 4]),
-        patch(&good_settle, 2, &[0xff; 32]),
-        patch(&good_anchor, 7, &[0x10, 0x00, 0x00]),
-        // Lengths larger than the data.
-        patch(&good_settle, 4, &[0x03]),
-        patch(&good_settle, 4, &[0xff; 32]),
-        // Dirty high bits: receipt unit (uint8), timestamp (uint64), attestor (address).
-        patch(&good_settle, first_receipt + 4, &[0x01, 0x00]),
-        patch(&good_settle, first_receipt + 6, &[0x01; 9]),
-        patch(&good_settle, first_receipt + 7, &[0x01; 21]),
-        // Dirty high bits in the batch: attestor, receiptCount (uint32), periodEnd (uint64).
-        patch(&good_anchor, 1, &[0x01; 21]),
-        patch(&good_anchor, 3, &[0x01; 5]),
-        patch(&good_anchor, 6, &[0x01; 9]),
-    ];
-    for (i, data) in cases.iter().enumerate() {
-        assert!(is_malformed(dispatch(data)), "case {i}");
-    }
-    // A flag that is neither 0 nor 1.
-    let flags_at = {
-        let offset = U256::from_be_slice(&good_settle[4 + 96..4 + 128]).to::<usize>();
-        (offset + 32) / 32
+    let word_at = |data: &[u8], word: usize| {
+        U256::from_be_slice(&data[4 + 32 * word..4 + 32 * (word + 1)]).to::<usize>() / 32
     };
-    assert!(is_malformed(dispatch(&patch(&good_settle, flags_at, &[2]))));
+    // settle: 9 batch words, then the offsets of leaves (9), proof (10) and flags (11); the
+    // leaves array: its length, then 10 words per leaf. anchorBatch: 9 batch words, the
+    // signature's offset (9), its length.
+    let leaves_at = word_at(&good_settle, 9);
+    let flags_at = word_at(&good_settle, 11);
+    let leaf = leaves_at + 1;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("settle selector only", settleCall::SELECTOR.to_vec()),
+        ("settle head cut", good_settle[..4 + 64].to_vec()),
+        (
+            "settle tail cut",
+            good_settle[..good_settle.len() - 1].to_vec(),
+        ),
+        ("anchor selector only", anchorBatchCall::SELECTOR.to_vec()),
+        (
+            "anchor signature cut",
+            good_anchor[..good_anchor.len() - 40].to_vec(),
+        ),
+        ("leaves offset", patch(&good_settle, 9, &[0xff; 4])),
+        ("proof offset", patch(&good_settle, 10, &[0xff; 32])),
+        ("flags offset", patch(&good_settle, 11, &[0x10, 0x00, 0x00])),
+        (
+            "signature offset",
+            patch(&good_anchor, 9, &[0x10, 0x00, 0x00]),
+        ),
+        ("leaves length", patch(&good_settle, leaves_at, &[0x10])),
+        (
+            "leaves length huge",
+            patch(&good_settle, leaves_at, &[0xff; 32]),
+        ),
+        ("flags length", patch(&good_settle, flags_at, &[0x10])),
+        ("signature length", patch(&good_anchor, 10, &[0x01, 0x00])),
+        ("leaf index", patch(&good_settle, leaf, &[0x01; 5])),
+        ("leaf unit", patch(&good_settle, leaf + 4, &[0x01, 0x00])),
+        (
+            "leaf receiptCount",
+            patch(&good_settle, leaf + 6, &[0x01; 5]),
+        ),
+        ("leaf firstAt", patch(&good_settle, leaf + 7, &[0x01; 9])),
+        ("leaf lastAt", patch(&good_settle, leaf + 8, &[0x01; 9])),
+        ("settle attestor", patch(&good_settle, 1, &[0x01; 21])),
+        ("settle leafCount", patch(&good_settle, 3, &[0x01; 5])),
+        ("settle receiptCount", patch(&good_settle, 4, &[0x01; 5])),
+        ("settle periodStart", patch(&good_settle, 6, &[0x01; 9])),
+        ("settle periodEnd", patch(&good_settle, 7, &[0x01; 9])),
+        ("settle deadline", patch(&good_settle, 8, &[0x01; 9])),
+        ("anchor attestor", patch(&good_anchor, 1, &[0x01; 21])),
+        ("anchor leafCount", patch(&good_anchor, 3, &[0x01; 5])),
+        ("anchor deadline", patch(&good_anchor, 8, &[0x01; 9])),
+        ("flag of 2", patch(&good_settle, flags_at + 1, &[2])),
+        (
+            "flag with high bits",
+            patch(&good_settle, flags_at + 1, &[1, 1]),
+        ),
+    ];
+    for (name, data) in &cases {
+        assert!(is_malformed(dispatch(data)), "{name}");
+    }
     // Other selectors are not ours.
     assert!(dispatch(&[0x12, 0x34, 0x56, 0x78, 0]).is_none());
     assert!(dispatch(&[0x12]).is_none());
+    assert!(dispatch(&[]).is_none());
     // The untouched calldata works.
     assert!(matches!(dispatch(&good_anchor), Some(Ok(()))));
-    crate::clock::advance(WINDOW);
+    advance(WINDOW);
     assert!(matches!(dispatch(&good_settle), Some(Ok(()))));
+    assert!(world.settled(&signed.batch, 0) && world.settled(&signed.batch, 2));
 }

@@ -48,7 +48,7 @@ proptest! {
         let proof = tree::multiproof(&tree, &subset);
         let ordered: Vec<B256> = proof.leaf_indices.iter().map(|&i| leaves[i]).collect();
         prop_assert!(verify_leaves(tree[0], &ordered, &proof.proof, &proof.flags));
-        // Single receipts also verify with a plain path and no flags.
+        // A single leaf also verifies with a plain path and no flags.
         let i = subset[0];
         prop_assert!(verify_leaves(tree[0], &[leaves[i]], &tree::path(&tree, i), &[]));
     }
@@ -108,15 +108,10 @@ fn empty_leaves_never_verify() {
 
 #[test]
 fn contract_leaf_matches_the_abi_crate_leaf() {
-    let receipt = super::receipt(
-        9,
-        super::LICENSE,
-        1_234,
-        super::NOW - 7,
-        alloy_primitives::Address::repeat_byte(0xaa),
-    );
+    use alloy_sol_types::SolValue;
+    let leaf = super::leaf(9, super::LICENSE, 1_234, 3);
     assert_eq!(
-        crate::merkle::receipt_leaf(&receipt),
-        tributary_abi::usage::receipt_leaf(&receipt)
+        crate::merkle::leaf_hash(&leaf.abi_encode()),
+        tributary_abi::usage::usage_leaf(&leaf)
     );
 }

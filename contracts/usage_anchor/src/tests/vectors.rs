@@ -1,25 +1,32 @@
-//! Shared test vectors (`tests/vectors/usage_v1.json`, written by the attestor kit in `cli/`):
-//! the contract's leaf, root, struct hash, digest, multiproof check and signature recovery
-//! must be exactly what the off-chain code produced.
+//! Shared test vectors (`tests/vectors/usage_v2.json`, written by the attestor kit in `cli/`):
+//! the contract's leaf hashes, roots, batch key, struct hash, digest, calldata decoding,
+//! multiproof check and signature recovery must be exactly what the off-chain code produced,
+//! and the kit's calldata anchors and settles on an anchor deployed where it was signed for.
 
 use alloc::{string::String, vec::Vec};
 use core::str::FromStr;
 
-use alloy_primitives::{Address, PrimitiveSignature, B256, U256};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolValue};
 use motsu::prelude::*;
 use serde_json::Value;
-use stylus_sdk::abi::Bytes;
+use tributary_abi::usage::{receipt_leaf, Receipt};
 
 use super::*;
-use crate::{merkle::verify_leaves, signing};
+use crate::{
+    calldata::{decode_settle, Reader},
+    events::UsageSettled,
+    merkle::verify_leaves,
+    signing,
+};
 
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/usage_v1.json"
+        "/../../tests/vectors/usage_v2.json"
     );
     let text =
-        std::fs::read_to_string(path).expect("tests/vectors/usage_v1.json (from the cli kit)");
+        std::fs::read_to_string(path).expect("tests/vectors/usage_v2.json (from the cli kit)");
     serde_json::from_str(&text).expect("valid JSON")
 }
 
@@ -47,16 +54,49 @@ fn hashes(value: &Value) -> Vec<B256> {
     value.as_array().expect("array").iter().map(b256).collect()
 }
 
+fn bools(value: &Value) -> Vec<bool> {
+    value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_bool().expect("bool"))
+        .collect()
+}
+
+fn hex_bytes(value: &Value) -> Vec<u8> {
+    let hex: String = text(value).trim_start_matches("0x").into();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
 fn receipt_from(value: &Value) -> Receipt {
     Receipt {
         jobId: b256(&value["jobId"]),
         licenseId: uint(&value["licenseId"]),
-        datasetId: uint(&value["datasetId"]),
+        assetId: uint(&value["assetId"]),
         modelHash: b256(&value["modelHash"]),
+        scope: uint(&value["scope"]),
         unit: u8::try_from(small(&value["unit"])).expect("uint8"),
         units: uint(&value["units"]),
         timestamp: small(&value["timestamp"]),
         attestor: address(&value["attestor"]),
+    }
+}
+
+fn leaf_from(value: &Value) -> UsageLeaf {
+    UsageLeaf {
+        index: u32::try_from(small(&value["index"])).expect("uint32"),
+        licenseId: uint(&value["licenseId"]),
+        assetId: uint(&value["assetId"]),
+        scope: uint(&value["scope"]),
+        unit: u8::try_from(small(&value["unit"])).expect("uint8"),
+        units: uint(&value["units"]),
+        receiptCount: u32::try_from(small(&value["receiptCount"])).expect("uint32"),
+        firstAt: small(&value["firstAt"]),
+        lastAt: small(&value["lastAt"]),
+        receiptsRoot: b256(&value["receiptsRoot"]),
     }
 }
 
@@ -65,23 +105,37 @@ fn batch_from(value: &Value) -> Batch {
         batchId: b256(&value["batchId"]),
         attestor: address(&value["attestor"]),
         root: b256(&value["root"]),
+        leafCount: u32::try_from(small(&value["leafCount"])).expect("uint32"),
         receiptCount: u32::try_from(small(&value["receiptCount"])).expect("uint32"),
         totalUnits: uint(&value["totalUnits"]),
         periodStart: small(&value["periodStart"]),
         periodEnd: small(&value["periodEnd"]),
+        deadline: small(&value["deadline"]),
     }
 }
 
-fn signature_bytes(value: &Value) -> Vec<u8> {
-    let hex: String = text(value).trim_start_matches("0x").into();
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+fn leaves_from(value: &Value) -> Vec<UsageLeaf> {
+    value
+        .as_array()
+        .expect("leaves")
+        .iter()
+        .map(leaf_from)
         .collect()
 }
 
+/// The `StandardMerkleTree` root over `leaves` (sorted, as the kit builds it).
+fn standard_root(leaves: &[B256]) -> B256 {
+    let mut sorted = leaves.to_vec();
+    sorted.sort();
+    tree::build(&sorted)[0]
+}
+
+fn raw(words: &[B256]) -> Vec<[u8; 32]> {
+    words.iter().map(|w| w.0).collect()
+}
+
 #[test]
-fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
+fn hashes_roots_and_digest_match_the_attestor_kit() {
     let v = vectors();
     let chain_id = small(&v["chainId"]);
     let contract = address(&v["verifyingContract"]);
@@ -91,25 +145,53 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
         .iter()
         .map(receipt_from)
         .collect();
-    let leaves = hashes(&v["leaves"]);
     assert_eq!(
         receipts.iter().map(receipt_leaf).collect::<Vec<_>>(),
-        leaves,
-        "leaves"
+        hashes(&v["receiptHashes"]),
+        "receipt leaves"
     );
-
-    // The kit builds like OpenZeppelin's `StandardMerkleTree`: leaves sorted by hash.
-    let mut sorted = leaves.clone();
-    sorted.sort();
-    let tree = tree::build(&sorted);
-    assert_eq!(tree[0], b256(&v["root"]), "root");
+    let leaves = leaves_from(&v["leaves"]);
+    let leaf_hashes: Vec<B256> = leaves
+        .iter()
+        .map(|l| crate::merkle::leaf_hash(&l.abi_encode()))
+        .collect();
+    assert_eq!(leaf_hashes, hashes(&v["leafHashes"]), "usage leaves");
+    // Each leaf aggregates its group of receipts: its receiptsRoot is their tree's root, its
+    // totals their sums.
+    let groups = v["receiptLeaves"].as_array().expect("receiptLeaves");
+    assert_eq!(groups.len(), leaves.len());
+    for (leaf, group) in leaves.iter().zip(groups) {
+        let group = hashes(group);
+        assert_eq!(
+            leaf.receiptsRoot,
+            standard_root(&group),
+            "leaf {}",
+            leaf.index
+        );
+        let members: Vec<&Receipt> = receipts
+            .iter()
+            .filter(|r| group.contains(&receipt_leaf(r)))
+            .collect();
+        assert_eq!(members.len(), leaf.receiptCount as usize);
+        assert_eq!(members.iter().map(|r| r.units).sum::<U256>(), leaf.units);
+        assert!(members.iter().all(|r| r.licenseId == leaf.licenseId
+            && r.timestamp >= leaf.firstAt
+            && r.timestamp <= leaf.lastAt));
+    }
 
     let batch = batch_from(&v["batch"]);
-    assert_eq!(batch.root, tree[0]);
-    assert_eq!(U256::from(batch.receiptCount), U256::from(receipts.len()));
+    assert_eq!(batch.root, b256(&v["root"]));
+    assert_eq!(batch.root, standard_root(&leaf_hashes), "root");
+    assert_eq!(batch.leafCount as usize, leaves.len());
+    assert_eq!(batch.receiptCount as usize, receipts.len());
     assert_eq!(
         batch.totalUnits,
-        receipts.iter().fold(U256::ZERO, |s, r| s + r.units)
+        leaves.iter().map(|l| l.units).sum::<U256>()
+    );
+    assert_eq!(
+        crate::batches::key_of(&HOST, batch.attestor, batch.batchId),
+        b256(&v["batchKey"]),
+        "batch key"
     );
     assert_eq!(
         signing::domain_separator(&HOST, chain_id, contract),
@@ -117,138 +199,133 @@ fn leaves_root_digest_and_proofs_match_the_attestor_kit() {
         "domain"
     );
     assert_eq!(
-        signing::batch_struct_hash(&HOST, &batch),
-        b256(&v["batchStructHash"]),
-        "struct hash"
+        B256::from(signing::BATCH_TYPEHASH),
+        b256(&v["batchTypehash"])
     );
-    let digest = signing::batch_digest(&HOST, chain_id, contract, &batch);
-    assert_eq!(digest, b256(&v["batchDigest"]), "digest");
-
-    // Signature: 65 bytes, low s, recovers to the attestor.
-    let signature = signature_bytes(&v["signature"]);
-    let (v_byte, r, s) = signing::split_signature(&signature).expect("65 bytes");
-    assert!(v_byte == 27 || v_byte == 28);
-    assert!(
-        U256::from_be_bytes(s.0)
-            <= openzeppelin_stylus::utils::cryptography::ecdsa::SIGNATURE_S_UPPER_BOUND
-    );
-    let parsed = PrimitiveSignature::from_scalars_and_parity(r, s, v_byte == 28);
+    let struct_hash = signing::batch_struct_hash(&HOST, &batch.abi_encode());
+    assert_eq!(struct_hash, b256(&v["batchStructHash"]), "struct hash");
     assert_eq!(
-        parsed
-            .recover_address_from_prehash(&digest)
-            .expect("recovers"),
-        batch.attestor
+        signing::batch_digest(&HOST, chain_id, contract, struct_hash),
+        b256(&v["batchDigest"]),
+        "digest"
     );
-    assert_eq!(address(&v["attestor"]), batch.attestor);
-
-    // The kit's multiproof verifies with the contract's verifier.
-    let multiproof = &v["multiproof"];
-    let proof_leaves = hashes(&multiproof["leaves"]);
-    let proof = hashes(&multiproof["proof"]);
-    let flags: Vec<bool> = multiproof["flags"]
-        .as_array()
-        .expect("flags")
-        .iter()
-        .map(|f| f.as_bool().expect("bool"))
-        .collect();
-    assert!(
-        verify_leaves(
-            batch.root,
-            &proof_leaves.iter().map(|leaf| leaf.0).collect::<Vec<_>>(),
-            &proof.iter().map(|node| node.0).collect::<Vec<_>>(),
-            &flags
-        ),
-        "multiproof"
-    );
-    assert!(proof_leaves.iter().all(|leaf| leaves.contains(leaf)));
 }
 
-#[motsu::test]
-fn the_contract_accepts_the_kits_signed_batch_and_proof(
-    escrow: Contract<UsageEscrow>,
-    license: Contract<LicenseDouble>,
-    splitter: Contract<SplitterDouble>,
-    owner: Address,
-) {
+#[test]
+fn calldata_and_proofs_of_the_kit_decode_and_verify() {
     let v = vectors();
-    let contract = address(&v["verifyingContract"]);
-    let anchor = Contract::<UsageAnchor>::new_at(contract);
-    VM::context().set_chain_id(small(&v["chainId"]));
-    escrow
-        .sender(owner)
-        .constructor(owner, license.address(), splitter.address(), EXIT_DELAY)
-        .motsu_unwrap();
-    anchor
-        .sender(owner)
-        .constructor(
-            owner,
-            license.address(),
-            escrow.address(),
-            WINDOW,
-            MIN_BOND,
-            CHALLENGE_BOND,
-            EXIT_DELAY,
-        )
-        .motsu_unwrap();
-    escrow
-        .sender(owner)
-        .set_usage_anchor(anchor.address())
-        .motsu_unwrap();
     let batch = batch_from(&v["batch"]);
-    enroll(&anchor, owner, batch.attestor);
-    // The kit's batch period may lie after motsu's fixed clock; move the clock past it.
-    if batch.periodEnd > NOW {
-        crate::clock::advance(batch.periodEnd - NOW);
-    }
-    let signature = Bytes::from(signature_bytes(&v["signature"]));
-    anchor
-        .sender(owner)
-        .anchor_batch(batch.clone().into(), signature)
-        .motsu_unwrap();
+    // anchorBatch: the batch and the signature.
+    let anchor = hex_bytes(&v["anchorCalldata"]);
+    assert_eq!(anchor[..4], tributary_abi::usage::anchorBatchCall::SELECTOR);
+    let args = Reader(&anchor[4..]);
+    let decoded = args.batch(0).expect("batch");
+    assert_eq!(decoded.words, batch.abi_encode().as_slice());
+    let (start, length) = args
+        .array(crate::calldata::BATCH_SIZE, 1)
+        .expect("signature");
+    assert_eq!(
+        &anchor[4 + start..4 + start + length],
+        hex_bytes(&v["signature"]).as_slice()
+    );
 
-    // Settle the kit's multiproof subset against licenses configured from the receipts.
-    let receipts: Vec<Receipt> = v["receipts"]
-        .as_array()
-        .expect("receipts")
-        .iter()
-        .map(receipt_from)
-        .collect();
-    for r in &receipts {
-        license.sender(owner).configure(
-            r.licenseId,
-            owner,
-            Address::ZERO,
-            U256::from(scope::TRAIN),
-            0,
-            0,
-        );
-        license.sender(owner).set_dataset(r.licenseId, r.datasetId);
+    // settle: one multiproof over the leaves of one license.
+    let multi = &v["multiproof"];
+    let leaves = leaves_from(&multi["leaves"]);
+    let proof = hashes(&multi["proof"]);
+    let flags = bools(&multi["proofFlags"]);
+    let leaf_hashes = hashes(&multi["leafHashes"]);
+    assert!(verify_leaves(
+        batch.root,
+        &raw(&leaf_hashes),
+        &raw(&proof),
+        &flags
+    ));
+    let settle = hex_bytes(&multi["settleCalldata"]);
+    assert_eq!(settle[..4], tributary_abi::usage::settleCall::SELECTOR);
+    let call = decode_settle(&settle[4..]).expect("settle calldata");
+    assert_eq!(call.batch.words, batch.abi_encode().as_slice());
+    assert_eq!(
+        call.leaves.iter().map(|l| l.hash).collect::<Vec<_>>(),
+        leaf_hashes
+    );
+    assert_eq!(call.leaves.len(), leaves.len());
+    for (decoded, leaf) in call.leaves.iter().zip(&leaves) {
+        assert_eq!(decoded.index, leaf.index);
+        assert_eq!(decoded.license_id, uint(&multi["licenseId"]));
+        assert_eq!(decoded.units, leaf.units);
     }
-    let multiproof = &v["multiproof"];
-    let proof_leaves = hashes(&multiproof["leaves"]);
-    let ordered: Vec<crate::ReceiptTuple> = proof_leaves
-        .iter()
-        .map(|leaf| {
-            receipts
-                .iter()
-                .find(|r| receipt_leaf(r) == *leaf)
-                .expect("leaf of a receipt")
-                .clone()
-                .into()
-        })
-        .collect();
-    let flags: Vec<bool> = multiproof["flags"]
-        .as_array()
-        .expect("flags")
-        .iter()
-        .map(|f| f.as_bool().expect("bool"))
-        .collect();
-    crate::clock::advance(WINDOW);
-    anchor
-        .sender(owner)
-        .settle(batch.batchId, ordered, hashes(&multiproof["proof"]), flags)
-        .motsu_unwrap();
-    assert!(proof_leaves
-        .iter()
-        .all(|leaf| anchor.sender(owner).is_receipt_settled(*leaf)));
+    assert_eq!(call.proof, raw(&proof));
+    assert_eq!(call.flags, flags);
+
+    // One receipt down to the batch root.
+    let rp = &v["receiptProof"];
+    let all = leaves_from(&v["leaves"]);
+    let leaf = &all[usize::try_from(small(&rp["leafIndex"])).expect("index")];
+    assert!(verify_leaves(
+        leaf.receiptsRoot,
+        &[b256(&rp["receiptLeaf"]).0],
+        &raw(&hashes(&rp["receiptProof"])),
+        &[]
+    ));
+    assert!(verify_leaves(
+        batch.root,
+        &[b256(&rp["leafHash"]).0],
+        &raw(&hashes(&rp["leafProof"])),
+        &[]
+    ));
+}
+
+/// The kit's `anchorBatch` calldata is accepted (its signature recovers to the batch's
+/// attestor over the anchor's domain) and its `settle` calldata bills the leaves it proves.
+#[motsu::test]
+fn the_kit_calldata_anchors_and_settles() {
+    let v = vectors();
+    assert_eq!(small(&v["chainId"]), CHAIN_ID);
+    assert_eq!(address(&v["attestor"]), batch_from(&v["batch"]).attestor);
+    let world = World::at(address(&v["verifyingContract"]));
+    let batch = batch_from(&v["batch"]);
+    world.enroll(batch.attestor);
+    // The kit's licenses: every leaf's license, for its asset, scope and unit.
+    for leaf in leaves_from(&v["leaves"]) {
+        world.issue(leaf.licenseId);
+        world.license.sender(world.owner()).set_terms(
+            leaf.licenseId,
+            leaf.assetId,
+            SPLIT,
+            leaf.scope,
+            leaf.unit,
+            RATE,
+        );
+        world.fund(leaf.licenseId, MIN_BOND);
+    }
+    // Into the batch's anchoring interval: after its period, by its deadline.
+    advance(batch.periodEnd + 1 - NOW);
+    assert!(now() <= batch.deadline);
+    let dispatch = |data: &[u8]| {
+        world
+            .anchor
+            .sender(world.owner())
+            .dispatch(data)
+            .expect("the anchor's selector")
+    };
+    dispatch(&hex_bytes(&v["anchorCalldata"])).motsu_unwrap();
+    assert_eq!(world.info(&batch).0, stored_hash(&batch));
+    let mut prefix = b256(&v["batchStructHash"]);
+    prefix[tributary_abi::usage::BATCH_HASH_PREFIX..].fill(0);
+    assert_eq!(world.info(&batch).0, prefix);
+    advance(WINDOW);
+    dispatch(&hex_bytes(&v["multiproof"]["settleCalldata"])).motsu_unwrap();
+    for leaf in leaves_from(&v["multiproof"]["leaves"]) {
+        world.anchor.assert_emitted(&UsageSettled {
+            attestor: batch.attestor,
+            batchId: batch.batchId,
+            licenseId: leaf.licenseId,
+            index: leaf.index,
+            units: leaf.units,
+            receiptCount: leaf.receiptCount,
+            fee: leaf.units * RATE,
+        });
+        assert!(world.settled(&batch, leaf.index));
+    }
 }

@@ -36,8 +36,15 @@ fn every_error_encodes_like_alloy() {
             licenseId: U256::from(0x1234_5678_u64),
             readyAt: 0x0102_0304_u64,
         }),
-        Error::EscrowHeldByChallenges(errors::EscrowHeldByChallenges {
-            openChallenges: 7_u32,
+        Error::EscrowHeld(errors::EscrowHeld {
+            licenseId: U256::from(0x1234_5678_u64),
+            holds: u32::MAX,
+        }),
+        Error::NotUsageDisputes(errors::NotUsageDisputes {
+            account: Address::repeat_byte(0x11),
+        }),
+        Error::NoEscrowHold(errors::NoEscrowHold {
+            licenseId: U256::MAX,
         }),
         Error::SafeErc20FailedOperation(safe_erc20::SafeErc20FailedOperation {
             token: Address::repeat_byte(0x11),
