@@ -6,9 +6,9 @@
 //! 10,000 samples, two labs mint licenses and fund escrow, a compute provider meters a week of
 //! receipts, aggregates them into one usage leaf per license (settlement v2,
 //! docs/settlement.md) and anchors the signed batch, the challenge window passes, both usage
-//! leaves are settled with one multiproof, a lab registers a derived model and reports commercial revenue that pays 7 %
-//! upstream, an unlicensed use and a replayed settlement are refused, and every payee
-//! withdraws. Every amount is checked to the wei against what was paid in.
+//! leaves are settled with one multiproof, a lab registers a derived model and reports commercial
+//! revenue that pays 7 % upstream, an unlicensed use and a replayed settlement are refused, and
+//! every payee withdraws. Every amount is checked to the wei against what was paid in.
 //!
 //! [`Story::play`] tells it act by act, one method per act.
 
@@ -469,7 +469,9 @@ impl<P: Provider> Story<'_, P> {
         batch: &BatchFile,
         receipts: &[Receipt],
     ) -> Result<ProofFile, DemoError> {
-        self.say("5. the challenge window passes; the usage leaves are settled with one multiproof");
+        self.say(
+            "5. the challenge window passes; the usage leaves are settled with one multiproof",
+        );
         self.world.travel(CHALLENGE_WINDOW + 1).await?;
         let proof = prove(batch, &Selection::All).map_err(fail)?;
         let leaves = proof.leaves.len();

@@ -37,9 +37,9 @@ mod exported {
 }
 use exported::{
     anchor::IUsageAnchor as Anchor, disputes::IUsageDisputes as Disputes,
-    escrow::IUsageEscrow as Escrow, nft::ILicenseNft as Nft,
-    offers::ILicenseOffers as Offers, registry::IAttributionRegistry as Registry,
-    router::IRevenueRouter as Router, splitter::IRoyaltySplitter as Splitter,
+    escrow::IUsageEscrow as Escrow, nft::ILicenseNft as Nft, offers::ILicenseOffers as Offers,
+    registry::IAttributionRegistry as Registry, router::IRevenueRouter as Router,
+    splitter::IRoyaltySplitter as Splitter,
 };
 
 /// `(names, declared selector, exported selector)` of a pair of calls or of errors.
@@ -140,7 +140,11 @@ fn cross_contract_calls_match_the_exported_interfaces() {
         ),
         pair!(SolCall, calls::ILicenseNft::issueCall, Nft::issueCall),
         pair!(SolCall, calls::IUsageEscrow::chargeCall, Escrow::chargeCall),
-        pair!(SolCall, calls::IUsageEscrow::addHoldCall, Escrow::addHoldCall),
+        pair!(
+            SolCall,
+            calls::IUsageEscrow::addHoldCall,
+            Escrow::addHoldCall
+        ),
         pair!(
             SolCall,
             calls::IUsageEscrow::removeHoldCall,
@@ -160,7 +164,11 @@ fn cross_contract_calls_match_the_exported_interfaces() {
         pair!(SolCall, usage::anchorBatchCall, Anchor::anchorBatchCall),
         pair!(SolCall, usage::settleCall, Anchor::settleCall),
         pair!(SolCall, usage::holdEscrowCall, Disputes::holdEscrowCall),
-        pair!(SolCall, usage::verifyReceiptCall, Disputes::verifyReceiptCall),
+        pair!(
+            SolCall,
+            usage::verifyReceiptCall,
+            Disputes::verifyReceiptCall
+        ),
     ]);
 }
 
@@ -271,6 +279,12 @@ fn shared_errors_match_every_contract_that_raises_them() {
         pair!(SolError, shared::NotDatasetOwner, Offers::NotDatasetOwner),
         pair!(SolError, shared::NotUsageAnchor, Nft::NotUsageAnchor),
         pair!(SolError, shared::NotUsageAnchor, Escrow::NotUsageAnchor),
+    ]);
+}
+
+#[test]
+fn batch_errors_match_the_anchor_and_the_disputes_contract() {
+    same(&[
         pair!(
             SolError,
             shared::ExternalCallFailed,

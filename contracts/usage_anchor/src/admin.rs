@@ -91,7 +91,9 @@ impl UsageAnchor {
         self.only_owner()?;
         let current = self.global_address(Global::Disputes);
         if !current.is_zero() {
-            return Err(Error::DisputesAlreadySet(DisputesAlreadySet { disputes: current }));
+            return Err(Error::DisputesAlreadySet(DisputesAlreadySet {
+                disputes: current,
+            }));
         }
         if disputes.is_zero() {
             return Err(Error::InvalidConfiguration(InvalidConfiguration {}));

@@ -151,7 +151,11 @@ impl UsageAnchor {
     }
 
     /// The state of a batch known by id; fails if none was anchored.
-    pub(crate) fn known_batch(&self, attestor: Address, batch_id: B256) -> Result<(B256, BatchState), Error> {
+    pub(crate) fn known_batch(
+        &self,
+        attestor: Address,
+        batch_id: B256,
+    ) -> Result<(B256, BatchState), Error> {
         let key = key_of(self.vm(), attestor, batch_id);
         let state = self.batch_state(&key);
         if state.status == STATUS_NONE {

@@ -7,19 +7,19 @@
 //! anyone settles usage leaves with a multiproof; the anchor then charges `units × usageRate`
 //! per license to the usage escrow (`usage_escrow` crate, `IUsageEscrow.charge`), which takes
 //! the fees from the licenses' escrow into the datasets' splits and records debt. Every receipt
-//! stays provable down to the batch root (`usage_disputes`'s `verifyReceipt`). Modules, one concern each:
+//! stays provable down to the batch root (`usage_disputes`'s `verifyReceipt`). Modules, one concern
+//! each:
 //!
 //! - [`admin`]: the two-step owner (also the treasury), the attestor allow-list, the disputes
 //!   contract;
 //! - [`attestors`]: bonds, exit, signature check;
-//! - [`batches`]: anchoring, the challenge window, the challenge status the disputes contract
-//!   sets;
+//! - [`batches`]: anchoring, the challenge window, the challenge status the disputes contract sets;
 //! - [`settlement`]: proofs, per-leaf license checks, fees, the escrow charge;
 //! - [`signing`] and [`merkle`]: the pure EIP-712 digest, ECDSA recovery, Merkle verification;
 //! - [`calldata`]: the hand decoder of the two calls that take structs;
 //! - [`external_calls`]: the license contract, the escrow, ERC-1271, native payouts;
-//! - [`state`]: the keccak-addressed storage words of attestors, credits, batches and the
-//!   settled bitmap.
+//! - [`state`]: the keccak-addressed storage words of attestors, credits, batches and the settled
+//!   bitmap.
 //!
 //! The challenge game (challengers, bonds, the arbiter, escrow holds, `verifyReceipt`) is the
 //! `usage_disputes` contract, a crate of its own because it does not fit this contract's code

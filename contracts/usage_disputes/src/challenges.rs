@@ -202,7 +202,13 @@ impl UsageDisputes {
                 amount,
             },
         );
-        log(self.vm(), Credited { account: to, amount });
+        log(
+            self.vm(),
+            Credited {
+                account: to,
+                amount,
+            },
+        );
         Ok(())
     }
 

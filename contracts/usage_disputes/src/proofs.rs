@@ -176,7 +176,11 @@ impl UsageDisputes {
             && leaf.7 <= timestamp
             && timestamp <= leaf.8;
         Ok(agrees
-            && on_path(leaf.9, double_keccak(&Receipt::from(*receipt).abi_encode()), receipt_proof)
+            && on_path(
+                leaf.9,
+                double_keccak(&Receipt::from(*receipt).abi_encode()),
+                receipt_proof,
+            )
             && on_path(batch.2, leaf_hash(leaf), leaf_proof))
     }
 }

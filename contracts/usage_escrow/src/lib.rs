@@ -8,8 +8,8 @@
 //!
 //! - [`funding`]: `fundEscrow` / `fundEscrowToken`, debt repayment;
 //! - [`charging`]: the anchor's `charge`, debt recording, fee deposits;
-//! - [`withdrawals`]: the two-step withdrawal rule (why attested usage cannot dodge its fees)
-//!   and the holds the usage disputes contract places while a batch that bills the license is
+//! - [`withdrawals`]: the two-step withdrawal rule (why attested usage cannot dodge its fees) and
+//!   the holds the usage disputes contract places while a batch that bills the license is
 //!   challenged;
 //! - [`external_calls`]: the license contract, the splitter, the anchor, tokens.
 //!

@@ -6,8 +6,8 @@
 //!    withdrawalDelay` (`challengeWindow` is the anchor's, read when it was wired;
 //!    `withdrawalDelay` is the *settlement grace*, a constructor argument of this contract).
 //! 2. `withdrawEscrow(id)` at or after `readyAt` pays `min(amount, escrow balance then)`, never
-//!    while the license's escrow is *held*, and not before `withdrawalDelay` after the last
-//!    release of a hold whose batch was cleared.
+//!    while the license's escrow is *held*, and not before `withdrawalDelay` after the last release
+//!    of a hold whose batch was cleared.
 //!
 //! Every batch anchored before `t` (so all usage attested before the request) became
 //! settleable at the anchor no later than `t + challengeWindow` unless it was challenged, so
@@ -131,7 +131,9 @@ impl UsageEscrow {
         let caller = self.vm().msg_sender();
         let disputes = self.usage_disputes.get();
         if disputes.is_zero() || caller != disputes {
-            return Err(Error::NotUsageDisputes(NotUsageDisputes { account: caller }));
+            return Err(Error::NotUsageDisputes(NotUsageDisputes {
+                account: caller,
+            }));
         }
         let now = clock::now(self.vm());
         let mut escrow = self.escrows.setter(license_id);
@@ -139,9 +141,11 @@ impl UsageEscrow {
         let holds = if add {
             holds.checked_add(1).ok_or_else(overflow)?
         } else {
-            holds.checked_sub(1).ok_or(Error::NoEscrowHold(NoEscrowHold {
-                licenseId: license_id,
-            }))?
+            holds
+                .checked_sub(1)
+                .ok_or(Error::NoEscrowHold(NoEscrowHold {
+                    licenseId: license_id,
+                }))?
         };
         escrow.holds.set(U32::from(holds));
         if settleable {
