@@ -281,8 +281,14 @@ async fn upheld_challenge_voids_the_batch() {
         batch_id,
         upheld: true,
     };
-    let err: DisputesError =
-        refusal(&w, w.accounts[5], disputes, resolve.abi_encode(), U256::ZERO).await;
+    let err: DisputesError = refusal(
+        &w,
+        w.accounts[5],
+        disputes,
+        resolve.abi_encode(),
+        U256::ZERO,
+    )
+    .await;
     assert_eq!(
         err,
         DisputesError::NotChallengeArbiter(IUsageDisputes::NotChallengeArbiter {

@@ -16,7 +16,7 @@ use tributary::{
         merkle::MerkleTree,
         prove::{hold_escrow_calldata, settle_calldata},
         signing::sign_batch,
-        types::{anchor_domain, anchorBatchCall, usage_leaf, Batch, UsageLeaf},
+        types::{anchorBatchCall, anchor_domain, usage_leaf, Batch, UsageLeaf},
     },
     contracts::Contract,
     contracts_abi::{usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow},
