@@ -1,0 +1,2 @@
+//! The access gateway.
+pub mod pipeline;

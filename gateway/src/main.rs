@@ -1,0 +1,2 @@
+//! `tributary-gateway`.
+fn main() {}
