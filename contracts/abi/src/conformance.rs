@@ -139,6 +139,12 @@ fn cross_contract_calls_match_the_exported_interfaces() {
             Nft::registerOfferCall
         ),
         pair!(SolCall, calls::ILicenseNft::issueCall, Nft::issueCall),
+    ]);
+}
+
+#[test]
+fn usage_calls_match_the_escrow_the_anchor_and_the_disputes_contract() {
+    same(&[
         pair!(SolCall, calls::IUsageEscrow::chargeCall, Escrow::chargeCall),
         pair!(
             SolCall,
