@@ -62,6 +62,9 @@ pub struct Grant {
     pub expires_at: u64,
     /// When the wallet's rental ends (0 if it is the owner).
     pub user_expires: u64,
+    /// The head block's timestamp when checked: the expiries are in chain time, which may
+    /// differ from the gateway's clock.
+    pub chain_now: u64,
 }
 
 /// The chain as the gateway reads it.
@@ -235,10 +238,17 @@ impl Chain {
                 .await?
                 ._0
         };
+        let chain_now = self
+            .provider
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest, false.into())
+            .await
+            .map_err(|e| CallError::Rpc(e.to_string()))?
+            .map_or(0, |b| b.header.timestamp);
         Ok(Ok(Grant {
             unit: usage._7,
             expires_at: usage._4,
             user_expires,
+            chain_now,
         }))
     }
 

@@ -405,12 +405,15 @@ async fn verify(
                 ),
             )
         })?;
+    // The license's and the rental's expiries are chain time: cap the key by what is left of
+    // them on the chain's clock.
     let mut expires_at = now + state.config.key_ttl;
     if grant.expires_at != 0 {
-        expires_at = expires_at.min(grant.expires_at);
+        expires_at = expires_at.min(now + grant.expires_at.saturating_sub(grant.chain_now));
     }
     if grant.user_expires != 0 {
-        expires_at = expires_at.min(grant.user_expires.saturating_add(1));
+        let left = grant.user_expires.saturating_add(1).saturating_sub(grant.chain_now);
+        expires_at = expires_at.min(now.saturating_add(left));
     }
     if expires_at <= now {
         return Err(ApiError::forbidden(
