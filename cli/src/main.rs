@@ -1,9 +1,11 @@
 //! The `tributary` command.
 
-use std::process::ExitCode;
+use std::{ffi::OsString, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 use tributary::{attest, build, demo::command as demo_command, deploy};
+
+mod gateway;
 
 /// Tributary: on-chain licensing and royalties for AI training data.
 #[derive(Debug, Parser)]
@@ -32,6 +34,22 @@ enum Command {
     Attest {
         #[command(subcommand)]
         command: attest::command::AttestCommand,
+    },
+    /// Access gateway (runs `tributary-gateway`): `serve --dataset DIR --dataset-id N
+    /// --deployment FILE --rpc-url URL`, `keys list|revoke`, `jobs`.
+    #[command(disable_help_flag = true)]
+    Gateway {
+        /// Arguments of `tributary-gateway` (`--help` for its help).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Sign in with the wallet key in `$TRIBUTARY_KEY` and download a dataset through a gateway
+    /// (`--gateway URL --license N --out DIR`; runs `tributary-gateway fetch`).
+    #[command(disable_help_flag = true)]
+    Fetch {
+        /// Arguments of `tributary-gateway fetch` (`--help` for its help).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
     },
 }
 
@@ -67,6 +85,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Demo(args) => demo_command::run(&args)?,
         // The attestor kit works outside the workspace too.
         Command::Attest { command } => attest::command::run(command)?,
+        Command::Gateway { args } => gateway::forward(None, &args)?,
+        Command::Fetch { args } => gateway::forward(Some("fetch"), &args)?,
     }
     Ok(())
 }
