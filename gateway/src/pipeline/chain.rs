@@ -177,6 +177,62 @@ pub trait Chain: Send + Sync {
     fn lookup(&self, hash: B256) -> impl Future<Output = Result<TxLookup, ChainError>> + Send;
 }
 
+/// A shared chain is a chain (so [`crate::pipeline::Pipeline::run`] can borrow one).
+impl<C: Chain> Chain for &C {
+    fn chain_id(&self) -> impl Future<Output = Result<u64, ChainError>> + Send {
+        (**self).chain_id()
+    }
+    fn now(&self) -> impl Future<Output = Result<u64, ChainError>> + Send {
+        (**self).now()
+    }
+    fn batch_info(
+        &self,
+        anchor: Address,
+        attestor: Address,
+        batch_id: B256,
+    ) -> impl Future<Output = Result<BatchInfo, ChainError>> + Send {
+        (**self).batch_info(anchor, attestor, batch_id)
+    }
+    fn challenge_window(
+        &self,
+        anchor: Address,
+    ) -> impl Future<Output = Result<u64, ChainError>> + Send {
+        (**self).challenge_window(anchor)
+    }
+    fn is_usage_settled(
+        &self,
+        anchor: Address,
+        attestor: Address,
+        batch_id: B256,
+        index: u32,
+    ) -> impl Future<Output = Result<bool, ChainError>> + Send {
+        (**self).is_usage_settled(anchor, attestor, batch_id, index)
+    }
+    fn estimate_gas(
+        &self,
+        from: Address,
+        to: Address,
+        data: &Bytes,
+    ) -> impl Future<Output = Result<u64, ChainError>> + Send {
+        (**self).estimate_gas(from, to, data)
+    }
+    fn next_nonce(&self, from: Address) -> impl Future<Output = Result<u64, ChainError>> + Send {
+        (**self).next_nonce(from)
+    }
+    fn fees(&self) -> impl Future<Output = Result<Fees, ChainError>> + Send {
+        (**self).fees()
+    }
+    fn broadcast(
+        &self,
+        tx: &SignedTx,
+    ) -> impl Future<Output = Result<Broadcast, ChainError>> + Send {
+        (**self).broadcast(tx)
+    }
+    fn lookup(&self, hash: B256) -> impl Future<Output = Result<TxLookup, ChainError>> + Send {
+        (**self).lookup(hash)
+    }
+}
+
 /// [`Chain`] over a JSON-RPC provider (any alloy [`Provider`]; its wallet, if any, is not
 /// used: the pipeline signs).
 #[derive(Debug, Clone)]

@@ -276,3 +276,71 @@ pub fn batches(conn: &Connection, status: Option<BatchStatus>) -> rusqlite::Resu
     })?;
     rows.collect()
 }
+
+/// The text `tributary gateway batches` prints: pending receipts per license, rejected
+/// receipts, the count of batches per status, then one line per batch (oldest period first).
+pub fn report(conn: &Connection) -> rusqlite::Result<String> {
+    use std::fmt::Write as _;
+
+    let mut out = String::new();
+    let pending = pending_receipts(conn)?;
+    let (count, units) = pending.iter().fold((0, U256::ZERO), |(n, u), p| {
+        (n + p.receipts, u.saturating_add(p.units))
+    });
+    let _ = writeln!(out, "pending receipts: {count} ({units} units)");
+    for p in &pending {
+        let _ = writeln!(
+            out,
+            "  license {}: {} receipts, {} units, {}..={}",
+            p.license_id, p.receipts, p.units, p.first_at, p.last_at
+        );
+    }
+    let rejected = rejected_receipts(conn)?;
+    if !rejected.is_empty() {
+        let _ = writeln!(out, "rejected receipts: {}", rejected.len());
+        for r in &rejected {
+            let _ = writeln!(
+                out,
+                "  job {} (license {}, {} units): {}",
+                r.job_id, r.license_id, r.units, r.reason
+            );
+        }
+    }
+    let counts = batch_counts(conn)?
+        .iter()
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(out, "batches: {counts}");
+    for b in batches(conn, None)? {
+        let _ = write!(
+            out,
+            "  {} {}: period {}..={}, {} leaves, {} receipts, {} units",
+            b.batch_id, b.status, b.period_start, b.period_end, b.leaves, b.receipts, b.units
+        );
+        if let Some(at) = b.anchored_at {
+            let _ = write!(out, "; anchored at {at}");
+            if let (Some(tx), Some(gas)) = (b.anchor_tx, b.anchor_gas) {
+                let _ = write!(out, " (tx {tx}, gas {gas})");
+            }
+        }
+        if let Some(units) = b.settled_units {
+            let _ = write!(out, "; settled {units} units");
+            if let Some(tx) = b.settle_tx {
+                let _ = write!(out, " (tx {tx}, gas {})", b.settle_gas);
+            }
+        }
+        if let Some(tx) = b.sent_tx {
+            let _ = write!(out, "; in flight: tx {tx}");
+        }
+        if let Some(error) = &b.last_error {
+            let _ = write!(
+                out,
+                "; last error ({} failed attempts): {error}",
+                b.attempts
+            );
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}

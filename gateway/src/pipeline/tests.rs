@@ -728,3 +728,103 @@ async fn a_voided_batch_fails_with_the_reason() {
     assert_eq!(rows[0].last_error, Some(reason));
     assert_eq!(chain.executed("settle"), Vec::<B256>::new());
 }
+
+/// The run loop cuts, anchors and settles on its own, logs one line per step (waiting is not
+/// logged), and stops when told.
+#[tokio::test]
+async fn run_cuts_anchors_and_settles_until_shutdown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = open(&dir.path().join("g.db"));
+    enqueue(&mut p, &[receipt(1, 7, 100, 1000), receipt(2, 9, 5, 1001)]);
+    let chain = FakeChain::new(2000);
+    let mut logged = Vec::new();
+    let mut errors = Vec::new();
+    let shutdown = async {
+        let mut traveled = false;
+        loop {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if !traveled && chain.executed("anchorBatch").len() == 1 {
+                chain.travel(WINDOW);
+                traveled = true;
+            }
+            if chain.executed("settle").len() == 1 {
+                // A few more ticks: they must do nothing.
+                tokio::time::sleep(Duration::from_millis(60)).await;
+                return;
+            }
+        }
+    };
+    p.run_with(
+        &chain,
+        Duration::from_millis(10),
+        shutdown,
+        |progress| logged.push(progress.clone()),
+        |e| errors.push(e.to_string()),
+    )
+    .await;
+    assert_eq!(errors, Vec::<String>::new());
+    let [anchor_tx] = chain.executed("anchorBatch")[..] else {
+        panic!("one anchorBatch expected");
+    };
+    let [settle_tx] = chain.executed("settle")[..] else {
+        panic!("one settle expected");
+    };
+    let Some(Progress::Cut(summary)) = logged.first().cloned() else {
+        panic!("a cut first: {logged:?}");
+    };
+    assert_eq!(
+        logged,
+        vec![
+            Progress::Cut(summary.clone()),
+            Progress::Anchored {
+                batch: summary.clone(),
+                gas: Some(ANCHOR_GAS),
+                tx: Some(anchor_tx),
+                anchored_at: 2000,
+            },
+            Progress::Settled {
+                batch_id: summary.batch_id,
+                leaves: 2,
+                units: U256::from(105),
+                gas: SETTLE_GAS,
+                tx: Some(settle_tx),
+            },
+        ]
+    );
+    assert_eq!(
+        logged[1].to_string(),
+        format!(
+            "anchored batch {}: 2 leaves, 2 receipts, 105 units, gas {ANCHOR_GAS}, tx {anchor_tx}, at 2000",
+            summary.batch_id
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_operator_report_lists_receipts_and_batches() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = open(&dir.path().join("g.db"));
+    let summary = cut_first_period(&mut p);
+    let chain = FakeChain::new(2000);
+    p.anchor(&chain).await.expect("anchors");
+    let [anchor_tx] = chain.executed("anchorBatch")[..] else {
+        panic!("one anchorBatch expected");
+    };
+    let foreign = Receipt {
+        attestor: Address::repeat_byte(5),
+        ..receipt(8, 9, 3, 1101)
+    };
+    enqueue(&mut p, &[foreign]);
+    assert_eq!(
+        queries::report(p.connection()).expect("report"),
+        format!(
+            "pending receipts: 2 (1002 units)\n  \
+             license 7: 1 receipts, 999 units, 1100..=1100\n  \
+             license 9: 1 receipts, 3 units, 1101..=1101\n\
+             batches: built 0, anchor_sent 0, anchored 1, settle_sent 0, settled 0, failed 0\n  \
+             {} anchored: period 1000..=1099, 2 leaves, 5 receipts, 402 units; anchored at 2000 \
+             (tx {anchor_tx}, gas {ANCHOR_GAS})\n",
+            summary.batch_id
+        )
+    );
+}
