@@ -443,3 +443,111 @@ fn code_or_ok<T>(r: Result<T, ClientError>) -> (u16, String) {
         Err(e) => (e.status().unwrap_or(0), e.code().unwrap_or("").to_owned()),
     }
 }
+
+/// Waits up to 5 s for `gw` to have closed `job`; returns its units.
+async fn closed_units(gw: &Running, job: B256) -> u64 {
+    for _ in 0..50 {
+        let row = gw.state.store.job(job).unwrap().unwrap();
+        if row.status == "closed" {
+            return row.units_metered;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("job {job} still open after 5 s");
+}
+
+/// Waits up to 5 s for `client`'s key to be refused; returns the code.
+async fn refused_within(client: &Client) -> (u16, String) {
+    for _ in 0..50 {
+        if let Err(e) = client.manifest().await {
+            return (e.status().unwrap_or(0), e.code().unwrap_or("").to_owned());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("key still accepted after 5 s");
+}
+
+// One devnode: revocation, transfer and restart each build on the registered dataset.
+#[allow(clippy::too_many_lines)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_or_transferred_license_mid_job_and_restart_lose_nothing() {
+    let w = world().await;
+    let keys = signers();
+    let (lab, stranger) = (&keys[3], &keys[5]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("dataset");
+    write_dataset(&dir);
+    let local = Dataset::scan(&dir).unwrap();
+    let (dataset_id, offer) = register(&w, local.content_hash).await;
+    let db = tmp.path().join("g.db");
+    let gw = start(&w, &dir, &db, dataset_id, |_| {}).await.unwrap();
+    let base = url(&gw);
+    let nft = w.at(Contract::LicenseNft);
+
+    // Revoked on chain mid-job: the key dies within the revalidation period (1 s here) and the
+    // job is closed, billing exactly what was served.
+    let revoked = w.mint(offer, lab.address(), U256::from(1_000_u64)).await;
+    let client = sign_in(&base, lab, revoked, TRAIN).await.unwrap();
+    let job = client.open_job(None, None).await.unwrap();
+    client.shard(job, "train/part-1.jsonl", None).await.unwrap();
+    let revoke = ILicenseNft::revokeCall {
+        token_id: revoked,
+        reason: B256::repeat_byte(0xbb),
+    };
+    w.send(w.accounts[2], nft, revoke.abi_encode(), U256::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(refused_within(&client).await, (401, "key_revoked".into()));
+    assert_eq!(closed_units(&gw, job).await, 25);
+    assert!(gw.state.store.queued_receipt(job).unwrap().is_some());
+    assert_eq!(
+        code(sign_in(&base, lab, revoked, TRAIN).await),
+        (403, "license_invalid".into())
+    );
+
+    // Transferred mid-job: the old holder's key dies, its job is billed; the new holder may
+    // sign in.
+    let moved = w.mint(offer, lab.address(), U256::from(1_000_u64)).await;
+    let client = sign_in(&base, lab, moved, TRAIN).await.unwrap();
+    let job = client.open_job(None, None).await.unwrap();
+    client.shard(job, "cat.png", None).await.unwrap();
+    let transfer = ILicenseNft::transferFromCall {
+        from: lab.address(),
+        to: stranger.address(),
+        token_id: moved,
+    };
+    w.send(lab.address(), nft, transfer.abi_encode(), U256::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(refused_within(&client).await, (401, "key_revoked".into()));
+    assert_eq!(closed_units(&gw, job).await, 1);
+    sign_in(&base, stranger, moved, TRAIN).await.unwrap();
+    assert_eq!(
+        code(sign_in(&base, lab, moved, TRAIN).await),
+        (403, "not_license_holder".into())
+    );
+
+    // Restart mid-job: what was metered before the gateway went away is still in the job, the
+    // key still works on the restarted gateway, and closing bills every record once.
+    let kept = w.mint(offer, lab.address(), U256::from(1_000_u64)).await;
+    let client = sign_in(&base, lab, kept, TRAIN).await.unwrap();
+    let key = client.key().unwrap().to_owned();
+    let job = client.open_job(None, None).await.unwrap();
+    client.shard(job, "train/part-0.jsonl", None).await.unwrap();
+    gw.stop().await;
+    let gw = start(&w, &dir, &db, dataset_id, |_| {}).await.unwrap();
+    let client = Client::with_key(&url(&gw), key).unwrap();
+    assert_eq!(client.job(job).await.unwrap()["unitsMetered"], 40);
+    client.shard(job, "train/part-1.jsonl", None).await.unwrap();
+    client.shard(job, "cat.png", None).await.unwrap();
+    let receipt = client.close_job(job).await.unwrap();
+    assert_eq!(receipt.units, U256::from(66));
+    assert_eq!(
+        code(client.close_job(job).await),
+        (409, "job_closed".into())
+    );
+    let queued = gw.state.store.queued_receipt(job).unwrap().unwrap();
+    let queued: serde_json::Value = serde_json::from_str(&queued).unwrap();
+    assert_eq!(queued["units"], "66");
+    gw.stop().await;
+}

@@ -116,6 +116,9 @@ pub struct ServeArgs {
     /// Burst of requests per key.
     #[arg(long, default_value_t = 1000.0)]
     pub burst: f64,
+    /// Seconds after which an open job is closed and billed.
+    #[arg(long, default_value_t = 86_400)]
+    pub job_timeout: u64,
 }
 
 /// `tributary fetch`.
@@ -269,6 +272,7 @@ async fn serve(args: ServeArgs) -> CliResult {
     config.revalidate_every = Duration::from_secs(args.revalidate_every.max(1));
     config.rate_per_sec = args.rate;
     config.rate_burst = args.burst;
+    config.job_timeout = Duration::from_secs(args.job_timeout);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let running = server::start(config, store, dataset, chain, listener).await?;
     eprintln!(

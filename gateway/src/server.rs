@@ -56,6 +56,8 @@ pub struct Config {
     pub rate_burst: f64,
     /// Largest request body in bytes.
     pub max_body: usize,
+    /// A job open this long is closed (and billed) by the revalidation task.
+    pub job_timeout: Duration,
 }
 
 impl Config {
@@ -72,6 +74,7 @@ impl Config {
             rate_per_sec: 500.0,
             rate_burst: 1000.0,
             max_body: 64 * 1024,
+            job_timeout: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -412,7 +415,10 @@ async fn verify(
         expires_at = expires_at.min(now + grant.expires_at.saturating_sub(grant.chain_now));
     }
     if grant.user_expires != 0 {
-        let left = grant.user_expires.saturating_add(1).saturating_sub(grant.chain_now);
+        let left = grant
+            .user_expires
+            .saturating_add(1)
+            .saturating_sub(grant.chain_now);
         expires_at = expires_at.min(now.saturating_add(left));
     }
     if expires_at <= now {
@@ -935,7 +941,13 @@ pub async fn revalidate(state: &AppState) -> Result<usize, String> {
             }
         }
     }
-    for job in state.store.orphaned_jobs(now).map_err(|e| e.to_string())? {
+    let timeout_ms = u64::try_from(state.config.job_timeout.as_millis()).unwrap_or(u64::MAX);
+    let stale_before = now_ms().saturating_sub(timeout_ms);
+    let orphaned = state
+        .store
+        .orphaned_jobs(now, stale_before)
+        .map_err(|e| e.to_string())?;
+    for job in orphaned {
         // A job closed meanwhile (by its client) is fine.
         if let Err(JobError::Db(e)) = state.store.close_job(job, now_ms(), state.config.attestor) {
             return Err(e.to_string());

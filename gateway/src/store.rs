@@ -562,22 +562,43 @@ impl Store {
         })
     }
 
-    /// Open jobs of keys that are revoked or expired at `now` (the revalidation task closes
-    /// them so what they served is billed).
+    /// Open jobs of keys that are revoked or expired at `now` (unix seconds), or opened at or
+    /// before `stale_before_ms` (timed out): the revalidation task closes them so what they
+    /// served is billed.
     ///
     /// # Errors
     /// Database errors.
-    pub fn orphaned_jobs(&self, now: u64) -> rusqlite::Result<Vec<B256>> {
+    pub fn orphaned_jobs(&self, now: u64, stale_before_ms: u64) -> rusqlite::Result<Vec<B256>> {
         self.with_conn(|c| {
             let mut st = c.prepare(
                 "SELECT j.job_id FROM jobs j JOIN keys k ON k.key_hash = j.key_hash \
-                 WHERE j.status = 'open' AND (k.revoked_at IS NOT NULL OR k.expires_at <= ?1)",
+                 WHERE j.status = 'open' \
+                 AND (k.revoked_at IS NOT NULL OR k.expires_at <= ?1 OR j.opened_at_ms <= ?2)",
             )?;
             let rows = st
-                .query_map(params![i(now)], |r| r.get::<_, Vec<u8>>(0))?
+                .query_map(params![i(now), i(stale_before_ms)], |r| {
+                    r.get::<_, Vec<u8>>(0)
+                })?
                 .map(|r| r.map(|b| b256_col(&b)))
                 .collect();
             rows
+        })
+    }
+}
+
+impl Store {
+    /// The receipt body the pipeline holds for `job_id` (its `receipts` table), if any.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn queued_receipt(&self, job_id: B256) -> rusqlite::Result<Option<String>> {
+        self.with_conn(|c| {
+            c.query_row(
+                "SELECT body FROM receipts WHERE job_id = ?1",
+                params![job_id.as_slice()],
+                |r| r.get(0),
+            )
+            .optional()
         })
     }
 }
