@@ -891,9 +891,10 @@ impl Pipeline {
         let anchor = self.config.anchor;
         let mut settled_now = 0_u32;
         // Each round sends at most one transaction; a batch needs ⌈leaves / max⌉ of them, plus
-        // one round to observe the last, plus one to recover from a recorded transaction.
+        // one round to observe the last, one to recover a recorded transaction and one for a
+        // refusal that makes it look again.
         let leaves = usize::try_from(self.load(id)?.file.batch.leaf_count).unwrap_or(usize::MAX);
-        let rounds = leaves.div_ceil(self.config.max_leaves_per_settle.max(1)) + 2;
+        let rounds = leaves.div_ceil(self.config.max_leaves_per_settle.max(1)) + 3;
         for _ in 0..rounds {
             let record = self.load(id)?;
             let attestor = record.file.batch.attestor;

@@ -48,8 +48,9 @@ struct State {
     /// Every broadcast the node received.
     broadcasts: u32,
     fault: Option<Fault>,
-    /// The next estimate of a `settle` is refused with this error, once.
-    refuse_settle_once: Option<String>,
+    /// The next estimate of this function (`anchorBatch` or `settle`) is refused with this
+    /// error, once.
+    refuse_once: Option<(&'static str, String)>,
 }
 
 /// A chain that runs `anchorBatch` and `settle` by the anchor's rules that matter here:
@@ -189,10 +190,18 @@ impl Chain for FakeChain {
     async fn estimate_gas(&self, _: Address, to: Address, data: &Bytes) -> Result<u64, ChainError> {
         assert_eq!(to, ANCHOR);
         let mut state = self.state();
-        if settleCall::abi_decode(data, true).is_ok() {
-            if let Some(error) = state.refuse_settle_once.take() {
-                return Err(ChainError::Refused(error));
-            }
+        let function = if settleCall::abi_decode(data, true).is_ok() {
+            "settle"
+        } else {
+            "anchorBatch"
+        };
+        if state
+            .refuse_once
+            .as_ref()
+            .is_some_and(|(f, _)| *f == function)
+        {
+            let (_, error) = state.refuse_once.take().expect("checked");
+            return Err(ChainError::Refused(error));
         }
         Self::check(&state, data).map_err(ChainError::Refused)?;
         Ok(100_000)
@@ -678,7 +687,7 @@ async fn usage_already_settled_is_checked_on_chain() {
     chain.travel(WINDOW);
     // Someone settled leaf 0 already; the first simulation is refused as if it just happened.
     chain.state().settled.insert((summary.batch_id, 0));
-    chain.state().refuse_settle_once = Some("UsageAlreadySettled".into());
+    chain.state().refuse_once = Some(("settle", "UsageAlreadySettled".into()));
     let progress = p.settle(&chain).await.expect("settles");
     let [settle_tx] = chain.executed("settle")[..] else {
         panic!("one settle expected");
@@ -827,4 +836,98 @@ async fn the_operator_report_lists_receipts_and_batches() {
             summary.batch_id
         )
     );
+}
+
+/// The recorded `anchorBatch` never reached the node and its nonce went to another
+/// transaction: it can never be mined, so the restarted pipeline signs a new one, once.
+#[tokio::test]
+async fn a_recorded_transaction_whose_nonce_was_taken_is_replaced_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("g.db");
+    let chain = FakeChain::new(2000);
+    let mut p = open(&path);
+    let summary = cut_first_period(&mut p);
+    chain.state().fault = Some(Fault::Lost);
+    p.anchor(&chain).await.expect("runs");
+    let lost = p
+        .load(summary.batch_id)
+        .expect("row")
+        .sent
+        .expect("recorded");
+    drop(p);
+    // The operator used the key elsewhere meanwhile.
+    *chain.state().nonces.entry(signer().address()).or_default() += 1;
+
+    let mut p = open(&path);
+    let progress = p.anchor(&chain).await.expect("anchors");
+    let [anchor_tx] = chain.executed("anchorBatch")[..] else {
+        panic!("one anchorBatch expected");
+    };
+    assert_ne!(anchor_tx, lost.hash);
+    assert_eq!(
+        progress,
+        vec![Progress::Anchored {
+            batch: summary,
+            gas: Some(ANCHOR_GAS),
+            tx: Some(anchor_tx),
+            anchored_at: 2000,
+        }]
+    );
+    assert_eq!(chain.state().executed.len(), 1);
+}
+
+/// A refusal (the attestor's bond is short) sends nothing, is recorded with the attempt, and
+/// is retried only after the backoff (at once after a restart).
+#[tokio::test]
+async fn a_refused_anchoring_backs_off_and_sends_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("g.db");
+    let chain = FakeChain::new(2000);
+    let mut p = open(&path);
+    let summary = cut_first_period(&mut p);
+    chain.state().refuse_once = Some(("anchorBatch", "InsufficientBond".into()));
+    let error = "chain: refused with InsufficientBond".to_owned();
+    assert_eq!(
+        p.anchor(&chain).await.expect("runs"),
+        vec![Progress::Retry {
+            batch_id: summary.batch_id,
+            error: error.clone(),
+            after_secs: 5,
+        }]
+    );
+    let rows = queries::batches(p.connection(), None).expect("rows");
+    assert_eq!(
+        (rows[0].status, rows[0].attempts, rows[0].last_error.clone()),
+        (BatchStatus::Built, 1, Some(error))
+    );
+    // Not due yet.
+    assert_eq!(p.anchor(&chain).await.expect("runs"), vec![]);
+    assert_eq!(chain.state().broadcasts, 0);
+    drop(p);
+
+    let mut p = open(&path);
+    let progress = p.anchor(&chain).await.expect("anchors");
+    assert!(matches!(progress.as_slice(), [Progress::Anchored { .. }]));
+    assert_eq!(chain.executed("anchorBatch").len(), 1);
+    let rows = queries::batches(p.connection(), None).expect("rows");
+    assert_eq!((rows[0].attempts, rows[0].last_error.clone()), (0, None));
+}
+
+/// A batch whose anchoring deadline passed can never be anchored: failed, with the reason.
+#[tokio::test]
+async fn a_batch_past_its_deadline_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = open(&dir.path().join("g.db"));
+    let summary = cut_first_period(&mut p);
+    let deadline = 1099 + tributary::attest::types::DEFAULT_DEADLINE_DELAY;
+    let chain = FakeChain::new(deadline + 1);
+    assert_eq!(
+        p.anchor(&chain).await.expect("runs"),
+        vec![Progress::Failed {
+            batch_id: summary.batch_id,
+            reason: format!("its anchoring deadline {deadline} has passed"),
+        }]
+    );
+    assert_eq!(chain.state().broadcasts, 0);
+    assert_eq!(p.anchor(&chain).await.expect("nothing to do"), vec![]);
 }
