@@ -551,3 +551,101 @@ async fn revoked_or_transferred_license_mid_job_and_restart_lose_nothing() {
     assert_eq!(queued["units"], "66");
     gw.stop().await;
 }
+
+/// Deploys `LyingSigner` of `tests/solidity/ExploitFixtures.sol` (an ERC-1271 wallet whose
+/// answer is chosen by `setMode`) from the deployer.
+async fn deploy_contract_wallet<P: Provider>(w: &World<P>) -> alloy::primitives::Address {
+    use alloy::{network::TransactionBuilder, rpc::types::TransactionRequest};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = root.join("target/solc");
+    let status = std::process::Command::new("node")
+        .current_dir(&root)
+        .args(["scripts/solc.mjs", "--out"])
+        .arg(&out)
+        .arg("tests/solidity/ExploitFixtures.sol")
+        .status()
+        .expect("node runs (bash scripts/setup.sh installs solc)");
+    assert!(status.success(), "solc compiles the fixtures");
+    let artifact: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("LyingSigner.json")).unwrap())
+            .unwrap();
+    let code: alloy::primitives::Bytes = artifact["bytecode"].as_str().unwrap().parse().unwrap();
+    let tx = TransactionRequest::default()
+        .with_from(w.accounts[0])
+        .with_deploy_code(code.to_vec());
+    let receipt = w
+        .chain
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    receipt.contract_address.unwrap()
+}
+
+alloy::sol! {
+    function setMode(uint8 mode_) external;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_wallets_sign_in_through_erc1271() {
+    let w = world().await;
+    let keys = signers();
+    let lab = &keys[3];
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("dataset");
+    write_dataset(&dir);
+    let local = Dataset::scan(&dir).unwrap();
+    let (dataset_id, offer) = register(&w, local.content_hash).await;
+    let gw = start(&w, &dir, &tmp.path().join("g.db"), dataset_id, |_| {})
+        .await
+        .unwrap();
+    let base = url(&gw);
+    let wallet = deploy_contract_wallet(&w).await;
+    let license = w.mint(offer, lab.address(), U256::from(1_000_u64)).await;
+    let transfer = ILicenseNft::transferFromCall {
+        from: lab.address(),
+        to: wallet,
+        token_id: license,
+    };
+    w.send(
+        lab.address(),
+        w.at(Contract::LicenseNft),
+        transfer.abi_encode(),
+        U256::ZERO,
+    )
+    .await
+    .unwrap();
+
+    let attempt = |mode: u8| {
+        let (w, base) = (&w, base.clone());
+        async move {
+            let set = setModeCall { mode_: mode };
+            w.send(w.accounts[0], wallet, set.abi_encode(), U256::ZERO)
+                .await
+                .unwrap();
+            let mut client = Client::new(&base).unwrap();
+            let message = client.siwe_message(wallet).await.unwrap().to_message();
+            // Whatever the wallet's own scheme is: the gateway asks the wallet.
+            let signature = b"signed by the wallet's owners";
+            client
+                .verify(&message, signature, license, U256::from(TRAIN))
+                .await
+                .map(|_| client)
+        }
+    };
+    // 3: the honest magic value: signed in, and the key works.
+    let client = attempt(3).await.unwrap();
+    client.manifest().await.unwrap();
+    // 0: magic value right-aligned, 1: no answer, 2: revert: all refused.
+    for mode in [0, 1, 2] {
+        assert_eq!(
+            code(attempt(mode).await),
+            (401, "siwe_bad_signature".into()),
+            "mode {mode}"
+        );
+    }
+    gw.stop().await;
+}

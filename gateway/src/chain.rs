@@ -275,10 +275,17 @@ impl Chain {
             hash,
             signature: Bytes::copy_from_slice(signature),
         };
-        match self.view(wallet, &call).await {
-            Ok(r) => Ok(r._0.0 == ERC1271_MAGIC),
-            Err(CallError::Revert) => Ok(false),
-            Err(e) => Err(e),
+        let request = TransactionRequest::default()
+            .with_to(wallet)
+            .with_input(call.abi_encode());
+        match self.provider.call(&request).await {
+            // Exactly one word, the magic value left-aligned: anything else (nothing, a
+            // right-aligned value, a revert) is a refusal.
+            Ok(out) => Ok(out.len() == 32
+                && out[..4] == ERC1271_MAGIC
+                && out[4..].iter().all(|&b| b == 0)),
+            Err(e) if e.as_error_resp().is_some() => Ok(false),
+            Err(e) => Err(CallError::Rpc(e.to_string())),
         }
     }
 }
