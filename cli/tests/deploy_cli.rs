@@ -60,8 +60,8 @@ async fn deploy_writes_the_deployment_and_a_second_run_does_nothing() {
     assert_eq!(file.chain_id, 412_346);
     let addresses: std::collections::BTreeSet<_> =
         file.contracts.iter().map(|(_, d)| d.address).collect();
-    assert_eq!(addresses.len(), 7, "seven contracts at seven addresses");
-    assert_eq!(file.wiring.len(), 4);
+    assert_eq!(addresses.len(), 8, "eight contracts at eight addresses");
+    assert_eq!(file.wiring.len(), 5);
 
     let second = {
         let (url, out) = (url.clone(), out.clone());
