@@ -133,11 +133,12 @@ async fn enqueue_and_cut<P: Provider>(
     license: U256,
 ) -> BatchSummary {
     let attestor = pipeline.attestor();
-    let start = w.now().await;
+    // The jobs close in the first minute-long period that starts after the license.
+    let period_start = (w.now().await / 60 + 1) * 60;
     let receipts: Vec<Receipt> = (1_u8..)
         .zip([1000_u64, 250, 50])
         .map(|(job, units)| {
-            let at = start + u64::from(job);
+            let at = period_start + u64::from(job);
             receipt(job, license, w.dataset_id, units, at, attestor)
         })
         .collect();
@@ -150,10 +151,10 @@ async fn enqueue_and_cut<P: Provider>(
         tx.commit().expect("commits");
     }
     // The period is still open: nothing to cut.
-    assert_eq!(pipeline.cut_batch(start + 3).expect("cuts"), vec![]);
-    let now = w.travel(120).await;
+    assert_eq!(pipeline.cut_batch(period_start + 59).expect("cuts"), vec![]);
+    let now = w.travel(180).await;
+    assert!(now > period_start + 59);
     let cut = pipeline.cut_batch(now).expect("cuts");
-    let period_start = (start + 1) - (start + 1) % 60;
     let expected = build_batch(
         &receipts,
         &key(4),

@@ -406,6 +406,7 @@ pub struct Pipeline {
     config: PipelineConfig,
     challenge_window: Option<u64>,
     backoff: HashMap<B256, (u32, Instant)>,
+    clock: fn() -> u64,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -518,7 +519,17 @@ impl Pipeline {
             config,
             challenge_window: None,
             backoff: HashMap::new(),
+            clock: unix_now,
         })
+    }
+
+    /// Replaces the clock (unix seconds; [`unix_now`] by default) that [`Self::run`] cuts
+    /// periods by and that bounds the chain's time from below when checking a challenge
+    /// window.
+    #[must_use]
+    pub fn with_clock(mut self, clock: fn() -> u64) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The attestor.
@@ -715,7 +726,7 @@ impl Pipeline {
                 () = &mut shutdown => return,
                 _ = ticks.tick() => {}
             }
-            let step = self.tick(&chain, unix_now());
+            let step = self.tick(&chain, (self.clock)());
             tokio::select! {
                 () = &mut shutdown => return,
                 result = step => match result {
@@ -774,12 +785,9 @@ impl Pipeline {
         }
         let now = chain.now().await?;
         let batch = &record.file.batch;
-        if now < batch.period_end {
-            return Ok(Progress::Waiting {
-                batch_id: id,
-                reason: format!("the chain's clock ({now}) is before the period's end"),
-            });
-        }
+        // The head block's time is at most the next block's: past the deadline, nothing can
+        // anchor the batch. (A period that has not ended on the chain's clock is refused by the
+        // simulation, `InvalidBatch`, and retried.)
         if now > batch.deadline {
             return self.mark_failed(
                 id,
@@ -909,7 +917,9 @@ impl Pipeline {
                 continue;
             }
             let window = self.challenge_window(chain).await?;
-            let now = chain.now().await?;
+            // The head block may be old (a quiet chain); the next block is at least the clock.
+            // If this runs ahead, the simulation says `ChallengeWindowOpen` and it waits.
+            let now = chain.now().await?.max((self.clock)());
             let opens = info.anchored_at.saturating_add(window);
             if now < opens {
                 return Ok(Progress::Waiting {

@@ -264,7 +264,9 @@ fn config() -> PipelineConfig {
 }
 
 fn open(path: &std::path::Path) -> Pipeline {
-    Pipeline::open(path, signer(), config()).expect("opens")
+    Pipeline::open(path, signer(), config())
+        .expect("opens")
+        .with_clock(|| 0)
 }
 
 fn receipt(job: u8, license: u64, units: u64, timestamp: u64) -> Receipt {
@@ -743,14 +745,14 @@ async fn a_voided_batch_fails_with_the_reason() {
 #[tokio::test]
 async fn run_cuts_anchors_and_settles_until_shutdown() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut p = open(&dir.path().join("g.db"));
+    let mut p = open(&dir.path().join("g.db")).with_clock(|| 1110);
     enqueue(&mut p, &[receipt(1, 7, 100, 1000), receipt(2, 9, 5, 1001)]);
     let chain = FakeChain::new(2000);
     let mut logged = Vec::new();
     let mut errors = Vec::new();
     let shutdown = async {
         let mut traveled = false;
-        loop {
+        for _ in 0..2000 {
             tokio::time::sleep(Duration::from_millis(5)).await;
             if !traveled && chain.executed("anchorBatch").len() == 1 {
                 chain.travel(WINDOW);
@@ -762,6 +764,7 @@ async fn run_cuts_anchors_and_settles_until_shutdown() {
                 return;
             }
         }
+        panic!("not settled within 10 s");
     };
     p.run_with(
         &chain,
