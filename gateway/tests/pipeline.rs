@@ -177,6 +177,7 @@ async fn enqueue_and_cut<P: Provider>(
         period_end: period_start + 59,
     };
     assert_eq!(cut, vec![Progress::Cut(summary.clone())]);
+    eprintln!("pipeline: {}", cut[0]);
     summary
 }
 
@@ -223,6 +224,9 @@ async fn settle_after_the_window<P: Provider, Q: Provider>(
     );
     w.travel(window).await;
     let progress = pipeline.settle(chain).await.expect("settles");
+    for p in &progress {
+        eprintln!("pipeline: {p}");
+    }
     let rows = status::batches(pipeline.connection(), None).expect("rows");
     let row = &rows[0];
     let settle_tx = row.settle_tx.expect("our settle");
@@ -277,6 +281,9 @@ async fn receipts_are_anchored_once_settled_after_the_window_and_never_billed_tw
     // Restart on the same database: the chain says anchored, nothing is sent again.
     let mut pipeline = Pipeline::open(&db, attestor.clone(), config.clone()).expect("reopens");
     let progress = pipeline.anchor(&chain).await.expect("anchors");
+    for p in &progress {
+        eprintln!("pipeline: {p}");
+    }
     let mined = chain
         .provider()
         .get_transaction_receipt(sent)
