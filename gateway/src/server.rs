@@ -918,7 +918,8 @@ async fn revalidate_forever(state: Arc<AppState>) {
 
 /// One revalidation pass: revokes every active key whose license no longer lets its wallet
 /// use it (revoked, expired, in debt, transferred, rented to someone else), then closes the
-/// open jobs of dead keys so what they were served is billed. Returns the keys revoked.
+/// open jobs of dead keys and the jobs open longer than `job_timeout`, so what they were served
+/// is billed. Returns the keys revoked.
 ///
 /// # Errors
 /// Database errors (chain errors skip the key until the next pass).
@@ -926,17 +927,30 @@ pub async fn revalidate(state: &AppState) -> Result<usize, String> {
     let now = now();
     let keys = state.store.active_keys(now).map_err(|e| e.to_string())?;
     let mut revoked = 0;
+    // One check per (license, wallet, scope), however many keys share it.
+    let mut checked: HashMap<(U256, Address, U256), Option<&'static str>> = HashMap::new();
     for key in keys {
-        match state
-            .chain
-            .check_license(key.license, key.wallet, key.scope, state.config.dataset_id)
-            .await
-        {
-            Ok(Ok(_)) | Err(_) => {}
-            Ok(Err(denial)) => {
+        let id = (key.license, key.wallet, key.scope);
+        let denial = if let Some(d) = checked.get(&id) {
+            *d
+        } else {
+            let d = match state
+                .chain
+                .check_license(key.license, key.wallet, key.scope, state.config.dataset_id)
+                .await
+            {
+                Ok(Ok(_)) | Err(_) => None,
+                Ok(Err(denial)) => Some(denial.code()),
+            };
+            checked.insert(id, d);
+            d
+        };
+        match denial {
+            None => {}
+            Some(code) => {
                 revoked += state
                     .store
-                    .revoke_key(key.key_hash, now, denial.code())
+                    .revoke_key(key.key_hash, now, code)
                     .map_err(|e| e.to_string())?;
             }
         }
