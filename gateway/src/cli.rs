@@ -44,6 +44,8 @@ pub enum GatewayCommand {
     },
     /// Jobs and their meters.
     Jobs(DbArgs),
+    /// Receipts and batches: what is pending, anchored, settled.
+    Batches(DbArgs),
 }
 
 /// `tributary gateway keys …`.
@@ -222,6 +224,12 @@ pub fn run(command: GatewayCommand) -> CliResult {
             if n == 0 {
                 return Err("no active key matches".into());
             }
+            Ok(())
+        }
+        GatewayCommand::Batches(args) => {
+            let store = Store::open(&args.db)?;
+            let report = store.with_conn(|c| crate::pipeline::status::report(c))?;
+            print!("{report}");
             Ok(())
         }
         GatewayCommand::Jobs(args) => {
