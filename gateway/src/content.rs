@@ -228,7 +228,7 @@ pub fn records_in(file: &Path, shard: &Shard, start: u64, end: u64) -> io::Resul
             .and_then(|i| shard.newlines.get(i).copied())
             .unwrap_or(0)
     };
-    let middle = at(last_full) - at(first_full);
+    let middle = at(last_full).saturating_sub(at(first_full));
     let head = count_newlines(file, start, first_full * INDEX_BLOCK)?;
     let tail = count_newlines(file, last_full * INDEX_BLOCK, end)?;
     Ok(head + middle + tail)

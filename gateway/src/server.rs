@@ -497,6 +497,12 @@ fn authenticate(state: &AppState, headers: &HeaderMap, endpoint: &str) -> ApiRes
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (rate, burst) = (state.config.rate_per_sec, state.config.rate_burst);
     let t = Instant::now();
+    if buckets.len() >= 100_000 {
+        // Forget the buckets that have refilled: they would start full anyway.
+        buckets.retain(|_, (tokens, last)| {
+            *tokens + t.duration_since(*last).as_secs_f64() * rate < burst
+        });
+    }
     let bucket = buckets.entry(row.key_hash).or_insert((burst, t));
     bucket.0 = (bucket.0 + t.duration_since(bucket.1).as_secs_f64() * rate).min(burst);
     bucket.1 = t;
