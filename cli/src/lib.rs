@@ -1,11 +1,7 @@
-//! Off-chain tooling for Tributary: the Nitro-ready WASM build, deployment, the world of
-//! deployed contracts the demo and the end-to-end tests drive, the demo and the attestor kit.
+//! Off-chain tooling for Tributary: the demo, plus (re-exported from `tributary-kit`, `kit/`)
+//! the Nitro-ready WASM build, deployment, the world of deployed contracts the demo and the
+//! end-to-end tests drive, and the attestor kit.
 
-pub mod attest;
-pub mod build;
-pub mod contracts;
-pub mod contracts_abi;
+pub use tributary_kit::{attest, build, contracts, contracts_abi, deploy, nitro_wasm, world};
+
 pub mod demo;
-pub mod deploy;
-pub mod nitro_wasm;
-pub mod world;

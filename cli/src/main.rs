@@ -1,6 +1,6 @@
 //! The `tributary` command.
 
-use std::{ffi::OsString, process::ExitCode};
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use tributary::{attest, build, demo::command as demo_command, deploy};
@@ -35,22 +35,15 @@ enum Command {
         #[command(subcommand)]
         command: attest::command::AttestCommand,
     },
-    /// Access gateway (runs `tributary-gateway`): `serve --dataset DIR --dataset-id N
-    /// --deployment FILE --rpc-url URL`, `keys list|revoke`, `jobs`.
-    #[command(disable_help_flag = true)]
+    /// Access gateway: serve a dataset to license holders (`serve --dataset DIR --dataset-id N
+    /// --deployment FILE --rpc-url URL`), `keys list|revoke`, `jobs`, `batches`.
     Gateway {
-        /// Arguments of `tributary-gateway` (`--help` for its help).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<OsString>,
+        #[command(subcommand)]
+        command: tributary_gateway::cli::GatewayCommand,
     },
     /// Sign in with the wallet key in `$TRIBUTARY_KEY` and download a dataset through a gateway
-    /// (`--gateway URL --license N --out DIR`; runs `tributary-gateway fetch`).
-    #[command(disable_help_flag = true)]
-    Fetch {
-        /// Arguments of `tributary-gateway fetch` (`--help` for its help).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<OsString>,
-    },
+    /// (`--gateway URL --license N --out DIR`).
+    Fetch(tributary_gateway::cli::FetchArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,8 +78,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Demo(args) => demo_command::run(&args)?,
         // The attestor kit works outside the workspace too.
         Command::Attest { command } => attest::command::run(command)?,
-        Command::Gateway { args } => gateway::forward(None, &args)?,
-        Command::Fetch { args } => gateway::forward(Some("fetch"), &args)?,
+        Command::Gateway { command } => gateway::run(command)?,
+        Command::Fetch(args) => gateway::fetch(args)?,
     }
     Ok(())
 }

@@ -61,7 +61,7 @@ fn function_lines(source: &str) -> Vec<String> {
 fn declarations_match_the_contract_abi_crate() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let abi = std::fs::read_to_string(format!("{root}/contracts/abi/src/usage.rs")).unwrap();
-    let kit = std::fs::read_to_string(format!("{root}/cli/src/attest/types.rs")).unwrap();
+    let kit = std::fs::read_to_string(format!("{root}/kit/src/attest/types.rs")).unwrap();
     for name in ["Receipt", "UsageLeaf", "Batch"] {
         let fields = struct_fields(&abi, name);
         assert!(!fields.is_empty());

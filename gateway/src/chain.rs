@@ -10,7 +10,7 @@ use alloy::{
     sol,
     sol_types::SolCall,
 };
-use tributary::contracts_abi::{
+use tributary_kit::contracts_abi::{
     attribution_registry::IAttributionRegistry, license_nft::ILicenseNft,
 };
 

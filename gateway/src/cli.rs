@@ -1,6 +1,6 @@
-//! Command-line entry points: `tributary gateway serve | keys list | keys revoke | jobs` and
-//! `tributary fetch` (run by the `tributary-gateway` binary, which `tributary gateway …` and
-//! `tributary fetch …` forward to).
+//! Command-line entry points: `tributary gateway serve | keys list | keys revoke | jobs | batches`
+//! and `tributary fetch` (the `tributary` CLI calls these in-process; the standalone
+//! `tributary-gateway` binary runs them too).
 
 use std::{
     io::Write as _,
@@ -14,7 +14,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use clap::{Args, Subcommand};
-use tributary::{contracts::Contract, deploy::Deployment};
+use tributary_kit::{contracts::Contract, deploy::Deployment};
 
 use crate::{
     chain::Chain,
@@ -168,7 +168,7 @@ fn parse_scope(s: &str) -> Result<U256, String> {
     if s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
         let mut bits = 0_u64;
         for name in s.split('|') {
-            let (_, bit) = tributary::attest::types::scope::NAMES
+            let (_, bit) = tributary_kit::attest::types::scope::NAMES
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
                 .ok_or_else(|| format!("unknown scope `{name}`"))?;

@@ -26,7 +26,7 @@ use alloy::{
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tributary::attest::json::ReceiptJson;
+use tributary_kit::attest::json::ReceiptJson;
 
 use crate::siwe::SiweMessage;
 

@@ -9,8 +9,8 @@
 //! - Shard leaf: `keccak256(keccak256(abi.encode(string path, uint256 size, bytes32
 //!   keccak256(bytes))))`.
 //! - Content hash: the root of the `StandardMerkleTree` over the shard leaves
-//!   ([`tributary::attest::merkle::MerkleTree`]: leaves sorted, inner node = keccak of the sorted
-//!   pair). A dataset without shards has no content hash.
+//!   ([`tributary_kit::attest::merkle::MerkleTree`]: leaves sorted, inner node = keccak of the
+//!   sorted pair). A dataset without shards has no content hash.
 
 use std::{
     fs::File,
@@ -22,7 +22,7 @@ use alloy::{
     primitives::{keccak256, B256, U256},
     sol_types::SolValue,
 };
-use tributary::attest::merkle::MerkleTree;
+use tributary_kit::attest::merkle::MerkleTree;
 
 /// Bytes per block of the record index: counting the records of any range reads at most two
 /// partial blocks from disk.

@@ -1,5 +1,5 @@
-//! `tributary-gateway`: the access gateway's commands. `tributary gateway …` and
-//! `tributary fetch …` run this binary.
+//! `tributary-gateway`: the access gateway's commands, standalone (the same entry points
+//! `tributary gateway …` and `tributary fetch …` call in-process).
 
 use std::process::ExitCode;
 

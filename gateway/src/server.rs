@@ -21,7 +21,7 @@ use axum::{
 };
 use serde_json::{json, Value};
 use tokio::{io::AsyncReadExt, net::TcpListener, sync::watch};
-use tributary::attest::{json::ReceiptJson, types::scope};
+use tributary_kit::attest::{json::ReceiptJson, types::scope};
 
 use crate::{
     chain::{CallError, Chain},

@@ -13,7 +13,7 @@ use std::{path::Path, sync::Mutex};
 use alloy::primitives::{keccak256, Address, B256, U256};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
-use tributary::attest::types::{scope, Receipt};
+use tributary_kit::attest::types::{scope, Receipt};
 
 /// Bytes of served content per token in the kilo-token meter (`docs/gateway.md`).
 pub const BYTES_PER_TOKEN: u64 = 4;

@@ -12,13 +12,13 @@ use alloy::{
     primitives::{hex, U256},
     providers::Provider,
 };
-use tributary::{
+use tributary_e2e::{signers, world, World};
+use tributary_gateway::{client::Client, content::Dataset, store::Store};
+use tributary_kit::{
     contracts::Contract,
     contracts_abi::{attribution_registry::IAttributionRegistry, license_offers::ILicenseOffers},
     world::eth_terms,
 };
-use tributary_e2e::{signers, world, World};
-use tributary_gateway::{client::Client, content::Dataset, store::Store};
 
 fn write_dataset(dir: &Path) {
     std::fs::create_dir_all(dir.join("train")).unwrap();

@@ -13,12 +13,6 @@ use alloy::{
     providers::Provider,
     signers::local::PrivateKeySigner,
 };
-use tributary::{
-    attest::{build_batch, types::Receipt, BatchOptions},
-    contracts::Contract,
-    contracts_abi::usage_anchor::IUsageAnchor,
-    world::connect,
-};
 use tributary_e2e::{
     usage::{bond_attestor, escrow_info, eth, key, licensed_lab, RATE, TRAIN},
     world, World,
@@ -29,6 +23,12 @@ use tributary_gateway::pipeline::{
     status::{self, BatchStatus},
     BatchSummary, Broadcast, Chain, ChainError, Pipeline, PipelineConfig, Progress, RpcChain,
     SignedTx, TxLookup,
+};
+use tributary_kit::{
+    attest::{build_batch, types::Receipt, BatchOptions},
+    contracts::Contract,
+    contracts_abi::usage_anchor::IUsageAnchor,
+    world::connect,
 };
 
 /// A chain whose first broadcast reaches the node but whose answer is lost: the gateway died

@@ -13,13 +13,13 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolCall,
 };
-use tributary::{
+use tributary_devnode::rpc::{self, genesis, RunningServer, ServerConfig};
+use tributary_kit::{
     contracts::Contract,
     contracts_abi::{license_nft::ILicenseNft, license_offers::ILicenseOffers},
     deploy::{Programs, UsageParameters},
     world::{self, eth_terms, model_call, WorldError},
 };
-use tributary_devnode::rpc::{self, genesis, RunningServer, ServerConfig};
 
 pub mod usage;
 
@@ -28,7 +28,7 @@ pub mod usage;
 /// # Panics
 /// If the contracts have not been built: run `cargo run -p tributary -- build` first.
 pub fn programs() -> Programs {
-    tributary::deploy::command::programs(true).unwrap_or_else(|e| {
+    tributary_kit::deploy::command::programs(true).unwrap_or_else(|e| {
         panic!("contracts not built ({e}); run `cargo run -p tributary -- build` first")
     })
 }

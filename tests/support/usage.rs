@@ -11,7 +11,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::{SolCall, SolInterface},
 };
-use tributary::{
+use tributary_kit::{
     attest::{
         merkle::MerkleTree,
         prove::{hold_escrow_calldata, settle_calldata},

@@ -16,7 +16,7 @@
 //! When an offer is created, `LicenseOffers` registers its license terms and terms URI here
 //! once (`registerOffer`, see [`terms`]), so every check and `tokenURI` is a local read.
 //!
-//! Deploy order (`cli/src/deploy/mod.rs`): `RoyaltySplitter(owner)` →
+//! Deploy order (`kit/src/deploy/mod.rs`): `RoyaltySplitter(owner)` →
 //! `AttributionRegistry(owner, splitter)` → `LicenseNft(owner)` →
 //! `LicenseOffers(licenseNft, registry, splitter)` → `RevenueRouter(..)` →
 //! `UsageEscrow(owner, licenseNft, ..)` → `UsageAnchor(owner, licenseNft, escrow, ..)`; then

@@ -23,7 +23,7 @@
 //! `RoyaltySplitter(owner)` → `AttributionRegistry(owner, splitter)` → `LicenseNft(owner)` →
 //! `LicenseOffers(..)` → `RevenueRouter(registry, licenseNft, splitter)` →
 //! `UsageEscrow(..)` → `UsageAnchor(..)`, then the owner's one-time wiring
-//! (`cli/src/deploy/mod.rs`); the router itself needs none, but models can only be registered
+//! (`kit/src/deploy/mod.rs`); the router itself needs none, but models can only be registered
 //! once `registry.setLicenseNft(licenseNft)` is done. Revenue is
 //! reported to the router (`reportRevenue`, `reportRevenueToken` with an ERC-20 approval to the
 //! router); model registration stays on the registry.

@@ -15,7 +15,7 @@ use alloy::{
     sol_types::SolCall,
     transports::TransportError,
 };
-use tributary::{
+use tributary_kit::{
     contracts_abi::usage_anchor::IUsageAnchor,
     world::{error_name, revert_data},
 };
@@ -56,7 +56,7 @@ pub enum ChainError {
     /// revert.
     Rpc(String),
     /// The call would revert with this custom error (its name, as
-    /// [`tributary::world::error_name`] gives it).
+    /// [`tributary_kit::world::error_name`] gives it).
     Refused(String),
 }
 

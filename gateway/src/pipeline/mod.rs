@@ -53,7 +53,7 @@ use alloy::{
 pub use chain::{BatchInfo, Broadcast, Chain, ChainError, Mined, RpcChain, SignedTx, TxLookup};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 pub use status::{BatchRow, BatchStatus, PendingLicense, RejectedReceipt};
-use tributary::{
+use tributary_kit::{
     attest::{
         build_batch,
         json::{BatchJson, ReceiptJson},
@@ -118,7 +118,7 @@ pub fn schema() -> &'static str {
 /// key), which rolls back the caller's transaction instead of billing the job twice.
 pub fn enqueue_receipt(
     tx: &rusqlite::Transaction<'_>,
-    receipt: &tributary::attest::types::Receipt,
+    receipt: &tributary_kit::attest::types::Receipt,
 ) -> rusqlite::Result<()> {
     let body = serde_json::to_string(&ReceiptJson::from(receipt))
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;

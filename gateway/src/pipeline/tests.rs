@@ -12,7 +12,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolCall,
 };
-use tributary::attest::types::{anchorBatchCall, settleCall};
+use tributary_kit::attest::types::{anchorBatchCall, settleCall};
 
 use super::{
     chain::status, status as queries, BatchInfo, BatchStatus, Broadcast, Chain, ChainError, Mined,
@@ -339,7 +339,7 @@ fn cut_batch_takes_exactly_the_closed_periods_receipts_once() {
     let summary = cut_first_period(&mut p);
 
     // The same batch the kit builds from the same receipts and options.
-    let expected = tributary::attest::build_batch(
+    let expected = tributary_kit::attest::build_batch(
         &[
             receipt(1, 7, 100, 1000),
             receipt(2, 7, 250, 1050),
@@ -348,7 +348,7 @@ fn cut_batch_takes_exactly_the_closed_periods_receipts_once() {
             receipt(5, 9, 2, 1099),
         ],
         &signer(),
-        &tributary::attest::BatchOptions {
+        &tributary_kit::attest::BatchOptions {
             chain_id: CHAIN_ID,
             verifying_contract: ANCHOR,
             batch_id: None,
@@ -922,7 +922,7 @@ async fn a_batch_past_its_deadline_fails() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut p = open(&dir.path().join("g.db"));
     let summary = cut_first_period(&mut p);
-    let deadline = 1099 + tributary::attest::types::DEFAULT_DEADLINE_DELAY;
+    let deadline = 1099 + tributary_kit::attest::types::DEFAULT_DEADLINE_DELAY;
     let chain = FakeChain::new(deadline + 1);
     assert_eq!(
         p.anchor(&chain).await.expect("runs"),
