@@ -40,6 +40,21 @@ pub const BATCH_HASH_PREFIX: usize = 21;
 /// Largest `totalUnits` a batch may sign: the anchor tallies settled units in 96 bits.
 pub const MAX_BATCH_UNITS: u128 = (1 << 96) - 1;
 
+/// A batch's life-cycle status, as the usage anchor stores it and `batchInfo` answers it (the
+/// usage disputes contract reads it and moves it with `setBatchStatus`).
+pub mod status {
+    /// No batch under this key.
+    pub const NONE: u8 = 0;
+    /// Anchored, never challenged.
+    pub const ANCHORED: u8 = 1;
+    /// Challenged, waiting for the arbiter.
+    pub const CHALLENGED: u8 = 2;
+    /// Voided by an upheld challenge.
+    pub const VOIDED: u8 = 3;
+    /// The last challenge round was rejected; settleable after its window.
+    pub const CLEARED: u8 = 4;
+}
+
 /// Why a proven usage leaf was not billed (`UsageSkipped.reason`). Each is final: the leaf is
 /// marked settled and its units count against the batch's signed totals.
 pub mod skip {

@@ -15,6 +15,11 @@
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
+/// The statuses, declared once in `tributary_abi::usage::status`.
+pub use tributary_abi::usage::status::{
+    ANCHORED as STATUS_ANCHORED, CHALLENGED as STATUS_CHALLENGED, CLEARED as STATUS_CLEARED,
+    NONE as STATUS_NONE, VOIDED as STATUS_VOIDED,
+};
 use tributary_abi::usage::MAX_BATCH_UNITS;
 
 use crate::{
@@ -31,22 +36,6 @@ use crate::{
     UsageAnchor,
 };
 
-/// No batch under this key.
-pub const STATUS_NONE: u8 = 0;
-/// Anchored, never challenged.
-pub const STATUS_ANCHORED: u8 = 1;
-/// Challenged, waiting for the arbiter.
-pub const STATUS_CHALLENGED: u8 = 2;
-/// Voided by an upheld challenge.
-pub const STATUS_VOIDED: u8 = 3;
-/// The last challenge round was rejected; settleable after its window.
-pub const STATUS_CLEARED: u8 = 4;
-
-/// The storage key of a batch ([`tributary_merkle::batch_key`], host keccak).
-pub(crate) fn key_of(_vm: &dyn Host, attestor: Address, batch_id: B256) -> B256 {
-    tributary_merkle::batch_key(attestor, batch_id)
-}
-
 impl UsageAnchor {
     /// Records a batch signed by its attestor; anyone may submit it.
     #[inline(never)]
@@ -57,7 +46,7 @@ impl UsageAnchor {
     ) -> Result<(), Error> {
         let now = clock::now(self.vm());
         let (attestor, batch_id) = (batch.attestor, batch.batch_id);
-        let key = key_of(self.vm(), attestor, batch_id);
+        let key = tributary_merkle::batch_key(attestor, batch_id);
         if self.batch_state(&key).status != STATUS_NONE {
             return Err(Error::BatchAlreadyAnchored(BatchAlreadyAnchored {
                 attestor,
@@ -133,7 +122,7 @@ impl UsageAnchor {
     #[inline(never)]
     pub(crate) fn anchored_batch(&self, batch: &BatchArg<'_>) -> Result<(B256, BatchState), Error> {
         let (attestor, batch_id) = (batch.attestor, batch.batch_id);
-        let key = key_of(self.vm(), attestor, batch_id);
+        let key = tributary_merkle::batch_key(attestor, batch_id);
         let state = self.batch_state(&key);
         if state.status == STATUS_NONE {
             return Err(Error::UnknownBatch(UnknownBatch {
@@ -156,7 +145,7 @@ impl UsageAnchor {
         attestor: Address,
         batch_id: B256,
     ) -> Result<(B256, BatchState), Error> {
-        let key = key_of(self.vm(), attestor, batch_id);
+        let key = tributary_merkle::batch_key(attestor, batch_id);
         let state = self.batch_state(&key);
         if state.status == STATUS_NONE {
             return Err(Error::UnknownBatch(UnknownBatch {

@@ -334,7 +334,7 @@ router! { { #[public] }
     /// `round`: challenge rounds opened so far; `settledReceipts` / `settledUnits`: what the
     /// settled (or skipped) usage leaves used of the signed totals.
     pub fn batch_info(&self, attestor: Address, batch_id: B256) -> BatchInfo {
-        let key = batches::key_of(self.vm(), attestor, batch_id);
+        let key = tributary_merkle::batch_key(attestor, batch_id);
         let state = self.batch_state(&key);
         let totals = self.settled_totals(&key);
         let mut hash = B256::ZERO;
@@ -351,7 +351,7 @@ router! { { #[public] }
 
     /// Whether usage leaf `index` of the batch was settled (or skipped).
     pub fn is_usage_settled(&self, attestor: Address, batch_id: B256, index: u32) -> bool {
-        let key = batches::key_of(self.vm(), attestor, batch_id);
+        let key = tributary_merkle::batch_key(attestor, batch_id);
         self.is_settled(&key, index)
     }
 

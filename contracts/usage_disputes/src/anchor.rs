@@ -4,6 +4,12 @@
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 use stylus_sdk::prelude::*;
+/// The statuses `IUsageAnchor.batchInfo` answers, declared once in
+/// `tributary_abi::usage::status`.
+pub use tributary_abi::usage::status::{
+    ANCHORED as STATUS_ANCHORED, CHALLENGED as STATUS_CHALLENGED, CLEARED as STATUS_CLEARED,
+    NONE as STATUS_NONE, VOIDED as STATUS_VOIDED,
+};
 use tributary_abi::{
     abi_words::{call_data, Word},
     calls::{call, malformed},
@@ -14,17 +20,6 @@ use crate::{
     errors::{Error, NativeTransferFailed, UnknownBatch},
     UsageDisputes,
 };
-
-/// No batch under this key (`IUsageAnchor.batchInfo` status).
-pub const STATUS_NONE: u8 = 0;
-/// Anchored, never challenged.
-pub const STATUS_ANCHORED: u8 = 1;
-/// Challenged, waiting for the arbiter.
-pub const STATUS_CHALLENGED: u8 = 2;
-/// Voided by an upheld challenge.
-pub const STATUS_VOIDED: u8 = 3;
-/// The last challenge round was rejected.
-pub const STATUS_CLEARED: u8 = 4;
 
 /// What the disputes contract reads of a batch from the anchor.
 #[derive(Clone, Copy, Debug)]

@@ -189,7 +189,7 @@ fn hashes_roots_and_digest_match_the_attestor_kit() {
         leaves.iter().map(|l| l.units).sum::<U256>()
     );
     assert_eq!(
-        crate::batches::key_of(&HOST, batch.attestor, batch.batchId),
+        tributary_merkle::batch_key(batch.attestor, batch.batchId),
         b256(&v["batchKey"]),
         "batch key"
     );
