@@ -20,6 +20,7 @@ use crate::{
     chain::Chain,
     client::{Client, Progress},
     content::Dataset,
+    pipeline::{Pipeline, PipelineConfig, RpcChain},
     server::{self, Config},
     siwe::format_rfc3339,
     store::Store,
@@ -121,6 +122,20 @@ pub struct ServeArgs {
     /// Seconds after which an open job is closed and billed.
     #[arg(long, default_value_t = 86_400)]
     pub job_timeout: u64,
+    /// Length of a batching period in seconds: the receipts of a period are signed into one
+    /// batch once it has closed (plus `--close-grace`).
+    #[arg(long, default_value_t = 3600)]
+    pub period: u64,
+    /// Seconds to wait after a period ends before batching it.
+    #[arg(long, default_value_t = 60)]
+    pub close_grace: u64,
+    /// Seconds between pipeline ticks (cut closed periods, anchor, settle).
+    #[arg(long, default_value_t = 15)]
+    pub pipeline_every: u64,
+    /// Serve and meter only: do not batch, anchor or settle (another process runs the
+    /// pipeline on this database).
+    #[arg(long)]
+    pub no_pipeline: bool,
 }
 
 /// `tributary fetch`.
@@ -281,6 +296,21 @@ async fn serve(args: ServeArgs) -> CliResult {
     config.rate_per_sec = args.rate;
     config.rate_burst = args.burst;
     config.job_timeout = Duration::from_secs(args.job_timeout);
+    let pipeline = if args.no_pipeline {
+        None
+    } else {
+        let rpc = RpcChain::new(chain.provider().clone());
+        let anchor = deployment.address(Contract::UsageAnchor);
+        rpc.check_attestor(anchor, attestor.address())
+            .await
+            .map_err(|e| format!("cannot anchor receipts: {e} (or run with --no-pipeline)"))?;
+        let config = PipelineConfig {
+            period_secs: args.period.max(1),
+            close_grace_secs: args.close_grace,
+            ..PipelineConfig::new(&deployment)
+        };
+        Some((Pipeline::open(&args.db, attestor.clone(), config)?, rpc))
+    };
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let running = server::start(config, store, dataset, chain, listener).await?;
     eprintln!(
@@ -289,10 +319,51 @@ async fn serve(args: ServeArgs) -> CliResult {
         running.addr,
         attestor.address()
     );
-    let _ = tokio::signal::ctrl_c().await;
-    eprintln!("gateway: stopping");
+    // The pipeline runs on this task (its SQLite connection is not `Sync`), next to the signal
+    // handler; the HTTP server runs on the runtime's workers.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let pipeline = async {
+        let Some((pipeline, rpc)) = pipeline else {
+            return;
+        };
+        let every = Duration::from_secs(args.pipeline_every.max(1));
+        eprintln!(
+            "gateway: pipeline every {} s, {} s periods, anchor {}",
+            every.as_secs(),
+            pipeline.config().period_secs,
+            pipeline.config().anchor
+        );
+        let mut stopped = stopped.clone();
+        pipeline
+            .run(rpc, every, async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await;
+    };
+    let signal = async {
+        shutdown_signal().await;
+        eprintln!("gateway: stopping");
+        let _ = stop.send(true);
+    };
+    tokio::join!(pipeline, signal);
     running.stop().await;
     Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Runs `tributary fetch`.

@@ -1,6 +1,8 @@
 //! `kill -9` of a real `tributary-gateway serve` process mid-job, then a restart on the same
 //! database: every record served before the kill is still metered, the key still works, and
-//! closing the job bills each record exactly once.
+//! closing the job bills each record exactly once: the serving process's own pipeline anchors
+//! the receipt and settles it after the challenge window, and the escrow pays exactly the
+//! records served × the rate.
 
 use std::{
     path::Path,
@@ -12,8 +14,17 @@ use alloy::{
     primitives::{hex, U256},
     providers::Provider,
 };
-use tributary_e2e::{signers, world, World};
-use tributary_gateway::{client::Client, content::Dataset, store::Store};
+use tributary_e2e::{
+    signers,
+    usage::{bond_attestor, escrow_info, fund},
+    world, World,
+};
+use tributary_gateway::{
+    client::Client,
+    content::Dataset,
+    pipeline::status::{self, BatchRow, BatchStatus},
+    store::Store,
+};
 use tributary_kit::{
     contracts::Contract,
     contracts_abi::{attribution_registry::IAttributionRegistry, license_offers::ILicenseOffers},
@@ -64,14 +75,19 @@ async fn register<P: Provider>(w: &World<P>, dir: &Path) -> (U256, U256) {
     (id, offer)
 }
 
-/// Starts `tributary-gateway serve` and waits until it answers.
-async fn serve(args: &[String], base: &str, attestor_key: &str) -> Child {
+/// Starts `tributary-gateway serve` (its log appended to `log`) and waits until it answers.
+async fn serve(args: &[String], base: &str, attestor_key: &str, log: &Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tributary-gateway"))
         .arg("serve")
         .args(args)
         .env("TRIBUTARY_ATTESTOR_KEY", attestor_key)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the gateway binary starts");
     let http = reqwest::Client::new();
@@ -88,6 +104,25 @@ async fn serve(args: &[String], base: &str, attestor_key: &str) -> Child {
     panic!("the gateway did not answer within 30 s");
 }
 
+/// Polls the database until its only batch has `status` (the pipeline ticks every second);
+/// panics with the gateway's log after 60 s.
+async fn wait_for_batch(db: &Path, status: BatchStatus, log: &Path) -> BatchRow {
+    for _ in 0..600 {
+        let store = Store::open(db).unwrap();
+        let rows = store.with_conn(|c| status::batches(c, None)).unwrap();
+        if let [row] = rows.as_slice() {
+            if row.status == status {
+                return row.clone();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "no batch reached {status:?} in 60 s; gateway log:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_job_loses_nothing_and_bills_nothing_twice() {
     let w = world().await;
@@ -98,6 +133,9 @@ async fn kill_9_mid_job_loses_nothing_and_bills_nothing_twice() {
     write_dataset(&dir);
     let (dataset_id, offer) = register(&w, &dir).await;
     let license = w.mint(offer, lab.address(), U256::from(1_000_u64)).await;
+    fund(&w, license, U256::from(1_000_u64)).await;
+    assert_eq!(bond_attestor(&w, 4).await, keys[4].address());
+    let escrow_before = escrow_info(&w, license).await._0;
     let deployment = tmp.path().join("deployment.json");
     w.deployment.save(&deployment).unwrap();
     let db = tmp.path().join("gateway.db");
@@ -120,13 +158,20 @@ async fn kill_9_mid_job_loses_nothing_and_bills_nothing_twice() {
         db.to_str().unwrap(),
         "--bind",
         &format!("127.0.0.1:{port}"),
+        "--period",
+        "2",
+        "--close-grace",
+        "0",
+        "--pipeline-every",
+        "1",
     ]
     .iter()
     .map(ToString::to_string)
     .collect();
     let attestor_key = hex::encode_prefixed(keys[4].to_bytes());
+    let log = tmp.path().join("gateway.log");
 
-    let mut gateway = serve(&args, &base, &attestor_key).await;
+    let mut gateway = serve(&args, &base, &attestor_key, &log).await;
     let mut client = Client::new(&base).unwrap();
     client.sign_in(lab, license, U256::from(1)).await.unwrap();
     let job = client.open_job(None, None).await.unwrap();
@@ -138,7 +183,7 @@ async fn kill_9_mid_job_loses_nothing_and_bills_nothing_twice() {
     gateway.kill().unwrap(); // SIGKILL
     gateway.wait().unwrap();
 
-    let mut gateway = serve(&args, &base, &attestor_key).await;
+    let mut gateway = serve(&args, &base, &attestor_key, &log).await;
     assert_eq!(client.job(job).await.unwrap()["unitsMetered"], 40);
     client.shard(job, "train/part-1.jsonl", None).await.unwrap();
     client
@@ -148,6 +193,19 @@ async fn kill_9_mid_job_loses_nothing_and_bills_nothing_twice() {
     let receipt = client.close_job(job).await.unwrap();
     assert_eq!(receipt.units, U256::from(40 + 25 + 1));
     assert_eq!(receipt.attestor, Some(keys[4].address()));
+
+    // The serving process's pipeline anchors the receipt once its 2 s period has closed, and
+    // settles it once the challenge window has passed on the chain.
+    let anchored = wait_for_batch(&db, BatchStatus::Anchored, &log).await;
+    assert_eq!((anchored.receipts, anchored.units), (1, U256::from(66)));
+    w.travel(w.deployment.parameters.challenge_window + 1).await;
+    let settled = wait_for_batch(&db, BatchStatus::Settled, &log).await;
+    assert_eq!(settled.settled_units, Some(U256::from(66)));
+    assert_eq!(
+        escrow_info(&w, license).await._0,
+        escrow_before - U256::from(66),
+        "the escrow paid 66 records × 1 wei, once"
+    );
     gateway.kill().unwrap();
     gateway.wait().unwrap();
 

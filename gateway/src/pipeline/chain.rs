@@ -251,6 +251,43 @@ impl<P: Provider> RpcChain<P> {
         &self.provider
     }
 
+    /// Whether `attestor` may anchor on `anchor` now: allow-listed, bonded at least the
+    /// anchor's minimum, and not exiting. `Err(ChainError::Refused(why))` says which is missing.
+    ///
+    /// # Errors
+    /// The node failed, or one of the three conditions does not hold.
+    pub async fn check_attestor(
+        &self,
+        anchor: Address,
+        attestor: Address,
+    ) -> Result<(), ChainError> {
+        let config = self.view(anchor, &IUsageAnchor::configCall {}).await?;
+        let info = self
+            .view(
+                anchor,
+                &IUsageAnchor::attestorInfoCall { account: attestor },
+            )
+            .await?;
+        let (allowed, bond, exiting) = (info._0, info._1, info._4);
+        if !allowed {
+            return Err(ChainError::Refused(format!(
+                "attestor {attestor} is not allow-listed on the usage anchor (the owner calls setAttestor)"
+            )));
+        }
+        if bond < config._4 {
+            return Err(ChainError::Refused(format!(
+                "attestor {attestor} has bonded {bond} wei, the anchor requires {} (bondAttestor)",
+                config._4
+            )));
+        }
+        if exiting != 0 {
+            return Err(ChainError::Refused(format!(
+                "attestor {attestor} has requested exit at {exiting}"
+            )));
+        }
+        Ok(())
+    }
+
     async fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return, ChainError> {
         let request = TransactionRequest {
             to: Some(to.into()),
