@@ -1,4 +1,6 @@
-//! The case study (docs/architecture.md §8) as a test: every payout checked to the wei.
+//! The case study (docs/architecture.md §8) as a test: the labs download the dataset through
+//! the access gateway, the gateway's receipts are anchored and settled by its pipeline, and
+//! every payout is checked to the wei.
 
 use alloy::{primitives::U256, sol_types::SolError};
 use tributary::{
@@ -7,8 +9,8 @@ use tributary::{
         usage_anchor::IUsageAnchor::UsageAlreadySettled,
     },
     demo::{
-        run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, ROYALTY_BPS,
-        WEI_PER_SAMPLE,
+        run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, RECORDS_PER_SHARD,
+        ROYALTY_BPS, WEI_PER_SAMPLE,
     },
 };
 use tributary_e2e::{devnode, programs, signers};
@@ -29,14 +31,18 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     .unwrap_or_else(|e| panic!("case study failed: {e}\n{}", lines.join("\n")));
     server.stop().await;
 
-    let samples_a: u128 = 600_000 + 400_000 + 150_000 + 100_000;
-    let samples_b: u128 = 500_000 + 250_000;
+    // The records the gateway served: lab A's jobs took 8 + 4 + 2 + 1 shards, lab B's 8 + 2,
+    // of 2,500 records each; the gateway's receipts bill exactly these.
+    let per_shard = u128::from(RECORDS_PER_SHARD);
+    assert_eq!(per_shard, 2_500);
+    let samples_a: u128 = (8 + 4 + 2 + 1) * per_shard;
+    let samples_b: u128 = (8 + 2) * per_shard;
     let fees = (samples_a + samples_b) * WEI_PER_SAMPLE;
     let royalty = MODEL_REVENUE * u128::from(ROYALTY_BPS) / 10_000;
     let dataset_income = 2 * LICENSE_PRICE + fees + royalty;
     assert_eq!(
-        dataset_income, 190_000_000_000_000_000,
-        "0.1 sales + 0.02 fees + 0.07 royalty"
+        dataset_income, 232_500_000_000_000_000,
+        "0.1 sales + 0.0625 fees + 0.07 royalty"
     );
 
     let paid = |who: &str| {

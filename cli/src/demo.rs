@@ -2,17 +2,22 @@
 //! JSON-RPC.
 //!
 //! A creator collective registers a medical-imaging dataset (creator 60 / three annotators
-//! 10 each / platform 10), offers a 24-month training license at 0.05 ETH with 0.0001 ETH per
-//! 10,000 samples, two labs mint licenses and fund escrow, a compute provider meters a week of
-//! receipts, aggregates them into one usage leaf per license (settlement v2,
-//! docs/settlement.md) and anchors the signed batch, the challenge window passes, both usage
-//! leaves are settled with one multiproof, a lab registers a derived model and reports commercial
-//! revenue that pays 7 % upstream, an unlicensed use and a replayed settlement are refused, and
-//! every payee withdraws. Every amount is checked to the wei against what was paid in.
+//! 10 each / platform 10) whose content hash is the one of a directory of JSON Lines shards the
+//! demo writes, offers a 24-month training license at 0.05 ETH with 0.01 ETH per 10,000
+//! samples, two labs mint licenses and fund escrow, a compute provider runs the access gateway
+//! (docs/gateway.md) in front of the directory, the labs sign in with their wallets and train
+//! through it, the gateway's pipeline signs the receipts of the period into one batch, anchors
+//! it, and settles its usage leaves after the challenge window (settlement v2,
+//! docs/settlement.md); a lab registers a derived model and reports commercial revenue that
+//! pays 7 % upstream, an unlicensed use and a replayed settlement are refused, and every payee
+//! withdraws. Every amount is checked to the wei against what was paid in.
 //!
 //! [`Story::play`] tells it act by act, one method per act.
 
-use std::fmt::Write as _;
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
 
 use alloy::{
     primitives::{keccak256, Address, B256, U256},
@@ -21,14 +26,19 @@ use alloy::{
     sol_types::SolCall,
 };
 use serde::Serialize;
+use tributary_gateway::{
+    chain::Chain as GatewayChain,
+    client::Client,
+    content::Dataset as Directory,
+    pipeline::{
+        status::{self, BatchStatus},
+        Pipeline, PipelineConfig, Progress, RpcChain,
+    },
+    server::{self, Config, Running},
+    store::Store,
+};
 
 use crate::{
-    attest::{
-        batch::{build_batch, BatchOptions},
-        json::{BatchFile, ProofFile},
-        prove::{prove, Selection},
-        types::Receipt,
-    },
     contracts::{Contract, Contracts},
     contracts_abi::{
         attribution_registry::IAttributionRegistry, license_offers::ILicenseOffers,
@@ -43,8 +53,8 @@ use crate::{
 pub const ETHER: u128 = 1_000_000_000_000_000_000;
 /// Primary price of one license: 0.05 ETH.
 pub const LICENSE_PRICE: u128 = ETHER / 20;
-/// Per-use fee: 0.0001 ETH per 10,000 samples = 10^10 wei per sample.
-pub const WEI_PER_SAMPLE: u128 = 10_000_000_000;
+/// Per-use fee: 0.01 ETH per 10,000 samples = 10^12 wei per sample.
+pub const WEI_PER_SAMPLE: u128 = 1_000_000_000_000;
 /// Derivative royalty: 7 %.
 pub const ROYALTY_BPS: u16 = 700;
 /// Declared commercial revenue of the derived model: 1 ETH.
@@ -57,16 +67,48 @@ pub const LICENSE_SECONDS: u64 = 2 * 365 * 24 * 3600;
 pub const CHALLENGE_WINDOW: u64 = 24 * 3600;
 /// Scope flags (see `contracts/abi/src/scope.rs`): TRAIN | COMMERCIAL | DERIVATIVES.
 pub const LICENSE_SCOPE: u64 = 1 | 4 | 8;
-const DAY: u64 = 24 * 3600;
-/// The week of training the provider meters: (lab index, samples) per job, one job a day.
-const JOBS: [(usize, u64); 6] = [
-    (0, 600_000),
-    (1, 500_000),
-    (0, 400_000),
-    (1, 250_000),
-    (0, 150_000),
-    (0, 100_000),
-];
+/// The dataset directory the gateway serves: this many JSON Lines shards …
+pub const SHARDS: usize = 8;
+/// … of this many records (samples) each.
+pub const RECORDS_PER_SHARD: u64 = 2_500;
+/// The training jobs the labs run through the gateway, in order: (lab index, shards
+/// downloaded, from the first). Each job is one receipt of `shards × RECORDS_PER_SHARD`
+/// samples.
+pub const JOBS: [(usize, usize); 6] = [(0, 8), (1, 8), (0, 4), (1, 2), (0, 2), (0, 1)];
+/// Scope the labs sign in for (TRAIN).
+const TRAIN: u64 = 1;
+
+/// Samples the gateway serves `lab` (0: lab A, 1: lab B) over the case study.
+pub fn samples_of(lab: usize) -> u128 {
+    JOBS.iter()
+        .filter(|(l, _)| *l == lab)
+        .map(|(_, shards)| *shards as u128 * u128::from(RECORDS_PER_SHARD))
+        .sum()
+}
+
+/// Writes the case study's dataset into `dir`: [`SHARDS`] files `patches/part-NN.jsonl` of
+/// [`RECORDS_PER_SHARD`] records, the same bytes every time (so the same content hash).
+///
+/// # Errors
+/// I/O.
+pub fn write_dataset(dir: &Path) -> std::io::Result<()> {
+    const LABELS: [&str; 4] = ["normal", "nodule", "effusion", "opacity"];
+    std::fs::create_dir_all(dir.join("patches"))?;
+    for shard in 0..SHARDS {
+        let mut text = String::new();
+        for i in 0..RECORDS_PER_SHARD {
+            let n = shard as u64 * RECORDS_PER_SHARD + i;
+            let _ = writeln!(
+                text,
+                "{{\"id\":{n},\"patch\":\"cxr-{n:06}.png\",\"label\":\"{}\",\"site\":{}}}",
+                LABELS[(n % 4) as usize],
+                n % 7
+            );
+        }
+        std::fs::write(dir.join(format!("patches/part-{shard:02}.jsonl")), text)?;
+    }
+    Ok(())
+}
 
 /// A demo failure.
 #[derive(Debug)]
@@ -259,7 +301,10 @@ pub async fn run_case_study(
         steps.push(s.clone());
     })
     .await?;
+    let workdir = WorkDir::new()?;
     let mut story = Story {
+        url: url.to_owned(),
+        workdir: workdir.0.clone(),
         report: Report {
             contracts: world.deployment.contracts.map(|d| d.address),
             steps: Vec::new(),
@@ -279,8 +324,42 @@ pub async fn run_case_study(
     Ok(story.report)
 }
 
+/// A fresh directory under the system's temporary directory for the dataset and the gateway's
+/// database, removed when dropped.
+struct WorkDir(PathBuf);
+
+impl WorkDir {
+    fn new() -> Result<Self, DemoError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir =
+            std::env::temp_dir().join(format!("tributary-demo-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The gateway the compute provider runs, and the labs' signed-in clients.
+struct Gateway {
+    running: Running,
+    db: PathBuf,
+    /// Lab A's and lab B's clients, signed in.
+    clients: [Client; 2],
+}
+
 /// The case study in progress: the deployed world, who plays whom, and what happened so far.
 struct Story<'a, P> {
+    /// The chain's JSON-RPC URL (the gateway connects to it).
+    url: String,
+    /// Where the dataset and the gateway's database live.
+    workdir: PathBuf,
     world: World<P>,
     cast: Cast,
     report: Report,
@@ -290,14 +369,17 @@ struct Story<'a, P> {
 impl<P: Provider> Story<'_, P> {
     /// The whole story, in order.
     async fn play(&mut self) -> Result<(), DemoError> {
-        let dataset = self.register_the_dataset().await?;
+        let (dataset, directory) = self.register_the_dataset().await?;
         let offer = self.offer_a_license(dataset).await?;
         let licenses = self.two_labs_license_and_fund_escrow(offer).await?;
-        let (batch, receipts) = self.meter_a_week_of_training(dataset, licenses).await?;
-        let proof = self
-            .settle_after_the_challenge_window(&batch, &receipts)
+        let gateway = self
+            .the_provider_runs_the_gateway(dataset, directory, licenses)
             .await?;
-        self.refuse_a_replay_and_an_unlicensed_model(&proof, dataset, licenses)
+        self.the_labs_train_through_the_gateway(&gateway).await?;
+        let settled = self.the_gateway_anchors_and_settles(&gateway).await;
+        gateway.running.stop().await;
+        let settle_tx = settled?;
+        self.refuse_a_replay_and_an_unlicensed_model(settle_tx, dataset, licenses)
             .await?;
         let model_split = self
             .commercialise_a_derived_model(dataset, licenses)
@@ -307,30 +389,38 @@ impl<P: Provider> Story<'_, P> {
             .await
     }
 
-    /// Act 1: the collective registers the dataset.
-    async fn register_the_dataset(&mut self) -> Result<Dataset, DemoError> {
+    /// Act 1: the collective writes the dataset directory and registers its content hash.
+    async fn register_the_dataset(&mut self) -> Result<(Dataset, Directory), DemoError> {
         self.say(
             "1. the collective registers the dataset: creator 60 / annotators 3 x 10 / platform 10",
         );
+        let dir = self.workdir.join("dataset");
+        write_dataset(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+        let directory = Directory::scan(&dir).map_err(fail)?;
+        self.say(&format!(
+            "   {} shards of {RECORDS_PER_SHARD} records, content hash {}",
+            directory.shards.len(),
+            directory.content_hash
+        ));
         let cast = &self.cast;
         let mut weights = vec![(cast.creator.address(), 60), (cast.platform.address(), 10)];
         weights.extend(cast.annotators.iter().map(|a| (a.address(), 10)));
         let (dataset, step) = self
             .world
-            .register_dataset(
+            .register_dataset_hash(
                 cast.creator.address(),
-                "chest-xray patches, anonymized, v1",
+                directory.content_hash,
                 "ipfs://bafy-medical-image-patches-v1",
                 &weights,
             )
             .await?;
         self.record(&step);
-        Ok(dataset)
+        Ok((dataset, directory))
     }
 
     /// Act 2: the creator offers a training license; returns the offer id.
     async fn offer_a_license(&mut self, dataset: Dataset) -> Result<U256, DemoError> {
-        self.say("2. a 24-month non-exclusive training license: 0.05 ETH, 0.0001 ETH per 10k samples, 7 % derivative royalty");
+        self.say("2. a 24-month non-exclusive training license: 0.05 ETH, 0.01 ETH per 10k samples, 7 % derivative royalty");
         let terms = ILicenseOffers::LicenseTerms {
             scope: U256::from(LICENSE_SCOPE),
             duration: LICENSE_SECONDS,
@@ -388,14 +478,16 @@ impl<P: Provider> Story<'_, P> {
         Ok(licenses)
     }
 
-    /// Act 4: the provider is allow-listed and bonds, meters [`JOBS`] over a week, signs the
-    /// receipts as one batch and anchors it.
-    async fn meter_a_week_of_training(
+    /// Act 4: the compute provider is allow-listed and bonds as an attestor, and serves the
+    /// directory through the access gateway; each lab signs in with its wallet (SIWE) for its
+    /// license and gets a scoped API key.
+    async fn the_provider_runs_the_gateway(
         &mut self,
         dataset: Dataset,
+        directory: Directory,
         licenses: [U256; 2],
-    ) -> Result<(BatchFile, Vec<Receipt>), DemoError> {
-        self.say("4. the compute provider is allow-listed, bonds, and meters a week of training");
+    ) -> Result<Gateway, DemoError> {
+        self.say("4. the compute provider bonds as an attestor and runs the access gateway");
         let anchor = self.world.at(Contract::UsageAnchor);
         let (deployer, provider) = (self.cast.deployer.address(), self.cast.provider.address());
         let allow = IUsageAnchor::setAttestorCall {
@@ -415,102 +507,187 @@ impl<P: Provider> Story<'_, P> {
         self.tx("bondAttestor", provider, anchor, data, bond)
             .await?;
         self.paid_in("attestor bond".into(), bond);
-        let week_start = self.world.now().await?;
-        let receipts: Vec<Receipt> = JOBS
-            .iter()
-            .zip(1u64..)
-            .map(|(&(lab, units), n)| Receipt {
-                jobId: keccak256(format!("demo:job:{n}")),
-                licenseId: licenses[lab],
-                assetId: dataset.id,
-                modelHash: keccak256(format!("demo:model:lab-{lab}")),
-                scope: U256::from(1),
-                unit: 0,
-                units: U256::from(units),
-                timestamp: week_start + n * DAY,
-                attestor: provider,
-            })
-            .collect();
-        self.world.travel(7 * DAY).await?;
-        let chain_id = self.world.chain.get_chain_id().await.map_err(fail)?;
-        let options = BatchOptions {
-            chain_id,
-            verifying_contract: anchor,
-            batch_id: None,
-            period_start: Some(week_start),
-            period_end: Some(week_start + 7 * DAY - 1),
-            deadline: None,
-        };
-        let batch = build_batch(&receipts, &self.cast.provider, &options).map_err(fail)?;
-        self.say(&format!(
-            "   signed batch {} over {} receipts in {} usage leaves, root {}",
-            batch.batch.batch_id,
-            receipts.len(),
-            batch.batch.leaf_count,
-            batch.batch.root
-        ));
-        let platform = self.cast.platform.address();
-        let data = batch.anchor_calldata.to_vec();
-        self.tx(
-            "anchorBatch (anyone may submit)",
-            platform,
-            anchor,
-            data,
-            U256::ZERO,
+
+        let chain = GatewayChain::connect(
+            &self.url,
+            self.world.at(Contract::LicenseNft),
+            self.world.at(Contract::AttributionRegistry),
         )
-        .await?;
-        Ok((batch, receipts))
+        .map_err(fail)?;
+        let chain_id = chain.chain_id().await.map_err(fail)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(fail)?;
+        let addr = listener.local_addr().map_err(fail)?;
+        let db = self.workdir.join("gateway.db");
+        let store = Store::open(&db).map_err(fail)?;
+        let config = Config::new(addr.to_string(), chain_id, dataset.id, provider);
+        let running = server::start(config, store, directory, chain, listener)
+            .await
+            .map_err(fail)?;
+        let base = format!("http://{addr}");
+        self.say(&format!(
+            "   gateway on {base}: content hash matches dataset {}, attestor {provider}",
+            dataset.id
+        ));
+        let labs = [
+            ("lab A", self.cast.lab_a.clone()),
+            ("lab B", self.cast.lab_b.clone()),
+        ];
+        let mut clients = Vec::with_capacity(2);
+        for ((name, lab), license) in labs.iter().zip(licenses) {
+            let mut client = Client::new(&base).map_err(fail)?;
+            let grant = client
+                .sign_in(lab, license, U256::from(TRAIN))
+                .await
+                .map_err(fail)?;
+            self.say(&format!(
+                "   {name} signs in with its wallet for license {license}: a TRAIN key valid until {}",
+                tributary_gateway::siwe::format_rfc3339(grant.expires_at)
+            ));
+            clients.push(client);
+        }
+        let clients: [Client; 2] = clients
+            .try_into()
+            .map_err(|_| fail("two labs, two clients"))?;
+        Ok(Gateway {
+            running,
+            db,
+            clients,
+        })
     }
 
-    /// Act 5: once the challenge window has passed, every receipt is settled with one
-    /// multiproof, moving the usage fees from escrow into the dataset's split.
-    async fn settle_after_the_challenge_window(
+    /// Act 5: the labs run [`JOBS`]: each opens a job for its model, downloads shards (every
+    /// record metered), and closes it, which makes the gateway sign a receipt.
+    async fn the_labs_train_through_the_gateway(
         &mut self,
-        batch: &BatchFile,
-        receipts: &[Receipt],
-    ) -> Result<ProofFile, DemoError> {
-        self.say(
-            "5. the challenge window passes; the usage leaves are settled with one multiproof",
-        );
-        self.world.travel(CHALLENGE_WINDOW + 1).await?;
-        let proof = prove(batch, &Selection::All).map_err(fail)?;
-        let leaves = proof.leaves.len();
-        let (platform, anchor) = (
-            self.cast.platform.address(),
-            self.world.at(Contract::UsageAnchor),
-        );
-        let data = proof.settle_calldata.to_vec();
-        self.tx(
-            &format!(
-                "settle ({leaves} usage leaves = {} receipts, one multiproof)",
-                receipts.len()
-            ),
-            platform,
-            anchor,
-            data,
-            U256::ZERO,
-        )
-        .await?;
-        let samples: u128 = JOBS.iter().map(|(_, u)| u128::from(*u)).sum();
+        gateway: &Gateway,
+    ) -> Result<(), DemoError> {
+        self.say("5. the labs train through the gateway: every record served is metered");
+        let manifest = gateway.clients[0].manifest().await.map_err(fail)?;
+        for (n, &(lab, shards)) in JOBS.iter().enumerate() {
+            let client = &gateway.clients[lab];
+            let model = keccak256(format!("demo:model:lab-{lab}"));
+            let job = client.open_job(None, Some(model)).await.map_err(fail)?;
+            let mut bytes = 0;
+            for shard in manifest.shards.iter().take(shards) {
+                bytes += client
+                    .shard(job, &shard.path, None)
+                    .await
+                    .map_err(fail)?
+                    .len();
+            }
+            let receipt = client.close_job(job).await.map_err(fail)?;
+            let expected = U256::from(shards as u64 * RECORDS_PER_SHARD);
+            if receipt.units != expected {
+                return Err(fail(format!(
+                    "job {} metered {} samples, {expected} were served",
+                    n + 1,
+                    receipt.units
+                )));
+            }
+            self.say(&format!(
+                "   job {} ({}): {shards} shard(s), {bytes} bytes, receipt for {} samples",
+                n + 1,
+                ["lab A", "lab B"][lab],
+                receipt.units
+            ));
+        }
+        Ok(())
+    }
+
+    /// Act 6: the gateway's pipeline signs the closed period's receipts into a batch and
+    /// anchors it; once the challenge window has passed it settles every usage leaf with one
+    /// multiproof, moving the fees from escrow into the dataset's split. Returns the last
+    /// `settle` transaction.
+    async fn the_gateway_anchors_and_settles(
+        &mut self,
+        gateway: &Gateway,
+    ) -> Result<B256, DemoError> {
+        self.say("6. the gateway batches the period's receipts, anchors them and settles after the challenge window");
+        let signer = self.cast.provider.clone();
+        let config = PipelineConfig::new(&self.world.deployment);
+        let (period, grace) = (config.period_secs, config.close_grace_secs);
+        let mut pipeline = Pipeline::open(&gateway.db, signer.clone(), config).map_err(fail)?;
+        let rpc = RpcChain::new(world::connect(&self.url, &[signer])?);
+        // The period the receipts fall in closes within the hour; move the chain past it.
+        let now = self.world.travel(period + grace + 1).await?;
+        self.pipeline_tick(&mut pipeline, &rpc, now).await?;
+        let now = self.world.travel(CHALLENGE_WINDOW + 1).await?;
+        self.pipeline_tick(&mut pipeline, &rpc, now).await?;
+        let rows = status::batches(pipeline.connection(), None).map_err(fail)?;
+        let mut last = None;
+        for row in &rows {
+            if row.status != BatchStatus::Settled {
+                return Err(fail(format!(
+                    "batch {} is {:?}: {}",
+                    row.batch_id,
+                    row.status,
+                    row.last_error.as_deref().unwrap_or("")
+                )));
+            }
+            last = row.settle_tx.or(last);
+        }
+        let samples = samples_of(0) + samples_of(1);
         self.say(&format!(
-            "   usage fees moved from escrow into the dataset split: {} ETH",
+            "   {samples} samples in {} batch(es); usage fees moved from escrow into the dataset split: {} ETH",
+            rows.len(),
             format_ether(wei(samples * WEI_PER_SAMPLE))
         ));
-        Ok(proof)
+        last.ok_or_else(|| fail("the gateway settled nothing"))
     }
 
-    /// Act 6: settling the same receipts again, and a stranger registering a model under lab
+    /// One pipeline tick at chain time `now`: logs its progress and records its transactions.
+    async fn pipeline_tick<Q: Provider>(
+        &mut self,
+        pipeline: &mut Pipeline,
+        chain: &RpcChain<Q>,
+        now: u64,
+    ) -> Result<(), DemoError> {
+        for progress in pipeline.tick(chain, now).await.map_err(fail)? {
+            match &progress {
+                Progress::Anchored {
+                    batch,
+                    gas: Some(gas),
+                    tx: Some(tx),
+                    ..
+                } => self.record(&Step {
+                    label: format!(
+                        "anchorBatch ({} receipts, {} usage leaves)",
+                        batch.receipts, batch.leaves
+                    ),
+                    tx: *tx,
+                    gas_used: *gas,
+                }),
+                Progress::Settled {
+                    leaves,
+                    gas,
+                    tx: Some(tx),
+                    ..
+                } => self.record(&Step {
+                    label: format!("settle ({leaves} usage leaves, one multiproof)"),
+                    tx: *tx,
+                    gas_used: *gas,
+                }),
+                Progress::Sent { .. } | Progress::Waiting { .. } => {}
+                other => self.say(&format!("   gateway: {other}")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Act 7: the gateway's `settle` sent again, and a stranger registering a model under lab
     /// A's license, are both refused.
     async fn refuse_a_replay_and_an_unlicensed_model(
         &mut self,
-        proof: &ProofFile,
+        settle_tx: B256,
         dataset: Dataset,
         licenses: [U256; 2],
     ) -> Result<(), DemoError> {
-        self.say("6. refusals: a replayed settlement, an unlicensed derived model");
+        self.say("7. refusals: a replayed settlement, an unlicensed derived model");
         let (platform, stranger) = (self.cast.platform.address(), self.cast.stranger.address());
         let anchor = self.world.at(Contract::UsageAnchor);
-        let replay = proof.settle_calldata.to_vec();
+        let replay = self.world.transaction_input(settle_tx).await?.to_vec();
         self.refused("settle again (replay)", platform, anchor, replay)
             .await?;
         let unlicensed = model_call(
@@ -530,14 +707,14 @@ impl<P: Provider> Story<'_, P> {
         .await
     }
 
-    /// Act 7: lab A registers its derived model and reports revenue, 7 % of which flows to the
+    /// Act 8: lab A registers its derived model and reports revenue, 7 % of which flows to the
     /// dataset; returns the model's split.
     async fn commercialise_a_derived_model(
         &mut self,
         dataset: Dataset,
         licenses: [U256; 2],
     ) -> Result<U256, DemoError> {
-        self.say("7. lab A registers its derived model and reports 1 ETH of commercial revenue");
+        self.say("8. lab A registers its derived model and reports 1 ETH of commercial revenue");
         let lab_a = self.cast.lab_a.address();
         let registry = self.world.at(Contract::AttributionRegistry);
         let model = model_call(
@@ -570,14 +747,14 @@ impl<P: Provider> Story<'_, P> {
         Ok(model_split)
     }
 
-    /// Act 8: the platform triggers a withdrawal for each payee of the dataset split and for
+    /// Act 9: the platform triggers a withdrawal for each payee of the dataset split and for
     /// lab A from the model split (anyone may, to a recipient).
     async fn every_payee_withdraws(
         &mut self,
         dataset: Dataset,
         model_split: U256,
     ) -> Result<(), DemoError> {
-        self.say("8. every payee withdraws");
+        self.say("9. every payee withdraws");
         let cast = &self.cast;
         let mut payees: Vec<(String, Address, U256)> =
             vec![("creator".into(), cast.creator.address(), dataset.split)];

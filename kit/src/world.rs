@@ -8,7 +8,7 @@
 
 use alloy::{
     network::{EthereumWallet, TransactionBuilder},
-    primitives::{keccak256, Address, Bytes, U256},
+    primitives::{keccak256, Address, Bytes, B256, U256},
     providers::{Provider, ProviderBuilder},
     rpc::types::{TransactionReceipt, TransactionRequest},
     signers::local::PrivateKeySigner,
@@ -268,6 +268,18 @@ impl<P: Provider> World<P> {
         self.now().await
     }
 
+    /// The calldata of the mined or pending transaction `hash` (e.g. to send it again).
+    pub async fn transaction_input(&self, hash: B256) -> Result<Bytes, WorldError> {
+        use alloy::consensus::Transaction as _;
+        let tx = self
+            .chain
+            .get_transaction_by_hash(hash)
+            .await
+            .map_err(rpc)?
+            .ok_or_else(|| rpc(format!("the chain does not know transaction {hash}")))?;
+        Ok(tx.input().clone())
+    }
+
     /// Timestamp of the head block.
     pub async fn now(&self) -> Result<u64, WorldError> {
         let block = self
@@ -289,10 +301,23 @@ impl<P: Provider> World<P> {
         uri: &str,
         weights: &[(Address, u64)],
     ) -> Result<(Dataset, Step), WorldError> {
+        self.register_dataset_hash(from, keccak256(content), uri, weights)
+            .await
+    }
+
+    /// [`Self::register_dataset`] with the content hash given (e.g. a directory's, as the
+    /// access gateway computes it).
+    pub async fn register_dataset_hash(
+        &self,
+        from: Address,
+        content_hash: B256,
+        uri: &str,
+        weights: &[(Address, u64)],
+    ) -> Result<(Dataset, Step), WorldError> {
         let mut weights = weights.to_vec();
         weights.sort_by_key(|(a, _)| *a);
         let register = IAttributionRegistry::registerDatasetCall {
-            content_hash: keccak256(content),
+            content_hash,
             uri: uri.into(),
             contributors: weights.iter().map(|(a, _)| *a).collect(),
             weights: weights.iter().map(|(_, w)| U256::from(*w)).collect(),
