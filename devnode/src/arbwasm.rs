@@ -80,11 +80,17 @@ pub const NETWORK_FEE_ACCOUNT: Address = Address::ZERO;
 const ARBITRUM_START_TIME: u64 = 1_421_388_000;
 const SLOT_DEMAND: U256 = U256::ZERO;
 const SLOT_LAST_UPDATE: U256 = U256::from_limbs([1, 0, 0, 0]);
-/// Gas for the ArbOS storage this devnode's activation writes (two slots) and reads (three);
-/// Nitro's exact tally was not recorded (docs/nitro.md §10).
-const ACTIVATION_STORAGE_GAS: u64 = 2 * 20_000 + 3 * 800;
-/// ArbOS storage read cost charged by views.
+/// ArbOS storage read (`StorageReadCost`): opening the ArbOS state at every precompile call,
+/// reading a program record, the network fee account (docs/nitro.md §2.4).
 const STORAGE_READ_GAS: u64 = 800;
+/// Reading the Stylus parameters, which every ArbWasm method does once ("assume reads are
+/// warm": N `arbos/programs/params.go`).
+const PARAMS_READ_GAS: u64 = 100;
+/// `GetCodeHash` of a program address (the `program*` views).
+const CODE_HASH_GAS: u64 = 2_600;
+/// The data pricer's update: five reads and two non-zero writes (N
+/// `arbos/programs/data_pricer.go` `UpdateModel`).
+const DATA_PRICER_GAS: u64 = 5 * STORAGE_READ_GAS + 2 * STORAGE_WRITE_GAS;
 
 sol! {
     /// The ArbWasm precompile interface (nitro-precompile-interfaces `ArbWasm.sol`).
@@ -110,7 +116,6 @@ sol! {
         function expiryDays() external view returns (uint16 _days);
         function keepaliveDays() external view returns (uint16 _days);
         function blockCacheSize() external view returns (uint16 count);
-        function activationGas() external view returns (uint64 gas);
 
         event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
         event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
@@ -292,10 +297,31 @@ impl Reply {
         }
     }
 
-    fn revert(self, output: Vec<u8>) -> InterpreterResult {
+    /// A Solidity-style error: its data is paid for at 3 gas per word (all gas when that is
+    /// unaffordable, reverting without data), the rest of the gas is kept.
+    fn revert(mut self, output: Vec<u8>) -> InterpreterResult {
+        let words = (output.len() as u64).div_ceil(32);
+        if !self.gas.record_cost(3 * words) {
+            let mut gas = self.gas;
+            gas.spend_all();
+            return InterpreterResult {
+                result: InstructionResult::Revert,
+                output: Bytes::new(),
+                gas,
+            };
+        }
         InterpreterResult {
             result: InstructionResult::Revert,
             output: output.into(),
+            gas: self.gas,
+        }
+    }
+
+    /// A plain error (ArbOS ≥ 11): revert without data, the gas left is kept.
+    fn revert_plain(self) -> InterpreterResult {
+        InterpreterResult {
+            result: InstructionResult::Revert,
+            output: Bytes::new(),
             gas: self.gas,
         }
     }
@@ -348,7 +374,9 @@ pub(crate) fn call(
             }));
         }
     }
-    let in_words = (inputs.input.len() as u64).div_ceil(32);
+    // Nitro copies the arguments without the 4-byte selector (`Precompile.Call`); shorter
+    // input fails to decode and burns everything below.
+    let in_words = (inputs.input.len() as u64).saturating_sub(4).div_ceil(32);
     let result = if !reply.charge(3 * in_words) {
         reply.burn(InstructionResult::OutOfGas)
     } else if cache {
@@ -383,7 +411,19 @@ fn dispatch(
     if writes && inputs.is_static {
         return Ok(reply.burn(InstructionResult::StateChangeDuringStaticCall));
     }
-    if !reply.charge(STORAGE_READ_GAS) {
+    if !reply.charge(STORAGE_READ_GAS + PARAMS_READ_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
+    // Views of a program read its record (and the `program*` ones its code hash first).
+    let reads = match &call {
+        Call::codehashVersion(_) | Call::codehashAsmSize(_) => STORAGE_READ_GAS,
+        Call::programVersion(_)
+        | Call::programInitGas(_)
+        | Call::programMemoryFootprint(_)
+        | Call::programTimeLeft(_) => CODE_HASH_GAS + STORAGE_READ_GAS,
+        _ => 0,
+    };
+    if !reply.charge(reads) {
         return Ok(reply.burn(InstructionResult::OutOfGas));
     }
     let out = match &call {
@@ -426,7 +466,6 @@ fn dispatch(
         Call::blockCacheSize(_) => {
             ArbWasm::blockCacheSizeCall::abi_encode_returns(&(pricing::BLOCK_CACHE_SIZE,))
         }
-        Call::activationGas(_) => ArbWasm::activationGasCall::abi_encode_returns(&(0u64,)),
         Call::codehashVersion(c) => match active_record(ctx, c.codehash)? {
             Ok(record) => ArbWasm::codehashVersionCall::abi_encode_returns(&(record.version,)),
             Err((error, _)) => return Ok(reply.revert(error)),
@@ -489,23 +528,45 @@ fn activate(
     if !reply.charge(pricing::ACTIVATION_FIXED_GAS) {
         return Ok(reply.burn(InstructionResult::OutOfGas));
     }
+    // The program's record is read to see whether it is already up to date.
+    if !reply.charge(STORAGE_READ_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
     let (code, codehash) = code_of(ctx, program)?;
     if let Ok(_record) = active_record(ctx, codehash)? {
         return Ok(reply.revert(ArbWasm::ProgramUpToDate {}.abi_encode()));
     }
+    if code.is_empty() {
+        return Ok(reply.revert(ArbWasm::ProgramNotWasm {}.abi_encode()));
+    }
     if !wasm::is_stylus(&code) {
+        // A plain Go error in Nitro: revert without data, the gas left is kept.
         ctx.external.last_failure = Some("specified bytecode is not a Stylus program".into());
-        return Ok(reply.revert(Vec::new()));
+        return Ok(reply.revert_plain());
+    }
+    if let Err(error) = wasm::decode_code(&code) {
+        // Decompressing is `getWasm`, before compiling: also a plain error.
+        ctx.external.last_failure = Some(error.to_string());
+        return Ok(reply.revert_plain());
     }
     let compiled = match runtime.compile(&code) {
         Ok(compiled) => compiled,
         Err(error) => {
+            // Validation, instrumentation or compilation: Nitro burns all gas.
             ctx.external.last_failure = Some(error.to_string());
             return Ok(reply.burn(InstructionResult::PrecompileError));
         }
     };
     let stats = compiled.stats;
-    if !reply.charge(stats.compile_gas()) || !reply.charge(ACTIVATION_STORAGE_GAS) {
+    let was_cached = program_record(ctx, codehash)?.cached;
+    // Compile gas, then (docs/nitro.md §2.3) the module hash's read when the old record was
+    // cached, its write, the data pricer's update and the program record's write: all charged
+    // before the data fee is checked, so an insufficient value reverts having paid them.
+    let storage = u64::from(was_cached) * STORAGE_READ_GAS
+        + STORAGE_WRITE_GAS
+        + DATA_PRICER_GAS
+        + STORAGE_WRITE_GAS;
+    if !reply.charge(stats.compile_gas()) || !reply.charge(storage) {
         return Ok(reply.burn(InstructionResult::OutOfGas));
     }
 
@@ -515,16 +576,21 @@ fn activate(
         Ok(fee) => fee,
         Err(insufficient) => return Ok(reply.revert(insufficient)),
     };
+    // The network fee account is read to pay the fee.
+    if !reply.charge(STORAGE_READ_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
 
     let record = ProgramRecord {
         version: STYLUS_VERSION,
-        init_cost: stats.init_cost(),
-        cached_cost: stats.cached_cost(),
+        // Both fit: the analysis refuses a module whose costs do not.
+        init_cost: stats.init_cost().unwrap_or(u16::MAX),
+        cached_cost: stats.cached_cost().unwrap_or(u16::MAX),
         footprint: stats.footprint,
         activated_at: hours_since_start(now),
         asm_estimate_kb: u32::try_from(asm.div_ceil(1024)).unwrap_or(u32::MAX),
         // Re-activating an expired program keeps its cache flag, as Nitro does.
-        cached: program_record(ctx, codehash)?.cached,
+        cached: was_cached,
     };
     store_record(ctx, codehash, &record)?;
     runtime.insert(codehash, std::sync::Arc::new(compiled));
@@ -539,6 +605,9 @@ fn activate(
         dataFee: fee,
         version: STYLUS_VERSION,
     };
+    if !reply.charge(event_gas(&event)) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
     emit(ctx, &event);
     Ok(reply.ok(ArbWasm::activateProgramCall::abi_encode_returns(&(
         STYLUS_VERSION,
@@ -551,8 +620,11 @@ fn keepalive(
     caller: Address,
     codehash: B256,
     value: U256,
-    reply: Reply,
+    mut reply: Reply,
 ) -> Result<InterpreterResult, EvmError> {
+    if !reply.charge(STORAGE_READ_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
     let mut record = match active_record(ctx, codehash)? {
         Ok(record) => record,
         Err((error, _)) => return Ok(reply.revert(error)),
@@ -565,19 +637,25 @@ fn keepalive(
         );
     }
     let bytes = u64::from(record.asm_estimate_kb) * 1024;
+    // The data pricer's update and the record's write come before the value check (N
+    // `arbos/programs/programs.go` `ProgramKeepalive`), the network fee account's read after.
+    if !reply.charge(DATA_PRICER_GAS + STORAGE_WRITE_GAS) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
     let fee = match charge_data_fee(ctx, caller, value, bytes, now)? {
         Ok(fee) => fee,
         Err(insufficient) => return Ok(reply.revert(insufficient)),
     };
     record.activated_at = hours_since_start(now);
     sstore(ctx, U256::from_be_bytes(codehash.0), record.pack())?;
-    emit(
-        ctx,
-        &ArbWasm::ProgramLifetimeExtended {
-            codehash,
-            dataFee: fee,
-        },
-    );
+    let event = ArbWasm::ProgramLifetimeExtended {
+        codehash,
+        dataFee: fee,
+    };
+    if !reply.charge(STORAGE_READ_GAS + event_gas(&event)) {
+        return Ok(reply.burn(InstructionResult::OutOfGas));
+    }
+    emit(ctx, &event);
     Ok(reply.ok(Vec::new()))
 }
 
@@ -624,6 +702,13 @@ fn pay_out(ctx: &mut Ctx, caller: Address, value: U256, fee: U256) -> Result<(),
             .transfer(&ARBWASM, &caller, change, &mut inner.db)?;
     }
     Ok(())
+}
+
+/// Gas of a precompile's event: 375, + 375 per topic, + 8 per data byte (N
+/// `precompiles/precompile.go`, the generated event emitters).
+fn event_gas(event: &impl SolEvent) -> u64 {
+    let data = event.encode_log_data();
+    375 + 375 * data.topics().len() as u64 + 8 * data.data.len() as u64
 }
 
 fn emit(ctx: &mut Ctx, event: &impl SolEvent) {

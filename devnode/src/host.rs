@@ -48,10 +48,19 @@ pub(crate) struct FrameInfo {
     pub(crate) reentrant: bool,
 }
 
+/// A storage-cache entry: the program's current value and, when known, the value the state
+/// holds (docs/nitro.md §4.5, "what a flush writes"): loaded slots are known, slots first written
+/// are not, and a flush writes exactly the slots whose value differs from the known one.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     value: U256,
-    dirty: bool,
+    known: Option<U256>,
+}
+
+impl Slot {
+    fn dirty(&self) -> bool {
+        self.known != Some(self.value)
+    }
 }
 
 /// Host-side state of one program invocation; owns the revm context while WASM runs.
@@ -303,7 +312,7 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
                 key,
                 Slot {
                     value: load.data,
-                    dirty: false,
+                    known: Some(load.data),
                 },
             );
             load.data
@@ -326,7 +335,13 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
             9..=64 => 7,
             _ => 10,
         };
-        state.cache.insert(key, Slot { value, dirty: true });
+        // An entry keeps what is known of the state: writing back the loaded (or last flushed)
+        // value makes the slot clean again.
+        state
+            .cache
+            .entry(key)
+            .and_modify(|slot| slot.value = value)
+            .or_insert(Slot { value, known: None });
         buy_gas(&mut c, gas)
     });
     hook!("storage_flush_cache", |mut c: Hc<'_>, clear: u32| -> R {
@@ -336,7 +351,7 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
             .data()
             .cache
             .iter()
-            .filter(|(_, s)| s.dirty)
+            .filter(|(_, s)| s.dirty())
             .map(|(k, s)| (*k, s.value))
             .collect();
         dirty.sort_unstable_by_key(|(k, _)| *k);
@@ -361,7 +376,7 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
                 sstore_cost(SpecId::CANCUN, &store.data, budget, store.is_cold).unwrap_or(u64::MAX);
             state.refund += sstore_refund(SpecId::CANCUN, &store.data);
             if let Some(slot) = state.cache.get_mut(&key) {
-                slot.dirty = false;
+                slot.known = Some(value);
             }
             total = total.saturating_add(cost);
             if total > budget {
@@ -795,7 +810,10 @@ fn do_call(
         return Ok(2);
     }
     let available = gas_left - base;
-    let forwarded = request.min(available - available / 64);
+    // ⌊(gas left − base) · 63/64⌋ (docs/nitro.md §3.1): one less than `x − ⌊x/64⌋` when
+    // 64 ∤ x. `available < 2^64`, so the product fits a u128 and the quotient a u64.
+    let all_but_64th = u64::try_from(u128::from(available) * 63 / 64).unwrap_or(u64::MAX);
+    let forwarded = request.min(all_but_64th);
     let stipend = if value.is_zero() { 0 } else { 2_300 };
     let (target_address, caller, call_value) = match scheme {
         CallScheme::DelegateCall => (
@@ -823,8 +841,10 @@ fn do_call(
         Err(error) => return Err(fatal(c, error)),
     };
     let result = &outcome.result;
-    // The stipend is free; unused stipend flows back with the callee's leftover gas.
-    settle_frame_gas(c, result, base + forwarded)?;
+    // The calling program pays for the stipend too (Nitro's `doCall` charges base + the gas
+    // handed over, stipend included, minus what comes back; docs/nitro.md §3.1): unused stipend
+    // flows back with the callee's leftover gas.
+    settle_frame_gas(c, result, base + forwarded + stipend)?;
     let status = u32::from(!result.result.is_ok()) * 2;
     let output = outcome.result.output.clone();
     let out_len = output.len();

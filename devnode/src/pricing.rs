@@ -1,13 +1,15 @@
 //! Nitro's price schedule for Stylus: WASM opcode ink, host-function ink, the memory model,
 //! per-program init costs and the activation data fee (docs/nitro.md §2.3, §3, §4).
 //!
-//! The chain modelled is ArbOS 40 with Stylus version 2, as nitro-devnode's default image runs
-//! (docs/nitro.md §7): `MaxWasmSize` 128 KiB, `MaxStackDepth` 262,144 words, multi-value allowed,
-//! programs uncached until a cache manager or the chain owner caches them through ArbWasmCache
-//! (`crate::arbwasm`, docs/nitro.md §2.2), activation gas 0.
+//! The chain modelled is Nitro v3.9.5 (commit 66e42c44) running ArbOS 40 with Stylus version 2,
+//! as nitro-devnode's default image runs (docs/nitro.md §7): `MaxWasmSize` 128 KiB,
+//! `MaxStackDepth` 262,144 words, multi-value allowed, programs uncached until a cache manager or
+//! the chain owner caches them through ArbWasmCache (`crate::arbwasm`, docs/nitro.md §2.2).
 
 use wasmparser::Operator;
 
+/// The Nitro release whose Stylus gas the devnode charges (docs/nitro.md §7).
+pub const NITRO_VERSION: &str = "v3.9.5";
 /// Stylus version this devnode activates programs at.
 pub const STYLUS_VERSION: u16 = 2;
 /// ArbOS version modelled.
@@ -28,8 +30,13 @@ pub const PAGE_GAS: u64 = 1_000;
 pub const MIN_INIT_GAS_UNITS: u64 = 69;
 /// `MinCachedInitGas` in units of 32 gas.
 pub const MIN_CACHED_INIT_GAS_UNITS: u64 = 11;
-/// `InitCostScalar` and `CachedCostScalar` in units of 2 %.
+/// `InitCostScalar` in units of 2 %.
 pub const INIT_COST_SCALAR: u64 = 50;
+/// `CachedCostScalar` in units of 2 %.
+pub const CACHED_COST_SCALAR: u64 = 50;
+/// Activation compile gas per µs of Nitro's compile-time model (fudge 2 × 7,000,000 gas/s ÷
+/// 500,000 µs/s; N `crates/prover/src/programs/mod.rs` `Module::activate`).
+pub const COMPILE_GAS_PER_MICRO: u64 = 28;
 /// `ExpiryDays`.
 pub const EXPIRY_DAYS: u16 = 365;
 /// `KeepaliveDays`.
@@ -221,6 +228,26 @@ pub fn ends_basic_block(op: &Operator<'_>) -> bool {
     )
 }
 
+/// Operators a function body has after Nitro's instrumentation (docs/nitro.md §2.3 step 5,
+/// N `crates/prover/src/programs/{meter,dynamic,depth,heap}.rs`), from counts over the raw
+/// body: `ops` operators (the final `end` included), `blocks` of them ending a basic block
+/// ([`ends_basic_block`]), `copies` `memory.copy`/`memory.fill`, `returns` `return`, `grows`
+/// `memory.grow`. The meter adds a 12-operator ink check before every basic block, the
+/// dynamic-gas pass 17 before every copy/fill, the depth checker 12 at entry, one `return`
+/// before the final `end` and 4 before every `return` (its own included), and, when memory can
+/// grow, the heap bound 4 before every `memory.grow`.
+pub fn instrumented_ops(
+    ops: u64,
+    blocks: u64,
+    copies: u64,
+    returns: u64,
+    grows: u64,
+    growable: bool,
+) -> u64 {
+    let bound = if growable { 4 * grows } else { 0 };
+    ops + 12 * blocks + 17 * copies + 12 + 1 + 4 * (returns + 1) + bound
+}
+
 /// Exponential page-cost table `T[0..=128]` of Nitro's memory model (§4.4).
 const MEMORY_EXPONENTS: [u64; 129] = [
     1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 11, 12, 14, 17, 19, 22, 25, 29, 33, 38,
@@ -265,47 +292,51 @@ pub struct ModuleStats {
     pub type_len: u64,
     /// Globals, including the 4 that Nitro's instrumentation adds.
     pub globals: u64,
-    /// Bytes of data segments plus element entries.
+    /// Encoded bytes of the data segments plus those of the element segments: each segment
+    /// from its flags to its last byte (offset expression, length or count, payload or items),
+    /// without the section header and segment count (docs/nitro.md §4.3, `cachedCost`).
     pub data_and_elem: u64,
-    /// Data-segment bytes.
+    /// Data-segment payload bytes (compile gas counts the payload only).
     pub data_bytes: u64,
-    /// Element entries.
-    pub elem_entries: u64,
+    /// Encoded bytes of the element segments (compile gas and the 4,096 limit count these).
+    pub elem_bytes: u64,
     /// Initial memory pages (the program's footprint).
     pub footprint: u16,
-    /// Operators in all function bodies.
+    /// Operators in all function bodies *after* Nitro's instrumentation (§2.3 step 5).
     pub ops: u64,
 }
 
 impl ModuleStats {
-    /// `cachedCost` (§4.3), saturated to u16.
-    pub fn cached_cost(&self) -> u16 {
+    /// `cachedCost` (§4.3); `None` above u16::MAX, which fails activation as in Nitro ("cached
+    /// cost too high").
+    pub fn cached_cost(&self) -> Option<u16> {
         let cost = self.funcs * 13_420 / 100_000
             + self.type_len * 89 / 100_000
             + self.wasm_len * 122 / 100_000
             + self.globals * 1_628 / 1_000
             + self.data_and_elem * 75_244 / 100_000
             + u64::from(self.footprint) * 5;
-        u16::try_from(cost).unwrap_or(u16::MAX)
+        u16::try_from(cost).ok()
     }
 
-    /// `initCost` for Stylus v ≥ 2 (§4.3), saturated to u16.
-    pub fn init_cost(&self) -> u16 {
+    /// `initCost` for Stylus v ≥ 2 (§4.3); `None` above u16::MAX ("init cost too high").
+    pub fn init_cost(&self) -> Option<u16> {
         let cost = self.funcs * 8_252 / 1_000
             + self.type_len * 1_059 / 1_000
             + self.wasm_len * 1_286 / 10_000;
-        u16::try_from(cost).unwrap_or(u16::MAX)
+        u16::try_from(cost).ok()
     }
 
-    /// Activation compile gas (§2.3 step 5): 28 gas per µs unit.
+    /// Activation compile gas (§2.3 step 5): 28 gas per µs unit
+    /// ([`COMPILE_GAS_PER_MICRO`]), each term floored.
     pub fn compile_gas(&self) -> u64 {
         let micros = self.wasm_len * 31_733 / 100_000
             + self.funcs * 17_263 / 100_000
             + self.data_bytes * 17_376 / 100_000
-            + self.elem_entries * 17_376 / 100_000
+            + self.elem_bytes * 17_376 / 100_000
             + u64::from(self.footprint) * 2_217
             + self.ops * 535 / 1_000;
-        micros.saturating_mul(28)
+        micros.saturating_mul(COMPILE_GAS_PER_MICRO)
     }
 
     /// Estimated native size in bytes (`asmEstimate`, §2.3 step 7).
@@ -324,7 +355,7 @@ pub fn init_gas(init_cost: u16) -> u64 {
 
 /// `cachedGas` of a program (§4.3).
 pub fn cached_gas(cached_cost: u16) -> u64 {
-    MIN_CACHED_INIT_GAS_UNITS * 32 + (u64::from(cached_cost) * INIT_COST_SCALAR * 2).div_ceil(100)
+    MIN_CACHED_INIT_GAS_UNITS * 32 + (u64::from(cached_cost) * CACHED_COST_SCALAR * 2).div_ceil(100)
 }
 
 /// Initial values of Nitro's activation data pricer (`data_pricer.go`).

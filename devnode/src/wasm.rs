@@ -44,6 +44,9 @@ const MAX_GLOBALS: u32 = 32_768;
 const MAX_LOCALS: u32 = 348;
 const MAX_OPS_PER_FUNCTION: usize = 65_536;
 const MAX_TABLE_ENTRIES: u64 = 4096;
+/// Nitro limits the element segments' encoded bytes (its "element entries" limit counts
+/// `range.len()`).
+const MAX_ELEMENT_BYTES: u64 = 4096;
 
 /// Whether `code` is a deployable (classic) Stylus program: `EF F0 00` and at least one more
 /// byte. Fragmented programs (ArbOS 60) are not modelled.
@@ -255,6 +258,7 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
     };
     let mut globals = 0u32;
     let mut table_entries = 0u64;
+    let mut data_segment_bytes = 0u64;
 
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(|e| invalid(&e))? {
@@ -385,11 +389,8 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
                 }
                 for element in reader {
                     let element = element.map_err(|e| invalid(&e))?;
-                    let n = match element.items {
-                        wasmparser::ElementItems::Functions(r) => r.count(),
-                        wasmparser::ElementItems::Expressions(_, r) => r.count(),
-                    };
-                    stats.elem_entries += u64::from(n);
+                    // The segment's encoded bytes, flags to last item (Nitro's `range`).
+                    stats.elem_bytes += element.range.len() as u64;
                 }
             }
             Payload::DataSection(reader) => {
@@ -402,12 +403,19 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
                 for data in reader {
                     let data = data.map_err(|e| invalid(&e))?;
                     stats.data_bytes += data.data.len() as u64;
+                    data_segment_bytes += data.range.len() as u64;
                 }
             }
             Payload::CodeSectionStart { count, .. } if count > MAX_FUNCTIONS => {
                 return Err(rule(format!("has {count} functions (max {MAX_FUNCTIONS})")));
             }
-            Payload::CodeSectionEntry(body) => stats.ops += check_body(&body)?,
+            Payload::CodeSectionEntry(body) => {
+                // The memory section precedes the code section.
+                let growable = memories
+                    .first()
+                    .is_some_and(|m| m.maximum != Some(m.initial));
+                stats.ops += check_body(&body, growable)?;
+            }
             Payload::CustomSection(_)
             | Payload::End(_)
             | Payload::CodeSectionStart { .. }
@@ -441,8 +449,14 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
     if globals > MAX_GLOBALS {
         return Err(rule("too many globals"));
     }
-    if table_entries > MAX_TABLE_ENTRIES || stats.elem_entries > MAX_TABLE_ENTRIES {
+    if table_entries > MAX_TABLE_ENTRIES {
         return Err(rule("too many table entries"));
+    }
+    if stats.elem_bytes > MAX_ELEMENT_BYTES {
+        return Err(rule(format!(
+            "has {} bytes of element segments (max {MAX_ELEMENT_BYTES})",
+            stats.elem_bytes
+        )));
     }
     if !memory_exported {
         return Err(rule("does not export its memory as \"memory\""));
@@ -479,7 +493,14 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
     // SAFETY of the cast: checked ≤ 128 just above.
     stats.footprint = u16::try_from(memory.initial).unwrap_or(PAGE_LIMIT);
     stats.globals = u64::from(globals) + 4;
-    stats.data_and_elem = stats.data_bytes + stats.elem_entries;
+    stats.data_and_elem = data_segment_bytes + stats.elem_bytes;
+    // Nitro stores both costs as u16 and fails activation when one does not fit.
+    if stats.cached_cost().is_none() {
+        return Err(rule("cached cost too high"));
+    }
+    if stats.init_cost().is_none() {
+        return Err(rule("init cost too high"));
+    }
     Ok(Analysis {
         stats,
         signatures: Signatures {
@@ -491,8 +512,10 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
     })
 }
 
-/// Per-function rules; returns the operator count.
-fn check_body(body: &wasmparser::FunctionBody<'_>) -> Result<u64, ProgramError> {
+/// Per-function rules; returns the operator count after Nitro's instrumentation
+/// ([`pricing::instrumented_ops`]), which is what Nitro's compile gas and its 65,536-operator
+/// limit count. `growable`: the module's memory may grow.
+fn check_body(body: &wasmparser::FunctionBody<'_>, growable: bool) -> Result<u64, ProgramError> {
     let mut locals = 0u32;
     for local in body.get_locals_reader().map_err(|e| invalid(&e))? {
         locals = locals.saturating_add(local.map_err(|e| invalid(&e))?.0);
@@ -503,18 +526,28 @@ fn check_body(body: &wasmparser::FunctionBody<'_>) -> Result<u64, ProgramError> 
         )));
     }
     let mut ops = body.get_operators_reader().map_err(|e| invalid(&e))?;
-    let mut count = 0usize;
+    let (mut count, mut blocks, mut copies, mut returns, mut grows) = (0u64, 0, 0, 0, 0);
     while !ops.eof() {
         let op = ops.read().map_err(|e| invalid(&e))?;
         count += 1;
         if let Some(reason) = forbidden(&op) {
             return Err(rule(format!("uses {reason} ({op:?})")));
         }
+        blocks += u64::from(pricing::ends_basic_block(&op));
+        match op {
+            Operator::MemoryCopy { .. } | Operator::MemoryFill { .. } => copies += 1,
+            Operator::Return => returns += 1,
+            Operator::MemoryGrow { .. } => grows += 1,
+            _ => {}
+        }
     }
-    if count > MAX_OPS_PER_FUNCTION {
-        return Err(rule("a function has more than 65,536 operators"));
+    let instrumented = pricing::instrumented_ops(count, blocks, copies, returns, grows, growable);
+    if instrumented > MAX_OPS_PER_FUNCTION as u64 {
+        return Err(rule(format!(
+            "a function has {instrumented} operators once instrumented (max 65,536)"
+        )));
     }
-    Ok(count as u64)
+    Ok(instrumented)
 }
 
 /// Operators Nitro refuses at activation.
