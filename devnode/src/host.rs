@@ -379,8 +379,11 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
                 slot.known = Some(value);
             }
             total = total.saturating_add(cost);
-            if total > budget {
-                return Err(out_of_ink(&mut c));
+            if total >= budget {
+                // Nitro's `setTrieSlots` fails once the budget (gas left + 1) is used up, even
+                // exactly; before ArbOS 50 that is a failed request, which ends the program as
+                // a failure: a revert keeping the gas left before the flush (docs/nitro.md §4.5).
+                return Err(fail("storage flush out of gas"));
             }
         }
         if clear != 0 {

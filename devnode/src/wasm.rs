@@ -215,7 +215,9 @@ pub struct Analysis {
     signatures: Signatures,
     /// Defined + imported globals.
     global_count: u32,
-    /// Function index of `vm_hooks.pay_for_memory_grow`, if imported.
+    /// Function index of `vm_hooks.pay_for_memory_grow` when memory can grow (maximum ≠
+    /// initial) and it is imported: Nitro's heap bound charges `memory.grow` only then
+    /// (docs/nitro.md §2.3, instrumentation).
     pay_for_memory_grow: Option<u32>,
 }
 
@@ -508,7 +510,7 @@ pub fn analyze_for(wasm: &[u8], rules: ChainRules) -> Result<Analysis, ProgramEr
             funcs: func_types,
         },
         global_count: globals,
-        pay_for_memory_grow,
+        pay_for_memory_grow: pay_for_memory_grow.filter(|_| memory.maximum != Some(memory.initial)),
     })
 }
 
