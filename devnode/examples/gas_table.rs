@@ -4,6 +4,7 @@
 //! Run: `cargo run -p tributary-devnode --example gas_table`
 
 use tributary_devnode::{
+    pricing,
     revm::primitives::{address, U256},
     Devnode, TxRequest,
 };
@@ -37,7 +38,22 @@ fn main() {
         (ink as f64, receipt.gas_used)
     };
     let (base_ink, base_tx) = measure(&mut node, 0);
-    println!("Stylus gas on the devnode (ArbOS 40 / Stylus v2 schedule, 1 gas = 10,000 ink)");
+    println!(
+        "Stylus gas on the devnode: Nitro {} at ArbOS {} (Stylus v{}, InkPrice {}: 1 gas = {} ink; \
+         FreePages {}, PageGas {}, PageLimit {}, MinInitGas {}, MinCachedInitGas {}, cost scalars {} % / {} %)",
+        pricing::NITRO_VERSION,
+        pricing::ARBOS_VERSION,
+        pricing::STYLUS_VERSION,
+        pricing::INK_PRICE,
+        pricing::INK_PRICE,
+        pricing::FREE_PAGES,
+        pricing::PAGE_GAS,
+        pricing::PAGE_LIMIT,
+        pricing::MIN_INIT_GAS_UNITS * 128,
+        pricing::MIN_CACHED_INIT_GAS_UNITS * 32,
+        pricing::INIT_COST_SCALAR * 2,
+        pricing::CACHED_COST_SCALAR * 2,
+    );
     println!("measured = ink between two evm_ink_left calls minus the empty measurement ({base_ink} ink)");
     println!("empty-call transaction: {base_tx} gas (21,000 intrinsic + entry cost + metering)\n");
     println!(
