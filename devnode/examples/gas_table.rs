@@ -38,22 +38,7 @@ fn main() {
         (ink as f64, receipt.gas_used)
     };
     let (base_ink, base_tx) = measure(&mut node, 0);
-    println!(
-        "Stylus gas on the devnode: Nitro {} at ArbOS {} (Stylus v{}, InkPrice {}: 1 gas = {} ink; \
-         FreePages {}, PageGas {}, PageLimit {}, MinInitGas {}, MinCachedInitGas {}, cost scalars {} % / {} %)",
-        pricing::NITRO_VERSION,
-        pricing::ARBOS_VERSION,
-        pricing::STYLUS_VERSION,
-        pricing::INK_PRICE,
-        pricing::INK_PRICE,
-        pricing::FREE_PAGES,
-        pricing::PAGE_GAS,
-        pricing::PAGE_LIMIT,
-        pricing::MIN_INIT_GAS_UNITS * 128,
-        pricing::MIN_CACHED_INIT_GAS_UNITS * 32,
-        pricing::INIT_COST_SCALAR * 2,
-        pricing::CACHED_COST_SCALAR * 2,
-    );
+    print_schedule();
     println!("measured = ink between two evm_ink_left calls minus the empty measurement ({base_ink} ink)");
     println!("empty-call transaction: {base_tx} gas (21,000 intrinsic + entry cost + metering)\n");
     println!(
@@ -113,4 +98,24 @@ fn main() {
         "SLOAD 2,100 / 100; KECCAK256 1 KiB 30 + 6 x 32 = 222; CALL cold 2,600; LOG0 32 B 631."
     );
     println!("Stylus hostios add their ink on top (8,400 base, 5,040 per pointer, 59,673 per EVM request).");
+}
+
+/// The release and parameters whose gas the devnode charges (docs/nitro.md §0, §9).
+fn print_schedule() {
+    println!(
+        "Stylus gas on the devnode: Nitro {} at ArbOS {} (Stylus v{}, InkPrice {}: 1 gas = {} ink; \
+         FreePages {}, PageGas {}, PageLimit {}, MinInitGas {}, MinCachedInitGas {}, cost scalars {} % / {} %)",
+        pricing::NITRO_VERSION,
+        pricing::ARBOS_VERSION,
+        pricing::STYLUS_VERSION,
+        pricing::INK_PRICE,
+        pricing::INK_PRICE,
+        pricing::FREE_PAGES,
+        pricing::PAGE_GAS,
+        pricing::PAGE_LIMIT,
+        pricing::MIN_INIT_GAS_UNITS * 128,
+        pricing::MIN_CACHED_INIT_GAS_UNITS * 32,
+        pricing::INIT_COST_SCALAR * 2,
+        pricing::CACHED_COST_SCALAR * 2,
+    );
 }
