@@ -1,5 +1,9 @@
-//! Gas benchmark: Tributary's Stylus contracts against a plain Solidity reference
-//! (`bench/solidity/UsageReference.sol`), both on one in-process devnode.
+//! Benchmarks on an in-process devnode: `gas`, Tributary's Stylus contracts against a plain
+//! Solidity reference (`bench/solidity/UsageReference.sol`), and `gateway`, the access gateway's
+//! throughput on one core and the cost of anchoring its receipts (see [the gateway
+//! benchmark](#the-gateway-benchmark) below).
+//!
+//! # The gas benchmark
 //!
 //! `cargo run --profile fast -p tributary-bench --bin gas [-- --json FILE] [--build]`
 //!
@@ -24,11 +28,63 @@
 //! devnode's wall clock, and calldata costs 4 gas per zero byte and 16 per other byte. Within a
 //! run, the uncached and cached Tributary scenarios send identical transactions (both start from
 //! the same snapshot, head timestamp included).
+//!
+//! # The gateway benchmark
+//!
+//! `cargo run --profile fast -p tributary-bench --bin gateway [-- --clients 32] [--seconds 5]
+//! [--requests 200000] [--receipts 1000] [--json FILE] [--dir DIR] [--no-pin] [--build]`
+//!
+//! A benchmark program, not a timed test ([`gateway`]; `docs/gateway.md` § Benchmark has the
+//! numbers measured on a 2-core machine). What a run does:
+//! 1. writes a dataset into a temporary directory (under `--dir`, else the system's): four JSON
+//!    Lines shards of 1 MiB and one of 128,000 bytes, every record exactly 128 bytes;
+//! 2. starts an in-process devnode, deploys the contracts as `gas` does, registers the dataset with
+//!    its content hash, offers a perpetual TRAIN license (samples, 10^10 wei each), mints one
+//!    license per client to seven dev wallets round robin (several clients share a wallet; each has
+//!    its own license and keys), funds each escrow with 1 ETH, allow-lists and bonds the attestor;
+//! 3. starts the gateway (`tributary_gateway::server::start`) in a thread of its own with a
+//!    current-thread Tokio runtime, pinned to one CPU (Linux, `--no-pin` to skip); the revalidation
+//!    task and the blocking pool (file reads) live there too. Everything else (the clients on a
+//!    multi-thread runtime, the devnode) is pinned to the other CPUs. The per-key rate limit is
+//!    raised out of the way (it never refuses: the default 500/s would cap a single client);
+//! 4. runs five phases, each on every client at once, each stopping after `--seconds` or
+//!    `--requests` operations over all clients, whichever comes first (in-flight operations
+//!    complete):
+//!    - **keys**: SIWE sign-in again and again (nonce, sign, verify): keys issued per second. A
+//!      sign-in costs the gateway three SQLite commits and five JSON-RPC calls to the devnode
+//!      (`licenseUsage`, `isValid`, `userOf`, `ownerOf`, the head block);
+//!    - **small, metered**: in its open job, each client reads one 128-byte record (`Range`) of a
+//!      big shard, scattered: authenticated, metered (one committed SQLite transaction, one fsync)
+//!      before the 206 is sent. This is the headline "authenticated small request";
+//!    - **small, read-only**: `GET /v1/jobs/{id}`: authenticated, writes nothing;
+//!    - **bulk**: whole 1 MiB shards: MB/s served (10^6 bytes);
+//!    - **receipts**: open a job, read one record, close it: `--receipts` jobs, one receipt of one
+//!      sample each (bounded by 4 × `--seconds`). The jobs of the two small phases and the bulk
+//!      phase stay open, so the batch holds exactly these receipts;
+//!
+//!    and prints, per phase: operations that succeeded and failed (any non-2xx answer, transport
+//!    error or wrong content is a failure, and the run exits non-zero if there was one), wall
+//!    time, operations per second, MB/s, p50/p99 latency (nearest rank over every successful
+//!    operation; with a closed loop of N clients, latency ≈ N ÷ throughput), and the CPU time of
+//!    the gateway's threads and of the rest of the process per second of wall time (from
+//!    `/proc`; the gateway thread is busy when it computes *or* waits in fsync, since SQLite runs
+//!    on it, so its CPU stays under 100% when fsync bounds it);
+//! 5. stops the gateway and runs its pipeline on the same database: cuts the receipts into batches
+//!    of the hourly period once it has closed on the chain's clock (`World::travel`), anchors them,
+//!    travels past the challenge window and settles; prints the receipt `gasUsed` of `anchorBatch`
+//!    and `settle` and what they cost at the devnode's gas price, per 1,000 receipts (summed over
+//!    batches and settle transactions if there are several). Programs are not cached (Arbitrum's
+//!    default). Receipts of one license in a batch share one usage leaf, so the settle cost follows
+//!    the licenses (32 leaves by default), not the receipts.
+//!
+//! The whole run takes about 30 s with the defaults. `--json FILE` writes the settings, the
+//! CPU placement, every phase and the anchoring cost.
 
 // Nitro's names (ArbWasmCache, ArbOS, StylusDeployer) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
 
 pub mod chain;
+pub mod gateway;
 pub mod reference;
 pub mod rows;
 pub mod solc;

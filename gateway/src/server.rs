@@ -894,6 +894,11 @@ pub async fn start(
         let shutdown = async move {
             let _ = stopped.wait_for(|s| *s).await;
         };
+        // No Nagle: a streamed response is written as headers, then body chunks; with Nagle a
+        // chunk waits for the peer's (delayed, up to 40 ms) ACK of the headers.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await
