@@ -1,6 +1,7 @@
 //! The accounts and contracts a fresh devnode chain starts with, matching nitro-devnode where
 //! scripts depend on it: the funded dev key (also the chain owner), the well-known test
-//! mnemonic's ten accounts, the CREATE2 factory and StylusDeployer at their usual addresses.
+//! mnemonic's ten accounts, the CREATE2 factory and StylusDeployer at their usual addresses, and
+//! Arbitrum's CacheManager registered with ArbWasmCache (`cargo stylus cache bid/status`).
 
 use alloy::{
     primitives::{address, Address, Bytes, U256},
@@ -23,10 +24,21 @@ pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8
 /// The deterministic-deployment CREATE2 factory.
 pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
 
+/// Where the devnode installs Arbitrum's CacheManager (nitro-devnode deploys it from its dev key,
+/// whose nonces the devnode leaves free for scripts, so the devnode picks a fixed address).
+pub const CACHE_MANAGER: Address = address!("0000000000000000000000000000000000cac4e0");
+/// CacheManager's `cacheSize`: 512 MiB, what Nitro's deployment initializes it with.
+pub const CACHE_MANAGER_CACHE_SIZE: u64 = 536_870_912;
+/// CacheManager's `decay` (bid decay per second), what Nitro's deployment initializes it with.
+pub const CACHE_MANAGER_DECAY: u64 = 10_322_197_911;
+
 /// Runtime code of the CREATE2 factory (deploys `calldata[32..]` with salt `calldata[..32]`).
 const CREATE2_FACTORY_CODE: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3";
 /// Our StylusDeployer, compiled by `node scripts/solc.mjs` from `predeploys/StylusDeployer.sol`.
 const STYLUS_DEPLOYER_ARTIFACT: &str = include_str!("../../predeploys/StylusDeployer.json");
+/// Arbitrum's CacheManager, compiled by `node scripts/solc.mjs` from
+/// `predeploys/cache_manager/CacheManager.sol` (see `predeploys/cache_manager/README.md`).
+const CACHE_MANAGER_ARTIFACT: &str = include_str!("../../predeploys/CacheManager.json");
 
 /// The unlocked dev accounts: nitro-devnode's key first, then the mnemonic's ten.
 ///
@@ -59,6 +71,20 @@ pub fn install(node: &mut Devnode, signers: &[PrivateKeySigner]) -> Result<(), D
     // nitro-devnode's dev account owns the chain: it may cache programs (ArbWasmCache).
     let owner: PrivateKeySigner = NITRO_DEV_KEY.parse().expect("constant key is valid");
     node.add_chain_owner(owner.address());
+    install_cache_manager(node)
+}
+
+/// Installs CacheManager at [`CACHE_MANAGER`] in the state `initialize(cacheSize, decay)` leaves
+/// (storage layout: nitro-contracts test/storage/CacheManager) and registers it with
+/// ArbWasmCache, as nitro-devnode does.
+fn install_cache_manager(node: &mut Devnode) -> Result<(), DevnodeError> {
+    node.set_code(CACHE_MANAGER, artifact_runtime(CACHE_MANAGER_ARTIFACT))?;
+    // Slot 0: Initializable's `_initialized = 1`, `_initializing = false`.
+    node.set_storage(CACHE_MANAGER, U256::ZERO, U256::from(1));
+    // Slot 3: cacheSize (bits 0..64), queueSize = 0 (64..128), decay (128..192), isPaused = false.
+    let slot3 = U256::from(CACHE_MANAGER_CACHE_SIZE) | (U256::from(CACHE_MANAGER_DECAY) << 128);
+    node.set_storage(CACHE_MANAGER, U256::from(3), slot3);
+    node.add_wasm_cache_manager(CACHE_MANAGER);
     Ok(())
 }
 
@@ -67,8 +93,21 @@ pub fn install(node: &mut Devnode, signers: &[PrivateKeySigner]) -> Result<(), D
 /// # Panics
 /// Never: the artifact is committed JSON checked by the tests.
 pub fn stylus_deployer_runtime() -> Bytes {
+    artifact_runtime(STYLUS_DEPLOYER_ARTIFACT)
+}
+
+/// CacheManager's runtime bytecode.
+///
+/// # Panics
+/// Never: the artifact is committed JSON checked by the tests.
+pub fn cache_manager_runtime() -> Bytes {
+    artifact_runtime(CACHE_MANAGER_ARTIFACT)
+}
+
+/// The `deployedBytecode` of a committed solc artifact.
+fn artifact_runtime(json: &str) -> Bytes {
     let artifact: serde_json::Value =
-        serde_json::from_str(STYLUS_DEPLOYER_ARTIFACT).expect("committed artifact is JSON");
+        serde_json::from_str(json).expect("committed artifact is JSON");
     let code = artifact["deployedBytecode"]
         .as_str()
         .expect("artifact has deployedBytecode");
@@ -102,5 +141,6 @@ mod tests {
             address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")
         );
         assert!(!stylus_deployer_runtime().is_empty());
+        assert!(!cache_manager_runtime().is_empty());
     }
 }
