@@ -13,6 +13,8 @@ use revm::{
     Context, EvmContext,
 };
 
+use crate::trace::CallTracer;
+
 /// The node's database: accounts, code and storage in memory.
 pub(crate) type Db = CacheDB<EmptyDB>;
 /// revm context with the Stylus extension.
@@ -35,6 +37,8 @@ pub(crate) struct StylusExt {
     pub(crate) last_failure: Option<String>,
     /// Output of the debug-chain `console` imports.
     pub(crate) console: Vec<String>,
+    /// geth's callTracer, while a traced transaction or call runs (`debug_trace*`).
+    pub(crate) tracer: Option<CallTracer>,
 }
 
 impl StylusExt {
@@ -54,6 +58,18 @@ impl StylusExt {
             *self.entered.entry(address).or_insert(0) += 1;
         }
         self.frame_stack.push(counted);
+    }
+
+    /// Tells the tracer, if one is attached, that the innermost frame exited with `result`.
+    pub(crate) fn trace_exit(&mut self, result: &InterpreterResult) {
+        if let Some(tracer) = self.tracer.as_mut() {
+            tracer.exit(
+                result.result,
+                &result.output,
+                result.gas.remaining(),
+                self.last_failure.as_deref(),
+            );
+        }
     }
 
     /// Records a closed frame.

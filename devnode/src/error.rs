@@ -98,6 +98,9 @@ pub enum DevnodeError {
     InvalidTransaction(String),
     /// Internal database error (cannot happen with the in-memory database).
     Database(String),
+    /// What was asked for is not (or no longer) kept: a transaction not mined, the state a
+    /// transaction ran on beyond the kept blocks.
+    Unavailable(String),
 }
 
 impl fmt::Display for DevnodeError {
@@ -127,6 +130,7 @@ impl fmt::Display for DevnodeError {
             Self::CodeTooLarge { size } => write!(f, "code of {size} bytes exceeds 24,576"),
             Self::InvalidTransaction(e) => write!(f, "invalid transaction: {e}"),
             Self::Database(e) => write!(f, "database error: {e}"),
+            Self::Unavailable(e) => write!(f, "{e}"),
         }
     }
 }

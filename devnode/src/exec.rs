@@ -3,7 +3,9 @@
 //! ArbWasmCache (0x72) are served natively, code starting with `EF F0 00` may be deployed
 //! (EIP-3541 exemption), and the calls and creates a Stylus program makes run nested revm
 //! frames through [`run_frame`], a copy of revm's frame loop ([`Executor`] implements the
-//! host's [`EvmApi`] with it).
+//! host's [`EvmApi`] with it). Every frame, EVM or Stylus, top-level or nested, is opened in
+//! [`frame_call`] / [`frame_create`] and closed in [`call_return`] / [`create_return`]: the
+//! call tracer (`trace`) is told there.
 
 use std::sync::Arc;
 
@@ -92,32 +94,58 @@ fn frame_call(
     ctx: &mut Ctx,
     inputs: Box<CallInputs>,
 ) -> Result<FrameOrResult, EvmError> {
+    if let Some(tracer) = ctx.external.tracer.as_mut() {
+        tracer.enter_call(&inputs);
+    }
     if matches!(
         inputs.bytecode_address,
         arbwasm::ARBWASM | arbwasm::ARBWASM_CACHE
     ) {
         let outcome = arbwasm::call(ctx, &inputs, &exec.runtime)?;
+        ctx.external.trace_exit(&outcome.result);
         return Ok(FrameOrResult::Result(FrameResult::Call(outcome)));
     }
     let result = ctx.evm.make_call_frame(&inputs)?;
-    if matches!(result, FrameOrResult::Frame(_)) {
-        let counted = match inputs.scheme {
-            CallScheme::DelegateCall | CallScheme::CallCode | CallScheme::ExtDelegateCall => None,
-            _ => Some(inputs.target_address),
-        };
-        ctx.external.push_frame(counted);
+    match &result {
+        FrameOrResult::Frame(_) => {
+            let counted = match inputs.scheme {
+                CallScheme::DelegateCall | CallScheme::CallCode | CallScheme::ExtDelegateCall => {
+                    None
+                }
+                _ => Some(inputs.target_address),
+            };
+            ctx.external.push_frame(counted);
+        }
+        // Precompiles, accounts without code, calls refused for depth or balance: the frame
+        // ends where it starts.
+        FrameOrResult::Result(FrameResult::Call(outcome)) => {
+            ctx.external.trace_exit(&outcome.result);
+        }
+        FrameOrResult::Result(_) => {}
     }
     Ok(result)
 }
 
 /// Opens a create frame.
 fn frame_create(ctx: &mut Ctx, inputs: Box<CreateInputs>) -> Result<FrameOrResult, EvmError> {
+    if let Some(tracer) = ctx.external.tracer.as_mut() {
+        tracer.enter_create(&inputs);
+    }
     let result = ctx
         .evm
         .make_create_frame(revm::primitives::SpecId::CANCUN, &inputs)?;
-    if let FrameOrResult::Frame(Frame::Create(frame)) = &result {
-        let address = frame.created_address;
-        ctx.external.push_frame(Some(address));
+    match &result {
+        FrameOrResult::Frame(Frame::Create(frame)) => {
+            let address = frame.created_address;
+            if let Some(tracer) = ctx.external.tracer.as_mut() {
+                tracer.created(address);
+            }
+            ctx.external.push_frame(Some(address));
+        }
+        FrameOrResult::Result(FrameResult::Create(outcome)) => {
+            ctx.external.trace_exit(&outcome.result);
+        }
+        _ => {}
     }
     Ok(result)
 }
@@ -148,6 +176,7 @@ fn call_return(
     result: InterpreterResult,
 ) -> Result<CallOutcome, EvmError> {
     ctx.external.pop_frame();
+    ctx.external.trace_exit(&result);
     mainnet::call_return(ctx, frame, result)
 }
 
@@ -158,7 +187,7 @@ fn create_return(
     result: InterpreterResult,
 ) -> Result<CreateOutcome, EvmError> {
     ctx.external.pop_frame();
-    if wasm::is_stylus(&result.output) {
+    let outcome = if wasm::is_stylus(&result.output) {
         // London's rules minus EIP-3541 are exactly Berlin's create-return rules; the
         // EIP-170 limit and code-deposit cost still apply.
         let mut result = result;
@@ -167,9 +196,13 @@ fn create_return(
             frame.created_address,
             frame.frame_data.checkpoint,
         );
-        return Ok(CreateOutcome::new(result, Some(frame.created_address)));
-    }
-    mainnet::create_return::<CancunSpec, StylusExt, Db>(ctx, frame, result)
+        CreateOutcome::new(result, Some(frame.created_address))
+    } else {
+        mainnet::create_return::<CancunSpec, StylusExt, Db>(ctx, frame, result)?
+    };
+    // After the code deposit, which can still fail the create.
+    ctx.external.trace_exit(&outcome.result);
+    Ok(outcome)
 }
 
 /// Runs `first` and every frame it opens to completion (revm's loop, re-entered from a host

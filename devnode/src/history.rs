@@ -203,6 +203,10 @@ pub struct History {
     /// The state at the end of each of the last `keep_states` sealed blocks, oldest first.
     states: VecDeque<BlockState>,
     keep_states: usize,
+    /// The state just before a transaction that followed changes made outside transactions
+    /// (test controls), as (block, index in the block, state), in order: with the kept block
+    /// states, what re-executing any kept transaction starts from.
+    pre_states: VecDeque<(u64, u64, Db)>,
 }
 
 impl History {
@@ -215,6 +219,7 @@ impl History {
             pending: Vec::new(),
             states: VecDeque::new(),
             keep_states: 0,
+            pre_states: VecDeque::new(),
         }
     }
 
@@ -232,6 +237,7 @@ impl History {
         self.mined = mined;
         self.pending.clear();
         self.states.clear();
+        self.pre_states.clear();
     }
 
     /// The newest sealed block.
@@ -330,6 +336,38 @@ impl History {
         while self.states.len() > self.keep_states {
             self.states.pop_front();
         }
+        // Only blocks after the oldest kept state can be re-executed.
+        let oldest = self.states.front().map_or(0, |s| s.number);
+        while self
+            .pre_states
+            .front()
+            .is_some_and(|(n, _, _)| *n <= oldest)
+        {
+            self.pre_states.pop_front();
+        }
+    }
+
+    /// Records `db` as the state transaction `index` of the pending block `block` starts from.
+    pub(crate) fn record_pre_state(&mut self, block: u64, index: u64, db: Db) {
+        self.pre_states
+            .retain(|(n, i, _)| *n < block || (*n == block && *i < index));
+        self.pre_states.push_back((block, index, db));
+    }
+
+    /// Where re-executing transaction `index` of block `block` starts: the index of the first
+    /// transaction to run and the state before it (the latest recorded state at or before the
+    /// transaction in its block, else the kept state at the end of the block before).
+    pub(crate) fn replay_base(&self, block: u64, index: u64) -> Option<(u64, &Db)> {
+        let recorded = self
+            .pre_states
+            .iter()
+            .rev()
+            .find(|(n, i, _)| *n == block && *i <= index);
+        if let Some((_, i, db)) = recorded {
+            return Some((*i, db));
+        }
+        let parent = self.state(block.checked_sub(1)?)?;
+        Some((0, &parent.db))
     }
 
     /// How many sealed blocks' states are kept.
@@ -359,6 +397,9 @@ impl History {
         self.pending.truncate(mark.pending);
         let head = self.head().number;
         self.states.retain(|s| s.number <= head);
+        let pending = mark.pending as u64;
+        self.pre_states
+            .retain(|(n, i, _)| *n <= head || (*n == head + 1 && *i < pending));
     }
 
     /// Every receipt, mined then pending.
@@ -390,6 +431,36 @@ mod tests {
             output: Bytes::new(),
             halt: None,
         }
+    }
+
+    #[test]
+    fn a_replay_starts_from_the_latest_state_recorded_before_the_transaction() {
+        let mut history = History::starting_at(0, 1_700_000_000);
+        let head = BlockState {
+            db: Db::default(),
+            number: 0,
+            timestamp: 1_700_000_000,
+        };
+        history.keep_states(2, head);
+        // Block 1: transactions 0 and 1, a state recorded before transaction 1.
+        let mark = history.mark();
+        history.push_pending(receipt(1, 0, 21_000), Bytes::new(), 7);
+        history.record_pre_state(1, 1, Db::default());
+        history.push_pending(receipt(2, 0, 21_000), Bytes::new(), 7);
+        history.seal(1, 1_700_000_001, Db::default);
+        assert_eq!(history.replay_base(1, 0).map(|(i, _)| i), Some(0));
+        assert_eq!(history.replay_base(1, 1).map(|(i, _)| i), Some(1));
+        // Two more blocks: block 1's parent state is no longer kept.
+        history.seal(2, 1_700_000_002, Db::default);
+        history.seal(3, 1_700_000_003, Db::default);
+        assert!(history.replay_base(1, 0).is_none());
+        assert!(
+            history.replay_base(1, 1).is_none(),
+            "its pre-state went with it"
+        );
+        assert!(history.replay_base(3, 0).is_some());
+        history.truncate(mark);
+        assert!(history.replay_base(1, 1).is_none());
     }
 
     #[test]

@@ -18,13 +18,13 @@
 //!
 //! Modules, bottom to top (each uses only modules above it in this list):
 //! [`error`] and [`pricing`] (Nitro's price schedule); [`wasm`] with [`depth`] (prefix, brotli,
-//! activation validation, ink and depth instrumentation); `context` (the revm context types
-//! every layer shares); `host` (the `vm_hooks`, calling back into the EVM through the small
-//! `EvmApi` trait); [`program`] (engine, linker, compiled-module cache); [`arbwasm`] (the
-//! 0x71/0x72 precompiles and the program records); `stylus` (one Stylus frame); `exec` (revm
-//! handler wiring; implements `EvmApi`); `history` (blocks, transactions, receipts,
-//! recent states: the one record of the chain's past); [`node`] (the chain API); [`rpc`]
-//! (JSON-RPC).
+//! activation validation, ink and depth instrumentation); [`trace`] (geth's callTracer frames);
+//! `context` (the revm context types every layer shares, the tracer riding in them); `host`
+//! (the `vm_hooks`, calling back into the EVM through the small `EvmApi` trait); [`program`]
+//! (engine, linker, compiled-module cache); [`arbwasm`] (the 0x71/0x72 precompiles and the
+//! program records); `stylus` (one Stylus frame); `exec` (revm handler wiring, where every frame
+//! opens and closes; implements `EvmApi`); `history` (blocks, transactions, receipts, recent
+//! states: the one record of the chain's past); [`node`] (the chain API); [`rpc`] (JSON-RPC).
 
 // Nitro's names (ArbWasm, ArbOS, StylusDeployer, …) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
@@ -42,6 +42,7 @@ pub mod pricing;
 pub mod program;
 pub mod rpc;
 mod stylus;
+pub mod trace;
 pub mod wasm;
 
 pub use error::{DevnodeError, ProgramError};

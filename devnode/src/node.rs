@@ -2,11 +2,15 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
+use alloy::{
+    consensus::{Transaction as _, TxEnvelope},
+    eips::eip2718::Decodable2718,
+};
 use alloy_sol_types::SolCall;
 use revm::{
     db::{AccountState, DbAccount},
     primitives::{
-        keccak256, AccountInfo, Address, Bytecode, Bytes, EVMError, ExecutionResult,
+        keccak256, AccountInfo, Address, Bytecode, Bytes, EVMError, EvmState, ExecutionResult,
         InvalidTransaction, Log, Output, SpecId, TxKind, B256, U256,
     },
     Evm,
@@ -23,6 +27,7 @@ use crate::{
     exec::Executor,
     history::Mark,
     program::Runtime,
+    trace::{CallFrame, CallTracer, CallTracerConfig},
     wasm,
 };
 
@@ -36,6 +41,9 @@ pub const DEFAULT_GAS_LIMIT: u64 = 30_000_000;
 pub const GENESIS_TIMESTAMP: u64 = 1_700_000_000;
 /// Selector of `stylus_constructor()` (docs/nitro.md §6.3).
 pub const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+
+/// An EIP-2930 access list: accounts with the storage slots warm from the start.
+pub type AccessListEntries = Vec<(Address, Vec<B256>)>;
 
 /// A transaction to execute.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +63,7 @@ pub struct TxRequest {
     /// Gas price; `None` means the base fee.
     pub gas_price: Option<U256>,
     /// EIP-2930 access list: addresses and slots warm from the start.
-    pub access_list: Vec<(Address, Vec<B256>)>,
+    pub access_list: AccessListEntries,
     /// Hash to record the transaction under (the signed transaction's hash when it came over
     /// JSON-RPC); `None` derives a pseudo hash from sender, nonce and block number.
     pub hash: Option<B256>,
@@ -156,6 +164,14 @@ struct Snapshot {
     timestamp: u64,
     history: Mark,
     time_offset: u64,
+    dirty: bool,
+}
+
+/// Precompiles a transaction may call without listing them in its access list: Cancun's
+/// (`0x01`–`0x0a`) and Nitro's ArbWasm and ArbWasmCache.
+fn is_precompile(address: Address) -> bool {
+    let bytes = address.as_slice();
+    bytes[..19].iter().all(|b| *b == 0) && matches!(bytes[19], 0x01..=0x0a | 0x71 | 0x72)
 }
 
 /// An in-process Arbitrum Stylus chain (see the crate docs).
@@ -173,6 +189,11 @@ pub struct Devnode {
     history: History,
     snapshots: BTreeMap<u64, Snapshot>,
     next_snapshot: u64,
+    /// The state was changed outside transactions (test controls, overrides, a revert) since
+    /// the last state the history can rebuild: the sealed block's, or the one after the last
+    /// transaction. The next transaction then records the state it starts from, so that it
+    /// can be re-executed exactly (`debug_traceTransaction`).
+    dirty: bool,
 }
 
 impl std::fmt::Debug for Devnode {
@@ -239,6 +260,7 @@ impl Devnode {
             history: History::starting_at(0, GENESIS_TIMESTAMP),
             snapshots: BTreeMap::new(),
             next_snapshot: 1,
+            dirty: false,
         };
         node.sync_block_env();
         node
@@ -323,6 +345,8 @@ impl Devnode {
         let db = self.evm.db();
         self.history
             .seal(self.number, self.timestamp, || db.clone());
+        // The sealed state is recorded (when states are kept): what follows starts from it.
+        self.dirty = false;
         self.sync_block_env();
     }
 
@@ -413,6 +437,7 @@ impl Devnode {
     }
 
     fn account_mut(&mut self, address: Address) -> &mut DbAccount {
+        self.dirty = true;
         let db = self.evm.db_mut();
         let account = db.accounts.entry(address).or_default();
         if matches!(account.account_state, AccountState::NotExisting) {
@@ -454,6 +479,7 @@ impl Devnode {
         }
         let bytecode = revm::interpreter::analysis::to_analysed(Bytecode::new_raw(code));
         let hash = bytecode.hash_slow();
+        self.dirty = true;
         let db = self.evm.db_mut();
         db.contracts.insert(hash, bytecode.clone());
         let account = db.accounts.entry(address).or_default();
@@ -521,6 +547,7 @@ impl Devnode {
         self.pending_timestamp = None;
         self.history = History::starting_at(dump.number, dump.timestamp);
         self.snapshots.clear();
+        self.dirty = true;
         self.sync_block_env();
         Ok(())
     }
@@ -544,11 +571,39 @@ impl Devnode {
     /// [`Self::execute`] for a transaction that came signed: `raw` (its EIP-2718 encoding) is
     /// kept in the history with the receipt.
     pub fn execute_signed(&mut self, tx: TxRequest, raw: Bytes) -> Result<Receipt, DevnodeError> {
+        self.execute_with(tx, raw, false)
+    }
+
+    /// [`Self::execute_signed`] for a transaction whose sender did not sign it (an impersonated
+    /// account, `anvil_impersonateAccount`): the sender may be a contract (EIP-3607 is not
+    /// applied), as on anvil.
+    pub fn execute_impersonated(
+        &mut self,
+        tx: TxRequest,
+        raw: Bytes,
+    ) -> Result<Receipt, DevnodeError> {
+        self.execute_with(tx, raw, true)
+    }
+
+    fn execute_with(
+        &mut self,
+        tx: TxRequest,
+        raw: Bytes,
+        sender_may_have_code: bool,
+    ) -> Result<Receipt, DevnodeError> {
         let nonce = tx.nonce.unwrap_or_else(|| self.nonce(tx.from));
         self.prepare(&tx, Some(nonce))?;
+        if self.dirty && self.history.states_kept() > 0 {
+            let index = self.history.pending().len() as u64;
+            self.history
+                .record_pre_state(self.number + 1, index, self.evm.db().clone());
+        }
         let clock = (self.pending_timestamp, self.next_override, self.time_offset);
         self.fix_pending_timestamp();
-        let result = match self.evm.transact_commit() {
+        self.evm.context.evm.env.cfg.disable_eip3607 = sender_may_have_code;
+        let result = self.evm.transact_commit();
+        self.evm.context.evm.env.cfg.disable_eip3607 = false;
+        let result = match result {
             Ok(result) => result,
             Err(e) => {
                 // Not included: the pending block's clock is as it was.
@@ -567,29 +622,170 @@ impl Devnode {
         let receipt = receipt(result, &tx, tx_hash, block_number, halt_note);
         let gas_price = tx.gas_price.unwrap_or(U256::from(BASE_FEE)).saturating_to();
         self.history.push_pending(receipt.clone(), raw, gas_price);
+        // The state after a transaction is rebuilt by re-executing it.
+        self.dirty = false;
         Ok(receipt)
     }
 
     /// Runs `tx` against the pending block without committing anything (`eth_call`). Nonce
-    /// is not checked and gas is free.
+    /// is not checked, gas is free and the sender may be a contract, as geth's `eth_call`.
     pub fn call(&mut self, tx: TxRequest) -> Result<CallResult, DevnodeError> {
+        self.call_with(tx, None).map(|(result, _, _)| result)
+    }
+
+    /// [`Self::call`] with geth's callTracer attached: the result and the top call frame.
+    pub fn trace_call(
+        &mut self,
+        tx: TxRequest,
+        config: CallTracerConfig,
+    ) -> Result<(CallResult, CallFrame), DevnodeError> {
+        let (result, _, frame) = self.call_with(tx, Some(CallTracer::new(config)))?;
+        let frame = frame.ok_or_else(|| {
+            DevnodeError::InvalidTransaction("the call opened no frame to trace".into())
+        })?;
+        Ok((result, frame))
+    }
+
+    /// [`Self::call`], also returning the access list geth's `eth_createAccessList` builds: every
+    /// account the call loaded with the storage slots it read or wrote, sorted by address and
+    /// slot. As geth's tracer does, it leaves out the sender, the recipient (or created
+    /// contract) and contracts created by the call unless their storage was touched, and the
+    /// precompiles. ArbWasm's program records are ArbOS state on Nitro, not storage a tracer
+    /// sees, so the precompiles are left out with their slots; so is the sequencer's coinbase,
+    /// which revm loads to pay the fee (geth lists it only when the code reads it).
+    pub fn call_access_list(
+        &mut self,
+        tx: TxRequest,
+    ) -> Result<(CallResult, AccessListEntries), DevnodeError> {
+        let from = tx.from;
+        let to = tx.to.unwrap_or_else(|| from.create(self.nonce(from)));
+        let (result, state, _) = self.call_with(tx, None)?;
+        let mut list: AccessListEntries = state
+            .into_iter()
+            .filter(|(address, _)| !is_precompile(*address) && *address != SEQUENCER_COINBASE)
+            .filter_map(|(address, account)| {
+                let mut slots: Vec<B256> = account.storage.keys().map(|k| B256::from(*k)).collect();
+                slots.sort_unstable();
+                let excluded = address == from || address == to || account.is_created();
+                (!excluded || !slots.is_empty()).then_some((address, slots))
+            })
+            .collect();
+        list.sort_unstable_by_key(|(address, _)| *address);
+        Ok((result, list))
+    }
+
+    fn call_with(
+        &mut self,
+        tx: TxRequest,
+        tracer: Option<CallTracer>,
+    ) -> Result<(CallResult, EvmState, Option<CallFrame>), DevnodeError> {
         let mut tx = tx;
         tx.gas_price = Some(U256::ZERO);
         self.prepare(&tx, None)?;
         self.refresh_call_timestamp();
+        let gas_limit = self.evm.context.evm.env.tx.gas_limit;
         let basefee = std::mem::replace(&mut self.evm.context.evm.env.block.basefee, U256::ZERO);
+        self.evm.context.evm.env.cfg.disable_eip3607 = true;
+        self.evm.context.external.tracer = tracer;
         let result = self.evm.transact();
+        self.evm.context.evm.env.cfg.disable_eip3607 = false;
         self.evm.context.evm.env.block.basefee = basefee;
-        let result = result.map_err(|e| map_error(e, &tx))?.result;
+        let tracer = self.evm.context.external.tracer.take();
+        let outcome = result.map_err(|e| map_error(e, &tx))?;
         let halt_note = self.evm.context.external.last_failure.take();
-        let receipt = receipt(result, &tx, B256::ZERO, self.number + 1, halt_note);
-        Ok(CallResult {
+        let receipt = receipt(outcome.result, &tx, B256::ZERO, self.number + 1, halt_note);
+        let frame = tracer.and_then(|t| t.finish(gas_limit, receipt.gas_used));
+        let result = CallResult {
             success: receipt.status,
             output: receipt.output,
             gas_used: receipt.gas_used,
             logs: receipt.logs,
             halt: receipt.halt,
+        };
+        Ok((result, outcome.state, frame))
+    }
+
+    // ---- re-execution (debug_traceTransaction) ----
+
+    /// Re-executes the mined transaction `hash` with geth's callTracer attached, on the state it
+    /// ran on: the kept state at the end of the block before (or the state recorded before it
+    /// when test controls changed the state in between), then the block's earlier
+    /// transactions, all in its block's number and timestamp. Nothing is committed. Returns
+    /// the receipt of the re-execution (the same as the recorded one: execution is
+    /// deterministic) and the top call frame.
+    pub fn trace_transaction(
+        &mut self,
+        hash: B256,
+        config: CallTracerConfig,
+    ) -> Result<(Receipt, CallFrame), DevnodeError> {
+        let unavailable = DevnodeError::Unavailable;
+        let record = self.history.transaction(&hash).ok_or_else(|| {
+            unavailable(format!(
+                "transaction {hash} not found (unknown or not mined yet)"
+            ))
+        })?;
+        let (number, index) = (record.receipt.block_number, record.index);
+        let block = self
+            .history
+            .block(number)
+            .ok_or_else(|| unavailable(format!("block {number} is no longer kept")))?;
+        let timestamp = block.timestamp;
+        let (start, base) = self.history.replay_base(number, index).ok_or_else(|| {
+            unavailable(format!(
+                "the state before transaction {hash} (block {number}) is no longer kept: the \
+                 devnode keeps the last {} blocks' states",
+                self.history.states_kept()
+            ))
+        })?;
+        let base = base.clone();
+        let earlier = block.transactions[usize::try_from(start).unwrap_or(usize::MAX)..]
+            .iter()
+            .take(usize::try_from(index - start).unwrap_or(0))
+            .map(|h| {
+                self.history
+                    .transaction(h)
+                    .ok_or_else(|| {
+                        unavailable(format!("transaction {h} of block {number} is missing"))
+                    })
+                    .and_then(replay_request)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let target = replay_request(record)?;
+        let gas_limit = target.gas_limit.unwrap_or(DEFAULT_GAS_LIMIT);
+        self.in_state(base, number, timestamp, |node| {
+            for tx in earlier {
+                node.replay(tx, None)?;
+            }
+            let (receipt, tracer) = node.replay(target, Some(CallTracer::new(config)))?;
+            let frame = tracer
+                .and_then(|t| t.finish(gas_limit, receipt.gas_used))
+                .ok_or_else(|| {
+                    DevnodeError::InvalidTransaction("the transaction opened no frame".into())
+                })?;
+            Ok((receipt, frame))
         })
+    }
+
+    /// Executes and commits `tx` (already accepted once: its sender may be a contract) in the
+    /// current environment, without recording it in the history.
+    fn replay(
+        &mut self,
+        tx: TxRequest,
+        tracer: Option<CallTracer>,
+    ) -> Result<(Receipt, Option<CallTracer>), DevnodeError> {
+        self.prepare(&tx, tx.nonce)?;
+        self.evm.context.evm.env.cfg.disable_eip3607 = true;
+        self.evm.context.external.tracer = tracer;
+        let result = self.evm.transact_commit();
+        self.evm.context.evm.env.cfg.disable_eip3607 = false;
+        let tracer = self.evm.context.external.tracer.take();
+        let result = result.map_err(|e| map_error(e, &tx))?;
+        let halt_note = self.evm.context.external.last_failure.take();
+        let hash = tx.hash.unwrap_or_default();
+        Ok((
+            receipt(result, &tx, hash, self.number + 1, halt_note),
+            tracer,
+        ))
     }
 
     fn prepare(&mut self, tx: &TxRequest, nonce: Option<u64>) -> Result<(), DevnodeError> {
@@ -810,23 +1006,38 @@ impl Devnode {
             timestamp: self.timestamp,
         };
         self.history.keep_states(count, head);
+        self.dirty = false;
     }
 
     /// Runs `f` on `state` in place of the current state, in an environment whose block number
     /// and timestamp are those of the recorded block (as geth answers a call at a past block),
     /// then puts the current state and clock back. Anything `f` writes is discarded with it.
     pub fn at_block_state<T>(&mut self, state: BlockState, f: impl FnOnce(&mut Self) -> T) -> T {
-        let current = std::mem::replace(self.evm.db_mut(), state.db);
+        self.in_state(state.db, state.number, state.timestamp, f)
+    }
+
+    /// Runs `f` on `db` in place of the current state, in block `number` at `timestamp`, then
+    /// puts the current state, clock and history bookkeeping back.
+    fn in_state<T>(
+        &mut self,
+        db: Db,
+        number: u64,
+        timestamp: u64,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let current = std::mem::replace(self.evm.db_mut(), db);
         // Calls run in the block after `self.number` at `next_timestamp()`.
-        let number = std::mem::replace(&mut self.number, state.number.saturating_sub(1));
-        let next_override = self.next_override.replace(state.timestamp);
+        let saved_number = std::mem::replace(&mut self.number, number.saturating_sub(1));
+        let next_override = self.next_override.replace(timestamp);
         let pending_timestamp = self.pending_timestamp.take();
+        let dirty = self.dirty;
         self.sync_block_env();
         let out = f(self);
         *self.evm.db_mut() = current;
-        self.number = number;
+        self.number = saved_number;
         self.next_override = next_override;
         self.pending_timestamp = pending_timestamp;
+        self.dirty = dirty;
         self.sync_block_env();
         out
     }
@@ -845,6 +1056,7 @@ impl Devnode {
                 timestamp: self.timestamp,
                 history: self.history.mark(),
                 time_offset: self.time_offset,
+                dirty: self.dirty,
             },
         );
         id
@@ -860,12 +1072,46 @@ impl Devnode {
         self.number = snapshot.number;
         self.timestamp = snapshot.timestamp;
         self.time_offset = snapshot.time_offset;
+        // The state is the snapshot's again, which the history could rebuild iff it could then.
+        self.dirty = snapshot.dirty;
         self.next_override = None;
         self.pending_timestamp = None;
         self.history.truncate(snapshot.history);
         self.sync_block_env();
         Ok(())
     }
+}
+
+/// The request that re-executes a mined transaction: what its signed encoding says, from the
+/// sender recorded in its receipt, at the price it paid.
+fn replay_request(record: &TxRecord) -> Result<TxRequest, DevnodeError> {
+    let hash = record.receipt.tx_hash;
+    if record.raw.is_empty() {
+        return Err(DevnodeError::Unavailable(format!(
+            "transaction {hash} was executed in-process without a signed encoding: it cannot \
+             be re-executed"
+        )));
+    }
+    let envelope = TxEnvelope::decode_2718(&mut record.raw.as_ref())
+        .map_err(|e| DevnodeError::Unavailable(format!("transaction {hash}: {e}")))?;
+    Ok(TxRequest {
+        from: record.receipt.from,
+        to: envelope.to(),
+        value: envelope.value(),
+        data: envelope.input().clone(),
+        gas_limit: Some(envelope.gas_limit()),
+        nonce: Some(envelope.nonce()),
+        gas_price: Some(U256::from(record.effective_gas_price)),
+        access_list: envelope
+            .access_list()
+            .map(|list| {
+                list.iter()
+                    .map(|item| (item.address, item.storage_keys.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        hash: Some(hash),
+    })
 }
 
 /// Initcode that deploys `code` (cargo-stylus's 43-byte prelude, docs/nitro.md §6.1).

@@ -11,7 +11,10 @@
 //! node keeps 128 recent states). An older block than that, or one that does not exist, is
 //! refused with a clear error rather than answered from the wrong state.
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use alloy::{
     consensus::{
@@ -20,27 +23,31 @@ use alloy::{
     },
     eips::{
         eip2718::{Decodable2718, Encodable2718},
+        eip2930::{AccessList, AccessListItem, AccessListResult},
         BlockId, BlockNumberOrTag,
     },
     network::TxSignerSync,
-    primitives::{Address, Bloom, Bytes, TxKind, B256, U256, U64},
+    primitives::{Address, Bloom, Bytes, PrimitiveSignature, TxKind, B256, U256, U64},
     rpc::types::{
         state::StateOverride, Block, BlockTransactions, FeeHistory, Filter, FilterBlockOption,
         Header, Log, SyncStatus, Transaction, TransactionReceipt, TransactionRequest,
     },
     serde::{OtherFields, WithOtherFields},
-    signers::local::PrivateKeySigner,
+    signers::{local::PrivateKeySigner, SignerSync},
 };
+use alloy_dyn_abi::TypedData;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    error::RpcError,
+    error::{RpcError, INVALID_PARAMS, METHOD_NOT_SUPPORTED},
+    filters::{Cursor, FilterId, FilterKind, Filters},
     params::quantity,
-    request::{ControlRequest, EthRequest, Quantity, Request},
+    request::{ControlRequest, EthRequest, Quantity, Request, TraceOptions},
 };
 use crate::{
     node::{BlockState, BASE_FEE, TX_GAS_LIMIT},
+    trace::{CallFrame, CallTracerConfig},
     BlockRecord, Devnode, DevnodeError, History, TxRecord, TxRequest,
 };
 
@@ -55,6 +62,11 @@ pub struct RpcChain {
     signers: HashMap<Address, PrivateKeySigner>,
     accounts: Vec<Address>,
     automine: bool,
+    filters: Filters,
+    /// Accounts `eth_sendTransaction` may send from without a key (`anvil_impersonateAccount`).
+    impersonated: HashSet<Address>,
+    /// Every account is impersonated (`anvil_autoImpersonateAccount`).
+    auto_impersonate: bool,
 }
 
 /// How many sealed blocks' states are kept for reads at a past block.
@@ -82,7 +94,16 @@ impl RpcChain {
             signers: signers.into_iter().map(|s| (s.address(), s)).collect(),
             accounts,
             automine: true,
+            filters: Filters::default(),
+            impersonated: HashSet::new(),
+            auto_impersonate: false,
         }
+    }
+
+    /// How long a filter lives without `eth_getFilterChanges` (five minutes by default, as on
+    /// geth).
+    pub fn set_filter_timeout(&mut self, timeout: Duration) {
+        self.filters.set_timeout(timeout);
     }
 
     /// Rebuilds a chain from saved history (see the state file).
@@ -156,6 +177,18 @@ impl RpcChain {
         let from = envelope
             .recover_signer()
             .map_err(|e| RpcError::invalid_params(format!("invalid signature: {e}")))?;
+        self.submit(&envelope, from, Bytes::copy_from_slice(raw), false)
+    }
+
+    /// Checks and executes a decoded transaction from `from` (its signer, or an impersonated
+    /// account whose transaction carries no real signature); returns its hash.
+    fn submit(
+        &mut self,
+        envelope: &TxEnvelope,
+        from: Address,
+        raw: Bytes,
+        impersonated: bool,
+    ) -> Result<B256, RpcError> {
         let fee_cap = envelope.max_fee_per_gas();
         if fee_cap < u128::from(BASE_FEE) {
             return Err(RpcError::server(format!(
@@ -194,24 +227,31 @@ impl RpcChain {
                 .unwrap_or_default(),
             hash: Some(hash),
         };
-        self.node
-            .execute_signed(request, Bytes::copy_from_slice(raw))?;
+        if impersonated {
+            self.node.execute_impersonated(request, raw)?;
+        } else {
+            self.node.execute_signed(request, raw)?;
+        }
         if self.automine {
             self.mine();
         }
         Ok(hash)
     }
 
-    /// Signs `request` with the unlocked account it names and sends it.
+    /// Signs `request` with the unlocked account it names and sends it; from an impersonated
+    /// account it is sent unsigned (anvil's "impersonated signature", r = s = 1) and executed
+    /// as that account.
     pub fn send_transaction(&mut self, request: TransactionRequest) -> Result<B256, RpcError> {
         let from = request
             .from
             .ok_or_else(|| RpcError::invalid_params("missing from"))?;
-        let signer = self
-            .signers
-            .get(&from)
-            .cloned()
-            .ok_or_else(|| RpcError::server(format!("unknown account {from}: not unlocked")))?;
+        let signer = self.signers.get(&from).cloned();
+        if signer.is_none() && !self.is_impersonated(from) {
+            return Err(RpcError::server(format!(
+                "unknown account {from}: not unlocked (anvil_impersonateAccount sends from any \
+                 address)"
+            )));
+        }
         let gas_limit = match request.gas {
             Some(gas) => gas,
             None => Self::estimate_on(&mut self.node, &request, None)?,
@@ -230,11 +270,33 @@ impl RpcChain {
             access_list: request.access_list.clone().unwrap_or_default(),
             input: request.input.input().cloned().unwrap_or_default(),
         };
+        let Some(signer) = signer else {
+            let signature = PrimitiveSignature::new(U256::from(1), U256::from(1), false);
+            let envelope = TxEnvelope::Eip1559(tx.into_signed(signature));
+            let raw = Bytes::from(envelope.encoded_2718());
+            return self.submit(&envelope, from, raw, true);
+        };
         let signature = signer
             .sign_transaction_sync(&mut tx)
             .map_err(|e| RpcError::server(format!("signing failed: {e}")))?;
         let envelope = TxEnvelope::Eip1559(tx.into_signed(signature));
         self.send_raw(&envelope.encoded_2718())
+    }
+
+    fn is_impersonated(&self, address: Address) -> bool {
+        self.auto_impersonate || self.impersonated.contains(&address)
+    }
+
+    /// The key of unlocked dev account `address` (impersonated accounts have none).
+    fn signer(&self, address: Address) -> Result<&PrivateKeySigner, RpcError> {
+        self.signers.get(&address).ok_or_else(|| {
+            let why = if self.is_impersonated(address) {
+                "impersonated accounts have no key to sign with"
+            } else {
+                "not one of the unlocked dev accounts (eth_accounts)"
+            };
+            RpcError::server(format!("cannot sign for {address}: {why}"))
+        })
     }
 
     fn call_request(request: &TransactionRequest) -> TxRequest {
@@ -539,6 +601,15 @@ impl RpcChain {
                     .collect()
             }
         };
+        Ok(self.matching_logs(filter, blocks))
+    }
+
+    /// The logs of `blocks` that match `filter`'s addresses and topics.
+    fn matching_logs<'a>(
+        &'a self,
+        filter: &Filter,
+        blocks: impl IntoIterator<Item = &'a BlockRecord>,
+    ) -> Vec<Log> {
         let mut out = Vec::new();
         for block in blocks {
             for hash in &block.transactions {
@@ -556,7 +627,204 @@ impl RpcChain {
                 }
             }
         }
-        Ok(out)
+        out
+    }
+
+    // ---- filters ----
+
+    /// Where a new filter starts, and where a polled one moves to: after the head block and
+    /// after every transaction accepted so far.
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            next_block: self.head().number + 1,
+            next_transaction: self.history().transactions().len() + self.history().pending().len(),
+        }
+    }
+
+    /// Installs a filter that reports what comes after now.
+    fn install_filter(&mut self, kind: FilterKind) -> Result<FilterId, RpcError> {
+        if let FilterKind::Logs(filter) = &kind {
+            if matches!(filter.block_option, FilterBlockOption::AtBlockHash(_)) {
+                return Err(RpcError::invalid_params(
+                    "a filter follows new blocks: blockHash is for eth_getLogs",
+                ));
+            }
+        }
+        let cursor = self.cursor();
+        Ok(self.filters.install(kind, cursor))
+    }
+
+    /// `eth_accounts`, as anvil answers it: the dev accounts, then the impersonated ones.
+    fn accounts(&self) -> Vec<Address> {
+        let mut accounts = self.accounts.clone();
+        let mut extra: Vec<Address> = self
+            .impersonated
+            .iter()
+            .filter(|a| !accounts.contains(a))
+            .copied()
+            .collect();
+        extra.sort_unstable();
+        accounts.extend(extra);
+        accounts
+    }
+
+    /// `eth_getFilterChanges`: block hashes, logs or transaction hashes since the last poll.
+    fn filter_changes(&mut self, id: FilterId) -> Result<Value, RpcError> {
+        let now = self.cursor();
+        let (kind, from) = self.filters.poll(id, now)?;
+        // A snapshot revert can put the head before a cursor: report from the head on.
+        let first = from.next_block.min(now.next_block);
+        let blocks = self
+            .history()
+            .blocks()
+            .iter()
+            .filter(|b| b.number >= first && b.number < now.next_block);
+        match kind {
+            FilterKind::Blocks => {
+                let hashes: Vec<B256> = blocks.map(|b| b.hash).collect();
+                encode(&hashes)
+            }
+            FilterKind::Logs(filter) => {
+                // Numbered bounds of the criteria hold; tags (`latest`, `pending`) do not bound
+                // a live filter, as on geth.
+                let bound = |tag: Option<BlockNumberOrTag>, default: u64| match tag {
+                    Some(BlockNumberOrTag::Number(n)) => n,
+                    Some(BlockNumberOrTag::Earliest) => 0,
+                    _ => default,
+                };
+                let (low, high) = match filter.block_option {
+                    FilterBlockOption::Range {
+                        from_block,
+                        to_block,
+                    } => (bound(from_block, 0), bound(to_block, u64::MAX)),
+                    FilterBlockOption::AtBlockHash(_) => (u64::MAX, 0),
+                };
+                let blocks = blocks.filter(|b| b.number >= low && b.number <= high);
+                encode(self.matching_logs(&filter, blocks))
+            }
+            FilterKind::PendingTransactions => {
+                let history = self.history();
+                let first = from.next_transaction.min(now.next_transaction);
+                let hashes: Vec<B256> = history
+                    .transactions()
+                    .iter()
+                    .chain(history.pending())
+                    .skip(first)
+                    .map(|t| t.receipt.tx_hash)
+                    .collect();
+                encode(&hashes)
+            }
+        }
+    }
+
+    /// `eth_getBlockReceipts`: every receipt of a block, in order (`null` for an unknown block).
+    fn block_receipts(&self, block: BlockId) -> Option<Vec<RpcReceipt>> {
+        let record = match block {
+            BlockId::Number(tag) => self.block_by_number(tag)?,
+            BlockId::Hash(hash) => self.history().block_by_hash(hash.block_hash)?,
+        };
+        Some(
+            record
+                .transactions
+                .iter()
+                .filter_map(|hash| self.history().transaction(hash))
+                .map(|r| self.rpc_receipt(r))
+                .collect(),
+        )
+    }
+
+    // ---- access lists, signing, tracing ----
+
+    /// `eth_createAccessList` on `node`: runs the call, lists what it touched, and runs it
+    /// again with that list until the list no longer grows (as geth does); `gasUsed` is the gas
+    /// of the last run, with the list. A failing call still answers, with `error` set.
+    fn access_list_on(
+        node: &mut Devnode,
+        request: &TransactionRequest,
+    ) -> Result<AccessListResult, RpcError> {
+        let mut tx = Self::call_request(request);
+        for _ in 0..16 {
+            let (result, touched) = node.call_access_list(tx.clone())?;
+            if touched == tx.access_list {
+                let error = (!result.success).then(|| {
+                    result
+                        .halt
+                        .clone()
+                        .unwrap_or_else(|| RpcError::reverted(&result.output).message)
+                });
+                let access_list = AccessList(
+                    touched
+                        .into_iter()
+                        .map(|(address, storage_keys)| AccessListItem {
+                            address,
+                            storage_keys,
+                        })
+                        .collect(),
+                );
+                return Ok(AccessListResult {
+                    access_list,
+                    gas_used: U256::from(result.gas_used),
+                    error,
+                });
+            }
+            tx.access_list = touched;
+        }
+        Err(RpcError::server(
+            "the access list did not settle after 16 runs (the call touches different state \
+             each time)",
+        ))
+    }
+
+    /// EIP-191 `personal_sign` of `message` by dev account `address`: the 65-byte signature.
+    fn sign_message(&self, address: Address, message: &[u8]) -> Result<Bytes, RpcError> {
+        let signature = self
+            .signer(address)?
+            .sign_message_sync(message)
+            .map_err(|e| RpcError::server(format!("signing failed: {e}")))?;
+        Ok(Bytes::from(signature.as_bytes().to_vec()))
+    }
+
+    /// EIP-712 signature of `data` by dev account `address`.
+    fn sign_typed_data(&self, address: Address, data: &TypedData) -> Result<Bytes, RpcError> {
+        let hash = data
+            .eip712_signing_hash()
+            .map_err(|e| RpcError::invalid_params(format!("invalid typed data: {e}")))?;
+        let signature = self
+            .signer(address)?
+            .sign_hash_sync(&hash)
+            .map_err(|e| RpcError::server(format!("signing failed: {e}")))?;
+        Ok(Bytes::from(signature.as_bytes().to_vec()))
+    }
+
+    /// `debug_traceTransaction`: the mined transaction re-executed on the state it ran on.
+    fn trace_transaction(
+        &mut self,
+        hash: B256,
+        options: Option<TraceOptions>,
+    ) -> Result<CallFrame, RpcError> {
+        let config = tracer_config(options.as_ref())?;
+        match self.node.trace_transaction(hash, config) {
+            Ok((_, frame)) => Ok(frame),
+            Err(DevnodeError::Unavailable(why)) => Err(RpcError::server(why)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `debug_traceCall`: the call as `eth_call` runs it, traced.
+    fn trace_call(
+        &mut self,
+        request: &TransactionRequest,
+        block: Option<BlockId>,
+        options: Option<TraceOptions>,
+    ) -> Result<CallFrame, RpcError> {
+        let config = tracer_config(options.as_ref())?;
+        let overrides = options.and_then(|o| o.state_overrides);
+        let tx = Self::call_request(request);
+        self.read_at(block, |node| {
+            Self::with_overrides(node, overrides.as_ref(), |node| {
+                Ok(node.trace_call(tx, config)?.1)
+            })
+        })
     }
 
     // ---- the method table ----
@@ -577,7 +845,7 @@ impl RpcChain {
             EthRequest::ChainId() => read(U64::from(self.node.chain_id())),
             EthRequest::BlockNumber() => read(U64::from(self.head().number)),
             EthRequest::Syncing() => read(SyncStatus::None),
-            EthRequest::Accounts() => read(&self.accounts),
+            EthRequest::Accounts() => read(self.accounts()),
             EthRequest::GasPrice() => read(U64::from(BASE_FEE)),
             EthRequest::MaxPriorityFeePerGas() => read(U64::ZERO),
             EthRequest::FeeHistory(Quantity(count), newest, percentiles) => {
@@ -634,6 +902,34 @@ impl RpcChain {
                     .map(|b| self.rpc_block(b, full.unwrap_or(false))),
             ),
             EthRequest::GetLogs(filter) => read(self.logs(&filter)?),
+            EthRequest::GetBlockReceipts(block) => read(self.block_receipts(block)),
+            EthRequest::NewFilter(filter) => read(self.install_filter(FilterKind::Logs(filter))?),
+            EthRequest::NewBlockFilter() => read(self.install_filter(FilterKind::Blocks)?),
+            EthRequest::NewPendingTransactionFilter() => {
+                read(self.install_filter(FilterKind::PendingTransactions)?)
+            }
+            EthRequest::GetFilterChanges(id) => Ok((self.filter_changes(id)?, Effect::None)),
+            EthRequest::GetFilterLogs(id) => {
+                let filter = self.filters.criteria(id)?;
+                read(self.logs(&filter)?)
+            }
+            EthRequest::UninstallFilter(id) => read(self.filters.uninstall(id)),
+            EthRequest::CreateAccessList(request, block) => {
+                read(self.read_at(block, |node| Self::access_list_on(node, &request))?)
+            }
+            EthRequest::Sign(address, message) | EthRequest::PersonalSign(message, address) => {
+                read(self.sign_message(address, &message.0)?)
+            }
+            EthRequest::SignTypedData(address, data) => {
+                read(self.sign_typed_data(address, &data.0)?)
+            }
+            EthRequest::GetProof(..) => Err(get_proof_unsupported()),
+            EthRequest::TraceTransaction(hash, options) => {
+                read(self.trace_transaction(hash, options)?)
+            }
+            EthRequest::TraceCall(request, block, options) => {
+                read(self.trace_call(&request, block, options)?)
+            }
         }
     }
 
@@ -693,6 +989,18 @@ impl RpcChain {
                 self.node.set_storage(address, slot, value.into());
                 reply(true, Effect::Changed)
             }
+            ControlRequest::ImpersonateAccount(address) => {
+                self.impersonated.insert(address);
+                reply((), Effect::None)
+            }
+            ControlRequest::StopImpersonatingAccount(address) => {
+                self.impersonated.remove(&address);
+                reply((), Effect::None)
+            }
+            ControlRequest::AutoImpersonateAccount(on) => {
+                self.auto_impersonate = on;
+                reply((), Effect::None)
+            }
         }
     }
 
@@ -740,6 +1048,48 @@ fn arbitrum_fields(block_number: u64, gas_used_for_l1: Option<u64>) -> OtherFiel
 /// A read's answer: `value` serialised, nothing changed.
 fn read(value: impl Serialize) -> Result<(Value, Effect), RpcError> {
     reply(value, Effect::None)
+}
+
+/// `eth_getProof`'s answer: the devnode's state has no trie to prove against.
+fn get_proof_unsupported() -> RpcError {
+    RpcError::new(
+        METHOD_NOT_SUPPORTED,
+        "eth_getProof is not supported: the devnode keeps accounts and storage in flat maps, not \
+         in a Merkle-Patricia trie (its blocks carry a zero stateRoot), so there is no proof to \
+         give",
+    )
+}
+
+fn encode(value: impl Serialize) -> Result<Value, RpcError> {
+    serde_json::to_value(value)
+        .map_err(|e| RpcError::server(format!("cannot encode the answer: {e}")))
+}
+
+/// The callTracer configuration `options` ask for; other tracers are refused.
+fn tracer_config(options: Option<&TraceOptions>) -> Result<CallTracerConfig, RpcError> {
+    let tracer = options.and_then(|o| o.tracer.as_deref());
+    if tracer != Some("callTracer") {
+        return Err(RpcError::new(
+            INVALID_PARAMS,
+            format!(
+                "tracer {} is not supported: the devnode serves geth's callTracer (pass \
+                 {{\"tracer\": \"callTracer\"}})",
+                tracer.map_or_else(
+                    || "(default struct logger)".to_owned(),
+                    |t| format!("{t:?}")
+                )
+            ),
+        ));
+    }
+    let config = options.and_then(|o| o.tracer_config).unwrap_or_default();
+    if config.with_log {
+        return Err(RpcError::invalid_params(
+            "callTracer's withLog is not supported by the devnode",
+        ));
+    }
+    Ok(CallTracerConfig {
+        only_top_call: config.only_top_call,
+    })
 }
 
 /// A method's answer: `value` serialised, with what the method did.

@@ -14,6 +14,8 @@ pub const INVALID_REQUEST: i64 = -32600;
 pub const METHOD_NOT_FOUND: i64 = -32601;
 /// Invalid method parameters.
 pub const INVALID_PARAMS: i64 = -32602;
+/// The method exists but is not supported (EIP-1474).
+pub const METHOD_NOT_SUPPORTED: i64 = -32004;
 /// Transaction or call refused by the chain (geth's generic server error).
 pub const SERVER_ERROR: i64 = -32000;
 /// Execution reverted; `data` holds the revert data (geth's code for `eth_call`).

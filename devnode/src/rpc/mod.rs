@@ -4,22 +4,30 @@
 //!
 //! Modules: [`server`] (HTTP, batching, the chain thread, interval mining), [`request`] (the
 //! methods as typed requests), [`chain`] (the method table over the node's history),
-//! [`params`] (hex quantities), [`error`] (geth-compatible error codes), [`genesis`] (dev
-//! accounts and predeploys), [`state_file`] (`--state FILE`).
+//! [`filters`] (polling filters), [`params`] (hex quantities), [`error`] (geth-compatible error
+//! codes), [`genesis`] (dev accounts and predeploys), [`state_file`] (`--state FILE`).
 //!
-//! Methods: `web3_clientVersion`, `net_version`, `net_listening`, `eth_chainId`,
-//! `eth_blockNumber`, `eth_syncing`, `eth_accounts`, `eth_getBalance`,
-//! `eth_getTransactionCount`, `eth_getCode`, `eth_getStorageAt`, `eth_gasPrice`,
-//! `eth_maxPriorityFeePerGas`, `eth_feeHistory`, `eth_estimateGas`, `eth_call` (state
-//! overrides: balance, nonce, code, state, stateDiff), `eth_sendRawTransaction` (legacy,
-//! EIP-2930, EIP-1559), `eth_sendTransaction` (dev accounts), `eth_getTransactionByHash`,
-//! `eth_getTransactionReceipt`, `eth_getBlockByNumber`, `eth_getBlockByHash`, `eth_getLogs`;
-//! test controls `evm_mine`, `evm_increaseTime`, `evm_setNextBlockTimestamp`, `evm_snapshot`,
-//! `evm_revert`, `evm_setAutomine`, `anvil_setBalance`, `anvil_setNonce`, `anvil_setCode`,
-//! `anvil_setStorageAt` (also as `hardhat_*` and `devnode_*`).
+//! Methods (grouped as the README lists them): `web3_clientVersion`, `net_version`,
+//! `net_listening`, `eth_chainId`, `eth_blockNumber`, `eth_syncing`, `eth_accounts`,
+//! `eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`, `eth_getStorageAt`,
+//! `eth_gasPrice`, `eth_maxPriorityFeePerGas`, `eth_feeHistory`, `eth_estimateGas`, `eth_call`
+//! (state overrides: balance, nonce, code, state, stateDiff), `eth_createAccessList`,
+//! `eth_sendRawTransaction` (legacy, EIP-2930, EIP-1559), `eth_sendTransaction` (dev and
+//! impersonated accounts), `eth_sign`, `personal_sign`, `eth_signTypedData_v4`,
+//! `eth_getTransactionByHash`, `eth_getTransactionReceipt`, `eth_getBlockReceipts`,
+//! `eth_getBlockByNumber`, `eth_getBlockByHash`, `eth_getLogs`, `eth_newFilter`,
+//! `eth_newBlockFilter`, `eth_newPendingTransactionFilter`, `eth_getFilterChanges`,
+//! `eth_getFilterLogs`, `eth_uninstallFilter`; `debug_traceTransaction` and `debug_traceCall`
+//! (geth's callTracer); test controls `evm_mine`, `evm_increaseTime`,
+//! `evm_setNextBlockTimestamp`, `evm_snapshot`, `evm_revert`, `evm_setAutomine`,
+//! `anvil_setBalance`, `anvil_setNonce`, `anvil_setCode`, `anvil_setStorageAt`,
+//! `anvil_impersonateAccount`, `anvil_stopImpersonatingAccount`,
+//! `anvil_autoImpersonateAccount` (also as `hardhat_*` and `devnode_*`). `eth_getProof` is
+//! refused with `-32004`: the state has no Merkle-Patricia trie to prove against.
 
 pub mod chain;
 pub mod error;
+pub mod filters;
 pub mod genesis;
 pub mod params;
 pub mod request;

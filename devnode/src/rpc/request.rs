@@ -14,6 +14,7 @@ use alloy::{
     primitives::{Address, Bytes, B256, U256},
     rpc::types::{state::StateOverride, Filter, TransactionRequest},
 };
+use alloy_dyn_abi::TypedData;
 use serde::{
     de::{self, value::MapAccessDeserializer, DeserializeSeed, IntoDeserializer, Visitor},
     Deserialize, Deserializer,
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use super::{
     error::{RpcError, METHOD_NOT_FOUND},
+    filters::FilterId,
     params::hex_u64,
 };
 
@@ -37,6 +39,65 @@ impl<'de> Deserialize<'de> for Quantity {
             .map(Quantity)
             .map_err(|e| de::Error::custom(e.message))
     }
+}
+
+/// A message to sign (`eth_sign`, `personal_sign`): hex bytes, or (as anvil and MetaMask
+/// accept) a plain string signed as its UTF-8 bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message(pub Bytes);
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let bytes = match text.strip_prefix("0x") {
+            Some(_) => text.parse::<Bytes>().map_err(de::Error::custom)?,
+            None => Bytes::from(text.into_bytes()),
+        };
+        Ok(Self(bytes))
+    }
+}
+
+/// EIP-712 typed data (`eth_signTypedData_v4`): the JSON object, or that object as a JSON
+/// string (as MetaMask and viem send it).
+#[derive(Debug, Clone)]
+pub struct TypedDataParam(pub Box<TypedData>);
+
+impl<'de> Deserialize<'de> for TypedDataParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = match Value::deserialize(deserializer)? {
+            Value::String(text) => serde_json::from_str(&text).map_err(de::Error::custom)?,
+            value => value,
+        };
+        let data = serde_json::from_value(value).map_err(de::Error::custom)?;
+        Ok(Self(Box::new(data)))
+    }
+}
+
+/// The options of `debug_traceTransaction` / `debug_traceCall` (geth's `TraceConfig`, with
+/// `stateOverrides` for `debug_traceCall`); geth's other options are accepted and ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceOptions {
+    /// The tracer's name; the devnode serves `callTracer`.
+    pub tracer: Option<String>,
+    /// The tracer's options.
+    #[serde(default)]
+    pub tracer_config: Option<TracerConfig>,
+    /// State overrides for `debug_traceCall`, as `eth_call`'s.
+    #[serde(default)]
+    pub state_overrides: Option<StateOverride>,
+}
+
+/// callTracer's `tracerConfig`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TracerConfig {
+    /// Trace the top call only.
+    #[serde(default)]
+    pub only_top_call: bool,
+    /// Record each frame's logs.
+    #[serde(default)]
+    pub with_log: bool,
 }
 
 /// Standard Ethereum methods (`web3_*`, `net_*`, `eth_*`).
@@ -120,6 +181,52 @@ pub enum EthRequest {
     /// `eth_getLogs(filter)`
     #[serde(rename = "eth_getLogs", deserialize_with = "one")]
     GetLogs(Box<Filter>),
+    /// `eth_getBlockReceipts(block)`
+    #[serde(rename = "eth_getBlockReceipts", deserialize_with = "one")]
+    GetBlockReceipts(BlockId),
+    /// `eth_newFilter(criteria)`
+    #[serde(rename = "eth_newFilter", deserialize_with = "one")]
+    NewFilter(Box<Filter>),
+    /// `eth_newBlockFilter`
+    #[serde(rename = "eth_newBlockFilter")]
+    NewBlockFilter(),
+    /// `eth_newPendingTransactionFilter`
+    #[serde(rename = "eth_newPendingTransactionFilter")]
+    NewPendingTransactionFilter(),
+    /// `eth_getFilterChanges(id)`
+    #[serde(rename = "eth_getFilterChanges", deserialize_with = "one")]
+    GetFilterChanges(FilterId),
+    /// `eth_getFilterLogs(id)`
+    #[serde(rename = "eth_getFilterLogs", deserialize_with = "one")]
+    GetFilterLogs(FilterId),
+    /// `eth_uninstallFilter(id)`
+    #[serde(rename = "eth_uninstallFilter", deserialize_with = "one")]
+    UninstallFilter(FilterId),
+    /// `eth_createAccessList(request, block?)`
+    #[serde(rename = "eth_createAccessList")]
+    CreateAccessList(Box<TransactionRequest>, Option<BlockId>),
+    /// `eth_sign(address, message)`: EIP-191 with an unlocked dev account
+    #[serde(rename = "eth_sign")]
+    Sign(Address, Message),
+    /// `personal_sign(message, address)`: `eth_sign` with the parameters swapped
+    #[serde(rename = "personal_sign")]
+    PersonalSign(Message, Address),
+    /// `eth_signTypedData_v4(address, typedData)`: EIP-712 with an unlocked dev account
+    #[serde(rename = "eth_signTypedData_v4", alias = "eth_signTypedData_v3")]
+    SignTypedData(Address, TypedDataParam),
+    /// `eth_getProof(address, slots, block?)`: refused, the state has no trie
+    #[serde(rename = "eth_getProof")]
+    GetProof(Address, Vec<U256>, Option<BlockId>),
+    /// `debug_traceTransaction(hash, options?)`
+    #[serde(rename = "debug_traceTransaction")]
+    TraceTransaction(B256, Option<TraceOptions>),
+    /// `debug_traceCall(request, block?, options?)`
+    #[serde(rename = "debug_traceCall")]
+    TraceCall(
+        Box<TransactionRequest>,
+        Option<BlockId>,
+        Option<TraceOptions>,
+    ),
 }
 
 /// Test controls, under anvil's names with the `hardhat_*` / `evm_*` and `devnode_*` aliases.
@@ -201,6 +308,29 @@ pub enum ControlRequest {
         alias = "devnode_setStorageAt"
     )]
     SetStorageAt(Address, U256, B256),
+    /// `anvil_impersonateAccount(address)`: `eth_sendTransaction` from `address` runs unsigned
+    #[serde(
+        rename = "anvil_impersonateAccount",
+        alias = "hardhat_impersonateAccount",
+        alias = "devnode_impersonateAccount",
+        deserialize_with = "one"
+    )]
+    ImpersonateAccount(Address),
+    /// `anvil_stopImpersonatingAccount(address)`
+    #[serde(
+        rename = "anvil_stopImpersonatingAccount",
+        alias = "hardhat_stopImpersonatingAccount",
+        alias = "devnode_stopImpersonatingAccount",
+        deserialize_with = "one"
+    )]
+    StopImpersonatingAccount(Address),
+    /// `anvil_autoImpersonateAccount(on)`: every sender is impersonated
+    #[serde(
+        rename = "anvil_autoImpersonateAccount",
+        alias = "devnode_autoImpersonateAccount",
+        deserialize_with = "one"
+    )]
+    AutoImpersonateAccount(bool),
 }
 
 /// A parsed request: a standard method or a test control.
@@ -437,6 +567,61 @@ mod tests {
             assert!(matches!(
                 parse(name, json!([Address::ZERO, "0x2"])),
                 Ok(Request::Control(ControlRequest::SetNonce(_, Quantity(2))))
+            ));
+        }
+    }
+
+    #[test]
+    fn signing_filter_and_trace_parameters() {
+        let address = Address::repeat_byte(1);
+        // A plain-string message is its UTF-8 bytes; a hex one its bytes.
+        let Ok(Request::Eth(EthRequest::PersonalSign(Message(plain), a))) =
+            parse("personal_sign", json!(["hi", address]))
+        else {
+            panic!("personal_sign");
+        };
+        assert_eq!((plain.as_ref(), a), (&b"hi"[..], address));
+        let Ok(Request::Eth(EthRequest::Sign(_, Message(hex)))) =
+            parse("eth_sign", json!([address, "0x6869"]))
+        else {
+            panic!("eth_sign");
+        };
+        assert_eq!(hex.as_ref(), b"hi");
+        // Typed data as an object or as a JSON string.
+        let typed = json!({
+            "types": {"EIP712Domain": [{"name": "name", "type": "string"}]},
+            "primaryType": "EIP712Domain",
+            "domain": {"name": "x"},
+            "message": {}
+        });
+        for param in [typed.clone(), Value::String(typed.to_string())] {
+            assert!(matches!(
+                parse("eth_signTypedData_v4", json!([address, param])),
+                Ok(Request::Eth(EthRequest::SignTypedData(..)))
+            ));
+        }
+        assert!(matches!(
+            parse("eth_getFilterChanges", json!(["0xabc0000000000000001"])),
+            Ok(Request::Eth(EthRequest::GetFilterChanges(FilterId(
+                0xabc_0000_0000_0000_0001
+            ))))
+        ));
+        let Ok(Request::Eth(EthRequest::TraceTransaction(_, Some(options)))) = parse(
+            "debug_traceTransaction",
+            json!([B256::ZERO, {"tracer": "callTracer", "tracerConfig": {"onlyTopCall": true}, "timeout": "10s"}]),
+        ) else {
+            panic!("debug_traceTransaction");
+        };
+        assert_eq!(options.tracer.as_deref(), Some("callTracer"));
+        assert!(options.tracer_config.is_some_and(|c| c.only_top_call));
+        for name in [
+            "anvil_impersonateAccount",
+            "hardhat_impersonateAccount",
+            "devnode_impersonateAccount",
+        ] {
+            assert!(matches!(
+                parse(name, json!([address])),
+                Ok(Request::Control(ControlRequest::ImpersonateAccount(_)))
             ));
         }
     }

@@ -25,7 +25,7 @@ use tokio::{net::TcpListener, sync::oneshot};
 use super::{
     chain::{sender_of, Effect, RpcChain},
     error::{RpcError, INVALID_REQUEST, PARSE_ERROR},
-    genesis,
+    filters, genesis,
     request::{EthRequest, Request as RpcRequest},
     state_file,
 };
@@ -53,6 +53,8 @@ pub struct ServerConfig {
     pub max_body: usize,
     /// Print each transaction to stderr.
     pub log_transactions: bool,
+    /// How long a filter lives without `eth_getFilterChanges` (five minutes, as geth).
+    pub filter_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +66,7 @@ impl Default for ServerConfig {
             block_time: None,
             max_body: MAX_BODY_BYTES,
             log_transactions: true,
+            filter_timeout: filters::FILTER_TIMEOUT,
         }
     }
 }
@@ -140,13 +143,16 @@ pub fn build_chain(config: &ServerConfig) -> Result<RpcChain, ServerError> {
                 loaded.dump.number,
                 loaded.dump.accounts.len()
             );
-            let chain = RpcChain::restore(node, signers, loaded.blocks, loaded.transactions);
+            let mut chain = RpcChain::restore(node, signers, loaded.blocks, loaded.transactions);
+            chain.set_filter_timeout(config.filter_timeout);
             return Ok(chain);
         }
     }
     node.set_chain_id(config.chain_id);
     genesis::install(&mut node, &signers).map_err(ServerError::Genesis)?;
-    Ok(RpcChain::new(node, signers))
+    let mut chain = RpcChain::new(node, signers);
+    chain.set_filter_timeout(config.filter_timeout);
+    Ok(chain)
 }
 
 /// Starts the server on the current tokio runtime.
