@@ -41,15 +41,18 @@ else
 fi
 
 # Ethereum tools from the npm registry, pinned in package.json / package-lock.json:
-# cast (Foundry) for the operator scripts and solc for the Solidity examples and fixtures.
+# cast (Foundry) for the operator scripts, solc for the Solidity examples and fixtures, and viem
+# for scripts/viem-check.mjs.
 if ! command -v npm >/dev/null 2>&1; then
-  echo "setup: npm (Node.js) is required for cast and solc" >&2
+  echo "setup: npm (Node.js) is required for cast, solc and viem" >&2
   exit 1
 fi
+npm_version() { node -p "require('./$1').${2:-version}" 2>/dev/null || true; }
 if [ -x node_modules/.bin/cast ] && [ -x node_modules/.bin/solcjs ] &&
-  node_modules/.bin/cast --version >/dev/null 2>&1; then
-  echo "setup: npm tools (cast, solc) are installed"
+  node_modules/.bin/cast --version >/dev/null 2>&1 &&
+  [ "$(npm_version node_modules/viem/package.json)" = "$(npm_version package.json devDependencies.viem)" ]; then
+  echo "setup: npm tools (cast, solc, viem) are installed"
 else
-  echo "setup: installing npm tools (cast, solc)"
+  echo "setup: installing npm tools (cast, solc, viem)"
   npm ci --no-audit --no-fund
 fi

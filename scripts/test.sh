@@ -36,5 +36,8 @@ cargo run --quiet -p tributary --locked -- export-abi --check
 step "cast against a fresh devnode"
 bash scripts/with-devnode.sh bash scripts/devnode-cast.sh
 
+step "viem against a fresh devnode: watchContractEvent through filters, signTypedData (scripts/viem-check.mjs)"
+bash scripts/with-devnode.sh node scripts/viem-check.mjs
+
 step "the Foundry path: tributary deploy, then cast only (scripts/ops.sh)"
 bash scripts/with-devnode.sh bash scripts/ops-smoke.sh
