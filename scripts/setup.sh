@@ -40,6 +40,20 @@ else
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq binaryen
 fi
 
+# cargo-stylus, pinned: scripts/cargo-stylus-smoke.sh checks and deploys every contract with it
+# (Stylus.toml). Installed only when missing or another version, with --locked; built by the
+# stable toolchain when rustup has one (cargo-stylus needs Rust >= 1.91, the pinned nightly is a
+# 1.91 nightly), else by the pinned one. Takes ~7 minutes on 2 cores.
+CARGO_STYLUS_VERSION=0.10.10
+if command -v cargo-stylus >/dev/null 2>&1 &&
+  [ "$(cargo-stylus stylus --version 2>/dev/null)" = "stylus $CARGO_STYLUS_VERSION" ]; then
+  echo "setup: cargo-stylus $CARGO_STYLUS_VERSION is installed"
+else
+  echo "setup: installing cargo-stylus $CARGO_STYLUS_VERSION"
+  if rustup run stable cargo --version >/dev/null 2>&1; then STYLUS_TOOLCHAIN=stable; else STYLUS_TOOLCHAIN=$TOOLCHAIN; fi
+  (cd / && rustup run "$STYLUS_TOOLCHAIN" cargo install cargo-stylus --version "$CARGO_STYLUS_VERSION" --locked)
+fi
+
 # Ethereum tools from the npm registry, pinned in package.json / package-lock.json:
 # cast (Foundry) for the operator scripts, solc for the Solidity examples and fixtures, and viem
 # for scripts/viem-check.mjs.

@@ -41,3 +41,6 @@ bash scripts/with-devnode.sh node scripts/viem-check.mjs
 
 step "the Foundry path: tributary deploy, then cast only (scripts/ops.sh)"
 bash scripts/with-devnode.sh bash scripts/ops-smoke.sh
+
+step "the cargo-stylus path: check, deploy --no-verify, cast wiring, cache bid (scripts/cargo-stylus-smoke.sh)"
+bash scripts/with-devnode.sh bash scripts/cargo-stylus-smoke.sh

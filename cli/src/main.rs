@@ -28,6 +28,9 @@ enum Command {
     /// Deploy, activate and wire every contract on a Nitro chain; writes
     /// `deployments/<chainId>.json`. Does nothing if that deployment is already live.
     Deploy(deploy::command::DeployArgs),
+    /// Print a contract's constructor arguments as `tributary deploy` passes them, for
+    /// `cargo stylus deploy --constructor-args` (see scripts/cargo-stylus-smoke.sh).
+    ConstructorArgs(deploy::command::ConstructorArgsArgs),
     /// Play the case study end to end on real WASM (starts a devnode unless --rpc-url).
     Demo(demo_command::DemoArgs),
     /// Attestor kit: sign receipt batches, prove receipts for settlement, verify batches.
@@ -75,6 +78,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Deploy(args) => deploy::command::run(&args)?,
+        Command::ConstructorArgs(args) => deploy::command::constructor_args(&args)?,
         Command::Demo(args) => demo_command::run(&args)?,
         // The attestor kit works outside the workspace too.
         Command::Attest { command } => attest::command::run(command)?,

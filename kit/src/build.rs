@@ -131,6 +131,13 @@ pub const WASM_OPT_FEATURES: [&str; 5] = [
     "--enable-nontrapping-float-to-int",
 ];
 
+/// The optimisation and stripping passes, after [`WASM_OPT_FEATURES`].
+pub const WASM_OPT_PASSES: [&str; 3] = ["-Oz", "--strip-debug", "--strip-producers"];
+
+/// The binaryen version the recipe is pinned to: Debian's `binaryen` package, which
+/// `scripts/setup.sh` installs. cargo-stylus refuses another version (`Stylus.toml`).
+pub const WASM_OPT_VERSION: &str = "108";
+
 /// Runs binaryen's `wasm-opt -Oz` on a contract (about 4 % smaller after brotli; see the code
 /// size budget, docs/architecture.md §9) and returns the optimised module.
 pub fn optimize(
@@ -141,7 +148,7 @@ pub fn optimize(
     let output = out_dir.join(format!("{}.opt.wasm", contract.dir));
     let status = Command::new("wasm-opt")
         .args(WASM_OPT_FEATURES)
-        .args(["-Oz", "--strip-debug", "--strip-producers"])
+        .args(WASM_OPT_PASSES)
         .arg(input)
         .arg("-o")
         .arg(&output)
@@ -279,5 +286,49 @@ pub fn export_interfaces(root: &Path, check: bool) -> Result<Vec<String>, BuildE
         Ok(written)
     } else {
         Err(BuildError::StaleInterfaces(stale))
+    }
+}
+
+#[cfg(test)]
+mod wasm_opt_recipe_tests {
+    use super::{WASM_OPT_FEATURES, WASM_OPT_PASSES, WASM_OPT_VERSION};
+
+    /// cargo-stylus folds the workspace `Stylus.toml`'s `[wasm-opt]` recipe into the
+    /// reproducible-deployment hash: it must be exactly the recipe `tributary build` runs.
+    #[test]
+    fn stylus_toml_declares_the_build_recipe() {
+        let manifest = include_str!("../../Stylus.toml");
+        let table = manifest
+            .split("\n[wasm-opt]\n")
+            .nth(1)
+            .expect("Stylus.toml has a [wasm-opt] table");
+        let version = table
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("version = "))
+            .expect("[wasm-opt] has a version");
+        assert_eq!(version.trim_matches('"'), WASM_OPT_VERSION);
+        let flags_start = table.find("flags = [").expect("[wasm-opt] has flags") + 9;
+        let flags_end = flags_start + table[flags_start..].find(']').expect("flags end");
+        let flags: Vec<&str> = table[flags_start..flags_end]
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .filter(|f| !f.is_empty())
+            .collect();
+        let expected: Vec<&str> = WASM_OPT_FEATURES
+            .iter()
+            .chain(WASM_OPT_PASSES.iter())
+            .copied()
+            .collect();
+        assert_eq!(flags, expected);
+        for contract in crate::contracts::CONTRACTS {
+            let path = format!(
+                "{}/../contracts/{}/Stylus.toml",
+                env!("CARGO_MANIFEST_DIR"),
+                contract.dir
+            );
+            let own = std::fs::read_to_string(&path).expect("contract Stylus.toml");
+            let opted_in = own.lines().any(|l| l.trim() == "[wasm-opt]");
+            assert!(opted_in, "{path} opts into the workspace [wasm-opt] recipe");
+        }
     }
 }

@@ -7,8 +7,8 @@ use alloy::{
 };
 use clap::Args;
 
-use super::{deploy_all, is_current, Deployment, Programs, UsageParameters};
-use crate::{build, nitro_wasm};
+use super::{constructor_values, deploy_all, is_current, Deployment, Programs, UsageParameters};
+use crate::{build, contracts::Contract, nitro_wasm};
 
 /// Arguments of `tributary deploy`.
 #[derive(Debug, Args)]
@@ -103,4 +103,49 @@ pub fn run(args: &DeployArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
         Ok::<(), Box<dyn std::error::Error>>(())
     })
+}
+
+/// Arguments of `tributary constructor-args`.
+#[derive(Debug, Args)]
+pub struct ConstructorArgsArgs {
+    /// The contract (directory name, e.g. `usage_anchor`).
+    pub contract: String,
+    /// The deployer, which `tributary deploy` makes the owner.
+    #[arg(long)]
+    pub owner: alloy::primitives::Address,
+    /// Address of a contract deployed before it, `DIR=ADDRESS` (repeatable).
+    #[arg(long = "at", value_name = "DIR=ADDRESS")]
+    pub at: Vec<String>,
+    /// Challenge window of anchored batches, in seconds (as `tributary deploy`).
+    #[arg(long, default_value_t = UsageParameters::default().challenge_window)]
+    pub challenge_window: u64,
+}
+
+/// Prints the constructor arguments `tributary deploy` gives `args.contract`, space-separated,
+/// as `cargo stylus deploy --constructor-args` takes them.
+///
+/// # Errors
+/// An unknown contract, a malformed `--at`, or a dependency without an address.
+pub fn constructor_args(args: &ConstructorArgsArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let contract =
+        Contract::from_dir(&args.contract).map_err(|e| format!("unknown contract {:?}", e.0))?;
+    let mut at = std::collections::BTreeMap::new();
+    for entry in &args.at {
+        let (dir, address) = entry
+            .split_once('=')
+            .ok_or_else(|| format!("--at {entry}: expected DIR=ADDRESS"))?;
+        let dependency =
+            Contract::from_dir(dir).map_err(|e| format!("--at: unknown contract {:?}", e.0))?;
+        let address: alloy::primitives::Address =
+            address.parse().map_err(|e| format!("--at {entry}: {e}"))?;
+        at.insert(dependency, address);
+    }
+    let parameters = UsageParameters {
+        challenge_window: args.challenge_window,
+        ..UsageParameters::default()
+    };
+    let values = constructor_values(contract, args.owner, &parameters, |c| at.get(&c).copied())?;
+    let printed: Vec<String> = values.iter().map(ToString::to_string).collect();
+    println!("{}", printed.join(" "));
+    Ok(())
 }

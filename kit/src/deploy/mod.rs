@@ -37,7 +37,7 @@ use alloy::{
         TransactionReceipt, TransactionRequest,
     },
     sol,
-    sol_types::{SolCall, SolEvent, SolValue},
+    sol_types::{SolCall, SolEvent},
 };
 use serde::{Deserialize, Serialize};
 use tributary_devnode::node::{stylus_initcode as initcode, STYLUS_CONSTRUCTOR};
@@ -389,6 +389,36 @@ pub async fn deploy_all<P: Provider>(
     Ok(deployment)
 }
 
+/// One constructor argument: every Tributary constructor takes addresses and unsigned integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstructorValue {
+    /// An `address`.
+    Address(Address),
+    /// A `uint64` or `uint256`.
+    Uint(U256),
+}
+
+impl ConstructorValue {
+    /// Its ABI encoding: one 32-byte word (both kinds are static).
+    pub fn abi_word(self) -> [u8; 32] {
+        match self {
+            Self::Address(address) => address.into_word().0,
+            Self::Uint(value) => value.to_be_bytes(),
+        }
+    }
+}
+
+/// As `cargo stylus deploy --constructor-args` and `cast` take it: a checksummed address or a
+/// decimal integer.
+impl std::fmt::Display for ConstructorValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Address(address) => write!(f, "{address}"),
+            Self::Uint(value) => write!(f, "{value}"),
+        }
+    }
+}
+
 /// ABI-encoded constructor arguments of `contract`, given the contracts deployed before it.
 ///
 /// # Errors
@@ -400,53 +430,73 @@ pub fn constructor_args(
     parameters: &UsageParameters,
     deployed: &BTreeMap<Contract, Deployed>,
 ) -> Result<Vec<u8>, DeployError> {
+    let values = constructor_values(contract, from, parameters, |c| {
+        deployed.get(&c).map(|d| d.address)
+    })?;
+    Ok(values
+        .into_iter()
+        .flat_map(ConstructorValue::abi_word)
+        .collect())
+}
+
+/// The constructor arguments of `contract` in declaration order — the one place they are
+/// written down: [`constructor_args`] encodes them for `tributary deploy`, and
+/// `tributary constructor-args` prints them for `cargo stylus deploy --constructor-args`.
+/// `at` gives the address of a contract deployed before it.
+///
+/// # Errors
+/// [`DeployError::Chain`] naming the contract whose address is needed if `at` has none
+/// (deploying out of [`Contract::DEPLOY_ORDER`]).
+pub fn constructor_values(
+    contract: Contract,
+    from: Address,
+    parameters: &UsageParameters,
+    at: impl Fn(Contract) -> Option<Address>,
+) -> Result<Vec<ConstructorValue>, DeployError> {
+    use ConstructorValue::{Address as A, Uint};
     use Contract as C;
     let at = |dependency: Contract| {
-        deployed.get(&dependency).map(|d| d.address).ok_or_else(|| {
+        at(dependency).map(A).ok_or_else(|| {
             DeployError::Chain(format!(
                 "{contract} is constructed with the address of {dependency}, which is not \
                  deployed yet"
             ))
         })
     };
+    let seconds = |value: u64| Uint(U256::from(value));
     Ok(match contract {
-        C::RoyaltySplitter | C::LicenseNft => (from,).abi_encode_params(),
-        C::AttributionRegistry => (from, at(C::RoyaltySplitter)?).abi_encode_params(),
-        C::LicenseOffers => (
+        C::RoyaltySplitter | C::LicenseNft => vec![A(from)],
+        C::AttributionRegistry => vec![A(from), at(C::RoyaltySplitter)?],
+        C::LicenseOffers => vec![
             at(C::LicenseNft)?,
             at(C::AttributionRegistry)?,
             at(C::RoyaltySplitter)?,
-        )
-            .abi_encode_params(),
-        C::RevenueRouter => (
+        ],
+        C::RevenueRouter => vec![
             at(C::AttributionRegistry)?,
             at(C::LicenseNft)?,
             at(C::RoyaltySplitter)?,
-        )
-            .abi_encode_params(),
-        C::UsageEscrow => (
-            from,
+        ],
+        C::UsageEscrow => vec![
+            A(from),
             at(C::LicenseNft)?,
             at(C::RoyaltySplitter)?,
-            parameters.withdrawal_delay,
-        )
-            .abi_encode_params(),
-        C::UsageAnchor => (
-            from,
+            seconds(parameters.withdrawal_delay),
+        ],
+        C::UsageAnchor => vec![
+            A(from),
             at(C::LicenseNft)?,
             at(C::UsageEscrow)?,
-            parameters.challenge_window,
-            parameters.min_attestor_bond,
-            parameters.exit_delay,
-        )
-            .abi_encode_params(),
-        C::UsageDisputes => (
-            from,
+            seconds(parameters.challenge_window),
+            Uint(parameters.min_attestor_bond),
+            seconds(parameters.exit_delay),
+        ],
+        C::UsageDisputes => vec![
+            A(from),
             at(C::UsageAnchor)?,
             at(C::UsageEscrow)?,
-            parameters.challenge_bond,
-        )
-            .abi_encode_params(),
+            Uint(parameters.challenge_bond),
+        ],
     })
 }
 
@@ -523,6 +573,8 @@ pub mod command;
 
 #[cfg(test)]
 mod tests {
+    use alloy::sol_types::SolValue;
+
     use super::*;
 
     fn deployed(contracts: &[Contract]) -> BTreeMap<Contract, Deployed> {
@@ -603,6 +655,29 @@ mod tests {
                 U256::from(10u64).pow(U256::from(16u64))
             )
                 .abi_encode_params()
+        );
+    }
+
+    #[test]
+    fn constructor_values_print_as_cargo_stylus_takes_them() {
+        let from = Address::with_last_byte(0xAA);
+        let all = deployed(&Contract::DEPLOY_ORDER);
+        let values = constructor_values(
+            Contract::UsageDisputes,
+            from,
+            &UsageParameters::default(),
+            |c| all.get(&c).map(|d| d.address),
+        )
+        .expect("all deployed");
+        let printed: Vec<String> = values.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            printed,
+            [
+                from.to_string(),
+                Address::with_last_byte(Contract::UsageAnchor as u8 + 1).to_string(),
+                Address::with_last_byte(Contract::UsageEscrow as u8 + 1).to_string(),
+                "10000000000000000".to_owned(),
+            ]
         );
     }
 
