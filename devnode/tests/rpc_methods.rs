@@ -1035,6 +1035,44 @@ async fn the_call_tracer_follows_stylus_and_evm_frames() {
     }
     assert_eq!(receipt_index(&provider, later).await, 1);
 
+    // Creates: a contract-creation transaction, and a CREATE2 made by a Stylus program.
+    let init = emitter_initcode();
+    let runtime = Bytes::copy_from_slice(&init[12..]);
+    let created = send(
+        &provider,
+        TransactionRequest::default().with_deploy_code(init.clone()),
+    )
+    .await;
+    let trace = raw(
+        &provider,
+        "debug_traceTransaction",
+        json!([created.transaction_hash, {"tracer": "callTracer"}]),
+    )
+    .await;
+    assert_eq!(trace["type"], "CREATE");
+    assert_eq!(
+        trace["to"],
+        json!(created.contract_address.expect("created"))
+    );
+    assert_eq!(trace["input"], json!(init));
+    assert_eq!(trace["output"], json!(runtime));
+    assert_eq!(gas(&trace, "gasUsed"), created.gas_used);
+    // hostio op 7: [7][1 = create2][endowment 32][salt 32][initcode].
+    let deploy_op = [&[7u8, 1][..], &word(0), &word(7), &init].concat();
+    let trace = raw(
+        &provider,
+        "debug_traceCall",
+        json!([{"from": me(), "to": outer, "data": Bytes::from(deploy_op)}, "latest", {"tracer": "callTracer"}]),
+    )
+    .await;
+    let frame = &trace["calls"][0];
+    assert_eq!(frame["type"], "CREATE2");
+    assert_eq!(frame["from"], json!(outer));
+    let output: Bytes = serde_json::from_value(trace["output"].clone()).expect("hex");
+    assert_eq!(frame["to"], json!(Address::from_slice(&output[..20])));
+    assert_eq!(frame["output"], json!(runtime));
+    assert_eq!(frame["value"], "0x0");
+
     // Only the callTracer is served; unknown transactions are an error.
     let error = refused(
         &server,
