@@ -143,4 +143,25 @@ mod tests {
         assert!(!stylus_deployer_runtime().is_empty());
         assert!(!cache_manager_runtime().is_empty());
     }
+
+    #[test]
+    fn cache_manager_is_installed_initialized_and_registered() {
+        let mut node = Devnode::new();
+        install(&mut node, &dev_signers()).expect("genesis installs");
+        assert_eq!(node.code(CACHE_MANAGER), cache_manager_runtime());
+        // Initializable: initialized once, not initializing.
+        assert_eq!(node.storage(CACHE_MANAGER, U256::ZERO), U256::from(1));
+        let slot3 = node.storage(CACHE_MANAGER, U256::from(3));
+        let field = |shift: usize| (slot3 >> shift) & U256::from(u64::MAX);
+        assert_eq!(field(0), U256::from(CACHE_MANAGER_CACHE_SIZE));
+        assert_eq!(field(64), U256::ZERO, "queueSize");
+        assert_eq!(field(128), U256::from(CACHE_MANAGER_DECAY));
+        assert_eq!(slot3 >> 192, U256::ZERO, "isPaused");
+        let managers = crate::arbwasm::CACHE_MANAGERS
+            .members(|slot| {
+                Ok::<_, std::convert::Infallible>(node.storage(crate::arbwasm::ARBWASM, slot))
+            })
+            .expect("infallible");
+        assert_eq!(managers, vec![CACHE_MANAGER]);
+    }
 }
