@@ -1165,7 +1165,7 @@ impl Pipeline {
             .with_input(data.clone())
             .with_nonce(nonce)
             .with_chain_id(chain_id)
-            .with_gas_limit(gas.saturating_add(gas / 4))
+            .with_gas_limit(tributary_kit::deploy::gas_limit_with_margin(gas))
             .with_max_fee_per_gas(fees.max_fee_per_gas)
             .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas);
         let envelope = request

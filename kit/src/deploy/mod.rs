@@ -72,6 +72,18 @@ pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 /// Headroom on the estimated data fee, as cargo-stylus (`--data-fee-bump-percent` 20).
 pub const DATA_FEE_BUMP_PERCENT: u64 = 20;
+/// Headroom on `eth_estimateGas` for every transaction Tributary's tools send (the kit, the
+/// demo, the gateway's pipeline). An estimate is exact for the block it was simulated in; what
+/// a transaction costs can depend on the block it lands in. A storage write of a value derived
+/// from `block.timestamp` (an attestor's lock, a batch's anchoring time) is free when it writes
+/// back the value already stored, and 2,900 gas when the next second makes it differ
+/// (docs/nitro.md §4.5). Unused gas is not charged.
+pub const GAS_LIMIT_MARGIN_PERCENT: u64 = 25;
+
+/// `estimate` plus [`GAS_LIMIT_MARGIN_PERCENT`].
+pub fn gas_limit_with_margin(estimate: u64) -> u64 {
+    estimate.saturating_add(estimate.saturating_mul(GAS_LIMIT_MARGIN_PERCENT) / 100)
+}
 
 /// A deployment failure.
 #[derive(Debug)]
@@ -204,12 +216,20 @@ pub struct Step {
     pub gas_used: u64,
 }
 
-/// Sends `request` from the provider's wallet and waits for a successful receipt.
+/// Sends `request` from the provider's wallet and waits for a successful receipt. Without a
+/// gas limit, the limit is the estimate plus [`GAS_LIMIT_MARGIN_PERCENT`].
 pub async fn send<P: Provider>(
     provider: &P,
     label: &str,
-    request: TransactionRequest,
+    mut request: TransactionRequest,
 ) -> Result<(TransactionReceipt, Step), DeployError> {
+    if request.gas.is_none() {
+        let estimate = provider
+            .estimate_gas(&request)
+            .await
+            .map_err(|e| rpc(format!("{label}: {e}")))?;
+        request.gas = Some(gas_limit_with_margin(estimate));
+    }
     let pending = provider
         .send_transaction(request)
         .await
