@@ -43,8 +43,8 @@ fi
 # cargo-stylus, pinned: scripts/cargo-stylus-smoke.sh checks and deploys every contract with it
 # (Stylus.toml). Installed only when missing or another version, with --locked; built by the
 # stable toolchain when rustup has one (cargo-stylus needs Rust >= 1.91, the pinned nightly is a
-# 1.91 nightly), else by the pinned one. Measured: 24.7 minutes on 2 cores shared with two other
-# builds; a CI machine that keeps ~/.cargo/bin pays it once.
+# 1.91 nightly), else by the pinned one. Measured: 411 s on 2 otherwise idle cores (fresh target
+# dir); a CI machine that keeps ~/.cargo/bin pays it once.
 CARGO_STYLUS_VERSION=0.10.10
 if command -v cargo-stylus >/dev/null 2>&1 &&
   [ "$(cargo-stylus stylus --version 2>/dev/null)" = "stylus $CARGO_STYLUS_VERSION" ]; then
