@@ -1,13 +1,19 @@
-//! `tributary deploy --rpc-url URL [--private-key KEY]`.
+//! `tributary deploy --rpc-url URL [--private-key KEY] [--cache-bid WEI | --cache]`.
 
 use std::path::PathBuf;
 
 use alloy::{
-    network::EthereumWallet, providers::ProviderBuilder, signers::local::PrivateKeySigner,
+    network::EthereumWallet,
+    primitives::{Address, U256},
+    providers::ProviderBuilder,
+    signers::local::PrivateKeySigner,
 };
 use clap::Args;
 
-use super::{constructor_values, deploy_all, is_current, Deployment, Programs, UsageParameters};
+use super::{
+    cache::{self, CacheMode, CacheOutcome},
+    constructor_values, deploy_all, is_current, Deployment, Programs, UsageParameters,
+};
 use crate::{build, contracts::Contract, nitro_wasm};
 
 /// Arguments of `tributary deploy`.
@@ -29,6 +35,19 @@ pub struct DeployArgs {
     /// Challenge window of anchored batches, in seconds.
     #[arg(long, default_value_t = UsageParameters::default().challenge_window)]
     pub challenge_window: u64,
+    /// Then bid WEI for each program in Arbitrum's CacheManager (`placeBid`, as `cargo stylus
+    /// cache bid`), so its calls skip the init gas (docs/caching.md). Programs already cached
+    /// are skipped.
+    #[arg(long, value_name = "WEI", conflicts_with = "cache")]
+    pub cache_bid: Option<U256>,
+    /// Then cache each program directly with `ArbWasmCache.cacheProgram` (the deploying
+    /// account must be a chain owner, as the devnode's dev account is).
+    #[arg(long)]
+    pub cache: bool,
+    /// The CacheManager `--cache-bid` bids in [default: the last of
+    /// `ArbWasmCache.allCacheManagers()`, as cargo-stylus finds it].
+    #[arg(long, value_name = "ADDRESS", requires = "cache_bid")]
+    pub cache_manager: Option<Address>,
 }
 
 /// Builds the programs (which writes `target/stylus`), or with `no_build` loads them from there.
@@ -73,36 +92,106 @@ pub fn run(args: &DeployArgs) -> Result<(), Box<dyn std::error::Error>> {
             .wallet(EthereumWallet::from(signer))
             .on_http(url);
         let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
+        // Found before deploying, so a missing CacheManager costs no deployment.
+        let mode = match (args.cache_bid, args.cache) {
+            (Some(wei), _) => Some(CacheMode::Bid {
+                wei,
+                manager: cache::resolve_cache_manager(&provider, args.cache_manager).await?,
+            }),
+            (None, true) => Some(CacheMode::Direct),
+            (None, false) => None,
+        };
         let path = args.out.join(format!("{chain_id}.json"));
+        let mut current = None;
         if path.exists() {
             let existing = Deployment::load(&path)?;
             if is_current(&provider, &existing, &programs).await? {
+                let then = if mode.is_some() {
+                    "; caching it"
+                } else {
+                    "; nothing to do"
+                };
                 println!(
-                    "already deployed and activated on chain {chain_id} (see {}); nothing to do",
+                    "already deployed and activated on chain {chain_id} (see {}){then}",
                     path.display()
                 );
-                return Ok(());
+                current = Some(existing);
+            } else {
+                println!(
+                    "{} is stale for this build or chain; deploying a new set",
+                    path.display()
+                );
             }
-            println!(
-                "{} is stale for this build or chain; deploying a new set",
-                path.display()
-            );
         }
-        let parameters = UsageParameters {
-            challenge_window: args.challenge_window,
-            ..UsageParameters::default()
+        let deployment = match current {
+            Some(existing) => existing,
+            None => {
+                let parameters = UsageParameters {
+                    challenge_window: args.challenge_window,
+                    ..UsageParameters::default()
+                };
+                let deployment = deploy_all(&provider, from, &programs, parameters, |step| {
+                    println!("{:<32} tx {} gas {}", step.label, step.tx, step.gas_used);
+                })
+                .await?;
+                deployment.save(&path)?;
+                println!("deployed to chain {chain_id}; wrote {}", path.display());
+                for (contract, deployed) in deployment.contracts.iter() {
+                    println!("  {:<22} {}", contract.dir(), deployed.address);
+                }
+                deployment
+            }
         };
-        let deployment = deploy_all(&provider, from, &programs, parameters, |step| {
-            println!("{:<32} tx {} gas {}", step.label, step.tx, step.gas_used);
-        })
-        .await?;
-        deployment.save(&path)?;
-        println!("deployed to chain {chain_id}; wrote {}", path.display());
-        for (contract, deployed) in deployment.contracts.iter() {
-            println!("  {:<22} {}", contract.dir(), deployed.address);
+        if let Some(mode) = mode {
+            cache_all(&provider, from, mode, &deployment).await?;
         }
         Ok::<(), Box<dyn std::error::Error>>(())
     })
+}
+
+/// Caches every program of `deployment` and prints each outcome and the final check.
+async fn cache_all<P: alloy::providers::Provider>(
+    provider: &P,
+    from: Address,
+    mode: CacheMode,
+    deployment: &Deployment,
+) -> Result<(), cache::CacheError> {
+    match mode {
+        CacheMode::Bid { wei, manager } => {
+            println!("bidding {wei} wei per program in CacheManager {manager}");
+        }
+        CacheMode::Direct => println!("caching each program with ArbWasmCache.cacheProgram"),
+    }
+    let outcomes = cache::cache_deployment(provider, from, mode, deployment, |outcome| {
+        println!("{outcome}");
+    })
+    .await?;
+    // Every program was checked right after its own transaction; check them all again now
+    // that the last one is mined (a bid can evict an earlier entry when the cache is full).
+    let mut evicted = Vec::new();
+    for (contract, deployed) in deployment.contracts.iter() {
+        if !cache::is_cached(provider, deployed.codehash).await? {
+            evicted.push(contract.dir());
+        }
+    }
+    if !evicted.is_empty() {
+        return Err(cache::CacheError(format!(
+            "codehashIsCached is false for {} after caching: a later bid evicted it (the cache \
+             is full); bid more with --cache-bid WEI",
+            evicted.join(", ")
+        )));
+    }
+    let (sent, gas) = outcomes.iter().fold((0, 0), |(n, g), o| match o {
+        CacheOutcome::Cached { step, .. } => (n + 1, g + step.gas_used),
+        CacheOutcome::AlreadyCached { .. } => (n, g),
+    });
+    println!(
+        "codehashIsCached is true for all {} programs ({sent} cached now for {gas} gas, {} \
+         already cached)",
+        outcomes.len(),
+        outcomes.len() - sent
+    );
+    Ok(())
 }
 
 /// Arguments of `tributary constructor-args`.

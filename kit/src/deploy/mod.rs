@@ -589,6 +589,7 @@ pub async fn is_current<P: Provider>(
     Ok(true)
 }
 
+pub mod cache;
 pub mod command;
 
 #[cfg(test)]
