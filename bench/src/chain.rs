@@ -125,6 +125,39 @@ pub async fn cache_programs<P: Provider>(
     Ok(steps)
 }
 
+/// Checks that `account` does not exist yet: no balance, no nonce, no code.
+pub async fn check_fresh<P: Provider>(
+    world: &World<P>,
+    account: Address,
+) -> Result<(), BenchError> {
+    let chain = &world.chain;
+    let failed = |e: alloy::transports::TransportError| BenchError(format!("{account}: {e}"));
+    let balance = chain.get_balance(account).await.map_err(failed)?;
+    let nonce = chain.get_transaction_count(account).await.map_err(failed)?;
+    let code = chain.get_code_at(account).await.map_err(failed)?;
+    if balance.is_zero() && nonce == 0 && code.is_empty() {
+        Ok(())
+    } else {
+        Err(BenchError(format!(
+            "{account} should be a fresh account, it has {balance} wei, nonce {nonce} and {} bytes of code",
+            code.len()
+        )))
+    }
+}
+
+/// Checks that `account` was paid something.
+pub async fn check_paid<P: Provider>(world: &World<P>, account: Address) -> Result<(), BenchError> {
+    let balance = world
+        .chain
+        .get_balance(account)
+        .await
+        .map_err(|e| BenchError(format!("{account}: {e}")))?;
+    if balance.is_zero() {
+        return Err(BenchError(format!("withdraw paid {account} nothing")));
+    }
+    Ok(())
+}
+
 impl From<WorldError> for BenchError {
     fn from(e: WorldError) -> Self {
         Self(e.to_string())

@@ -136,7 +136,7 @@ pub async fn run(
     url: &str,
     signers: &[PrivateKeySigner],
     programs: &Programs,
-    reference: solc::Artifact,
+    reference: reference::Artifacts,
     log: &mut impl FnMut(&str),
 ) -> Result<Report, BenchError> {
     let accounts = Accounts::from_signers(signers)?;

@@ -38,13 +38,18 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let programs = tributary::deploy::command::programs(!args.build).map_err(|e| {
         format!("the Tributary contracts are not built ({e}); run `cargo run -p tributary -- build` first, or pass --build")
     })?;
-    let reference = solc::compile(root, solc::REFERENCE_SOURCE, "UsageReference")?;
-    eprintln!(
-        "gas: {} compiled with solc {} ({} bytes of runtime code)",
-        solc::REFERENCE_SOURCE,
-        reference.compiler,
-        reference.deployed_bytecode.len()
-    );
+    let reference = solc::compile_references(root)?;
+    for (source, artifact) in [
+        (solc::REFERENCE_SOURCE, &reference.usage),
+        (solc::SPLIT_SOURCE, &reference.split),
+        (solc::LICENSE_SOURCE, &reference.license),
+    ] {
+        eprintln!(
+            "gas: {source} compiled with solc {} ({} bytes of runtime code)",
+            artifact.compiler,
+            artifact.deployed_bytecode.len()
+        );
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async {
         let server = chain::devnode().await?;

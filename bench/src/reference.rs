@@ -1,6 +1,8 @@
-//! The Solidity side: `bench/solidity/UsageReference.sol` deployed next to Tributary on the same
-//! devnode, set up with the same licenses and escrow (see [`crate::workload`]), and the
-//! scenario that measures its rows.
+//! The Solidity side: `bench/solidity/UsageReference.sol` (usage settlement),
+//! `SplitReference.sol` (the splitter) and `LicenseReference.sol` (offers and ERC-721 licenses
+//! paying into a `SplitReference` split) deployed next to Tributary on the same devnode, set up
+//! with the same licenses and escrow (see [`crate::workload`]), and the scenario that measures
+//! their rows.
 
 use std::collections::HashMap;
 
@@ -11,7 +13,7 @@ use alloy::{
     rpc::types::{TransactionReceipt, TransactionRequest},
     signers::{local::PrivateKeySigner, SignerSync},
     sol,
-    sol_types::{eip712_domain, SolEvent, SolInterface, SolStruct, SolValue},
+    sol_types::{eip712_domain, SolCall, SolEvent, SolInterface, SolStruct, SolValue},
 };
 use tributary::{
     attest::merkle::MerkleTree,
@@ -44,7 +46,37 @@ sol! {
     }
 }
 
+sol! {
+    /// What the benchmark calls of `bench/solidity/SplitReference.sol`.
+    #[derive(Debug)]
+    interface ISplitReference {
+        function createSplit(address[] calldata recipients, uint256[] calldata shares, address controller) external returns (uint256 splitId);
+        function deposit(uint256 splitId) external payable;
+        function withdraw(uint256 splitId, uint32 version, address recipient) external returns (uint256 amount);
+        function splits(uint256 splitId) external view returns (address controller, uint32 version, uint64 remainder);
+    }
+
+    /// What the benchmark calls of `bench/solidity/LicenseReference.sol`.
+    #[derive(Debug)]
+    interface ILicenseReference {
+        function createOffer(uint64 splitId, uint128 price, uint64 duration, uint32 maxSupply, uint256 scope, bytes32 termsHash) external returns (uint256 offerId);
+        function mint(uint256 offerId, address to, uint256 maxPrice) external payable returns (uint256 tokenId);
+        function isValid(uint256 tokenId) external view returns (bool);
+    }
+}
+
 use IUsageReference::{IUsageReferenceErrors, Receipt};
+
+/// The compiled reference contracts.
+#[derive(Debug, Clone)]
+pub struct Artifacts {
+    /// `UsageReference` (bench/solidity/UsageReference.sol).
+    pub usage: Artifact,
+    /// `SplitReference` (bench/solidity/SplitReference.sol).
+    pub split: Artifact,
+    /// `LicenseReference` (bench/solidity/LicenseReference.sol).
+    pub license: Artifact,
+}
 
 /// The dataset id the reference's licenses are for.
 pub const DATASET: u64 = 1;
@@ -66,6 +98,13 @@ pub struct ReferenceSide {
     pub unfunded: U256,
     /// Chain id (EIP-712 domain).
     chain_id: u64,
+    /// `SplitReference`.
+    pub splitter: Address,
+    /// `LicenseReference`, paying into `splitter`.
+    pub license_book: Address,
+    /// The `SplitReference` split licenses are paid into (creator 60 / platform 40, as the
+    /// Tributary dataset's).
+    pub dataset_split: U256,
 }
 
 /// A batch of receipts, its tree and the attestor's signature.
@@ -107,23 +146,25 @@ fn refused(error: WorldError) -> BenchError {
 }
 
 impl ReferenceSide {
-    /// Deploys `artifact` from the deployer and sets it up: `attestor` allowed, one split paying
-    /// the creator, [`workload::BILLED_LICENSES`] licenses for the lab each funded with
-    /// [`workload::ESCROW_WEI`], and one unfunded license.
+    /// Deploys the `artifacts` from the deployer and sets them up: `attestor` allowed, one
+    /// usage split paying the creator, [`workload::BILLED_LICENSES`] licenses for the lab each
+    /// funded with [`workload::ESCROW_WEI`], and one unfunded license; the `SplitReference`
+    /// split of the dataset (creator 60 / platform 40) the `LicenseReference` is paid into.
     pub async fn deploy<P: Provider>(
         world: &World<P>,
-        artifact: Artifact,
+        artifacts: Artifacts,
         accounts: &Accounts,
     ) -> Result<Self, BenchError> {
-        let create = TransactionRequest::default()
-            .with_from(accounts.deployer)
-            .with_deploy_code(artifact.bytecode.clone());
-        let (receipt, _) = deploy::send(&world.chain, "deploy UsageReference", create)
-            .await
-            .map_err(|e| BenchError(e.to_string()))?;
-        let address = receipt
-            .contract_address
-            .ok_or_else(|| BenchError("deploying UsageReference created no contract".into()))?;
+        let address = deploy_contract(world, accounts.deployer, &artifacts.usage, &[]).await?;
+        let splitter = deploy_contract(world, accounts.deployer, &artifacts.split, &[]).await?;
+        let license_book = deploy_contract(
+            world,
+            accounts.deployer,
+            &artifacts.license,
+            &splitter.abi_encode(),
+        )
+        .await?;
+        let artifact = artifacts.usage;
         let chain_id = world
             .chain
             .get_chain_id()
@@ -137,8 +178,29 @@ impl ReferenceSide {
             licenses: Vec::new(),
             unfunded: U256::ZERO,
             chain_id,
+            splitter,
+            license_book,
+            dataset_split: U256::ZERO,
         };
         side.set_up(world).await?;
+        let mut weights = [(accounts.creator, 60u64), (accounts.platform, 40)];
+        weights.sort_unstable();
+        let split = ISplitReference::createSplitCall {
+            recipients: weights.iter().map(|(a, _)| *a).collect(),
+            shares: weights.iter().map(|(_, w)| U256::from(*w)).collect(),
+            controller: Address::ZERO,
+        };
+        let (split, _) = world
+            .returning(
+                "createSplit",
+                accounts.creator,
+                splitter,
+                &split,
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        side.dataset_split = split.splitId;
         Ok(side)
     }
 
@@ -245,6 +307,140 @@ impl ReferenceSide {
         let (batch_id, _) = self.anchor(world, &single).await?;
         let settle = self.settle(world, batch_id, &single, &[0]).await?;
         gas.record(Operation::SettleOne, settle.gas_used);
+
+        self.measure_licensing(world, gas).await?;
+        self.measure_splits(world, gas).await
+    }
+
+    /// `license mint`: the second mint of a new offer whose price goes into the dataset's
+    /// split. The offer's creation is not a row of the reference (its offer book checks no
+    /// registry: not the same job as Tributary's `createOffer`).
+    async fn measure_licensing<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let Accounts { creator, lab, .. } = self.accounts;
+        let price = crate::tributary_side::LICENSE_PRICE_WEI;
+        let offer = ILicenseReference::createOfferCall {
+            splitId: u64::try_from(self.dataset_split)
+                .map_err(|_| BenchError("split id past 2^64".into()))?,
+            price,
+            duration: workload::LICENSE_SECONDS,
+            maxSupply: 0,
+            scope: U256::from(workload::SCOPE),
+            termsHash: keccak256("bench terms 2"),
+        };
+        let book = self.license_book;
+        let (offer, _) = world
+            .returning("createOffer", creator, book, &offer, U256::ZERO)
+            .await
+            .map_err(refused)?;
+        let mint = ILicenseReference::mintCall {
+            offerId: offer.offerId,
+            to: lab,
+            maxPrice: U256::from(price),
+        };
+        let value = U256::from(price);
+        world
+            .returning("mint", lab, book, &mint, value)
+            .await
+            .map_err(refused)?;
+        let (token, step) = world
+            .returning("mint again", lab, book, &mint, value)
+            .await
+            .map_err(refused)?;
+        let valid = ILicenseReference::isValidCall {
+            tokenId: token.tokenId,
+        };
+        if !world.view(book, &valid).await?._0 {
+            return Err(BenchError(format!(
+                "LicenseReference: license {} is not valid after its mint",
+                token.tokenId
+            )));
+        }
+        gas.record(Operation::LicenseMint, step.gas_used);
+        Ok(())
+    }
+
+    /// The splitter's rows, as `TributarySide` measures them on Tributary's splitter.
+    async fn measure_splits<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let Accounts { creator, lab, .. } = self.accounts;
+        let splitter = self.splitter;
+        let create = |recipients: Vec<Address>| ISplitReference::createSplitCall {
+            shares: workload::shares(recipients.len()),
+            recipients,
+            controller: Address::ZERO,
+        };
+        let recipients = workload::deposit_recipients(&self.accounts, "reference");
+        let fresh = recipients.fresh;
+        let (split, _) = world
+            .returning(
+                "createSplit",
+                creator,
+                splitter,
+                &create(recipients.sorted),
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        let split = split.splitId;
+        let deposit = ISplitReference::depositCall { splitId: split }.abi_encode();
+        let value = U256::from(workload::DEPOSIT_WEI);
+        world
+            .send("deposit", lab, splitter, deposit.clone(), value)
+            .await
+            .map_err(refused)?;
+        let (_, step) = world
+            .send("deposit again", lab, splitter, deposit, value)
+            .await
+            .map_err(refused)?;
+        gas.record(Operation::SplitDeposit, step.gas_used);
+
+        let info = ISplitReference::splitsCall { splitId: split };
+        let version = world.view(splitter, &info).await?.version;
+        let withdraw = ISplitReference::withdrawCall {
+            splitId: split,
+            version,
+            recipient: fresh,
+        };
+        crate::chain::check_fresh(world, fresh).await?;
+        let (_, step) = world
+            .send("withdraw", lab, splitter, withdraw.abi_encode(), U256::ZERO)
+            .await
+            .map_err(refused)?;
+        crate::chain::check_paid(world, fresh).await?;
+        gas.record(Operation::SplitWithdraw, step.gas_used);
+
+        let (few, many) = workload::split_sizes();
+        let (_, small) = world
+            .returning(
+                "createSplit few",
+                creator,
+                splitter,
+                &create(workload::split_recipients("reference", few)),
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        let (_, large) = world
+            .returning(
+                "createSplit many",
+                creator,
+                splitter,
+                &create(workload::split_recipients("reference", many)),
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        gas.record(
+            Operation::CreateSplitPerRecipient,
+            workload::per_recipient(small.gas_used, large.gas_used)?,
+        );
         Ok(())
     }
 
@@ -419,10 +615,31 @@ impl ReferenceSide {
         value: U256,
     ) -> Result<(TransactionReceipt, Step), BenchError> {
         world
-            .send(label, from, self.address, call.abi_encode(), value)
+            .send(label, from, self.address, SolCall::abi_encode(call), value)
             .await
             .map_err(refused)
     }
+}
+
+/// Deploys `artifact` from `from` with the ABI-encoded constructor `arguments`.
+async fn deploy_contract<P: Provider>(
+    world: &World<P>,
+    from: Address,
+    artifact: &Artifact,
+    arguments: &[u8],
+) -> Result<Address, BenchError> {
+    let mut code = artifact.bytecode.to_vec();
+    code.extend_from_slice(arguments);
+    let create = TransactionRequest::default()
+        .with_from(from)
+        .with_deploy_code(Bytes::from(code));
+    let label = format!("deploy {}", artifact.contract);
+    let (receipt, _) = deploy::send(&world.chain, &label, create)
+        .await
+        .map_err(|e| BenchError(e.to_string()))?;
+    receipt
+        .contract_address
+        .ok_or_else(|| BenchError(format!("{label} created no contract")))
 }
 
 /// `ReceiptSettled` events in `receipt`.

@@ -32,15 +32,35 @@ pub enum Operation {
     BilledReceipt,
     /// The first funding of a license's escrow with ETH (`fundEscrow(licenseId)` payable).
     FundEscrow,
+    /// A second native deposit (`deposit(splitId)` payable) into a listed split of three
+    /// recipients.
+    SplitDeposit,
+    /// `withdraw` of a split's native currency to a recipient that is a fresh account (the
+    /// payment creates it).
+    SplitWithdraw,
+    /// Minting a license from an offer whose price is paid into the dataset's split: the
+    /// second mint of the offer.
+    LicenseMint,
+    /// Creating an offer on a registered dataset (the reference has no counterpart: its offer
+    /// book has no registry to check, not the same job).
+    CreateOffer,
+    /// What one more recipient costs `createSplit`: the difference between a split of 12 and
+    /// one of 2 recipients, divided by 10.
+    CreateSplitPerRecipient,
 }
 
 impl Operation {
     /// Every operation, in table order.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 9] = [
         Self::AnchorBatch,
         Self::SettleOne,
         Self::BilledReceipt,
         Self::FundEscrow,
+        Self::SplitDeposit,
+        Self::SplitWithdraw,
+        Self::LicenseMint,
+        Self::CreateOffer,
+        Self::CreateSplitPerRecipient,
     ];
 
     /// The row's name, as printed and in the JSON.
@@ -50,6 +70,11 @@ impl Operation {
             Self::SettleOne => "settle 1 usage leaf",
             Self::BilledReceipt => "billed receipt (1000 over 10 licenses)",
             Self::FundEscrow => "fundEscrow",
+            Self::SplitDeposit => "split deposit",
+            Self::SplitWithdraw => "split withdraw",
+            Self::LicenseMint => "license mint",
+            Self::CreateOffer => "createOffer",
+            Self::CreateSplitPerRecipient => "createSplit per recipient",
         }
     }
 }

@@ -14,6 +14,19 @@ use crate::BenchError;
 
 /// The reference contract, relative to the workspace root.
 pub const REFERENCE_SOURCE: &str = "bench/solidity/UsageReference.sol";
+/// The reference splitter, relative to the workspace root.
+pub const SPLIT_SOURCE: &str = "bench/solidity/SplitReference.sol";
+/// The reference offer book and license NFT, relative to the workspace root.
+pub const LICENSE_SOURCE: &str = "bench/solidity/LicenseReference.sol";
+
+/// Compiles the three reference contracts.
+pub fn compile_references(root: &Path) -> Result<crate::reference::Artifacts, BenchError> {
+    Ok(crate::reference::Artifacts {
+        usage: compile(root, REFERENCE_SOURCE, "UsageReference")?,
+        split: compile(root, SPLIT_SOURCE, "SplitReference")?,
+        license: compile(root, LICENSE_SOURCE, "LicenseReference")?,
+    })
+}
 /// Where its artifact is written, relative to the workspace root.
 pub const ARTIFACT_DIR: &str = "target/bench/solc";
 

@@ -17,14 +17,15 @@ use tributary::{
     },
     contracts::Contract,
     contracts_abi::{
-        license_offers::ILicenseOffers, usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow,
+        license_offers::ILicenseOffers, royalty_splitter::IRoyaltySplitter,
+        usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow,
     },
     deploy::Step,
     world::{eth_terms, Dataset, World},
 };
 
 use crate::{
-    chain::Accounts,
+    chain::{self, Accounts},
     rows::{Measurements, Operation},
     workload, BenchError, CHALLENGE_WINDOW,
 };
@@ -164,6 +165,129 @@ impl TributarySide {
             .settle(world, &single, Selection::Indices(vec![0]))
             .await?;
         gas.record(Operation::SettleOne, settle.gas_used);
+
+        self.measure_licensing(world, gas).await?;
+        self.measure_splits(world, gas).await
+    }
+
+    /// `createOffer` (a second offer on the registered dataset) and `license mint`: the second
+    /// mint of that offer, its price paid into the dataset's split.
+    async fn measure_licensing<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            creator,
+            platform,
+            lab,
+            ..
+        } = self.accounts;
+        let price = U256::from(LICENSE_PRICE_WEI);
+        let terms = ILicenseOffers::LicenseTerms {
+            scope: U256::from(workload::SCOPE),
+            duration: workload::LICENSE_SECONDS,
+            price,
+            usageUnit: workload::UNIT,
+            usageRate: U256::from(workload::RATE_WEI),
+            ..eth_terms(
+                self.dataset.id,
+                platform,
+                "bench terms 2",
+                "ipfs://bench-terms-2",
+            )
+        };
+        let offers = world.at(Contract::LicenseOffers);
+        let create = ILicenseOffers::createOfferCall { terms };
+        let (offer, step) = world
+            .returning("createOffer", creator, offers, &create, U256::ZERO)
+            .await?;
+        gas.record(Operation::CreateOffer, step.gas_used);
+        world.mint("mint", offer._0, lab, price).await?;
+        let (_, step) = world.mint("mint again", offer._0, lab, price).await?;
+        gas.record(Operation::LicenseMint, step.gas_used);
+        Ok(())
+    }
+
+    /// The splitter's rows: `split deposit` (the second native deposit into a listed split of
+    /// three recipients), `split withdraw` (to the recipient that is a fresh account) and
+    /// `createSplit per recipient` (see [`workload::split_recipients`]).
+    async fn measure_splits<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let creator = self.accounts.creator;
+        let splitter = world.at(Contract::RoyaltySplitter);
+        let create = |recipients: Vec<Address>| {
+            let shares = workload::shares(recipients.len());
+            IRoyaltySplitter::createSplitCall {
+                recipients,
+                shares,
+                controller: Address::ZERO,
+            }
+        };
+        let deposit_recipients = workload::deposit_recipients(&self.accounts, "tributary");
+        let fresh = deposit_recipients.fresh;
+        let (split, _) = world
+            .returning(
+                "createSplit",
+                creator,
+                splitter,
+                &create(deposit_recipients.sorted),
+                U256::ZERO,
+            )
+            .await?;
+        let split = split._0;
+        let deposit = IRoyaltySplitter::depositCall { split_id: split }.abi_encode();
+        let value = U256::from(workload::DEPOSIT_WEI);
+        let lab = self.accounts.lab;
+        world
+            .send("deposit", lab, splitter, deposit.clone(), value)
+            .await?;
+        let (_, step) = world
+            .send("deposit again", lab, splitter, deposit, value)
+            .await?;
+        gas.record(Operation::SplitDeposit, step.gas_used);
+
+        let info = IRoyaltySplitter::splitInfoCall { split_id: split };
+        let version = world.view(splitter, &info).await?._1;
+        let withdraw = IRoyaltySplitter::withdrawCall {
+            split_id: split,
+            version,
+            recipient: fresh,
+            token: Address::ZERO,
+        };
+        chain::check_fresh(world, fresh).await?;
+        let (_, step) = world
+            .send("withdraw", lab, splitter, withdraw.abi_encode(), U256::ZERO)
+            .await?;
+        chain::check_paid(world, fresh).await?;
+        gas.record(Operation::SplitWithdraw, step.gas_used);
+
+        let (few, many) = workload::split_sizes();
+        let (_, small) = world
+            .returning(
+                "createSplit few",
+                creator,
+                splitter,
+                &create(workload::split_recipients("tributary", few)),
+                U256::ZERO,
+            )
+            .await?;
+        let (_, large) = world
+            .returning(
+                "createSplit many",
+                creator,
+                splitter,
+                &create(workload::split_recipients("tributary", many)),
+                U256::ZERO,
+            )
+            .await?;
+        gas.record(
+            Operation::CreateSplitPerRecipient,
+            workload::per_recipient(small.gas_used, large.gas_used)?,
+        );
         Ok(())
     }
 

@@ -2,7 +2,9 @@
 //! terms, the escrow funding, and the metered jobs of a batch (1000 receipts spread over 10
 //! licenses). Each side turns a [`Job`] into its own receipt format.
 
-use alloy::primitives::{keccak256, B256};
+use alloy::primitives::{keccak256, Address, B256, U256};
+
+use crate::{chain::Accounts, BenchError};
 
 /// Receipts in the billed batch.
 pub const BILLED_RECEIPTS: usize = 1000;
@@ -77,6 +79,65 @@ pub fn per_receipt(total: u64, count: usize) -> u64 {
     (total + count / 2) / count
 }
 
+/// What each `deposit` of the splitter rows sends: 0.01 ETH.
+pub const DEPOSIT_WEI: u128 = 10_000_000_000_000_000;
+
+/// The recipients of the split the `split deposit` and `split withdraw` rows use: the creator,
+/// the platform and `fresh`, an account that does not exist before `withdraw` pays it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositRecipients {
+    /// The three recipients, sorted (as the splitters want them).
+    pub sorted: Vec<Address>,
+    /// The fresh one.
+    pub fresh: Address,
+}
+
+/// An address nobody holds the key of, derived from `label`: an account that never existed.
+pub fn fresh_address(label: &str) -> Address {
+    Address::from_word(keccak256(format!("tributary-bench:{label}")))
+}
+
+/// The deposit split's recipients for `side` (each side pays its own fresh account).
+pub fn deposit_recipients(accounts: &Accounts, side: &str) -> DepositRecipients {
+    let fresh = fresh_address(&format!("{side}:fresh recipient"));
+    let mut sorted = vec![accounts.creator, accounts.platform, fresh];
+    sorted.sort_unstable();
+    DepositRecipients { sorted, fresh }
+}
+
+/// Shares of a split of `n` recipients: 10, 20, 30, … in recipient order.
+pub fn shares(n: usize) -> Vec<U256> {
+    (1..=n as u64).map(|i| U256::from(10 * i)).collect()
+}
+
+/// The two split sizes the `createSplit per recipient` row compares: (2, 12).
+pub const fn split_sizes() -> (usize, usize) {
+    (2, 12)
+}
+
+/// `n` sorted recipients of a split created by `side` for the `createSplit per recipient` row.
+pub fn split_recipients(side: &str, n: usize) -> Vec<Address> {
+    let mut recipients: Vec<Address> = (0..n)
+        .map(|i| fresh_address(&format!("{side}:split of {n}:recipient {i}")))
+        .collect();
+    recipients.sort_unstable();
+    recipients
+}
+
+/// `(large - small) / (many - few)` for the [`split_sizes`], rounded to the nearest gas.
+///
+/// # Errors
+/// If the larger split cost less than the smaller one.
+pub fn per_recipient(small: u64, large: u64) -> Result<u64, BenchError> {
+    let (few, many) = split_sizes();
+    let extra = large.checked_sub(small).ok_or_else(|| {
+        BenchError(format!(
+            "createSplit of {many} recipients used {large} gas, less than of {few} ({small})"
+        ))
+    })?;
+    Ok(per_receipt(extra, many - few))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +159,17 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), BILLED_RECEIPTS);
+    }
+
+    #[test]
+    fn split_recipients_are_sorted_distinct_and_fresh_per_side() {
+        let a = split_recipients("a", 12);
+        assert_eq!(a.len(), 12);
+        assert!(a.windows(2).all(|w| w[0] < w[1]));
+        assert!(split_recipients("b", 12).iter().all(|r| !a.contains(r)));
+        assert_eq!(shares(3), [10, 20, 30].map(U256::from));
+        assert_eq!(per_recipient(100, 1_100).unwrap(), 100);
+        assert!(per_recipient(200, 100).is_err());
     }
 
     #[test]
