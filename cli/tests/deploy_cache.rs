@@ -1,11 +1,14 @@
 //! `tributary deploy --cache` and `--cache-bid WEI` against a devnode, with the real WASM: each
 //! program ends up cached (`ArbWasmCache.codehashIsCached`), a call to a cached program costs
-//! exactly its init gas less, bids show up as CacheManager's `InsertBid` events, and refusals
-//! (a non-owner's `--cache`, a bid below the minimum, no CacheManager at `--cache-manager`,
+//! exactly its init gas less, bids show up as `CacheManager`'s `InsertBid` events, and refusals
+//! (a non-owner's `--cache`, a bid below the minimum, no `CacheManager` at `--cache-manager`,
 //! both flags at once) fail by name with a non-zero exit. Needs the contracts built
 //! (`cargo run -p tributary -- build`, which `scripts/test.sh` runs before the tests).
 //!
 //! The gas each test measures is printed (`--nocapture` shows it); docs/caching.md quotes it.
+
+// Each test is one story on one devnode, told top to bottom.
+#![allow(clippy::too_many_lines)]
 
 use std::process::Command;
 
@@ -155,6 +158,7 @@ async fn cache_caches_every_program_and_their_calls_skip_the_init_gas() {
         "{}",
         refused.text
     );
+    eprintln!("{}", refused.text.lines().last().unwrap_or_default());
     // The deployment was written before caching was tried.
     let deployment = Deployment::load(&out.join("412346.json")).expect("deployment file");
 
@@ -373,6 +377,7 @@ async fn cache_bid_bids_for_every_program_and_a_low_bid_is_refused_by_name() {
     let low = deploy(&url, &out, KEY, &["--cache-bid", "1"]).await;
     assert!(!low.ok, "a bid below the minimum is refused:\n{}", low.text);
     assert_eq!(low.code, Some(1), "{}", low.text);
+    eprintln!("{}", low.text);
     let splitter = deployment.contracts.get(Contract::RoyaltySplitter).address;
     assert!(
         low.text.contains(&format!(

@@ -244,8 +244,7 @@ async fn refusal<P: Provider>(
                 CacheMode::Bid { manager, .. } => {
                     view(provider, manager, &ICacheManager::getMinBidCall { program })
                         .await
-                        .map(|r| format!("{} wei", r.min))
-                        .unwrap_or_else(|e| format!("unknown ({e})"))
+                        .map_or_else(|e| format!("unknown ({e})"), |r| format!("{} wei", r.min))
                 }
                 CacheMode::Direct => "unknown".into(),
             };
@@ -294,39 +293,44 @@ async fn refusal<P: Provider>(
             e.ageInSeconds
         ),
         Some(DecodedError::ArbWasm(other)) => format!("{what}: ArbWasm error {other:?}"),
-        None if revert.is_empty() => match mode {
-            CacheMode::Direct => format!(
-                "{what}: it reverted without data, which is what ArbWasmCache does when the \
-                 caller is neither a chain owner nor a cache manager: {from} is not one on this \
-                 chain. Use --cache-bid WEI to bid in the CacheManager instead"
-            ),
-            CacheMode::Bid { manager, .. } => {
-                let registered = view(
-                    provider,
-                    ARBWASM_CACHE,
-                    &ArbWasmCache::isCacheManagerCall { manager },
-                )
-                .await
-                .map(|r| r._0);
-                match registered {
-                    Ok(false) => format!(
-                        "{what}: it reverted without data: {manager} is not registered with \
-                         ArbWasmCache (isCacheManager is false), so it may not cache programs; \
-                         pass the chain's CacheManager with --cache-manager ADDRESS"
-                    ),
-                    _ => format!(
-                        "{what}: it reverted without data; is {manager} a CacheManager? Check \
-                         --cache-manager and your balance"
-                    ),
-                }
-            }
-        },
+        None if revert.is_empty() => no_data(provider, from, mode, &what).await,
         None => format!(
             "{what}: reverted with unknown data 0x{}",
             alloy::primitives::hex::encode(revert)
         ),
     };
     CacheError(message)
+}
+
+/// Why a refusal carried no revert data, as far as it can be told.
+async fn no_data<P: Provider>(provider: &P, from: Address, mode: CacheMode, what: &str) -> String {
+    match mode {
+        CacheMode::Direct => format!(
+            "{what}: it reverted without data, which is what ArbWasmCache does when the \
+                 caller is neither a chain owner nor a cache manager: {from} is not one on this \
+                 chain. Use --cache-bid WEI to bid in the CacheManager instead"
+        ),
+        CacheMode::Bid { manager, .. } => {
+            let registered = view(
+                provider,
+                ARBWASM_CACHE,
+                &ArbWasmCache::isCacheManagerCall { manager },
+            )
+            .await
+            .map(|r| r._0);
+            match registered {
+                Ok(false) => format!(
+                    "{what}: it reverted without data: {manager} is not registered with \
+                         ArbWasmCache (isCacheManager is false), so it may not cache programs; \
+                         pass the chain's CacheManager with --cache-manager ADDRESS"
+                ),
+                _ => format!(
+                    "{what}: it reverted without data; is {manager} a CacheManager? Check \
+                         --cache-manager and your balance"
+                ),
+            }
+        }
+    }
 }
 
 /// Caches the program at `program` (whose code hashes to `codehash`) from `from` as `mode`

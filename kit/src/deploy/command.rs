@@ -123,24 +123,23 @@ pub fn run(args: &DeployArgs) -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         }
-        let deployment = match current {
-            Some(existing) => existing,
-            None => {
-                let parameters = UsageParameters {
-                    challenge_window: args.challenge_window,
-                    ..UsageParameters::default()
-                };
-                let deployment = deploy_all(&provider, from, &programs, parameters, |step| {
-                    println!("{:<32} tx {} gas {}", step.label, step.tx, step.gas_used);
-                })
-                .await?;
-                deployment.save(&path)?;
-                println!("deployed to chain {chain_id}; wrote {}", path.display());
-                for (contract, deployed) in deployment.contracts.iter() {
-                    println!("  {:<22} {}", contract.dir(), deployed.address);
-                }
-                deployment
+        let deployment = if let Some(existing) = current {
+            existing
+        } else {
+            let parameters = UsageParameters {
+                challenge_window: args.challenge_window,
+                ..UsageParameters::default()
+            };
+            let deployment = deploy_all(&provider, from, &programs, parameters, |step| {
+                println!("{:<32} tx {} gas {}", step.label, step.tx, step.gas_used);
+            })
+            .await?;
+            deployment.save(&path)?;
+            println!("deployed to chain {chain_id}; wrote {}", path.display());
+            for (contract, deployed) in deployment.contracts.iter() {
+                println!("  {:<22} {}", contract.dir(), deployed.address);
             }
+            deployment
         };
         if let Some(mode) = mode {
             cache_all(&provider, from, mode, &deployment).await?;
