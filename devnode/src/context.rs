@@ -13,7 +13,7 @@ use revm::{
     Context, EvmContext,
 };
 
-use crate::trace::CallTracer;
+use crate::{anatomy::Recorder, trace::CallTracer};
 
 /// The node's database: accounts, code and storage in memory.
 pub(crate) type Db = CacheDB<EmptyDB>;
@@ -39,6 +39,8 @@ pub(crate) struct StylusExt {
     pub(crate) console: Vec<String>,
     /// geth's callTracer, while a traced transaction or call runs (`debug_trace*`).
     pub(crate) tracer: Option<CallTracer>,
+    /// The gas-anatomy recorder, while a transaction is traced with `gasAnatomy`.
+    pub(crate) anatomy: Option<Recorder>,
 }
 
 impl StylusExt {
@@ -60,8 +62,19 @@ impl StylusExt {
         self.frame_stack.push(counted);
     }
 
-    /// Tells the tracer, if one is attached, that the innermost frame exited with `result`.
+    /// Tells the tracers, if any is attached, that a frame opens with `gas_limit`: the gas
+    /// anatomy here, the call tracer where the frame's inputs are known.
+    pub(crate) fn anatomy_enter(&mut self, gas_limit: u64) {
+        if let Some(anatomy) = self.anatomy.as_mut() {
+            anatomy.enter(gas_limit);
+        }
+    }
+
+    /// Tells the tracers, if any is attached, that the innermost frame exited with `result`.
     pub(crate) fn trace_exit(&mut self, result: &InterpreterResult) {
+        if let Some(anatomy) = self.anatomy.as_mut() {
+            anatomy.exit(result);
+        }
         if let Some(tracer) = self.tracer.as_mut() {
             tracer.exit(
                 result.result,

@@ -21,7 +21,7 @@ use revm::{
 };
 
 use crate::{
-    arbwasm,
+    anatomy, arbwasm,
     context::{Ctx, Db, EvmError, StylusExt},
     host::EvmApi,
     program::Runtime,
@@ -97,6 +97,7 @@ fn frame_call(
     if let Some(tracer) = ctx.external.tracer.as_mut() {
         tracer.enter_call(&inputs);
     }
+    ctx.external.anatomy_enter(inputs.gas_limit);
     if matches!(
         inputs.bytecode_address,
         arbwasm::ARBWASM | arbwasm::ARBWASM_CACHE
@@ -131,6 +132,7 @@ fn frame_create(ctx: &mut Ctx, inputs: Box<CreateInputs>) -> Result<FrameOrResul
     if let Some(tracer) = ctx.external.tracer.as_mut() {
         tracer.enter_create(&inputs);
     }
+    ctx.external.anatomy_enter(inputs.gas_limit);
     let result = ctx
         .evm
         .make_create_frame(revm::primitives::SpecId::CANCUN, &inputs)?;
@@ -165,6 +167,16 @@ fn execute_frame(
             let result = stylus::run(ctx, interpreter, &exec.runtime, api)?;
             return Ok(InterpreterAction::Return { result });
         }
+    }
+    if ctx.external.anatomy.is_some() {
+        // The gas anatomy records the instructions that charge what it lists.
+        let recorded = InstructionTables::Plain(anatomy::instruction_table());
+        return mainnet::execute_frame::<CancunSpec, StylusExt, Db>(
+            frame,
+            shared_memory,
+            &recorded,
+            ctx,
+        );
     }
     mainnet::execute_frame::<CancunSpec, StylusExt, Db>(frame, shared_memory, tables, ctx)
 }

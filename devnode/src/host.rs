@@ -17,6 +17,7 @@ use revm::{
 use wasmi::{Caller, Error, Global, Linker, Memory, Val};
 
 use crate::{
+    anatomy::Charge,
     context::{Ctx, EvmError},
     pricing::{self, hostio, INK_PRICE},
 };
@@ -197,6 +198,13 @@ fn require_gas(c: &mut Hc<'_>, gas: u64) -> R {
     Ok(())
 }
 
+/// Records `gas` charged for `count` of `what` in the gas anatomy, if one is recorded.
+fn note(c: &mut Hc<'_>, what: Charge, count: u64, gas: u64) {
+    if let Some(anatomy) = c.data_mut().ctx.external.anatomy.as_mut() {
+        anatomy.charge(what, count, gas);
+    }
+}
+
 fn gas_left(c: &Hc<'_>) -> u64 {
     ink_left(c) / INK_PRICE
 }
@@ -294,9 +302,11 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
             33..=128 => 2,
             _ => 10,
         };
+        let mut loads = 0;
         let value = if let Some(slot) = state.cache.get(&key) {
             slot.value
         } else {
+            loads = 1;
             let address = state.frame.address;
             let Some(load) = state.ctx.sload(address, key) else {
                 let error = state
@@ -318,6 +328,7 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
             load.data
         };
         buy_gas(&mut c, gas)?;
+        note(&mut c, Charge::Read, loads, gas);
         write(&mut c, dest, &value.to_be_bytes::<32>())
     });
     hook!("storage_cache_bytes32", |mut c: Hc<'_>,
@@ -342,7 +353,9 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
             .entry(key)
             .and_modify(|slot| slot.value = value)
             .or_insert(Slot { value, known: None });
-        buy_gas(&mut c, gas)
+        buy_gas(&mut c, gas)?;
+        note(&mut c, Charge::Write, 0, gas);
+        Ok(())
     });
     hook!("storage_flush_cache", |mut c: Hc<'_>, clear: u32| -> R {
         buy_ink(&mut c, hostio::BASE_API)?;
@@ -360,6 +373,7 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
         }
         let budget = gas_left(&c) + 1;
         let mut total = 0u64;
+        let slots = dirty.len() as u64;
         for (key, value) in dirty {
             let state = c.data_mut();
             let address = state.frame.address;
@@ -389,7 +403,9 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
         if clear != 0 {
             c.data_mut().cache.clear();
         }
-        buy_gas(&mut c, total)
+        buy_gas(&mut c, total)?;
+        note(&mut c, Charge::Write, slots, total);
+        Ok(())
     });
     hook!("transient_load_bytes32", |mut c: Hc<'_>,
                                      key: u32,
@@ -512,10 +528,9 @@ pub(crate) fn link(linker: &mut Linker<HostState>) {
         if topics > 4 || len < topics * 32 {
             return Err(fail("bad log topics"));
         }
-        buy_gas(
-            &mut c,
-            375 * (1 + u64::from(topics)) + 8 * u64::from(len - topics * 32),
-        )?;
+        let gas = 375 * (1 + u64::from(topics)) + 8 * u64::from(len - topics * 32);
+        buy_gas(&mut c, gas)?;
+        note(&mut c, Charge::Event, 1, gas);
         let bytes = read(&c, data, len)?;
         let (head, body) = bytes.split_at(topics as usize * 32);
         let topics: Vec<B256> = head.chunks_exact(32).map(B256::from_slice).collect();
@@ -808,6 +823,7 @@ fn do_call(
     }
     if base > gas_left {
         buy_gas(c, gas_left)?;
+        note(c, Charge::Call, 1, gas_left);
         c.data_mut().return_data = Bytes::new();
         write_u32(c, ret_len, 0)?;
         return Ok(2);
@@ -848,6 +864,7 @@ fn do_call(
     // handed over, stipend included, minus what comes back; docs/nitro.md §3.1): unused stipend
     // flows back with the callee's leftover gas.
     settle_frame_gas(c, result, base + forwarded + stipend)?;
+    note(c, Charge::Call, 1, base + forwarded + stipend);
     let status = u32::from(!result.result.is_ok()) * 2;
     let output = outcome.result.output.clone();
     let out_len = output.len();
@@ -926,6 +943,7 @@ fn do_create(
     };
     let result = &outcome.result;
     settle_frame_gas(c, result, base + forwarded)?;
+    note(c, Charge::Call, 1, base + forwarded);
     let address = if result.result.is_ok() {
         outcome.address.unwrap_or_default()
     } else {

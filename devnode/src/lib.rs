@@ -18,7 +18,8 @@
 //!
 //! Modules, bottom to top (each uses only modules above it in this list):
 //! [`error`] and [`pricing`] (Nitro's price schedule); [`wasm`] with [`depth`] (prefix, brotli,
-//! activation validation, ink and depth instrumentation); [`trace`] (geth's callTracer frames);
+//! activation validation, ink and depth instrumentation); [`trace`] (geth's callTracer frames)
+//! and [`anatomy`] (where a transaction's gas went, `{"tracer": "gasAnatomy"}`);
 //! `context` (the revm context types every layer shares, the tracer riding in them); `host`
 //! (the `vm_hooks`, calling back into the EVM through the small `EvmApi` trait); [`program`]
 //! (engine, linker, compiled-module cache); [`arbwasm`] (the 0x71/0x72 precompiles and the
@@ -29,6 +30,7 @@
 // Nitro's names (ArbWasm, ArbOS, StylusDeployer, …) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
 
+pub mod anatomy;
 pub mod arbwasm;
 mod context;
 pub mod depth;

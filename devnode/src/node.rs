@@ -21,6 +21,7 @@ pub use crate::history::{
     SEQUENCER_COINBASE,
 };
 use crate::{
+    anatomy::{GasAnatomy, Recorder},
     arbwasm::{self, ArbWasm},
     context::{Db, StylusExt},
     error::DevnodeError,
@@ -718,6 +719,49 @@ impl Devnode {
         hash: B256,
         config: CallTracerConfig,
     ) -> Result<(Receipt, CallFrame), DevnodeError> {
+        self.replay_mined(hash, |node, target| {
+            let gas_limit = target.gas_limit.unwrap_or(DEFAULT_GAS_LIMIT);
+            let (receipt, tracer) = node.replay(target, Some(CallTracer::new(config)))?;
+            let frame = tracer
+                .and_then(|t| t.finish(gas_limit, receipt.gas_used))
+                .ok_or_else(|| {
+                    DevnodeError::InvalidTransaction("the transaction opened no frame".into())
+                })?;
+            Ok((receipt, frame))
+        })
+    }
+
+    /// Re-executes the mined transaction `hash` as [`Self::trace_transaction`] does, recording
+    /// where its gas went (`debug_traceTransaction` with `{"tracer": "gasAnatomy"}`, see
+    /// [`crate::anatomy`]). Returns the receipt of the re-execution and the anatomy, whose parts
+    /// add up to the receipt's `gasUsed`.
+    pub fn trace_transaction_anatomy(
+        &mut self,
+        hash: B256,
+    ) -> Result<(Receipt, GasAnatomy), DevnodeError> {
+        self.replay_mined(hash, |node, target| {
+            let gas_limit = target.gas_limit.unwrap_or(DEFAULT_GAS_LIMIT);
+            let input = target.data.clone();
+            node.evm.context.external.anatomy = Some(Recorder::default());
+            let replayed = node.replay(target, None);
+            let recorder = node.evm.context.external.anatomy.take();
+            let (receipt, _) = replayed?;
+            let anatomy = recorder
+                .and_then(|r| r.finish(gas_limit, &input, receipt.gas_used))
+                .ok_or_else(|| {
+                    DevnodeError::InvalidTransaction("the transaction opened no frame".into())
+                })?;
+            Ok((receipt, anatomy))
+        })
+    }
+
+    /// Runs `run` on the mined transaction `hash` (as a request to replay) in the state it ran
+    /// on, after its block's earlier transactions; nothing is committed.
+    fn replay_mined<T>(
+        &mut self,
+        hash: B256,
+        run: impl FnOnce(&mut Self, TxRequest) -> Result<T, DevnodeError>,
+    ) -> Result<T, DevnodeError> {
         let unavailable = DevnodeError::Unavailable;
         let record = self.history.transaction(&hash).ok_or_else(|| {
             unavailable(format!(
@@ -751,18 +795,11 @@ impl Devnode {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let target = replay_request(record)?;
-        let gas_limit = target.gas_limit.unwrap_or(DEFAULT_GAS_LIMIT);
         self.in_state(base, number, timestamp, |node| {
             for tx in earlier {
                 node.replay(tx, None)?;
             }
-            let (receipt, tracer) = node.replay(target, Some(CallTracer::new(config)))?;
-            let frame = tracer
-                .and_then(|t| t.finish(gas_limit, receipt.gas_used))
-                .ok_or_else(|| {
-                    DevnodeError::InvalidTransaction("the transaction opened no frame".into())
-                })?;
-            Ok((receipt, frame))
+            run(node, target)
         })
     }
 

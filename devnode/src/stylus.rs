@@ -10,6 +10,7 @@ use revm::{
 use wasmi::{Store, Val};
 
 use crate::{
+    anatomy::Charge,
     arbwasm,
     context::{self, Ctx, EvmError},
     depth,
@@ -78,6 +79,9 @@ pub(crate) fn run(
     }
     ctx.external.open_pages = open + footprint;
     ctx.external.ever_pages = ever.max(open + footprint);
+    if let Some(anatomy) = ctx.external.anatomy.as_mut() {
+        anatomy.charge(Charge::Entry, 1, entry);
+    }
 
     let reentrant = ctx
         .external

@@ -46,6 +46,7 @@ use super::{
     request::{ControlRequest, EthRequest, Quantity, Request, TraceOptions},
 };
 use crate::{
+    anatomy::GasAnatomy,
     node::{BlockState, BASE_FEE, TX_GAS_LIMIT},
     trace::{CallFrame, CallTracerConfig},
     BlockRecord, Devnode, DevnodeError, History, TxRecord, TxRequest,
@@ -810,6 +811,16 @@ impl RpcChain {
         }
     }
 
+    /// `debug_traceTransaction` with `{"tracer": "gasAnatomy"}`: where the mined transaction's
+    /// gas went (see [`crate::anatomy`]).
+    fn trace_anatomy(&mut self, hash: B256) -> Result<GasAnatomy, RpcError> {
+        match self.node.trace_transaction_anatomy(hash) {
+            Ok((_, anatomy)) => Ok(anatomy),
+            Err(DevnodeError::Unavailable(why)) => Err(RpcError::server(why)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// `debug_traceCall`: the call as `eth_call` runs it, traced.
     fn trace_call(
         &mut self,
@@ -924,6 +935,11 @@ impl RpcChain {
                 read(self.sign_typed_data(address, &data.0)?)
             }
             EthRequest::GetProof(..) => Err(get_proof_unsupported()),
+            EthRequest::TraceTransaction(hash, options)
+                if options.as_ref().and_then(|o| o.tracer.as_deref()) == Some(GAS_ANATOMY) =>
+            {
+                read(self.trace_anatomy(hash)?)
+            }
             EthRequest::TraceTransaction(hash, options) => {
                 read(self.trace_transaction(hash, options)?)
             }
@@ -1065,6 +1081,9 @@ fn encode(value: impl Serialize) -> Result<Value, RpcError> {
         .map_err(|e| RpcError::server(format!("cannot encode the answer: {e}")))
 }
 
+/// The tracer of `debug_traceTransaction` that answers the transaction's gas anatomy.
+pub const GAS_ANATOMY: &str = "gasAnatomy";
+
 /// The callTracer configuration `options` ask for; other tracers are refused.
 fn tracer_config(options: Option<&TraceOptions>) -> Result<CallTracerConfig, RpcError> {
     let tracer = options.and_then(|o| o.tracer.as_deref());
@@ -1073,7 +1092,8 @@ fn tracer_config(options: Option<&TraceOptions>) -> Result<CallTracerConfig, Rpc
             INVALID_PARAMS,
             format!(
                 "tracer {} is not supported: the devnode serves geth's callTracer (pass \
-                 {{\"tracer\": \"callTracer\"}})",
+                 {{\"tracer\": \"callTracer\"}}) and, for debug_traceTransaction only, \
+                 {{\"tracer\": \"gasAnatomy\"}}",
                 tracer.map_or_else(
                     || "(default struct logger)".to_owned(),
                     |t| format!("{t:?}")
