@@ -22,6 +22,9 @@
 //! then `registry.setLicenseNft(licenseNft)`, `licenseNft.setLicenseOffers(offers)`,
 //! `licenseNft.setUsageAnchor(escrow)` (the escrow records debt), `anchor.setDisputes(disputes)`
 //! and `escrow.setUsageAnchor(anchor)` (which reads the disputes contract from the anchor).
+//!
+//! [`cache`] then caches the programs if asked (`--cache-bid WEI` / `--cache`,
+//! docs/caching.md).
 
 // Nitro's names (StylusDeployer, ArbWasm, ArbOS) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
