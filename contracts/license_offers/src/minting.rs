@@ -23,7 +23,7 @@ use tributary_abi::{
 use crate::{
     errors::{
         overflow, Error, IncorrectPayment, OfferIsPaused, OfferIsRetired, OfferSoldOut,
-        PriceAboveMax,
+        PriceAboveMax, UnknownOffer,
     },
     events::{emit, LicenseIssued},
     store::{Field, PAUSED, RETIRED},
@@ -49,8 +49,12 @@ impl LicenseOffers {
         to: Address,
         max_price: U256,
     ) -> Result<U256, Error> {
-        self.require_offer(offer_id)?;
+        // Every offer's supply word holds its split id (limb 2, never 0), so a zero word is an
+        // unknown offer: the same answer as `require_offer`, one read less.
         let supply = self.read(Field::Supply, offer_id);
+        if supply.is_zero() {
+            return Err(UnknownOffer { offerId: offer_id }.into());
+        }
         if limb(supply, 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }
@@ -93,7 +97,7 @@ impl LicenseOffers {
         if to.is_zero() {
             return Err(ERC721InvalidReceiver { receiver: to }.into());
         }
-        let split_id = self.read(Field::Split, offer_id);
+        let split_id = U256::from(limb(supply, 2));
         let expires_at = expiry(self.vm().block_timestamp(), limb(payment, 3))?;
 
         // Effects: count before any external call.

@@ -156,15 +156,23 @@ impl LicenseOffers {
         self.offer_count.set(offer_id);
         let offer_id = U256::from(offer_id);
 
+        // The split id shares the supply word (limb 2), so a mint reads one word less; split
+        // ids are counted from 1 by the splitter and never reach 2^64 in practice (checked).
+        if split_id > U256::from(u64::MAX) {
+            return Err(overflow());
+        }
         self.write(Field::Dataset, offer_id, terms.datasetId);
-        self.write(Field::Split, offer_id, split_id);
         self.write(Field::Price, offer_id, terms.price);
         self.write(
             Field::Payment,
             offer_id,
             address_word(terms.paymentToken, terms.duration),
         );
-        self.write(Field::Supply, offer_id, U256::from(terms.maxSupply));
+        self.write(
+            Field::Supply,
+            offer_id,
+            U256::from_limbs([u64::from(terms.maxSupply), 0, split_id.as_limbs()[0], 0]),
+        );
         self.write(Field::TermsHash, offer_id, terms.termsHash.into());
         emit(
             self.vm(),
@@ -304,7 +312,7 @@ impl LicenseOffers {
         #[allow(clippy::cast_possible_truncation)]
         Ok((
             self.read(Field::Dataset, offer_id),
-            self.read(Field::Split, offer_id),
+            U256::from(limb(supply, 2)),
             self.read(Field::Price, offer_id),
             word_address(self.read(Field::Payment, offer_id)),
             limb(supply, 1) as u32,

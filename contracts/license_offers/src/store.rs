@@ -9,11 +9,10 @@
 //! ```text
 //! field      word (limb 0 = low 64 bits)
 //! Dataset    dataset id
-//! Split      split id
 //! Price      price
 //! Payment    payment token (bits 0..160) · limb 3 duration (seconds, 0 = perpetual)
-//! Supply     limb 0 max supply (0 = unlimited) · limb 1 minted · limb 3 flags (paused 1,
-//!            retired 2)
+//! Supply     limb 0 max supply (0 = unlimited) · limb 1 minted · limb 2 split id (never 0:
+//!            a zero word is no offer) · limb 3 flags (paused 1, retired 2)
 //! TermsHash  keccak256 of the terms document
 //! ```
 
@@ -28,8 +27,7 @@ use crate::LicenseOffers;
 pub enum Field {
     /// Dataset id.
     Dataset = 1,
-    /// Split id.
-    Split = 2,
+    // 2 held the split id before it moved into `Supply`; not reused.
     /// Price.
     Price = 3,
     /// Payment token and duration.

@@ -1,46 +1,66 @@
-//! Exact pro-rata accounting, as pure functions (no storage, no host calls) so that property
+//! Exact, pro-rata accounting, as pure functions (no storage, no host calls) so that property
 //! tests can drive them directly.
 //!
 //! # Model
 //! A split version has `total` shares. Each token of it has a per-share accumulator `acc`, a
 //! fixed-point number with [`PRECISION_BITS`] fractional bits: one share has earned
-//! `acc / 2^96` wei since the version started. A deposit of `amount` adds
-//! `(amount * 2^96 + remainder) / total` to `acc` and keeps `(amount * 2^96 + remainder) % total`
-//! as the new `remainder`, so the division never loses anything: the remainder (worth less than
-//! one wei, because `total < 2^96`) is carried into the next deposit, also across versions.
-//! A member with `shares` is entitled to `floor(shares * acc / 2^96)` and has been paid `paid`
+//! `acc / 2^64` wei since the version started. A deposit of `amount` adds
+//! `(amount * 2^64 + remainder) / total` to `acc` and keeps `(amount * 2^64 + remainder) % total`
+//! as the version's new `remainder`, so the division never loses anything: the remainder (worth
+//! less than one wei, because `total < 2^64`) is carried into the version's next deposit.
+//! A member with `shares` is entitled to `floor(shares * acc / 2^64)` and has been paid `paid`
 //! of it, so `claimable = entitlement - paid`.
 //!
+//! The accumulator and the remainder of a version and token are written together by every
+//! deposit, so they share one storage word ([`pack`]): `acc` in the high 192 bits, `remainder`
+//! in the low 64.
+//!
 //! # Invariants (checked by the property tests)
-//! For a split and token with cumulative deposits `D`:
-//! * `sum(total_v * acc_v) + remainder == D * 2^96` over its versions `v` (nothing is created or
-//!   lost by a deposit);
-//! * hence `claimed + claimable <= D`: each member's entitlement is at most its exact share;
-//! * and `D - (claimed + claimable) <= sum of the versions' recipient counts`: each member loses
-//!   less than one wei to the floor, the carried remainder less than one wei in total.
+//! For a split version and token with cumulative deposits `D_v`:
+//! * `total_v * acc_v + remainder_v == D_v * 2^64` (nothing is created or lost by a deposit);
+//! * hence `claimed + claimable <= D_v`: each member's entitlement is at most its exact share;
+//! * and `D_v - (claimed + claimable) <= n_v`, the version's member count: each member loses less
+//!   than one wei to the floor, and the remainder (less than one wei) makes the total an integer
+//!   count below `n_v + 1`.
 //!
 //! # Bounds
-//! `total < 2^96` and `D < 2^160` (checked on deposit) make every product below fit in 256
-//! bits: `shares * acc <= total * acc <= D * 2^96 + remainder < 2^256`.
+//! `total < 2^64` (checked when a version is opened) and `acc < 2^192` (checked on deposit, so a
+//! version and token take at least `2^128 - 1` wei, about 3.4e38, before
+//! [`accrue`] refuses) make every product below fit in 256 bits:
+//! `shares * acc <= total * acc < 2^64 * 2^192`.
 
 use alloy_primitives::{uint, U256};
 
 /// Fractional bits of the per-share accumulator.
-pub const PRECISION_BITS: usize = 96;
-/// `2^96`: the accumulator's unit (one wei per share).
-pub const ONE: U256 = uint!(0x1000000000000000000000000_U256);
-/// Largest total shares of a split version, `2^96 - 1`. Keeping the total below the
+pub const PRECISION_BITS: usize = 64;
+/// `2^64`: the accumulator's unit (one wei per share).
+pub const ONE: U256 = uint!(0x10000000000000000_U256);
+/// Largest total shares of a split version, `2^64 - 1`. Keeping the total below the
 /// accumulator's unit bounds the carried remainder by one wei.
-pub const MAX_TOTAL_SHARES: U256 = uint!(0xffffffffffffffffffffffff_U256);
-/// Largest cumulative deposit of one split and token, `2^160 - 1` (about 1.46e48 base units).
-pub const MAX_DEPOSITED: U256 = uint!(0xffffffffffffffffffffffffffffffffffffffff_U256);
+pub const MAX_TOTAL_SHARES: U256 = uint!(0xffffffffffffffff_U256);
+/// Largest per-share accumulator, `2^192 - 1`: what fits above the remainder in one word.
+pub const MAX_ACC: U256 = uint!(0xffffffffffffffffffffffffffffffffffffffffffffffff_U256);
+/// The deposits one version and token always accept, whatever its shares: `2^128 - 1` wei
+/// (with one share, `acc` reaches [`MAX_ACC`] there; more shares accept proportionally more).
+pub const MIN_DEPOSIT_CAPACITY: U256 = uint!(0xffffffffffffffffffffffffffffffff_U256);
+
+/// The storage word of an accumulator and its remainder: `acc << 64 | remainder`.
+/// `acc <= MAX_ACC` and `remainder < 2^64` are the caller's to keep ([`accrue`] does).
+pub fn pack(acc: U256, remainder: U256) -> U256 {
+    (acc << PRECISION_BITS) | remainder
+}
+
+/// The accumulator and remainder of a word written by [`pack`].
+pub fn unpack(word: U256) -> (U256, U256) {
+    (word >> PRECISION_BITS, word & MAX_TOTAL_SHARES)
+}
 
 /// A per-share accumulator and the carried division remainder after a deposit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Accrual {
-    /// The new per-share accumulator (`2^-96` wei per share).
+    /// The new per-share accumulator (`2^-64` wei per share).
     pub acc: U256,
-    /// The new carried remainder (`2^-96` wei), always `< total`.
+    /// The new carried remainder (`2^-64` wei), always `< total`.
     pub remainder: U256,
 }
 
@@ -51,22 +71,22 @@ pub fn accrue(acc: U256, remainder: U256, amount: U256, total: U256) -> Option<A
     if total.is_zero() {
         return None;
     }
-    // `amount * 2^96` as a shift: `amount` must fit in 160 bits.
-    if amount > MAX_DEPOSITED {
+    // `amount * 2^64` as a shift: `amount` must fit in 192 bits (more could never fit `acc`).
+    if amount > MAX_ACC {
         return None;
     }
     let mass = (amount << PRECISION_BITS).checked_add(remainder)?;
     let (per_share, remainder) = div_rem_small(mass, total)?;
-    let acc = acc.checked_add(per_share)?;
-    // Keep `shares * acc` representable for every member (`shares <= total`).
-    acc.checked_mul(total)?;
+    // `acc <= MAX_ACC` keeps `shares * acc` representable for every member (`shares < 2^64`)
+    // and leaves the low 64 bits of the word to the remainder.
+    let acc = acc.checked_add(per_share).filter(|a| *a <= MAX_ACC)?;
     Some(Accrual { acc, remainder })
 }
 
-/// `(n / d, n % d)` for a divisor below `2^96`, by binary long division on a 128-bit running
+/// `(n / d, n % d)` for a divisor below `2^64`, by binary long division on a 128-bit running
 /// remainder. It needs only shifts, compares and subtractions, so the WASM carries no 128-bit
 /// (or 256-bit) division routine; 256 cheap iterations per deposit cost a few hundred gas.
-/// `None` if `d` is zero or not below `2^96`.
+/// `None` if `d` is zero or not below `2^64`.
 fn div_rem_small(n: U256, d: U256) -> Option<(U256, U256)> {
     if d.is_zero() || d > MAX_TOTAL_SHARES {
         return None;
@@ -76,7 +96,7 @@ fn div_rem_small(n: U256, d: U256) -> Option<(U256, U256)> {
     let mut quotient = [0u64; 4];
     let mut rem: u128 = 0;
     for bit in (0..256).rev() {
-        // `rem < d < 2^96`, so `rem << 1 | 1 < 2^97` fits.
+        // `rem < d < 2^64`, so `rem << 1 | 1 < 2^65` fits.
         rem = (rem << 1) | u128::from((limbs[bit / 64] >> (bit % 64)) & 1);
         if rem >= d {
             rem -= d;
@@ -87,7 +107,7 @@ fn div_rem_small(n: U256, d: U256) -> Option<(U256, U256)> {
 }
 
 /// What `shares` shares have earned in a version whose accumulator is `acc`:
-/// `floor(shares * acc / 2^96)`. `None` on overflow (impossible within the bounds).
+/// `floor(shares * acc / 2^64)`. `None` on overflow (impossible within the bounds).
 pub fn entitlement(shares: U256, acc: U256) -> Option<U256> {
     Some(shares.checked_mul(acc)? >> PRECISION_BITS)
 }
@@ -107,7 +127,13 @@ mod tests {
     fn constants_are_consistent() {
         assert_eq!(ONE, U256::from(1) << PRECISION_BITS);
         assert_eq!(MAX_TOTAL_SHARES, ONE - U256::from(1));
-        assert_eq!(MAX_DEPOSITED, (U256::from(1) << 160) - U256::from(1));
+        assert_eq!(MAX_ACC, (U256::from(1) << 192) - U256::from(1));
+        assert_eq!(MIN_DEPOSIT_CAPACITY, (U256::from(1) << 128) - U256::from(1));
+        assert_eq!(
+            unpack(pack(MAX_ACC, MAX_TOTAL_SHARES)),
+            (MAX_ACC, MAX_TOTAL_SHARES)
+        );
+        assert_eq!(pack(MAX_ACC, MAX_TOTAL_SHARES), U256::MAX);
     }
 
     #[test]
@@ -159,16 +185,26 @@ mod tests {
 
     #[test]
     fn largest_bounds_fit() {
-        let a = accrue(U256::ZERO, U256::ZERO, MAX_DEPOSITED, U256::from(1)).unwrap();
-        assert_eq!(entitlement(U256::from(1), a.acc).unwrap(), MAX_DEPOSITED);
+        // One share: the capacity fits exactly, one wei more does not.
+        let a = accrue(U256::ZERO, U256::ZERO, MIN_DEPOSIT_CAPACITY, U256::from(1)).unwrap();
+        assert_eq!(
+            entitlement(U256::from(1), a.acc).unwrap(),
+            MIN_DEPOSIT_CAPACITY
+        );
+        assert_eq!(
+            accrue(a.acc, a.remainder, U256::from(1), U256::from(1)),
+            None
+        );
+        // The most shares: the capacity fits and every product stays representable.
         let b = accrue(
             U256::ZERO,
             MAX_TOTAL_SHARES - U256::from(1),
-            MAX_DEPOSITED,
+            MIN_DEPOSIT_CAPACITY,
             MAX_TOTAL_SHARES,
         )
         .unwrap();
-        assert!(entitlement(MAX_TOTAL_SHARES, b.acc).unwrap() <= MAX_DEPOSITED);
+        assert!(entitlement(MAX_TOTAL_SHARES, b.acc).unwrap() <= MIN_DEPOSIT_CAPACITY);
+        assert!(b.acc <= MAX_ACC && b.remainder < ONE);
     }
 
     proptest! {
@@ -177,47 +213,44 @@ mod tests {
         /// Random deposits over random share vectors and version changes: nothing is created,
         /// and what is not claimable is at most the number of (version, member) pairs in wei.
         #[test]
-        fn small_division_is_exact(n in any::<[u64; 4]>(), d in 1u128..(1u128 << 96)) {
+        fn small_division_is_exact(n in any::<[u64; 4]>(), d in 1u128..(1u128 << 64)) {
             let n = U256::from_limbs(n);
             let d = U256::from(d);
             prop_assert_eq!(div_rem_small(n, d), Some(n.div_rem(d)));
         }
 
+        /// Random deposits over random share vectors and version changes: in every version,
+        /// nothing is created or lost (`total * acc + remainder == deposited * 2^64`) and what
+        /// is not claimable is at most the version's member count in wei.
         #[test]
         fn deposits_are_exact(
             versions in prop::collection::vec(
                 (
-                    prop::collection::vec(1u128..=u128::from(u64::MAX), 1..8),
+                    prop::collection::vec(1u128..=u128::from(u64::MAX / 8), 1..8),
                     prop::collection::vec(0u128..=u128::from(u64::MAX), 0..6),
                 ),
                 1..5,
             ),
         ) {
-            let mut remainder = U256::ZERO;
-            let mut deposited = U256::ZERO;
-            let mut payable = U256::ZERO;
-            let mut members = 0u64;
-            let mut mass = U256::ZERO;
             for (shares, amounts) in versions {
                 let shares: Vec<U256> = shares.into_iter().map(U256::from).collect();
                 let total = shares.iter().fold(U256::ZERO, |t, s| t + s);
-                let mut acc = U256::ZERO;
+                let (mut acc, mut remainder, mut deposited) = (U256::ZERO, U256::ZERO, U256::ZERO);
                 for amount in amounts {
                     let a = accrue(acc, remainder, U256::from(amount), total).unwrap();
                     prop_assert!(a.remainder < total);
+                    prop_assert_eq!(unpack(pack(a.acc, a.remainder)), (a.acc, a.remainder));
                     acc = a.acc;
                     remainder = a.remainder;
                     deposited += U256::from(amount);
                 }
-                mass += total * acc;
-                members += shares.len() as u64;
-                for s in &shares {
-                    payable += entitlement(*s, acc).unwrap();
-                }
+                prop_assert_eq!(total * acc + remainder, deposited * ONE);
+                let payable = shares
+                    .iter()
+                    .fold(U256::ZERO, |p, s| p + entitlement(*s, acc).unwrap());
+                prop_assert!(payable <= deposited);
+                prop_assert!(deposited - payable <= U256::from(shares.len()));
             }
-            prop_assert_eq!(mass + remainder, deposited * ONE);
-            prop_assert!(payable <= deposited);
-            prop_assert!(deposited - payable <= U256::from(members));
         }
     }
 }

@@ -7,10 +7,10 @@ use stylus_sdk::{prelude::*, stylus_core::calls::context::Call};
 use tributary_abi::abi_words::{emit_log, Word};
 
 use crate::{
-    accounting::{accrue, MAX_DEPOSITED},
+    accounting::{accrue, pack, unpack},
     errors::{Error, SplitDepositOverflow, SplitZeroAmount, TransferFailed},
     events::SplitDeposited,
-    state::{of_book, of_version, of_version_account, word, Field},
+    state::{of_version_account, word, Field},
     RoyaltySplitter,
 };
 
@@ -18,7 +18,6 @@ impl RoyaltySplitter {
     /// Deposits the call's value into `split_id` (native currency).
     pub(crate) fn deposit_native(&mut self, split_id: U256) -> Result<(), Error> {
         self.pausable.when_not_paused()?;
-        self.require_split(split_id)?;
         let amount = self.vm().msg_value();
         let from = self.vm().msg_sender();
         self.credit(split_id, Address::ZERO, amount, from)
@@ -73,7 +72,8 @@ impl RoyaltySplitter {
     }
 
     /// Credits `amount` of `token` to the current version of `split_id`, paid by `from` (the
-    /// `from` of the `SplitDeposited` event). Also used by withdrawals to pay a split's own
+    /// `from` of the `SplitDeposited` event): one header read and one accumulator word read and
+    /// written. Also used by withdrawals to pay a split's own
     /// forwarder internally (see [`crate::withdrawals`]).
     pub(crate) fn credit(
         &mut self,
@@ -82,25 +82,20 @@ impl RoyaltySplitter {
         amount: U256,
         from: Address,
     ) -> Result<(), Error> {
+        let header = self.require_split(split_id)?;
         if amount.is_zero() {
             return Err(Error::ZeroAmount(SplitZeroAmount {}));
         }
         let overflow = || Error::DepositOverflow(SplitDepositOverflow { split_id, token });
-        let version = self.current_version(split_id);
-        let book = of_book(split_id, token);
-        let acc_key = of_version_account(split_id, version, token);
-        let deposited = self.read_uint(Field::Deposited, &book);
-        let remainder = self.read_uint(Field::Remainder, &book);
-        let total = self.read_uint(Field::TotalShares, &of_version(split_id, version));
-        let acc = self.read_uint(Field::Accumulator, &acc_key);
-        let deposited = deposited
-            .checked_add(amount)
-            .filter(|d| *d <= MAX_DEPOSITED)
-            .ok_or_else(overflow)?;
-        let accrual = accrue(acc, remainder, amount, total).ok_or_else(overflow)?;
-        self.write_uint(Field::Accumulator, &acc_key, accrual.acc);
-        self.write_uint(Field::Deposited, &book, deposited);
-        self.write_uint(Field::Remainder, &book, accrual.remainder);
+        let key = of_version_account(split_id, header.version, token);
+        let (acc, remainder) = unpack(self.read_uint(Field::Accumulator, &key));
+        let accrual =
+            accrue(acc, remainder, amount, U256::from(header.total)).ok_or_else(overflow)?;
+        self.write_uint(
+            Field::Accumulator,
+            &key,
+            pack(accrual.acc, accrual.remainder),
+        );
         emit_log(
             self.vm(),
             &[
@@ -124,6 +119,6 @@ const EMPTY_CODE_HASH: B256 =
     b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
 
 /// Whether an account with this code hash has code (zero = the account does not exist).
-fn has_code(code_hash: B256) -> bool {
+pub(crate) fn has_code(code_hash: B256) -> bool {
     !code_hash.is_zero() && code_hash != EMPTY_CODE_HASH
 }

@@ -29,7 +29,7 @@ sol! {
     /// `shares[index]` is zero (for a Merkle split: the total shares are zero).
     #[derive(Debug)]
     error SplitZeroShares(uint256 index);
-    /// The total shares exceed `MAX_TOTAL_SHARES` (2^96 - 1).
+    /// The total shares exceed `MAX_TOTAL_SHARES` (2^64 - 1).
     #[derive(Debug)]
     error SplitTotalSharesTooLarge(uint256 max);
     /// A Merkle split needs a non-zero root.

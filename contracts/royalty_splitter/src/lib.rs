@@ -70,7 +70,7 @@ use stylus_sdk::{prelude::*, storage::StorageU256};
 pub use crate::errors::Error;
 use crate::{
     splits::{validate_merkle, validate_recipients, VersionSpec},
-    state::{of_book, of_split, of_version, of_version_account, Field},
+    state::{of_book, of_split, of_version, of_version_account, Field, Header},
 };
 
 /// The contract's storage.
@@ -331,11 +331,15 @@ impl RoyaltySplitter {
 
     /// A split's controller, current version and royalty receiver (zero until created).
     pub fn split_info(&self, split_id: U256) -> (Address, u32, Address) {
-        let key = of_split(split_id);
+        let header = self.header(split_id).unwrap_or(Header {
+            controller: Address::ZERO,
+            version: 0,
+            total: 0,
+        });
         (
-            self.read_address(Field::Controller, &key),
-            self.read_small(Field::Version, &key),
-            self.read_address(Field::Receiver, &key),
+            header.controller,
+            header.version,
+            self.read_address(Field::Receiver, &of_split(split_id)),
         )
     }
 
@@ -359,14 +363,31 @@ impl RoyaltySplitter {
         )
     }
 
-    /// Cumulative totals of a split and token: deposited, withdrawn, and the carried division
-    /// remainder (in 2^-96 wei, always below one wei).
+    /// Cumulative totals of a split and token: deposited, withdrawn, and the current version's
+    /// carried division remainder (in 2^-64 wei, always below one wei). `deposited` is not
+    /// stored: it is summed over the split's versions from their accumulator words
+    /// (`(total * acc + remainder) / 2^64` each, an exact division; see [`accounting`]), so
+    /// this view reads two words per version.
     pub fn split_balance(&self, split_id: U256, token: Address) -> (U256, U256, U256) {
-        let key = of_book(split_id, token);
+        let current = self.current_version(split_id);
+        let mut deposited = U256::ZERO;
+        let mut remainder = U256::ZERO;
+        for version in 0..=current {
+            let (acc, rem) = accounting::unpack(self.read_uint(
+                Field::Accumulator,
+                &of_version_account(split_id, version, token),
+            ));
+            let total = self.read_uint(Field::TotalShares, &of_version(split_id, version));
+            // `total * acc + rem == deposited_v * 2^64 < 2^256` by the accounting bounds (the
+            // same product `entitlement` checks).
+            let mass = total.checked_mul(acc).and_then(|m| m.checked_add(rem));
+            deposited += mass.unwrap_or_default() >> accounting::PRECISION_BITS;
+            remainder = rem;
+        }
         (
-            self.read_uint(Field::Deposited, &key),
-            self.read_uint(Field::Withdrawn, &key),
-            self.read_uint(Field::Remainder, &key),
+            deposited,
+            self.read_uint(Field::Withdrawn, &of_book(split_id, token)),
+            remainder,
         )
     }
 

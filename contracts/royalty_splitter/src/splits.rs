@@ -18,7 +18,7 @@ use crate::{
         SplitZeroShares,
     },
     events::{SplitControllerChanged, SplitCreated, SplitMerkleRootSet, SplitRecipientsSet},
-    state::{of_split, of_version, of_version_account, word, Field},
+    state::{of_version, of_version_account, Field, Header},
     RoyaltySplitter,
 };
 
@@ -121,19 +121,27 @@ pub enum VersionSpec<'a> {
     },
 }
 
-impl RoyaltySplitter {
-    /// Reverts with [`Error::UnknownSplit`] unless `split_id` exists.
-    pub(crate) fn require_split(&self, split_id: U256) -> Result<(), Error> {
-        if split_id.is_zero() || split_id > self.split_count.get() {
-            return Err(Error::UnknownSplit(SplitUnknown { split_id }));
+impl VersionSpec<'_> {
+    /// The version's total shares, as the header keeps it. Both constructors' validations
+    /// ([`validate_recipients`], [`validate_merkle`]) bound it by [`MAX_TOTAL_SHARES`]
+    /// (`2^64 - 1`), so the conversion never saturates.
+    fn total(&self) -> u64 {
+        match *self {
+            Self::Listed { total, .. } | Self::Merkle { total, .. } => total.saturating_to(),
         }
-        Ok(())
+    }
+}
+
+impl RoyaltySplitter {
+    /// The header of `split_id`, or [`Error::UnknownSplit`].
+    pub(crate) fn require_split(&self, split_id: U256) -> Result<Header, Error> {
+        self.header(split_id)
+            .ok_or(Error::UnknownSplit(SplitUnknown { split_id }))
     }
 
     /// Reverts unless `split_id` exists and has `version`.
     pub(crate) fn require_version(&self, split_id: U256, version: u32) -> Result<(), Error> {
-        self.require_split(split_id)?;
-        if version > self.current_version(split_id) {
+        if version > self.require_split(split_id)?.version {
             return Err(Error::UnknownVersion(SplitUnknownVersion {
                 split_id,
                 version,
@@ -144,21 +152,21 @@ impl RoyaltySplitter {
 
     /// The split's current version (0 for an unknown split).
     pub(crate) fn current_version(&self, split_id: U256) -> u32 {
-        self.read_small(Field::Version, &of_split(split_id))
+        self.header(split_id).map_or(0, |h| h.version)
     }
 
-    /// Reverts with [`Error::NotController`] unless the caller controls the existing split.
-    pub(crate) fn require_controller(&self, split_id: U256) -> Result<(), Error> {
-        self.require_split(split_id)?;
+    /// The header of an existing split whose controller is the caller, or
+    /// [`Error::UnknownSplit`] / [`Error::NotController`].
+    pub(crate) fn require_controller(&self, split_id: U256) -> Result<Header, Error> {
+        let header = self.require_split(split_id)?;
         let account = self.vm().msg_sender();
-        let controller = self.read_address(Field::Controller, &of_split(split_id));
-        if controller.is_zero() || controller != account {
+        if header.controller.is_zero() || header.controller != account {
             return Err(Error::NotController(SplitNotController {
                 split_id,
                 account,
             }));
         }
-        Ok(())
+        Ok(header)
     }
 
     /// Creates a split with version 0 = `spec`.
@@ -178,7 +186,14 @@ impl RoyaltySplitter {
                     split_id: U256::MAX,
                 }))?;
         self.split_count.set(split_id);
-        self.write(Field::Controller, &of_split(split_id), word(controller));
+        self.write_header(
+            split_id,
+            Header {
+                controller,
+                version: 0,
+                total: spec.total(),
+            },
+        );
         let creator = self.vm().msg_sender();
         emit_log(
             self.vm(),
@@ -201,15 +216,23 @@ impl RoyaltySplitter {
         split_id: U256,
         spec: &VersionSpec<'_>,
     ) -> Result<u32, Error> {
-        self.require_controller(split_id)?;
-        let current = self.current_version(split_id);
-        let version = current
-            .checked_add(1)
-            .ok_or(Error::UnknownVersion(SplitUnknownVersion {
-                split_id,
-                version: current,
-            }))?;
-        self.write(Field::Version, &of_split(split_id), word(version));
+        let header = self.require_controller(split_id)?;
+        let version =
+            header
+                .version
+                .checked_add(1)
+                .ok_or(Error::UnknownVersion(SplitUnknownVersion {
+                    split_id,
+                    version: header.version,
+                }))?;
+        self.write_header(
+            split_id,
+            Header {
+                version,
+                total: spec.total(),
+                ..header
+            },
+        );
         self.write_version(split_id, version, spec);
         Ok(version)
     }
@@ -220,16 +243,20 @@ impl RoyaltySplitter {
         split_id: U256,
         controller: Address,
     ) -> Result<(), Error> {
-        self.require_controller(split_id)?;
-        let key = of_split(split_id);
-        let previous = self.read_address(Field::Controller, &key);
-        self.write(Field::Controller, &key, word(controller));
+        let header = self.require_controller(split_id)?;
+        self.write_header(
+            split_id,
+            Header {
+                controller,
+                ..header
+            },
+        );
         emit_log(
             self.vm(),
             &[
                 SplitControllerChanged::SIGNATURE_HASH.0,
                 split_id.word(),
-                previous.word(),
+                header.controller.word(),
                 controller.word(),
             ],
             &[],

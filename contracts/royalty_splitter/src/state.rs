@@ -6,32 +6,37 @@
 //! `uint256`, a `uint32` version or a left-padded address). Reading or writing a datum is one
 //! hash and one `SLOAD`/`SSTORE`, with no nested mapping hashes and no per-struct slot
 //! arithmetic in the WASM, which is what keeps this contract under the 24 KiB code limit.
-//! Preimages start with a field number (1..=14) and are 64 to 160 bytes long, so they can
-//! neither collide with each other nor with the small fixed slots of the contract's
-//! `#[storage]` fields (owner, pending owner, pause flag, split count at slots 0..=3).
+//! Preimages start with a field number (1..=14; 2, 11 and 12 are retired) and are 64 to 160 bytes
+//! long, so they can neither collide with each other nor with the small fixed slots of the
+//! contract's `#[storage]` fields (owner, pending owner, pause flag, split count at slots 0..=3).
 //!
 //! ```text
 //! field             key                                  value
-//! Controller        (split)                              who may update the split; 0 = immutable
-//! Version           (split)                              current version; deposits accrue to it
+//! Split             (split)                              header: controller, current version,
+//!                                                        its total shares (see `Header`)
 //! Receiver          (split)                              ERC-2981 forwarder, 0 until created
 //! TotalShares       (split, version)                     sum of shares (Merkle: as committed)
 //! RegisteredShares  (split, version)                     Merkle: shares of proven members
 //! RecipientCount    (split, version)                     listed: number of recipients
 //! Root              (split, version)                     Merkle root; 0 for a listed version
 //! Shares            (split, version, member)             listed at creation, Merkle at first proof
-//! Accumulator       (split, version, token)              per-share accumulator, 2^-96 wei/share
+//! Accumulator       (split, version, token)              per-share accumulator (2^-64 wei/share)
+//!                                                        << 64 | carried remainder (2^-64 wei)
 //! Paid              (split, version, token, member)      entitlement already paid out
-//! Deposited         (split, token)                       everything credited (< 2^160)
-//! Remainder         (split, token)                       carried remainder, 2^-96 wei (< 1 wei)
 //! Withdrawn         (split, token)                       everything paid out
 //! SplitOfReceiver   (receiver)                           the split whose forwarder it is, 0 if none
 //! ```
 //!
+//! A deposit reads the pause flag, the split's header and one accumulator word, and writes that
+//! word back: everything it needs is in two keccak-addressed words. What a split has received is
+//! not stored: each version's accumulator word determines it exactly
+//! (`total * acc + remainder == deposited * 2^64`, see `crate::accounting`), so
+//! `splitBalance` sums it over the versions.
+//!
 //! A version never changes once superseded: updating a split opens version `v + 1` and new
 //! deposits accrue there, so what was accrued under the old shares stays claimable from the old
-//! version, in O(1), whatever the number of tokens or recipients. Only `Remainder` (less than
-//! one wei) moves on with the split.
+//! version, in O(1), whatever the number of tokens or recipients. A superseded version's carried
+//! remainder (less than one wei) stays with it.
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
@@ -44,14 +49,14 @@ pub(crate) fn word<T: Word>(value: T) -> B256 {
     B256::new(value.word())
 }
 
-/// What a storage word holds (see the module docs for each field's key).
+/// What a storage word holds (see the module docs for each field's key). Numbers 2, 11 and 12
+/// held the version, deposited total and remainder before they moved into `Split` and
+/// `Accumulator` (or were derived); they are not reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Field {
-    /// `(split)`: the controller.
-    Controller = 1,
-    /// `(split)`: the current version.
-    Version = 2,
+    /// `(split)`: the header ([`Header`]).
+    Split = 1,
     /// `(split)`: the ERC-2981 receiver.
     Receiver = 3,
     /// `(split, version)`: total shares.
@@ -64,19 +69,59 @@ pub enum Field {
     Root = 7,
     /// `(split, version, member)`: shares.
     Shares = 8,
-    /// `(split, version, token)`: per-share accumulator.
+    /// `(split, version, token)`: per-share accumulator and carried remainder
+    /// (`crate::accounting::pack`).
     Accumulator = 9,
     /// `(split, version, token, member)`: paid out.
     Paid = 10,
-    /// `(split, token)`: deposited.
-    Deposited = 11,
-    /// `(split, token)`: carried remainder.
-    Remainder = 12,
     /// `(split, token)`: withdrawn.
     Withdrawn = 13,
     /// `(receiver)`: the split whose ERC-2981 forwarder `receiver` is (the reverse of
     /// `Receiver`), written when the forwarder is deployed.
     SplitOfReceiver = 14,
+}
+
+/// A split's header word: `controller << 96 | version << 64 | total`, where `total` is the
+/// total shares of the current version (below `2^64`, also stored per version in
+/// `TotalShares`). A split exists iff its header is not zero: every version has at least one
+/// share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Who may update the split; zero = immutable.
+    pub controller: Address,
+    /// The current version: deposits accrue to it.
+    pub version: u32,
+    /// The current version's total shares.
+    pub total: u64,
+}
+
+impl Header {
+    /// The header stored in `word` (`None`: no such split).
+    pub fn decode(word: B256) -> Option<Self> {
+        if word.is_zero() {
+            return None;
+        }
+        let mut controller = [0u8; 20];
+        controller.copy_from_slice(&word[..20]);
+        let mut version = [0u8; 4];
+        version.copy_from_slice(&word[20..24]);
+        let mut total = [0u8; 8];
+        total.copy_from_slice(&word[24..]);
+        Some(Self {
+            controller: Address::new(controller),
+            version: u32::from_be_bytes(version),
+            total: u64::from_be_bytes(total),
+        })
+    }
+
+    /// The storage word of this header.
+    pub fn encode(self) -> B256 {
+        let mut word = [0u8; 32];
+        word[..20].copy_from_slice(self.controller.as_slice());
+        word[20..24].copy_from_slice(&self.version.to_be_bytes());
+        word[24..].copy_from_slice(&self.total.to_be_bytes());
+        B256::new(word)
+    }
 }
 
 /// Key words of a split.
@@ -136,10 +181,20 @@ impl RoyaltySplitter {
         Address::from_word(self.read(field, key))
     }
 
-    /// Reads a word as a version number (`u32`; larger values cannot be stored).
+    /// Reads a word as a small count (`u32`; larger values are never stored).
     pub(crate) fn read_small(&self, field: Field, key: &[B256]) -> u32 {
         let word = self.read(field, key);
         u32::from_be_bytes([word[28], word[29], word[30], word[31]])
+    }
+
+    /// A split's header (`None`: no such split).
+    pub(crate) fn header(&self, split_id: U256) -> Option<Header> {
+        Header::decode(self.read(Field::Split, &of_split(split_id)))
+    }
+
+    /// Writes a split's header.
+    pub(crate) fn write_header(&mut self, split_id: U256, header: Header) {
+        self.write(Field::Split, &of_split(split_id), header.encode());
     }
 
     /// Writes a word (through the SDK's storage cache, flushed at the end of the call and

@@ -27,7 +27,8 @@ use stylus_sdk::prelude::*;
 use tributary_abi::abi_words::{emit_log, Word};
 
 use crate::{
-    accounting::{claimable, entitlement},
+    accounting::{claimable, entitlement, unpack},
+    deposits::has_code,
     errors::{
         Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
         SplitNothingToWithdraw, SplitZeroShares, TransferFailed,
@@ -60,10 +61,10 @@ impl RoyaltySplitter {
         shares: U256,
         token: Address,
     ) -> U256 {
-        let acc = self.read_uint(
+        let (acc, _) = unpack(self.read_uint(
             Field::Accumulator,
             &of_version_account(split_id, version, token),
-        );
+        ));
         entitlement(shares, acc).unwrap_or_default()
     }
 
@@ -195,10 +196,11 @@ impl RoyaltySplitter {
                 Field::Shares,
                 &of_version_account(split_id, version, member),
             ),
-            self.read_uint(
+            unpack(self.read_uint(
                 Field::Accumulator,
                 &of_version_account(split_id, version, token),
-            ),
+            ))
+            .0,
             self.read_uint(Field::Paid, &of_paid(split_id, version, token, member)),
         )
     }
@@ -206,7 +208,9 @@ impl RoyaltySplitter {
     /// Sends `amount` of `token` (zero = native currency) to `to`; native currency owed to one of
     /// this contract's forwarders is credited to its split instead (see the module docs).
     fn pay(&mut self, token: Address, to: Address, amount: U256) -> Result<(), Error> {
-        if token.is_zero() {
+        // Only an account with code can be a forwarder: asking for the code hash first spares
+        // an account without code the storage read, and warms the account for the transfer.
+        if token.is_zero() && has_code(self.vm().code_hash(to)) {
             let split_id = self.read_uint(Field::SplitOfReceiver, &of_receiver(to));
             if !split_id.is_zero() {
                 return self.credit(split_id, token, amount, to);

@@ -17,7 +17,7 @@ use stylus_sdk::prelude::*;
 use crate::{
     errors::{overflow, Error, LengthMismatch, NotUsageAnchor},
     events::{emit, DebtChanged, EscrowCharged},
-    UsageEscrow,
+    narrow, wide, UsageEscrow,
 };
 
 /// Fees owed to one split in one token within one `charge` call.
@@ -55,12 +55,12 @@ impl UsageEscrow {
         let mut newly_in_debt: Vec<U256> = Vec::new();
         for (i, (&license_id, &fee)) in license_ids.iter().zip(fees).enumerate() {
             let mut escrow = self.escrows.setter(license_id);
-            let balance = escrow.balance.get();
-            let debt_before = escrow.debt.get();
+            let balance = wide(escrow.balance.get());
+            let debt_before = wide(escrow.debt.get());
             let paid = fee.min(balance);
             let debt = debt_before.checked_add(fee - paid).ok_or_else(overflow)?;
-            escrow.balance.set(balance - paid);
-            escrow.debt.set(debt);
+            escrow.balance.set(narrow(balance - paid)?);
+            escrow.debt.set(narrow(debt)?);
             emit(
                 self.vm(),
                 &EscrowCharged {

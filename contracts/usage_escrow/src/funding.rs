@@ -11,7 +11,7 @@ use stylus_sdk::prelude::*;
 use crate::{
     errors::{overflow, Error, WrongPaymentToken, ZeroAmount},
     events::{emit, DebtChanged, EscrowFunded},
-    UsageEscrow,
+    narrow, wide, UsageEscrow,
 };
 
 impl UsageEscrow {
@@ -43,15 +43,13 @@ impl UsageEscrow {
         };
 
         let mut escrow = self.escrows.setter(license_id);
-        let debt = escrow.debt.get();
+        let debt = wide(escrow.debt.get());
         let to_debt = debt.min(amount);
-        let balance = escrow
-            .balance
-            .get()
+        let balance = wide(escrow.balance.get())
             .checked_add(amount - to_debt)
             .ok_or_else(overflow)?;
-        escrow.balance.set(balance);
-        escrow.debt.set(debt - to_debt);
+        escrow.balance.set(narrow(balance)?);
+        escrow.debt.set(narrow(debt - to_debt)?);
         emit(
             self.vm(),
             &EscrowFunded {

@@ -45,11 +45,14 @@ mod tests;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::U64, Address, U256};
+use alloy_primitives::{
+    aliases::{U128, U64},
+    Address, U256,
+};
 use openzeppelin_stylus::{access::ownable::Ownable, token::erc20::utils::safe_erc20::SafeErc20};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU256, StorageU32, StorageU64},
+    storage::{StorageAddress, StorageMap, StorageU128, StorageU256, StorageU32, StorageU64},
 };
 
 use crate::{
@@ -57,13 +60,15 @@ use crate::{
     events::{emit, UsageAnchorSet},
 };
 
-/// Escrow state of one license.
+/// Escrow state of one license. `balance` and `debt` are 128-bit and share one storage word:
+/// funding and charging read and write both, so each touches one word, not two. Amounts that
+/// would pass `2^128 - 1` (about 3.4e38 base units) revert `ArithmeticOverflow`.
 #[storage]
 pub struct EscrowAccount {
     /// Prepaid fees available to settlement, in the license's payment token.
-    pub(crate) balance: StorageU256,
+    pub(crate) balance: StorageU128,
     /// Settled fees escrow could not cover.
-    pub(crate) debt: StorageU256,
+    pub(crate) debt: StorageU128,
     /// Most the pending withdrawal may take.
     pub(crate) withdrawal_amount: StorageU256,
     /// When the pending withdrawal may execute; 0 = none pending.
@@ -269,8 +274,8 @@ impl UsageEscrow {
     pub fn escrow_info(&self, license_id: U256) -> (U256, U256, U256, u64, u32, u64) {
         let escrow = self.escrows.getter(license_id);
         (
-            escrow.balance.get(),
-            escrow.debt.get(),
+            wide(escrow.balance.get()),
+            wide(escrow.debt.get()),
             escrow.withdrawal_amount.get(),
             escrow.withdrawal_ready_at.get().to(),
             escrow.holds.get().to(),
@@ -297,4 +302,22 @@ impl UsageEscrow {
     pub(crate) fn withdrawal_delay_secs(&self) -> u64 {
         self.withdrawal_delay.get().to()
     }
+}
+
+/// A 128-bit escrow amount as a `uint256`.
+pub(crate) fn wide(amount: U128) -> U256 {
+    let [low, high] = amount.into_limbs();
+    U256::from_limbs([low, high, 0, 0])
+}
+
+/// A `uint256` amount as a 128-bit escrow amount.
+///
+/// # Errors
+/// [`errors::ArithmeticOverflow`] at `2^128` or more.
+pub(crate) fn narrow(amount: U256) -> Result<U128, Error> {
+    let [low, high, rest @ ..] = amount.into_limbs();
+    if rest != [0, 0] {
+        return Err(errors::overflow());
+    }
+    Ok(U128::from_limbs([low, high]))
 }

@@ -33,7 +33,7 @@ use crate::{
         NotLicenseOwner, NotUsageDisputes, UsageAnchorNotSet, ZeroAmount,
     },
     events::{emit, EscrowHoldsChanged, EscrowWithdrawalRequested, EscrowWithdrawn},
-    UsageEscrow,
+    narrow, wide, UsageEscrow,
 };
 
 impl UsageEscrow {
@@ -104,9 +104,9 @@ impl UsageEscrow {
         }
         let token = self.license_terms(license_id)?.payment_token;
         let mut escrow = self.escrows.setter(license_id);
-        let balance = escrow.balance.get();
+        let balance = wide(escrow.balance.get());
         let amount = requested.min(balance);
-        escrow.balance.set(balance - amount);
+        escrow.balance.set(narrow(balance - amount)?);
         escrow.withdrawal_amount.set(U256::ZERO);
         escrow.withdrawal_ready_at.set(U64::ZERO);
         emit(

@@ -11,7 +11,7 @@ use super::{
     sorted, u, NATIVE,
 };
 use crate::{
-    accounting::{MAX_DEPOSITED, MAX_TOTAL_SHARES},
+    accounting::{MAX_TOTAL_SHARES, MIN_DEPOSIT_CAPACITY},
     errors::*,
     events::*,
     RoyaltySplitter, MAX_RECIPIENTS,
@@ -296,9 +296,9 @@ fn deposit_overflow_is_rejected(
 ) {
     init(&splitter, alice);
     let id = create(&splitter, alice, vec![(bob.address(), 1)], Address::ZERO);
-    alice.fund(MAX_DEPOSITED + u(1));
+    alice.fund(MIN_DEPOSIT_CAPACITY + u(1));
     splitter
-        .sender_and_value(alice, MAX_DEPOSITED)
+        .sender_and_value(alice, MIN_DEPOSIT_CAPACITY)
         .deposit(id)
         .motsu_unwrap();
     let err = splitter
@@ -312,13 +312,13 @@ fn deposit_overflow_is_rejected(
         splitter
             .sender(alice)
             .claimable(id, 0, bob.address(), NATIVE),
-        MAX_DEPOSITED
+        MIN_DEPOSIT_CAPACITY
     );
     splitter
         .sender(alice)
         .withdraw(id, 0, bob.address(), NATIVE)
         .motsu_unwrap();
-    assert_eq!(bob.balance(), MAX_DEPOSITED);
+    assert_eq!(bob.balance(), MIN_DEPOSIT_CAPACITY);
 }
 
 #[motsu::test]

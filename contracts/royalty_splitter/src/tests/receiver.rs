@@ -17,7 +17,7 @@ use super::{
     u, NATIVE,
 };
 use crate::{
-    accounting::MAX_DEPOSITED,
+    accounting::MIN_DEPOSIT_CAPACITY,
     errors::*,
     events::*,
     receiver::{
@@ -461,9 +461,9 @@ fn forwarder_credit_overflowing_its_split_reverts_and_changes_nothing(
         Address::ZERO,
     );
     record_forwarder(&splitter, target, forwarder.address());
-    alice.fund(MAX_DEPOSITED + u(4));
+    alice.fund(MIN_DEPOSIT_CAPACITY + u(4));
     splitter
-        .sender_and_value(alice, MAX_DEPOSITED)
+        .sender_and_value(alice, MIN_DEPOSIT_CAPACITY)
         .deposit(target)
         .motsu_unwrap();
     splitter
@@ -489,7 +489,7 @@ fn forwarder_credit_overflowing_its_split_reverts_and_changes_nothing(
     );
     assert_eq!(
         splitter.sender(alice).split_balance(target, NATIVE).0,
-        MAX_DEPOSITED
+        MIN_DEPOSIT_CAPACITY
     );
 }
 

@@ -155,3 +155,23 @@ fn token_funding_credits_what_arrived() {
         U256::from(990)
     );
 }
+
+#[motsu::test]
+fn balance_and_debt_are_bounded_by_their_128_bit_word(funder: Address) {
+    let setup = Setup::wired();
+    let most = (U256::from(1) << 128) - U256::from(1);
+    funder.fund(most + U256::from(1));
+    setup
+        .escrow
+        .sender_and_value(funder, most)
+        .fund_escrow(LICENSE)
+        .motsu_unwrap();
+    assert_eq!(setup.info(LICENSE).0, most);
+    let err = setup
+        .escrow
+        .sender_and_value(funder, U256::from(1))
+        .fund_escrow(LICENSE)
+        .motsu_expect_err("one wei past 2^128 - 1");
+    assert!(matches!(err, Error::ArithmeticOverflow(_)), "{err:?}");
+    assert_eq!(setup.info(LICENSE).0, most, "nothing credited");
+}
