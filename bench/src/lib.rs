@@ -83,6 +83,7 @@
 // Nitro's names (ArbWasmCache, ArbOS, StylusDeployer) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]
 
+pub mod anatomy;
 pub mod chain;
 pub mod gateway;
 pub mod reference;

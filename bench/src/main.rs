@@ -14,8 +14,8 @@ use tributary_bench::{chain, rows, solc, BenchError};
 #[derive(Debug, Parser)]
 #[command(name = "gas")]
 struct Args {
-    /// Also write the rows to FILE as a JSON array of
-    /// {operation, tributary, tributary_cached, reference}.
+    /// Also write the rows to FILE as a JSON array of {operation, tributary, tributary_cached,
+    /// reference, tributary_anatomy, tributary_cached_anatomy, reference_anatomy}.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Build the contracts first (`tributary build`) instead of using the WASM it left in
@@ -73,6 +73,19 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
          cached = all {} programs cached with ArbWasmCache.cacheProgram ({} gas in total, once)",
         report.caching.len(),
         rows::thousands(caching)
+    );
+    println!();
+    print!("{}", rows::anatomy_table(&report.rows));
+    println!(
+        "anatomy = where each row's gas goes, from the devnode's own charging code \
+         (debug_traceTransaction with {{\"tracer\": \"gasAnatomy\"}}); gas, with counts in \
+         brackets; the parts add up to the last column. Program entries: Stylus entry cost \
+         (memory + cached gas + init gas when uncached). Storage reads/writes: Stylus state \
+         loads and flushed slots with the storage-cache surcharges, EVM SLOAD/SSTORE. Calls: \
+         what the caller paid for each call or create itself (access, value, new account, \
+         memory, less the stipend), not the callee's work. Execution: WASM ink and the other \
+         EVM opcodes, precompiles included. Rows over several transactions (billed receipt, \
+         createSplit per recipient) divide each part and leave the rounding in execution."
     );
     if let Some(path) = &args.json {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

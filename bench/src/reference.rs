@@ -22,6 +22,7 @@ use tributary::{
 };
 
 use crate::{
+    anatomy,
     chain::Accounts,
     rows::{Measurements, Operation},
     solc::Artifact,
@@ -275,7 +276,14 @@ impl ReferenceSide {
         let lab = self.accounts.lab;
         let value = U256::from(workload::FUND_WEI);
         let (_, step) = self.send(world, "fundEscrow", lab, &fund, value).await?;
-        gas.record(Operation::FundEscrow, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::FundEscrow,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
 
         let start = world.now().await? + 1;
         world.travel(workload::PERIOD_SECONDS + 1).await?;
@@ -287,16 +295,30 @@ impl ReferenceSide {
             start,
         ))?;
         let (batch_id, anchor) = self.anchor(world, &billed).await?;
-        gas.record(Operation::AnchorBatch, anchor.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::AnchorBatch,
+            anchor.gas_used,
+            (&[anchor.tx], &[], 1),
+        )
+        .await?;
         let mut total = anchor.gas_used;
+        let mut transactions = vec![anchor.tx];
         let order: Vec<usize> = (0..billed.tree.leaf_count()).collect();
         for chunk in order.chunks(workload::REFERENCE_SETTLE_CHUNK) {
-            total += self.settle(world, batch_id, &billed, chunk).await?.gas_used;
+            let settle = self.settle(world, batch_id, &billed, chunk).await?;
+            total += settle.gas_used;
+            transactions.push(settle.tx);
         }
-        gas.record(
+        anatomy::record(
+            world,
+            gas,
             Operation::BilledReceipt,
             workload::per_receipt(total, billed.receipts.len()),
-        );
+            (&transactions, &[], billed.receipts.len() as u64),
+        )
+        .await?;
 
         let single = self.sign(&workload::jobs(
             "single",
@@ -306,7 +328,14 @@ impl ReferenceSide {
         ))?;
         let (batch_id, _) = self.anchor(world, &single).await?;
         let settle = self.settle(world, batch_id, &single, &[0]).await?;
-        gas.record(Operation::SettleOne, settle.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::SettleOne,
+            settle.gas_used,
+            (&[settle.tx], &[], 1),
+        )
+        .await?;
 
         self.measure_licensing(world, gas).await?;
         self.measure_splits(world, gas).await
@@ -359,7 +388,14 @@ impl ReferenceSide {
                 token.tokenId
             )));
         }
-        gas.record(Operation::LicenseMint, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::LicenseMint,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
         Ok(())
     }
 
@@ -399,7 +435,14 @@ impl ReferenceSide {
             .send("deposit again", lab, splitter, deposit, value)
             .await
             .map_err(refused)?;
-        gas.record(Operation::SplitDeposit, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::SplitDeposit,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
 
         let info = ISplitReference::splitsCall { splitId: split };
         let version = world.view(splitter, &info).await?.version;
@@ -414,7 +457,14 @@ impl ReferenceSide {
             .await
             .map_err(refused)?;
         crate::chain::check_paid(world, fresh).await?;
-        gas.record(Operation::SplitWithdraw, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::SplitWithdraw,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
 
         let (few, many) = workload::split_sizes();
         let (_, small) = world
@@ -437,10 +487,15 @@ impl ReferenceSide {
             )
             .await
             .map_err(refused)?;
-        gas.record(
+        let (few, many) = (few as u64, many as u64);
+        anatomy::record(
+            world,
+            gas,
             Operation::CreateSplitPerRecipient,
             workload::per_recipient(small.gas_used, large.gas_used)?,
-        );
+            (&[large.tx], &[small.tx], many - few),
+        )
+        .await?;
         Ok(())
     }
 

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::anatomy::{Anatomy, AnatomyRow, PartRow};
+
 /// An operation the table can have a row for, in table order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Operation {
@@ -85,23 +87,40 @@ impl std::fmt::Display for Operation {
     }
 }
 
-/// Gas one side measured in one run, per operation.
+/// Gas one side measured in one run, per operation, with where it went.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Measurements(BTreeMap<Operation, u64>);
+pub struct Measurements(BTreeMap<Operation, (u64, Option<Anatomy>)>);
 
 impl Measurements {
-    /// Records `gas` for `operation`.
+    /// Records `gas` for `operation`, without an anatomy.
     ///
     /// # Panics
     /// If `operation` was already recorded: a scenario measures each operation once.
     pub fn record(&mut self, operation: Operation, gas: u64) {
-        let previous = self.0.insert(operation, gas);
+        let previous = self.0.insert(operation, (gas, None));
+        assert!(previous.is_none(), "{operation} measured twice");
+    }
+
+    /// Records `gas` for `operation` and its `anatomy`.
+    ///
+    /// # Panics
+    /// If `operation` was already recorded.
+    pub fn record_with(&mut self, operation: Operation, gas: u64, anatomy: Anatomy) {
+        let previous = self.0.insert(operation, (gas, Some(anatomy)));
         assert!(previous.is_none(), "{operation} measured twice");
     }
 
     /// The gas recorded for `operation`.
     pub fn get(&self, operation: Operation) -> Option<u64> {
-        self.0.get(&operation).copied()
+        self.0.get(&operation).map(|(gas, _)| *gas)
+    }
+
+    /// The anatomy recorded for `operation`.
+    pub fn anatomy(&self, operation: Operation) -> Option<AnatomyRow> {
+        self.0
+            .get(&operation)
+            .and_then(|(_, anatomy)| anatomy.as_ref())
+            .map(Anatomy::row)
     }
 
     /// Every operation recorded, in table order.
@@ -111,7 +130,7 @@ impl Measurements {
 }
 
 /// One row of the table. Gas is the receipt's `gasUsed`, the 21,000 intrinsic included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     /// [`Operation::name`].
     #[serde(serialize_with = "operation_name")]
@@ -122,6 +141,12 @@ pub struct Row {
     pub tributary_cached: u64,
     /// The Solidity reference (`None`: no counterpart).
     pub reference: Option<u64>,
+    /// Where `tributary`'s gas went.
+    pub tributary_anatomy: Option<AnatomyRow>,
+    /// Where `tributary_cached`'s gas went.
+    pub tributary_cached_anatomy: Option<AnatomyRow>,
+    /// Where `reference`'s gas went.
+    pub reference_anatomy: Option<AnatomyRow>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
@@ -175,6 +200,9 @@ pub fn rows(
                 tributary,
                 tributary_cached,
                 reference: reference.get(operation),
+                tributary_anatomy: uncached.anatomy(operation),
+                tributary_cached_anatomy: cached.anatomy(operation),
+                reference_anatomy: reference.anatomy(operation),
             }),
             (None, None) => {}
             _ => return Err(Unpaired(operation)),
@@ -206,13 +234,13 @@ pub fn table(rows: &[Row]) -> String {
         "ratio",
         "ratio cached",
     ];
-    let mut lines: Vec<[String; 6]> = vec![header.map(str::to_owned)];
+    let mut lines: Vec<Vec<String>> = vec![header.map(str::to_owned).to_vec()];
     for row in rows {
         let (ratio, ratio_cached) = match row.ratios() {
             Some((r, c)) => (format!("{r:.2}x"), format!("{c:.2}x")),
             None => ("-".to_owned(), "-".to_owned()),
         };
-        lines.push([
+        lines.push(vec![
             row.operation.name().to_owned(),
             thousands(row.tributary),
             thousands(row.tributary_cached),
@@ -221,18 +249,23 @@ pub fn table(rows: &[Row]) -> String {
             ratio_cached,
         ]);
     }
-    let mut widths = [0usize; 6];
-    for line in &lines {
+    render(&lines, 1)
+}
+
+/// `lines` as aligned columns: the first `left` left-aligned, the others right-aligned.
+fn render(lines: &[Vec<String>], left: usize) -> String {
+    let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; columns];
+    for line in lines {
         for (width, cell) in widths.iter_mut().zip(line) {
             *width = (*width).max(cell.chars().count());
         }
     }
     let mut out = String::new();
-    for line in &lines {
-        let mut cells = Vec::with_capacity(6);
-        for (i, (cell, width)) in line.iter().zip(widths).enumerate() {
-            // The operation is left-aligned, numbers right-aligned.
-            cells.push(if i == 0 {
+    for line in lines {
+        let mut cells = Vec::with_capacity(columns);
+        for (i, (cell, &width)) in line.iter().zip(&widths).enumerate() {
+            cells.push(if i < left {
                 format!("{cell:<width$}")
             } else {
                 format!("{cell:>width$}")
@@ -244,8 +277,69 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
+/// `-1,234` for signed gas.
+fn signed_thousands(n: i64) -> String {
+    let digits = thousands(n.unsigned_abs());
+    if n < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
+/// The anatomy table: per row and side, where the gas went (gas, and in brackets how many
+/// program entries, state loads, slots written, events, calls); the parts add up to the last
+/// column, the row's gas.
+pub fn anatomy_table(rows: &[Row]) -> String {
+    let header = [
+        "operation",
+        "side",
+        "intrinsic",
+        "calldata",
+        "program entries",
+        "storage reads",
+        "storage writes",
+        "events",
+        "calls",
+        "execution",
+        "refund",
+        "= gas",
+    ];
+    let part = |p: PartRow| format!("{} ({})", signed_thousands(p.gas), p.count);
+    let mut lines: Vec<Vec<String>> = vec![header.map(str::to_owned).to_vec()];
+    for row in rows {
+        let sides = [
+            ("tributary", row.tributary_anatomy),
+            ("tributary cached", row.tributary_cached_anatomy),
+            ("reference", row.reference_anatomy),
+        ];
+        let mut first = true;
+        for (side, anatomy) in sides {
+            let Some(a) = anatomy else { continue };
+            let name = if first { row.operation.name() } else { "" };
+            first = false;
+            lines.push(vec![
+                name.to_owned(),
+                side.to_owned(),
+                signed_thousands(a.intrinsic),
+                signed_thousands(a.calldata),
+                part(a.program_entries),
+                part(a.storage_reads),
+                part(a.storage_writes),
+                part(a.events),
+                part(a.calls),
+                signed_thousands(a.execution),
+                signed_thousands(a.refund),
+                signed_thousands(a.gas_used),
+            ]);
+        }
+    }
+    render(&lines, 2)
+}
+
 /// The `--json` array, pretty-printed: `[{"operation", "tributary", "tributary_cached",
-/// "reference"}]` (fields in that order).
+/// "reference", "tributary_anatomy", "tributary_cached_anatomy", "reference_anatomy"}]` (fields
+/// in that order; an anatomy is [`AnatomyRow`], `null` where the side has no such row).
 pub fn json(rows: &[Row]) -> String {
     serde_json::to_string_pretty(rows).unwrap_or_default()
 }
@@ -297,12 +391,18 @@ mod tests {
                 tributary: 3,
                 tributary_cached: 2,
                 reference: Some(1),
+                tributary_anatomy: None,
+                tributary_cached_anatomy: None,
+                reference_anatomy: None,
             },
             Row {
                 operation: Operation::BilledReceipt,
                 tributary: 3,
                 tributary_cached: 2,
                 reference: None,
+                tributary_anatomy: None,
+                tributary_cached_anatomy: None,
+                reference_anatomy: None,
             },
         ];
         let text = json(&rows);
@@ -310,9 +410,12 @@ mod tests {
         assert_eq!(
             value,
             serde_json::json!([
-                {"operation": "fundEscrow", "tributary": 3, "tributary_cached": 2, "reference": 1},
+                {"operation": "fundEscrow", "tributary": 3, "tributary_cached": 2, "reference": 1,
+                 "tributary_anatomy": null, "tributary_cached_anatomy": null,
+                 "reference_anatomy": null},
                 {"operation": "billed receipt (1000 over 10 licenses)", "tributary": 3,
-                 "tributary_cached": 2, "reference": null},
+                 "tributary_cached": 2, "reference": null, "tributary_anatomy": null,
+                 "tributary_cached_anatomy": null, "reference_anatomy": null},
             ])
         );
         let first = &text[..text.find('}').unwrap()];
@@ -320,6 +423,66 @@ mod tests {
         assert!(at("operation") < at("tributary"));
         assert!(at("tributary") < at("tributary_cached"));
         assert!(at("tributary_cached") < at("reference"));
+        assert!(at("reference") < at("tributary_anatomy"));
+    }
+
+    fn anatomy(gas: u64, entries: u64) -> crate::anatomy::Anatomy {
+        use tributary_devnode::anatomy::{GasAnatomy, Part};
+        let entry_gas = 10_000 * entries;
+        crate::anatomy::Anatomy::single(&GasAnatomy {
+            gas_used: gas,
+            intrinsic: 21_000,
+            calldata: 36,
+            program_entries: Part {
+                count: entries,
+                gas: i64::try_from(entry_gas).unwrap(),
+            },
+            execution: i64::try_from(gas - 21_036 - entry_gas).unwrap(),
+            ..GasAnatomy::default()
+        })
+    }
+
+    #[test]
+    fn every_side_carries_its_anatomy_in_the_json_and_the_anatomy_table() {
+        let mut uncached = Measurements::default();
+        uncached.record_with(Operation::SplitDeposit, 58_000, anatomy(58_000, 1));
+        uncached.record_with(Operation::CreateOffer, 400_000, anatomy(400_000, 3));
+        let mut cached = Measurements::default();
+        cached.record_with(Operation::SplitDeposit, 38_000, anatomy(38_000, 1));
+        cached.record_with(Operation::CreateOffer, 300_000, anatomy(300_000, 3));
+        let mut reference = Measurements::default();
+        reference.record_with(Operation::SplitDeposit, 37_000, anatomy(37_000, 0));
+        let rows = rows(&uncached, &cached, &reference).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json(&rows)).unwrap();
+        assert_eq!(value[0]["operation"], "split deposit");
+        assert_eq!(value[0]["tributary"], 58_000);
+        let a = &value[0]["tributary_anatomy"];
+        assert_eq!(a["gas_used"], 58_000);
+        assert_eq!(a["intrinsic"], 21_000);
+        assert_eq!(
+            a["program_entries"],
+            serde_json::json!({"count": 1, "gas": 10_000})
+        );
+        assert_eq!(a["execution"], 58_000 - 21_036 - 10_000);
+        assert_eq!(a["refund"], 0);
+        assert_eq!(value[0]["reference_anatomy"]["program_entries"]["count"], 0);
+        assert_eq!(value[1]["operation"], "createOffer");
+        assert!(value[1]["reference"].is_null());
+        assert!(value[1]["reference_anatomy"].is_null());
+        for row in &rows {
+            for side in [row.tributary_anatomy, row.tributary_cached_anatomy] {
+                assert_eq!(side.unwrap().sum(), side.unwrap().gas_used);
+            }
+        }
+
+        let table = anatomy_table(&rows);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 1 + 3 + 2, "{table}");
+        assert!(lines[0].starts_with("operation") && lines[0].ends_with("= gas"));
+        assert!(lines[1].starts_with("split deposit") && lines[1].ends_with("58,000"));
+        assert!(lines[1].contains("10,000 (1)"), "{}", lines[1]);
+        assert!(lines[3].contains("reference") && lines[3].contains("0 (0)"));
+        assert!(lines[4].starts_with("createOffer") && lines[4].contains("30,000 (3)"));
     }
 
     #[test]
@@ -329,6 +492,9 @@ mod tests {
             tributary: 61_234,
             tributary_cached: 48_000,
             reference: Some(45_678),
+            tributary_anatomy: None,
+            tributary_cached_anatomy: None,
+            reference_anatomy: None,
         }];
         let table = table(&rows);
         let lines: Vec<&str> = table.lines().collect();

@@ -25,6 +25,7 @@ use tributary::{
 };
 
 use crate::{
+    anatomy,
     chain::{self, Accounts},
     rows::{Measurements, Operation},
     workload, BenchError, CHALLENGE_WINDOW,
@@ -142,21 +143,39 @@ impl TributarySide {
             U256::from(workload::FUND_WEI),
         )
         .await?;
-        gas.record(Operation::FundEscrow, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::FundEscrow,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
 
         let start = world.now().await? + 1;
         world.travel(workload::PERIOD_SECONDS + 1).await?;
 
         let billed = self.sign(world, "billed", start).await?;
         let anchor = self.anchor(world, &billed).await?;
-        gas.record(Operation::AnchorBatch, anchor.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::AnchorBatch,
+            anchor.gas_used,
+            (&[anchor.tx], &[], 1),
+        )
+        .await?;
         world.travel(CHALLENGE_WINDOW + 1).await?;
         let settle = self.settle(world, &billed, Selection::All).await?;
         let receipts = usize::try_from(billed.batch.receipt_count).unwrap_or(usize::MAX);
-        gas.record(
+        anatomy::record(
+            world,
+            gas,
             Operation::BilledReceipt,
             workload::per_receipt(anchor.gas_used + settle.gas_used, receipts),
-        );
+            (&[anchor.tx, settle.tx], &[], receipts as u64),
+        )
+        .await?;
 
         let single = self.sign(world, "single", start).await?;
         self.anchor(world, &single).await?;
@@ -164,7 +183,14 @@ impl TributarySide {
         let settle = self
             .settle(world, &single, Selection::Indices(vec![0]))
             .await?;
-        gas.record(Operation::SettleOne, settle.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::SettleOne,
+            settle.gas_used,
+            (&[settle.tx], &[], 1),
+        )
+        .await?;
 
         self.measure_licensing(world, gas).await?;
         self.measure_splits(world, gas).await
@@ -202,10 +228,24 @@ impl TributarySide {
         let (offer, step) = world
             .returning("createOffer", creator, offers, &create, U256::ZERO)
             .await?;
-        gas.record(Operation::CreateOffer, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::CreateOffer,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
         world.mint("mint", offer._0, lab, price).await?;
         let (_, step) = world.mint("mint again", offer._0, lab, price).await?;
-        gas.record(Operation::LicenseMint, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::LicenseMint,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
         Ok(())
     }
 
@@ -248,7 +288,14 @@ impl TributarySide {
         let (_, step) = world
             .send("deposit again", lab, splitter, deposit, value)
             .await?;
-        gas.record(Operation::SplitDeposit, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::SplitDeposit,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
 
         let info = IRoyaltySplitter::splitInfoCall { split_id: split };
         let version = world.view(splitter, &info).await?._1;
@@ -263,7 +310,14 @@ impl TributarySide {
             .send("withdraw", lab, splitter, withdraw.abi_encode(), U256::ZERO)
             .await?;
         chain::check_paid(world, fresh).await?;
-        gas.record(Operation::SplitWithdraw, step.gas_used);
+        anatomy::record(
+            world,
+            gas,
+            Operation::SplitWithdraw,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
 
         let (few, many) = workload::split_sizes();
         let (_, small) = world
@@ -284,10 +338,15 @@ impl TributarySide {
                 U256::ZERO,
             )
             .await?;
-        gas.record(
+        let (few, many) = (few as u64, many as u64);
+        anatomy::record(
+            world,
+            gas,
             Operation::CreateSplitPerRecipient,
             workload::per_recipient(small.gas_used, large.gas_used)?,
-        );
+            (&[large.tx], &[small.tx], many - few),
+        )
+        .await?;
         Ok(())
     }
 

@@ -203,16 +203,15 @@ impl Recorder {
         total.events.add(frame.events);
         total.calls.add(calls);
         total.execution += own - listed;
-        match self.frames.last_mut() {
-            Some(parent) => parent.children_used = parent.children_used.saturating_add(used),
-            None => {
-                let refund = if result.result.is_ok() {
-                    result.gas.refunded()
-                } else {
-                    0
-                };
-                self.top = Some((frame.limit, used, refund));
-            }
+        if let Some(parent) = self.frames.last_mut() {
+            parent.children_used = parent.children_used.saturating_add(used);
+        } else {
+            let refund = if result.result.is_ok() {
+                result.gas.refunded()
+            } else {
+                0
+            };
+            self.top = Some((frame.limit, used, refund));
         }
     }
 

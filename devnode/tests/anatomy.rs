@@ -19,7 +19,7 @@ use alloy::{
 };
 use serde_json::{json, Value};
 use tributary_devnode::{
-    anatomy::GasAnatomy,
+    anatomy::{GasAnatomy, Part},
     node::stylus_initcode,
     rpc::{self, genesis::STYLUS_DEPLOYER, ServerConfig},
     wasm::compress_to_code,
@@ -69,7 +69,7 @@ async fn deploy_evm(provider: &impl Provider, initcode: impl Into<Bytes>) -> Add
     send(provider, tx).await.contract_address.expect("created")
 }
 
-/// Deploys and activates a Stylus program through StylusDeployer.
+/// Deploys and activates a Stylus program through `StylusDeployer`.
 async fn deploy_stylus(provider: &impl Provider, wasm: &[u8]) -> Address {
     let code = compress_to_code(wasm);
     let scratch = address!("00000000000000000000000000000000000c0de1");
@@ -225,8 +225,8 @@ async fn the_parts_add_up_to_gas_used_on_stylus_and_evm_transactions() {
             expected_write - 2_100,
             "{stylus:?}"
         );
-        assert_eq!(stylus.calls, Default::default());
-        assert_eq!(stylus.events, Default::default());
+        assert_eq!(stylus.calls, Part::default());
+        assert_eq!(stylus.events, Part::default());
         assert!(stylus.execution > 0);
     }
 
@@ -254,7 +254,7 @@ async fn the_parts_add_up_to_gas_used_on_stylus_and_evm_transactions() {
     )
     .await;
     let evm = anatomy(&provider, &receipt).await;
-    assert_eq!(evm.program_entries, Default::default());
+    assert_eq!(evm.program_entries, Part::default());
     assert!(evm.storage_reads.count >= 2, "{evm:?}");
     assert!(evm.storage_writes.count >= 2, "{evm:?}");
     // A fresh balance slot (20,000) and a changed one (2,900), both cold (2,100 each).
@@ -262,7 +262,7 @@ async fn the_parts_add_up_to_gas_used_on_stylus_and_evm_transactions() {
     assert_eq!(evm.events.count, 1, "{evm:?}");
     // LOG3 with one data word: 375 + 3 × 375 + 8 × 32 (+ memory, if any).
     assert!(evm.events.gas >= 1_756, "{evm:?}");
-    assert_eq!(evm.calls, Default::default());
+    assert_eq!(evm.calls, Part::default());
     assert_eq!(evm.refund, 0);
 
     // Three programs deep: EOA -> outer (Stylus) -> inner (Stylus) -> token (EVM), paying BOB.
