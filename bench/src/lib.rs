@@ -1,5 +1,5 @@
-//! Benchmarks on an in-process devnode: `gas`, Tributary's Stylus contracts against a plain
-//! Solidity reference (`bench/solidity/UsageReference.sol`), and `gateway`, the access gateway's
+//! Benchmarks on an in-process devnode: `gas`, Tributary's Stylus contracts against plain
+//! Solidity references (`bench/solidity/`), and `gateway`, the access gateway's
 //! throughput on one core and the cost of anchoring its receipts (see [the gateway
 //! benchmark](#the-gateway-benchmark) below).
 //!
@@ -11,8 +11,11 @@
 //! 1. starts an in-process devnode and deploys the Tributary contracts with `tributary::world` from
 //!    the WASM `tributary build` left in `target/stylus` (run `cargo run -p tributary -- build`
 //!    first, or pass `--build` to build them in the run);
-//! 2. compiles the reference with the pinned npm solc ([`solc`]) and deploys it on the same
-//!    devnode;
+//! 2. compiles the references with the pinned npm solc ([`solc`]) and deploys them on the same
+//!    devnode: `UsageReference.sol` (per-receipt usage settlement, escrow), `SplitReference.sol` (a
+//!    pull-based pro-rata splitter) and `LicenseReference.sol` (an offer book selling ERC-721
+//!    licenses whose price is paid into a `SplitReference` split); each file says which Tributary
+//!    job it mirrors and what it leaves out;
 //! 3. sets both up with the same licenses and escrow ([`workload`]) and takes a snapshot;
 //! 4. runs the Tributary scenario ([`tributary_side`]) with the programs uncached, reverts to the
 //!    snapshot, caches every Tributary program with `ArbWasmCache.cacheProgram` from the chain
@@ -21,8 +24,19 @@
 //!    ([`reference`]);
 //! 5. prints one row per operation ([`rows`]): gas is the transaction receipt's `gasUsed`, the
 //!    21,000 intrinsic included (the devnode charges no L1 data fee), the ratio is Tributary ÷
-//!    reference; `--json FILE` writes the rows as `[{"operation", "tributary", "tributary_cached",
-//!    "reference"}]`.
+//!    reference. The rows: `anchorBatch`, `settle 1 usage leaf`, `billed receipt`, `fundEscrow`,
+//!    `split deposit` (the second native deposit into a listed split of three recipients), `split
+//!    withdraw` (paying a recipient that is a fresh account), `license mint` (the second mint of an
+//!    offer, paid into the dataset's split), `createOffer` (no reference: its offer book checks no
+//!    registry) and `createSplit per recipient` ((12 recipients − 2) ÷ 10);
+//! 6. prints a second table, the **anatomy** of every row on each side ([`anatomy`]): the devnode's
+//!    `debug_traceTransaction` with `{"tracer": "gasAnatomy"}` of the row's transactions, split
+//!    into intrinsic, calldata, Stylus program entries, storage reads and writes, events, calls,
+//!    execution and refund, which add up to the row's gas. `--json FILE` writes the rows as
+//!    `[{"operation", "tributary", "tributary_cached", "reference", "tributary_anatomy",
+//!    "tributary_cached_anatomy", "reference_anatomy"}]` (an anatomy: `{"gas_used", "intrinsic",
+//!    "calldata", "program_entries": {"count", "gas"}, "storage_reads", "storage_writes", "events",
+//!    "calls", "execution", "refund", "transactions", "divisor"}`; `null` where a side has no row).
 //!
 //! Between runs the settlement rows move by a few dozen gas: the batches' timestamps follow the
 //! devnode's wall clock, and calldata costs 4 gas per zero byte and 16 per other byte. Within a
@@ -125,7 +139,7 @@ pub const CHALLENGE_WINDOW: u64 = 3600;
 pub struct Report {
     /// The rows, in table order.
     pub rows: Vec<Row>,
-    /// The reference's measurements, including operations Tributary has no row for yet.
+    /// The references' measurements, including operations Tributary has no row for yet.
     pub reference: Measurements,
     /// Gas of each `cacheProgram` transaction (what caching every program cost).
     pub caching: Vec<(String, u64)>,

@@ -28,7 +28,7 @@
 //! remains of it; the frames' own gas, the intrinsic and calldata gas and the refund are the
 //! receipt's gas as revm accounts it (`devnode/tests/anatomy.rs` checks the sum on Stylus and EVM
 //! transactions). The EVM parts are recorded by wrapping the instructions that charge them
-//! ([`instruction_table`]), the Stylus parts by the host functions and the entry code.
+//! (`instruction_table`), the Stylus parts by the host functions and the entry code.
 
 use revm::{
     interpreter::{

@@ -18,7 +18,8 @@
 //! `eth_getBlockByNumber`, `eth_getBlockByHash`, `eth_getLogs`, `eth_newFilter`,
 //! `eth_newBlockFilter`, `eth_newPendingTransactionFilter`, `eth_getFilterChanges`,
 //! `eth_getFilterLogs`, `eth_uninstallFilter`; `debug_traceTransaction` and `debug_traceCall`
-//! (geth's callTracer); test controls `evm_mine`, `evm_increaseTime`,
+//! (geth's callTracer), and `debug_traceTransaction` with `{"tracer": "gasAnatomy"}` (where the
+//! transaction's gas went, [`crate::anatomy`]); test controls `evm_mine`, `evm_increaseTime`,
 //! `evm_setNextBlockTimestamp`, `evm_snapshot`, `evm_revert`, `evm_setAutomine`,
 //! `anvil_setBalance`, `anvil_setNonce`, `anvil_setCode`, `anvil_setStorageAt`,
 //! `anvil_impersonateAccount`, `anvil_stopImpersonatingAccount`,
