@@ -7,6 +7,7 @@ use std::path::Path;
 
 use alloy::{
     primitives::{aliases::U96, B256, U256},
+    providers::Provider,
     sol_types::{SolCall, SolEvent},
 };
 use tributary::{
@@ -66,6 +67,23 @@ async fn the_reference_bills_each_receipt_once_and_refuses_what_is_not_signed() 
         };
         assert!(used > floor, "{operation}: {used}");
     }
+
+    // The splitter reference paid the fresh recipient its share of the two deposits, to the wei
+    // (the accumulator carries the remainder, so at most one wei stays behind).
+    let recipients = workload::deposit_recipients(&accounts, "reference");
+    let position = recipients
+        .sorted
+        .iter()
+        .position(|r| *r == recipients.fresh)
+        .unwrap();
+    let shares = workload::shares(3);
+    let total: U256 = shares.iter().copied().sum();
+    let owed = U256::from(2 * workload::DEPOSIT_WEI) * shares[position] / total;
+    let paid = world.chain.get_balance(recipients.fresh).await.unwrap();
+    assert!(
+        paid <= owed && owed - paid <= U256::from(1),
+        "{paid} of {owed}"
+    );
 
     let refusal = |data: Vec<u8>| {
         let world = &world;
