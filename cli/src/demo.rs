@@ -196,6 +196,8 @@ pub struct Payout {
     pub who: String,
     /// Their address.
     pub address: Address,
+    /// The split it was withdrawn from.
+    pub split: U256,
     /// Wei withdrawn.
     pub wei: U256,
 }
@@ -791,6 +793,7 @@ impl<P: Provider> Story<'_, P> {
             self.report.payouts.push(Payout {
                 who,
                 address,
+                split,
                 wei: paid,
             });
         }
@@ -821,11 +824,19 @@ impl<P: Provider> Story<'_, P> {
                 split_id: split,
                 token: Address::ZERO,
             };
-            let balance = self.world.view(splitter, &query).await?;
-            self.report.held.push((
-                format!("{name} split: carried remainder"),
-                balance._0 - balance._1,
-            ));
+            // The splitter stores what a split received, not what it paid out: what each
+            // payee's withdrawal returned is summed here.
+            let deposited = self.world.view(splitter, &query).await?._0;
+            let paid: U256 = self
+                .report
+                .payouts
+                .iter()
+                .filter(|p| p.split == split)
+                .map(|p| p.wei)
+                .sum();
+            self.report
+                .held
+                .push((format!("{name} split: carried remainder"), deposited - paid));
         }
         Ok(())
     }
@@ -904,11 +915,13 @@ mod tests {
                 Payout {
                     who: "a".into(),
                     address: Address::ZERO,
+                    split: U256::from(1u64),
                     wei: U256::from(1u64),
                 },
                 Payout {
                     who: "b".into(),
                     address: Address::ZERO,
+                    split: U256::from(1u64),
                     wei: U256::from(2u64),
                 },
             ],

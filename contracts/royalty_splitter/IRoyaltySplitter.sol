@@ -39,7 +39,7 @@ interface IRoyaltySplitter  {
 
     function sharesOf(uint256 split_id, uint32 version, address account) external view returns (uint256);
 
-    function splitBalance(uint256 split_id, address token) external view returns (uint256, uint256, uint256);
+    function splitBalance(uint256 split_id, address token) external view returns (uint256, uint256);
 
     function pause() external;
 

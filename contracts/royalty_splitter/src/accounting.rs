@@ -55,6 +55,20 @@ pub fn unpack(word: U256) -> (U256, U256) {
     (word >> PRECISION_BITS, word & MAX_TOTAL_SHARES)
 }
 
+/// A member's word: its `shares` (below `2^64`) in the low 64 bits and the native currency
+/// already paid to it in the high 192 (`paid <= shares * acc / 2^64 < 2^192`), so a native
+/// withdrawal rewrites the word it reads instead of writing a fresh one.
+pub fn member_word(shares: U256, paid_native: U256) -> U256 {
+    pack(paid_native, shares)
+}
+
+/// The shares and the native currency paid of a word written by [`member_word`] (a word
+/// holding only shares has paid nothing).
+pub fn split_member_word(word: U256) -> (U256, U256) {
+    let (paid_native, shares) = unpack(word);
+    (shares, paid_native)
+}
+
 /// A per-share accumulator and the carried division remainder after a deposit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Accrual {
@@ -134,6 +148,12 @@ mod tests {
             (MAX_ACC, MAX_TOTAL_SHARES)
         );
         assert_eq!(pack(MAX_ACC, MAX_TOTAL_SHARES), U256::MAX);
+        let word = member_word(MAX_TOTAL_SHARES, MAX_ACC);
+        assert_eq!(split_member_word(word), (MAX_TOTAL_SHARES, MAX_ACC));
+        assert_eq!(
+            split_member_word(U256::from(7)),
+            (U256::from(7), U256::ZERO)
+        );
     }
 
     #[test]

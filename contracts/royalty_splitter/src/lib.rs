@@ -70,7 +70,7 @@ use stylus_sdk::{prelude::*, storage::StorageU256};
 pub use crate::errors::Error;
 use crate::{
     splits::{validate_merkle, validate_recipients, VersionSpec},
-    state::{of_book, of_split, of_version, of_version_account, Field, Header},
+    state::{of_split, of_version, of_version_account, Field, Header},
 };
 
 /// The contract's storage.
@@ -357,18 +357,20 @@ impl RoyaltySplitter {
 
     /// The shares of `account` in a version (zero if not a member or not yet registered).
     pub fn shares_of(&self, split_id: U256, version: u32, account: Address) -> U256 {
-        self.read_uint(
+        accounting::split_member_word(self.read_uint(
             Field::Shares,
             &of_version_account(split_id, version, account),
-        )
+        ))
+        .0
     }
 
-    /// Cumulative totals of a split and token: deposited, withdrawn, and the current version's
-    /// carried division remainder (in 2^-64 wei, always below one wei). `deposited` is not
-    /// stored: it is summed over the split's versions from their accumulator words
-    /// (`(total * acc + remainder) / 2^64` each, an exact division; see [`accounting`]), so
-    /// this view reads two words per version.
-    pub fn split_balance(&self, split_id: U256, token: Address) -> (U256, U256, U256) {
+    /// What a split has received of a token, and the current version's carried division
+    /// remainder (in 2^-64 wei, always below one wei). Neither is stored apart: `deposited` is
+    /// summed over the split's versions from their accumulator words (`(total * acc +
+    /// remainder) / 2^64` each, an exact division; see [`accounting`]), so this view reads two
+    /// words per version. What was paid out in total is not kept on chain (a withdrawal writes
+    /// only what the member was paid); indexers sum the `SplitWithdrawn` events.
+    pub fn split_balance(&self, split_id: U256, token: Address) -> (U256, U256) {
         let current = self.current_version(split_id);
         let mut deposited = U256::ZERO;
         let mut remainder = U256::ZERO;
@@ -379,16 +381,13 @@ impl RoyaltySplitter {
             ));
             let total = self.read_uint(Field::TotalShares, &of_version(split_id, version));
             // `total * acc + rem == deposited_v * 2^64 < 2^256` by the accounting bounds (the
-            // same product `entitlement` checks).
+            // same product `entitlement` checks), and the sum over fewer than 2^32 versions of
+            // amounts below 2^192 cannot wrap.
             let mass = total.checked_mul(acc).and_then(|m| m.checked_add(rem));
             deposited += mass.unwrap_or_default() >> accounting::PRECISION_BITS;
             remainder = rem;
         }
-        (
-            deposited,
-            self.read_uint(Field::Withdrawn, &of_book(split_id, token)),
-            remainder,
-        )
+        (deposited, remainder)
     }
 
     /// Pauses creating splits and deposits (owner only). Withdrawals continue.

@@ -6,8 +6,8 @@
 //! `uint256`, a `uint32` version or a left-padded address). Reading or writing a datum is one
 //! hash and one `SLOAD`/`SSTORE`, with no nested mapping hashes and no per-struct slot
 //! arithmetic in the WASM, which is what keeps this contract under the 24 KiB code limit.
-//! Preimages start with a field number (1..=14; 2, 11 and 12 are retired) and are 64 to 160 bytes
-//! long, so they can neither collide with each other nor with the small fixed slots of the
+//! Preimages start with a field number (1..=14; 2, 11, 12 and 13 are retired) and are 64 to 160
+//! bytes long, so they can neither collide with each other nor with the small fixed slots of the
 //! contract's `#[storage]` fields (owner, pending owner, pause flag, split count at slots 0..=3).
 //!
 //! ```text
@@ -19,11 +19,12 @@
 //! RegisteredShares  (split, version)                     Merkle: shares of proven members
 //! RecipientCount    (split, version)                     listed: number of recipients
 //! Root              (split, version)                     Merkle root; 0 for a listed version
-//! Shares            (split, version, member)             listed at creation, Merkle at first proof
+//! Shares            (split, version, member)             shares (low 64 bits; listed at creation,
+//!                                                        Merkle at first proof) · native currency
+//!                                                        paid (high 192 bits)
 //! Accumulator       (split, version, token)              per-share accumulator (2^-64 wei/share)
 //!                                                        << 64 | carried remainder (2^-64 wei)
-//! Paid              (split, version, token, member)      entitlement already paid out
-//! Withdrawn         (split, token)                       everything paid out
+//! Paid              (split, version, token, member)      ERC-20 entitlement already paid out
 //! SplitOfReceiver   (receiver)                           the split whose forwarder it is, 0 if none
 //! ```
 //!
@@ -31,7 +32,9 @@
 //! word back: everything it needs is in two keccak-addressed words. What a split has received is
 //! not stored: each version's accumulator word determines it exactly
 //! (`total * acc + remainder == deposited * 2^64`, see `crate::accounting`), so
-//! `splitBalance` sums it over the versions.
+//! `splitBalance` sums it over the versions. What a split has paid out is not stored either: a
+//! withdrawal rewrites the member's `Shares` word (native currency) or writes its `Paid` word
+//! (an ERC-20) and nothing else (the `SplitWithdrawn` events carry the amounts).
 //!
 //! A version never changes once superseded: updating a split opens version `v + 1` and new
 //! deposits accrue there, so what was accrued under the old shares stays claimable from the old
@@ -49,9 +52,9 @@ pub(crate) fn word<T: Word>(value: T) -> B256 {
     B256::new(value.word())
 }
 
-/// What a storage word holds (see the module docs for each field's key). Numbers 2, 11 and 12
-/// held the version, deposited total and remainder before they moved into `Split` and
-/// `Accumulator` (or were derived); they are not reused.
+/// What a storage word holds (see the module docs for each field's key). Numbers 2, 11, 12 and
+/// 13 held the version, deposited total, remainder and withdrawn total before they moved into
+/// `Split` and `Accumulator` or were dropped; they are not reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Field {
@@ -67,15 +70,14 @@ pub enum Field {
     RecipientCount = 6,
     /// `(split, version)`: Merkle root.
     Root = 7,
-    /// `(split, version, member)`: shares.
+    /// `(split, version, member)`: shares and native currency paid
+    /// (`crate::accounting::member_word`).
     Shares = 8,
     /// `(split, version, token)`: per-share accumulator and carried remainder
     /// (`crate::accounting::pack`).
     Accumulator = 9,
-    /// `(split, version, token, member)`: paid out.
+    /// `(split, version, token, member)`: ERC-20 paid out (native currency: in `Shares`).
     Paid = 10,
-    /// `(split, token)`: withdrawn.
-    Withdrawn = 13,
     /// `(receiver)`: the split whose ERC-2981 forwarder `receiver` is (the reverse of
     /// `Receiver`), written when the forwarder is deployed.
     SplitOfReceiver = 14,
@@ -147,11 +149,6 @@ pub fn of_version_account(split_id: U256, version: u32, account: Address) -> [B2
 /// Key words of a member's payouts of a token in a split version.
 pub fn of_paid(split_id: U256, version: u32, token: Address, member: Address) -> [B256; 4] {
     [word(split_id), word(version), word(token), word(member)]
-}
-
-/// Key words of a split's totals of a token.
-pub fn of_book(split_id: U256, token: Address) -> [B256; 2] {
-    [word(split_id), word(token)]
 }
 
 impl RoyaltySplitter {

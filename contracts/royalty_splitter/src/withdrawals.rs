@@ -27,7 +27,7 @@ use stylus_sdk::prelude::*;
 use tributary_abi::abi_words::{emit_log, Word};
 
 use crate::{
-    accounting::{claimable, entitlement, unpack},
+    accounting::{claimable, entitlement, member_word, split_member_word, unpack},
     deposits::has_code,
     errors::{
         Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
@@ -35,7 +35,7 @@ use crate::{
     },
     events::{SplitMemberRegistered, SplitWithdrawn},
     merkle,
-    state::{of_book, of_paid, of_receiver, of_version, of_version_account, Field},
+    state::{of_paid, of_receiver, of_version, of_version_account, Field},
     RoyaltySplitter,
 };
 
@@ -95,21 +95,21 @@ impl RoyaltySplitter {
             }));
         }
         // Effects before the transfer: if it fails, the whole call reverts and nothing changes.
-        self.write_uint(
-            Field::Paid,
-            &of_paid(split_id, version, token, recipient),
-            entitled,
-        );
-        let book = of_book(split_id, token);
-        // `withdrawn <= deposited < 2^160`, so this cannot overflow; checked anyway.
-        let withdrawn = self
-            .read_uint(Field::Withdrawn, &book)
-            .checked_add(amount)
-            .ok_or(Error::DepositOverflow(SplitDepositOverflow {
-                split_id,
-                token,
-            }))?;
-        self.write_uint(Field::Withdrawn, &book, withdrawn);
+        // Native currency paid lives in the member's word beside its shares (one warm word to
+        // rewrite, not a fresh one); other tokens have a `Paid` word each.
+        if token.is_zero() {
+            self.write_uint(
+                Field::Shares,
+                &of_version_account(split_id, version, recipient),
+                member_word(shares, entitled),
+            );
+        } else {
+            self.write_uint(
+                Field::Paid,
+                &of_paid(split_id, version, token, recipient),
+                entitled,
+            );
+        }
         emit_log(
             self.vm(),
             &[
@@ -147,7 +147,7 @@ impl RoyaltySplitter {
         let root = self.read(Field::Root, &version_key);
         let registered = self.read_uint(Field::RegisteredShares, &version_key);
         let total = self.read_uint(Field::TotalShares, &version_key);
-        let member_shares = self.read_uint(Field::Shares, &member_key);
+        let member_shares = split_member_word(self.read_uint(Field::Shares, &member_key)).0;
         if root.is_zero() || !merkle::verify(proof, root, merkle::leaf(recipient, shares)) {
             return Err(invalid());
         }
@@ -191,18 +191,21 @@ impl RoyaltySplitter {
         member: Address,
         token: Address,
     ) -> (U256, U256, U256) {
-        (
-            self.read_uint(
-                Field::Shares,
-                &of_version_account(split_id, version, member),
-            ),
-            unpack(self.read_uint(
-                Field::Accumulator,
-                &of_version_account(split_id, version, token),
-            ))
-            .0,
-            self.read_uint(Field::Paid, &of_paid(split_id, version, token, member)),
-        )
+        let (shares, paid_native) = split_member_word(self.read_uint(
+            Field::Shares,
+            &of_version_account(split_id, version, member),
+        ));
+        let acc = unpack(self.read_uint(
+            Field::Accumulator,
+            &of_version_account(split_id, version, token),
+        ))
+        .0;
+        let paid = if token.is_zero() {
+            paid_native
+        } else {
+            self.read_uint(Field::Paid, &of_paid(split_id, version, token, member))
+        };
+        (shares, acc, paid)
     }
 
     /// Sends `amount` of `token` (zero = native currency) to `to`; native currency owed to one of

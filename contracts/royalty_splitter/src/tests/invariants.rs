@@ -6,7 +6,8 @@
 //! * dust is bounded: `deposited - (withdrawn + claimable) <= recipients summed over versions`;
 //! * solvency: the contract's balance of each token equals `sum(deposited - withdrawn)` over
 //!   splits, and so covers everything claimable;
-//! * the contract's totals match a model that only sums what the calls returned and emitted.
+//! * the contract's deposited totals match a model that only sums what the calls returned and
+//!   emitted (paid-out totals are the model's: the contract does not store them).
 //!
 //! `PROPTEST_CASES` overrides the default of 1,000 cases.
 
@@ -243,10 +244,15 @@ fn check(
     for (t, token) in tokens.iter().enumerate() {
         let mut held = U256::ZERO;
         for s in splits {
-            let (deposited, withdrawn, remainder) = view.split_balance(s.id, *token);
+            let (deposited, remainder) = view.split_balance(s.id, *token);
             prop_assert_eq!(deposited, s.deposited[t]);
-            prop_assert_eq!(withdrawn, s.withdrawn[t]);
-            prop_assert!(remainder < U256::from(1u128 << 96));
+            // Paid out is not stored on chain: the model sums what the withdrawals returned,
+            // and the balance check below proves those amounts left the contract.
+            let withdrawn = s.withdrawn[t];
+            prop_assert!(
+                remainder < U256::from(1u128 << 64),
+                "remainder of a wei or more"
+            );
             let mut claimable = U256::ZERO;
             for (v, _) in s.versions.iter().enumerate() {
                 for w in wallets {

@@ -203,7 +203,12 @@ fn deposit_and_withdraw_native(
     assert_eq!(claim(&creator), U256::ZERO);
     assert_eq!(
         splitter.sender(keeper).split_balance(id, NATIVE),
-        (price, paid, U256::ZERO)
+        (price, U256::ZERO)
+    );
+    assert_eq!(
+        splitter.balance(),
+        price - paid,
+        "the rest stays owed in the splitter"
     );
 
     // A second withdrawal of the same amount is rejected.
@@ -259,11 +264,8 @@ fn rounding_remainder_is_carried_into_next_deposit(
         }
     }
     // After 30 wei every recipient has exactly 10: nothing was dropped.
-    let (deposited, withdrawn, remainder) = splitter.sender(alice).split_balance(id, NATIVE);
-    assert_eq!(
-        (deposited, withdrawn, remainder),
-        (u(30), U256::ZERO, U256::ZERO)
-    );
+    let (deposited, remainder) = splitter.sender(alice).split_balance(id, NATIVE);
+    assert_eq!((deposited, remainder), (u(30), U256::ZERO));
 }
 
 #[motsu::test]
@@ -396,7 +398,8 @@ fn rejecting_recipient_only_fails_itself(
         .withdraw(id, 0, good.address(), NATIVE)
         .motsu_unwrap();
     assert_eq!(good.balance(), u(50));
-    assert_eq!(splitter.sender(alice).split_balance(id, NATIVE).1, u(50));
+    assert_eq!(splitter.sender(alice).split_balance(id, NATIVE).0, u(100));
+    assert_eq!(splitter.balance(), u(50), "50 paid out, 50 still owed");
 }
 
 #[motsu::test]
@@ -582,6 +585,52 @@ fn views_of_unknown_things_are_zero(splitter: Contract<RoyaltySplitter>, alice: 
     );
     assert_eq!(
         splitter.sender(alice).split_balance(u(7), NATIVE),
-        (U256::ZERO, U256::ZERO, U256::ZERO)
+        (U256::ZERO, U256::ZERO)
     );
+}
+
+/// Native currency paid shares the member's word with its shares: withdrawing leaves the
+/// shares as they were, and later deposits are owed from what was paid on.
+#[motsu::test]
+fn native_withdrawals_keep_the_members_shares(
+    splitter: Contract<RoyaltySplitter>,
+    a: Contract<Wallet>,
+    b: Contract<Wallet>,
+    alice: Address,
+) {
+    init(&splitter, alice);
+    let (first, second) = (a.address(), b.address());
+    let id = create(
+        &splitter,
+        alice,
+        vec![(first, 60), (second, 40)],
+        Address::ZERO,
+    );
+    alice.fund(u(300));
+    for _ in 0..2 {
+        splitter
+            .sender_and_value(alice, u(100))
+            .deposit(id)
+            .motsu_unwrap();
+        let paid = splitter
+            .sender(alice)
+            .withdraw(id, 0, first, NATIVE)
+            .motsu_unwrap();
+        assert_eq!(paid, u(60));
+        assert_eq!(splitter.sender(alice).shares_of(id, 0, first), u(60));
+        assert_eq!(
+            splitter.sender(alice).claimable(id, 0, first, NATIVE),
+            U256::ZERO
+        );
+    }
+    assert_eq!(
+        splitter.sender(alice).claimable(id, 0, second, NATIVE),
+        u(80)
+    );
+    assert_eq!(splitter.sender(alice).shares_of(id, 0, second), u(40));
+    let err = splitter
+        .sender(alice)
+        .withdraw(id, 0, first, NATIVE)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToWithdraw(_)));
 }
