@@ -11,17 +11,20 @@
 //!
 //! ```text
 //! word  holds (limb 0 = low 64 bits)
-//! 0     dataset id
-//! 1     split id
-//! 2     scope bits
-//! 3     usage rate
-//! 4     payment token (bits 0..160) · limb 3: PackedTerms (usageUnit 8 | flags 8 |
+//! 0     limb 0 dataset id · limb 1 split id · limb 2 scope bits ([`OfferIds`]; a license
+//!       check, `licenseUsage` and the escrow all want them together, so they are one read)
+//! 1     usage rate
+//! 2     payment token (bits 0..160) · limb 3: PackedTerms (usageUnit 8 | flags 8 |
 //!       tierCount 8 | resaleBps 16), flags: TRANSFERABLE 1, RENTABLE 2 (REGISTERED 4 is set
 //!       by LicenseNft when it stores the word)
-//! 5     ERC-2981 royalty receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
-//! 6     arbiter (bits 0..160)
-//! 7..9  cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
+//! 3     ERC-2981 royalty receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
+//! 4     arbiter (bits 0..160)
+//! 5..7  cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
 //! ```
+//!
+//! Dataset and split ids are counted from 1 by the registry and the splitter and the scope
+//! bits are those of [`crate::scope::KNOWN_SCOPES`], so each fits its limb; `LicenseOffers`
+//! refuses an offer whose ids do not (`ArithmeticOverflow`) before packing.
 
 use alloc::vec::Vec;
 
@@ -51,11 +54,51 @@ pub fn limb(word: U256, index: usize) -> u64 {
 }
 
 /// How many words `registerOffer` takes before the terms URI (see the module docs).
-pub const TERMS_WORDS: usize = 10;
+pub const TERMS_WORDS: usize = 8;
 /// Index of the payment-token word (with [`PackedTerms`] in limb 3).
-pub const PAYMENT_WORD: usize = 4;
+pub const PAYMENT_WORD: usize = 2;
 /// Index of the royalty-receiver word (with the tier bps in limb 3).
-pub const RECEIVER_WORD: usize = 5;
+pub const RECEIVER_WORD: usize = 3;
+
+/// An offer's dataset id, split id and scope bits: word 0 of its terms (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OfferIds {
+    /// The dataset the offer licenses.
+    pub dataset_id: u64,
+    /// The dataset's split, where its revenue goes.
+    pub split_id: u64,
+    /// The scope bits a license of it grants.
+    pub scope: u64,
+}
+
+impl OfferIds {
+    /// The ids in `word`.
+    #[must_use]
+    pub fn from_word(word: U256) -> Self {
+        Self {
+            dataset_id: limb(word, 0),
+            split_id: limb(word, 1),
+            scope: limb(word, 2),
+        }
+    }
+
+    /// The word holding these ids.
+    #[must_use]
+    pub fn to_word(self) -> U256 {
+        U256::from_limbs([self.dataset_id, self.split_id, self.scope, 0])
+    }
+
+    /// The ids of an offer on `dataset_id` paying `split_id` with `scope`, `None` unless each
+    /// fits 64 bits.
+    #[must_use]
+    pub fn new(dataset_id: U256, split_id: U256, scope: U256) -> Option<Self> {
+        Some(Self {
+            dataset_id: u64::try_from(dataset_id).ok()?,
+            split_id: u64::try_from(split_id).ok()?,
+            scope: u64::try_from(scope).ok()?,
+        })
+    }
+}
 
 /// `PackedTerms` flag: licenses may change hands.
 pub const TRANSFERABLE: u64 = 1;
@@ -105,7 +148,7 @@ impl PackedTerms {
 /// words, then the terms URI's bytes.
 #[inline]
 #[must_use]
-pub fn offer_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) -> Vec<u8> {
+pub fn offer_terms(terms: &LicenseTerms, ids: OfferIds, receiver: Address) -> Vec<u8> {
     let tiers = terms.tierThresholds.len().min(MAX_ROYALTY_TIERS);
     let mut tier_bps = 0u64;
     for (index, &bps) in terms.tierBps.iter().take(tiers).enumerate() {
@@ -121,14 +164,12 @@ pub fn offer_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) -> V
         resale_bps: terms.resaleRoyaltyBps,
     };
     let mut words = [U256::ZERO; TERMS_WORDS];
-    words[0] = terms.datasetId;
-    words[1] = split_id;
-    words[2] = terms.scope;
-    words[3] = terms.usageRate;
+    words[0] = ids.to_word();
+    words[1] = terms.usageRate;
     words[PAYMENT_WORD] = address_word(terms.paymentToken, packed.to_limb());
     words[RECEIVER_WORD] = address_word(receiver, tier_bps);
-    words[6] = address_word(terms.arbiter, 0);
-    for (slot, &threshold) in words[7..]
+    words[4] = address_word(terms.arbiter, 0);
+    for (slot, &threshold) in words[5..]
         .iter_mut()
         .zip(terms.tierThresholds.iter().skip(1))
     {
@@ -145,6 +186,21 @@ pub fn offer_terms(terms: &LicenseTerms, split_id: U256, receiver: Address) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offer_ids_round_trip_and_refuse_what_does_not_fit() {
+        let ids = OfferIds::new(U256::from(7), U256::from(u64::MAX), U256::from(0x3f)).unwrap();
+        assert_eq!(OfferIds::from_word(ids.to_word()), ids);
+        assert_eq!(
+            ids.to_word(),
+            U256::from_limbs([7, u64::MAX, 0x3f, 0]),
+            "dataset, split and scope in limbs 0, 1 and 2"
+        );
+        let big = U256::from(u64::MAX) + U256::from(1);
+        assert_eq!(OfferIds::new(big, U256::from(1), U256::ZERO), None);
+        assert_eq!(OfferIds::new(U256::from(1), big, U256::ZERO), None);
+        assert_eq!(OfferIds::new(U256::from(1), U256::from(1), big), None);
+    }
 
     #[test]
     fn packed_terms_round_trip() {

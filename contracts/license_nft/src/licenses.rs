@@ -71,14 +71,19 @@ impl LicenseNft {
         Ok(U256::from(limb(self.stamp(token_id)?, 0)))
     }
 
-    /// The offer of `token_id` if the license is valid for `scope` now (see the module docs).
+    /// The ids word of the offer of `token_id` (`OfferIds`: dataset in limb 0, scope in limb
+    /// 2) if the license is valid for `scope` now (see the module docs).
     pub(crate) fn valid_offer(&self, token_id: U256, scope: U256) -> Option<U256> {
         let stamp = self.read(Field::Stamp, token_id);
         let offer_id = U256::from(limb(stamp, 0));
         let usable = !offer_id.is_zero()
             && limb(stamp, 3) & (REVOKED | IN_DEBT) == 0
             && is_live(limb(stamp, 2), self.vm().block_timestamp());
-        (usable && includes(self.read(Field::Scope, offer_id), scope)).then_some(offer_id)
+        if !usable {
+            return None;
+        }
+        let ids = self.read(Field::Ids, offer_id);
+        includes(U256::from(limb(ids, 2)), scope).then_some(ids)
     }
 
     /// Whether `holder` may use dataset `dataset_id` for `scope` under license `token_id`.
@@ -89,11 +94,11 @@ impl LicenseNft {
         dataset_id: U256,
         scope: U256,
     ) -> bool {
-        let Some(offer_id) = self.valid_offer(token_id, scope) else {
+        let Some(ids) = self.valid_offer(token_id, scope) else {
             return false;
         };
         !holder.is_zero()
-            && self.read(Field::Dataset, offer_id) == dataset_id
+            && U256::from(limb(ids, 0)) == dataset_id
             && (self.erc721._owner_of(token_id) == holder || self.current_user(token_id) == holder)
     }
 
@@ -102,10 +107,11 @@ impl LicenseNft {
         let stamp = self.stamp(token_id)?;
         let offer_id = U256::from(limb(stamp, 0));
         let payment = self.read(Field::Payment, offer_id);
+        let ids = self.read(Field::Ids, offer_id);
         Ok((
-            self.read(Field::Dataset, offer_id),
-            self.read(Field::Split, offer_id),
-            self.read(Field::Scope, offer_id),
+            U256::from(limb(ids, 0)),
+            U256::from(limb(ids, 1)),
+            U256::from(limb(ids, 2)),
             limb(stamp, 1),
             limb(stamp, 2),
             limb(stamp, 3) >> REVOKED_AT_SHIFT,

@@ -10,9 +10,8 @@
 //!
 //! ```text
 //! field       key     word (limb 0 = low 64 bits)
-//! Dataset     offer   dataset id
-//! Split       offer   split id
-//! Scope       offer   scope bits
+//! Ids         offer   limb 0 dataset id · limb 1 split id · limb 2 scope bits
+//!                     (`tributary_abi::packed::OfferIds`)
 //! Rate        offer   usage rate
 //! Payment     offer   payment token (bits 0..160) · limb 3: `PackedTerms` (usageUnit 8 | flags 8:
 //!                     transferable 1, rentable 2, registered 4 | tierCount 8 | resaleBps 16)
@@ -43,12 +42,9 @@ use crate::LicenseNft;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Field {
-    /// `(offer)`: dataset id.
-    Dataset = 1,
-    /// `(offer)`: split id.
-    Split = 2,
-    /// `(offer)`: scope bits.
-    Scope = 3,
+    /// `(offer)`: dataset id, split id and scope bits (`OfferIds`). Numbers 2 and 3 held the
+    /// split id and the scope before they joined this word; they are not reused.
+    Ids = 1,
     /// `(offer)`: usage rate.
     Rate = 4,
     /// `(offer)`: payment token, unit, flags, tier count, resale bps.

@@ -83,7 +83,7 @@ impl LicenseNft {
             self.vm(),
             &OfferTermsRegistered {
                 offerId: offer_id,
-                datasetId: terms[0],
+                datasetId: U256::from(limb(terms[0], 0)),
             },
         );
         Ok(())
@@ -139,9 +139,7 @@ impl LicenseNft {
 
 /// The offer fields in `registerOffer` order.
 const FIELDS: [Field; TERMS_WORDS] = [
-    Field::Dataset,
-    Field::Split,
-    Field::Scope,
+    Field::Ids,
     Field::Rate,
     Field::Payment,
     Field::Receiver,

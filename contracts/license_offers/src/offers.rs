@@ -19,7 +19,7 @@ use tributary_abi::{
     abi_words::{call_data, encode, Tail, Word},
     calls::{call, malformed},
     interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
-    packed::{address_word, limb, offer_terms, word_address},
+    packed::{address_word, limb, offer_terms, word_address, OfferIds},
     scope::{KNOWN_SCOPES, MAX_UNIT},
     terms::{LicenseTerms, BPS_DENOMINATOR, MAX_ROYALTY_TIERS},
 };
@@ -156,11 +156,10 @@ impl LicenseOffers {
         self.offer_count.set(offer_id);
         let offer_id = U256::from(offer_id);
 
-        // The split id shares the supply word (limb 2), so a mint reads one word less; split
-        // ids are counted from 1 by the splitter and never reach 2^64 in practice (checked).
-        if split_id > U256::from(u64::MAX) {
-            return Err(overflow());
-        }
+        // Dataset and split ids are counted from 1 and never reach 2^64 in practice, and the
+        // scope bits were validated; checked anyway, since they are packed into 64-bit limbs
+        // here (the supply word) and in the license contract (see `tributary_abi::packed`).
+        let ids = OfferIds::new(terms.datasetId, split_id, terms.scope).ok_or_else(overflow)?;
         self.write(Field::Dataset, offer_id, terms.datasetId);
         self.write(Field::Price, offer_id, terms.price);
         self.write(
@@ -171,7 +170,7 @@ impl LicenseOffers {
         self.write(
             Field::Supply,
             offer_id,
-            U256::from_limbs([u64::from(terms.maxSupply), 0, split_id.as_limbs()[0], 0]),
+            U256::from_limbs([u64::from(terms.maxSupply), 0, ids.split_id, 0]),
         );
         self.write(Field::TermsHash, offer_id, terms.termsHash.into());
         emit(
@@ -190,7 +189,7 @@ impl LicenseOffers {
         let data = encode(
             &ILicenseNft::registerOfferCall::SELECTOR,
             &[offer_id.word(), [0; 32]],
-            &[Tail::bytes(1, &offer_terms(&terms, split_id, receiver))],
+            &[Tail::bytes(1, &offer_terms(&terms, ids, receiver))],
         );
         call(self.vm(), nft, Some(U256::ZERO), &data)?;
         Ok(offer_id)

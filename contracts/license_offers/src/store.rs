@@ -12,7 +12,8 @@
 //! Price      price
 //! Payment    payment token (bits 0..160) · limb 3 duration (seconds, 0 = perpetual)
 //! Supply     limb 0 max supply (0 = unlimited) · limb 1 minted · limb 2 split id (never 0:
-//!            a zero word is no offer) · limb 3 flags (paused 1, retired 2)
+//!            a zero word is no offer; below 2^64, see `tributary_abi::packed::OfferIds`) ·
+//!            limb 3 flags (paused 1, retired 2)
 //! TermsHash  keccak256 of the terms document
 //! ```
 
