@@ -29,6 +29,8 @@ interface IAttributionRegistry  {
 
     function datasetSplit(uint256 dataset_id) external view returns (uint256);
 
+    function datasetListing(uint256 dataset_id) external view returns (address, uint256);
+
     function dataset(uint256 dataset_id) external view returns (address, address, uint256, bytes32, uint256);
 
     function datasetVersion(uint256 dataset_id, uint256 version) external view returns (bytes32);

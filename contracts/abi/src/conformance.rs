@@ -103,6 +103,11 @@ fn cross_contract_calls_match_the_exported_interfaces() {
         ),
         pair!(
             SolCall,
+            calls::IAttributionRegistry::datasetListingCall,
+            Registry::datasetListingCall
+        ),
+        pair!(
+            SolCall,
             calls::IAttributionRegistry::modelCall,
             Registry::modelCall
         ),

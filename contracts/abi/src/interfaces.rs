@@ -25,7 +25,8 @@ pub mod IRoyaltySplitter {
 }
 
 /// What the offers contract and the router need from the registry: dataset owners and
-/// splits, and a model's lineage — `model` answers `(owner, splitId, modelHash, depth)`,
+/// splits (`datasetListing` answers both in one call: a new offer enters the registry once),
+/// and a model's lineage — `model` answers `(owner, splitId, modelHash, depth)`,
 /// `parents` one `Lineage` struct, `ancestry` the ancestor models, highest id first; each
 /// reverts with `UnknownModel(modelId)` for an unknown model.
 #[allow(non_snake_case)]
@@ -33,6 +34,7 @@ pub mod IAttributionRegistry {
     alloy_sol_types::sol! {
         function datasetOwner(uint256 datasetId) external view returns (address owner);
         function datasetSplit(uint256 datasetId) external view returns (uint256 splitId);
+        function datasetListing(uint256 datasetId) external view returns (address owner, uint256 splitId);
         function model(uint256 modelId) external view returns (address owner, uint256 splitId, bytes32 modelHash, uint8 depth);
         function parents(uint256 modelId) external view returns ((uint256[], uint256[], uint256[], uint256[], uint256[]) lineage);
         function ancestry(uint256 modelId) external view returns (uint256[] ancestors);

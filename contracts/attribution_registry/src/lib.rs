@@ -257,6 +257,15 @@ impl AttributionRegistry {
         self.read_uint(state::Field::DatasetSplit, &[dataset_id])
     }
 
+    /// Owner and split of a dataset (`datasetOwner` and `datasetSplit` in one call); zeros if
+    /// unknown.
+    pub fn dataset_listing(&self, dataset_id: U256) -> (Address, U256) {
+        (
+            self.dataset_owner(dataset_id),
+            self.dataset_split(dataset_id),
+        )
+    }
+
     /// A dataset: `(owner, pendingOwner, splitId, latestContentHash, versionCount)` (URIs are
     /// in the `DatasetRegistered` and `VersionPublished` events).
     ///

@@ -118,20 +118,7 @@ impl LicenseOffers {
     pub(crate) fn create_offer_for(&mut self, terms: LicenseTerms) -> Result<U256, Error> {
         validate_terms(&terms)?;
         let creator = self.vm().msg_sender();
-        self.require_dataset_owner(terms.datasetId, creator)?;
-
-        let registry = self.registry.get();
-        let split_id = call(
-            self.vm(),
-            registry,
-            None,
-            &call_data(
-                IAttributionRegistry::datasetSplitCall::SELECTOR,
-                &[terms.datasetId.word()],
-            ),
-        )?
-        .word(0)
-        .ok_or_else(|| malformed(registry))?;
+        let split_id = self.require_dataset_owner(terms.datasetId, creator)?;
         let splitter = self.splitter.get();
         let receiver = call(
             self.vm(),
@@ -269,23 +256,26 @@ impl LicenseOffers {
         }
         let dataset_id = self.read(Field::Dataset, offer_id);
         let sender = self.vm().msg_sender();
-        self.require_dataset_owner(dataset_id, sender)
+        self.require_dataset_owner(dataset_id, sender).map(drop)
     }
 
-    /// Errors unless the attribution registry reports `account` as the owner of `dataset_id`.
-    fn require_dataset_owner(&self, dataset_id: U256, account: Address) -> Result<(), Error> {
+    /// The split of `dataset_id`, if the attribution registry reports `account` as its owner
+    /// (one `datasetListing` call); errors otherwise.
+    fn require_dataset_owner(&self, dataset_id: U256, account: Address) -> Result<U256, Error> {
         let registry = self.registry.get();
-        let owner = call(
+        let listing = call(
             self.vm(),
             registry,
             None,
             &call_data(
-                IAttributionRegistry::datasetOwnerCall::SELECTOR,
+                IAttributionRegistry::datasetListingCall::SELECTOR,
                 &[dataset_id.word()],
             ),
-        )?
-        .address(0)
-        .ok_or_else(|| malformed(registry))?;
+        )?;
+        let (owner, split_id) = listing
+            .address(0)
+            .zip(listing.word(1))
+            .ok_or_else(|| malformed(registry))?;
         if owner.is_zero() {
             return Err(UnknownDataset {
                 datasetId: dataset_id,
@@ -299,7 +289,7 @@ impl LicenseOffers {
             }
             .into());
         }
-        Ok(())
+        Ok(split_id)
     }
 
     /// The state of an offer for buyers and indexers.

@@ -44,6 +44,11 @@ impl RegistryDouble {
     pub fn dataset_split(&self, dataset_id: U256) -> U256 {
         self.splits.get(dataset_id)
     }
+
+    /// `datasetListing(uint256)`: owner and split.
+    pub fn dataset_listing(&self, dataset_id: U256) -> (Address, U256) {
+        (self.owners.get(dataset_id), self.splits.get(dataset_id))
+    }
 }
 
 /// Split 0 is unknown to the splitter double (its calls revert with `UNKNOWN_SPLIT`).

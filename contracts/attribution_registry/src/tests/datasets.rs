@@ -28,6 +28,7 @@ fn registers_datasets_with_splits_controlled_by_the_registry(
     });
     assert_eq!(registry.sender(bob).dataset_owner(second), bob);
     assert_eq!(registry.sender(bob).dataset_split(second), u(2));
+    assert_eq!(registry.sender(bob).dataset_listing(second), (bob, u(2)));
     assert_eq!(
         splitter.sender(bob).controller.get(u(2)),
         registry.address()
@@ -40,6 +41,10 @@ fn registers_datasets_with_splits_controlled_by_the_registry(
     // Unknown ids read as zero through the cross-contract views.
     assert_eq!(registry.sender(bob).dataset_owner(u(9)), Address::ZERO);
     assert_eq!(registry.sender(bob).dataset_split(u(9)), U256::ZERO);
+    assert_eq!(
+        registry.sender(bob).dataset_listing(u(9)),
+        (Address::ZERO, U256::ZERO)
+    );
 }
 
 #[motsu::test]
