@@ -26,7 +26,7 @@ use crate::{
         PriceAboveMax, UnknownOffer,
     },
     events::{emit, LicenseIssued},
-    store::{Field, PAUSED, RETIRED},
+    store::{max_supply, minted, with_counts, Field, PAUSED, RETIRED},
     LicenseOffers,
 };
 
@@ -81,12 +81,8 @@ impl LicenseOffers {
             .into());
         }
         // Supply counts are u32: `maxSupply` is a uint32 and `minted` never passes it or 2^32-1.
-        #[allow(clippy::cast_possible_truncation)]
-        let minted = (limb(supply, 1) as u32)
-            .checked_add(1)
-            .ok_or_else(overflow)?;
-        #[allow(clippy::cast_possible_truncation)]
-        let max_supply = limb(supply, 0) as u32;
+        let minted = minted(supply).checked_add(1).ok_or_else(overflow)?;
+        let max_supply = max_supply(supply);
         if max_supply != 0 && minted > max_supply {
             return Err(OfferSoldOut {
                 offerId: offer_id,
@@ -101,9 +97,11 @@ impl LicenseOffers {
         let expires_at = expiry(self.vm().block_timestamp(), limb(payment, 3))?;
 
         // Effects: count before any external call.
-        let mut limbs = supply.into_limbs();
-        limbs[1] = u64::from(minted);
-        self.write(Field::Supply, offer_id, U256::from_limbs(limbs));
+        self.write(
+            Field::Supply,
+            offer_id,
+            with_counts(supply, max_supply, minted),
+        );
 
         // Interactions: the token (trusted contract), then the whole price into the split.
         let nft = self.license_nft.get();

@@ -31,7 +31,7 @@ use crate::{
         NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer, ZeroAddress,
     },
     events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
-    store::{Field, PAUSED, RETIRED},
+    store::{max_supply, minted, with_counts, Field, PAUSED, RETIRED},
     LicenseOffers,
 };
 
@@ -147,7 +147,6 @@ impl LicenseOffers {
         // scope bits were validated; checked anyway, since they are packed into 64-bit limbs
         // here (the supply word) and in the license contract (see `tributary_abi::packed`).
         let ids = OfferIds::new(terms.datasetId, split_id, terms.scope).ok_or_else(overflow)?;
-        self.write(Field::Dataset, offer_id, terms.datasetId);
         self.write(Field::Price, offer_id, terms.price);
         self.write(
             Field::Payment,
@@ -157,7 +156,7 @@ impl LicenseOffers {
         self.write(
             Field::Supply,
             offer_id,
-            U256::from_limbs([u64::from(terms.maxSupply), 0, ids.split_id, 0]),
+            U256::from_limbs([u64::from(terms.maxSupply), ids.dataset_id, ids.split_id, 0]),
         );
         self.write(Field::TermsHash, offer_id, terms.termsHash.into());
         emit(
@@ -215,9 +214,7 @@ impl LicenseOffers {
     ) -> Result<(), Error> {
         self.require_offer_manager(offer_id)?;
         let supply = self.read(Field::Supply, offer_id);
-        // Minted counts are u32 (see `mint`).
-        #[allow(clippy::cast_possible_truncation)]
-        let minted = limb(supply, 1) as u32;
+        let minted = minted(supply);
         if max_supply != 0 && max_supply < minted {
             return Err(InvalidMaxSupply {
                 maxSupply: max_supply,
@@ -226,9 +223,11 @@ impl LicenseOffers {
             .into());
         }
         self.write(Field::Price, offer_id, price);
-        let mut limbs = supply.into_limbs();
-        limbs[0] = u64::from(max_supply);
-        self.write(Field::Supply, offer_id, U256::from_limbs(limbs));
+        self.write(
+            Field::Supply,
+            offer_id,
+            with_counts(supply, max_supply, minted),
+        );
         emit(
             self.vm(),
             &OfferUpdated {
@@ -251,10 +250,11 @@ impl LicenseOffers {
     /// Errors unless `offer_id` exists, is not retired and the caller owns its dataset.
     fn require_offer_manager(&mut self, offer_id: U256) -> Result<(), Error> {
         self.require_offer(offer_id)?;
-        if limb(self.read(Field::Supply, offer_id), 3) & RETIRED != 0 {
+        let supply = self.read(Field::Supply, offer_id);
+        if limb(supply, 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }
-        let dataset_id = self.read(Field::Dataset, offer_id);
+        let dataset_id = U256::from(limb(supply, 1));
         let sender = self.vm().msg_sender();
         self.require_dataset_owner(dataset_id, sender).map(drop)
     }
@@ -297,15 +297,13 @@ impl LicenseOffers {
         self.require_offer(offer_id)?;
         let supply = self.read(Field::Supply, offer_id);
         let flags = limb(supply, 3);
-        // Supply counts are u32 (see `mint` and `updateOffer`).
-        #[allow(clippy::cast_possible_truncation)]
         Ok((
-            self.read(Field::Dataset, offer_id),
+            U256::from(limb(supply, 1)),
             U256::from(limb(supply, 2)),
             self.read(Field::Price, offer_id),
             word_address(self.read(Field::Payment, offer_id)),
-            limb(supply, 1) as u32,
-            limb(supply, 0) as u32,
+            minted(supply),
+            max_supply(supply),
             flags & PAUSED != 0,
             flags & RETIRED != 0,
             self.read(Field::TermsHash, offer_id).into(),

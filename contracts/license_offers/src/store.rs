@@ -8,17 +8,18 @@
 //!
 //! ```text
 //! field      word (limb 0 = low 64 bits)
-//! Dataset    dataset id
 //! Price      price
 //! Payment    payment token (bits 0..160) · limb 3 duration (seconds, 0 = perpetual)
-//! Supply     limb 0 max supply (0 = unlimited) · limb 1 minted · limb 2 split id (never 0:
-//!            a zero word is no offer; below 2^64, see `tributary_abi::packed::OfferIds`) ·
-//!            limb 3 flags (paused 1, retired 2)
+//! Supply     limb 0: max supply (bits 0..32, 0 = unlimited) and minted (bits 32..64) ·
+//!            limb 1 dataset id · limb 2 split id (never 0: a zero word is no offer) ·
+//!            limb 3 flags (paused 1, retired 2); the ids are below 2^64, see
+//!            `tributary_abi::packed::OfferIds`
 //! TermsHash  keccak256 of the terms document
 //! ```
 
 use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
+use tributary_abi::packed::limb;
 
 use crate::LicenseOffers;
 
@@ -26,9 +27,7 @@ use crate::LicenseOffers;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Field {
-    /// Dataset id.
-    Dataset = 1,
-    // 2 held the split id before it moved into `Supply`; not reused.
+    // 1 and 2 held the dataset and split ids before they moved into `Supply`; not reused.
     /// Price.
     Price = 3,
     /// Payment token and duration.
@@ -43,6 +42,28 @@ pub enum Field {
 pub const PAUSED: u64 = 1;
 /// `Supply` flag: retired.
 pub const RETIRED: u64 = 2;
+
+/// The max supply of a supply word (0 = unlimited).
+pub(crate) fn max_supply(supply: U256) -> u32 {
+    // Bits 0..32 of limb 0.
+    #[allow(clippy::cast_possible_truncation)]
+    let max = limb(supply, 0) as u32;
+    max
+}
+
+/// How many licenses of an offer were minted (its supply word's bits 32..64).
+pub(crate) fn minted(supply: U256) -> u32 {
+    #[allow(clippy::cast_possible_truncation)]
+    let minted = (limb(supply, 0) >> 32) as u32;
+    minted
+}
+
+/// `supply` with the counts `max_supply` and `minted`.
+pub(crate) fn with_counts(supply: U256, max_supply: u32, minted: u32) -> U256 {
+    let mut limbs = supply.into_limbs();
+    limbs[0] = u64::from(max_supply) | (u64::from(minted) << 32);
+    U256::from_limbs(limbs)
+}
 
 impl LicenseOffers {
     /// The slot of `field` for `offer_id`: `keccak256(field ‖ offer_id)` (host keccak).

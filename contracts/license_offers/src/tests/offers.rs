@@ -352,6 +352,12 @@ fn max_supply_cannot_drop_below_minted(
         .sender(owner)
         .update_offer(id, PRICE, 2)
         .motsu_unwrap();
+    // The counts share the supply word with the dataset and split ids: all kept.
+    let summary = offers.sender(owner).offer(id).motsu_unwrap();
+    assert_eq!(
+        (summary.0, summary.1, summary.4, summary.5),
+        (DATASET, SPLIT, 2, 2)
+    );
     offers
         .sender(owner)
         .update_offer(id, PRICE, 0)
