@@ -30,16 +30,8 @@
 //! transactions). The EVM parts are recorded by wrapping the instructions that charge them
 //! (`instruction_table`), the Stylus parts by the host functions and the entry code.
 
-use revm::{
-    interpreter::{
-        opcode::{self, make_instruction_table, InstructionTable},
-        Interpreter, InterpreterResult,
-    },
-    primitives::CancunSpec,
-};
+use revm::interpreter::InterpreterResult;
 use serde::{Deserialize, Serialize};
-
-use crate::context::Ctx;
 
 /// A count and the gas it cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,44 +227,4 @@ impl Recorder {
         anatomy.gas_used = gas_used;
         Some(anatomy)
     }
-}
-
-const BASE: InstructionTable<Ctx> = make_instruction_table::<Ctx, CancunSpec>();
-
-/// Runs opcode `OP` and records what it charged.
-fn recorded<const OP: u8>(interpreter: &mut Interpreter, host: &mut Ctx) {
-    let before = interpreter.gas.remaining();
-    BASE[OP as usize](interpreter, host);
-    let gas = before.saturating_sub(interpreter.gas.remaining());
-    let Some(recorder) = host.external.anatomy.as_mut() else {
-        return;
-    };
-    let what = match OP {
-        opcode::SLOAD => Charge::Read,
-        opcode::SSTORE => Charge::Write,
-        opcode::LOG0..=opcode::LOG4 => Charge::Event,
-        _ => Charge::Call,
-    };
-    recorder.charge(what, 1, gas);
-}
-
-/// Cancun's instruction table with the instructions whose gas the anatomy lists recorded:
-/// `SLOAD`, `SSTORE`, `LOG0`..`LOG4`, `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`, `CREATE`,
-/// `CREATE2`.
-pub(crate) fn instruction_table() -> InstructionTable<Ctx> {
-    let mut table = BASE;
-    table[opcode::SLOAD as usize] = recorded::<{ opcode::SLOAD }>;
-    table[opcode::SSTORE as usize] = recorded::<{ opcode::SSTORE }>;
-    table[opcode::LOG0 as usize] = recorded::<{ opcode::LOG0 }>;
-    table[opcode::LOG1 as usize] = recorded::<{ opcode::LOG1 }>;
-    table[opcode::LOG2 as usize] = recorded::<{ opcode::LOG2 }>;
-    table[opcode::LOG3 as usize] = recorded::<{ opcode::LOG3 }>;
-    table[opcode::LOG4 as usize] = recorded::<{ opcode::LOG4 }>;
-    table[opcode::CALL as usize] = recorded::<{ opcode::CALL }>;
-    table[opcode::CALLCODE as usize] = recorded::<{ opcode::CALLCODE }>;
-    table[opcode::DELEGATECALL as usize] = recorded::<{ opcode::DELEGATECALL }>;
-    table[opcode::STATICCALL as usize] = recorded::<{ opcode::STATICCALL }>;
-    table[opcode::CREATE as usize] = recorded::<{ opcode::CREATE }>;
-    table[opcode::CREATE2 as usize] = recorded::<{ opcode::CREATE2 }>;
-    table
 }

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use revm::{
     handler::{mainnet, register::EvmHandler},
     interpreter::{
-        opcode::{make_instruction_table, InstructionTables},
-        CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, InterpreterAction,
-        InterpreterResult, SharedMemory,
+        opcode::{self, make_instruction_table, InstructionTable, InstructionTables},
+        CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, Interpreter,
+        InterpreterAction, InterpreterResult, SharedMemory,
     },
     primitives::{CancunSpec, EVMError},
     CallFrame, CreateFrame, Frame, FrameOrResult, FrameResult,
@@ -170,7 +170,7 @@ fn execute_frame(
     }
     if ctx.external.anatomy.is_some() {
         // The gas anatomy records the instructions that charge what it lists.
-        let recorded = InstructionTables::Plain(anatomy::instruction_table());
+        let recorded = InstructionTables::Plain(recorded_instruction_table());
         return mainnet::execute_frame::<CancunSpec, StylusExt, Db>(
             frame,
             shared_memory,
@@ -310,4 +310,45 @@ fn nested_create(
         },
         FrameOrResult::Result(_) => Err(EVMError::Custom("unexpected frame result".into())),
     }
+}
+
+const BASE: InstructionTable<Ctx> = make_instruction_table::<Ctx, CancunSpec>();
+
+/// Runs opcode `OP` and records what it charged.
+fn recorded<const OP: u8>(interpreter: &mut Interpreter, host: &mut Ctx) {
+    let before = interpreter.gas.remaining();
+    BASE[OP as usize](interpreter, host);
+    let gas = before.saturating_sub(interpreter.gas.remaining());
+    let Some(recorder) = host.external.anatomy.as_mut() else {
+        return;
+    };
+    let what = match OP {
+        opcode::SLOAD => anatomy::Charge::Read,
+        opcode::SSTORE => anatomy::Charge::Write,
+        opcode::LOG0..=opcode::LOG4 => anatomy::Charge::Event,
+        _ => anatomy::Charge::Call,
+    };
+    recorder.charge(what, 1, gas);
+}
+
+/// Cancun's instruction table with the instructions whose gas the anatomy ([`anatomy`])
+/// lists recorded (here rather than in `anatomy`, which the context imports):
+/// `SLOAD`, `SSTORE`, `LOG0`..`LOG4`, `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`, `CREATE`,
+/// `CREATE2`.
+fn recorded_instruction_table() -> InstructionTable<Ctx> {
+    let mut table = BASE;
+    table[opcode::SLOAD as usize] = recorded::<{ opcode::SLOAD }>;
+    table[opcode::SSTORE as usize] = recorded::<{ opcode::SSTORE }>;
+    table[opcode::LOG0 as usize] = recorded::<{ opcode::LOG0 }>;
+    table[opcode::LOG1 as usize] = recorded::<{ opcode::LOG1 }>;
+    table[opcode::LOG2 as usize] = recorded::<{ opcode::LOG2 }>;
+    table[opcode::LOG3 as usize] = recorded::<{ opcode::LOG3 }>;
+    table[opcode::LOG4 as usize] = recorded::<{ opcode::LOG4 }>;
+    table[opcode::CALL as usize] = recorded::<{ opcode::CALL }>;
+    table[opcode::CALLCODE as usize] = recorded::<{ opcode::CALLCODE }>;
+    table[opcode::DELEGATECALL as usize] = recorded::<{ opcode::DELEGATECALL }>;
+    table[opcode::STATICCALL as usize] = recorded::<{ opcode::STATICCALL }>;
+    table[opcode::CREATE as usize] = recorded::<{ opcode::CREATE }>;
+    table[opcode::CREATE2 as usize] = recorded::<{ opcode::CREATE2 }>;
+    table
 }
