@@ -23,7 +23,7 @@ use tributary_abi::{
 use crate::{
     errors::{
         overflow, Error, IncorrectPayment, OfferIsPaused, OfferIsRetired, OfferSoldOut,
-        PriceAboveMax, UnknownOffer,
+        PriceAboveMax,
     },
     events::{emit, LicenseIssued},
     store::{max_supply, minted, with_counts, Field, PAUSED, RETIRED},
@@ -49,12 +49,7 @@ impl LicenseOffers {
         to: Address,
         max_price: U256,
     ) -> Result<U256, Error> {
-        // Every offer's supply word holds its split id (limb 2, never 0), so a zero word is an
-        // unknown offer: the same answer as `require_offer`, one read less.
-        let supply = self.read(Field::Supply, offer_id);
-        if supply.is_zero() {
-            return Err(UnknownOffer { offerId: offer_id }.into());
-        }
+        let supply = self.supply_of(offer_id)?;
         if limb(supply, 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }

@@ -183,8 +183,7 @@ impl LicenseOffers {
 
     /// Pauses or unpauses minting of a live offer.
     pub(crate) fn pause_offer(&mut self, offer_id: U256, paused: bool) -> Result<(), Error> {
-        self.require_offer_manager(offer_id)?;
-        let supply = self.read(Field::Supply, offer_id);
+        let supply = self.require_offer_manager(offer_id)?;
         self.write(Field::Supply, offer_id, with_flag(supply, PAUSED, paused));
         emit(
             self.vm(),
@@ -198,8 +197,7 @@ impl LicenseOffers {
 
     /// Retires an offer for good.
     pub(crate) fn retire(&mut self, offer_id: U256) -> Result<(), Error> {
-        self.require_offer_manager(offer_id)?;
-        let supply = self.read(Field::Supply, offer_id);
+        let supply = self.require_offer_manager(offer_id)?;
         self.write(Field::Supply, offer_id, with_flag(supply, RETIRED, true));
         emit(self.vm(), &OfferRetired { offerId: offer_id });
         Ok(())
@@ -212,8 +210,7 @@ impl LicenseOffers {
         price: U256,
         max_supply: u32,
     ) -> Result<(), Error> {
-        self.require_offer_manager(offer_id)?;
-        let supply = self.read(Field::Supply, offer_id);
+        let supply = self.require_offer_manager(offer_id)?;
         let minted = minted(supply);
         if max_supply != 0 && max_supply < minted {
             return Err(InvalidMaxSupply {
@@ -239,24 +236,27 @@ impl LicenseOffers {
         Ok(())
     }
 
-    /// Errors unless `offer_id` exists.
-    pub(crate) fn require_offer(&self, offer_id: U256) -> Result<(), Error> {
-        if offer_id.is_zero() || offer_id > U256::from(self.offer_count.get()) {
+    /// The supply word of `offer_id`, or `UnknownOffer`. Every offer's supply word holds its
+    /// split id (limb 2, never 0), so a zero word is an offer that was never created.
+    pub(crate) fn supply_of(&self, offer_id: U256) -> Result<U256, Error> {
+        let supply = self.read(Field::Supply, offer_id);
+        if supply.is_zero() {
             return Err(UnknownOffer { offerId: offer_id }.into());
         }
-        Ok(())
+        Ok(supply)
     }
 
-    /// Errors unless `offer_id` exists, is not retired and the caller owns its dataset.
-    fn require_offer_manager(&mut self, offer_id: U256) -> Result<(), Error> {
-        self.require_offer(offer_id)?;
-        let supply = self.read(Field::Supply, offer_id);
+    /// The supply word of `offer_id` if it exists, is not retired and the caller owns its
+    /// dataset; errors otherwise.
+    fn require_offer_manager(&mut self, offer_id: U256) -> Result<U256, Error> {
+        let supply = self.supply_of(offer_id)?;
         if limb(supply, 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }
         let dataset_id = U256::from(limb(supply, 1));
         let sender = self.vm().msg_sender();
-        self.require_dataset_owner(dataset_id, sender).map(drop)
+        self.require_dataset_owner(dataset_id, sender)?;
+        Ok(supply)
     }
 
     /// The split of `dataset_id`, if the attribution registry reports `account` as its owner
@@ -294,8 +294,7 @@ impl LicenseOffers {
 
     /// The state of an offer for buyers and indexers.
     pub(crate) fn offer_summary(&self, offer_id: U256) -> Result<OfferSummary, Error> {
-        self.require_offer(offer_id)?;
-        let supply = self.read(Field::Supply, offer_id);
+        let supply = self.supply_of(offer_id)?;
         let flags = limb(supply, 3);
         Ok((
             U256::from(limb(supply, 1)),
