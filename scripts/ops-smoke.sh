@@ -26,7 +26,8 @@ A=$(addr "$CREATOR") B=$(addr "$LAB")
 PRIVATE_KEY=$CREATOR bash scripts/ops.sh register-dataset "$("$CAST" keccak ops-smoke)" ipfs://ops "$RECIPIENTS" "$SHARES" >/dev/null
 PRIVATE_KEY=$CREATOR bash scripts/ops.sh create-offer 1 1000000000000000 10000000000 0 9 700 "$A" ipfs://ops-terms >/dev/null 2>&1
 PRIVATE_KEY=$LAB bash scripts/ops.sh mint 1 "$B" 1000000000000000 >/dev/null
-PRIVATE_KEY=$LAB bash scripts/ops.sh fund-escrow 1 5000000000000000 >/dev/null
+# The license's token id names its offer: offerId * 2^32 + serial, so license 1 of offer 1.
+PRIVATE_KEY=$LAB bash scripts/ops.sh fund-escrow $(((1 << 32) + 1)) 5000000000000000 >/dev/null
 OWED=$(PRIVATE_KEY=$LAB bash scripts/ops.sh claimable 1 "$A" | cut -d' ' -f1)
 [ "$OWED" = 750000000000000 ] || fail "creator owed $OWED, want 750000000000000 (75 % of the price)"
 BEFORE=$("$CAST" balance "$A" --rpc-url "$RPC_URL")

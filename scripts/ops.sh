@@ -10,7 +10,8 @@
 #   create-offer DATASET_ID PRICE RATE_PER_UNIT DURATION_S SCOPE TIERS_BPS ARBITER TERMS_URI
 #       SCOPE: 1 TRAIN, 2 INFERENCE, 4 COMMERCIAL, 8 DERIVATIVES (add them); TIERS_BPS e.g. 700
 #   mint OFFER_ID TO MAX_PRICE             pays MAX_PRICE's worth of the offer's (native) price
-#   fund-escrow LICENSE_ID AMOUNT
+#   fund-escrow LICENSE_ID AMOUNT          LICENSE_ID = OFFER_ID * 2^32 + serial (the offer's
+#                                          n-th license), e.g. $(((1 << 32) + 1)) for offer 1's first
 #   claimable SPLIT_ID RECIPIENT [TOKEN]   TOKEN defaults to native currency (address 0)
 #   withdraw SPLIT_ID RECIPIENT [TOKEN]    anyone may pay a recipient what it is owed
 #   address CONTRACT                       e.g. license_offers

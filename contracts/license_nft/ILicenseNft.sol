@@ -61,7 +61,7 @@ interface ILicenseNft  {
 
     function registerOffer(uint256 offer_id, bytes calldata terms) external;
 
-    function issue(address to, uint256 offer_id, uint64 expires_at) external returns (uint256);
+    function issue(address to, uint256 token_id, uint64 expires_at) external;
 
     function isValid(uint256 token_id, uint256 scope) external view returns (bool);
 
@@ -72,6 +72,8 @@ interface ILicenseNft  {
     function royaltyTiers(uint256 token_id) external view returns (RoyaltyTiers memory);
 
     function licenseUsage(uint256 token_id) external view returns (uint256, uint256, uint256, uint64, uint64, uint64, address, uint8, uint256);
+
+    function licensePaymentToken(uint256 token_id) external view returns (address);
 
     function license(uint256 token_id) external view returns (uint256, uint64, uint64, bool, bool);
 

@@ -68,6 +68,8 @@ interface ILicenseOffers  {
 
     error InvalidArbiter(address);
 
+    error InvalidDuration(uint64);
+
     error InvalidTermsHash(bytes32);
 
     error EmptyTermsUri();

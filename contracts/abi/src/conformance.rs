@@ -136,6 +136,11 @@ fn cross_contract_calls_match_the_exported_interfaces() {
             calls::ILicenseNft::licenseUsageCall,
             Nft::licenseUsageCall
         ),
+        pair!(
+            SolCall,
+            calls::ILicenseNft::licensePaymentTokenCall,
+            Nft::licensePaymentTokenCall
+        ),
         pair!(SolCall, calls::ILicenseNft::ownerOfCall, Nft::ownerOfCall),
         pair!(SolCall, calls::ILicenseNft::setDebtCall, Nft::setDebtCall),
         pair!(

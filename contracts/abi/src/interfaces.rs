@@ -45,17 +45,19 @@ pub mod IAttributionRegistry {
 /// license contract. `registerOffer` and `issue` are for its configured offers contract,
 /// `setDebt` for its configured usage escrow; `licenseUsage` answers `(datasetId, splitId,
 /// scope, startsAt, expiresAt, revokedAt, paymentToken, usageUnit, usageRate)`; `revokedAt` is
-/// 0 for a license that was never revoked.
+/// 0 for a license that was never revoked. `issue` takes the token id the offers contract
+/// numbered (`packed::license_token_id`).
 #[allow(non_snake_case)]
 pub mod ILicenseNft {
     alloy_sol_types::sol! {
         function isLicensed(address holder, uint256 tokenId, uint256 datasetId, uint256 scope) external view returns (bool licensed);
         function royaltyTiers(uint256 tokenId) external view returns ((uint256[], uint16[]) tiers);
         function licenseUsage(uint256 tokenId) external view returns (uint256 datasetId, uint256 splitId, uint256 scope, uint64 startsAt, uint64 expiresAt, uint64 revokedAt, address paymentToken, uint8 usageUnit, uint256 usageRate);
+        function licensePaymentToken(uint256 tokenId) external view returns (address paymentToken);
         function ownerOf(uint256 tokenId) external view returns (address owner);
         function setDebt(uint256 tokenId, bool inDebt) external;
         function registerOffer(uint256 offerId, bytes terms) external;
-        function issue(address to, uint256 offerId, uint64 expiresAt) external returns (uint256 tokenId);
+        function issue(address to, uint256 tokenId, uint64 expiresAt) external;
     }
 }
 

@@ -25,6 +25,14 @@
 //! Dataset and split ids are counted from 1 by the registry and the splitter and the scope
 //! bits are those of [`crate::scope::KNOWN_SCOPES`], so each fits its limb; `LicenseOffers`
 //! refuses an offer whose ids do not (`ArithmeticOverflow`) before packing.
+//!
+//! # License token ids
+//!
+//! A license's token id names its offer and its place in the offer's sales:
+//! `tokenId = offerId · 2^32 + serial`, where `serial` (from 1) is the offer's minted count
+//! after the sale ([`license_token_id`]). `LicenseOffers` numbers the token in the supply word it
+//! rewrites anyway, and `LicenseNft` reads the offer back from the id ([`token_offer`]), so
+//! neither contract keeps a token counter and a license stores no offer id.
 
 use alloc::vec::Vec;
 
@@ -51,6 +59,26 @@ pub fn word_address(word: U256) -> Address {
 #[must_use]
 pub fn limb(word: U256, index: usize) -> u64 {
     word.as_limbs()[index & 3]
+}
+
+/// Bits of a license token id that number the licenses of one offer (see the module docs).
+pub const SERIAL_BITS: usize = 32;
+
+/// The token id of the `serial`-th license (counted from 1) of offer `offer_id`.
+#[must_use]
+pub fn license_token_id(offer_id: u64, serial: u32) -> U256 {
+    U256::from_limbs([
+        u64::from(serial) | (offer_id << SERIAL_BITS),
+        offer_id >> SERIAL_BITS,
+        0,
+        0,
+    ])
+}
+
+/// The offer a license token id belongs to.
+#[must_use]
+pub fn token_offer(token_id: U256) -> U256 {
+    token_id >> SERIAL_BITS
 }
 
 /// How many words `registerOffer` takes before the terms URI (see the module docs).
@@ -200,6 +228,17 @@ mod tests {
         assert_eq!(OfferIds::new(big, U256::from(1), U256::ZERO), None);
         assert_eq!(OfferIds::new(U256::from(1), big, U256::ZERO), None);
         assert_eq!(OfferIds::new(U256::from(1), U256::from(1), big), None);
+    }
+
+    #[test]
+    fn license_token_ids_name_their_offer_and_serial() {
+        assert_eq!(license_token_id(1, 1), U256::from((1u64 << 32) + 1));
+        assert_eq!(token_offer(license_token_id(1, 1)), U256::from(1));
+        let last = license_token_id(u64::MAX, u32::MAX);
+        assert_eq!(token_offer(last), U256::from(u64::MAX));
+        assert_eq!(last & U256::from(u32::MAX), U256::from(u32::MAX));
+        assert_eq!(last >> 96, U256::ZERO, "a token id fits 96 bits");
+        assert_ne!(license_token_id(1, 2), license_token_id(2, 1));
     }
 
     #[test]

@@ -5,6 +5,10 @@ use stylus_sdk::abi::{AbiType, ConstString};
 
 /// Most derivative royalty tiers one offer may define.
 pub const MAX_ROYALTY_TIERS: usize = 4;
+/// Longest license an offer may sell, in seconds (2^36 − 1, about 2,177 years; 0 is
+/// perpetual). `LicenseNft` keeps a license's start and expiry in 40 bits each (until the year
+/// 36812), and this bound keeps every `now + duration` inside them.
+pub const MAX_DURATION: u64 = (1 << 36) - 1;
 /// Basis points in 100 %.
 pub const BPS_DENOMINATOR: u16 = 10_000;
 
@@ -17,7 +21,7 @@ sol! {
         uint256 datasetId;
         /// Granted rights: a bit set of `scope::*` flags.
         uint256 scope;
-        /// Seconds a license lasts from its mint; 0 = perpetual.
+        /// Seconds a license lasts from its mint, at most `MAX_DURATION`; 0 = perpetual.
         uint64 duration;
         /// Payment token for the price and per-use fees; the zero address = native currency.
         address paymentToken;

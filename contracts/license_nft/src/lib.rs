@@ -57,11 +57,7 @@ use openzeppelin_stylus::{
     access::ownable_two_step::{IOwnable2Step, Ownable2Step},
     token::erc721::{Erc721, IErc721},
 };
-use stylus_sdk::{
-    abi::Bytes,
-    prelude::*,
-    storage::{StorageAddress, StorageU64},
-};
+use stylus_sdk::{abi::Bytes, prelude::*, storage::StorageAddress};
 use tributary_abi::returns::RoyaltyTiers;
 
 use crate::{
@@ -110,7 +106,8 @@ pub const INTERFACE_IDS: [B32; 5] = [
 #[entrypoint]
 #[storage]
 pub struct LicenseNft {
-    /// `OpenZeppelin` ERC-721 (owners, balances, approvals).
+    /// `OpenZeppelin` ERC-721 (owners, balances, approvals). It must stay the first field: its
+    /// owner slots, `keccak256(tokenId ‖ 0)`, also hold the license stamps (`store`).
     pub(crate) erc721: Erc721,
     /// Two-step ownership for admin functions.
     pub(crate) ownable: Ownable2Step,
@@ -119,8 +116,6 @@ pub struct LicenseNft {
     pub(crate) offers_contract: StorageAddress,
     /// The usage anchor, the only account that sets the debt flag; zero until configured.
     pub(crate) usage_anchor: StorageAddress,
-    /// Licenses issued so far; token ids are `1..=token_count`.
-    pub(crate) token_count: StorageU64,
 }
 
 #[public]
@@ -395,19 +390,21 @@ impl LicenseNft {
         self.register_terms(offer_id, &words, uri)
     }
 
-    /// Mints the next license (token ids count from 1) of registered offer `offer_id` to `to`,
-    /// stamped with its offer, start (now) and `expires_at` (0 = perpetual); only the offers
-    /// contract, which has taken the payment. The receiver is not called (`onERC721Received`
-    /// is not checked on mint).
+    /// Mints license `token_id` to `to`, stamped with its start (now) and `expires_at`
+    /// (0 = perpetual); only the offers contract, which has taken the payment and numbered the
+    /// token: `tokenId = offerId · 2^32 + serial` (`tributary_abi::packed::license_token_id`), so
+    /// the id names the license's offer. The receiver is not called (`onERC721Received` is not
+    /// checked on mint).
     ///
     /// # Errors
-    /// [`Error::NotLicenseOffers`], [`Error::UnknownOffer`], [`Error::InvalidReceiver`] for the
-    /// zero address, [`Error::ArithmeticOverflow`].
+    /// [`Error::NotLicenseOffers`], [`Error::UnknownOffer`] if the id's offer is not
+    /// registered, [`Error::InvalidReceiver`] for the zero address, [`Error::InvalidSender`] if
+    /// the token exists, [`Error::ArithmeticOverflow`] past the stamp's 40-bit times.
     ///
     /// # Events
     /// `Transfer`.
-    pub fn issue(&mut self, to: Address, offer_id: U256, expires_at: u64) -> Result<U256, Error> {
-        self.issue_license(to, offer_id, expires_at)
+    pub fn issue(&mut self, to: Address, token_id: U256, expires_at: u64) -> Result<(), Error> {
+        self.issue_license(to, token_id, expires_at)
     }
 
     // ----- Licenses -----
@@ -458,6 +455,17 @@ impl LicenseNft {
     /// [`Error::NonexistentToken`].
     pub fn license_usage(&self, token_id: U256) -> Result<LicenseUsage, Error> {
         self.usage_of(token_id)
+    }
+
+    /// The token license `token_id` is paid in (zero = native currency): what the escrow
+    /// checks a funding against, in two storage reads where `licenseUsage` takes four.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    pub fn license_payment_token(&self, token_id: U256) -> Result<Address, Error> {
+        Ok(word_address(
+            self.read(Field::Payment, self.offer_of(token_id)?),
+        ))
     }
 
     /// A license's stamp: (offerId, startsAt, expiresAt, revoked, inDebt).

@@ -7,15 +7,18 @@
 //! `block.timestamp < expiresAt`: it is still valid at second `expiresAt - 1` and invalid from
 //! second `expiresAt` on. `expiresAt = 0` means perpetual.
 
-use alloy_primitives::{aliases::U64, Address, B256, U256};
+use alloy_primitives::{Address, B256, U256};
 use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
 use stylus_sdk::prelude::*;
-use tributary_abi::scope::includes;
+use tributary_abi::{packed::token_offer, scope::includes};
 
 use crate::{
     errors::{overflow, Error, NotArbiter, RevokedLicense},
     events::{emit, DebtSet, LicenseRevoked},
-    store::{limb, word_address, Field, IN_DEBT, REVOKED, REVOKED_AT_SHIFT},
+    store::{
+        limb, stamp_flags, stamp_time, with_flag, word_address, Field, EXPIRES_AT_SHIFT, IN_DEBT,
+        MAX_TIME, REVOKED, STARTS_AT_SHIFT,
+    },
     LicenseNft,
 };
 
@@ -32,35 +35,34 @@ pub fn is_live(expires_at: u64, now: u64) -> bool {
 }
 
 impl LicenseNft {
-    /// Mints license `token_count + 1` of `offer_id` to `to`, valid until `expires_at`
-    /// (offers contract only, checked here).
+    /// Mints license `token_id` (numbered by the offers contract, `packed::license_token_id`)
+    /// to `to`, valid until `expires_at` (offers contract only, checked here).
     pub(crate) fn issue_license(
         &mut self,
         to: Address,
-        offer_id: U256,
+        token_id: U256,
         expires_at: u64,
-    ) -> Result<U256, Error> {
+    ) -> Result<(), Error> {
         self.require_offers_contract()?;
-        self.require_registered(offer_id)?;
-        let token_id = self
-            .token_count
-            .get()
-            .checked_add(U64::from(1))
-            .ok_or_else(overflow)?;
-        self.token_count.set(token_id);
-        let token_id = U256::from(token_id);
+        self.require_registered(token_offer(token_id))?;
         let now = self.vm().block_timestamp();
-        // Offer ids are counted in a u64 by the offers contract.
-        let stamp = U256::from_limbs([offer_id.as_limbs()[0], now, expires_at, 0]);
-        self.write(Field::Stamp, token_id, stamp);
+        // Offers refuse durations past `MAX_DURATION`, so both fit until the year 34,600;
+        // checked anyway, since the stamp keeps 40 bits of each.
+        if now > MAX_TIME || expires_at > MAX_TIME {
+            return Err(overflow());
+        }
         self.erc721._mint(to, token_id)?;
-        Ok(token_id)
+        let stamp = self.read_stamp(token_id)
+            | U256::from(now) << STARTS_AT_SHIFT
+            | U256::from(expires_at) << EXPIRES_AT_SHIFT;
+        self.write_stamp(token_id, stamp);
+        Ok(())
     }
 
-    /// The stamp word of an existing token; errors with `ERC721NonexistentToken` otherwise.
+    /// The stamp of an existing token; errors with `ERC721NonexistentToken` otherwise.
     pub(crate) fn stamp(&self, token_id: U256) -> Result<U256, Error> {
-        let stamp = self.read(Field::Stamp, token_id);
-        if limb(stamp, 0) == 0 {
+        let stamp = self.read_stamp(token_id);
+        if word_address(stamp).is_zero() {
             return Err(ERC721NonexistentToken { token_id }.into());
         }
         Ok(stamp)
@@ -68,22 +70,26 @@ impl LicenseNft {
 
     /// The offer id of an existing token; errors with `ERC721NonexistentToken` otherwise.
     pub(crate) fn offer_of(&self, token_id: U256) -> Result<U256, Error> {
-        Ok(U256::from(limb(self.stamp(token_id)?, 0)))
+        self.stamp(token_id)?;
+        Ok(token_offer(token_id))
     }
 
     /// The ids word of the offer of `token_id` (`OfferIds`: dataset in limb 0, scope in limb
-    /// 2) if the license is valid for `scope` now (see the module docs).
-    pub(crate) fn valid_offer(&self, token_id: U256, scope: U256) -> Option<U256> {
-        let stamp = self.read(Field::Stamp, token_id);
-        let offer_id = U256::from(limb(stamp, 0));
-        let usable = !offer_id.is_zero()
-            && limb(stamp, 3) & (REVOKED | IN_DEBT) == 0
-            && is_live(limb(stamp, 2), self.vm().block_timestamp());
+    /// 2) and its holder if the license is valid for `scope` now (see the module docs).
+    pub(crate) fn valid_offer(&self, token_id: U256, scope: U256) -> Option<(U256, Address)> {
+        let stamp = self.read_stamp(token_id);
+        let holder = word_address(stamp);
+        let usable = !holder.is_zero()
+            && stamp_flags(stamp) & (REVOKED | IN_DEBT) == 0
+            && is_live(
+                stamp_time(stamp, EXPIRES_AT_SHIFT),
+                self.vm().block_timestamp(),
+            );
         if !usable {
             return None;
         }
-        let ids = self.read(Field::Ids, offer_id);
-        includes(U256::from(limb(ids, 2)), scope).then_some(ids)
+        let ids = self.read(Field::Ids, token_offer(token_id));
+        includes(U256::from(limb(ids, 2)), scope).then_some((ids, holder))
     }
 
     /// Whether `holder` may use dataset `dataset_id` for `scope` under license `token_id`.
@@ -94,27 +100,32 @@ impl LicenseNft {
         dataset_id: U256,
         scope: U256,
     ) -> bool {
-        let Some(ids) = self.valid_offer(token_id, scope) else {
+        let Some((ids, owner)) = self.valid_offer(token_id, scope) else {
             return false;
         };
         !holder.is_zero()
             && U256::from(limb(ids, 0)) == dataset_id
-            && (self.erc721._owner_of(token_id) == holder || self.current_user(token_id) == holder)
+            && (owner == holder || self.current_user(token_id) == holder)
     }
 
     /// The usage terms of a license, for the usage anchor.
     pub(crate) fn usage_of(&self, token_id: U256) -> Result<LicenseUsage, Error> {
         let stamp = self.stamp(token_id)?;
-        let offer_id = U256::from(limb(stamp, 0));
+        let offer_id = token_offer(token_id);
         let payment = self.read(Field::Payment, offer_id);
         let ids = self.read(Field::Ids, offer_id);
+        let revoked_at = if stamp_flags(stamp) & REVOKED == 0 {
+            0
+        } else {
+            limb(self.read(Field::Revoked, token_id), 0)
+        };
         Ok((
             U256::from(limb(ids, 0)),
             U256::from(limb(ids, 1)),
             U256::from(limb(ids, 2)),
-            limb(stamp, 1),
-            limb(stamp, 2),
-            limb(stamp, 3) >> REVOKED_AT_SHIFT,
+            stamp_time(stamp, STARTS_AT_SHIFT),
+            stamp_time(stamp, EXPIRES_AT_SHIFT),
+            revoked_at,
             word_address(payment),
             self.packed_terms(offer_id).usage_unit,
             self.read(Field::Rate, offer_id),
@@ -125,37 +136,32 @@ impl LicenseNft {
     pub(crate) fn stamp_of(&self, token_id: U256) -> Result<LicenseStamp, Error> {
         let stamp = self.stamp(token_id)?;
         Ok((
-            U256::from(limb(stamp, 0)),
-            limb(stamp, 1),
-            limb(stamp, 2),
-            limb(stamp, 3) & REVOKED != 0,
-            limb(stamp, 3) & IN_DEBT != 0,
+            token_offer(token_id),
+            stamp_time(stamp, STARTS_AT_SHIFT),
+            stamp_time(stamp, EXPIRES_AT_SHIFT),
+            stamp_flags(stamp) & REVOKED != 0,
+            stamp_flags(stamp) & IN_DEBT != 0,
         ))
     }
 
     /// Revokes a license for breach; only the offer's arbiter, once.
     pub(crate) fn revoke_license(&mut self, token_id: U256, reason: B256) -> Result<(), Error> {
         let stamp = self.stamp(token_id)?;
-        let offer_id = U256::from(limb(stamp, 0));
         let arbiter = self.vm().msg_sender();
-        if word_address(self.read(Field::Arbiter, offer_id)) != arbiter {
+        if word_address(self.read(Field::Arbiter, token_offer(token_id))) != arbiter {
             return Err(NotArbiter {
                 account: arbiter,
                 tokenId: token_id,
             }
             .into());
         }
-        if limb(stamp, 3) & REVOKED != 0 {
+        if stamp_flags(stamp) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        // The revocation time shares limb 3 with the flags (see `store`): usage before it stays
-        // billable. A timestamp below 2^56 always fits.
-        let revoked_at = self.vm().block_timestamp() << REVOKED_AT_SHIFT;
-        self.write(
-            Field::Stamp,
-            token_id,
-            with_flag(stamp, REVOKED | revoked_at, true),
-        );
+        // Usage before the revocation time stays billable (`licenseUsage` reports it).
+        self.write_stamp(token_id, with_flag(stamp, REVOKED, true));
+        let now = self.vm().block_timestamp();
+        self.write(Field::Revoked, token_id, U256::from(now));
         emit(
             self.vm(),
             &LicenseRevoked {
@@ -171,7 +177,7 @@ impl LicenseNft {
     pub(crate) fn mark_debt(&mut self, token_id: U256, in_debt: bool) -> Result<(), Error> {
         self.require_usage_anchor()?;
         let stamp = self.stamp(token_id)?;
-        self.write(Field::Stamp, token_id, with_flag(stamp, IN_DEBT, in_debt));
+        self.write_stamp(token_id, with_flag(stamp, IN_DEBT, in_debt));
         emit(
             self.vm(),
             &DebtSet {
@@ -181,15 +187,4 @@ impl LicenseNft {
         );
         Ok(())
     }
-}
-
-/// `stamp` with `flag` of limb 3 set to `on`.
-fn with_flag(stamp: U256, flag: u64, on: bool) -> U256 {
-    let mut limbs = stamp.into_limbs();
-    if on {
-        limbs[3] |= flag;
-    } else {
-        limbs[3] &= !flag;
-    }
-    U256::from_limbs(limbs)
 }

@@ -8,11 +8,12 @@
 use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc721::ERC721InsufficientApproval;
 use stylus_sdk::prelude::*;
+use tributary_abi::packed::token_offer;
 
 use crate::{
     errors::{Error, RentalNotAllowed, RevokedLicense},
     events::{emit, UpdateUser},
-    store::{address_word, limb, word_address, Field, RENTABLE, REVOKED},
+    store::{address_word, limb, stamp_flags, word_address, Field, RENTABLE, REVOKED},
     LicenseNft,
 };
 
@@ -33,12 +34,10 @@ impl LicenseNft {
             }
             .into());
         }
-        let stamp = self.read(Field::Stamp, token_id);
-        if limb(stamp, 3) & REVOKED != 0 {
+        if stamp_flags(self.read_stamp(token_id)) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        let offer_id = U256::from(limb(stamp, 0));
-        if self.packed_terms(offer_id).flags & RENTABLE == 0 {
+        if self.packed_terms(token_offer(token_id)).flags & RENTABLE == 0 {
             return Err(RentalNotAllowed { tokenId: token_id }.into());
         }
         self.write(Field::Rental, token_id, address_word(user, expires));

@@ -21,12 +21,35 @@
 //! `tributary_abi::packed`.
 //! Arbiter     offer   arbiter (bits 0..160)
 //! Threshold1+ offer   cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
-//! Stamp       token   limb 0 offer id (0 = no token) · limb 1 startsAt · limb 2 expiresAt ·
-//!                     limb 3: flags (bits 0..8: revoked 1, inDebt 2) · revokedAt (bits 8..64)
+//! Revoked     token   the revocation time (written only when the license is revoked)
 //! Rental      token   ERC-4907 user (bits 0..160) · limb 3 expires (inclusive)
 //! Uri         offer   byte length of the terms URI; its bytes fill the words at slot + 1 …,
 //!                     left-aligned
 //! ```
+//!
+//! # The stamp: one word per license, shared with the ERC-721 owner
+//!
+//! A license's stamp lives in the high 96 bits of `OpenZeppelin`'s ERC-721 owner slot of the
+//! token, `keccak256(tokenId ‖ 0)` (`erc721` is the contract's first storage field, at slot 0,
+//! and `owners` the first field of `Erc721`). Minting a license therefore writes one fresh word,
+//! not two:
+//!
+//! ```text
+//! bits      holds
+//! 0..160    the holder (OpenZeppelin's `StorageAddress`; zero = no such token)
+//! 160..200  startsAt (unix seconds)
+//! 200..240  expiresAt (unix seconds, 0 = perpetual)
+//! 240..248  flags: revoked 1, inDebt 2
+//! ```
+//!
+//! This relies on two facts of stylus-sdk 0.9, checked by the unit tests (`stamp_survives_
+//! transfers`): a `StorageMap` value of type `StorageAddress` occupies bytes 12..32 of its slot
+//! (`CHILD_OFFSET = 32 − 20`, Solidity's layout), and `StorageAddress::set` rewrites only those
+//! bytes (it loads the word and patches them), so `OpenZeppelin`'s transfers keep the stamp and
+//! [`LicenseNft::write_stamp`], which always writes back a word read from the slot with only its
+//! high bits changed, keeps the holder. Both go through the host's storage cache, so neither
+//! sees a stale copy. The offer of a license is not stored: its token id names it
+//! (`tributary_abi::packed::token_offer`).
 
 use alloc::vec::Vec;
 
@@ -59,20 +82,49 @@ pub enum Field {
     Threshold2 = 9,
     /// `(offer)`: threshold of tier 3.
     Threshold3 = 10,
-    /// `(token)`: the license stamp.
-    Stamp = 11,
+    // 11 held the license stamp before it moved into the ERC-721 owner slot; not reused.
     /// `(token)`: the ERC-4907 rental.
     Rental = 12,
     /// `(offer)`: byte length of the terms URI; its bytes fill the next words.
     Uri = 13,
+    /// `(token)`: when the license was revoked.
+    Revoked = 14,
 }
 
-/// `Stamp` flag: revoked.
+/// Stamp flag: revoked.
 pub const REVOKED: u64 = 1;
-/// `Stamp` flag: in debt.
+/// Stamp flag: in debt.
 pub const IN_DEBT: u64 = 2;
-/// Bit position of the revocation time (unix seconds) in the stamp's limb 3.
-pub const REVOKED_AT_SHIFT: u32 = 8;
+/// Bit position of startsAt in the stamp.
+pub const STARTS_AT_SHIFT: usize = 160;
+/// Bit position of expiresAt in the stamp.
+pub const EXPIRES_AT_SHIFT: usize = 200;
+/// Bit position of the flags in the stamp (limb 3, bit 48).
+const FLAGS_SHIFT: u32 = 48;
+/// The largest time a stamp holds (40 bits, the year 36812); offers refuse durations that would
+/// pass it (`tributary_abi::terms::MAX_DURATION`).
+pub const MAX_TIME: u64 = (1 << 40) - 1;
+
+/// The 40-bit time at bit `shift` of a stamp.
+pub fn stamp_time(stamp: U256, shift: usize) -> u64 {
+    limb(stamp >> shift, 0) & MAX_TIME
+}
+
+/// The flags of a stamp.
+pub fn stamp_flags(stamp: U256) -> u64 {
+    limb(stamp, 3) >> FLAGS_SHIFT
+}
+
+/// `stamp` with `flag` set to `on`.
+pub fn with_flag(stamp: U256, flag: u64, on: bool) -> U256 {
+    let mut limbs = stamp.into_limbs();
+    if on {
+        limbs[3] |= flag << FLAGS_SHIFT;
+    } else {
+        limbs[3] &= !(flag << FLAGS_SHIFT);
+    }
+    U256::from_limbs(limbs)
+}
 
 impl LicenseNft {
     /// The slot of `field` for `key`: `keccak256(field ‖ key)` (host keccak).
@@ -93,8 +145,10 @@ impl LicenseNft {
     /// call and before every external call the contract makes).
     fn store(&mut self, slot: U256, value: U256) {
         // SAFETY: `slot` is the keccak256 of a 33-byte namespaced preimage, or one of the words
-        // after the URI's (see the module docs); no `#[storage]` field of this contract lives
-        // there, so no typed accessor aliases it.
+        // after the URI's (see the module docs), where no `#[storage]` field of this contract
+        // lives; or a token's ERC-721 owner slot, which `write_stamp` shares with
+        // `OpenZeppelin`'s owner accessor by design (the module docs say why neither clobbers
+        // the other's bits).
         unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
     }
 
@@ -109,6 +163,27 @@ impl LicenseNft {
     pub(crate) fn write(&mut self, field: Field, key: U256, value: U256) {
         let slot = self.slot(field, key);
         self.store(slot, value);
+    }
+
+    /// The stamp of `token_id` (see the module docs): its ERC-721 owner slot,
+    /// `keccak256(tokenId ‖ 0)`.
+    #[inline(never)]
+    fn stamp_slot(&self, token_id: U256) -> U256 {
+        let mut preimage = [0u8; 64];
+        preimage[..32].copy_from_slice(&token_id.to_be_bytes::<32>());
+        self.vm().native_keccak256(&preimage).into()
+    }
+
+    /// Reads the stamp of `token_id` (zero holder bits: no such token).
+    pub(crate) fn read_stamp(&self, token_id: U256) -> U256 {
+        self.load(self.stamp_slot(token_id))
+    }
+
+    /// Writes the stamp of `token_id`; `stamp` must be a word read from the slot with only its
+    /// high 96 bits changed, so that the holder stays.
+    pub(crate) fn write_stamp(&mut self, token_id: U256, stamp: U256) {
+        let slot = self.stamp_slot(token_id);
+        self.store(slot, stamp);
     }
 
     /// Stores the terms URI of `offer_id`: its length, then its bytes in the next words.

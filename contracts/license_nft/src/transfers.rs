@@ -3,10 +3,11 @@
 //! ends any ERC-4907 rental.
 
 use alloy_primitives::{Address, U256};
+use tributary_abi::packed::token_offer;
 
 use crate::{
     errors::{Error, RevokedLicense, SoulboundLicense},
-    store::{limb, Field, REVOKED, TRANSFERABLE},
+    store::{stamp_flags, word_address, REVOKED, TRANSFERABLE},
     LicenseNft,
 };
 
@@ -14,18 +15,18 @@ impl LicenseNft {
     /// Checks that license `token_id` may move to `to` and clears its user if the owner
     /// changes. Unknown tokens pass: the ERC-721 transfer reports them.
     pub(crate) fn before_transfer(&mut self, to: Address, token_id: U256) -> Result<(), Error> {
-        let stamp = self.read(Field::Stamp, token_id);
-        let offer_id = limb(stamp, 0);
-        if offer_id == 0 {
+        let stamp = self.read_stamp(token_id);
+        let owner = word_address(stamp);
+        if owner.is_zero() {
             return Ok(());
         }
-        if limb(stamp, 3) & REVOKED != 0 {
+        if stamp_flags(stamp) & REVOKED != 0 {
             return Err(RevokedLicense { tokenId: token_id }.into());
         }
-        if self.packed_terms(U256::from(offer_id)).flags & TRANSFERABLE == 0 {
+        if self.packed_terms(token_offer(token_id)).flags & TRANSFERABLE == 0 {
             return Err(SoulboundLicense { tokenId: token_id }.into());
         }
-        if self.erc721._owner_of(token_id) != to {
+        if owner != to {
             self.clear_user(token_id);
         }
         Ok(())

@@ -34,6 +34,9 @@ sol! {
     /// The arbiter is the zero address.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidArbiter(address arbiter);
+    /// The license duration is above `MAX_DURATION` seconds (use 0 for a perpetual license).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidDuration(uint64 duration);
     /// The terms hash is zero: nothing binds the off-chain terms document.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidTermsHash(bytes32 termsHash);
@@ -85,6 +88,8 @@ tributary_abi::word_errors! {
         InvalidBps(InvalidBps) [bps],
         /// See [`InvalidArbiter`].
         InvalidArbiter(InvalidArbiter) [arbiter],
+        /// See [`InvalidDuration`].
+        InvalidDuration(InvalidDuration) [duration],
         /// See [`InvalidTermsHash`].
         InvalidTermsHash(InvalidTermsHash) [termsHash],
         /// See [`EmptyTermsUri`].

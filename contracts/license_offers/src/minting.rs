@@ -15,9 +15,9 @@ use openzeppelin_stylus::token::{
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, Word},
-    calls::{call, deposit_into_split, malformed, token_balance},
+    calls::{call, deposit_into_split, token_balance},
     interfaces::ILicenseNft,
-    packed::{limb, word_address},
+    packed::{license_token_id, limb, word_address},
 };
 
 use crate::{
@@ -98,19 +98,20 @@ impl LicenseOffers {
             with_counts(supply, max_supply, minted),
         );
 
-        // Interactions: the token (trusted contract), then the whole price into the split.
+        // Interactions: the token (trusted contract), then the whole price into the split. The
+        // token id names the offer and this sale's serial (`packed::license_token_id`); offer ids
+        // are counted in a u64 here, and `minted` never passes u32::MAX.
+        let token_id = license_token_id(limb(offer_id, 0), minted);
         let nft = self.license_nft.get();
-        let token_id = call(
+        call(
             self.vm(),
             nft,
             Some(U256::ZERO),
             &call_data(
                 ILicenseNft::issueCall::SELECTOR,
-                &[to.word(), offer_id.word(), expires_at.word()],
+                &[to.word(), token_id.word(), expires_at.word()],
             ),
-        )?
-        .word(0)
-        .ok_or_else(|| malformed(nft))?;
+        )?;
         let payer = self.vm().msg_sender();
         emit(
             self.vm(),

@@ -21,14 +21,15 @@ use tributary_abi::{
     interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
     packed::{address_word, limb, offer_terms, word_address, OfferIds},
     scope::{KNOWN_SCOPES, MAX_UNIT},
-    terms::{LicenseTerms, BPS_DENOMINATOR, MAX_ROYALTY_TIERS},
+    terms::{LicenseTerms, BPS_DENOMINATOR, MAX_DURATION, MAX_ROYALTY_TIERS},
 };
 
 use crate::{
     errors::{
-        overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidMaxSupply, InvalidScope,
-        InvalidTermsHash, InvalidTierCount, InvalidTierThreshold, InvalidUsageUnit,
-        NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer, ZeroAddress,
+        overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidDuration,
+        InvalidMaxSupply, InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold,
+        InvalidUsageUnit, NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer,
+        ZeroAddress,
     },
     events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     store::{max_supply, minted, with_counts, Field, PAUSED, RETIRED},
@@ -43,7 +44,8 @@ pub type OfferSummary = (U256, U256, U256, Address, u32, u32, bool, bool, B256);
 ///
 /// # Errors
 /// [`InvalidScope`], [`InvalidUsageUnit`], [`InvalidTierCount`], [`InvalidTierThreshold`],
-/// [`InvalidBps`], [`InvalidArbiter`], [`InvalidTermsHash`], [`EmptyTermsUri`].
+/// [`InvalidBps`], [`InvalidDuration`], [`InvalidArbiter`], [`InvalidTermsHash`],
+/// [`EmptyTermsUri`].
 pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
     // Unknown bits are refused: a right defined later must not be granted by an old offer.
     if terms.scope.is_zero() || terms.scope & !U256::from(KNOWN_SCOPES) != U256::ZERO {
@@ -81,6 +83,12 @@ pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
         previous = threshold;
     }
     check_bps(terms.resaleRoyaltyBps)?;
+    if terms.duration > MAX_DURATION {
+        return Err(InvalidDuration {
+            duration: terms.duration,
+        }
+        .into());
+    }
     if terms.arbiter.is_zero() {
         return Err(InvalidArbiter {
             arbiter: terms.arbiter,

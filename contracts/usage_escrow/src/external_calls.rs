@@ -23,13 +23,25 @@ use crate::{
 };
 
 impl UsageEscrow {
-    /// A license's terms (split, payment token, …) from the license contract.
-    pub(crate) fn license_terms(&self, license_id: U256) -> Result<LicenseUsage, Error> {
-        Ok(LicenseUsage::read(
+    /// The token a license is paid in (zero = native currency), from the license contract;
+    /// `ERC721NonexistentToken` (as `ExternalCallFailed`) for a license that does not exist.
+    pub(crate) fn license_payment_token(&self, license_id: U256) -> Result<Address, Error> {
+        let nft = self.license_nft.get();
+        let out = call(
             self.vm(),
-            self.license_nft.get(),
-            license_id,
-        )?)
+            nft,
+            None,
+            &call_data(
+                ILicenseNft::licensePaymentTokenCall::SELECTOR,
+                &[license_id.word()],
+            ),
+        )?;
+        out.address(0).ok_or_else(|| malformed(nft).into())
+    }
+
+    /// The split a license's usage fees are paid into (`licenseUsage`).
+    pub(crate) fn license_split(&self, license_id: U256) -> Result<U256, Error> {
+        Ok(LicenseUsage::read(self.vm(), self.license_nft.get(), license_id)?.split_id)
     }
 
     /// The current owner of a license token.

@@ -24,8 +24,7 @@ impl UsageEscrow {
         native: bool,
         amount: U256,
     ) -> Result<(), Error> {
-        let terms = self.license_terms(license_id)?;
-        let token = terms.payment_token;
+        let token = self.license_payment_token(license_id)?;
         if token.is_zero() != native {
             return Err(Error::WrongPaymentToken(WrongPaymentToken {
                 licenseId: license_id,
@@ -72,6 +71,9 @@ impl UsageEscrow {
         if to_debt == debt {
             self.set_license_debt(license_id, false)?;
         }
-        self.deposit_fees(terms.split_id, token, to_debt)
+        // Only a funding that pays debt needs the license's split: read it here, off the
+        // common path.
+        let split_id = self.license_split(license_id)?;
+        self.deposit_fees(split_id, token, to_debt)
     }
 }

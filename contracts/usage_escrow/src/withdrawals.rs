@@ -102,7 +102,7 @@ impl UsageEscrow {
                 readyAt: ready_at,
             }));
         }
-        let token = self.license_terms(license_id)?.payment_token;
+        let token = self.license_payment_token(license_id)?;
         let mut escrow = self.escrows.setter(license_id);
         let balance = wide(escrow.balance.get());
         let amount = requested.min(balance);

@@ -405,3 +405,47 @@ fn royalty_info_pays_the_split_receiver(
         .motsu_unwrap_err();
     assert!(matches!(err, Error::NonexistentToken(_)));
 }
+
+/// The stamp shares the token's ERC-721 owner slot (`store`): `OpenZeppelin`'s transfers keep
+/// the stamp's bits, and stamp writes keep the owner's.
+#[motsu::test]
+fn stamp_survives_transfers(
+    nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
+    registry: Contract<RegistryDouble>,
+    splitter: Contract<SplitterDouble>,
+    admin: Address,
+    owner: Address,
+    arbiter: Address,
+    buyer: Address,
+    bob: Address,
+    anchor: Address,
+) {
+    let (offer_id, token) = licensed(
+        &nft, &offers, &registry, &splitter, admin, owner, arbiter, buyer,
+    );
+    set_expiry(&nft, token, (1 << 40) - 1);
+    nft.sender(admin).set_usage_anchor(anchor).motsu_unwrap();
+    nft.sender(anchor).set_debt(token, true).motsu_unwrap();
+    let stamped = nft.sender(buyer).license(token).motsu_unwrap();
+    assert_eq!(stamped, (offer_id, now(&nft), (1 << 40) - 1, false, true));
+    assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
+
+    nft.sender(buyer)
+        .transfer_from(buyer, bob, token)
+        .motsu_unwrap();
+    assert_eq!(nft.sender(bob).owner_of(token).motsu_unwrap(), bob);
+    assert_eq!(nft.sender(bob).license(token).motsu_unwrap(), stamped);
+    assert_eq!(
+        crate::store::word_address(nft.sender(bob).read_stamp(token)),
+        bob,
+        "the holder is the low 160 bits of the stamp"
+    );
+
+    nft.sender(anchor).set_debt(token, false).motsu_unwrap();
+    assert_eq!(nft.sender(bob).owner_of(token).motsu_unwrap(), bob);
+    assert_eq!(
+        nft.sender(bob).license(token).motsu_unwrap(),
+        (offer_id, now(&nft), (1 << 40) - 1, false, false)
+    );
+}

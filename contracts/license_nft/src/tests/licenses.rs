@@ -280,6 +280,13 @@ fn usage_and_royalty_views(
             RATE
         )
     );
+    assert_eq!(
+        nft.sender(buyer)
+            .license_payment_token(token)
+            .motsu_unwrap(),
+        Address::ZERO,
+        "the case-study offer is paid in native currency"
+    );
     let eth = uint!(1_000_000_000_000_000_000_U256);
     let bps = |revenue: U256| nft.sender(buyer).royalty_bps(token, revenue).motsu_unwrap();
     assert_eq!(bps(U256::ZERO), 500);
@@ -303,8 +310,14 @@ fn usage_and_royalty_views(
             .royalty_bps(MISSING, U256::ZERO)
             .motsu_unwrap_err(),
         nft.sender(buyer).license(MISSING).motsu_unwrap_err(),
+        nft.sender(buyer)
+            .license_payment_token(MISSING)
+            .motsu_unwrap_err(),
     ] {
-        assert!(matches!(err, Error::NonexistentToken(_)));
+        assert!(matches!(
+            err,
+            Error::NonexistentToken(ERC721NonexistentToken { token_id }) if token_id == MISSING
+        ));
     }
 }
 

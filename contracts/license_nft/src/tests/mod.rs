@@ -25,13 +25,10 @@ tributary_testkit::license_fixtures!(LicenseNft, LicenseOffers);
 /// Overwrites a license's stored expiry: how tests move a license through time (motsu's
 /// block timestamp is fixed).
 pub(crate) fn set_expiry(nft: &Contract<LicenseNft>, token_id: U256, expires_at: u64) {
+    use crate::store::{EXPIRES_AT_SHIFT, MAX_TIME};
+
     let mut call = nft.sender(Address::ZERO);
-    let stamp = call.read(crate::store::Field::Stamp, token_id);
-    let mut limbs = stamp.into_limbs();
-    limbs[2] = expires_at;
-    call.write(
-        crate::store::Field::Stamp,
-        token_id,
-        U256::from_limbs(limbs),
-    );
+    let field = U256::from(MAX_TIME) << EXPIRES_AT_SHIFT;
+    let stamp = call.read_stamp(token_id) & !field | U256::from(expires_at) << EXPIRES_AT_SHIFT;
+    call.write_stamp(token_id, stamp);
 }

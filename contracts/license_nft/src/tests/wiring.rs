@@ -5,7 +5,10 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
+use openzeppelin_stylus::{
+    access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount},
+    token::erc721::ERC721InvalidSender,
+};
 
 use super::*;
 use crate::{
@@ -103,16 +106,17 @@ fn only_the_offers_contract_registers_and_issues(
         .register_offer(U256::from(1), raw_terms())
         .motsu_unwrap_err();
     assert!(matches!(err, Error::NotLicenseOffers(_)));
+    let token = tributary_abi::packed::license_token_id(1, 1);
     let err = nft
         .sender(stranger)
-        .issue(buyer, U256::from(1), 0)
+        .issue(buyer, token, 0)
         .motsu_unwrap_err();
     assert!(matches!(err, Error::NotLicenseOffers(_)));
 
-    // Issuing under an offer that was never registered is refused.
+    // Issuing under an offer that was never registered is refused: the token id names offer 1.
     let err = nft
         .sender(offers_account)
-        .issue(buyer, U256::from(1), 0)
+        .issue(buyer, token, 0)
         .motsu_unwrap_err();
     assert!(matches!(
         err,
@@ -135,12 +139,24 @@ fn only_the_offers_contract_registers_and_issues(
         Error::OfferAlreadyRegistered(OfferAlreadyRegistered { offerId }) if offerId == U256::from(1)
     ));
 
-    let token = nft
-        .sender(offers_account)
-        .issue(buyer, U256::from(1), 0)
+    nft.sender(offers_account)
+        .issue(buyer, token, 0)
         .motsu_unwrap();
-    assert_eq!(token, U256::from(1));
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), buyer);
+    assert_eq!(
+        nft.sender(buyer).license(token).motsu_unwrap().0,
+        U256::from(1),
+        "the token id names its offer"
+    );
+    // A token id is issued once.
+    let err = nft
+        .sender(offers_account)
+        .issue(buyer, token, 0)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidSender(ERC721InvalidSender { sender }) if sender.is_zero()
+    ));
     assert_eq!(
         nft.sender(buyer).token_uri(token).motsu_unwrap().as_slice(),
         b"ipfs://x"

@@ -39,6 +39,7 @@ fn every_error_encodes_like_alloy() {
             Error::from(InvalidArbiter {
                 arbiter: Address::ZERO,
             }),
+            Error::from(InvalidDuration { duration: u64::MAX }),
             Error::from(InvalidTermsHash {
                 termsHash: B256::repeat_byte(9),
             }),

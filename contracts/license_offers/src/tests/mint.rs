@@ -6,11 +6,12 @@ use motsu::prelude::*;
 use openzeppelin_stylus::token::{
     erc20::utils::safe_erc20::SafeErc20FailedOperation, erc721::ERC721InvalidReceiver,
 };
+use tributary_abi::terms::MAX_DURATION;
 
 use super::*;
 use crate::{
     errors::{
-        ArithmeticOverflow, Error, ExternalCallFailed, IncorrectPayment, OfferIsPaused,
+        Error, ExternalCallFailed, IncorrectPayment, InvalidDuration, OfferIsPaused,
         OfferIsRetired, OfferSoldOut, PriceAboveMax, UnknownOffer,
     },
     events::LicenseIssued,
@@ -36,7 +37,11 @@ fn native_price_goes_into_the_split(
         .mint(offer_id, holder, PRICE)
         .motsu_unwrap();
 
-    assert_eq!(token, U256::from(1));
+    assert_eq!(
+        token,
+        tributary_abi::packed::license_token_id(1, 1),
+        "license 1 of offer 1"
+    );
     assert_eq!(nft.sender(buyer).owner_of(token).motsu_unwrap(), holder);
     assert_eq!(splitter.sender(admin).native_deposited(SPLIT), PRICE);
     assert_eq!(splitter.balance(), PRICE);
@@ -196,9 +201,10 @@ fn paused_retired_unknown_and_sold_out_offers_do_not_mint(
         mint(offer_id),
         Error::OfferIsRetired(OfferIsRetired { .. })
     ));
-    assert!(nft
-        .sender(buyer)
-        .is_valid(U256::from(1), U256::from(tributary_abi::scope::TRAIN)));
+    assert!(nft.sender(buyer).is_valid(
+        tributary_abi::packed::license_token_id(1, 1),
+        U256::from(tributary_abi::scope::TRAIN)
+    ));
     assert_eq!(eth_balance(buyer), PRICE);
 }
 
@@ -230,7 +236,7 @@ fn mint_to_zero_address_is_refused(
 }
 
 #[motsu::test]
-fn expiry_overflow_is_refused(
+fn the_longest_duration_fits_the_license_stamp(
     nft: Contract<LicenseNft>,
     offers: Contract<LicenseOffers>,
     registry: Contract<RegistryDouble>,
@@ -244,16 +250,20 @@ fn expiry_overflow_is_refused(
     let offer_id = offer(
         &offers,
         owner,
-        terms_with(arbiter, |t| t.duration = u64::MAX),
+        terms_with(arbiter, |t| t.duration = MAX_DURATION),
     );
-    buyer.fund(PRICE);
+    let token = buy(&offers, offer_id, buyer, PRICE);
+    let (_, starts_at, expires_at, _, _) = nft.sender(buyer).license(token).motsu_unwrap();
+    assert_eq!(expires_at, starts_at + MAX_DURATION);
+    assert_eq!(starts_at, now(&nft));
+    // One second longer is refused when the offer is made, not at mint.
     let err = offers
-        .sender_and_value(buyer, PRICE)
-        .mint(offer_id, buyer, PRICE)
+        .sender(owner)
+        .create_offer(terms_with(arbiter, |t| t.duration = MAX_DURATION + 1))
         .motsu_unwrap_err();
     assert!(matches!(
         err,
-        Error::ArithmeticOverflow(ArithmeticOverflow {})
+        Error::InvalidDuration(InvalidDuration { duration }) if duration == MAX_DURATION + 1
     ));
 }
 

@@ -8,9 +8,10 @@ use tributary_abi::scope::{KNOWN_SCOPES, MAX_UNIT};
 use super::*;
 use crate::{
     errors::{
-        EmptyTermsUri, Error, ExternalCallFailed, InvalidArbiter, InvalidBps, InvalidMaxSupply,
-        InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold, InvalidUsageUnit,
-        NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer, ZeroAddress,
+        EmptyTermsUri, Error, ExternalCallFailed, InvalidArbiter, InvalidBps, InvalidDuration,
+        InvalidMaxSupply, InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold,
+        InvalidUsageUnit, NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer,
+        ZeroAddress,
     },
     events::{OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     offers::validate_terms,
@@ -210,6 +211,11 @@ fn invalid_terms_are_refused_by_name() {
     assert!(matches!(
         check(|t| t.resaleRoyaltyBps = 10_001),
         Error::InvalidBps(InvalidBps { bps }) if bps == U256::from(10_001)
+    ));
+    assert!(matches!(
+        check(|t| t.duration = tributary_abi::terms::MAX_DURATION + 1),
+        Error::InvalidDuration(InvalidDuration { duration })
+            if duration == tributary_abi::terms::MAX_DURATION + 1
     ));
     assert!(matches!(
         check(|t| t.arbiter = Address::ZERO),

@@ -91,8 +91,8 @@ impl AnchorDouble {
     }
 }
 
-/// License contract double: `licenseUsage` (only the split and token matter to the escrow),
-/// `ownerOf`, `setDebt` (only from the escrow); unknown licenses revert
+/// License contract double: `licensePaymentToken`, `licenseUsage` (only the split matters to
+/// the escrow), `ownerOf`, `setDebt` (only from the escrow); unknown licenses revert
 /// `ERC721NonexistentToken` like the real contract.
 #[storage]
 pub(crate) struct LicenseDouble {
@@ -137,6 +137,13 @@ impl LicenseDouble {
             0,
             U256::from(10),
         ))
+    }
+
+    fn license_payment_token(&self, token_id: U256) -> Result<Address, Vec<u8>> {
+        if !self.exists.get(token_id) {
+            return Err(ERC721NonexistentToken { token_id }.abi_encode());
+        }
+        Ok(self.token.get(token_id))
     }
 
     fn owner_of(&self, token_id: U256) -> Result<Address, Vec<u8>> {
