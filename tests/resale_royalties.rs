@@ -76,3 +76,41 @@ async fn resale_royalty_paid_to_the_receiver_reaches_the_dataset_split() {
         "the forwarder keeps nothing"
     );
 }
+
+/// The offers contract enters the splitter only for a split's first offer (which deploys the
+/// forwarder); later offers predict the forwarder's CREATE2 address. Both must name the same
+/// receiver, the one the splitter reports.
+#[tokio::test(flavor = "multi_thread")]
+async fn later_offers_name_the_same_receiver_as_the_first() {
+    let w = world().await;
+    let receiver_of = |token: U256| {
+        let w = &w;
+        async move {
+            w.view(
+                w.at(Contract::LicenseNft),
+                &ILicenseNft::royaltyInfoCall {
+                    token_id: token,
+                    sale_price: U256::from(10_000u64),
+                },
+            )
+            .await
+            ._0
+        }
+    };
+    let first = w.offer(1, 0, U256::from(1_000u64), U256::from(1u64)).await;
+    let second = w.offer(1, 0, U256::from(2_000u64), U256::from(2u64)).await;
+    let a = receiver_of(w.mint(first, w.accounts[3], U256::from(1_000u64)).await).await;
+    let b = receiver_of(w.mint(second, w.accounts[3], U256::from(2_000u64)).await).await;
+    let reported = w
+        .view(
+            w.at(Contract::RoyaltySplitter),
+            &IRoyaltySplitter::royaltyReceiverCall {
+                split_id: w.dataset_split,
+            },
+        )
+        .await
+        ._0;
+    assert_ne!(a, Address::ZERO);
+    assert_eq!(a, reported, "the first offer asked the splitter");
+    assert_eq!(b, reported, "the second offer predicted the same forwarder");
+}

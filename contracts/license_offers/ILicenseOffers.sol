@@ -60,6 +60,10 @@ interface ILicenseOffers  {
 
     error InvalidUsageUnit(uint8);
 
+    error InvalidPrice(uint256);
+
+    error InvalidUsageRate(uint256);
+
     error InvalidTierCount(uint256, uint256);
 
     error InvalidTierThreshold(uint256, uint256);

@@ -8,7 +8,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{b256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolCall;
 use stylus_sdk::{
     prelude::Host,
@@ -20,6 +20,17 @@ use crate::{
     errors::ExternalCallFailed,
     interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
 };
+
+/// Whether an account whose `EXTCODEHASH` is `code_hash` has code: zero is an account that does
+/// not exist, `keccak256("")` one without code.
+#[must_use]
+pub fn has_code(code_hash: B256) -> bool {
+    !code_hash.is_zero() && code_hash != EMPTY_CODE_HASH
+}
+
+/// `keccak256("")`, the code hash of an account without code.
+pub const EMPTY_CODE_HASH: B256 =
+    b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
 
 /// Calls `target` with `data`: a static call when `value` is `None`, else a call sending
 /// `value`. A revert (or a reply that cannot be read) becomes [`ExternalCallFailed`] carrying

@@ -21,6 +21,7 @@ pub mod calls;
 pub mod errors;
 pub mod interfaces;
 pub mod packed;
+pub mod receiver;
 pub mod returns;
 pub mod scope;
 pub mod terms;

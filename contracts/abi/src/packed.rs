@@ -11,16 +11,20 @@
 //!
 //! ```text
 //! word  holds (limb 0 = low 64 bits)
-//! 0     limb 0 dataset id · limb 1 split id · limb 2 scope bits ([`OfferIds`]; a license
-//!       check, `licenseUsage` and the escrow all want them together, so they are one read)
-//! 1     usage rate
-//! 2     payment token (bits 0..160) · limb 3: PackedTerms (usageUnit 8 | flags 8 |
+//! 0     limb 0 dataset id · limb 1 split id · bits 128..160 scope bits · bits 160..256 usage
+//!       rate ([`OfferIds`]; a license check and `licenseUsage` want them together, so they are
+//!       one read)
+//! 1     payment token (bits 0..160) · limb 3: PackedTerms (usageUnit 8 | flags 8 |
 //!       tierCount 8 | resaleBps 16), flags: TRANSFERABLE 1, RENTABLE 2 (REGISTERED 4 is set
 //!       by LicenseNft when it stores the word)
-//! 3     ERC-2981 royalty receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
-//! 4     arbiter (bits 0..160)
-//! 5..7  cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
+//! 2     ERC-2981 royalty receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
+//!       (LicenseNft adds the terms URI's byte length in bits 160..192 when it stores the word)
+//! 3     arbiter (bits 0..160)
+//! 4..6  cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
 //! ```
+//!
+//! Usage rates are below 2^96 ([`MAX_USAGE_RATE`]: about 7.9·10^28 of the token's smallest unit
+//! per usage unit); `LicenseOffers` refuses a higher one (`InvalidUsageRate`).
 //!
 //! Dataset and split ids are counted from 1 by the registry and the splitter and the scope
 //! bits are those of [`crate::scope::KNOWN_SCOPES`], so each fits its limb; `LicenseOffers`
@@ -82,13 +86,23 @@ pub fn token_offer(token_id: U256) -> U256 {
 }
 
 /// How many words `registerOffer` takes before the terms URI (see the module docs).
-pub const TERMS_WORDS: usize = 8;
+pub const TERMS_WORDS: usize = 7;
 /// Index of the payment-token word (with [`PackedTerms`] in limb 3).
-pub const PAYMENT_WORD: usize = 2;
+pub const PAYMENT_WORD: usize = 1;
 /// Index of the royalty-receiver word (with the tier bps in limb 3).
-pub const RECEIVER_WORD: usize = 3;
+pub const RECEIVER_WORD: usize = 2;
+/// Index of the arbiter word.
+pub const ARBITER_WORD: usize = 3;
+/// The largest value the 96 bits above an address (bits 160..256) hold: 2^96 − 1.
+pub const MAX_U96: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
+/// The highest usage rate an offer may charge per usage unit (2^96 − 1): it shares a word with
+/// the offer's ids.
+pub const MAX_USAGE_RATE: U256 = MAX_U96;
+/// Bit position of the usage rate in the ids word.
+const RATE_SHIFT: usize = 160;
 
-/// An offer's dataset id, split id and scope bits: word 0 of its terms (see the module docs).
+/// An offer's dataset id, split id, scope bits and usage rate: word 0 of its terms (see the
+/// module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OfferIds {
     /// The dataset the offer licenses.
@@ -96,7 +110,9 @@ pub struct OfferIds {
     /// The dataset's split, where its revenue goes.
     pub split_id: u64,
     /// The scope bits a license of it grants.
-    pub scope: u64,
+    pub scope: u32,
+    /// The usage fee per usage unit, at most [`MAX_USAGE_RATE`].
+    pub usage_rate: U256,
 }
 
 impl OfferIds {
@@ -106,26 +122,61 @@ impl OfferIds {
         Self {
             dataset_id: limb(word, 0),
             split_id: limb(word, 1),
-            scope: limb(word, 2),
+            scope: scope_bits(word),
+            usage_rate: usage_rate(word),
         }
     }
 
     /// The word holding these ids.
     #[must_use]
     pub fn to_word(self) -> U256 {
-        U256::from_limbs([self.dataset_id, self.split_id, self.scope, 0])
+        U256::from_limbs([self.dataset_id, self.split_id, u64::from(self.scope), 0])
+            | self.usage_rate << RATE_SHIFT
     }
 
-    /// The ids of an offer on `dataset_id` paying `split_id` with `scope`, `None` unless each
-    /// fits 64 bits.
+    /// The ids of an offer on `dataset_id` paying `split_id` with `scope` at `usage_rate`,
+    /// `None` unless each fits its bits.
     #[must_use]
-    pub fn new(dataset_id: U256, split_id: U256, scope: U256) -> Option<Self> {
+    pub fn new(dataset_id: U256, split_id: U256, scope: U256, usage_rate: U256) -> Option<Self> {
+        if usage_rate > MAX_USAGE_RATE {
+            return None;
+        }
         Some(Self {
             dataset_id: u64::try_from(dataset_id).ok()?,
             split_id: u64::try_from(split_id).ok()?,
-            scope: u64::try_from(scope).ok()?,
+            scope: u32::try_from(scope).ok()?,
+            usage_rate,
         })
     }
+}
+
+/// The scope bits of an ids word.
+#[must_use]
+pub fn scope_bits(ids: U256) -> u32 {
+    // The scope is bits 128..160: the low half of limb 2.
+    #[allow(clippy::cast_possible_truncation)]
+    let scope = limb(ids, 2) as u32;
+    scope
+}
+
+/// The usage rate of an ids word.
+#[must_use]
+pub fn usage_rate(ids: U256) -> U256 {
+    above_address(ids)
+}
+
+/// Bits 160..256 of `word`, the value a word packs above an address; read from limbs (smaller
+/// WASM than a 256-bit shift).
+#[must_use]
+pub fn above_address(word: U256) -> U256 {
+    let (high2, high3) = (limb(word, 2) >> 32, limb(word, 3));
+    U256::from_limbs([high2 | high3 << 32, high3 >> 32, 0, 0])
+}
+
+/// A word holding `address` in its low 160 bits and `value` (at most [`MAX_U96`]) above it.
+#[must_use]
+pub fn address_and(address: Address, value: U256) -> U256 {
+    address_word(address, 0) | value << 160
 }
 
 /// `PackedTerms` flag: licenses may change hands.
@@ -193,11 +244,10 @@ pub fn offer_terms(terms: &LicenseTerms, ids: OfferIds, receiver: Address) -> Ve
     };
     let mut words = [U256::ZERO; TERMS_WORDS];
     words[0] = ids.to_word();
-    words[1] = terms.usageRate;
     words[PAYMENT_WORD] = address_word(terms.paymentToken, packed.to_limb());
     words[RECEIVER_WORD] = address_word(receiver, tier_bps);
-    words[4] = address_word(terms.arbiter, 0);
-    for (slot, &threshold) in words[5..]
+    words[ARBITER_WORD] = address_word(terms.arbiter, 0);
+    for (slot, &threshold) in words[ARBITER_WORD + 1..]
         .iter_mut()
         .zip(terms.tierThresholds.iter().skip(1))
     {
@@ -217,17 +267,43 @@ mod tests {
 
     #[test]
     fn offer_ids_round_trip_and_refuse_what_does_not_fit() {
-        let ids = OfferIds::new(U256::from(7), U256::from(u64::MAX), U256::from(0x3f)).unwrap();
+        let ids = OfferIds::new(
+            U256::from(7),
+            U256::from(u64::MAX),
+            U256::from(u32::MAX),
+            MAX_USAGE_RATE,
+        )
+        .unwrap();
         assert_eq!(OfferIds::from_word(ids.to_word()), ids);
         assert_eq!(
             ids.to_word(),
-            U256::from_limbs([7, u64::MAX, 0x3f, 0]),
-            "dataset, split and scope in limbs 0, 1 and 2"
+            U256::from_limbs([7, u64::MAX, u64::MAX, u64::MAX]),
+            "dataset, split, scope and rate fill the word"
+        );
+        assert_eq!(scope_bits(ids.to_word()), u32::MAX);
+        let word = address_and(Address::repeat_byte(0xab), MAX_U96);
+        assert_eq!(word_address(word), Address::repeat_byte(0xab));
+        assert_eq!(above_address(word), MAX_U96);
+        assert_eq!(
+            above_address(address_and(Address::ZERO, U256::from(7))),
+            U256::from(7)
+        );
+        assert_eq!(usage_rate(ids.to_word()), MAX_USAGE_RATE);
+        assert_eq!(MAX_USAGE_RATE, (U256::from(1) << 96) - U256::from(1));
+        let small = OfferIds::new(U256::from(1), U256::from(2), U256::from(3), U256::from(4));
+        assert_eq!(
+            small.unwrap().to_word(),
+            U256::from_limbs([1, 2, 3 | 4 << 32, 0])
         );
         let big = U256::from(u64::MAX) + U256::from(1);
-        assert_eq!(OfferIds::new(big, U256::from(1), U256::ZERO), None);
-        assert_eq!(OfferIds::new(U256::from(1), big, U256::ZERO), None);
-        assert_eq!(OfferIds::new(U256::from(1), U256::from(1), big), None);
+        let one = U256::from(1);
+        assert_eq!(OfferIds::new(big, one, one, one), None);
+        assert_eq!(OfferIds::new(one, big, one, one), None);
+        assert_eq!(OfferIds::new(one, one, U256::from(1u64 << 32), one), None);
+        assert_eq!(
+            OfferIds::new(one, one, one, MAX_USAGE_RATE + U256::from(1)),
+            None
+        );
     }
 
     #[test]

@@ -38,12 +38,13 @@ impl AttributionRegistry {
         let dataset_id = self.dataset_count.get() + U256::from(1);
         self.dataset_count.set(dataset_id);
         let owner = self.vm().msg_sender();
-        self.write_address(Field::DatasetOwner, &[dataset_id], owner);
+        self.write_dataset_owner(dataset_id, owner, U256::ZERO);
         self.add_version(dataset_id, content_hash);
 
-        // The split id is only known after the call; the registry is not reentrant.
+        // The split id is only known after the call (the owner word, written before it, then
+        // gets it); the registry is not reentrant.
         let split_id = self.create_split(contributors, weights)?;
-        self.write_uint(Field::DatasetSplit, &[dataset_id], split_id);
+        self.write_dataset_owner(dataset_id, owner, split_id);
         emit_log(
             self.vm(),
             &[
@@ -123,7 +124,8 @@ impl AttributionRegistry {
             }
             .into());
         }
-        self.write_address(Field::DatasetOwner, &[dataset_id], sender);
+        let split_id = self.dataset_split_of(dataset_id);
+        self.write_dataset_owner(dataset_id, sender, split_id);
         self.write_address(Field::DatasetPending, &[dataset_id], Address::ZERO);
         self.emit_ownership(
             DatasetOwnershipTransferred::SIGNATURE_HASH,
@@ -153,7 +155,7 @@ impl AttributionRegistry {
     ) -> Result<(), Error> {
         self.only_dataset_owner(dataset_id)?;
         check_lengths(recipients.len(), shares.len())?;
-        let split_id = self.read_uint(Field::DatasetSplit, &[dataset_id]);
+        let split_id = self.dataset_split_of(dataset_id);
         emit_log(
             self.vm(),
             &[
@@ -177,7 +179,7 @@ impl AttributionRegistry {
         Ok((
             owner,
             self.read_address(Field::DatasetPending, &[dataset_id]),
-            self.read_uint(Field::DatasetSplit, &[dataset_id]),
+            self.dataset_split_of(dataset_id),
             self.read(Field::Version, &[dataset_id, count]),
             count,
         ))

@@ -254,15 +254,16 @@ impl AttributionRegistry {
 
     /// Split of a dataset; zero if unknown.
     pub fn dataset_split(&self, dataset_id: U256) -> U256 {
-        self.read_uint(state::Field::DatasetSplit, &[dataset_id])
+        self.dataset_split_of(dataset_id)
     }
 
     /// Owner and split of a dataset (`datasetOwner` and `datasetSplit` in one call); zeros if
     /// unknown.
     pub fn dataset_listing(&self, dataset_id: U256) -> (Address, U256) {
+        let word = self.read(state::Field::DatasetOwner, &[dataset_id]);
         (
-            self.dataset_owner(dataset_id),
-            self.dataset_split(dataset_id),
+            Address::from_word(word),
+            U256::from(tributary_abi::packed::limb(word.into(), 3)),
         )
     }
 

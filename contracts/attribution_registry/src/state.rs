@@ -9,9 +9,10 @@
 //!
 //! ```text
 //! field           key             value
-//! DatasetOwner    (dataset)       owner; zero = no such dataset
+//! DatasetOwner    (dataset)       owner (bits 0..160; zero = no such dataset) · the
+//!                                 contributors' split id (limb 3), so `datasetListing` is one
+//!                                 read and a registration one fresh word
 //! DatasetPending  (dataset)       account offered ownership, zero if none
-//! DatasetSplit    (dataset)       the contributors' split id
 //! VersionCount    (dataset)       number of versions (≥ 1)
 //! Version         (dataset, n)    content hash of version n (from 1)
 //! DatasetByHash   (hash)          dataset id of a content hash (any version)
@@ -31,6 +32,7 @@
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
+use tributary_abi::packed::{address_word, limb};
 
 use crate::AttributionRegistry;
 
@@ -38,12 +40,11 @@ use crate::AttributionRegistry;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Field {
-    /// `(dataset)`: owner.
+    /// `(dataset)`: owner and split id.
     DatasetOwner = 1,
     /// `(dataset)`: pending owner.
     DatasetPending = 2,
-    /// `(dataset)`: split id.
-    DatasetSplit = 3,
+    // 3 held the dataset's split id before it joined `DatasetOwner`; not reused.
     /// `(dataset)`: number of versions.
     VersionCount = 4,
     /// `(dataset, n)`: content hash of version n.
@@ -174,6 +175,19 @@ impl AttributionRegistry {
     /// Writes an address.
     pub(crate) fn write_address(&mut self, field: Field, key: &[U256], value: Address) {
         self.write(field, key, value.into_word());
+    }
+
+    /// The split of a dataset (zero for an unknown dataset): limb 3 of its owner word.
+    pub(crate) fn dataset_split_of(&self, dataset_id: U256) -> U256 {
+        U256::from(limb(self.read_uint(Field::DatasetOwner, &[dataset_id]), 3))
+    }
+
+    /// Writes a dataset's owner word: `owner` and split `split_id`. The splitter counts split
+    /// ids from 1, one per `createSplit` transaction, so they never reach 2^64 and limb 0 is
+    /// the whole id.
+    pub(crate) fn write_dataset_owner(&mut self, dataset_id: U256, owner: Address, split_id: U256) {
+        let word = address_word(owner, limb(split_id, 0));
+        self.write_uint(Field::DatasetOwner, &[dataset_id], word);
     }
 
     /// The shape of a model (all zero for an unknown model).

@@ -10,14 +10,17 @@
 use alloy_primitives::{Address, B256, U256};
 use openzeppelin_stylus::token::erc721::ERC721NonexistentToken;
 use stylus_sdk::prelude::*;
-use tributary_abi::{packed::token_offer, scope::includes};
+use tributary_abi::{
+    packed::{scope_bits, token_offer, usage_rate},
+    scope::includes,
+};
 
 use crate::{
     errors::{overflow, Error, NotArbiter, RevokedLicense},
     events::{emit, DebtSet, LicenseRevoked},
     store::{
-        limb, stamp_flags, stamp_time, with_flag, word_address, Field, EXPIRES_AT_SHIFT, IN_DEBT,
-        MAX_TIME, REVOKED, STARTS_AT_SHIFT,
+        limb, stamp_expires, stamp_flags, stamp_starts, stamped, with_flag, word_address, Field,
+        IN_DEBT, MAX_TIME, REVOKED,
     },
     LicenseNft,
 };
@@ -52,9 +55,7 @@ impl LicenseNft {
             return Err(overflow());
         }
         self.erc721._mint(to, token_id)?;
-        let stamp = self.read_stamp(token_id)
-            | U256::from(now) << STARTS_AT_SHIFT
-            | U256::from(expires_at) << EXPIRES_AT_SHIFT;
+        let stamp = stamped(self.read_stamp(token_id), now, expires_at);
         self.write_stamp(token_id, stamp);
         Ok(())
     }
@@ -74,22 +75,19 @@ impl LicenseNft {
         Ok(token_offer(token_id))
     }
 
-    /// The ids word of the offer of `token_id` (`OfferIds`: dataset in limb 0, scope in limb
-    /// 2) and its holder if the license is valid for `scope` now (see the module docs).
+    /// The ids word of the offer of `token_id` (`OfferIds`: dataset in limb 0, scope in bits
+    /// 128..160) and its holder if the license is valid for `scope` now (see the module docs).
     pub(crate) fn valid_offer(&self, token_id: U256, scope: U256) -> Option<(U256, Address)> {
         let stamp = self.read_stamp(token_id);
         let holder = word_address(stamp);
         let usable = !holder.is_zero()
             && stamp_flags(stamp) & (REVOKED | IN_DEBT) == 0
-            && is_live(
-                stamp_time(stamp, EXPIRES_AT_SHIFT),
-                self.vm().block_timestamp(),
-            );
+            && is_live(stamp_expires(stamp), self.vm().block_timestamp());
         if !usable {
             return None;
         }
         let ids = self.read(Field::Ids, token_offer(token_id));
-        includes(U256::from(limb(ids, 2)), scope).then_some((ids, holder))
+        includes(U256::from(scope_bits(ids)), scope).then_some((ids, holder))
     }
 
     /// Whether `holder` may use dataset `dataset_id` for `scope` under license `token_id`.
@@ -122,13 +120,13 @@ impl LicenseNft {
         Ok((
             U256::from(limb(ids, 0)),
             U256::from(limb(ids, 1)),
-            U256::from(limb(ids, 2)),
-            stamp_time(stamp, STARTS_AT_SHIFT),
-            stamp_time(stamp, EXPIRES_AT_SHIFT),
+            U256::from(scope_bits(ids)),
+            stamp_starts(stamp),
+            stamp_expires(stamp),
             revoked_at,
             word_address(payment),
             self.packed_terms(offer_id).usage_unit,
-            self.read(Field::Rate, offer_id),
+            usage_rate(ids),
         ))
     }
 
@@ -137,8 +135,8 @@ impl LicenseNft {
         let stamp = self.stamp(token_id)?;
         Ok((
             token_offer(token_id),
-            stamp_time(stamp, STARTS_AT_SHIFT),
-            stamp_time(stamp, EXPIRES_AT_SHIFT),
+            stamp_starts(stamp),
+            stamp_expires(stamp),
             stamp_flags(stamp) & REVOKED != 0,
             stamp_flags(stamp) & IN_DEBT != 0,
         ))

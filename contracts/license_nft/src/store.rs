@@ -10,12 +10,12 @@
 //!
 //! ```text
 //! field       key     word (limb 0 = low 64 bits)
-//! Ids         offer   limb 0 dataset id · limb 1 split id · limb 2 scope bits
-//!                     (`tributary_abi::packed::OfferIds`)
-//! Rate        offer   usage rate
+//! Ids         offer   limb 0 dataset id · limb 1 split id · bits 128..160 scope bits ·
+//!                     bits 160..256 usage rate (`tributary_abi::packed::OfferIds`)
 //! Payment     offer   payment token (bits 0..160) · limb 3: `PackedTerms` (usageUnit 8 | flags 8:
 //!                     transferable 1, rentable 2, registered 4 | tierCount 8 | resaleBps 16)
-//! Receiver    offer   ERC-2981 receiver (bits 0..160) · limb 3: tier bps, 16 bits per tier
+//! Receiver    offer   ERC-2981 receiver (bits 0..160) · bits 160..192: the terms URI's byte
+//!                     length · limb 3: tier bps, 16 bits per tier
 //!
 //! The offer words are the ones `registerOffer` receives, laid out once in
 //! `tributary_abi::packed`.
@@ -23,8 +23,8 @@
 //! Threshold1+ offer   cumulative revenue at which tier 1, 2, 3 starts (tier 0 starts at 0)
 //! Revoked     token   the revocation time (written only when the license is revoked)
 //! Rental      token   ERC-4907 user (bits 0..160) · limb 3 expires (inclusive)
-//! Uri         offer   byte length of the terms URI; its bytes fill the words at slot + 1 …,
-//!                     left-aligned
+//! Uri         offer   the terms URI's bytes, filling the words at slot, slot + 1, …
+//!                     left-aligned (its length is in the receiver word)
 //! ```
 //!
 //! # The stamp: one word per license, shared with the ERC-721 owner
@@ -68,8 +68,7 @@ pub enum Field {
     /// `(offer)`: dataset id, split id and scope bits (`OfferIds`). Numbers 2 and 3 held the
     /// split id and the scope before they joined this word; they are not reused.
     Ids = 1,
-    /// `(offer)`: usage rate.
-    Rate = 4,
+    // 4 held the usage rate before it joined the ids word; not reused.
     /// `(offer)`: payment token, unit, flags, tier count, resale bps.
     Payment = 5,
     /// `(offer)`: royalty receiver and tier bps.
@@ -85,7 +84,7 @@ pub enum Field {
     // 11 held the license stamp before it moved into the ERC-721 owner slot; not reused.
     /// `(token)`: the ERC-4907 rental.
     Rental = 12,
-    /// `(offer)`: byte length of the terms URI; its bytes fill the next words.
+    /// `(offer)`: the terms URI's bytes; they fill the next words too.
     Uri = 13,
     /// `(token)`: when the license was revoked.
     Revoked = 14,
@@ -95,19 +94,29 @@ pub enum Field {
 pub const REVOKED: u64 = 1;
 /// Stamp flag: in debt.
 pub const IN_DEBT: u64 = 2;
-/// Bit position of startsAt in the stamp.
-pub const STARTS_AT_SHIFT: usize = 160;
-/// Bit position of expiresAt in the stamp.
-pub const EXPIRES_AT_SHIFT: usize = 200;
 /// Bit position of the flags in the stamp (limb 3, bit 48).
 const FLAGS_SHIFT: u32 = 48;
 /// The largest time a stamp holds (40 bits, the year 36812); offers refuse durations that would
 /// pass it (`tributary_abi::terms::MAX_DURATION`).
 pub const MAX_TIME: u64 = (1 << 40) - 1;
 
-/// The 40-bit time at bit `shift` of a stamp.
-pub fn stamp_time(stamp: U256, shift: usize) -> u64 {
-    limb(stamp >> shift, 0) & MAX_TIME
+/// The startsAt of a stamp: bits 160..200, the high half of limb 2 and the low byte of limb 3.
+pub fn stamp_starts(stamp: U256) -> u64 {
+    ((limb(stamp, 2) >> 32) | (limb(stamp, 3) << 32)) & MAX_TIME
+}
+
+/// The expiresAt of a stamp: bits 200..240, bits 8..48 of limb 3.
+pub fn stamp_expires(stamp: U256) -> u64 {
+    (limb(stamp, 3) >> 8) & MAX_TIME
+}
+
+/// `word` (a token's owner slot) stamped with `starts_at` and `expires_at`, both at most
+/// [`MAX_TIME`].
+pub fn stamped(word: U256, starts_at: u64, expires_at: u64) -> U256 {
+    let mut limbs = word.into_limbs();
+    limbs[2] |= starts_at << 32;
+    limbs[3] |= (starts_at >> 32) | (expires_at << 8);
+    U256::from_limbs(limbs)
 }
 
 /// The flags of a stamp.
@@ -145,8 +154,8 @@ impl LicenseNft {
     /// call and before every external call the contract makes).
     fn store(&mut self, slot: U256, value: U256) {
         // SAFETY: `slot` is the keccak256 of a 33-byte namespaced preimage, or one of the words
-        // after the URI's (see the module docs), where no `#[storage]` field of this contract
-        // lives; or a token's ERC-721 owner slot, which `write_stamp` shares with
+        // after a URI's slot (see the module docs), where no `#[storage]` field of this
+        // contract lives; or a token's ERC-721 owner slot, which `write_stamp` shares with
         // `OpenZeppelin`'s owner accessor by design (the module docs say why neither clobbers
         // the other's bits).
         unsafe { self.vm().storage_cache_bytes32(slot, value.into()) };
@@ -186,26 +195,27 @@ impl LicenseNft {
         self.store(slot, stamp);
     }
 
-    /// Stores the terms URI of `offer_id`: its length, then its bytes in the next words.
+    /// Stores the bytes of the terms URI of `offer_id` in consecutive words from its slot (its
+    /// length is in the receiver word).
     pub(crate) fn write_uri(&mut self, offer_id: U256, uri: &[u8]) {
         let mut slot = self.slot(Field::Uri, offer_id);
-        self.store(slot, U256::from(uri.len()));
         for chunk in uri.chunks(32) {
             let mut word = [0u8; 32];
             word[..chunk.len()].copy_from_slice(chunk);
-            slot += U256::from(1);
             self.store(slot, U256::from_be_bytes(word));
+            slot += U256::from(1);
         }
     }
 
     /// The terms URI of `offer_id`.
     pub(crate) fn read_uri(&self, offer_id: U256) -> Vec<u8> {
         let mut slot = self.slot(Field::Uri, offer_id);
-        let len = usize::try_from(limb(self.load(slot), 0)).unwrap_or_default();
+        // Bits 160..192 of the receiver word (see the module docs).
+        let len = (limb(self.read(Field::Receiver, offer_id), 2) >> 32) as usize;
         let mut uri = Vec::with_capacity(len + 32);
         while uri.len() < len {
-            slot += U256::from(1);
             uri.extend_from_slice(&self.load(slot).to_be_bytes::<32>());
+            slot += U256::from(1);
         }
         uri.truncate(len);
         uri

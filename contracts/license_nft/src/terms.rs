@@ -57,7 +57,8 @@ pub fn tier_royalty(tier_count: u8, tier_bps: u64, thresholds: &[U256], cumulati
 impl LicenseNft {
     /// Stores the terms of offer `offer_id` (offers contract only, once): word `i` of
     /// `terms` is the word of field `i + 1` (see [`crate::store`]). The offers contract packs
-    /// them from validated `LicenseTerms`; this contract only adds the `REGISTERED` flag.
+    /// them from validated `LicenseTerms`; this contract only adds the `REGISTERED` flag and
+    /// the URI's length (bits 160..192 of the receiver word).
     pub(crate) fn register_terms(
         &mut self,
         offer_id: U256,
@@ -69,14 +70,21 @@ impl LicenseNft {
             return Err(OfferAlreadyRegistered { offerId: offer_id }.into());
         }
         for (field, &word) in FIELDS.iter().zip(terms) {
-            let word = if *field == Field::Payment {
-                let mut limbs = word.into_limbs();
+            let mut limbs = word.into_limbs();
+            if *field == Field::Payment {
                 limbs[3] |= REGISTERED << 8;
-                U256::from_limbs(limbs)
-            } else {
-                word
-            };
-            self.write(*field, offer_id, word);
+            }
+            if *field == Field::Receiver {
+                // A transaction's calldata costs at least 4 gas a byte, so no URI comes near
+                // 2^32 bytes: its length fits the 32 bits above the receiver's address.
+                limbs[2] |= (uri.len() as u64) << 32;
+            }
+            let word = U256::from_limbs(limbs);
+            // An unregistered offer's words are all zero (the REGISTERED check above), so a
+            // zero word (an unused tier threshold) needs no write.
+            if !word.is_zero() {
+                self.write(*field, offer_id, word);
+            }
         }
         self.write_uri(offer_id, uri);
         emit(
@@ -140,7 +148,6 @@ impl LicenseNft {
 /// The offer fields in `registerOffer` order.
 const FIELDS: [Field; TERMS_WORDS] = [
     Field::Ids,
-    Field::Rate,
     Field::Payment,
     Field::Receiver,
     Field::Arbiter,

@@ -22,6 +22,12 @@ sol! {
     /// The usage unit is not one of `scope::UNIT_*`.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidUsageUnit(uint8 unit);
+    /// The price is above `MAX_PRICE` (2^96 − 1 of the payment token's smallest unit).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidPrice(uint256 price);
+    /// The usage rate is above `MAX_USAGE_RATE` (2^96 − 1) per usage unit.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidUsageRate(uint256 rate);
     /// Royalty tier lists differ in length or hold more than `MAX_ROYALTY_TIERS` entries.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidTierCount(uint256 thresholds, uint256 bps);
@@ -80,6 +86,10 @@ tributary_abi::word_errors! {
         InvalidScope(InvalidScope) [scope],
         /// See [`InvalidUsageUnit`].
         InvalidUsageUnit(InvalidUsageUnit) [unit],
+        /// See [`InvalidPrice`].
+        InvalidPrice(InvalidPrice) [price],
+        /// See [`InvalidUsageRate`].
+        InvalidUsageRate(InvalidUsageRate) [rate],
         /// See [`InvalidTierCount`].
         InvalidTierCount(InvalidTierCount) [thresholds, bps],
         /// See [`InvalidTierThreshold`].

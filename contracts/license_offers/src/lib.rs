@@ -111,8 +111,10 @@ impl LicenseOffers {
     ///
     /// # Errors
     /// Invalid terms: [`Error::InvalidScope`], [`Error::InvalidUsageUnit`],
-    /// [`Error::InvalidTierCount`], [`Error::InvalidTierThreshold`], [`Error::InvalidBps`],
-    /// [`Error::InvalidArbiter`], [`Error::InvalidTermsHash`], [`Error::EmptyTermsUri`];
+    /// [`Error::InvalidPrice`] and [`Error::InvalidUsageRate`] above 2^96 − 1,
+    /// [`Error::InvalidDuration`] above `MAX_DURATION`, [`Error::InvalidTierCount`],
+    /// [`Error::InvalidTierThreshold`], [`Error::InvalidBps`], [`Error::InvalidArbiter`],
+    /// [`Error::InvalidTermsHash`], [`Error::EmptyTermsUri`];
     /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::ExternalCallFailed`],
     /// [`Error::ZeroAddress`] if the splitter reports no receiver.
     ///
@@ -148,8 +150,9 @@ impl LicenseOffers {
     /// owner.
     ///
     /// # Errors
-    /// [`Error::UnknownOffer`], [`Error::OfferIsRetired`], [`Error::NotDatasetOwner`],
-    /// [`Error::InvalidMaxSupply`] below the licenses already minted.
+    /// [`Error::InvalidPrice`] above 2^96 − 1, [`Error::UnknownOffer`],
+    /// [`Error::OfferIsRetired`], [`Error::NotDatasetOwner`], [`Error::InvalidMaxSupply`]
+    /// below the licenses already minted.
     ///
     /// # Events
     /// `OfferUpdated`.

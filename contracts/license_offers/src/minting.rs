@@ -17,7 +17,7 @@ use tributary_abi::{
     abi_words::{call_data, Word},
     calls::{call, deposit_into_split, token_balance},
     interfaces::ILicenseNft,
-    packed::{license_token_id, limb, word_address},
+    packed::{above_address, license_token_id, limb, word_address},
 };
 
 use crate::{
@@ -26,7 +26,7 @@ use crate::{
         PriceAboveMax,
     },
     events::{emit, LicenseIssued},
-    store::{max_supply, minted, with_counts, Field, PAUSED, RETIRED},
+    store::{duration, max_supply, minted, with_counts, Field, PAUSED, RETIRED},
     LicenseOffers,
 };
 
@@ -56,7 +56,8 @@ impl LicenseOffers {
         if limb(supply, 3) & PAUSED != 0 {
             return Err(OfferIsPaused { offerId: offer_id }.into());
         }
-        let price = self.read(Field::Price, offer_id);
+        let payment = self.read(Field::Payment, offer_id);
+        let price = above_address(payment);
         if price > max_price {
             return Err(PriceAboveMax {
                 price,
@@ -64,7 +65,6 @@ impl LicenseOffers {
             }
             .into());
         }
-        let payment = self.read(Field::Payment, offer_id);
         let token = word_address(payment);
         let value = self.vm().msg_value();
         let expected = if token.is_zero() { price } else { U256::ZERO };
@@ -89,7 +89,7 @@ impl LicenseOffers {
             return Err(ERC721InvalidReceiver { receiver: to }.into());
         }
         let split_id = U256::from(limb(supply, 2));
-        let expires_at = expiry(self.vm().block_timestamp(), limb(payment, 3))?;
+        let expires_at = expiry(self.vm().block_timestamp(), duration(supply))?;
 
         // Effects: count before any external call.
         self.write(

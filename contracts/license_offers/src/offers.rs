@@ -17,9 +17,13 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, encode, Tail, Word},
-    calls::{call, malformed},
+    calls::{call, has_code, malformed},
     interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
-    packed::{address_word, limb, offer_terms, word_address, OfferIds},
+    packed::{
+        above_address, address_and, limb, offer_terms, word_address, OfferIds, MAX_U96,
+        MAX_USAGE_RATE,
+    },
+    receiver::{create2_preimage, forwarder_init_code},
     scope::{KNOWN_SCOPES, MAX_UNIT},
     terms::{LicenseTerms, BPS_DENOMINATOR, MAX_DURATION, MAX_ROYALTY_TIERS},
 };
@@ -27,14 +31,18 @@ use tributary_abi::{
 use crate::{
     errors::{
         overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidDuration,
-        InvalidMaxSupply, InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold,
-        InvalidUsageUnit, NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer,
-        ZeroAddress,
+        InvalidMaxSupply, InvalidPrice, InvalidScope, InvalidTermsHash, InvalidTierCount,
+        InvalidTierThreshold, InvalidUsageRate, InvalidUsageUnit, NotDatasetOwner, OfferIsRetired,
+        UnknownDataset, UnknownOffer, ZeroAddress,
     },
     events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
-    store::{max_supply, minted, with_counts, Field, PAUSED, RETIRED},
+    store::{max_supply, minted, with_counts, Field, DURATION_SHIFT, PAUSED, RETIRED},
     LicenseOffers,
 };
+
+/// The highest price an offer may ask (2^96 − 1 of the payment token's smallest unit, about
+/// 7.9·10^28): it shares a word with the payment token.
+pub const MAX_PRICE: U256 = MAX_U96;
 
 /// What `offer` returns: (datasetId, splitId, price, paymentToken, minted, maxSupply, paused,
 /// retired, termsHash).
@@ -43,9 +51,9 @@ pub type OfferSummary = (U256, U256, U256, Address, u32, u32, bool, bool, B256);
 /// Checks terms for `createOffer`: everything that can be checked without the registry.
 ///
 /// # Errors
-/// [`InvalidScope`], [`InvalidUsageUnit`], [`InvalidTierCount`], [`InvalidTierThreshold`],
-/// [`InvalidBps`], [`InvalidDuration`], [`InvalidArbiter`], [`InvalidTermsHash`],
-/// [`EmptyTermsUri`].
+/// [`InvalidScope`], [`InvalidUsageUnit`], [`InvalidPrice`], [`InvalidUsageRate`],
+/// [`InvalidTierCount`], [`InvalidTierThreshold`], [`InvalidBps`], [`InvalidDuration`],
+/// [`InvalidArbiter`], [`InvalidTermsHash`], [`EmptyTermsUri`].
 pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
     // Unknown bits are refused: a right defined later must not be granted by an old offer.
     if terms.scope.is_zero() || terms.scope & !U256::from(KNOWN_SCOPES) != U256::ZERO {
@@ -54,6 +62,15 @@ pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
     if terms.usageUnit > MAX_UNIT {
         return Err(InvalidUsageUnit {
             unit: terms.usageUnit,
+        }
+        .into());
+    }
+    if terms.price > MAX_PRICE {
+        return Err(InvalidPrice { price: terms.price }.into());
+    }
+    if terms.usageRate > MAX_USAGE_RATE {
+        return Err(InvalidUsageRate {
+            rate: terms.usageRate,
         }
         .into());
     }
@@ -127,21 +144,7 @@ impl LicenseOffers {
         validate_terms(&terms)?;
         let creator = self.vm().msg_sender();
         let split_id = self.require_dataset_owner(terms.datasetId, creator)?;
-        let splitter = self.splitter.get();
-        let receiver = call(
-            self.vm(),
-            splitter,
-            Some(U256::ZERO),
-            &call_data(
-                IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
-                &[split_id.word()],
-            ),
-        )?
-        .address(0)
-        .ok_or_else(|| malformed(splitter))?;
-        if receiver.is_zero() {
-            return Err(ZeroAddress {}.into());
-        }
+        let receiver = self.royalty_receiver(split_id)?;
 
         let offer_id = self
             .offer_count
@@ -154,17 +157,23 @@ impl LicenseOffers {
         // Dataset and split ids are counted from 1 and never reach 2^64 in practice, and the
         // scope bits were validated; checked anyway, since they are packed into 64-bit limbs
         // here (the supply word) and in the license contract (see `tributary_abi::packed`).
-        let ids = OfferIds::new(terms.datasetId, split_id, terms.scope).ok_or_else(overflow)?;
-        self.write(Field::Price, offer_id, terms.price);
+        let ids = OfferIds::new(terms.datasetId, split_id, terms.scope, terms.usageRate)
+            .ok_or_else(overflow)?;
         self.write(
             Field::Payment,
             offer_id,
-            address_word(terms.paymentToken, terms.duration),
+            address_and(terms.paymentToken, terms.price),
         );
+        // The duration is at most MAX_DURATION (validated), so it fits above the flag bits.
         self.write(
             Field::Supply,
             offer_id,
-            U256::from_limbs([u64::from(terms.maxSupply), ids.dataset_id, ids.split_id, 0]),
+            U256::from_limbs([
+                u64::from(terms.maxSupply),
+                ids.dataset_id,
+                ids.split_id,
+                terms.duration << DURATION_SHIFT,
+            ]),
         );
         self.write(Field::TermsHash, offer_id, terms.termsHash.into());
         emit(
@@ -218,6 +227,9 @@ impl LicenseOffers {
         price: U256,
         max_supply: u32,
     ) -> Result<(), Error> {
+        if price > MAX_PRICE {
+            return Err(InvalidPrice { price }.into());
+        }
         let supply = self.require_offer_manager(offer_id)?;
         let minted = minted(supply);
         if max_supply != 0 && max_supply < minted {
@@ -227,7 +239,8 @@ impl LicenseOffers {
             }
             .into());
         }
-        self.write(Field::Price, offer_id, price);
+        let token = word_address(self.read(Field::Payment, offer_id));
+        self.write(Field::Payment, offer_id, address_and(token, price));
         self.write(
             Field::Supply,
             offer_id,
@@ -267,6 +280,37 @@ impl LicenseOffers {
         Ok(supply)
     }
 
+    /// The ERC-2981 receiver of split `split_id`: the splitter's CREATE2 forwarder. Code at its
+    /// predicted address can only be that forwarder (the address commits to the splitter, the
+    /// salt and the init code), so once it is deployed this contract uses it without entering
+    /// the splitter; before, `royaltyReceiver` deploys it (idempotent, trusted splitter).
+    fn royalty_receiver(&mut self, split_id: U256) -> Result<Address, Error> {
+        let splitter = self.splitter.get();
+        let vm = self.vm();
+        // `forwarder_address`, with the host's keccak.
+        let init_hash = vm.native_keccak256(&forwarder_init_code(splitter, split_id));
+        let preimage = create2_preimage(splitter, split_id, init_hash);
+        let predicted = Address::from_slice(&vm.native_keccak256(&preimage)[12..]);
+        if has_code(vm.code_hash(predicted)) {
+            return Ok(predicted);
+        }
+        let receiver = call(
+            self.vm(),
+            splitter,
+            Some(U256::ZERO),
+            &call_data(
+                IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
+                &[split_id.word()],
+            ),
+        )?
+        .address(0)
+        .ok_or_else(|| malformed(splitter))?;
+        if receiver.is_zero() {
+            return Err(ZeroAddress {}.into());
+        }
+        Ok(receiver)
+    }
+
     /// The split of `dataset_id`, if the attribution registry reports `account` as its owner
     /// (one `datasetListing` call); errors otherwise.
     fn require_dataset_owner(&self, dataset_id: U256, account: Address) -> Result<U256, Error> {
@@ -304,11 +348,12 @@ impl LicenseOffers {
     pub(crate) fn offer_summary(&self, offer_id: U256) -> Result<OfferSummary, Error> {
         let supply = self.supply_of(offer_id)?;
         let flags = limb(supply, 3);
+        let payment = self.read(Field::Payment, offer_id);
         Ok((
             U256::from(limb(supply, 1)),
             U256::from(limb(supply, 2)),
-            self.read(Field::Price, offer_id),
-            word_address(self.read(Field::Payment, offer_id)),
+            above_address(payment),
+            word_address(payment),
             minted(supply),
             max_supply(supply),
             flags & PAUSED != 0,

@@ -8,11 +8,11 @@
 //!
 //! ```text
 //! field      word (limb 0 = low 64 bits)
-//! Price      price
-//! Payment    payment token (bits 0..160) · limb 3 duration (seconds, 0 = perpetual)
+//! Payment    payment token (bits 0..160) · price (bits 160..256, below 2^96)
 //! Supply     limb 0: max supply (bits 0..32, 0 = unlimited) and minted (bits 32..64) ·
 //!            limb 1 dataset id · limb 2 split id (never 0: a zero word is no offer) ·
-//!            limb 3 flags (paused 1, retired 2); the ids are below 2^64, see
+//!            limb 3: flags (bits 0..8: paused 1, retired 2) and the license duration
+//!            (bits 8..64, seconds, 0 = perpetual); the ids are below 2^64, see
 //!            `tributary_abi::packed::OfferIds`
 //! TermsHash  keccak256 of the terms document
 //! ```
@@ -27,12 +27,11 @@ use crate::LicenseOffers;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Field {
-    // 1 and 2 held the dataset and split ids before they moved into `Supply`; not reused.
-    /// Price.
-    Price = 3,
-    /// Payment token and duration.
+    // 1 and 2 held the dataset and split ids before they moved into `Supply`, 3 the price
+    // before it joined `Payment`; not reused.
+    /// Payment token and price.
     Payment = 4,
-    /// Max supply, minted, flags.
+    /// Max supply, minted, ids, flags and duration.
     Supply = 5,
     /// Terms hash.
     TermsHash = 6,
@@ -42,6 +41,14 @@ pub enum Field {
 pub const PAUSED: u64 = 1;
 /// `Supply` flag: retired.
 pub const RETIRED: u64 = 2;
+
+/// Bit position of the license duration in limb 3 of the supply word.
+pub(crate) const DURATION_SHIFT: u32 = 8;
+
+/// The license duration of a supply word (seconds, 0 = perpetual).
+pub(crate) fn duration(supply: U256) -> u64 {
+    limb(supply, 3) >> DURATION_SHIFT
+}
 
 /// The max supply of a supply word (0 = unlimited).
 pub(crate) fn max_supply(supply: U256) -> u32 {

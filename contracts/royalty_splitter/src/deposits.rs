@@ -1,10 +1,13 @@
 //! Paying into a split: native currency and ERC-20 tokens, O(1) whatever the recipient count.
 
-use alloy_primitives::{b256, Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::{prelude::*, stylus_core::calls::context::Call};
-use tributary_abi::abi_words::{emit_log, Word};
+use tributary_abi::{
+    abi_words::{emit_log, Word},
+    calls::has_code,
+};
 
 use crate::{
     accounting::{accrue, pack, unpack},
@@ -113,12 +116,3 @@ impl RoyaltySplitter {
 
 /// Selector of `balanceOf(address)`.
 const BALANCE_OF: [u8; 4] = [0x70, 0xa0, 0x82, 0x31];
-
-/// `keccak256("")`, the code hash of an account without code.
-const EMPTY_CODE_HASH: B256 =
-    b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-
-/// Whether an account with this code hash has code (zero = the account does not exist).
-pub(crate) fn has_code(code_hash: B256) -> bool {
-    !code_hash.is_zero() && code_hash != EMPTY_CODE_HASH
-}

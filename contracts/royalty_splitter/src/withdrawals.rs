@@ -24,11 +24,13 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
-use tributary_abi::abi_words::{emit_log, Word};
+use tributary_abi::{
+    abi_words::{emit_log, Word},
+    calls::has_code,
+};
 
 use crate::{
     accounting::{claimable, entitlement, member_word, split_member_word, unpack},
-    deposits::has_code,
     errors::{
         Error, SplitDepositOverflow, SplitInvalidProof, SplitMerkleSharesExceeded,
         SplitNothingToWithdraw, SplitZeroShares, TransferFailed,

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
-use stylus_sdk::{keccak_const::Keccak256, prelude::*};
+use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{encode, Tail, Word},
     calls::{call, LicenseUsage},
@@ -26,9 +26,6 @@ use crate::{
 /// `bytes4(keccak256("isValidSignature(bytes32,bytes)"))`, what a contract signer returns for a
 /// valid signature.
 pub const ERC1271_MAGIC_VALUE: [u8; 4] = IErc1271::isValidSignatureCall::SELECTOR;
-
-/// `keccak256("")`: the code hash of an account without code.
-const EMPTY_CODE_HASH: [u8; 32] = Keccak256::new().finalize();
 
 impl UsageAnchor {
     /// Reads a license's usage terms from the license contract.
@@ -76,8 +73,7 @@ impl UsageAnchor {
 
     /// Whether `account` has code (a contract signer, checked with ERC-1271).
     pub(crate) fn has_code(&self, account: Address) -> bool {
-        let hash = self.vm().code_hash(account);
-        !hash.is_zero() && hash != EMPTY_CODE_HASH
+        tributary_abi::calls::has_code(self.vm().code_hash(account))
     }
 
     /// ERC-1271: whether contract `signer` accepts `signature` over `digest`.

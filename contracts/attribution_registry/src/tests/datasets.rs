@@ -249,6 +249,11 @@ fn dataset_ownership_moves_in_two_steps(
         registry.sender(carol).dataset(id).motsu_unwrap().1,
         Address::ZERO
     );
+    // Owner and split share a word: the new owner keeps the dataset's split.
+    let split = registry.sender(carol).dataset(id).motsu_unwrap().2;
+    assert!(!split.is_zero());
+    assert_eq!(registry.sender(carol).dataset_split(id), split);
+    assert_eq!(registry.sender(carol).dataset_listing(id), (bob, split));
     let err = registry
         .sender(alice)
         .publish_version(id, hash(2), "x".into())

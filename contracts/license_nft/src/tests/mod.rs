@@ -25,10 +25,12 @@ tributary_testkit::license_fixtures!(LicenseNft, LicenseOffers);
 /// Overwrites a license's stored expiry: how tests move a license through time (motsu's
 /// block timestamp is fixed).
 pub(crate) fn set_expiry(nft: &Contract<LicenseNft>, token_id: U256, expires_at: u64) {
-    use crate::store::{EXPIRES_AT_SHIFT, MAX_TIME};
+    use crate::store::{stamped, MAX_TIME};
 
     let mut call = nft.sender(Address::ZERO);
-    let field = U256::from(MAX_TIME) << EXPIRES_AT_SHIFT;
-    let stamp = call.read_stamp(token_id) & !field | U256::from(expires_at) << EXPIRES_AT_SHIFT;
+    // expiresAt is bits 8..48 of limb 3 (`store`): clear them, then stamp the new expiry.
+    let mut limbs = call.read_stamp(token_id).into_limbs();
+    limbs[3] &= !(MAX_TIME << 8);
+    let stamp = stamped(U256::from_limbs(limbs), 0, expires_at);
     call.write_stamp(token_id, stamp);
 }

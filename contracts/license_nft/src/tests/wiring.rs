@@ -162,3 +162,41 @@ fn only_the_offers_contract_registers_and_issues(
         b"ipfs://x"
     );
 }
+
+/// The terms URI is stored length first, packed with its bytes (`store`): every length reads
+/// back exactly, across the word boundaries.
+#[motsu::test]
+fn terms_uris_of_every_length_read_back(
+    nft: Contract<LicenseNft>,
+    admin: Address,
+    offers_account: Address,
+    buyer: Address,
+) {
+    nft.sender(admin).constructor(admin).motsu_unwrap();
+    nft.sender(admin)
+        .set_license_offers(offers_account)
+        .motsu_unwrap();
+    for (offer, len) in [1usize, 27, 28, 29, 31, 32, 33, 60, 61, 200]
+        .into_iter()
+        .enumerate()
+    {
+        let offer = offer as u64 + 1;
+        let uri: Vec<u8> = (0..len)
+            .map(|i| b"abcdefghijklmnopqrstuvwxyz"[i % 26])
+            .collect();
+        let mut terms = Vec::from([0u8; 32 * TERMS_WORDS]);
+        terms.extend_from_slice(&uri);
+        nft.sender(offers_account)
+            .register_offer(U256::from(offer), terms.into())
+            .motsu_unwrap();
+        let token = tributary_abi::packed::license_token_id(offer, 1);
+        nft.sender(offers_account)
+            .issue(buyer, token, 0)
+            .motsu_unwrap();
+        assert_eq!(
+            nft.sender(buyer).token_uri(token).motsu_unwrap().as_slice(),
+            uri.as_slice(),
+            "a URI of {len} bytes"
+        );
+    }
+}

@@ -40,6 +40,8 @@ fn every_error_encodes_like_alloy() {
                 arbiter: Address::ZERO,
             }),
             Error::from(InvalidDuration { duration: u64::MAX }),
+            Error::from(InvalidUsageRate { rate: U256::MAX }),
+            Error::from(InvalidPrice { price: U256::MAX }),
             Error::from(InvalidTermsHash {
                 termsHash: B256::repeat_byte(9),
             }),

@@ -9,9 +9,9 @@ use super::*;
 use crate::{
     errors::{
         EmptyTermsUri, Error, ExternalCallFailed, InvalidArbiter, InvalidBps, InvalidDuration,
-        InvalidMaxSupply, InvalidScope, InvalidTermsHash, InvalidTierCount, InvalidTierThreshold,
-        InvalidUsageUnit, NotDatasetOwner, OfferIsRetired, UnknownDataset, UnknownOffer,
-        ZeroAddress,
+        InvalidMaxSupply, InvalidPrice, InvalidScope, InvalidTermsHash, InvalidTierCount,
+        InvalidTierThreshold, InvalidUsageRate, InvalidUsageUnit, NotDatasetOwner, OfferIsRetired,
+        UnknownDataset, UnknownOffer, ZeroAddress,
     },
     events::{OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     offers::validate_terms,
@@ -161,7 +161,14 @@ fn case_study_terms_are_valid() {
         t.usageUnit = MAX_UNIT;
         t.scope = U256::from(KNOWN_SCOPES);
         t.resaleRoyaltyBps = 10_000;
+        t.usageRate = tributary_abi::packed::MAX_USAGE_RATE;
     });
+    assert!(validate_terms(&minimal).is_ok());
+    let dearest = terms_with(Address::repeat_byte(1), |t| {
+        t.price = crate::offers::MAX_PRICE;
+        t.duration = tributary_abi::terms::MAX_DURATION;
+    });
+    assert!(validate_terms(&dearest).is_ok());
     assert!(validate_terms(&minimal).is_ok());
 }
 
@@ -216,6 +223,15 @@ fn invalid_terms_are_refused_by_name() {
         check(|t| t.duration = tributary_abi::terms::MAX_DURATION + 1),
         Error::InvalidDuration(InvalidDuration { duration })
             if duration == tributary_abi::terms::MAX_DURATION + 1
+    ));
+    let too_high = tributary_abi::packed::MAX_USAGE_RATE + U256::from(1);
+    assert!(matches!(
+        check(|t| t.price = crate::offers::MAX_PRICE + U256::from(1)),
+        Error::InvalidPrice(InvalidPrice { price }) if price == too_high
+    ));
+    assert!(matches!(
+        check(|t| t.usageRate = tributary_abi::packed::MAX_USAGE_RATE + U256::from(1)),
+        Error::InvalidUsageRate(InvalidUsageRate { rate }) if rate == too_high
     ));
     assert!(matches!(
         check(|t| t.arbiter = Address::ZERO),
@@ -368,6 +384,30 @@ fn max_supply_cannot_drop_below_minted(
         .sender(owner)
         .update_offer(id, PRICE, 0)
         .motsu_unwrap();
+    let too_dear = crate::offers::MAX_PRICE + U256::from(1);
+    let err = offers
+        .sender(owner)
+        .update_offer(id, too_dear, 0)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidPrice(InvalidPrice { price }) if price == too_dear
+    ));
+    // The price shares the payment word with the token, and the duration shares the supply
+    // word with the counts and flags: updates and pauses keep them.
+    offers
+        .sender(owner)
+        .set_offer_paused(id, true)
+        .motsu_unwrap();
+    offers
+        .sender(owner)
+        .set_offer_paused(id, false)
+        .motsu_unwrap();
+    let summary = offers.sender(owner).offer(id).motsu_unwrap();
+    assert_eq!((summary.2, summary.3), (PRICE, Address::ZERO));
+    let token = buy(&offers, id, buyer, PRICE);
+    let (_, starts_at, expires_at, _, _) = nft.sender(buyer).license(token).motsu_unwrap();
+    assert_eq!(expires_at, starts_at + DURATION);
 }
 
 #[motsu::test]

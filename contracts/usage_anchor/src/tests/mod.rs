@@ -100,8 +100,8 @@ pub(crate) fn wei(n: u64) -> U256 {
 // ---------------------------------------------------------------- test doubles
 
 /// License contract double: `licenseUsage` (nine words, `ERC721NonexistentToken` for an
-/// unknown license, like the real contract), `setDebt` (only from the configured usage
-/// anchor, which is the escrow), `ownerOf`, and setters.
+/// unknown license, like the real contract), `licensePaymentToken`, `setDebt` (only from the
+/// configured usage anchor, which is the escrow), `ownerOf`, and setters.
 #[storage]
 pub(crate) struct LicenseDouble {
     usage_anchor: StorageAddress,
@@ -150,6 +150,16 @@ impl LicenseDouble {
             self.unit.get(token_id).to(),
             self.rate.get(token_id),
         ))
+    }
+
+    fn license_payment_token(&self, token_id: U256) -> Result<Address, Vec<u8>> {
+        if self.broken.get() {
+            return Err(BROKEN.to_vec());
+        }
+        if !self.exists.get(token_id) {
+            return Err(ERC721NonexistentToken { token_id }.abi_encode());
+        }
+        Ok(self.token.get(token_id))
     }
 
     fn set_debt(&mut self, token_id: U256, in_debt: bool) -> Result<(), Vec<u8>> {

@@ -103,7 +103,8 @@ pub(crate) fn advance(seconds: u64) {
 
 // ---------------------------------------------------------------- test doubles
 
-/// License contract double: `licenseUsage`, `setDebt` (only from the escrow), `ownerOf`;
+/// License contract double: `licenseUsage`, `licensePaymentToken`, `setDebt` (only from the
+/// escrow), `ownerOf`;
 /// unknown licenses revert `ERC721NonexistentToken` like the real contract.
 #[storage]
 pub(crate) struct LicenseDouble {
@@ -155,6 +156,13 @@ impl LicenseDouble {
             self.unit.get(token_id).to(),
             RATE,
         ))
+    }
+
+    fn license_payment_token(&self, token_id: U256) -> Result<Address, Vec<u8>> {
+        if !self.exists.get(token_id) {
+            return Err(ERC721NonexistentToken { token_id }.abi_encode());
+        }
+        Ok(Address::ZERO)
     }
 
     fn owner_of(&self, token_id: U256) -> Result<Address, Vec<u8>> {
