@@ -260,11 +260,7 @@ impl AttributionRegistry {
     /// Owner and split of a dataset (`datasetOwner` and `datasetSplit` in one call); zeros if
     /// unknown.
     pub fn dataset_listing(&self, dataset_id: U256) -> (Address, U256) {
-        let word = self.read(state::Field::DatasetOwner, &[dataset_id]);
-        (
-            Address::from_word(word),
-            U256::from(tributary_abi::packed::limb(word.into(), 3)),
-        )
+        self.dataset_listing_of(dataset_id)
     }
 
     /// A dataset: `(owner, pendingOwner, splitId, latestContentHash, versionCount)` (URIs are

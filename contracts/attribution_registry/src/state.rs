@@ -32,7 +32,7 @@
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
-use tributary_abi::packed::{address_word, limb};
+use tributary_abi::packed::{address_word, limb, word_address};
 
 use crate::AttributionRegistry;
 
@@ -177,9 +177,15 @@ impl AttributionRegistry {
         self.write(field, key, value.into_word());
     }
 
-    /// The split of a dataset (zero for an unknown dataset): limb 3 of its owner word.
+    /// A dataset's owner and split (zeros for an unknown dataset), from its owner word.
+    pub(crate) fn dataset_listing_of(&self, dataset_id: U256) -> (Address, U256) {
+        let word = self.read_uint(Field::DatasetOwner, &[dataset_id]);
+        (word_address(word), U256::from(limb(word, 3)))
+    }
+
+    /// The split of a dataset (zero for an unknown dataset).
     pub(crate) fn dataset_split_of(&self, dataset_id: U256) -> U256 {
-        U256::from(limb(self.read_uint(Field::DatasetOwner, &[dataset_id]), 3))
+        self.dataset_listing_of(dataset_id).1
     }
 
     /// Writes a dataset's owner word: `owner` and split `split_id`. The splitter counts split

@@ -26,17 +26,7 @@ impl UsageEscrow {
     /// The token a license is paid in (zero = native currency), from the license contract;
     /// `ERC721NonexistentToken` (as `ExternalCallFailed`) for a license that does not exist.
     pub(crate) fn license_payment_token(&self, license_id: U256) -> Result<Address, Error> {
-        let nft = self.license_nft.get();
-        let out = call(
-            self.vm(),
-            nft,
-            None,
-            &call_data(
-                ILicenseNft::licensePaymentTokenCall::SELECTOR,
-                &[license_id.word()],
-            ),
-        )?;
-        out.address(0).ok_or_else(|| malformed(nft).into())
+        self.license_address(ILicenseNft::licensePaymentTokenCall::SELECTOR, license_id)
     }
 
     /// The split a license's usage fees are paid into (`licenseUsage`).
@@ -46,12 +36,17 @@ impl UsageEscrow {
 
     /// The current owner of a license token.
     pub(crate) fn license_owner(&self, license_id: U256) -> Result<Address, Error> {
+        self.license_address(ILicenseNft::ownerOfCall::SELECTOR, license_id)
+    }
+
+    /// The address a one-argument view of the license contract (`selector(licenseId)`) returns.
+    fn license_address(&self, selector: [u8; 4], license_id: U256) -> Result<Address, Error> {
         let nft = self.license_nft.get();
         let out = call(
             self.vm(),
             nft,
             None,
-            &call_data(ILicenseNft::ownerOfCall::SELECTOR, &[license_id.word()]),
+            &call_data(selector, &[license_id.word()]),
         )?;
         out.address(0).ok_or_else(|| malformed(nft).into())
     }
