@@ -26,7 +26,7 @@ plain() { sed 's/\x1b\[[0-9;]*m//g' "$LOG"; }
 same() { [ "${1,,}" = "${2,,}" ]; }
 
 # tributary deploy's order: each constructor takes the addresses of contracts before it.
-ORDER="royalty_splitter attribution_registry license_nft license_offers revenue_router usage_escrow usage_anchor usage_disputes"
+ORDER="royalty_splitter attribution_registry license_nft revenue_router license_offers usage_escrow usage_anchor usage_disputes model_nft"
 declare -A AT
 DEPLOYED=()
 for dir in $ORDER; do
@@ -47,6 +47,7 @@ done
 
 # The wiring `tributary deploy` does (README §"Contracts, wiring and sizes").
 send() { "$CAST" send --rpc-url "$RPC_URL" --private-key "$KEY" "$@" >"$LOG" 2>&1 || fail "cast send $*"; }
+send "${AT[attribution_registry]}" 'setModelNft(address)' "${AT[model_nft]}"
 send "${AT[attribution_registry]}" 'setLicenseNft(address)' "${AT[license_nft]}"
 send "${AT[license_nft]}" 'setLicenseOffers(address)' "${AT[license_offers]}"
 send "${AT[license_nft]}" 'setUsageAnchor(address)' "${AT[usage_escrow]}"
@@ -78,4 +79,9 @@ view "${AT[usage_escrow]}" 'config()(address,address,address,address,uint64,uint
 view "${AT[usage_anchor]}" 'config()(address,address,address,uint64,uint256,uint64,bytes32)' |
   grep -qi "${AT[usage_disputes]}" || fail "usage_anchor.config"
 same "$(view "${AT[usage_disputes]}" 'owner()(address)')" "$OWNER" || fail "usage_disputes.owner"
-echo "cargo-stylus-smoke: check, deploy --no-verify, cast wiring, cache bid/status and a view on all 8 contracts passed against $RPC_URL"
+same "$(view "${AT[attribution_registry]}" 'modelNft()(address)')" "${AT[model_nft]}" ||
+  fail "attribution_registry.modelNft"
+same "$(view "${AT[model_nft]}" 'router()(address)')" "${AT[revenue_router]}" || fail "model_nft.router"
+same "$(view "${AT[license_offers]}" 'router()(address)')" "${AT[revenue_router]}" ||
+  fail "license_offers.router"
+echo "cargo-stylus-smoke: check, deploy --no-verify, cast wiring, cache bid/status and a view on all 9 contracts passed against $RPC_URL"

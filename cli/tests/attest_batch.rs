@@ -87,6 +87,7 @@ fn declarations_match_the_contract_abi_crate() {
         ("UNIT_SAMPLES", scope::UNIT_SAMPLES),
         ("UNIT_KILO_TOKENS", scope::UNIT_KILO_TOKENS),
         ("UNIT_COMPUTE_SECONDS", scope::UNIT_COMPUTE_SECONDS),
+        ("UNIT_REQUESTS", scope::UNIT_REQUESTS),
     ] {
         assert!(
             scope_rs.contains(&format!("pub const {name}: u8 = {value};")),

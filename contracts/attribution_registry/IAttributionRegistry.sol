@@ -9,6 +9,10 @@ pragma solidity ^0.8.23;
 interface IAttributionRegistry  {
     function setLicenseNft(address license) external;
 
+    function setModelNft(address models) external;
+
+    function modelNft() external view returns (address);
+
     function splitter() external view returns (address);
 
     function licenseNft() external view returns (address);
@@ -38,6 +42,8 @@ interface IAttributionRegistry  {
     function registerModel(bytes32 model_hash, string calldata uri, uint256[] memory parent_datasets, uint256[] memory dataset_weights, uint256[] memory parent_licenses, uint256[] memory parent_models, uint256[] memory model_weights, address[] memory contributors, uint256[] memory shares) external returns (uint256);
 
     function updateModelContributors(uint256 model_id, address[] memory recipients, uint256[] memory shares) external;
+
+    function moveModel(uint256 model_id, address to) external;
 
     function model(uint256 model_id) external view returns (address, uint256, bytes32, uint8);
 
@@ -82,6 +88,14 @@ interface IAttributionRegistry  {
     error ModelWeightSum(uint256);
 
     error MissingLicense(uint256, uint256);
+
+    error MissingModelLicense(uint256, uint256);
+
+    error ModelNftAlreadySet(address);
+
+    error ModelNftNotSet();
+
+    error NotModelNft(address);
 
     error ExternalCallFailed(address, bytes);
 

@@ -7,6 +7,8 @@
 pragma solidity ^0.8.23;
 
 interface ILicenseOffers  {
+    function router() external view returns (address);
+
     function licenseNft() external view returns (address);
 
     function registry() external view returns (address);
@@ -55,6 +57,10 @@ interface ILicenseOffers  {
     error UnknownDataset(uint256);
 
     error NotDatasetOwner(uint256, address);
+
+    error UnknownModel(uint256);
+
+    error NotModelOwner(uint256, address);
 
     error InvalidScope(uint256);
 

@@ -15,6 +15,12 @@ interface IRevenueRouter  {
 
     function cumulativeRevenue(uint256 model_id, address token) external view returns (uint256);
 
+    function quoteRoyalties(uint256 model_id, uint256 amount) external view returns (uint256[] memory, uint256[] memory);
+
+    function quoteRoyaltiesToken(uint256 model_id, address token, uint256 amount) external view returns (uint256[] memory, uint256[] memory);
+
+    function royaltyReceiver(uint256 model_id) external returns (address);
+
     error ZeroAddress();
 
     error UnknownModel(uint256);
@@ -24,6 +30,8 @@ interface IRevenueRouter  {
     error RevenueOverflow(uint256);
 
     error InvalidLineage(uint256);
+
+    error ModelReceiverDeploymentFailed(uint256);
 
     error ExternalCallFailed(address, bytes);
 

@@ -29,6 +29,8 @@ interface IUsageEscrow  {
 
     function config() external view returns (address, address, address, address, uint64, uint64);
 
+    function router() external view returns (address);
+
     error InvalidConfiguration();
 
     error ArithmeticOverflow();

@@ -149,11 +149,13 @@ impl From<rusqlite::Error> for JobError {
 
 /// Units of a job in `unit` from its counters (`docs/gateway.md`): samples = records served,
 /// kilo-tokens = `ceil(bytes / (1000 * BYTES_PER_TOKEN))`, compute seconds =
-/// `ceil(elapsed ms / 1000)` from open to close (0 while open).
+/// `ceil(elapsed ms / 1000)` from open to close (0 while open), requests = 1 per job (a job is
+/// one request for the licensed asset, however many shards it downloads).
 pub fn units_of(unit: u8, bytes: u64, records: u64, elapsed_ms: Option<u64>) -> u64 {
     match unit {
         scope::UNIT_SAMPLES => records,
         scope::UNIT_KILO_TOKENS => bytes.div_ceil(1000 * BYTES_PER_TOKEN),
+        scope::UNIT_REQUESTS => 1,
         _ => elapsed_ms.map_or(0, |ms| ms.div_ceil(1000)),
     }
 }
@@ -704,5 +706,6 @@ mod tests {
         assert_eq!(units_of(scope::UNIT_COMPUTE_SECONDS, 1, 1, None), 0);
         assert_eq!(units_of(scope::UNIT_COMPUTE_SECONDS, 1, 1, Some(1_001)), 2);
         assert_eq!(units_of(scope::UNIT_COMPUTE_SECONDS, 1, 1, Some(0)), 0);
+        assert_eq!(units_of(scope::UNIT_REQUESTS, 5_000, 40, Some(9_000)), 1);
     }
 }

@@ -17,10 +17,11 @@ pub struct ContractCrate {
 
 /// Every contract crate, in the order the build and its size table list them (deployment order
 /// is [`Contract::DEPLOY_ORDER`]).
-pub const CONTRACTS: [ContractCrate; 8] = [
+pub const CONTRACTS: [ContractCrate; 9] = [
     Contract::RoyaltySplitter.krate(),
     Contract::AttributionRegistry.krate(),
     Contract::RevenueRouter.krate(),
+    Contract::ModelNft.krate(),
     Contract::LicenseNft.krate(),
     Contract::LicenseOffers.krate(),
     Contract::UsageEscrow.krate(),
@@ -42,7 +43,7 @@ impl ContractCrate {
     }
 }
 
-/// One of the eight deployed contracts.
+/// One of the nine deployed contracts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Contract {
     /// `RoyaltySplitter`.
@@ -61,20 +62,23 @@ pub enum Contract {
     UsageAnchor,
     /// `UsageDisputes`.
     UsageDisputes,
+    /// `ModelNft`.
+    ModelNft,
 }
 
 impl Contract {
     /// Every contract in deployment order: each is constructed with the addresses of contracts
     /// before it (see `crate::deploy`).
-    pub const DEPLOY_ORDER: [Self; 8] = [
+    pub const DEPLOY_ORDER: [Self; 9] = [
         Self::RoyaltySplitter,
         Self::AttributionRegistry,
         Self::LicenseNft,
-        Self::LicenseOffers,
         Self::RevenueRouter,
+        Self::LicenseOffers,
         Self::UsageEscrow,
         Self::UsageAnchor,
         Self::UsageDisputes,
+        Self::ModelNft,
     ];
 
     /// Its crate.
@@ -92,6 +96,7 @@ impl Contract {
             Self::UsageEscrow => ("usage-escrow", "usage_escrow", "IUsageEscrow"),
             Self::UsageAnchor => ("usage-anchor", "usage_anchor", "IUsageAnchor"),
             Self::UsageDisputes => ("usage-disputes", "usage_disputes", "IUsageDisputes"),
+            Self::ModelNft => ("model-nft", "model_nft", "IModelNft"),
         };
         ContractCrate {
             package,
@@ -120,7 +125,7 @@ impl std::fmt::Display for Contract {
     }
 }
 
-/// A name that is not one of the eight contracts.
+/// A name that is not one of the nine contracts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownContract(pub String);
 
@@ -149,6 +154,8 @@ pub struct Contracts<T> {
     pub license_nft: T,
     /// `license_offers`.
     pub license_offers: T,
+    /// `model_nft`.
+    pub model_nft: T,
     /// `revenue_router`.
     pub revenue_router: T,
     /// `royalty_splitter`.
@@ -173,6 +180,7 @@ impl<T> Contracts<T> {
             Contract::UsageEscrow => &self.usage_escrow,
             Contract::UsageAnchor => &self.usage_anchor,
             Contract::UsageDisputes => &self.usage_disputes,
+            Contract::ModelNft => &self.model_nft,
         }
     }
 
@@ -182,11 +190,12 @@ impl<T> Contracts<T> {
             royalty_splitter: value(Contract::RoyaltySplitter)?,
             attribution_registry: value(Contract::AttributionRegistry)?,
             license_nft: value(Contract::LicenseNft)?,
-            license_offers: value(Contract::LicenseOffers)?,
             revenue_router: value(Contract::RevenueRouter)?,
+            license_offers: value(Contract::LicenseOffers)?,
             usage_escrow: value(Contract::UsageEscrow)?,
             usage_anchor: value(Contract::UsageAnchor)?,
             usage_disputes: value(Contract::UsageDisputes)?,
+            model_nft: value(Contract::ModelNft)?,
         })
     }
 
@@ -201,6 +210,7 @@ impl<T> Contracts<T> {
             attribution_registry: f(&self.attribution_registry),
             license_nft: f(&self.license_nft),
             license_offers: f(&self.license_offers),
+            model_nft: f(&self.model_nft),
             revenue_router: f(&self.revenue_router),
             royalty_splitter: f(&self.royalty_splitter),
             usage_anchor: f(&self.usage_anchor),
@@ -233,8 +243,8 @@ mod tests {
         assert_eq!(
             Contract::from_dir("usage_anchr").unwrap_err().to_string(),
             "no contract named \"usage_anchr\" (the contracts: royalty_splitter, \
-             attribution_registry, license_nft, license_offers, revenue_router, usage_escrow, \
-             usage_anchor, usage_disputes)"
+             attribution_registry, license_nft, revenue_router, license_offers, usage_escrow, \
+             usage_anchor, usage_disputes, model_nft)"
         );
     }
 
@@ -247,8 +257,8 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&numbers).unwrap(),
             "{\"attribution_registry\":1,\"license_nft\":2,\"license_offers\":3,\
-             \"revenue_router\":4,\"royalty_splitter\":0,\"usage_anchor\":6,\"usage_disputes\":7,\
-             \"usage_escrow\":5}"
+             \"model_nft\":8,\"revenue_router\":4,\"royalty_splitter\":0,\"usage_anchor\":6,\
+             \"usage_disputes\":7,\"usage_escrow\":5}"
         );
         assert_eq!(numbers.map(|n| n * 2).usage_anchor, 12);
     }

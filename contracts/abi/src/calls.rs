@@ -17,8 +17,9 @@ use stylus_sdk::{
 
 use crate::{
     abi_words::{call_data, Word},
+    asset::model_of,
     errors::ExternalCallFailed,
-    interfaces::{IErc20, ILicenseNft, IRoyaltySplitter},
+    interfaces::{IErc20, ILicenseNft, IRevenueRouter, IRoyaltySplitter},
 };
 
 /// Whether an account whose `EXTCODEHASH` is `code_hash` has code: zero is an account that does
@@ -174,6 +175,54 @@ pub fn deposit_into_split(
         )
     };
     call(vm, splitter, Some(value), &data).map(drop)
+}
+
+/// Where revenue for `destination` is paid ([`crate::asset`]): the router for a model's route
+/// (`2^63 + modelId`), else the splitter. ERC-20 amounts are approved to this address before
+/// [`pay`].
+#[must_use]
+pub fn payee(splitter: Address, router: Address, destination: U256) -> Address {
+    if model_of(destination).is_some() {
+        router
+    } else {
+        splitter
+    }
+}
+
+/// Pays `amount` of `token` (zero = native) to `destination`: a split
+/// ([`deposit_into_split`]), or a model's revenue route, `router.reportRevenue{value}(modelId)`
+/// / `reportRevenueToken(modelId, token, amount)` (the router pulls what was approved to it),
+/// which routes it up the model's lineage.
+#[inline]
+pub fn pay(
+    vm: &dyn Host,
+    splitter: Address,
+    router: Address,
+    destination: U256,
+    token: Address,
+    amount: U256,
+) -> Result<(), ExternalCallFailed> {
+    let Some(model_id) = model_of(destination) else {
+        return deposit_into_split(vm, splitter, destination, token, amount);
+    };
+    let (value, data) = if token.is_zero() {
+        (
+            amount,
+            call_data(
+                IRevenueRouter::reportRevenueCall::SELECTOR,
+                &[model_id.word()],
+            ),
+        )
+    } else {
+        (
+            U256::ZERO,
+            call_data(
+                IRevenueRouter::reportRevenueTokenCall::SELECTOR,
+                &[model_id.word(), token.word(), amount.word()],
+            ),
+        )
+    };
+    call(vm, router, Some(value), &data).map(drop)
 }
 
 /// What `ILicenseNft.licenseUsage(tokenId)` answers, as the usage anchor and the usage escrow

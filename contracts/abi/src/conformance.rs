@@ -34,10 +34,14 @@ mod exported {
     pub(super) mod disputes {
         alloy_sol_types::sol!("../usage_disputes/IUsageDisputes.sol");
     }
+    pub(super) mod models {
+        alloy_sol_types::sol!("../model_nft/IModelNft.sol");
+    }
 }
 use exported::{
     anchor::IUsageAnchor as Anchor, disputes::IUsageDisputes as Disputes,
-    escrow::IUsageEscrow as Escrow, nft::ILicenseNft as Nft, offers::ILicenseOffers as Offers,
+    escrow::IUsageEscrow as Escrow, models::IModelNft as Models, nft::ILicenseNft as Nft,
+    offers::ILicenseOffers as Offers,
     registry::IAttributionRegistry as Registry, router::IRevenueRouter as Router,
     splitter::IRoyaltySplitter as Splitter,
 };
@@ -149,6 +153,27 @@ fn cross_contract_calls_match_the_exported_interfaces() {
             Nft::registerOfferCall
         ),
         pair!(SolCall, calls::ILicenseNft::issueCall, Nft::issueCall),
+        pair!(
+            SolCall,
+            calls::IAttributionRegistry::moveModelCall,
+            Registry::moveModelCall
+        ),
+        pair!(
+            SolCall,
+            calls::IRevenueRouter::reportRevenueCall,
+            Router::reportRevenueCall
+        ),
+        pair!(
+            SolCall,
+            calls::IRevenueRouter::reportRevenueTokenCall,
+            Router::reportRevenueTokenCall
+        ),
+        pair!(
+            SolCall,
+            calls::IRevenueRouter::royaltyReceiverCall,
+            Router::royaltyReceiverCall
+        ),
+        pair!(SolCall, calls::IModelNft::mintCall, Models::mintCall),
     ]);
 }
 
@@ -293,6 +318,15 @@ fn shared_errors_match_every_contract_that_raises_them() {
         pair!(SolError, shared::UnknownOffer, Offers::UnknownOffer),
         pair!(SolError, shared::NotDatasetOwner, Registry::NotDatasetOwner),
         pair!(SolError, shared::NotDatasetOwner, Offers::NotDatasetOwner),
+        pair!(SolError, shared::UnknownModel, Offers::UnknownModel),
+        pair!(SolError, shared::NotModelOwner, Registry::NotModelOwner),
+        pair!(SolError, shared::NotModelOwner, Offers::NotModelOwner),
+        pair!(SolError, shared::ZeroAddress, Models::ZeroAddress),
+        pair!(
+            SolError,
+            shared::ExternalCallFailed,
+            Models::ExternalCallFailed
+        ),
         pair!(SolError, shared::NotUsageAnchor, Nft::NotUsageAnchor),
         pair!(SolError, shared::NotUsageAnchor, Escrow::NotUsageAnchor),
     ]);

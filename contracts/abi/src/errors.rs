@@ -63,6 +63,9 @@ sol! {
     /// `account` does not own dataset `datasetId`.
     #[derive(Debug, PartialEq, Eq)]
     error NotDatasetOwner(uint256 datasetId, address account);
+    /// `account` does not hold model `modelId`'s token (registry, license offers).
+    #[derive(Debug, PartialEq, Eq)]
+    error NotModelOwner(uint256 modelId, address account);
     /// Only the configured usage anchor (for the license contract: the usage escrow acting for
     /// it) may call this; `account` is not it.
     #[derive(Debug, PartialEq, Eq)]

@@ -24,9 +24,10 @@ pub mod IRoyaltySplitter {
     }
 }
 
-/// What the offers contract and the router need from the registry: dataset owners and
-/// splits (`datasetListing` answers both in one call: a new offer enters the registry once),
-/// and a model's lineage — `model` answers `(owner, splitId, modelHash, depth)`,
+/// What the offers contract, the router and the model token contract need from the registry
+/// (`moveModel` is for the model token contract only, when a model token changes hands): dataset
+/// owners and splits (`datasetListing` answers both in one call: a new offer enters the registry
+/// once), and a model's lineage — `model` answers `(owner, splitId, modelHash, depth)`,
 /// `parents` one `Lineage` struct, `ancestry` the ancestor models, highest id first; each
 /// reverts with `UnknownModel(modelId)` for an unknown model.
 #[allow(non_snake_case)]
@@ -38,6 +39,30 @@ pub mod IAttributionRegistry {
         function model(uint256 modelId) external view returns (address owner, uint256 splitId, bytes32 modelHash, uint8 depth);
         function parents(uint256 modelId) external view returns ((uint256[], uint256[], uint256[], uint256[], uint256[]) lineage);
         function ancestry(uint256 modelId) external view returns (uint256[] ancestors);
+        function moveModel(uint256 modelId, address to) external;
+    }
+}
+
+/// What the offers contract and the usage escrow need from the revenue router: paying a
+/// model's revenue in (the destination `2^63 + modelId`, [`crate::asset`]), and the model's
+/// ERC-2981 receiver (deployed on first call, like the splitter's). `reportRevenue` and
+/// `reportRevenueToken` have the shapes of the splitter's `deposit` and `depositToken`.
+#[allow(non_snake_case)]
+pub mod IRevenueRouter {
+    alloy_sol_types::sol! {
+        function reportRevenue(uint256 modelId) external payable;
+        function reportRevenueToken(uint256 modelId, address token, uint256 amount) external;
+        function royaltyReceiver(uint256 modelId) external returns (address receiver);
+    }
+}
+
+/// What the registry needs from the model token contract: minting a registered model's token
+/// to its registrant (registry only). The token contract calls back `moveModel` on the
+/// registry when a token changes hands.
+#[allow(non_snake_case)]
+pub mod IModelNft {
+    alloy_sol_types::sol! {
+        function mint(address to, uint256 modelId) external;
     }
 }
 

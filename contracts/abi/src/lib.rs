@@ -1,6 +1,7 @@
 //! Types, constants, errors and interfaces shared by the Tributary contracts.
 //!
-//! Everything that crosses a contract boundary is declared once here: license scope flags and
+//! Everything that crosses a contract boundary is declared once here: asset ids of datasets and
+//! models and revenue destinations ([`asset`]), license scope flags and
 //! usage units ([`scope`]), the terms of a license offer ([`terms`]) and the words they are
 //! registered in ([`packed`]), the usage receipt and batch that attestors sign ([`usage`]),
 //! every function one contract calls on another ([`interfaces`], sent through [`calls`]), the
@@ -17,6 +18,7 @@
 extern crate alloc;
 
 pub mod abi_words;
+pub mod asset;
 pub mod calls;
 pub mod errors;
 pub mod interfaces;

@@ -1,5 +1,8 @@
 //! ERC-2981 royalty receivers: one tiny EVM forwarder per split, deployed with CREATE2 by the
 //! royalty splitter; `LicenseOffers` predicts the address to skip the splitter once it exists.
+//! The same program with the revenue router's two selectors ([`route_forwarder_init_code`]) is
+//! a model's receiver: the router deploys it per model, and what it receives is reported as the
+//! model's revenue, so every ancestor in the lineage takes its royalty on a resale.
 //!
 //! Marketplaces pay ERC-2981 royalties with a plain native transfer to one address, so a split
 //! needs an address that turns such a transfer into `deposit(splitId)`. `royaltyReceiver`
@@ -30,6 +33,7 @@
 //! it, because the forwarder must call the splitter: such marketplaces should pay with `call`.
 
 use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolCall;
 
 /// Byte offset of the runtime code in the init code.
 const INIT_LEN: usize = 10;
@@ -182,6 +186,43 @@ pub fn forwarder_runtime(splitter: Address, split_id: U256) -> [u8; RUNTIME_LEN]
     code
 }
 
+/// Offsets (in the runtime) of the `PUSH4` immediates of `deposit(uint256)` and
+/// `depositToken(uint256,address,uint256)`.
+const DEPOSIT_SELECTOR_AT: usize = 0x0a;
+const DEPOSIT_TOKEN_SELECTOR_AT: usize = 0xb9;
+
+/// The init code of a model's revenue-route forwarder: the same program, calling
+/// `router.reportRevenue{value}(modelId)` instead of `deposit` and
+/// `reportRevenueToken(modelId, token, balance)` (after approving the router) instead of
+/// `depositToken`; the two pairs have the same argument shapes. The revenue router deploys it
+/// with CREATE2, salt = model id, as a model token's ERC-2981 receiver.
+pub fn route_forwarder_init_code(router: Address, model_id: U256) -> [u8; INIT_CODE_LEN] {
+    let mut code = forwarder_init_code(router, model_id);
+    let runtime = &mut code[INIT_LEN..];
+    runtime[DEPOSIT_SELECTOR_AT..DEPOSIT_SELECTOR_AT + 4].copy_from_slice(&REPORT_REVENUE_SELECTOR);
+    runtime[DEPOSIT_TOKEN_SELECTOR_AT..DEPOSIT_TOKEN_SELECTOR_AT + 4]
+        .copy_from_slice(&REPORT_REVENUE_TOKEN_SELECTOR);
+    code
+}
+
+/// `reportRevenue(uint256)`.
+const REPORT_REVENUE_SELECTOR: [u8; 4] =
+    crate::interfaces::IRevenueRouter::reportRevenueCall::SELECTOR;
+/// `reportRevenueToken(uint256,address,uint256)`.
+const REPORT_REVENUE_TOKEN_SELECTOR: [u8; 4] =
+    crate::interfaces::IRevenueRouter::reportRevenueTokenCall::SELECTOR;
+
+/// The CREATE2 address of model `model_id`'s route forwarder deployed by `router` (salt = model
+/// id; see [`forwarder_address`] for `keccak`).
+pub fn route_forwarder_address(
+    router: Address,
+    model_id: U256,
+    keccak: impl Fn(&[u8]) -> B256,
+) -> Address {
+    let init_hash = keccak(&route_forwarder_init_code(router, model_id));
+    Address::from_slice(&keccak(&create2_preimage(router, model_id, init_hash))[12..])
+}
+
 /// The forwarder's init code (constructor prefix + runtime) for `splitter` and `split_id`.
 pub fn forwarder_init_code(splitter: Address, split_id: U256) -> [u8; INIT_CODE_LEN] {
     let mut code = [0u8; INIT_CODE_LEN];
@@ -229,4 +270,37 @@ pub fn create2_preimage(deployer: Address, salt: U256, init_hash: B256) -> [u8; 
 /// The CREATE2 salt of a split's forwarder.
 pub fn forwarder_salt(split_id: U256) -> B256 {
     B256::from(split_id.to_be_bytes::<32>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interfaces::IRoyaltySplitter;
+
+    #[test]
+    fn route_forwarders_differ_only_in_the_two_selectors() {
+        let (router, id) = (Address::repeat_byte(0x42), U256::from(7));
+        let split = forwarder_init_code(router, id);
+        let route = route_forwarder_init_code(router, id);
+        let at = |code: &[u8], offset: usize| -> [u8; 4] {
+            code[INIT_LEN + offset..INIT_LEN + offset + 4]
+                .try_into()
+                .unwrap()
+        };
+        assert_eq!(
+            at(&split, DEPOSIT_SELECTOR_AT),
+            IRoyaltySplitter::depositCall::SELECTOR
+        );
+        assert_eq!(
+            at(&split, DEPOSIT_TOKEN_SELECTOR_AT),
+            IRoyaltySplitter::depositTokenCall::SELECTOR
+        );
+        assert_eq!(at(&route, DEPOSIT_SELECTOR_AT), REPORT_REVENUE_SELECTOR);
+        assert_eq!(
+            at(&route, DEPOSIT_TOKEN_SELECTOR_AT),
+            REPORT_REVENUE_TOKEN_SELECTOR
+        );
+        let differing: usize = split.iter().zip(&route).filter(|(a, b)| a != b).count();
+        assert!(differing <= 8, "{differing} bytes differ");
+    }
 }

@@ -19,6 +19,11 @@ pub const FINE_TUNE: u64 = 1 << 4;
 pub const EVALUATION: u64 = 1 << 5;
 /// Every flag defined so far; higher bits are reserved for future rights.
 pub const KNOWN_SCOPES: u64 = TRAIN | INFERENCE | COMMERCIAL | DERIVATIVES | FINE_TUNE | EVALUATION;
+/// The scopes an offer on a model may grant: running it, fine-tuning it, commercial use of its
+/// outputs and publishing derivatives (a fine-tune registered with it as a parent). Training on
+/// a model and evaluation-only are dataset rights (`LicenseOffers` refuses them on a model with
+/// `InvalidScope`).
+pub const MODEL_SCOPES: u64 = INFERENCE | FINE_TUNE | COMMERCIAL | DERIVATIVES;
 
 /// Whether `granted` includes every bit of `requested`. An empty request is never granted:
 /// asking for nothing is a caller bug, not a licensed use.
@@ -32,8 +37,10 @@ pub const UNIT_SAMPLES: u8 = 0;
 pub const UNIT_KILO_TOKENS: u8 = 1;
 /// Usage is metered in compute seconds (rate is wei per second).
 pub const UNIT_COMPUTE_SECONDS: u8 = 2;
+/// Usage is metered in requests (rate is wei per request, e.g. per inference call).
+pub const UNIT_REQUESTS: u8 = 3;
 /// Largest defined unit code.
-pub const MAX_UNIT: u8 = UNIT_COMPUTE_SECONDS;
+pub const MAX_UNIT: u8 = UNIT_REQUESTS;
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
 //! The terms of a license offer, as passed to `LicenseNft.createOffer`.
 
+use alloy_primitives::U256;
 use alloy_sol_types::sol;
 use stylus_sdk::abi::{AbiType, ConstString};
 
@@ -74,6 +75,30 @@ impl AbiType for LicenseTerms {
 /// The ABI tuple type of [`LicenseTerms`], as it appears in function signatures.
 pub const LICENSE_TERMS_TUPLE: &str = "(uint256,uint256,uint64,address,uint256,uint8,uint256,\
 uint256[],uint16[],uint32,bool,bool,uint16,address,bytes32,string)";
+
+/// `floor(amount × bps / 10,000)` for `bps ≤ 10,000` (larger values count as 10,000), for any
+/// `amount`: ERC-2981 royalty amounts of license and model tokens. Without overflow and without a
+/// 256-bit division routine in the WASM: `amount = q × 10,000 + r` by shift-subtract long division,
+/// then `q × bps + r × bps / 10,000` (`r × bps < 10^8` fits a `u64`).
+#[must_use]
+#[inline]
+pub fn bps_share(amount: U256, bps: u16) -> U256 {
+    const DENOMINATOR: u64 = BPS_DENOMINATOR as u64;
+    let limbs = amount.as_limbs();
+    let mut quotient = [0u64; 4];
+    let mut rem = 0u64;
+    for bit in (0..256).rev() {
+        // `rem < 10,000`, so `rem << 1 | 1` fits.
+        rem = (rem << 1) | ((limbs[bit / 64] >> (bit % 64)) & 1);
+        if rem >= DENOMINATOR {
+            rem -= DENOMINATOR;
+            quotient[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+    let bps = u64::from(bps.min(BPS_DENOMINATOR));
+    // `quotient ≤ 2^256 / 10,000` and `bps ≤ 10,000`: the product fits.
+    U256::from_limbs(quotient).wrapping_mul(U256::from(bps)) + U256::from(rem * bps / DENOMINATOR)
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,8 @@
 use alloy_sol_types::sol;
 pub use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 pub use tributary_abi::errors::{
-    ExternalCallFailed, LengthMismatch, NotDatasetOwner, UnknownDataset, UnknownModel, ZeroAddress,
+    ExternalCallFailed, LengthMismatch, NotDatasetOwner, NotModelOwner, UnknownDataset,
+    UnknownModel, ZeroAddress,
 };
 
 sol! {
@@ -27,9 +28,6 @@ sol! {
     /// The dataset has no version with this number (versions are numbered from 1).
     #[derive(Debug)]
     error UnknownVersion(uint256 datasetId, uint256 version);
-    /// `account` does not own model `modelId`.
-    #[derive(Debug)]
-    error NotModelOwner(uint256 modelId, address account);
     /// `account` is not the pending owner of dataset or model `id`.
     #[derive(Debug)]
     error NotPendingOwner(uint256 id, address account);
@@ -54,6 +52,19 @@ sol! {
     /// The caller's license `licenseId` is not valid for TRAIN and DERIVATIVES on `datasetId`.
     #[derive(Debug)]
     error MissingLicense(uint256 datasetId, uint256 licenseId);
+    /// The caller's license `licenseId` is not valid for `FINE_TUNE` and DERIVATIVES on parent
+    /// model `modelId` (license 0 is accepted only from the parent model's holder).
+    #[derive(Debug)]
+    error MissingModelLicense(uint256 modelId, uint256 licenseId);
+    /// The model token contract has already been set; it can be set once.
+    #[derive(Debug)]
+    error ModelNftAlreadySet(address current);
+    /// Models are tokens: none can be registered before the model token contract is set.
+    #[derive(Debug)]
+    error ModelNftNotSet();
+    /// Only the model token contract reports a model changing hands; `account` is not it.
+    #[derive(Debug)]
+    error NotModelNft(address account);
 }
 
 tributary_abi::word_errors! {
@@ -97,6 +108,14 @@ tributary_abi::word_errors! {
         ModelWeightSum(ModelWeightSum) [sum],
             /// See [`MissingLicense`].
         MissingLicense(MissingLicense) [datasetId, licenseId],
+            /// See [`MissingModelLicense`].
+        MissingModelLicense(MissingModelLicense) [modelId, licenseId],
+            /// See [`ModelNftAlreadySet`].
+        ModelNftAlreadySet(ModelNftAlreadySet) [current],
+            /// See [`ModelNftNotSet`].
+        ModelNftNotSet(ModelNftNotSet) [],
+            /// See [`NotModelNft`].
+        NotModelNft(NotModelNft) [account],
             /// See [`ExternalCallFailed`].
         ExternalCallFailed(ExternalCallFailed) [target] tail reason,
             /// The caller is not the registry owner (`OwnableUnauthorizedAccount`).

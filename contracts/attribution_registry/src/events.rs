@@ -65,4 +65,19 @@ sol! {
     /// The model owner replaced the contributors of the model's split.
     #[derive(Debug, PartialEq, Eq)]
     event ModelContributorsUpdated(uint256 indexed modelId, uint256 indexed splitId);
+
+    /// The model token contract was set (once).
+    #[derive(Debug, PartialEq, Eq)]
+    event ModelNftSet(address indexed models);
+
+    /// Model `modelId`'s token moved from `from` to `to`: `to` now controls the model, and the
+    /// model's split `splitId` has a new version paying `to` alone (what accrued before stays
+    /// claimable under the earlier versions).
+    #[derive(Debug, PartialEq, Eq)]
+    event ModelHolderChanged(
+        uint256 indexed modelId,
+        address indexed from,
+        address indexed to,
+        uint256 splitId
+    );
 }

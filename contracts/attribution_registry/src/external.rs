@@ -15,7 +15,7 @@ use stylus_sdk::{
 use tributary_abi::{
     abi_words::{call_data, encode, Tail, Word},
     calls::{call, malformed},
-    interfaces::{ILicenseNft, IRoyaltySplitter},
+    interfaces::{ILicenseNft, IModelNft, IRoyaltySplitter},
 };
 
 use crate::{
@@ -79,6 +79,17 @@ impl AttributionRegistry {
         );
         let splitter = self.splitter.get();
         self.call_word(splitter, &calldata, true, false).map(drop)
+    }
+
+    /// Mints model `model_id`'s token to `to` on the model token contract `models`.
+    pub(crate) fn mint_model(
+        &mut self,
+        models: Address,
+        to: Address,
+        model_id: U256,
+    ) -> Result<(), Error> {
+        let calldata = call_data(IModelNft::mintCall::SELECTOR, &[to.word(), model_id.word()]);
+        self.call_word(models, &calldata, true, false).map(drop)
     }
 
     /// Whether `holder` may use `dataset_id` for `requested` under `license_id`.

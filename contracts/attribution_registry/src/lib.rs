@@ -41,9 +41,7 @@ mod tests;
 use alloc::{string::String, vec::Vec};
 
 use alloy_sol_types::SolEvent;
-use openzeppelin_stylus::access::ownable::{
-    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
-};
+use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnershipTransferred};
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
@@ -82,6 +80,9 @@ pub struct AttributionRegistry {
     dataset_count: StorageU256,
     /// Number of models registered; ids run from 1 to this.
     model_count: StorageU256,
+    /// The model token contract (set once by the owner after deployment): every model is a
+    /// token there, and its holder controls the model.
+    model_nft: StorageAddress,
     // Datasets and models live in keccak-addressed words: see `state`.
 }
 
@@ -126,16 +127,8 @@ impl AttributionRegistry {
     /// # Events
     /// [`LicenseNftSet`].
     pub fn set_license_nft(&mut self, license: Address) -> Result<(), Error> {
-        let sender = self.vm().msg_sender();
-        if sender != self.owner.get() {
-            return Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
-                account: sender,
-            }));
-        }
-        if license.is_zero() {
-            return Err(errors::ZeroAddress {}.into());
-        }
         let current = self.license_nft.get();
+        self.check_wiring(license)?;
         if !current.is_zero() {
             return Err(errors::LicenseNftAlreadySet { current }.into());
         }
@@ -147,6 +140,35 @@ impl AttributionRegistry {
             &[],
         );
         Ok(())
+    }
+
+    /// Sets the model token contract, once (owner only). Models can be registered from then on:
+    /// each is minted there as a token to its registrant.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::ZeroAddress`], [`Error::ModelNftAlreadySet`].
+    ///
+    /// # Events
+    /// [`events::ModelNftSet`].
+    pub fn set_model_nft(&mut self, models: Address) -> Result<(), Error> {
+        let current = self.model_nft.get();
+        self.check_wiring(models)?;
+        if !current.is_zero() {
+            return Err(errors::ModelNftAlreadySet { current }.into());
+        }
+        self.model_nft.set(models);
+        emit_log(
+            self.vm(),
+            &[events::ModelNftSet::SIGNATURE_HASH.0, models.word()],
+            &[],
+            &[],
+        );
+        Ok(())
+    }
+
+    /// The model token contract (zero until set).
+    pub fn model_nft(&self) -> Address {
+        self.model_nft.get()
     }
 
     /// The royalty splitter.
@@ -283,16 +305,20 @@ impl AttributionRegistry {
     // ----- models -----
 
     /// Registers a model trained on `parent_datasets` (with `dataset_weights` summing to
-    /// 10,000 and, aligned, the ids of the `parent_licenses` the caller holds for them) and
-    /// derived from `parent_models` (with `model_weights` in basis points, Σ ≤ 10,000). Creates
-    /// the model's split of `contributors`/`shares`. Returns the model id (from 1).
+    /// 10,000) and derived from `parent_models` (with `model_weights` in basis points,
+    /// Σ ≤ 10,000). `parent_licenses` holds the license the caller holds for each parent dataset
+    /// (valid for TRAIN and DERIVATIVES), then for each parent model (valid for `FINE_TUNE` and
+    /// DERIVATIVES on the model's asset id `2^63 + modelId`; 0 when the caller holds the parent
+    /// model's token). Creates the model's split of `contributors`/`shares` and mints the
+    /// model's token to the caller on the model token contract. Returns the model id (from 1).
     ///
     /// # Errors
     /// [`Error::ZeroHash`], [`Error::DuplicateHash`],
-    /// [`Error::LengthMismatch`], [`Error::TooManyParents`], [`Error::UnknownDataset`],
-    /// [`Error::UnknownModel`], [`Error::DuplicateParent`], [`Error::DatasetWeightSum`],
-    /// [`Error::ModelWeightSum`], [`Error::TooDeep`], [`Error::TooManyAncestors`],
-    /// [`Error::LicenseNftNotSet`], [`Error::MissingLicense`], [`Error::ExternalCallFailed`].
+    /// [`Error::LengthMismatch`], [`Error::TooManyParents`], [`Error::ModelNftNotSet`],
+    /// [`Error::UnknownDataset`], [`Error::UnknownModel`], [`Error::DuplicateParent`],
+    /// [`Error::DatasetWeightSum`], [`Error::ModelWeightSum`], [`Error::TooDeep`],
+    /// [`Error::TooManyAncestors`], [`Error::LicenseNftNotSet`], [`Error::MissingLicense`],
+    /// [`Error::MissingModelLicense`], [`Error::ExternalCallFailed`].
     ///
     /// # Events
     /// [`events::ModelRegistered`].
@@ -322,7 +348,7 @@ impl AttributionRegistry {
         })
     }
 
-    /// Replaces the contributors of a model's split (model owner only).
+    /// Replaces the contributors of a model's split (the model token's holder only).
     ///
     /// # Errors
     /// [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::LengthMismatch`],
@@ -339,7 +365,22 @@ impl AttributionRegistry {
         self.update_model_contributors_internal(model_id, &recipients, &shares)
     }
 
-    /// A model: `(owner, splitId, modelHash, depth)` (the URI is in `ModelRegistered`).
+    /// Records that model `modelId`'s token moved to `to` (the model token contract only, on
+    /// every transfer): `to` becomes the model's owner and a new version of the model's split
+    /// pays `to` alone, so revenue from now on goes to the new holder while what accrued under
+    /// earlier versions stays claimable by the earlier recipients.
+    ///
+    /// # Errors
+    /// [`Error::NotModelNft`], [`Error::UnknownModel`], [`Error::ExternalCallFailed`].
+    ///
+    /// # Events
+    /// [`events::ModelHolderChanged`].
+    pub fn move_model(&mut self, model_id: U256, to: Address) -> Result<(), Error> {
+        self.move_model_internal(model_id, to)
+    }
+
+    /// A model: `(owner, splitId, modelHash, depth)`; the owner is the holder of the model's
+    /// token (the URI is in `ModelRegistered`).
     ///
     /// # Errors
     /// [`Error::UnknownModel`].
@@ -347,7 +388,9 @@ impl AttributionRegistry {
         self.model_view(model_id)
     }
 
-    /// A model's parents: `(datasets, datasetWeights, licenses, models, modelWeights)`.
+    /// A model's parents: `(datasets, datasetWeights, licenses, models, modelWeights)`;
+    /// `licenses` has one entry per parent dataset, then one per parent model (0 where the
+    /// registrant held the parent model).
     ///
     /// # Errors
     /// [`Error::UnknownModel`].

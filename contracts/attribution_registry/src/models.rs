@@ -8,20 +8,22 @@
 use alloc::{string::String, vec::Vec};
 
 use alloy_sol_types::SolEvent;
+use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     prelude::*,
 };
 use tributary_abi::{
     abi_words::{emit_log, Tail, Word},
+    asset::model_asset,
     scope,
 };
 
 use crate::{
     datasets::{check_lengths, key},
     errors::{self, Error},
-    events::{ModelContributorsUpdated, ModelRegistered},
-    state::{ancestor_at, link, unlink, Field, Shape},
+    events::{ModelContributorsUpdated, ModelHolderChanged, ModelRegistered},
+    state::{ancestor_at, link, link_license, link_licensed, unlink, Field, Shape},
     AttributionRegistry, MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
 
@@ -63,7 +65,11 @@ impl AttributionRegistry {
     pub(crate) fn register_model_internal(&mut self, r: ModelRegistration) -> Result<U256, Error> {
         self.check_new_hash(Field::ModelByHash, r.model_hash)?;
         check_lengths(r.parent_datasets.len(), r.dataset_weights.len())?;
-        check_lengths(r.parent_datasets.len(), r.parent_licenses.len())?;
+        // One license per parent dataset, then one per parent model.
+        check_lengths(
+            r.parent_datasets.len() + r.parent_models.len(),
+            r.parent_licenses.len(),
+        )?;
         check_lengths(r.parent_models.len(), r.model_weights.len())?;
         check_lengths(r.contributors.len(), r.shares.len())?;
         let parent_count = r.parent_datasets.len() + r.parent_models.len();
@@ -75,19 +81,14 @@ impl AttributionRegistry {
             .into());
         }
 
+        let models = self.model_nft.get();
+        if models.is_zero() {
+            return Err(errors::ModelNftNotSet {}.into());
+        }
         let (depth, ancestors) = self.check_lineage(&r)?;
 
         let owner = self.vm().msg_sender();
-        let requested = U256::from(scope::TRAIN | scope::DERIVATIVES);
-        for (&dataset_id, &license_id) in r.parent_datasets.iter().zip(&r.parent_licenses) {
-            if !self.is_licensed(owner, license_id, dataset_id, requested)? {
-                return Err(errors::MissingLicense {
-                    datasetId: dataset_id,
-                    licenseId: license_id,
-                }
-                .into());
-            }
-        }
+        let model_licenses = self.check_licenses(&r, owner)?;
 
         // Cannot overflow: one id per transaction.
         let model_id = self.model_count.get() + U256::from(1);
@@ -120,11 +121,19 @@ impl AttributionRegistry {
             );
             self.write_uint(Field::DatasetLicense, &[model_id, index], license_id);
         }
-        for (j, (&parent_id, &weight)) in r.parent_models.iter().zip(&r.model_weights).enumerate() {
+        for (j, ((&parent_id, &weight), &license_id)) in r
+            .parent_models
+            .iter()
+            .zip(&r.model_weights)
+            .zip(model_licenses)
+            .enumerate()
+        {
+            // The license shares the link's word (bytes 0..22): license ids are below 2^96
+            // (`offerId · 2^32 + serial`, checked by the license contract), or 0.
             self.write(
                 Field::ModelLink,
                 &[model_id, U256::from(j)],
-                link(parent_id, weight),
+                link_licensed(parent_id, weight, license_id),
             );
         }
         for (k, chunk) in ancestors.chunks(4).enumerate() {
@@ -139,6 +148,9 @@ impl AttributionRegistry {
         // The split id is only known after the call; the registry is not reentrant.
         let split_id = self.create_split(&r.contributors, &r.shares)?;
         self.write_uint(Field::ModelSplit, &[model_id], split_id);
+        // The model's token, to the registrant (the token contract does not call back on a
+        // mint).
+        self.mint_model(models, owner, model_id)?;
         emit_log(
             self.vm(),
             &[
@@ -151,6 +163,42 @@ impl AttributionRegistry {
             &[Tail::bytes(2, r.uri.as_bytes())],
         );
         Ok(model_id)
+    }
+
+    /// Checks that `owner` holds a license for each parent (see `registerModel`); returns the
+    /// parent models' licenses.
+    fn check_licenses<'a>(
+        &mut self,
+        r: &'a ModelRegistration,
+        owner: Address,
+    ) -> Result<&'a [U256], Error> {
+        let (dataset_licenses, model_licenses) =
+            r.parent_licenses.split_at(r.parent_datasets.len());
+        let requested = U256::from(scope::TRAIN | scope::DERIVATIVES);
+        for (&dataset_id, &license_id) in r.parent_datasets.iter().zip(dataset_licenses) {
+            if !self.is_licensed(owner, license_id, dataset_id, requested)? {
+                return Err(errors::MissingLicense {
+                    datasetId: dataset_id,
+                    licenseId: license_id,
+                }
+                .into());
+            }
+        }
+        // A fine-tune needs FINE_TUNE + DERIVATIVES on each parent model, unless the registrant
+        // holds the parent's token (license 0: nobody licenses their own model).
+        let requested = U256::from(scope::FINE_TUNE | scope::DERIVATIVES);
+        for (&parent_id, &license_id) in r.parent_models.iter().zip(model_licenses) {
+            let own = license_id.is_zero() && self.existing_model_owner(parent_id)? == owner;
+            if !own && !self.is_licensed(owner, license_id, model_asset(parent_id), requested)? {
+                return Err(errors::MissingModelLicense {
+                    modelId: parent_id,
+                    licenseId: license_id,
+                }
+                .into());
+            }
+        }
+
+        Ok(model_licenses)
     }
 
     /// Checks the parents and weights; returns the new model's depth and its ancestors, highest
@@ -278,9 +326,11 @@ impl AttributionRegistry {
         }
         let (mut models, mut bps) = (Vec::new(), Vec::new());
         for j in 0..usize::from(shape.models) {
-            let (id, weight) = unlink(self.read(Field::ModelLink, &[model_id, U256::from(j)]));
+            let word = self.read(Field::ModelLink, &[model_id, U256::from(j)]);
+            let (id, weight) = unlink(word);
             models.push(id);
             bps.push(weight);
+            licenses.push(link_license(word));
         }
         Ok((datasets, weights, licenses, models, bps))
     }
@@ -289,6 +339,47 @@ impl AttributionRegistry {
     pub(crate) fn ancestry_view(&self, model_id: U256) -> Result<Vec<U256>, Error> {
         self.existing_model_owner(model_id)?;
         Ok(self.ancestors(model_id, self.shape(model_id)))
+    }
+
+    /// See [`AttributionRegistry::move_model`].
+    pub(crate) fn move_model_internal(&mut self, model_id: U256, to: Address) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        if sender != self.model_nft.get() {
+            return Err(errors::NotModelNft { account: sender }.into());
+        }
+        let from = self.existing_model_owner(model_id)?;
+        if from == to {
+            // A token sent to its own holder moves no rights: no new split version.
+            return Ok(());
+        }
+        self.write_address(Field::ModelOwner, &[model_id], to);
+        let split_id = self.read_uint(Field::ModelSplit, &[model_id]);
+        emit_log(
+            self.vm(),
+            &[
+                ModelHolderChanged::SIGNATURE_HASH.0,
+                model_id.word(),
+                from.word(),
+                to.word(),
+            ],
+            &[split_id.word()],
+            &[],
+        );
+        self.update_split(split_id, &[to], &[U256::from(BPS)])
+    }
+
+    /// Checks a one-time wiring call: the caller is the registry owner and `value` is non-zero.
+    pub(crate) fn check_wiring(&self, value: Address) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        if sender != self.owner.get() {
+            return Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
+                account: sender,
+            }));
+        }
+        if value.is_zero() {
+            return Err(errors::ZeroAddress {}.into());
+        }
+        Ok(())
     }
 
     /// The owner of a model that exists.

@@ -17,13 +17,15 @@
 //! Version         (dataset, n)    content hash of version n (from 1)
 //! DatasetByHash   (hash)          dataset id of a content hash (any version)
 //! ModelByHash     (hash)          model id of a model hash
-//! ModelOwner      (model)         owner; zero = no such model
+//! ModelOwner      (model)         owner = the holder of the model's token (kept by
+//!                                 `moveModel`); zero = no such model
 //! ModelSplit      (model)         the model contributors' split id
 //! ModelHash       (model)         the model hash
 //! ModelShape      (model)         packed: depth, #datasets, #models, #ancestors (bytes 31..28)
 //! DatasetLink     (model, i)      packed: dataset id (u64, bytes 24..32), weight (u16, 22..24)
 //! DatasetLicense  (model, i)      license token held for parent dataset i
-//! ModelLink       (model, j)      packed: parent model id (u64), bps (u16), as DatasetLink
+//! ModelLink       (model, j)      packed: parent model id (u64), bps (u16), as DatasetLink,
+//!                                 and the license held for it (bytes 0..22; 0 = own model)
 //! Ancestors       (model, k)      ancestor ids 4k..4k+3, highest first, u64 each (bytes 8i..)
 //! ```
 //!
@@ -112,6 +114,21 @@ pub fn link(id: U256, weight: U256) -> B256 {
     word[24..].copy_from_slice(&id.wrapping_to::<u64>().to_be_bytes());
     word[22..24].copy_from_slice(&weight.wrapping_to::<u16>().to_be_bytes());
     word
+}
+
+/// A parent-model link word: [`link`] with the license held for the parent in bytes 0..22
+/// (license ids are below 2^96; 0 = the registrant held the parent model).
+pub fn link_licensed(id: U256, weight: U256, license_id: U256) -> B256 {
+    let mut word = link(id, weight);
+    word[..22].copy_from_slice(&license_id.to_be_bytes::<32>()[10..]);
+    word
+}
+
+/// The license of a parent-model link word (see [`link_licensed`]).
+pub fn link_license(word: B256) -> U256 {
+    let mut bytes = [0u8; 32];
+    bytes[10..].copy_from_slice(&word[..22]);
+    U256::from_be_bytes(bytes)
 }
 
 /// Unpacks a link word into `(id, weight)`.

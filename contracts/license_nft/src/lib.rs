@@ -58,13 +58,13 @@ use openzeppelin_stylus::{
     token::erc721::{Erc721, IErc721},
 };
 use stylus_sdk::{abi::Bytes, prelude::*, storage::StorageAddress};
-use tributary_abi::returns::RoyaltyTiers;
+use tributary_abi::{returns::RoyaltyTiers, terms::bps_share};
 
 use crate::{
     errors::Error,
     licenses::{LicenseStamp, LicenseUsage},
     store::{word_address, Field},
-    terms::{bps_share, TERMS_WORDS},
+    terms::TERMS_WORDS,
 };
 
 /// What `tokenURI` returns: `string` in the exported interface; `Bytes` (the same ABI

@@ -19,10 +19,7 @@ use alloc::vec::Vec;
 use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
 pub use tributary_abi::packed::TERMS_WORDS;
-use tributary_abi::{
-    packed::PackedTerms,
-    terms::{BPS_DENOMINATOR, MAX_ROYALTY_TIERS},
-};
+use tributary_abi::{packed::PackedTerms, terms::MAX_ROYALTY_TIERS};
 
 use crate::{
     errors::{Error, OfferAlreadyRegistered, UnknownOffer},
@@ -163,25 +160,4 @@ fn threshold_field(index: usize) -> Field {
         2 => Field::Threshold2,
         _ => Field::Threshold3,
     }
-}
-
-/// `floor(amount × bps / 10,000)` for `bps ≤ 10,000`, without overflow and without a 256-bit
-/// division routine in the WASM: `amount = q × 10,000 + r` by shift-subtract long division, then
-/// `q × bps + r × bps / 10,000` (`r × bps < 10^8` fits a `u64`).
-pub fn bps_share(amount: U256, bps: u16) -> U256 {
-    const DENOMINATOR: u64 = BPS_DENOMINATOR as u64;
-    let limbs = amount.as_limbs();
-    let mut quotient = [0u64; 4];
-    let mut rem = 0u64;
-    for bit in (0..256).rev() {
-        // `rem < 10,000`, so `rem << 1 | 1` fits.
-        rem = (rem << 1) | ((limbs[bit / 64] >> (bit % 64)) & 1);
-        if rem >= DENOMINATOR {
-            rem -= DENOMINATOR;
-            quotient[bit / 64] |= 1 << (bit % 64);
-        }
-    }
-    let bps = u64::from(bps.min(BPS_DENOMINATOR));
-    // `quotient ≤ 2^256 / 10,000` and `bps ≤ 10,000`: the product fits.
-    U256::from_limbs(quotient).wrapping_mul(U256::from(bps)) + U256::from(rem * bps / DENOMINATOR)
 }

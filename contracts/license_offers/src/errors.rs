@@ -11,8 +11,8 @@ use openzeppelin_stylus::token::{
     erc20::utils::safe_erc20::SafeErc20FailedOperation, erc721::ERC721InvalidReceiver,
 };
 pub use tributary_abi::errors::{
-    ArithmeticOverflow, ExternalCallFailed, NotDatasetOwner, UnknownDataset, UnknownOffer,
-    ZeroAddress,
+    ArithmeticOverflow, ExternalCallFailed, NotDatasetOwner, NotModelOwner, UnknownDataset,
+    UnknownModel, UnknownOffer, ZeroAddress,
 };
 
 sol! {
@@ -82,6 +82,10 @@ tributary_abi::word_errors! {
         UnknownDataset(UnknownDataset) [datasetId],
         /// See [`NotDatasetOwner`].
         NotDatasetOwner(NotDatasetOwner) [datasetId, account],
+        /// See [`UnknownModel`].
+        UnknownModel(UnknownModel) [modelId],
+        /// See [`NotModelOwner`].
+        NotModelOwner(NotModelOwner) [modelId, account],
         /// See [`InvalidScope`].
         InvalidScope(InvalidScope) [scope],
         /// See [`InvalidUsageUnit`].

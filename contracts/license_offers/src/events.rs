@@ -7,8 +7,10 @@ pub(crate) use tributary_abi::abi_words::emit;
 use tributary_abi::loggable;
 
 sol! {
-    /// A dataset owner published offer `offerId`; its price goes to split `splitId`, resale
-    /// royalties to `royaltyReceiver`; `termsHash` binds the off-chain terms document.
+    /// An asset's owner published offer `offerId` on `datasetId` (a dataset, or `2^63 +
+    /// modelId` for a model); its price goes to `splitId` (a split, or `2^63 + modelId`: the
+    /// model's revenue route), resale royalties to `royaltyReceiver`; `termsHash` binds the
+    /// off-chain terms document.
     #[derive(Debug, PartialEq, Eq)]
     event OfferCreated(
         uint256 indexed offerId,

@@ -66,11 +66,15 @@ pub struct LicenseOffers {
     pub(crate) splitter: StorageAddress,
     /// Offers created so far; offer ids are `1..=offer_count`.
     pub(crate) offer_count: StorageU64,
+    /// The revenue router (receives the price of a model's license, and deploys a model's
+    /// ERC-2981 receiver).
+    pub(crate) router: StorageAddress,
 }
 
 #[public]
 impl LicenseOffers {
-    /// Sets the license token contract, the attribution registry and the royalty splitter.
+    /// Sets the license token contract, the attribution registry, the royalty splitter and the
+    /// revenue router.
     ///
     /// # Errors
     /// [`Error::ZeroAddress`] if any is zero.
@@ -80,14 +84,21 @@ impl LicenseOffers {
         license_nft: Address,
         registry: Address,
         splitter: Address,
+        router: Address,
     ) -> Result<(), Error> {
-        if license_nft.is_zero() || registry.is_zero() || splitter.is_zero() {
+        if license_nft.is_zero() || registry.is_zero() || splitter.is_zero() || router.is_zero() {
             return Err(ZeroAddress {}.into());
         }
         self.license_nft.set(license_nft);
         self.registry.set(registry);
         self.splitter.set(splitter);
+        self.router.set(router);
         Ok(())
+    }
+
+    /// The revenue router.
+    pub fn router(&self) -> Address {
+        self.router.get()
     }
 
     /// The license token contract.
@@ -105,9 +116,12 @@ impl LicenseOffers {
         self.splitter.get()
     }
 
-    /// Publishes an offer for `terms.datasetId`; only the dataset's owner in the registry.
-    /// Stores the dataset's split with the offer and registers the license terms (with the
-    /// split's ERC-2981 receiver) on `LicenseNft`.
+    /// Publishes an offer for asset `terms.datasetId`: a dataset id (only the dataset's owner in
+    /// the registry), or `2^63 + modelId` for a model (only the model token's holder; the scope
+    /// must be within INFERENCE, `FINE_TUNE`, COMMERCIAL and DERIVATIVES). Stores the revenue
+    /// destination with the offer (the dataset's split, or the model's route `2^63 + modelId`)
+    /// and registers the license terms (with the destination's ERC-2981 receiver) on
+    /// `LicenseNft`.
     ///
     /// # Errors
     /// Invalid terms: [`Error::InvalidScope`], [`Error::InvalidUsageUnit`],
@@ -115,7 +129,8 @@ impl LicenseOffers {
     /// [`Error::InvalidDuration`] above `MAX_DURATION`, [`Error::InvalidTierCount`],
     /// [`Error::InvalidTierThreshold`], [`Error::InvalidBps`], [`Error::InvalidArbiter`],
     /// [`Error::InvalidTermsHash`], [`Error::EmptyTermsUri`];
-    /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::ExternalCallFailed`],
+    /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::UnknownModel`],
+    /// [`Error::NotModelOwner`], [`Error::ExternalCallFailed`],
     /// [`Error::ZeroAddress`] if the splitter reports no receiver.
     ///
     /// # Events

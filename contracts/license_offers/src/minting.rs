@@ -1,5 +1,7 @@
 //! Selling licenses: `mint` checks the offer and the payment, counts the license, has
-//! `LicenseNft` issue the token, then routes the whole price into the dataset's split.
+//! `LicenseNft` issue the token, then routes the whole price into the dataset's split, or for a
+//! model's offer into the model's revenue route (the revenue router's `reportRevenue`, so the
+//! model's lineage takes its royalties on the sale).
 //!
 //! Native prices are forwarded with `deposit{value}`. ERC-20 prices are pulled from the payer
 //! into this contract (`SafeERC20`), approved to the splitter and deposited with
@@ -15,7 +17,7 @@ use openzeppelin_stylus::token::{
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, Word},
-    calls::{call, deposit_into_split, token_balance},
+    calls::{call, pay, payee, token_balance},
     interfaces::ILicenseNft,
     packed::{above_address, license_token_id, limb, word_address},
 };
@@ -88,7 +90,7 @@ impl LicenseOffers {
         if to.is_zero() {
             return Err(ERC721InvalidReceiver { receiver: to }.into());
         }
-        let split_id = U256::from(limb(supply, 2));
+        let destination = U256::from(limb(supply, 2));
         let expires_at = expiry(self.vm().block_timestamp(), duration(supply))?;
 
         // Effects: count before any external call.
@@ -124,31 +126,26 @@ impl LicenseOffers {
                 expiresAt: expires_at,
             },
         );
-        self.route_payment(payer, split_id, token, price)?;
+        self.route_payment(payer, destination, token, price)?;
         Ok(token_id)
     }
 
     /// Moves `price` of `token` (zero = native, already received as `msg.value`) from `payer`
-    /// into split `split_id`.
+    /// to revenue destination `destination`: a split, or a model's revenue route
+    /// (`tributary_abi::calls::pay`).
     pub(crate) fn route_payment(
         &mut self,
         payer: Address,
-        split_id: U256,
+        destination: U256,
         token: Address,
         price: U256,
     ) -> Result<(), Error> {
         if price.is_zero() {
             return Ok(());
         }
-        let splitter = self.splitter.get();
+        let (splitter, router) = (self.splitter.get(), self.router.get());
         if token.is_zero() {
-            return Ok(deposit_into_split(
-                self.vm(),
-                splitter,
-                split_id,
-                token,
-                price,
-            )?);
+            return Ok(pay(self.vm(), splitter, router, destination, token, price)?);
         }
 
         let this = self.vm().contract_address();
@@ -160,12 +157,13 @@ impl LicenseOffers {
         let after = token_balance(self.vm(), token, this)?;
         let received = after.checked_sub(before).ok_or_else(overflow)?;
         self.safe_erc20
-            .force_approve(token, splitter, received)
+            .force_approve(token, payee(splitter, router, destination), received)
             .map_err(failed)?;
-        Ok(deposit_into_split(
+        Ok(pay(
             self.vm(),
             splitter,
-            split_id,
+            router,
+            destination,
             token,
             received,
         )?)

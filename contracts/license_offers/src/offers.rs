@@ -17,14 +17,15 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
     abi_words::{call_data, encode, Tail, Word},
+    asset::{model_asset, model_of},
     calls::{call, has_code, malformed},
-    interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
+    interfaces::{IAttributionRegistry, ILicenseNft, IRevenueRouter, IRoyaltySplitter},
     packed::{
         above_address, address_and, limb, offer_terms, word_address, OfferIds, MAX_U96,
         MAX_USAGE_RATE,
     },
-    receiver::{create2_preimage, forwarder_init_code},
-    scope::{KNOWN_SCOPES, MAX_UNIT},
+    receiver::{create2_preimage, forwarder_init_code, route_forwarder_init_code},
+    scope::{KNOWN_SCOPES, MAX_UNIT, MODEL_SCOPES},
     terms::{LicenseTerms, BPS_DENOMINATOR, MAX_DURATION, MAX_ROYALTY_TIERS},
 };
 
@@ -32,8 +33,8 @@ use crate::{
     errors::{
         overflow, EmptyTermsUri, Error, InvalidArbiter, InvalidBps, InvalidDuration,
         InvalidMaxSupply, InvalidPrice, InvalidScope, InvalidTermsHash, InvalidTierCount,
-        InvalidTierThreshold, InvalidUsageRate, InvalidUsageUnit, NotDatasetOwner, OfferIsRetired,
-        UnknownDataset, UnknownOffer, ZeroAddress,
+        InvalidTierThreshold, InvalidUsageRate, InvalidUsageUnit, NotDatasetOwner, NotModelOwner,
+        OfferIsRetired, UnknownDataset, UnknownModel, UnknownOffer, ZeroAddress,
     },
     events::{emit, OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     store::{max_supply, minted, with_counts, Field, DURATION_SHIFT, PAUSED, RETIRED},
@@ -55,8 +56,14 @@ pub type OfferSummary = (U256, U256, U256, Address, u32, u32, bool, bool, B256);
 /// [`InvalidTierCount`], [`InvalidTierThreshold`], [`InvalidBps`], [`InvalidDuration`],
 /// [`InvalidArbiter`], [`InvalidTermsHash`], [`EmptyTermsUri`].
 pub fn validate_terms(terms: &LicenseTerms) -> Result<(), Error> {
-    // Unknown bits are refused: a right defined later must not be granted by an old offer.
-    if terms.scope.is_zero() || terms.scope & !U256::from(KNOWN_SCOPES) != U256::ZERO {
+    // Unknown bits are refused: a right defined later must not be granted by an old offer. A
+    // model grants only the rights that make sense for a model (`scope::MODEL_SCOPES`).
+    let known = if model_of(terms.datasetId).is_some() {
+        MODEL_SCOPES
+    } else {
+        KNOWN_SCOPES
+    };
+    if terms.scope.is_zero() || terms.scope & !U256::from(known) != U256::ZERO {
         return Err(InvalidScope { scope: terms.scope }.into());
     }
     if terms.usageUnit > MAX_UNIT {
@@ -135,15 +142,17 @@ fn check_bps(bps: u16) -> Result<(), Error> {
 }
 
 impl LicenseOffers {
-    /// Creates an offer for `terms.datasetId` on behalf of its registry owner and registers its
-    /// license terms with `LicenseNft`.
+    /// Creates an offer for asset `terms.datasetId` (a dataset, or `2^63 + modelId` for a
+    /// model: `tributary_abi::asset`) on behalf of its registry owner and registers its license
+    /// terms with `LicenseNft`. A dataset offer pays the dataset's split; a model offer pays the
+    /// model's revenue route (destination `2^63 + modelId`, paid through the revenue router).
     ///
     /// The registry, splitter and license token calls are to the trusted contracts configured
     /// at deployment; `royaltyReceiver` is idempotent, and the contracts are not reentrant.
     pub(crate) fn create_offer_for(&mut self, terms: LicenseTerms) -> Result<U256, Error> {
         validate_terms(&terms)?;
         let creator = self.vm().msg_sender();
-        let split_id = self.require_dataset_owner(terms.datasetId, creator)?;
+        let split_id = self.require_asset_owner(terms.datasetId, creator)?;
         let receiver = self.royalty_receiver(split_id)?;
 
         let offer_id = self
@@ -274,37 +283,78 @@ impl LicenseOffers {
         if limb(supply, 3) & RETIRED != 0 {
             return Err(OfferIsRetired { offerId: offer_id }.into());
         }
-        let dataset_id = U256::from(limb(supply, 1));
+        let asset_id = U256::from(limb(supply, 1));
         let sender = self.vm().msg_sender();
-        self.require_dataset_owner(dataset_id, sender)?;
+        self.require_asset_owner(asset_id, sender)?;
         Ok(supply)
     }
 
-    /// The ERC-2981 receiver of split `split_id`: the splitter's CREATE2 forwarder. Code at its
-    /// predicted address can only be that forwarder (the address commits to the splitter, the
-    /// salt and the init code), so once it is deployed this contract uses it without entering
-    /// the splitter; before, `royaltyReceiver` deploys it (idempotent, trusted splitter).
-    fn royalty_receiver(&mut self, split_id: U256) -> Result<Address, Error> {
-        let splitter = self.splitter.get();
+    /// Where revenue of asset `asset_id` goes if `account` owns it: a dataset's split, or a
+    /// model's revenue route `2^63 + modelId` if `account` holds the model's token (one
+    /// `datasetListing` or `model` call); errors otherwise.
+    fn require_asset_owner(&self, asset_id: U256, account: Address) -> Result<U256, Error> {
+        let Some(model_id) = model_of(asset_id) else {
+            return self.require_dataset_owner(asset_id, account);
+        };
+        let registry = self.registry.get();
+        let data = call_data(
+            IAttributionRegistry::modelCall::SELECTOR,
+            &[model_id.word()],
+        );
+        // The registry reverts `UnknownModel` for a model it does not know.
+        let holder = call(self.vm(), registry, None, &data)
+            .map_err(|_| Error::from(UnknownModel { modelId: model_id }))?
+            .address(0)
+            .ok_or_else(|| malformed(registry))?;
+        if holder != account {
+            return Err(NotModelOwner {
+                modelId: model_id,
+                account,
+            }
+            .into());
+        }
+        Ok(model_asset(model_id))
+    }
+
+    /// The ERC-2981 receiver of revenue destination `destination`: for a split, the splitter's
+    /// CREATE2 forwarder; for a model's route (`2^63 + modelId`), the revenue router's. Code at
+    /// the predicted address can only be that forwarder (the address commits to the deployer,
+    /// the salt and the init code), so once it is deployed this contract uses it without
+    /// entering the deployer; before, `royaltyReceiver` deploys it (idempotent, trusted).
+    fn royalty_receiver(&mut self, destination: U256) -> Result<Address, Error> {
+        let (deployer, id, init_code, selector) = if let Some(model_id) = model_of(destination) {
+            let router = self.router.get();
+            (
+                router,
+                model_id,
+                route_forwarder_init_code(router, model_id),
+                IRevenueRouter::royaltyReceiverCall::SELECTOR,
+            )
+        } else {
+            let splitter = self.splitter.get();
+            (
+                splitter,
+                destination,
+                forwarder_init_code(splitter, destination),
+                IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
+            )
+        };
         let vm = self.vm();
         // `forwarder_address`, with the host's keccak.
-        let init_hash = vm.native_keccak256(&forwarder_init_code(splitter, split_id));
-        let preimage = create2_preimage(splitter, split_id, init_hash);
+        let init_hash = vm.native_keccak256(&init_code);
+        let preimage = create2_preimage(deployer, id, init_hash);
         let predicted = Address::from_slice(&vm.native_keccak256(&preimage)[12..]);
         if has_code(vm.code_hash(predicted)) {
             return Ok(predicted);
         }
         let receiver = call(
             self.vm(),
-            splitter,
+            deployer,
             Some(U256::ZERO),
-            &call_data(
-                IRoyaltySplitter::royaltyReceiverCall::SELECTOR,
-                &[split_id.word()],
-            ),
+            &call_data(selector, &[id.word()]),
         )?
         .address(0)
-        .ok_or_else(|| malformed(splitter))?;
+        .ok_or_else(|| malformed(deployer))?;
         if receiver.is_zero() {
             return Err(ZeroAddress {}.into());
         }

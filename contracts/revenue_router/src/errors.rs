@@ -20,6 +20,9 @@ sol! {
     /// registry refuses to store such a lineage; this guards a router wired to another one.
     #[derive(Debug)]
     error InvalidLineage(uint256 modelId);
+    /// Model `modelId`'s royalty receiver could not be deployed.
+    #[derive(Debug)]
+    error ModelReceiverDeploymentFailed(uint256 modelId);
 }
 
 tributary_abi::word_errors! {
@@ -35,6 +38,8 @@ tributary_abi::word_errors! {
         RevenueOverflow(RevenueOverflow) [modelId],
         /// See [`InvalidLineage`].
         InvalidLineage(InvalidLineage) [modelId],
+        /// See [`ModelReceiverDeploymentFailed`].
+        ReceiverDeploymentFailed(ModelReceiverDeploymentFailed) [modelId],
         /// See [`ExternalCallFailed`].
         ExternalCallFailed(ExternalCallFailed) [target] tail reason,
         /// A token transfer or approval failed (`SafeErc20FailedOperation`).

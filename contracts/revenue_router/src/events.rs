@@ -1,4 +1,5 @@
-//! The router's events: one per report, one per royalty edge, one per model reached.
+//! The router's events: one per report, one per royalty edge, one per model reached, and one
+//! per model royalty receiver deployed.
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 
 use alloy_sol_types::sol;
@@ -38,10 +39,15 @@ sol! {
         uint256 amount,
         uint256 cumulativeRevenue
     );
+
+    /// Model `modelId`'s ERC-2981 royalty receiver was deployed at `receiver`.
+    #[derive(Debug, PartialEq, Eq)]
+    event ModelReceiverCreated(uint256 indexed modelId, address receiver);
 }
 
 loggable! {
     RevenueReported { indexed: [modelId, payer, token], data: [amount, cumulativeRevenue] }
     RoyaltyRouted { indexed: [modelId, parentId, token], data: [parentIsModel, amount] }
     RevenueRetained { indexed: [modelId, token], data: [amount, cumulativeRevenue] }
+    ModelReceiverCreated { indexed: [modelId], data: [receiver] }
 }

@@ -33,7 +33,7 @@ impl RevenueRouter {
     /// Calls `target` with `calldata` (a state-changing call with `value` when `mutating`,
     /// else a static call).
     fn call_raw(
-        &mut self,
+        &self,
         target: Address,
         calldata: &[u8],
         mutating: bool,
@@ -48,14 +48,14 @@ impl RevenueRouter {
     }
 
     /// A view of the registry taking one id.
-    fn registry_view(&mut self, sel: [u8; 4], id: U256) -> Result<Output, Error> {
+    fn registry_view(&self, sel: [u8; 4], id: U256) -> Result<Output, Error> {
         let registry = self.registry.get();
         let calldata = call_data(sel, &[id.word()]);
         self.call_raw(registry, &calldata, false, U256::ZERO)
     }
 
     /// The split of a model; [`errors::UnknownModel`] if the registry does not know it.
-    pub(crate) fn model_split(&mut self, model_id: U256) -> Result<U256, Error> {
+    pub(crate) fn model_split(&self, model_id: U256) -> Result<U256, Error> {
         self.registry_view(IAttributionRegistry::modelCall::SELECTOR, model_id)
             .ok()
             .and_then(|out| out.word(1))
@@ -63,14 +63,14 @@ impl RevenueRouter {
     }
 
     /// A model's ancestors, highest id first.
-    pub(crate) fn ancestry(&mut self, model_id: U256) -> Result<Vec<U256>, Error> {
+    pub(crate) fn ancestry(&self, model_id: U256) -> Result<Vec<U256>, Error> {
         let out = self.registry_view(IAttributionRegistry::ancestryCall::SELECTOR, model_id)?;
         out.uint_array(0, 0)
             .ok_or_else(|| self.malformed_registry())
     }
 
     /// A model's parents.
-    pub(crate) fn parents(&mut self, model_id: U256) -> Result<Parents, Error> {
+    pub(crate) fn parents(&self, model_id: U256) -> Result<Parents, Error> {
         let out = self.registry_view(IAttributionRegistry::parentsCall::SELECTOR, model_id)?;
         let base = out.tuple_base();
         let decoded = (|| {
@@ -86,7 +86,7 @@ impl RevenueRouter {
     }
 
     /// A dataset's split.
-    pub(crate) fn dataset_split(&mut self, dataset_id: U256) -> Result<U256, Error> {
+    pub(crate) fn dataset_split(&self, dataset_id: U256) -> Result<U256, Error> {
         let out =
             self.registry_view(IAttributionRegistry::datasetSplitCall::SELECTOR, dataset_id)?;
         out.word(0).ok_or_else(|| self.malformed_registry())
@@ -98,7 +98,7 @@ impl RevenueRouter {
     }
 
     /// The derivative royalty tiers of a license token.
-    pub(crate) fn royalty_tiers(&mut self, license_id: U256) -> Result<Vec<Tier>, Error> {
+    pub(crate) fn royalty_tiers(&self, license_id: U256) -> Result<Vec<Tier>, Error> {
         let license = self.license_nft.get();
         let calldata = call_data(
             ILicenseNft::royaltyTiersCall::SELECTOR,

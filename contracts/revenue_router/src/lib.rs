@@ -41,6 +41,7 @@ pub mod events;
 pub mod routing;
 
 mod external;
+mod receiver;
 mod revenue;
 
 #[cfg(test)]
@@ -138,5 +139,51 @@ impl RevenueRouter {
     /// what descendant models passed up; the tier thresholds apply to it.
     pub fn cumulative_revenue(&self, model_id: U256, token: Address) -> U256 {
         self.revenue.getter(model_id).get(token)
+    }
+
+    /// What each party would receive of `amount` of native revenue of a model reported now
+    /// (at the current cumulative revenues, so tier switches count): `(assetIds, amounts)`,
+    /// the model itself first as `2^63 + modelId` with what its holder's split keeps, then each
+    /// parent dataset (its id) and each ancestor model (`2^63 + id`, what its split keeps) in
+    /// routing order. The amounts sum to `amount`, to the wei.
+    ///
+    /// # Errors
+    /// As [`Self::report_revenue`] (nothing is written).
+    pub fn quote_royalties(
+        &self,
+        model_id: U256,
+        amount: U256,
+    ) -> Result<(Vec<U256>, Vec<U256>), Error> {
+        self.quote(model_id, Address::ZERO, amount)
+    }
+
+    /// [`Self::quote_royalties`] for revenue in ERC-20 `token` (tiers count the cumulative
+    /// revenue per asset).
+    ///
+    /// # Errors
+    /// As [`Self::report_revenue`].
+    pub fn quote_royalties_token(
+        &self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(Vec<U256>, Vec<U256>), Error> {
+        self.quote(model_id, token, amount)
+    }
+
+    /// A model's ERC-2981 royalty receiver, deployed on the first call (CREATE2, salt = model
+    /// id, so `ModelNft.royaltyInfo` predicts it before it exists): a forwarder that reports
+    /// whatever native currency it holds as the model's revenue when called with empty calldata
+    /// (a marketplace's plain transfer), and `abi.encode(token)` reports its ERC-20 balance
+    /// (`tributary_abi::receiver`). Value sent to the address before the deployment is swept by
+    /// the first such call after it. Anyone may deploy it.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::ReceiverDeploymentFailed`].
+    ///
+    /// # Events
+    /// [`events::ModelReceiverCreated`] when it deploys.
+    pub fn royalty_receiver(&mut self, model_id: U256) -> Result<Address, Error> {
+        self.royalty_receiver_of(model_id)
     }
 }

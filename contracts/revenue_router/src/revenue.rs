@@ -15,6 +15,7 @@ use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
 };
+use tributary_abi::asset::model_asset;
 
 use crate::{
     errors::{self, Error},
@@ -84,21 +85,7 @@ impl RevenueRouter {
         token: Address,
         amount: U256,
     ) -> Result<Vec<(U256, U256)>, Error> {
-        if amount.is_zero() {
-            return Err(errors::ZeroRevenue {}.into());
-        }
-        let snapshot = self.snapshot(model_id, token)?;
-        let flows =
-            routing::route(&snapshot.nodes, &snapshot.tiers, amount).map_err(|e| match e {
-                RoutingError::Overflow(i) => Error::from(errors::RevenueOverflow {
-                    modelId: snapshot.ids[i],
-                }),
-                RoutingError::MalformedLineage(i) | RoutingError::Weights(i) => {
-                    Error::from(errors::InvalidLineage {
-                        modelId: snapshot.ids[i],
-                    })
-                }
-            })?;
+        let (snapshot, flows) = self.routed(model_id, token, amount)?;
 
         let payer = self.vm().msg_sender();
         for (index, (node, flow)) in snapshot.nodes.iter().zip(&flows).enumerate() {
@@ -152,9 +139,68 @@ impl RevenueRouter {
         Ok(routing::deposits(&snapshot.nodes, &flows))
     }
 
+    /// The lineage snapshot of `model_id` and how `amount` of `token` revenue arriving now
+    /// would flow through it.
+    fn routed(
+        &self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(Snapshot, Vec<routing::Flow>), Error> {
+        if amount.is_zero() {
+            return Err(errors::ZeroRevenue {}.into());
+        }
+        let snapshot = self.snapshot(model_id, token)?;
+        let flows =
+            routing::route(&snapshot.nodes, &snapshot.tiers, amount).map_err(|e| match e {
+                RoutingError::Overflow(i) => Error::from(errors::RevenueOverflow {
+                    modelId: snapshot.ids[i],
+                }),
+                RoutingError::MalformedLineage(i) | RoutingError::Weights(i) => {
+                    Error::from(errors::InvalidLineage {
+                        modelId: snapshot.ids[i],
+                    })
+                }
+            })?;
+        Ok((snapshot, flows))
+    }
+
+    /// See [`RevenueRouter::quote_royalties`]: what each party would keep of `amount` of
+    /// `token` revenue of `model_id` arriving now, as `(assetIds, amounts)`: each model reached
+    /// as `2^63 + modelId` with what its own split keeps, each parent dataset with its
+    /// royalties (summed over its edges), in order of first appearance, the model itself
+    /// first. The amounts sum to `amount`.
+    pub(crate) fn quote(
+        &self,
+        model_id: U256,
+        token: Address,
+        amount: U256,
+    ) -> Result<(Vec<U256>, Vec<U256>), Error> {
+        let (snapshot, flows) = self.routed(model_id, token, amount)?;
+        let mut parties: Vec<U256> = Vec::new();
+        let mut amounts: Vec<U256> = Vec::new();
+        let mut credit = |party: U256, value: U256| {
+            if let Some(i) = parties.iter().position(|p| *p == party) {
+                // Cannot overflow: all credits together are `amount`.
+                amounts[i] += value;
+            } else {
+                parties.push(party);
+                amounts.push(value);
+            }
+        };
+        for (index, flow) in flows.iter().enumerate() {
+            credit(model_asset(snapshot.ids[index]), flow.retained);
+            for (&dataset_id, &royalty) in snapshot.dataset_ids[index].iter().zip(&flow.to_datasets)
+            {
+                credit(dataset_id, royalty);
+            }
+        }
+        Ok((parties, amounts))
+    }
+
     /// Loads the reported model and its ancestors from the registry, and the tiers of every
     /// license they use from the license contract.
-    fn snapshot(&mut self, model_id: U256, token: Address) -> Result<Snapshot, Error> {
+    fn snapshot(&self, model_id: U256, token: Address) -> Result<Snapshot, Error> {
         // Fails with `UnknownModel` before anything else is read.
         let first_split = self.model_split(model_id)?;
         let mut ids = vec![model_id];

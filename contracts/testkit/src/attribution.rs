@@ -176,11 +176,15 @@ pub struct LicenseRecord {
     pub bps: StorageVec<StorageU16>,
 }
 
-/// License contract double: validity per token from configured state, tiers per token.
+/// License contract double: validity per token from configured state, tiers per token. It also
+/// stands in for the model token contract of the registry's fixtures: `mint(to, modelId)`
+/// records the model's holder.
 #[storage]
 pub struct LicenseDouble {
     /// Licenses by token id.
     pub licenses: StorageMap<U256, LicenseRecord>,
+    /// Model tokens minted by the registry: holder by model id.
+    pub model_holders: StorageMap<U256, StorageAddress>,
 }
 
 unsafe impl TopLevelStorage for LicenseDouble {}
@@ -208,6 +212,16 @@ impl LicenseDouble {
         for b in bps {
             record.bps.push(U16::from(b));
         }
+    }
+
+    /// `IModelNft.mint(address,uint256)`: records `to` as the holder of model `model_id`.
+    pub fn mint(&mut self, to: Address, model_id: U256) {
+        self.model_holders.setter(model_id).set(to);
+    }
+
+    /// The holder [`Self::mint`] recorded for model `model_id`.
+    pub fn model_holder(&self, model_id: U256) -> Address {
+        self.model_holders.get(model_id)
     }
 
     /// Test setup: narrow the granted scope.
@@ -308,6 +322,8 @@ pub struct Parents {
     pub models: Vec<U256>,
     /// Their shares (bps).
     pub model_weights: Vec<U256>,
+    /// The license each parent model is used under (0: the registrant holds it).
+    pub model_licenses: Vec<U256>,
 }
 
 impl Parents {
@@ -320,12 +336,29 @@ impl Parents {
         self
     }
 
-    /// Adds parent model `id` with share `bps`.
+    /// Adds parent model `id` with share `bps`, held by the registrant (license 0).
     #[must_use]
-    pub fn model(mut self, id: U256, bps: u64) -> Self {
+    pub fn model(self, id: U256, bps: u64) -> Self {
+        self.licensed_model(id, bps, 0)
+    }
+
+    /// Adds parent model `id` with share `bps` under license `license`.
+    #[must_use]
+    pub fn licensed_model(mut self, id: U256, bps: u64, license: u64) -> Self {
         self.models.push(id);
         self.model_weights.push(u(bps));
+        self.model_licenses.push(u(license));
         self
+    }
+
+    /// The `parentLicenses` argument: the datasets' licenses, then the models'.
+    #[must_use]
+    pub fn all_licenses(&self) -> Vec<U256> {
+        self.licenses
+            .iter()
+            .chain(&self.model_licenses)
+            .copied()
+            .collect()
     }
 }
 
@@ -359,6 +392,12 @@ macro_rules! registry_fixtures {
                 .sender(owner)
                 .set_license_nft(license.address())
                 .motsu_unwrap();
+            // The license double also stands in for the model token contract (it records
+            // `mint`), so every fixture can register models.
+            registry
+                .sender(owner)
+                .set_model_nft(license.address())
+                .motsu_unwrap();
         }
 
         /// Registers a dataset owned by `owner` with `owner` as sole contributor.
@@ -391,9 +430,9 @@ macro_rules! registry_fixtures {
             registry.sender(owner).register_model(
                 $crate::attribution::hash(model_hash),
                 "ipfs://model".into(),
-                parents.datasets,
-                parents.weights,
-                parents.licenses,
+                parents.datasets.clone(),
+                parents.weights.clone(),
+                parents.all_licenses(),
                 parents.models,
                 parents.model_weights,
                 contributors,

@@ -10,12 +10,15 @@
 //!   registry type).
 //! - [`licensing`]: the registry and splitter doubles of the two license contracts' tests, the
 //!   case-study terms, and [`license_fixtures!`] for the deploy / offer / buy fixtures.
+//! - [`models`]: [`models::ModelRegistryDouble`], the registry double of the model token contract's
+//!   tests: it records the `moveModel` calls and can be told to revert.
 //! - [`proptest_cases`]: the case count of every property test.
 extern crate alloc;
 
 pub mod attribution;
 pub mod erc20;
 pub mod licensing;
+pub mod models;
 
 /// How many cases each property test runs: `PROPTEST_CASES` when set (the long run sets
 /// 100,000), else 1,000.

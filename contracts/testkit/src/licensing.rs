@@ -18,11 +18,12 @@ use tributary_abi::{
 
 use crate::erc20::pull;
 
-/// Registry double: dataset owners and splits set by the test.
+/// Registry double: dataset owners and splits, and model holders, set by the test.
 #[storage]
 pub struct RegistryDouble {
     owners: StorageMap<U256, StorageAddress>,
     splits: StorageMap<U256, StorageU256>,
+    model_holders: StorageMap<U256, StorageAddress>,
 }
 
 unsafe impl TopLevelStorage for RegistryDouble {}
@@ -48,6 +49,21 @@ impl RegistryDouble {
     /// `datasetListing(uint256)`: owner and split.
     pub fn dataset_listing(&self, dataset_id: U256) -> (Address, U256) {
         (self.owners.get(dataset_id), self.splits.get(dataset_id))
+    }
+
+    /// Test setup: model `model_id`'s token is held by `holder`.
+    pub fn set_model(&mut self, model_id: U256, holder: Address) {
+        self.model_holders.setter(model_id).set(holder);
+    }
+
+    /// `model(uint256)`: `(holder, splitId, modelHash, depth)`; reverts (as the registry's
+    /// `UnknownModel`) for a model never set.
+    pub fn model(&self, model_id: U256) -> Result<(Address, U256, B256, u8), Vec<u8>> {
+        let holder = self.model_holders.get(model_id);
+        if holder.is_zero() {
+            return Err(b"unknown model".to_vec());
+        }
+        Ok((holder, model_id, B256::ZERO, 1))
     }
 }
 
@@ -143,6 +159,10 @@ impl SplitterDouble {
 
 /// The dataset every fixture offer licenses.
 pub const DATASET: U256 = uint!(7_U256);
+/// The revenue router the offers contract and the escrow are constructed with in unit tests:
+/// no contract is there, so a model's revenue route is exercised end to end on real WASM
+/// (`tests/model_tokens.rs`), not here.
+pub const ROUTER: Address = Address::new([0x7e; 20]);
 /// Its split in the splitter double.
 pub const SPLIT: U256 = uint!(3_U256);
 /// Case study: 0.05 ETH.
@@ -230,7 +250,12 @@ macro_rules! license_fixtures {
             nft.sender(admin).constructor(admin).motsu_unwrap();
             offers
                 .sender(admin)
-                .constructor(nft.address(), registry.address(), splitter.address())
+                .constructor(
+                    nft.address(),
+                    registry.address(),
+                    splitter.address(),
+                    $crate::licensing::ROUTER,
+                )
                 .motsu_unwrap();
             nft.sender(admin)
                 .set_license_offers(offers.address())

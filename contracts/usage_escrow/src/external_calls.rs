@@ -11,7 +11,7 @@ use alloy_sol_types::SolCall;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::ISafeErc20;
 use stylus_sdk::prelude::*;
 use tributary_abi::{
-    calls::{call, deposit_into_split, malformed, token_balance, LicenseUsage},
+    calls::{call, malformed, pay, payee, token_balance, LicenseUsage},
     interfaces::{ILicenseNft, IUsageAnchor},
 };
 
@@ -83,7 +83,9 @@ impl UsageEscrow {
         }
     }
 
-    /// Deposits `amount` of fees (native when `token` is zero) into split `split_id`.
+    /// Pays `amount` of fees (native when `token` is zero) to revenue destination `split_id`:
+    /// a split, or a model's revenue route `2^63 + modelId`, reported to the revenue router so
+    /// the model's lineage takes its royalties (`tributary_abi::calls::pay`).
     ///
     /// # Events
     /// [`FeesDeposited`].
@@ -96,7 +98,7 @@ impl UsageEscrow {
         if amount.is_zero() {
             return Ok(());
         }
-        let splitter = self.splitter.get();
+        let (splitter, router) = (self.splitter.get(), self.router.get());
         emit(
             self.vm(),
             &FeesDeposited {
@@ -106,16 +108,12 @@ impl UsageEscrow {
             },
         );
         if !token.is_zero() {
-            // The splitter pulls with `transferFrom` and credits what it received.
-            self.safe_erc20.force_approve(token, splitter, amount)?;
+            // The splitter (or the router) pulls with `transferFrom` and credits what it
+            // received.
+            let spender = payee(splitter, router, split_id);
+            self.safe_erc20.force_approve(token, spender, amount)?;
         }
-        Ok(deposit_into_split(
-            self.vm(),
-            splitter,
-            split_id,
-            token,
-            amount,
-        )?)
+        Ok(pay(self.vm(), splitter, router, split_id, token, amount)?)
     }
 
     /// Pulls up to `amount` of `token` from `from` and returns what actually arrived (balance

@@ -101,6 +101,9 @@ pub struct UsageEscrow {
     pub(crate) withdrawal_delay: StorageU64,
     /// Escrow and debt by license id.
     pub(crate) escrows: StorageMap<U256, EscrowAccount>,
+    /// The revenue router: fees of a model's license (destination `2^63 + modelId`) are
+    /// reported to it as the model's revenue (`reportRevenue`, `reportRevenueToken`).
+    pub(crate) router: StorageAddress,
 }
 
 #[public]
@@ -113,6 +116,8 @@ impl UsageEscrow {
     /// * `splitter` - the royalty splitter (`deposit`, `depositToken`).
     /// * `withdrawal_delay` - settlement grace of escrow withdrawals, in seconds (see
     ///   [`withdrawals`]).
+    /// * `router` - the revenue router (`reportRevenue`, `reportRevenueToken`): fees of a model's
+    ///   licenses go up the model's lineage through it.
     ///
     /// # Errors
     /// [`InvalidConfiguration`] for a zero address.
@@ -123,13 +128,15 @@ impl UsageEscrow {
         license_nft: Address,
         splitter: Address,
         withdrawal_delay: u64,
+        router: Address,
     ) -> Result<(), Error> {
-        if owner.is_zero() || license_nft.is_zero() || splitter.is_zero() {
+        if owner.is_zero() || license_nft.is_zero() || splitter.is_zero() || router.is_zero() {
             return Err(Error::InvalidConfiguration(InvalidConfiguration {}));
         }
         self.ownable.constructor(owner)?;
         self.license_nft.set(license_nft);
         self.splitter.set(splitter);
+        self.router.set(router);
         self.withdrawal_delay.set(U64::from(withdrawal_delay));
         Ok(())
     }
@@ -294,6 +301,11 @@ impl UsageEscrow {
             self.challenge_window.get().to(),
             self.withdrawal_delay_secs(),
         )
+    }
+
+    /// The revenue router fees of a model's licenses are reported to.
+    pub fn router(&self) -> Address {
+        self.router.get()
     }
 }
 

@@ -62,6 +62,10 @@ pub mod scope {
     pub const UNIT_KILO_TOKENS: u8 = 1;
     /// Usage metered in compute seconds.
     pub const UNIT_COMPUTE_SECONDS: u8 = 2;
+    /// Usage metered in requests (one per inference call).
+    pub const UNIT_REQUESTS: u8 = 3;
+    /// The asset id of a model: its id plus 2^63 (`tributary_abi::asset`).
+    pub const MODEL_ASSET: u64 = 1 << 63;
 }
 
 sol! {
@@ -72,7 +76,7 @@ sol! {
         bytes32 jobId;
         /// License token the use is billed to.
         uint256 licenseId;
-        /// Asset used: the license's dataset id.
+        /// Asset used: the license's dataset id, or `2^63 + modelId` for a model.
         uint256 assetId;
         /// Hash of the model trained or served.
         bytes32 modelHash;

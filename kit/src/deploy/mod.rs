@@ -66,6 +66,7 @@ sol! {
         function setLicenseOffers(address offers) external;
         function setUsageAnchor(address anchor) external;
         function setDisputes(address disputes) external;
+        function setModelNft(address models) external;
     }
 }
 
@@ -494,6 +495,7 @@ pub fn constructor_values(
             at(C::LicenseNft)?,
             at(C::AttributionRegistry)?,
             at(C::RoyaltySplitter)?,
+            at(C::RevenueRouter)?,
         ],
         C::RevenueRouter => vec![
             at(C::AttributionRegistry)?,
@@ -505,6 +507,7 @@ pub fn constructor_values(
             at(C::LicenseNft)?,
             at(C::RoyaltySplitter)?,
             seconds(parameters.withdrawal_delay),
+            at(C::RevenueRouter)?,
         ],
         C::UsageAnchor => vec![
             A(from),
@@ -520,14 +523,33 @@ pub fn constructor_values(
             at(C::UsageEscrow)?,
             Uint(parameters.challenge_bond),
         ],
+        C::ModelNft => vec![
+            at(C::AttributionRegistry)?,
+            at(C::RevenueRouter)?,
+            Uint(U256::from(MODEL_RESALE_ROYALTY_BPS)),
+        ],
     })
 }
 
+/// The ERC-2981 resale royalty of model tokens `tributary deploy` constructs `ModelNft` with:
+/// 5 % of a model token's sale price, reported as the model's revenue (so its lineage takes its
+/// royalties on resales). `tributary constructor-args model_nft` prints it; deploy with
+/// cargo-stylus to choose another (≤ 10,000 basis points).
+pub const MODEL_RESALE_ROYALTY_BPS: u16 = 500;
+
 /// The owner-only, one-time calls that connect the deployed contracts.
-fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 5] {
+fn wiring_calls(deployment: &Deployment) -> [(&'static str, Address, Vec<u8>); 6] {
     use Contract as C;
     let at = |contract| deployment.address(contract);
     [
+        (
+            "registry.setModelNft",
+            at(C::AttributionRegistry),
+            IWiring::setModelNftCall {
+                models: at(C::ModelNft),
+            }
+            .abi_encode(),
+        ),
         (
             "registry.setLicenseNft",
             at(C::AttributionRegistry),
@@ -635,7 +657,8 @@ mod tests {
             (
                 at(C::LicenseNft),
                 at(C::AttributionRegistry),
-                at(C::RoyaltySplitter)
+                at(C::RoyaltySplitter),
+                at(C::RevenueRouter)
             )
                 .abi_encode_params()
         );
@@ -654,7 +677,17 @@ mod tests {
                 from,
                 at(C::LicenseNft),
                 at(C::RoyaltySplitter),
-                24 * 3600u64
+                24 * 3600u64,
+                at(C::RevenueRouter)
+            )
+                .abi_encode_params()
+        );
+        assert_eq!(
+            args(C::ModelNft),
+            (
+                at(C::AttributionRegistry),
+                at(C::RevenueRouter),
+                U256::from(500u64)
             )
                 .abi_encode_params()
         );

@@ -51,6 +51,13 @@ fn every_error_encodes_like_alloy() {
             datasetId: n,
             licenseId: m,
         }),
+        Error::MissingModelLicense(MissingModelLicense {
+            modelId: n,
+            licenseId: m,
+        }),
+        Error::ModelNftAlreadySet(ModelNftAlreadySet { current: a }),
+        Error::ModelNftNotSet(ModelNftNotSet {}),
+        Error::NotModelNft(NotModelNft { account: a }),
     ];
     // Revert data of every length class: empty, under a word, exactly a word, over a word.
     for len in [0usize, 4, 31, 32, 33, 68, 100] {

@@ -2,7 +2,11 @@
 
 use super::*;
 use crate::{
-    events::{ModelContributorsUpdated, ModelRegistered},
+    errors::{
+        MissingModelLicense, ModelNftAlreadySet, ModelNftNotSet, NotModelNft, NotModelOwner,
+        UnknownModel,
+    },
+    events::{ModelContributorsUpdated, ModelHolderChanged, ModelNftSet, ModelRegistered},
     MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
 
@@ -61,7 +65,8 @@ fn registers_a_licensed_model_with_lineage(
         tributary_abi::returns::Lineage {
             datasets: vec![d1, d2],
             datasetWeights: vec![u(6_000), u(4_000)],
-            licenses: vec![u(11), u(12)],
+            // The datasets' licenses, then the model's (0: bob holds `base`).
+            licenses: vec![u(11), u(12), u(0)],
             models: vec![base],
             modelWeights: vec![u(2_500)],
         }
@@ -196,6 +201,7 @@ fn model_registration_requires_a_valid_license(
 fn model_registration_needs_the_license_contract(
     registry: Contract<AttributionRegistry>,
     splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
     alice: Address,
 ) {
     registry
@@ -203,6 +209,16 @@ fn model_registration_needs_the_license_contract(
         .constructor(alice, splitter.address())
         .motsu_unwrap();
     let d1 = dataset(&registry, alice, 1);
+    // Models are tokens: nothing registers before the model token contract is wired.
+    let err = model(&registry, alice, 51, Parents::default()).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::ModelNftNotSet(ModelNftNotSet {})),
+        "{err:?}"
+    );
+    registry
+        .sender(alice)
+        .set_model_nft(license.address())
+        .motsu_unwrap();
     let err = model(
         &registry,
         alice,
@@ -472,4 +488,182 @@ fn model_views_reject_unknown_models(
         registry.sender(alice).ancestry(u(1)).motsu_unwrap_err(),
         Error::UnknownModel(_)
     ));
+}
+
+#[motsu::test]
+fn the_model_token_contract_is_wired_once_by_the_owner(
+    registry: Contract<AttributionRegistry>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&registry, &splitter, &license, alice);
+    registry.assert_emitted(&ModelNftSet {
+        models: license.address(),
+    });
+    assert_eq!(registry.sender(bob).model_nft(), license.address());
+    let err = registry.sender(bob).set_model_nft(bob).motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::UnauthorizedAccount(e) if e.account == bob),
+        "{err:?}"
+    );
+    let err = registry.sender(alice).set_model_nft(bob).motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::ModelNftAlreadySet(ModelNftAlreadySet { current }) if *current == license.address()),
+        "{err:?}"
+    );
+}
+
+#[motsu::test]
+fn registering_mints_the_model_token_and_moves_follow_the_token(
+    registry: Contract<AttributionRegistry>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    deploy(&registry, &splitter, &license, alice);
+    let id = model(&registry, bob, 50, Parents::default()).motsu_unwrap();
+    // The token went to the registrant (the license double records the model token's mints).
+    assert_eq!(license.sender(alice).model_holder(id), bob);
+    let split = registry.sender(alice).model(id).motsu_unwrap().1;
+
+    // Only the model token contract reports moves.
+    let err = registry
+        .sender(bob)
+        .move_model(id, carol)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::NotModelNft(NotModelNft { account }) if *account == bob),
+        "{err:?}"
+    );
+    let err = registry
+        .sender(license.address())
+        .move_model(u(9), carol)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownModel(UnknownModel { modelId }) if *modelId == u(9)),
+        "{err:?}"
+    );
+
+    registry
+        .sender(license.address())
+        .move_model(id, carol)
+        .motsu_unwrap();
+    registry.assert_emitted(&ModelHolderChanged {
+        modelId: id,
+        from: bob,
+        to: carol,
+        splitId: split,
+    });
+    assert_eq!(registry.sender(alice).model(id).motsu_unwrap().0, carol);
+    // A new version of the model's split pays the new holder alone.
+    assert_eq!(splitter.sender(alice).updates.get(split), u(1));
+    assert_eq!(splitter.sender(alice).first_recipient.get(split), carol);
+    assert_eq!(splitter.sender(alice).recipient_count.get(split), u(1));
+
+    // Control moved with the token.
+    let err = registry
+        .sender(bob)
+        .update_model_contributors(id, vec![bob], vec![u(1)])
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::NotModelOwner(NotModelOwner { modelId, account }) if *modelId == id && *account == bob),
+        "{err:?}"
+    );
+    registry
+        .sender(carol)
+        .update_model_contributors(id, vec![carol], vec![u(1)])
+        .motsu_unwrap();
+}
+
+#[motsu::test]
+fn a_fine_tune_needs_a_fine_tune_license_on_a_model_it_does_not_hold(
+    registry: Contract<AttributionRegistry>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    deploy(&registry, &splitter, &license, alice);
+    let base = model(&registry, bob, 50, Parents::default()).motsu_unwrap();
+    let asset = tributary_abi::asset::model_asset(base);
+    let missing = |err: Error, token: u64| {
+        assert!(
+            matches!(&err, Error::MissingModelLicense(MissingModelLicense { modelId, licenseId })
+                if *modelId == base && *licenseId == u(token)),
+            "{err:?}"
+        );
+    };
+    // Carol does not hold `base`: license 0 is refused, and so is a license she does not hold.
+    missing(
+        model(&registry, carol, 51, Parents::default().model(base, 1_000)).motsu_unwrap_err(),
+        0,
+    );
+    license_for(&license, 21, bob, asset, &[0], &[1_000]);
+    missing(
+        model(
+            &registry,
+            carol,
+            51,
+            Parents::default().licensed_model(base, 1_000, 21),
+        )
+        .motsu_unwrap_err(),
+        21,
+    );
+    // Her license on the model's asset id with FINE_TUNE + DERIVATIVES is accepted; a license
+    // for the same model without FINE_TUNE is not.
+    license_for(&license, 22, carol, asset, &[0], &[1_000]);
+    license.sender(alice).set_scope(
+        u(22),
+        u(tributary_abi::scope::INFERENCE | tributary_abi::scope::DERIVATIVES),
+    );
+    missing(
+        model(
+            &registry,
+            carol,
+            51,
+            Parents::default().licensed_model(base, 1_000, 22),
+        )
+        .motsu_unwrap_err(),
+        22,
+    );
+    license.sender(alice).set_scope(
+        u(22),
+        u(tributary_abi::scope::FINE_TUNE | tributary_abi::scope::DERIVATIVES),
+    );
+    let child = model(
+        &registry,
+        carol,
+        51,
+        Parents::default().licensed_model(base, 1_000, 22),
+    )
+    .motsu_unwrap();
+    assert_eq!(
+        registry
+            .sender(alice)
+            .parents(child)
+            .motsu_unwrap()
+            .licenses,
+        vec![u(22)]
+    );
+    // The license array must cover the datasets and the models.
+    let err = registry
+        .sender(carol)
+        .register_model(
+            hash(52),
+            "ipfs://m".into(),
+            vec![],
+            vec![],
+            vec![],
+            vec![base],
+            vec![u(1_000)],
+            vec![carol],
+            vec![u(1)],
+        )
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::LengthMismatch(_)), "{err:?}");
 }

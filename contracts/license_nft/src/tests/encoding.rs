@@ -70,7 +70,7 @@ fn every_error_encodes_like_alloy() {
 
 #[test]
 fn bps_share_is_floor_of_the_product() {
-    use crate::terms::bps_share;
+    use tributary_abi::terms::bps_share;
     for (amount, bps) in [
         (U256::ZERO, 500u16),
         (U256::from(1_000_000u64), 500),

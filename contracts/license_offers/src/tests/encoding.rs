@@ -19,6 +19,11 @@ fn every_error_encodes_like_alloy() {
             Error::from(SafeErc20FailedOperation { token: a }),
             Error::from(UnknownOffer { offerId: n }),
             Error::from(UnknownDataset { datasetId: n }),
+            Error::from(UnknownModel { modelId: n }),
+            Error::from(NotModelOwner {
+                modelId: n,
+                account: a,
+            }),
             Error::from(NotDatasetOwner {
                 account: a,
                 datasetId: n,

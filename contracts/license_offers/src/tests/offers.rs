@@ -4,14 +4,15 @@
 use alloy_primitives::{uint, Address, B256, U256};
 use motsu::prelude::*;
 use tributary_abi::scope::{KNOWN_SCOPES, MAX_UNIT};
+use tributary_testkit::licensing::ROUTER;
 
 use super::*;
 use crate::{
     errors::{
         EmptyTermsUri, Error, ExternalCallFailed, InvalidArbiter, InvalidBps, InvalidDuration,
         InvalidMaxSupply, InvalidPrice, InvalidScope, InvalidTermsHash, InvalidTierCount,
-        InvalidTierThreshold, InvalidUsageRate, InvalidUsageUnit, NotDatasetOwner, OfferIsRetired,
-        UnknownDataset, UnknownOffer, ZeroAddress,
+        InvalidTierThreshold, InvalidUsageRate, InvalidUsageUnit, NotDatasetOwner, NotModelOwner,
+        OfferIsRetired, UnknownDataset, UnknownModel, UnknownOffer, ZeroAddress,
     },
     events::{OfferCreated, OfferPaused, OfferRetired, OfferUpdated},
     offers::validate_terms,
@@ -26,19 +27,30 @@ fn constructor_wires_and_rejects_zero_addresses(
     splitter: Contract<SplitterDouble>,
     admin: Address,
 ) {
-    for (a, b, c) in [
-        (Address::ZERO, registry.address(), splitter.address()),
-        (nft.address(), Address::ZERO, splitter.address()),
-        (nft.address(), registry.address(), Address::ZERO),
+    let (n, r, s) = (nft.address(), registry.address(), splitter.address());
+    for (a, b, c, d) in [
+        (Address::ZERO, r, s, ROUTER),
+        (n, Address::ZERO, s, ROUTER),
+        (n, r, Address::ZERO, ROUTER),
+        (n, r, s, Address::ZERO),
     ] {
-        let err = other.sender(admin).constructor(a, b, c).motsu_unwrap_err();
+        let err = other
+            .sender(admin)
+            .constructor(a, b, c, d)
+            .motsu_unwrap_err();
         assert!(matches!(err, Error::ZeroAddress(ZeroAddress {})));
     }
 
     offers
         .sender(admin)
-        .constructor(nft.address(), registry.address(), splitter.address())
+        .constructor(
+            nft.address(),
+            registry.address(),
+            splitter.address(),
+            ROUTER,
+        )
         .motsu_unwrap();
+    assert_eq!(offers.sender(admin).router(), ROUTER);
     assert_eq!(offers.sender(admin).license_nft(), nft.address());
     assert_eq!(offers.sender(admin).registry(), registry.address());
     assert_eq!(offers.sender(admin).splitter(), splitter.address());
@@ -112,6 +124,69 @@ fn only_the_registry_owner_creates_offers(
         matches!(err, Error::UnknownDataset(UnknownDataset { datasetId }) if datasetId == uint!(404_U256))
     );
     assert_eq!(offers.sender(owner).offer_count(), 0);
+}
+
+#[motsu::test]
+fn only_a_model_token_holder_offers_the_model(
+    nft: Contract<LicenseNft>,
+    offers: Contract<LicenseOffers>,
+    registry: Contract<RegistryDouble>,
+    splitter: Contract<SplitterDouble>,
+    admin: Address,
+    owner: Address,
+    arbiter: Address,
+    mallory: Address,
+) {
+    deploy(&nft, &offers, &registry, &splitter, admin, owner);
+    let model = uint!(5_U256);
+    registry.sender(admin).set_model(model, owner);
+    let on_model = |id: U256| {
+        let mut terms = terms_with(arbiter, |_| {});
+        terms.datasetId = tributary_abi::asset::model_asset(id);
+        terms.scope = U256::from(tributary_abi::scope::INFERENCE);
+        terms
+    };
+    let err = offers
+        .sender(mallory)
+        .create_offer(on_model(model))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::NotModelOwner(NotModelOwner { modelId, account }) if modelId == model && account == mallory),
+        "{err:?}"
+    );
+    let err = offers
+        .sender(owner)
+        .create_offer(on_model(uint!(404_U256)))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::UnknownModel(UnknownModel { modelId }) if modelId == uint!(404_U256)),
+        "{err:?}"
+    );
+    assert_eq!(offers.sender(owner).offer_count(), 0);
+}
+
+#[test]
+fn a_model_offer_grants_only_model_rights() {
+    use tributary_abi::{asset::model_asset, scope};
+    let arbiter = Address::repeat_byte(1);
+    let on_model = |bits: u64| {
+        let mut terms = terms_with(arbiter, |_| {});
+        terms.datasetId = model_asset(uint!(5_U256));
+        terms.scope = U256::from(bits);
+        validate_terms(&terms)
+    };
+    for refused in [
+        scope::TRAIN,
+        scope::EVALUATION,
+        scope::INFERENCE | scope::TRAIN,
+    ] {
+        assert!(
+            matches!(on_model(refused), Err(Error::InvalidScope(InvalidScope { scope })) if scope == U256::from(refused)),
+            "{refused}"
+        );
+    }
+    on_model(scope::MODEL_SCOPES).expect("every model right");
+    on_model(scope::INFERENCE).expect("inference alone");
 }
 
 #[motsu::test]

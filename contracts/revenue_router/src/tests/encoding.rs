@@ -17,6 +17,7 @@ fn every_error_encodes_like_alloy() {
         Error::from(ZeroRevenue {}),
         Error::from(RevenueOverflow { modelId: n }),
         Error::from(InvalidLineage { modelId: n }),
+        Error::from(ModelReceiverDeploymentFailed { modelId: n }),
         Error::from(SafeErc20FailedOperation { token: a }),
     ];
     // Revert data of every padding case.

@@ -31,11 +31,26 @@ fn lineage(
     license_for(license, 1, bob, d1, &[0, 1_000_000], &[500, 1_000]);
     license_for(license, 2, dave, d2, &[0, 3_000_000], &[700, 1_500]);
     let a = model(registry, bob, 10, Parents::default().dataset(d1, 10_000, 1));
+    // Dave fine-tunes bob's model A under license 3 (FINE_TUNE + DERIVATIVES on A's asset id).
+    license_for(
+        license,
+        3,
+        dave,
+        tributary_abi::asset::model_asset(a),
+        &[0],
+        &[0],
+    );
+    license.sender(dave).set_scope(
+        u(3),
+        u(tributary_abi::scope::FINE_TUNE | tributary_abi::scope::DERIVATIVES),
+    );
     let b = model(
         registry,
         dave,
         11,
-        Parents::default().dataset(d2, 10_000, 2).model(a, 2_000),
+        Parents::default()
+            .dataset(d2, 10_000, 2)
+            .licensed_model(a, 2_000, 3),
     );
     Lineage { d1, d2, a, b }
 }
@@ -63,6 +78,28 @@ fn three_level_lineage_routes_every_wei_with_tier_switches(
     // Report 1: 1,000,000 on B, everything in the first tiers.
     // D2: 7 % = 70,000; A: 20 % of 930,000 = 186,000; B keeps 744,000.
     // A: D1 5 % of 186,000 = 9,300; A keeps 176,700.
+    // The quote says so before anything moves: each party with what it keeps.
+    let asset = tributary_abi::asset::model_asset;
+    assert_eq!(
+        router
+            .sender(alice)
+            .quote_royalties(b, u(1_000_000))
+            .motsu_unwrap(),
+        (
+            vec![asset(b), d2, asset(a), d1],
+            vec![u(744_000), u(70_000), u(176_700), u(9_300)]
+        )
+    );
+    let err = router
+        .sender(alice)
+        .quote_royalties(u(99), u(1))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::UnknownModel(_)), "{err:?}");
+    let err = router
+        .sender(alice)
+        .quote_royalties(b, u(0))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroRevenue(_)), "{err:?}");
     router
         .sender_and_value(dave, u(1_000_000))
         .report_revenue(b)

@@ -355,6 +355,7 @@ impl World {
                 self.license.address(),
                 self.splitter.address(),
                 GRACE,
+                Address::repeat_byte(0x7e),
             )
             .motsu_unwrap();
         self.anchor

@@ -263,6 +263,7 @@ impl World {
                 world.license.address(),
                 world.splitter.address(),
                 GRACE,
+                Address::repeat_byte(0x7e),
             )
             .motsu_unwrap();
         world

@@ -28,7 +28,10 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64},
 };
-use tributary_testkit::{erc20::TestToken, licensing::SplitterDouble};
+use tributary_testkit::{
+    erc20::TestToken,
+    licensing::{SplitterDouble, ROUTER},
+};
 
 use crate::UsageEscrow;
 
@@ -231,6 +234,7 @@ impl Setup {
                 setup.license.address(),
                 setup.splitter.address(),
                 GRACE,
+                ROUTER,
             )
             .motsu_unwrap();
         setup

@@ -20,7 +20,7 @@ fn constructor_rejects_zero_addresses(escrow: Contract<UsageEscrow>, owner: Addr
     ] {
         let err = escrow
             .sender(owner)
-            .constructor(o, n, s, GRACE)
+            .constructor(o, n, s, GRACE, ROUTER)
             .motsu_expect_err("zero address");
         assert!(
             matches!(err, Error::InvalidConfiguration(InvalidConfiguration {})),
