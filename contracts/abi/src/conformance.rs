@@ -41,9 +41,8 @@ mod exported {
 use exported::{
     anchor::IUsageAnchor as Anchor, disputes::IUsageDisputes as Disputes,
     escrow::IUsageEscrow as Escrow, models::IModelNft as Models, nft::ILicenseNft as Nft,
-    offers::ILicenseOffers as Offers,
-    registry::IAttributionRegistry as Registry, router::IRevenueRouter as Router,
-    splitter::IRoyaltySplitter as Splitter,
+    offers::ILicenseOffers as Offers, registry::IAttributionRegistry as Registry,
+    router::IRevenueRouter as Router, splitter::IRoyaltySplitter as Splitter,
 };
 
 /// `(names, declared selector, exported selector)` of a pair of calls or of errors.
