@@ -15,9 +15,9 @@ interface IRevenueRouter  {
 
     function cumulativeRevenue(uint256 model_id, address token) external view returns (uint256);
 
-    function quoteRoyalties(uint256 model_id, uint256 amount) external view returns (uint256[] memory, uint256[] memory);
+    function quoteRoyalties(uint256 model_id, uint256 amount) external view returns (RoyaltyQuote memory);
 
-    function quoteRoyaltiesToken(uint256 model_id, address token, uint256 amount) external view returns (uint256[] memory, uint256[] memory);
+    function quoteRoyaltiesToken(uint256 model_id, address token, uint256 amount) external view returns (RoyaltyQuote memory);
 
     function royaltyReceiver(uint256 model_id) external returns (address);
 
@@ -36,4 +36,6 @@ interface IRevenueRouter  {
     error ExternalCallFailed(address, bytes);
 
     error SafeErc20FailedOperation(address);
+
+    struct RoyaltyQuote { uint256[] assetIds; uint256[] amounts; }
 }

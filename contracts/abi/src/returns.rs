@@ -39,6 +39,16 @@ sol! {
         /// Basis points of revenue owed to each parent model.
         uint256[] modelWeights;
     }
+
+    /// What `RevenueRouter.quoteRoyalties` answers: each party reached by a model's revenue
+    /// (a dataset id, or `2^63 + modelId` for a model) with what it would receive.
+    #[derive(Debug, PartialEq, Eq)]
+    struct RoyaltyQuote {
+        /// Dataset ids and model asset ids (`2^63 + modelId`), the quoted model first.
+        uint256[] assetIds;
+        /// What each would receive; they sum to the quoted amount.
+        uint256[] amounts;
+    }
 }
 
 /// Implements [`AbiType`] (and, for export-abi, the struct declaration) for a returned struct.
@@ -79,6 +89,11 @@ returned_struct!(
     Lineage,
     "(uint256[],uint256[],uint256[],uint256[],uint256[])",
     "struct Lineage { uint256[] datasets; uint256[] datasetWeights; uint256[] licenses; uint256[] models; uint256[] modelWeights; }"
+);
+returned_struct!(
+    RoyaltyQuote,
+    "(uint256[],uint256[])",
+    "struct RoyaltyQuote { uint256[] assetIds; uint256[] amounts; }"
 );
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
 };
+use tributary_abi::returns::RoyaltyQuote;
 
 pub use crate::errors::Error;
 
@@ -142,18 +143,15 @@ impl RevenueRouter {
     }
 
     /// What each party would receive of `amount` of native revenue of a model reported now
-    /// (at the current cumulative revenues, so tier switches count): `(assetIds, amounts)`,
+    /// (at the current cumulative revenues, so tier switches count): a `RoyaltyQuote` struct
+    /// `(assetIds, amounts)`,
     /// the model itself first as `2^63 + modelId` with what its holder's split keeps, then each
     /// parent dataset (its id) and each ancestor model (`2^63 + id`, what its split keeps) in
     /// routing order. The amounts sum to `amount`, to the wei.
     ///
     /// # Errors
     /// As [`Self::report_revenue`] (nothing is written).
-    pub fn quote_royalties(
-        &self,
-        model_id: U256,
-        amount: U256,
-    ) -> Result<(Vec<U256>, Vec<U256>), Error> {
+    pub fn quote_royalties(&self, model_id: U256, amount: U256) -> Result<RoyaltyQuote, Error> {
         self.quote(model_id, Address::ZERO, amount)
     }
 
@@ -167,7 +165,7 @@ impl RevenueRouter {
         model_id: U256,
         token: Address,
         amount: U256,
-    ) -> Result<(Vec<U256>, Vec<U256>), Error> {
+    ) -> Result<RoyaltyQuote, Error> {
         self.quote(model_id, token, amount)
     }
 

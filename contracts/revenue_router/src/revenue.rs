@@ -15,7 +15,7 @@ use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
 };
-use tributary_abi::asset::model_asset;
+use tributary_abi::{asset::model_asset, returns::RoyaltyQuote};
 
 use crate::{
     errors::{self, Error},
@@ -175,7 +175,7 @@ impl RevenueRouter {
         model_id: U256,
         token: Address,
         amount: U256,
-    ) -> Result<(Vec<U256>, Vec<U256>), Error> {
+    ) -> Result<RoyaltyQuote, Error> {
         let (snapshot, flows) = self.routed(model_id, token, amount)?;
         let mut parties: Vec<U256> = Vec::new();
         let mut amounts: Vec<U256> = Vec::new();
@@ -195,7 +195,10 @@ impl RevenueRouter {
                 credit(dataset_id, royalty);
             }
         }
-        Ok((parties, amounts))
+        Ok(RoyaltyQuote {
+            assetIds: parties,
+            amounts,
+        })
     }
 
     /// Loads the reported model and its ancestors from the registry, and the tiers of every

@@ -85,10 +85,10 @@ fn three_level_lineage_routes_every_wei_with_tier_switches(
             .sender(alice)
             .quote_royalties(b, u(1_000_000))
             .motsu_unwrap(),
-        (
-            vec![asset(b), d2, asset(a), d1],
-            vec![u(744_000), u(70_000), u(176_700), u(9_300)]
-        )
+        tributary_abi::returns::RoyaltyQuote {
+            assetIds: vec![asset(b), d2, asset(a), d1],
+            amounts: vec![u(744_000), u(70_000), u(176_700), u(9_300)]
+        }
     );
     let err = router
         .sender(alice)
