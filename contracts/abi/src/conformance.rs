@@ -152,6 +152,12 @@ fn cross_contract_calls_match_the_exported_interfaces() {
             Nft::registerOfferCall
         ),
         pair!(SolCall, calls::ILicenseNft::issueCall, Nft::issueCall),
+    ]);
+}
+
+#[test]
+fn model_calls_match_the_registry_the_router_and_the_model_token() {
+    same(&[
         pair!(
             SolCall,
             calls::IAttributionRegistry::moveModelCall,
