@@ -9,8 +9,9 @@ use tributary::{
         usage_anchor::IUsageAnchor::UsageAlreadySettled,
     },
     demo::{
-        run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE, MODEL_REVENUE, RECORDS_PER_SHARD,
-        ROYALTY_BPS, WEI_PER_SAMPLE,
+        inference_kilo_tokens, run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE,
+        MODEL_ESCROW_FUNDING, MODEL_LICENSE_PRICE, MODEL_RESALE_BPS, MODEL_REVENUE,
+        MODEL_SALE_PRICE, RECORDS_PER_SHARD, ROYALTY_BPS, WEI_PER_KILO_TOKEN, WEI_PER_SAMPLE,
     },
 };
 use tributary_e2e::{devnode, programs, signers};
@@ -38,11 +39,19 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     let samples_a: u128 = (8 + 4 + 2 + 1) * per_shard;
     let samples_b: u128 = (8 + 2) * per_shard;
     let fees = (samples_a + samples_b) * WEI_PER_SAMPLE;
-    let royalty = MODEL_REVENUE * u128::from(ROYALTY_BPS) / 10_000;
-    let dataset_income = 2 * LICENSE_PRICE + fees + royalty;
+    let upstream = |revenue: u128| revenue * u128::from(ROYALTY_BPS) / 10_000;
+    // The model's revenue: lab A's 1 ETH report, lab B's license of the model, week 1 of
+    // inference and the resale royalty (all before the sale of the token, so lab A's), then
+    // week 2 of inference (lab C's). The dataset takes 7 % of every wei of it.
+    let week = |w: usize| inference_kilo_tokens(w) * WEI_PER_KILO_TOKEN;
+    assert_eq!((week(0), week(1)), (78 * ETHER / 1_000, 87 * ETHER / 1_000));
+    let resale_royalty = MODEL_SALE_PRICE * MODEL_RESALE_BPS / 10_000;
+    let before_sale = MODEL_REVENUE + MODEL_LICENSE_PRICE + week(0) + resale_royalty;
+    let after_sale = week(1);
+    let dataset_income = 2 * LICENSE_PRICE + fees + upstream(before_sale) + upstream(after_sale);
     assert_eq!(
-        dataset_income, 232_500_000_000_000_000,
-        "0.1 sales + 0.0625 fees + 0.07 royalty"
+        dataset_income, 251_750_000_000_000_000,
+        "0.1 sales + 0.0625 fees + 7 % of 1.275 ETH of model revenue"
     );
 
     let paid = |who: &str| {
@@ -59,8 +68,12 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     }
     assert_eq!(paid("platform"), U256::from(dataset_income / 10));
     assert_eq!(
-        paid("lab A (model split)"),
-        U256::from(MODEL_REVENUE - royalty)
+        paid("lab A (model split v0)"),
+        U256::from(before_sale - upstream(before_sale))
+    );
+    assert_eq!(
+        paid("lab C (model split v1)"),
+        U256::from(after_sale - upstream(after_sale))
     );
 
     let held = |what: &str| {
@@ -78,6 +91,10 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     assert_eq!(
         held("escrow left to lab B"),
         U256::from(ESCROW_FUNDING - samples_b * WEI_PER_SAMPLE)
+    );
+    assert_eq!(
+        held("escrow left to lab B (model license)"),
+        U256::from(MODEL_ESCROW_FUNDING - week(0) - week(1))
     );
     assert_eq!(held("dataset split: carried remainder"), U256::ZERO);
     assert_eq!(held("model split: carried remainder"), U256::ZERO);

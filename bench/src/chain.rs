@@ -51,10 +51,15 @@ pub struct Accounts {
     pub attestor: PrivateKeySigner,
     /// Submits batches and settlements (anyone may).
     pub relayer: Address,
+    /// Registers a model derived from the dataset (Tributary) and holds its token; holds the
+    /// one license token the reference's transfer row moves.
+    pub developer: Address,
+    /// Buys the model token (Tributary) and the reference's license token: holds none before.
+    pub buyer: Address,
 }
 
 impl Accounts {
-    /// Takes the accounts from the dev `signers` (at least six).
+    /// Takes the accounts from the dev `signers` (at least eight).
     pub fn from_signers(signers: &[PrivateKeySigner]) -> Result<Self, BenchError> {
         let get = |i: usize| {
             signers
@@ -68,6 +73,8 @@ impl Accounts {
             lab: get(3)?.address(),
             attestor: get(4)?.clone(),
             relayer: get(5)?.address(),
+            developer: get(6)?.address(),
+            buyer: get(7)?.address(),
         })
     }
 }

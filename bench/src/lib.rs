@@ -24,19 +24,25 @@
 //!    ([`reference`]);
 //! 5. prints one row per operation ([`rows`]): gas is the transaction receipt's `gasUsed`, the
 //!    21,000 intrinsic included (the devnode charges no L1 data fee), the ratio is Tributary ÷
-//!    reference. The rows: `anchorBatch`, `settle 1 usage leaf`, `billed receipt`, `fundEscrow`,
+//!    reference. The rows: `anchorBatch`, `settle 1 usage leaf`, `settle 1 inference leaf (model)`
+//!    (a usage leaf of a model's inference license, whose fee the router routes up a one-dataset
+//!    lineage; compared with the reference's one settled receipt), `billed receipt`, `fundEscrow`,
 //!    `split deposit` (the second native deposit into a listed split of three recipients), `split
 //!    withdraw` (paying a recipient that is a fresh account), `license mint` (the second mint of an
 //!    offer, paid into the dataset's split), `createOffer` (no reference: its offer book checks no
-//!    registry) and `createSplit per recipient` ((12 recipients − 2) ÷ 10);
+//!    registry), `createSplit per recipient` ((12 recipients − 2) ÷ 10) and `model token transfer`
+//!    (`ModelNft.transferFrom`, which opens a new version of the model's split; reference: the
+//!    minimal ERC-721 `transferFrom` of `LicenseReference.sol`). Notes under the table say what a
+//!    row's comparison leaves out;
 //! 6. prints a second table, the **anatomy** of every row on each side ([`anatomy`]): the devnode's
 //!    `debug_traceTransaction` with `{"tracer": "gasAnatomy"}` of the row's transactions, split
 //!    into intrinsic, calldata, Stylus program entries, storage reads and writes, events, calls,
 //!    execution and refund, which add up to the row's gas. `--json FILE` writes the rows as
 //!    `[{"operation", "tributary", "tributary_cached", "reference", "tributary_anatomy",
-//!    "tributary_cached_anatomy", "reference_anatomy"}]` (an anatomy: `{"gas_used", "intrinsic",
-//!    "calldata", "program_entries": {"count", "gas"}, "storage_reads", "storage_writes", "events",
-//!    "calls", "execution", "refund", "transactions", "divisor"}`; `null` where a side has no row).
+//!    "tributary_cached_anatomy", "reference_anatomy", "note"}]` (an anatomy: `{"gas_used",
+//!    "intrinsic", "calldata", "program_entries": {"count", "gas"}, "storage_reads",
+//!    "storage_writes", "events", "calls", "execution", "refund", "transactions", "divisor"}`;
+//!    `null` where a side has no row).
 //!
 //! Between runs the settlement rows move by a few dozen gas: the batches' timestamps follow the
 //! devnode's wall clock, and calldata costs 4 gas per zero byte and 16 per other byte. Within a

@@ -15,7 +15,7 @@ use tributary_bench::{chain, rows, solc, BenchError};
 #[command(name = "gas")]
 struct Args {
     /// Also write the rows to FILE as a JSON array of {operation, tributary, tributary_cached,
-    /// reference, tributary_anatomy, tributary_cached_anatomy, reference_anatomy}.
+    /// reference, tributary_anatomy, tributary_cached_anatomy, reference_anatomy, note}.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Build the contracts first (`tributary build`) instead of using the WASM it left in
@@ -74,6 +74,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         report.caching.len(),
         rows::thousands(caching)
     );
+    print!("{}", rows::notes(&report.rows));
     println!();
     print!("{}", rows::anatomy_table(&report.rows));
     println!(

@@ -63,6 +63,9 @@ sol! {
         function createOffer(uint64 splitId, uint128 price, uint64 duration, uint32 maxSupply, uint256 scope, bytes32 termsHash) external returns (uint256 offerId);
         function mint(uint256 offerId, address to, uint256 maxPrice) external payable returns (uint256 tokenId);
         function isValid(uint256 tokenId) external view returns (bool);
+        function transferFrom(address from, address to, uint256 tokenId) external;
+        function ownerOf(uint256 tokenId) external view returns (address holder);
+        function balanceOf(address owner) external view returns (uint256);
     }
 }
 
@@ -261,7 +264,10 @@ impl ReferenceSide {
     /// 2. a batch of [`workload::BILLED_RECEIPTS`] receipts over the funded licenses is anchored
     ///    (`anchorBatch`) and settled in chunks of [`workload::REFERENCE_SETTLE_CHUNK`] receipts
     ///    consecutive in tree order (`billed receipt`: anchor + settles, per receipt);
-    /// 3. a second such batch is anchored and one receipt of it settled (`settle 1`).
+    /// 3. a second such batch is anchored and one receipt of it settled (`settle 1`; the model's
+    ///    `settle 1 inference leaf` row is compared with it too, `Operation::reference`);
+    /// 4. `license mint`, the splitter rows, and last `model token transfer`'s counterpart
+    ///    ([`Self::measure_transfer`]).
     ///
     /// Every settlement is checked: one `ReceiptSettled` per receipt, and the split credited
     /// with exactly what the receipts cost.
@@ -338,7 +344,90 @@ impl ReferenceSide {
         .await?;
 
         self.measure_licensing(world, gas).await?;
-        self.measure_splits(world, gas).await
+        self.measure_splits(world, gas).await?;
+        self.measure_transfer(world, gas).await
+    }
+
+    /// `model token transfer`'s reference: `transferFrom` of the minimal ERC-721 of
+    /// `LicenseReference.sol`. The developer, who holds no license yet, mints one from a new
+    /// offer and transfers it to the buyer, who holds none, as Tributary's developer holds the
+    /// one model token and the buyer none.
+    async fn measure_transfer<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            creator,
+            developer,
+            buyer,
+            ..
+        } = self.accounts;
+        let book = self.license_book;
+        let price = crate::tributary_side::LICENSE_PRICE_WEI;
+        let offer = ILicenseReference::createOfferCall {
+            splitId: u64::try_from(self.dataset_split)
+                .map_err(|_| BenchError("split id past 2^64".into()))?,
+            price,
+            duration: workload::LICENSE_SECONDS,
+            maxSupply: 0,
+            scope: U256::from(workload::SCOPE),
+            termsHash: keccak256("bench terms 3"),
+        };
+        let (offer, _) = world
+            .returning("createOffer", creator, book, &offer, U256::ZERO)
+            .await
+            .map_err(refused)?;
+        for holder in [developer, buyer] {
+            let held = ILicenseReference::balanceOfCall { owner: holder };
+            if !world.view(book, &held).await?._0.is_zero() {
+                return Err(BenchError(format!(
+                    "LicenseReference: {holder} should hold no license before the transfer row"
+                )));
+            }
+        }
+        let mint = ILicenseReference::mintCall {
+            offerId: offer.offerId,
+            to: developer,
+            maxPrice: U256::from(price),
+        };
+        let (token, _) = world
+            .returning("mint", developer, book, &mint, U256::from(price))
+            .await
+            .map_err(refused)?;
+        let transfer = ILicenseReference::transferFromCall {
+            from: developer,
+            to: buyer,
+            tokenId: token.tokenId,
+        };
+        let (_, step) = world
+            .send(
+                "transferFrom",
+                developer,
+                book,
+                transfer.abi_encode(),
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        let owner = ILicenseReference::ownerOfCall {
+            tokenId: token.tokenId,
+        };
+        let holder = world.view(book, &owner).await?.holder;
+        if holder != buyer {
+            return Err(BenchError(format!(
+                "LicenseReference: token {} is held by {holder} after its transfer to {buyer}",
+                token.tokenId
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::ModelTransfer,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await
     }
 
     /// `license mint`: the second mint of a new offer whose price goes into the dataset's

@@ -4,7 +4,10 @@
 //! A side records gas per [`Operation`] into a [`Measurements`]; [`rows`] joins the three runs
 //! (Tributary uncached, Tributary cached, reference) in [`Operation::ALL`] order. An operation
 //! gets a row once the Tributary side measures it; the reference column is `null` for an
-//! operation the reference has no counterpart of.
+//! operation the reference has no counterpart of. A row may borrow another operation's reference
+//! measurement ([`Operation::reference`]: the model's settlement is compared with the reference's
+//! one settlement), and may carry a note ([`Operation::note`]) printed under the table and written
+//! to the JSON.
 //!
 //! Adding a row: add a variant to [`Operation`] (with its name and its place in
 //! [`Operation::ALL`]), and record it from `crate::tributary_side` (and from
@@ -29,6 +32,12 @@ pub enum Operation {
     /// Settling one proven item of an anchored batch: one usage leaf (Tributary), one receipt
     /// (reference).
     SettleOne,
+    /// Settling one usage leaf of a model's inference license (asset `2^63 + modelId`, scope
+    /// INFERENCE, unit kilo-tokens, 100 receipts as in [`Self::SettleOne`]): the escrow pays the
+    /// fee to the revenue router, which routes it up the model's one-dataset lineage (the
+    /// dataset's 7 % tier to its split, the rest to the model's split). Reference: the one
+    /// receipt of [`Self::SettleOne`].
+    SettleInference,
     /// Gas per billed receipt of a 1000-receipt batch over 10 licenses, anchoring included:
     /// (anchor + every settle) / 1000.
     BilledReceipt,
@@ -49,13 +58,20 @@ pub enum Operation {
     /// What one more recipient costs `createSplit`: the difference between a split of 12 and
     /// one of 2 recipients, divided by 10.
     CreateSplitPerRecipient,
+    /// `ModelNft.transferFrom(holder, buyer, modelId)` of a registered model, by its holder, to
+    /// an account holding no model: the token contract calls `registry.moveModel`, which opens
+    /// a new version of the model's split paying the buyer. Reference: `transferFrom` of
+    /// `LicenseReference.sol`'s minimal ERC-721, by a holder of one token to an account holding
+    /// none.
+    ModelTransfer,
 }
 
 impl Operation {
     /// Every operation, in table order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::AnchorBatch,
         Self::SettleOne,
+        Self::SettleInference,
         Self::BilledReceipt,
         Self::FundEscrow,
         Self::SplitDeposit,
@@ -63,6 +79,7 @@ impl Operation {
         Self::LicenseMint,
         Self::CreateOffer,
         Self::CreateSplitPerRecipient,
+        Self::ModelTransfer,
     ];
 
     /// The row's name, as printed and in the JSON.
@@ -70,6 +87,7 @@ impl Operation {
         match self {
             Self::AnchorBatch => "anchorBatch",
             Self::SettleOne => "settle 1 usage leaf",
+            Self::SettleInference => "settle 1 inference leaf (model)",
             Self::BilledReceipt => "billed receipt (1000 over 10 licenses)",
             Self::FundEscrow => "fundEscrow",
             Self::SplitDeposit => "split deposit",
@@ -77,6 +95,39 @@ impl Operation {
             Self::LicenseMint => "license mint",
             Self::CreateOffer => "createOffer",
             Self::CreateSplitPerRecipient => "createSplit per recipient",
+            Self::ModelTransfer => "model token transfer",
+        }
+    }
+
+    /// The operation whose reference measurement this row is compared with: its own, another
+    /// row's ([`Self::SettleInference`] borrows [`Self::SettleOne`]'s: the reference has one
+    /// settlement), or none ([`Self::CreateOffer`]).
+    pub const fn reference(self) -> Option<Self> {
+        match self {
+            Self::CreateOffer => None,
+            Self::SettleInference => Some(Self::SettleOne),
+            other => Some(other),
+        }
+    }
+
+    /// What the row's comparison leaves out, printed under the table and written to the JSON.
+    pub const fn note(self) -> Option<&'static str> {
+        match self {
+            Self::SettleInference => Some(
+                "the reference is the one receipt of \"settle 1 usage leaf\", whose fee it \
+                 pays into a split; Tributary also routes the fee up a one-dataset lineage \
+                 (the router pays the dataset's 7 % tier into its split and the rest into the \
+                 model's)",
+            ),
+            Self::ModelTransfer => Some(
+                "the reference is a plain ERC-721 transferFrom (LicenseReference.sol); \
+                 Tributary's transfer also enters the registry (moveModel) and the splitter (a \
+                 new version of the model's split paying the buyer)",
+            ),
+            Self::CreateOffer => {
+                Some("no reference: its offer book checks no registry, not the same job")
+            }
+            _ => None,
         }
     }
 }
@@ -147,6 +198,8 @@ pub struct Row {
     pub tributary_cached_anatomy: Option<AnatomyRow>,
     /// Where `reference`'s gas went.
     pub reference_anatomy: Option<AnatomyRow>,
+    /// [`Operation::note`].
+    pub note: Option<&'static str>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
@@ -199,10 +252,11 @@ pub fn rows(
                 operation,
                 tributary,
                 tributary_cached,
-                reference: reference.get(operation),
+                reference: operation.reference().and_then(|r| reference.get(r)),
                 tributary_anatomy: uncached.anatomy(operation),
                 tributary_cached_anatomy: cached.anatomy(operation),
-                reference_anatomy: reference.anatomy(operation),
+                reference_anatomy: operation.reference().and_then(|r| reference.anatomy(r)),
+                note: operation.note(),
             }),
             (None, None) => {}
             _ => return Err(Unpaired(operation)),
@@ -277,6 +331,14 @@ fn render(lines: &[Vec<String>], left: usize) -> String {
     out
 }
 
+/// The notes of the rows that have one ([`Operation::note`]), one line each, to print under the
+/// table.
+pub fn notes(rows: &[Row]) -> String {
+    rows.iter()
+        .filter_map(|row| Some(format!("{}: {}\n", row.operation.name(), row.note?)))
+        .collect()
+}
+
 /// `-1,234` for signed gas.
 fn signed_thousands(n: i64) -> String {
     let digits = thousands(n.unsigned_abs());
@@ -338,8 +400,9 @@ pub fn anatomy_table(rows: &[Row]) -> String {
 }
 
 /// The `--json` array, pretty-printed: `[{"operation", "tributary", "tributary_cached",
-/// "reference", "tributary_anatomy", "tributary_cached_anatomy", "reference_anatomy"}]` (fields
-/// in that order; an anatomy is [`AnatomyRow`], `null` where the side has no such row).
+/// "reference", "tributary_anatomy", "tributary_cached_anatomy", "reference_anatomy", "note"}]`
+/// (fields in that order; an anatomy is [`AnatomyRow`], `null` where the side has no such row;
+/// `note` is [`Operation::note`] or `null`).
 pub fn json(rows: &[Row]) -> String {
     serde_json::to_string_pretty(rows).unwrap_or_default()
 }
@@ -394,6 +457,7 @@ mod tests {
                 tributary_anatomy: None,
                 tributary_cached_anatomy: None,
                 reference_anatomy: None,
+                note: None,
             },
             Row {
                 operation: Operation::BilledReceipt,
@@ -403,6 +467,7 @@ mod tests {
                 tributary_anatomy: None,
                 tributary_cached_anatomy: None,
                 reference_anatomy: None,
+                note: None,
             },
         ];
         let text = json(&rows);
@@ -412,10 +477,10 @@ mod tests {
             serde_json::json!([
                 {"operation": "fundEscrow", "tributary": 3, "tributary_cached": 2, "reference": 1,
                  "tributary_anatomy": null, "tributary_cached_anatomy": null,
-                 "reference_anatomy": null},
+                 "reference_anatomy": null, "note": null},
                 {"operation": "billed receipt (1000 over 10 licenses)", "tributary": 3,
                  "tributary_cached": 2, "reference": null, "tributary_anatomy": null,
-                 "tributary_cached_anatomy": null, "reference_anatomy": null},
+                 "tributary_cached_anatomy": null, "reference_anatomy": null, "note": null},
             ])
         );
         let first = &text[..text.find('}').unwrap()];
@@ -424,6 +489,50 @@ mod tests {
         assert!(at("tributary") < at("tributary_cached"));
         assert!(at("tributary_cached") < at("reference"));
         assert!(at("reference") < at("tributary_anatomy"));
+        assert!(at("reference_anatomy") < at("note"));
+    }
+
+    #[test]
+    fn the_model_settlement_borrows_the_reference_settlement_and_says_so() {
+        let uncached = measured(&[
+            (Operation::SettleOne, 214_000),
+            (Operation::SettleInference, 260_000),
+            (Operation::ModelTransfer, 120_000),
+        ]);
+        let cached = measured(&[
+            (Operation::SettleOne, 134_000),
+            (Operation::SettleInference, 160_000),
+            (Operation::ModelTransfer, 60_000),
+        ]);
+        let reference = measured(&[
+            (Operation::SettleOne, 87_000),
+            (Operation::ModelTransfer, 30_000),
+        ]);
+        let rows = rows(&uncached, &cached, &reference).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.operation).collect::<Vec<_>>(),
+            [
+                Operation::SettleOne,
+                Operation::SettleInference,
+                Operation::ModelTransfer
+            ],
+            "the model's settlement sits next to the dataset's"
+        );
+        assert_eq!(rows[1].reference, Some(87_000));
+        assert_eq!(rows[2].reference, Some(30_000));
+        assert_eq!(rows[0].note, None);
+        let notes = notes(&rows);
+        assert_eq!(notes.lines().count(), 2, "{notes}");
+        assert!(notes.starts_with("settle 1 inference leaf (model): "));
+        assert!(notes.contains("lineage"));
+        assert_eq!(Operation::CreateOffer.reference(), None);
+        let value: serde_json::Value = serde_json::from_str(&json(&rows)).unwrap();
+        assert_eq!(value[1]["operation"], "settle 1 inference leaf (model)");
+        assert!(value[1]["note"]
+            .as_str()
+            .unwrap()
+            .contains("one-dataset lineage"));
+        assert!(value[0]["note"].is_null());
     }
 
     fn anatomy(gas: u64, entries: u64) -> crate::anatomy::Anatomy {
@@ -495,6 +604,7 @@ mod tests {
             tributary_anatomy: None,
             tributary_cached_anatomy: None,
             reference_anatomy: None,
+            note: None,
         }];
         let table = table(&rows);
         let lines: Vec<&str> = table.lines().collect();

@@ -17,11 +17,12 @@ use tributary::{
     },
     contracts::Contract,
     contracts_abi::{
-        license_offers::ILicenseOffers, royalty_splitter::IRoyaltySplitter,
-        usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow,
+        attribution_registry::IAttributionRegistry, license_offers::ILicenseOffers,
+        model_nft::IModelNft, royalty_splitter::IRoyaltySplitter, usage_anchor::IUsageAnchor,
+        usage_escrow::IUsageEscrow,
     },
     deploy::Step,
-    world::{eth_terms, Dataset, World},
+    world::{eth_terms, model_call, Dataset, World},
 };
 
 use crate::{
@@ -33,6 +34,32 @@ use crate::{
 
 /// Price of a license of the benchmark's offer: 0.01 ETH (paid once per license at set-up).
 pub const LICENSE_PRICE_WEI: u128 = 10_000_000_000_000_000;
+
+/// Licenses a batch bills, with the asset, scope and unit their receipts name (every license
+/// of the benchmark charges [`workload::RATE_WEI`] per unit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Billing {
+    /// The licenses, funded; job `i` of a batch bills `licenses[i % len]`.
+    pub licenses: Vec<U256>,
+    /// The asset id: the dataset's id, or `2^63 + modelId`.
+    pub asset: U256,
+    /// The receipts' scope.
+    pub scope: u32,
+    /// The receipts' usage unit.
+    pub unit: u8,
+}
+
+/// A model registered on the benchmark's dataset and licensed for inference
+/// ([`TributarySide::set_up_model`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// Its id in the registry (its token id in `ModelNft`).
+    pub id: U256,
+    /// Its split (the holder's).
+    pub split: U256,
+    /// Its [`workload::BILLED_LICENSES`] inference licenses, held by the lab and funded.
+    pub billing: Billing,
+}
 
 /// The set-up Tributary system.
 #[derive(Debug, Clone)]
@@ -128,7 +155,9 @@ impl TributarySide {
     ///    licenses, grouped by the attestor kit into [`workload::BILLED_LICENSES`] usage leaves and
     ///    signed, are anchored (`anchorBatch`) and, once the challenge window has passed, all ten
     ///    leaves settled in one `settle` (`billed receipt`: anchor + settle, per receipt);
-    /// 3. a second such batch is anchored and one of its usage leaves settled (`settle 1`).
+    /// 3. a second such batch is anchored and one of its usage leaves settled (`settle 1`);
+    /// 4. the licensing and splitter rows ([`Self::measure_licensing`], `measure_splits`);
+    /// 5. last, so that nothing above changes, the model rows ([`Self::measure_model`]).
     ///
     /// Every settlement is checked: the licenses' escrow pays exactly the leaves' fees.
     pub async fn measure<P: Provider>(
@@ -193,7 +222,274 @@ impl TributarySide {
         .await?;
 
         self.measure_licensing(world, gas).await?;
-        self.measure_splits(world, gas).await
+        self.measure_splits(world, gas).await?;
+        self.measure_model(world, gas).await
+    }
+
+    /// A model derived from the dataset, set up from the current state: the creator offers a
+    /// TRAIN | DERIVATIVES license of the dataset with a 7 % royalty tier
+    /// ([`workload::MODEL_TIER_BPS`]); the developer mints one and registers a model on the
+    /// dataset under it (weight 10,000, the developer its only contributor), which mints the
+    /// model token to the developer; the developer offers the model for inference (asset
+    /// `2^63 + modelId`, scope INFERENCE, kilo-tokens at [`workload::RATE_WEI`]); the lab mints
+    /// [`workload::BILLED_LICENSES`] licenses of it, each funded with [`workload::ESCROW_WEI`].
+    pub async fn set_up_model<P: Provider>(&self, world: &World<P>) -> Result<Model, BenchError> {
+        let Accounts {
+            creator,
+            platform,
+            lab,
+            developer,
+            ..
+        } = self.accounts;
+        let price = U256::from(LICENSE_PRICE_WEI);
+        let offers = world.at(Contract::LicenseOffers);
+        let terms = ILicenseOffers::LicenseTerms {
+            scope: U256::from(workload::MODEL_PARENT_SCOPE),
+            duration: workload::LICENSE_SECONDS,
+            price,
+            usageUnit: workload::UNIT,
+            usageRate: U256::from(workload::RATE_WEI),
+            tierThresholds: vec![U256::ZERO],
+            tierBps: vec![workload::MODEL_TIER_BPS],
+            ..eth_terms(
+                self.dataset.id,
+                platform,
+                "bench derivative terms",
+                "ipfs://bench-derivative-terms",
+            )
+        };
+        let create = ILicenseOffers::createOfferCall { terms };
+        let (parent_offer, _) = world
+            .returning(
+                "createOffer (derivatives)",
+                creator,
+                offers,
+                &create,
+                U256::ZERO,
+            )
+            .await?;
+        let (parent_license, _) = world
+            .mint("mint (derivatives)", parent_offer._0, developer, price)
+            .await?;
+
+        let registry = world.at(Contract::AttributionRegistry);
+        let register = model_call(
+            "bench model",
+            "ipfs://bench-model",
+            self.dataset.id,
+            parent_license,
+            developer,
+        );
+        let (model_id, _) = world
+            .returning("registerModel", developer, registry, &register, U256::ZERO)
+            .await?;
+        let model_id = model_id._0;
+        let split = world
+            .view(registry, &IAttributionRegistry::modelCall { model_id })
+            .await?
+            ._1;
+
+        let asset = workload::model_asset(model_id);
+        let terms = ILicenseOffers::LicenseTerms {
+            scope: U256::from(workload::MODEL_SCOPE),
+            duration: workload::LICENSE_SECONDS,
+            price,
+            usageUnit: workload::MODEL_UNIT,
+            usageRate: U256::from(workload::RATE_WEI),
+            ..eth_terms(
+                asset,
+                platform,
+                "bench inference terms",
+                "ipfs://bench-inference-terms",
+            )
+        };
+        let create = ILicenseOffers::createOfferCall { terms };
+        let (offer, _) = world
+            .returning(
+                "createOffer (model)",
+                developer,
+                offers,
+                &create,
+                U256::ZERO,
+            )
+            .await?;
+        let mut licenses = Vec::new();
+        for _ in 0..workload::BILLED_LICENSES {
+            let (license, _) = world.mint("mint (model)", offer._0, lab, price).await?;
+            fund_escrow(world, lab, license, U256::from(workload::ESCROW_WEI)).await?;
+            licenses.push(license);
+        }
+        Ok(Model {
+            id: model_id,
+            split,
+            billing: Billing {
+                licenses,
+                asset,
+                scope: workload::MODEL_SCOPE,
+                unit: workload::MODEL_UNIT,
+            },
+        })
+    }
+
+    /// The model rows, on a model set up now ([`Self::set_up_model`]):
+    /// - `settle 1 inference leaf (model)`: as the dataset's `settle 1`, a first batch of
+    ///   [`workload::BILLED_RECEIPTS`] inference receipts over the model's licenses is anchored and
+    ///   all its leaves settled, then a second one is anchored and the leaf of the first license
+    ///   (100 receipts) settled. Both batches start on the next period boundary
+    ///   ([`workload::next_period_start`]), so that both runs settle the same leaf with the same
+    ///   proof. Checked: the escrow pays the leaf's fee, the dataset's split receives its 7 % and
+    ///   the model's split the rest;
+    /// - `model token transfer`: the developer's `transferFrom(developer, buyer, modelId)` on
+    ///   `ModelNft`. Checked: the buyer holds the token, the registry names it the model's owner
+    ///   and the model's split has a new version paying it.
+    async fn measure_model<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let model = self.set_up_model(world).await?;
+        let billing = &model.billing;
+        let now = world.now().await?;
+        let start = workload::next_period_start(now);
+        world
+            .travel(start + workload::PERIOD_SECONDS + 1 - now)
+            .await?;
+
+        let billed = self
+            .sign_billing(world, billing, "model billed", start)
+            .await?;
+        self.anchor(world, &billed).await?;
+        world.travel(CHALLENGE_WINDOW + 1).await?;
+        self.settle_billing(world, &billing.licenses, &billed, Selection::All)
+            .await?;
+
+        let single = self
+            .sign_billing(world, billing, "model single", start)
+            .await?;
+        self.anchor(world, &single).await?;
+        world.travel(CHALLENGE_WINDOW + 1).await?;
+        let before = self.split_balances(world, &model).await?;
+        let selection = Selection::Licenses(vec![billing.licenses[0]]);
+        let settle = self
+            .settle_billing(world, &billing.licenses, &single, selection)
+            .await?;
+        let after = self.split_balances(world, &model).await?;
+        let fee: U256 = single
+            .usage_leaves()
+            .iter()
+            .filter(|leaf| leaf.licenseId == billing.licenses[0])
+            .map(|leaf| leaf.units * U256::from(workload::RATE_WEI))
+            .sum();
+        let royalty = workload::dataset_royalty(fee);
+        let received = (after.0 - before.0, after.1 - before.1);
+        if received != (royalty, fee - royalty) {
+            return Err(BenchError(format!(
+                "settle (model): a fee of {fee} wei paid the dataset's split {} and the model's \
+                 {}, expected {royalty} and {}",
+                received.0,
+                received.1,
+                fee - royalty
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::SettleInference,
+            settle.gas_used,
+            (&[settle.tx], &[], 1),
+        )
+        .await?;
+
+        self.measure_model_transfer(world, gas, &model).await
+    }
+
+    /// `model token transfer`: the developer transfers the model token to the buyer.
+    async fn measure_model_transfer<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+        model: &Model,
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            developer, buyer, ..
+        } = self.accounts;
+        let models = world.at(Contract::ModelNft);
+        let splitter = world.at(Contract::RoyaltySplitter);
+        let registry = world.at(Contract::AttributionRegistry);
+        let info = IRoyaltySplitter::splitInfoCall {
+            split_id: model.split,
+        };
+        let version = world.view(splitter, &info).await?._1;
+        let holdings = IModelNft::balanceOfCall { owner: buyer };
+        if !world.view(models, &holdings).await?._0.is_zero() {
+            return Err(BenchError(format!("{buyer} should hold no model token")));
+        }
+        let transfer = IModelNft::transferFromCall {
+            from: developer,
+            to: buyer,
+            token_id: model.id,
+        };
+        let (_, step) = world
+            .send(
+                "transferFrom (model)",
+                developer,
+                models,
+                transfer.abi_encode(),
+                U256::ZERO,
+            )
+            .await?;
+        let holder = world
+            .view(models, &IModelNft::ownerOfCall { token_id: model.id })
+            .await?
+            ._0;
+        let owner = world
+            .view(
+                registry,
+                &IAttributionRegistry::modelCall { model_id: model.id },
+            )
+            .await?
+            ._0;
+        let moved = world.view(splitter, &info).await?._1;
+        let shares = IRoyaltySplitter::sharesOfCall {
+            split_id: model.split,
+            version: moved,
+            account: buyer,
+        };
+        let buyer_shares = world.view(splitter, &shares).await?._0;
+        if holder != buyer || owner != buyer || moved != version + 1 || buyer_shares.is_zero() {
+            return Err(BenchError(format!(
+                "transferFrom (model): the token is held by {holder}, the registry names \
+                 {owner}, the model's split is at version {moved} (was {version}) and gives \
+                 the buyer {buyer_shares} shares; expected {buyer}, {buyer}, {} and some",
+                version + 1
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::ModelTransfer,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await
+    }
+
+    /// What the dataset's split and `model`'s split have received in ETH.
+    async fn split_balances<P: Provider>(
+        &self,
+        world: &World<P>,
+        model: &Model,
+    ) -> Result<(U256, U256), BenchError> {
+        let splitter = world.at(Contract::RoyaltySplitter);
+        let mut received = [U256::ZERO; 2];
+        for (slot, split) in received.iter_mut().zip([self.dataset.split, model.split]) {
+            let call = IRoyaltySplitter::splitBalanceCall {
+                split_id: split,
+                token: Address::ZERO,
+            };
+            *slot = world.view(splitter, &call).await?._0;
+        }
+        Ok((received[0], received[1]))
     }
 
     /// `createOffer` (a second offer on the registered dataset) and `license mint`: the second
@@ -350,6 +646,16 @@ impl TributarySide {
         Ok(())
     }
 
+    /// The dataset licenses the dataset rows' batches bill.
+    pub fn billing(&self) -> Billing {
+        Billing {
+            licenses: self.licenses.clone(),
+            asset: self.dataset.id,
+            scope: workload::SCOPE,
+            unit: workload::UNIT,
+        }
+    }
+
     /// The receipts of `workload::jobs(tag, …)` over this side's funded licenses, from the
     /// period starting at `start`, as the attestor kit's signed batch file.
     pub async fn sign<P: Provider>(
@@ -358,21 +664,34 @@ impl TributarySide {
         tag: &str,
         start: u64,
     ) -> Result<BatchFile, BenchError> {
+        self.sign_billing(world, &self.billing(), tag, start).await
+    }
+
+    /// The receipts of `workload::jobs(tag, …)` over the licenses of `billing` (naming its
+    /// asset, scope and unit), from the period starting at `start`, as the attestor kit's
+    /// signed batch file.
+    pub async fn sign_billing<P: Provider>(
+        &self,
+        world: &World<P>,
+        billing: &Billing,
+        tag: &str,
+        start: u64,
+    ) -> Result<BatchFile, BenchError> {
         let attestor = &self.accounts.attestor;
         let receipts: Vec<Receipt> = workload::jobs(
             tag,
             workload::BILLED_RECEIPTS,
-            workload::BILLED_LICENSES,
+            billing.licenses.len(),
             start,
         )
         .iter()
         .map(|job| Receipt {
             jobId: job.job_id,
-            licenseId: self.licenses[job.license],
-            assetId: self.dataset.id,
+            licenseId: billing.licenses[job.license],
+            assetId: billing.asset,
             modelHash: job.model_hash,
-            scope: U256::from(workload::SCOPE),
-            unit: workload::UNIT,
+            scope: U256::from(billing.scope),
+            unit: billing.unit,
             units: U256::from(job.units),
             timestamp: job.timestamp,
             attestor: attestor.address(),
@@ -422,16 +741,28 @@ impl TributarySide {
         batch: &BatchFile,
         selection: Selection,
     ) -> Result<Step, BenchError> {
+        self.settle_billing(world, &self.licenses, batch, selection)
+            .await
+    }
+
+    /// [`Self::settle`] of a batch over `licenses`.
+    pub async fn settle_billing<P: Provider>(
+        &self,
+        world: &World<P>,
+        licenses: &[U256],
+        batch: &BatchFile,
+        selection: Selection,
+    ) -> Result<Step, BenchError> {
         let proof = prove(batch, &selection).map_err(|e| BenchError(e.to_string()))?;
         let leaves = proof.usage_leaves();
-        let before = self.escrow_balances(world).await?;
+        let before = escrow_balances(world, licenses).await?;
         let anchor = world.at(Contract::UsageAnchor);
         let data = proof.settle_calldata.to_vec();
         let (_, step) = world
             .send("settle", self.accounts.relayer, anchor, data, U256::ZERO)
             .await?;
-        let after = self.escrow_balances(world).await?;
-        for (i, license) in self.licenses.iter().enumerate() {
+        let after = escrow_balances(world, licenses).await?;
+        for (i, license) in licenses.iter().enumerate() {
             let fees: U256 = leaves
                 .iter()
                 .filter(|leaf| leaf.licenseId == *license)
@@ -446,22 +777,22 @@ impl TributarySide {
         }
         Ok(step)
     }
+}
 
-    /// The escrow balance of each funded license.
-    async fn escrow_balances<P: Provider>(
-        &self,
-        world: &World<P>,
-    ) -> Result<Vec<U256>, BenchError> {
-        let escrow = world.at(Contract::UsageEscrow);
-        let mut balances = Vec::with_capacity(self.licenses.len());
-        for license in &self.licenses {
-            let call = IUsageEscrow::escrowInfoCall {
-                license_id: *license,
-            };
-            balances.push(world.view(escrow, &call).await?._0);
-        }
-        Ok(balances)
+/// The escrow balance of each of `licenses`.
+async fn escrow_balances<P: Provider>(
+    world: &World<P>,
+    licenses: &[U256],
+) -> Result<Vec<U256>, BenchError> {
+    let escrow = world.at(Contract::UsageEscrow);
+    let mut balances = Vec::with_capacity(licenses.len());
+    for license in licenses {
+        let call = IUsageEscrow::escrowInfoCall {
+            license_id: *license,
+        };
+        balances.push(world.view(escrow, &call).await?._0);
     }
+    Ok(balances)
 }
 
 /// `fundEscrow(license)` with `value` from `from`.

@@ -31,6 +31,29 @@ pub const LICENSE_SECONDS: u64 = 2 * 365 * 24 * 3600;
 /// Length of a batch's metering period: the jobs are spread over it.
 pub const PERIOD_SECONDS: u64 = 24 * 3600;
 
+/// Scope of the model's inference licenses and of their receipts: INFERENCE
+/// (`tributary_abi::scope`).
+pub const MODEL_SCOPE: u32 = 2;
+/// Scope of the dataset license a model is registered under: TRAIN | DERIVATIVES.
+pub const MODEL_PARENT_SCOPE: u32 = 1 | 8;
+/// Usage unit of the model's inference licenses and receipts: kilo-tokens.
+pub const MODEL_UNIT: u8 = 1;
+/// The dataset's royalty tier on the model's revenue: 7 % (basis points), at every revenue.
+pub const MODEL_TIER_BPS: u16 = 700;
+/// A model's asset id is its id plus 2^63 (`tributary_abi::asset`, docs/models.md §1).
+pub const MODEL_ASSET: u64 = 1 << 63;
+
+/// The asset id of model `model_id`: `2^63 + model_id`.
+pub fn model_asset(model_id: U256) -> U256 {
+    U256::from(MODEL_ASSET) + model_id
+}
+
+/// What the dataset takes of `fee` wei of the model's revenue at [`MODEL_TIER_BPS`] (the model
+/// has one parent dataset of weight 10,000), rounded down; the model's split keeps the rest.
+pub fn dataset_royalty(fee: U256) -> U256 {
+    fee * U256::from(MODEL_TIER_BPS) / U256::from(10_000)
+}
+
 /// One metered job: whose license, how much, when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Job {
@@ -51,6 +74,14 @@ pub struct Job {
 /// The metering period `[start, end]` of a batch whose period starts at `start`.
 pub const fn period(start: u64) -> (u64, u64) {
     (start, start + PERIOD_SECONDS - 1)
+}
+
+/// The first multiple of [`PERIOD_SECONDS`] after `now`: where the model rows' batches start, so
+/// that the uncached and the cached run, whose clocks differ by seconds, sign the same receipts
+/// (the same tree, hence proofs of the same length; a leaf's proof in a tree of 10 is 3 or 4
+/// hashes, about 640 gas of calldata apart, depending on where its hash sorts).
+pub const fn next_period_start(now: u64) -> u64 {
+    (now / PERIOD_SECONDS + 1) * PERIOD_SECONDS
 }
 
 /// `count` jobs of the batch tagged `tag` over `licenses` licenses (job `i` on license
@@ -170,6 +201,19 @@ mod tests {
         assert_eq!(shares(3), [10, 20, 30].map(U256::from));
         assert_eq!(per_recipient(100, 1_100).unwrap(), 100);
         assert!(per_recipient(200, 100).is_err());
+    }
+
+    #[test]
+    fn model_batches_start_on_the_next_period_boundary() {
+        let day = PERIOD_SECONDS;
+        assert_eq!(next_period_start(20_000 * day), 20_001 * day);
+        assert_eq!(next_period_start(20_000 * day + 17), 20_001 * day);
+        assert_eq!(next_period_start(20_001 * day - 1), 20_001 * day);
+        assert_eq!(dataset_royalty(U256::from(1_000_000)), U256::from(70_000));
+        assert_eq!(
+            model_asset(U256::from(1)),
+            U256::from(9_223_372_036_854_775_809_u64)
+        );
     }
 
     #[test]

@@ -8,9 +8,13 @@
 //! (docs/gateway.md) in front of the directory, the labs sign in with their wallets and train
 //! through it, the gateway's pipeline signs the receipts of the period into one batch, anchors
 //! it, and settles its usage leaves after the challenge window (settlement v2,
-//! docs/settlement.md); a lab registers a derived model and reports commercial revenue that
-//! pays 7 % upstream, an unlicensed use and a replayed settlement are refused, and every payee
-//! withdraws. Every amount is checked to the wei against what was paid in.
+//! docs/settlement.md); an unlicensed use and a replayed settlement are refused; lab A
+//! registers a derived model, which is minted as a token, and reports commercial revenue that
+//! pays 7 % upstream; then ([`models`], docs/models.md) lab A offers the model for inference per
+//! 1k tokens, lab B's application licenses it, the provider meters a week of inference that is
+//! anchored and settled into the model's route, lab A sells the model token to lab C, the next
+//! week's inference pays lab C, and every payee withdraws. Every amount is checked to the wei
+//! against what was paid in.
 //!
 //! [`Story::play`] tells it act by act, one method per act.
 
@@ -38,6 +42,12 @@ use tributary_gateway::{
     store::Store,
 };
 
+mod models;
+
+pub use self::models::{
+    inference_kilo_tokens, model_asset, INFERENCE_DAYS, MODEL_ESCROW_FUNDING, MODEL_LICENSE_PRICE,
+    MODEL_RESALE_BPS, MODEL_SALE_PRICE, WEI_PER_KILO_TOKEN,
+};
 use crate::{
     contracts::{Contract, Contracts},
     contracts_abi::{
@@ -145,12 +155,14 @@ pub struct Cast {
     pub platform: PrivateKeySigner,
     /// Lab A: trains, registers a derived model and commercialises it.
     pub lab_a: PrivateKeySigner,
-    /// Lab B: trains.
+    /// Lab B: trains, and runs an application that licenses lab A's model for inference.
     pub lab_b: PrivateKeySigner,
     /// The compute provider that attests usage.
     pub provider: PrivateKeySigner,
     /// Someone without a license.
     pub stranger: PrivateKeySigner,
+    /// Lab C: buys lab A's model token.
+    pub lab_c: PrivateKeySigner,
 }
 
 impl Cast {
@@ -171,6 +183,7 @@ impl Cast {
             lab_b: get(7)?,
             provider: get(8)?,
             stranger: get(9)?,
+            lab_c: get(10)?,
         })
     }
 
@@ -184,6 +197,7 @@ impl Cast {
             self.lab_b.clone(),
             self.provider.clone(),
             self.stranger.clone(),
+            self.lab_c.clone(),
         ]);
         all
     }
@@ -293,7 +307,7 @@ pub async fn run_case_study(
 ) -> Result<Report, DemoError> {
     let cast = Cast::from_signers(signers)?;
     let chain = world::connect(url, &cast.all())?;
-    log("deploy: eight Stylus programs through StylusDeployer, then wiring");
+    log("deploy: nine Stylus programs through StylusDeployer, then wiring");
     let parameters = UsageParameters {
         challenge_window: CHALLENGE_WINDOW,
         ..UsageParameters::default()
@@ -383,12 +397,21 @@ impl<P: Provider> Story<'_, P> {
         let settle_tx = settled?;
         self.refuse_a_replay_and_an_unlicensed_model(settle_tx, dataset, licenses)
             .await?;
-        let model_split = self
+        let (model_id, split, hash) = self
             .commercialise_a_derived_model(dataset, licenses)
             .await?;
-        self.every_payee_withdraws(dataset, model_split).await?;
-        self.count_what_is_held(licenses, dataset, model_split)
-            .await
+        let model = self
+            .offer_the_model_for_inference(model_id, split, hash)
+            .await?;
+        self.meter_a_week_of_inference(model, 0).await?;
+        self.lab_a_sells_the_model_to_lab_c(model).await?;
+        self.meter_a_week_of_inference(model, 1).await?;
+        if self.model_holder(model).await? != self.cast.lab_c.address() {
+            return Err(fail("lab C does not hold the model token after the sale"));
+        }
+        self.quote_the_model(model).await?;
+        self.every_payee_withdraws(dataset, model.split).await?;
+        self.count_what_is_held(licenses, dataset, model).await
     }
 
     /// Act 1: the collective writes the dataset directory and registers its content hash.
@@ -709,14 +732,14 @@ impl<P: Provider> Story<'_, P> {
         .await
     }
 
-    /// Act 8: lab A registers its derived model and reports revenue, 7 % of which flows to the
-    /// dataset; returns the model's split.
+    /// Act 8: lab A registers its derived model (minted to it as a token) and reports revenue,
+    /// 7 % of which flows to the dataset; returns the model's id, split and hash.
     async fn commercialise_a_derived_model(
         &mut self,
         dataset: Dataset,
         licenses: [U256; 2],
-    ) -> Result<U256, DemoError> {
-        self.say("8. lab A registers its derived model and reports 1 ETH of commercial revenue");
+    ) -> Result<(U256, U256, B256), DemoError> {
+        self.say("8. lab A registers its derived model (minted as a token) and reports 1 ETH of commercial revenue");
         let lab_a = self.cast.lab_a.address();
         let registry = self.world.at(Contract::AttributionRegistry);
         let model = model_call(
@@ -746,39 +769,62 @@ impl<P: Provider> Story<'_, P> {
         )
         .await?;
         self.paid_in("derived-model revenue".into(), wei(MODEL_REVENUE));
-        Ok(model_split)
+        Ok((model_id, model_split, model.model_hash))
     }
 
-    /// Act 9: the platform triggers a withdrawal for each payee of the dataset split and for
-    /// lab A from the model split (anyone may, to a recipient).
+    /// Act 13: the platform triggers a withdrawal for each payee of the dataset split, for lab
+    /// A from version 0 of the model's split (before the sale) and for lab C from version 1
+    /// (anyone may, to a recipient).
     async fn every_payee_withdraws(
         &mut self,
         dataset: Dataset,
         model_split: U256,
     ) -> Result<(), DemoError> {
-        self.say("9. every payee withdraws");
+        self.say("13. every payee withdraws");
         let cast = &self.cast;
-        let mut payees: Vec<(String, Address, U256)> =
-            vec![("creator".into(), cast.creator.address(), dataset.split)];
-        payees.extend(
-            cast.annotators
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (format!("annotator {}", i + 1), a.address(), dataset.split)),
-        );
-        payees.push(("platform".into(), cast.platform.address(), dataset.split));
+        let mut payees: Vec<(String, Address, U256, Option<u32>)> = vec![(
+            "creator".into(),
+            cast.creator.address(),
+            dataset.split,
+            None,
+        )];
+        payees.extend(cast.annotators.iter().enumerate().map(|(i, a)| {
+            (
+                format!("annotator {}", i + 1),
+                a.address(),
+                dataset.split,
+                None,
+            )
+        }));
         payees.push((
-            "lab A (model split)".into(),
+            "platform".into(),
+            cast.platform.address(),
+            dataset.split,
+            None,
+        ));
+        payees.push((
+            "lab A (model split v0)".into(),
             cast.lab_a.address(),
             model_split,
+            Some(0),
+        ));
+        payees.push((
+            "lab C (model split v1)".into(),
+            cast.lab_c.address(),
+            model_split,
+            Some(1),
         ));
         let (platform, splitter) = (
             cast.platform.address(),
             self.world.at(Contract::RoyaltySplitter),
         );
-        for (who, address, split) in payees {
-            let info = IRoyaltySplitter::splitInfoCall { split_id: split };
-            let version = self.world.view(splitter, &info).await?._1;
+        for (who, address, split, version) in payees {
+            let version = if let Some(version) = version {
+                version
+            } else {
+                let info = IRoyaltySplitter::splitInfoCall { split_id: split };
+                self.world.view(splitter, &info).await?._1
+            };
             let withdraw = IRoyaltySplitter::withdrawCall {
                 split_id: split,
                 version,
@@ -806,10 +852,13 @@ impl<P: Provider> Story<'_, P> {
         &mut self,
         licenses: [U256; 2],
         dataset: Dataset,
-        model_split: U256,
+        model: models::Model,
     ) -> Result<(), DemoError> {
+        let model_split = model.split;
         let escrow = self.world.at(Contract::UsageEscrow);
-        for (lab, token) in ["lab A", "lab B"].iter().zip(licenses) {
+        let names = ["lab A", "lab B", "lab B (model license)"];
+        let tokens = [licenses[0], licenses[1], model.license];
+        for (lab, token) in names.iter().zip(tokens) {
             let info = IUsageEscrow::escrowInfoCall { license_id: token };
             let left = self.world.view(escrow, &info).await?._0;
             self.report
