@@ -49,6 +49,8 @@ interface IAttributionRegistry  {
 
     function parents(uint256 model_id) external view returns (Lineage memory);
 
+    function routeSnapshot(uint256 model_id) external view returns (RouteSnapshot memory);
+
     function ancestry(uint256 model_id) external view returns (uint256[] memory);
 
     error ZeroAddress();
@@ -104,4 +106,6 @@ interface IAttributionRegistry  {
     error OwnableInvalidOwner(address);
 
     struct Lineage { uint256[] datasets; uint256[] datasetWeights; uint256[] licenses; uint256[] models; uint256[] modelWeights; }
+
+    struct RouteSnapshot { uint256[] models; uint256[] splits; uint256[] datasetNodes; uint256[] datasetIds; uint256[] datasetWeights; uint256[] datasetLicenses; uint256[] datasetSplits; uint256[] modelNodes; uint256[] modelParents; uint256[] modelBps; }
 }

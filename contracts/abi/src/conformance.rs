@@ -179,6 +179,11 @@ fn model_calls_match_the_registry_the_router_and_the_model_token() {
             Router::royaltyReceiverCall
         ),
         pair!(SolCall, calls::IModelNft::mintCall, Models::mintCall),
+        pair!(
+            SolCall,
+            calls::IAttributionRegistry::routeSnapshotCall,
+            Registry::routeSnapshotCall
+        ),
     ]);
 }
 

@@ -28,7 +28,8 @@ pub mod IRoyaltySplitter {
 /// (`moveModel` is for the model token contract only, when a model token changes hands): dataset
 /// owners and splits (`datasetListing` answers both in one call: a new offer enters the registry
 /// once), and a model's lineage — `model` answers `(owner, splitId, modelHash, depth)`,
-/// `parents` one `Lineage` struct, `ancestry` the ancestor models, highest id first; each
+/// `parents` one `Lineage` struct, `ancestry` the ancestor models, highest id first,
+/// `routeSnapshot` one `RouteSnapshot` struct (all a revenue report reads, in one call); each
 /// reverts with `UnknownModel(modelId)` for an unknown model.
 #[allow(non_snake_case)]
 pub mod IAttributionRegistry {
@@ -40,6 +41,7 @@ pub mod IAttributionRegistry {
         function parents(uint256 modelId) external view returns ((uint256[], uint256[], uint256[], uint256[], uint256[]) lineage);
         function ancestry(uint256 modelId) external view returns (uint256[] ancestors);
         function moveModel(uint256 modelId, address to) external;
+        function routeSnapshot(uint256 modelId) external view returns ((uint256[], uint256[], uint256[], uint256[], uint256[], uint256[], uint256[], uint256[], uint256[], uint256[]) snapshot);
     }
 }
 

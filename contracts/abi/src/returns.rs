@@ -40,6 +40,26 @@ sol! {
         uint256[] modelWeights;
     }
 
+    /// Everything `RevenueRouter` needs to route a model's revenue, in one registry call: the
+    /// model and its ancestors (`models`, the model first, then highest id first: children
+    /// before parents) with their splits, every parent-dataset link of every one of them
+    /// (`datasetNodes[k]` is the index in `models` of the model the link belongs to) with the
+    /// dataset's weight, the license it was used under and the dataset's split, and every
+    /// parent-model link (`modelNodes[k]` owes `modelBps[k]` to `modelParents[k]`).
+    #[derive(Debug, PartialEq, Eq)]
+    struct RouteSnapshot {
+        uint256[] models;
+        uint256[] splits;
+        uint256[] datasetNodes;
+        uint256[] datasetIds;
+        uint256[] datasetWeights;
+        uint256[] datasetLicenses;
+        uint256[] datasetSplits;
+        uint256[] modelNodes;
+        uint256[] modelParents;
+        uint256[] modelBps;
+    }
+
     /// What `RevenueRouter.quoteRoyalties` answers: each party reached by a model's revenue
     /// (a dataset id, or `2^63 + modelId` for a model) with what it would receive.
     #[derive(Debug, PartialEq, Eq)]
@@ -89,6 +109,11 @@ returned_struct!(
     Lineage,
     "(uint256[],uint256[],uint256[],uint256[],uint256[])",
     "struct Lineage { uint256[] datasets; uint256[] datasetWeights; uint256[] licenses; uint256[] models; uint256[] modelWeights; }"
+);
+returned_struct!(
+    RouteSnapshot,
+    "(uint256[],uint256[],uint256[],uint256[],uint256[],uint256[],uint256[],uint256[],uint256[],uint256[])",
+    "struct RouteSnapshot { uint256[] models; uint256[] splits; uint256[] datasetNodes; uint256[] datasetIds; uint256[] datasetWeights; uint256[] datasetLicenses; uint256[] datasetSplits; uint256[] modelNodes; uint256[] modelParents; uint256[] modelBps; }"
 );
 returned_struct!(
     RoyaltyQuote,

@@ -49,7 +49,7 @@ use stylus_sdk::{
 };
 use tributary_abi::{
     abi_words::{emit_log, Word},
-    returns::Lineage,
+    returns::{Lineage, RouteSnapshot},
 };
 
 pub use crate::errors::Error;
@@ -405,6 +405,16 @@ impl AttributionRegistry {
             models,
             modelWeights: model_weights,
         })
+    }
+
+    /// Everything a revenue report of a model reads, in one call (the revenue router's): the
+    /// model and its ancestors with their splits and all their parent links, each parent
+    /// dataset's split included (`RouteSnapshot`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`].
+    pub fn route_snapshot(&self, model_id: U256) -> Result<RouteSnapshot, Error> {
+        self.route_snapshot_view(model_id)
     }
 
     /// Every distinct ancestor model of a model, highest id first (at most [`MAX_ANCESTORS`]).

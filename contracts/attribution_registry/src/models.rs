@@ -5,7 +5,7 @@
 //! model (exists, no duplicate), model shares (Σ ≤ 10,000), depth, ancestor count, and last the
 //! licenses (one view call to the license contract per parent dataset).
 
-use alloc::{string::String, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 
 use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
@@ -16,6 +16,7 @@ use stylus_sdk::{
 use tributary_abi::{
     abi_words::{emit_log, Tail, Word},
     asset::model_asset,
+    returns::RouteSnapshot,
     scope,
 };
 
@@ -333,6 +334,48 @@ impl AttributionRegistry {
             licenses.push(link_license(word));
         }
         Ok((datasets, weights, licenses, models, bps))
+    }
+
+    /// See [`AttributionRegistry::route_snapshot`].
+    pub(crate) fn route_snapshot_view(&self, model_id: U256) -> Result<RouteSnapshot, Error> {
+        self.existing_model_owner(model_id)?;
+        let mut models = vec![model_id];
+        models.extend(self.ancestors(model_id, self.shape(model_id)));
+        let mut out = RouteSnapshot {
+            models: Vec::new(),
+            splits: Vec::new(),
+            datasetNodes: Vec::new(),
+            datasetIds: Vec::new(),
+            datasetWeights: Vec::new(),
+            datasetLicenses: Vec::new(),
+            datasetSplits: Vec::new(),
+            modelNodes: Vec::new(),
+            modelParents: Vec::new(),
+            modelBps: Vec::new(),
+        };
+        for (node, &id) in models.iter().enumerate() {
+            let node = U256::from(node);
+            out.splits.push(self.read_uint(Field::ModelSplit, &[id]));
+            let shape = self.shape(id);
+            for i in 0..usize::from(shape.datasets) {
+                let index = U256::from(i);
+                let (dataset_id, weight) = unlink(self.read(Field::DatasetLink, &[id, index]));
+                out.datasetNodes.push(node);
+                out.datasetIds.push(dataset_id);
+                out.datasetWeights.push(weight);
+                out.datasetLicenses
+                    .push(self.read_uint(Field::DatasetLicense, &[id, index]));
+                out.datasetSplits.push(self.dataset_split_of(dataset_id));
+            }
+            for j in 0..usize::from(shape.models) {
+                let (parent, bps) = unlink(self.read(Field::ModelLink, &[id, U256::from(j)]));
+                out.modelNodes.push(node);
+                out.modelParents.push(parent);
+                out.modelBps.push(bps);
+            }
+        }
+        out.models = models;
+        Ok(out)
     }
 
     /// See [`AttributionRegistry::ancestry`].

@@ -25,10 +25,6 @@ use crate::{
     RevenueRouter,
 };
 
-/// A model's parents as the registry returns them: `(datasets, datasetWeights, licenses,
-/// models, modelWeights)`.
-pub(crate) type Parents = (Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>, Vec<U256>);
-
 impl RevenueRouter {
     /// Calls `target` with `calldata` (a state-changing call with `value` when `mutating`,
     /// else a static call).
@@ -62,34 +58,21 @@ impl RevenueRouter {
             .ok_or_else(|| errors::UnknownModel { modelId: model_id }.into())
     }
 
-    /// A model's ancestors, highest id first.
-    pub(crate) fn ancestry(&self, model_id: U256) -> Result<Vec<U256>, Error> {
-        let out = self.registry_view(IAttributionRegistry::ancestryCall::SELECTOR, model_id)?;
-        out.uint_array(0, 0)
-            .ok_or_else(|| self.malformed_registry())
-    }
-
-    /// A model's parents.
-    pub(crate) fn parents(&self, model_id: U256) -> Result<Parents, Error> {
-        let out = self.registry_view(IAttributionRegistry::parentsCall::SELECTOR, model_id)?;
+    /// Everything a report of `model_id` reads from the registry, in one call
+    /// (`routeSnapshot`: `tributary_abi::returns::RouteSnapshot`, ten arrays).
+    pub(crate) fn route_snapshot(&self, model_id: U256) -> Result<[Vec<U256>; 10], Error> {
+        // Like `model_split`: the registry reverts for a model it does not know.
+        let out = self
+            .registry_view(IAttributionRegistry::routeSnapshotCall::SELECTOR, model_id)
+            .map_err(|_| Error::from(errors::UnknownModel { modelId: model_id }))?;
         let base = out.tuple_base();
-        let decoded = (|| {
-            Some((
-                out.uint_array(base, 0)?,
-                out.uint_array(base, 1)?,
-                out.uint_array(base, 2)?,
-                out.uint_array(base, 3)?,
-                out.uint_array(base, 4)?,
-            ))
-        })();
-        decoded.ok_or_else(|| self.malformed_registry())
-    }
-
-    /// A dataset's split.
-    pub(crate) fn dataset_split(&self, dataset_id: U256) -> Result<U256, Error> {
-        let out =
-            self.registry_view(IAttributionRegistry::datasetSplitCall::SELECTOR, dataset_id)?;
-        out.word(0).ok_or_else(|| self.malformed_registry())
+        let mut arrays: [Vec<U256>; 10] = Default::default();
+        for (head, array) in arrays.iter_mut().enumerate() {
+            *array = out
+                .uint_array(base, head)
+                .ok_or_else(|| self.malformed_registry())?;
+        }
+        Ok(arrays)
     }
 
     /// The registry returned less than its views declare.

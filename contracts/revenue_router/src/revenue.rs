@@ -201,62 +201,74 @@ impl RevenueRouter {
         })
     }
 
-    /// Loads the reported model and its ancestors from the registry, and the tiers of every
-    /// license they use from the license contract.
+    /// Loads the reported model and its ancestors from the registry (one `routeSnapshot`
+    /// call), and the tiers of every license they use from the license contract.
     fn snapshot(&self, model_id: U256, token: Address) -> Result<Snapshot, Error> {
-        // Fails with `UnknownModel` before anything else is read.
-        let first_split = self.model_split(model_id)?;
-        let mut ids = vec![model_id];
-        ids.extend(self.ancestry(model_id)?);
-
-        let mut licenses: Vec<U256> = Vec::new();
-        let mut dataset_ids = Vec::with_capacity(ids.len());
-        let mut nodes = Vec::with_capacity(ids.len());
-        for index in 0..ids.len() {
-            let id = ids[index];
-            let split = if index == 0 {
-                first_split
-            } else {
-                self.model_split(id)?
-            };
-            let (parent_datasets, weights, parent_licenses, parent_models, bps) =
-                self.parents(id)?;
-            let mut datasets = Vec::with_capacity(parent_datasets.len());
-            for ((&dataset_id, weight), license_id) in
-                parent_datasets.iter().zip(weights).zip(parent_licenses)
-            {
-                let tiers = licenses
-                    .iter()
-                    .position(|l| *l == license_id)
-                    .unwrap_or_else(|| {
-                        licenses.push(license_id);
-                        licenses.len() - 1
-                    });
-                datasets.push(DatasetLink {
-                    split: self.dataset_split(dataset_id)?,
-                    // The registry stores weights of at most 10,000.
-                    weight: weight.saturating_to(),
-                    tiers,
-                });
-            }
-            let mut models = Vec::with_capacity(parent_models.len());
-            for (parent_id, bps) in parent_models.into_iter().zip(bps) {
-                // Every parent model is among the ancestors, which come after the child (highest
-                // id first); a missing one is reported as a malformed lineage by `route`.
-                let parent = ids.iter().position(|x| *x == parent_id).unwrap_or(index);
-                models.push(ModelLink {
-                    parent,
-                    bps: bps.saturating_to(),
-                });
-            }
-            nodes.push(Node {
+        let [ids, splits, dataset_nodes, dataset_ids, weights, dataset_licenses, dataset_splits, model_nodes, model_parents, model_bps] =
+            self.route_snapshot(model_id)?;
+        let malformed = || Error::from(errors::InvalidLineage { modelId: model_id });
+        if ids.is_empty() || splits.len() != ids.len() {
+            return Err(malformed());
+        }
+        let mut nodes: Vec<Node> = ids
+            .iter()
+            .zip(&splits)
+            .map(|(&id, &split)| Node {
                 split,
                 cumulative: self.revenue.getter(id).get(token),
-                datasets,
-                models,
-            });
-            dataset_ids.push(parent_datasets);
+                datasets: Vec::new(),
+                models: Vec::new(),
+            })
+            .collect();
+        let mut parent_datasets: Vec<Vec<U256>> = vec![Vec::new(); ids.len()];
+        let node_at = |index: &U256| {
+            usize::try_from(*index)
+                .ok()
+                .filter(|i| *i < ids.len())
+                .ok_or_else(malformed)
+        };
+        let mut licenses: Vec<U256> = Vec::new();
+        let links = dataset_nodes.len();
+        if [&dataset_ids, &weights, &dataset_licenses, &dataset_splits]
+            .iter()
+            .any(|a| a.len() != links)
+            || model_parents.len() != model_nodes.len()
+            || model_bps.len() != model_nodes.len()
+        {
+            return Err(malformed());
         }
+        for k in 0..links {
+            let node = node_at(&dataset_nodes[k])?;
+            let license_id = dataset_licenses[k];
+            let tiers = licenses
+                .iter()
+                .position(|l| *l == license_id)
+                .unwrap_or_else(|| {
+                    licenses.push(license_id);
+                    licenses.len() - 1
+                });
+            nodes[node].datasets.push(DatasetLink {
+                split: dataset_splits[k],
+                // The registry stores weights of at most 10,000.
+                weight: weights[k].saturating_to(),
+                tiers,
+            });
+            parent_datasets[node].push(dataset_ids[k]);
+        }
+        for k in 0..model_nodes.len() {
+            let node = node_at(&model_nodes[k])?;
+            // Every parent model is among the ancestors, which come after the child (highest id
+            // first); a missing one is reported as a malformed lineage by `route`.
+            let parent = ids
+                .iter()
+                .position(|x| *x == model_parents[k])
+                .unwrap_or(node);
+            nodes[node].models.push(ModelLink {
+                parent,
+                bps: model_bps[k].saturating_to(),
+            });
+        }
+        let dataset_ids = parent_datasets;
 
         let mut tiers = Vec::with_capacity(licenses.len());
         for license_id in licenses {

@@ -490,6 +490,33 @@ mod tests {
             prop_assert_eq!(deposited, amount);
         }
 
+        /// A sequence of reports on the same lineage, each at the cumulative revenues the
+        /// earlier ones left (so tiers switch along the way): every report is routed to the
+        /// wei, each node's cumulative revenue grows by exactly what reached it, and over the
+        /// sequence the ancestors' royalties plus what every model kept equal the revenue.
+        #[test]
+        fn a_sequence_of_reports_conserves_every_wei(
+            (mut nodes, table, _) in lineage(),
+            amounts in prop::collection::vec(prop_oneof![0u64..3_000_000, any::<u64>()], 1..8),
+        ) {
+            let mut total_in = U256::ZERO;
+            let mut total_out = U256::ZERO;
+            for amount in amounts {
+                let amount = u(amount);
+                let flows = route(&nodes, &table, amount).unwrap();
+                let paid = deposits(&nodes, &flows).iter().fold(U256::ZERO, |a, (_, v)| a + v);
+                prop_assert_eq!(paid, amount);
+                for (node, flow) in nodes.iter_mut().zip(&flows) {
+                    let out = flow.to_datasets.iter().chain(&flow.to_models).fold(flow.retained, |a, b| a + b);
+                    prop_assert_eq!(out, flow.inflow);
+                    node.cumulative += flow.inflow;
+                }
+                total_in += amount;
+                total_out += paid;
+            }
+            prop_assert_eq!(total_out, total_in);
+        }
+
         /// A report paid in two parts owes each dataset at most one wei of rounding per part
         /// more or less than the report paid at once: the tiers depend only on the interval.
         #[test]

@@ -75,6 +75,24 @@ fn registers_a_licensed_model_with_lineage(
         registry.sender(alice).ancestry(id).motsu_unwrap(),
         vec![base]
     );
+    // The router's one-call view: the model, then its ancestors, with every link.
+    assert_eq!(
+        registry.sender(alice).route_snapshot(id).motsu_unwrap(),
+        tributary_abi::returns::RouteSnapshot {
+            models: vec![id, base],
+            splits: vec![u(4), u(3)],
+            datasetNodes: vec![u(0), u(0)],
+            datasetIds: vec![d1, d2],
+            datasetWeights: vec![u(6_000), u(4_000)],
+            datasetLicenses: vec![u(11), u(12)],
+            datasetSplits: vec![u(1), u(2)],
+            modelNodes: vec![u(0)],
+            modelParents: vec![base],
+            modelBps: vec![u(2_500)],
+        }
+    );
+    let err = registry.sender(alice).route_snapshot(u(9)).motsu_unwrap_err();
+    assert!(matches!(err, Error::UnknownModel(_)), "{err:?}");
     assert_eq!(
         registry.sender(alice).ancestry(base).motsu_unwrap(),
         Vec::<U256>::new()

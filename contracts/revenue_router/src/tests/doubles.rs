@@ -10,7 +10,7 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageMap, StorageU256, StorageVec},
 };
-use tributary_abi::returns::Lineage;
+use tributary_abi::returns::{Lineage, RouteSnapshot};
 
 /// One model of the registry double: its split, ancestry and parents as the views return them.
 #[storage]
@@ -114,5 +114,42 @@ impl RegistryDouble {
 
     pub fn dataset_split(&self, dataset_id: U256) -> U256 {
         self.dataset_splits.get(dataset_id)
+    }
+
+    /// `routeSnapshot(uint256)`: the stored records of the model and its stored ancestry, as
+    /// the real registry assembles them (and whatever malformed links a test stored).
+    pub fn route_snapshot(&self, model_id: U256) -> RouteSnapshot {
+        let mut models = alloc::vec![model_id];
+        models.extend(load(&self.models.getter(model_id).ancestry));
+        let mut out = RouteSnapshot {
+            models: Vec::new(),
+            splits: Vec::new(),
+            datasetNodes: Vec::new(),
+            datasetIds: Vec::new(),
+            datasetWeights: Vec::new(),
+            datasetLicenses: Vec::new(),
+            datasetSplits: Vec::new(),
+            modelNodes: Vec::new(),
+            modelParents: Vec::new(),
+            modelBps: Vec::new(),
+        };
+        for (node, id) in models.iter().enumerate() {
+            let record = self.models.getter(*id);
+            let node = U256::from(node);
+            out.splits.push(record.split.get());
+            let datasets = load(&record.datasets);
+            out.datasetSplits
+                .extend(datasets.iter().map(|d| self.dataset_splits.get(*d)));
+            out.datasetNodes.extend(datasets.iter().map(|_| node));
+            out.datasetIds.extend(datasets);
+            out.datasetWeights.extend(load(&record.dataset_weights));
+            out.datasetLicenses.extend(load(&record.licenses));
+            let parents = load(&record.models);
+            out.modelNodes.extend(parents.iter().map(|_| node));
+            out.modelParents.extend(parents);
+            out.modelBps.extend(load(&record.model_weights));
+        }
+        out.models = models;
+        out
     }
 }
