@@ -4,9 +4,9 @@
 //! resale royalty on a model token, and a model without offers.
 
 use alloy::{
-    primitives::{keccak256, Address, U256},
+    primitives::{keccak256, Address, B256, U256},
     providers::Provider,
-    rpc::types::TransactionReceipt,
+    rpc::types::{Filter, TransactionReceipt},
     sol,
     sol_types::{SolCall, SolEvent},
 };
@@ -31,7 +31,9 @@ use tributary_kit::{
 };
 
 sol! {
-    // As `contracts/usage_anchor/src/events.rs` declares it (exported interfaces list no events).
+    // As `contracts/usage_anchor/src/events.rs` and `contracts/license_offers/src/events.rs`
+    // declare them (exported interfaces list no events).
+    event OfferCreated(uint256 indexed offerId, uint256 indexed datasetId, address indexed creator, uint256 splitId, address royaltyReceiver, bytes32 termsHash);
     event UsageSkipped(address indexed attestor, bytes32 indexed batchId, uint256 indexed licenseId, uint32 index, uint8 reason);
 }
 
@@ -263,6 +265,20 @@ async fn quote<P: Provider>(w: &World<P>, model: U256, amount: U256) -> (Vec<U25
     (out.assetIds, out.amounts)
 }
 
+/// The offers on model `model`, as an integrator lists them: the `OfferCreated` logs of the
+/// offers contract whose second topic (the indexed asset id) is the model's asset id.
+async fn offers_of<P: Provider>(w: &World<P>, model: U256) -> Vec<U256> {
+    let filter = Filter::new()
+        .address(w.at(Contract::LicenseOffers))
+        .event_signature(OfferCreated::SIGNATURE_HASH)
+        .topic2(B256::from(asset(model)))
+        .from_block(0);
+    let logs = w.chain.get_logs(&filter).await.expect("logs");
+    logs.iter()
+        .map(|log| U256::from_be_bytes(log.topics()[1].0))
+        .collect()
+}
+
 /// 7 % of `x` (the dataset tier of these tests), exact for the multiples of 100 used here.
 fn seven_percent(x: U256) -> U256 {
     x * u(7) / u(100)
@@ -290,6 +306,7 @@ async fn a_transfer_mid_stream_leaves_what_accrued_with_the_old_holder() {
     // Lab offers it for inference; the app's license price enters the model's route: 7 % to
     // the dataset, 93 % to the model's split.
     let offer = model_offer(&w, lab, model, INFERENCE | COMMERCIAL, eth(10)).await;
+    assert_eq!(offers_of(&w, model).await, vec![offer]);
     let license = w.mint(offer, app, eth(10)).await;
     fund_from(&w, app, license, eth(50)).await;
     bond_attestor(&w, 4).await;
@@ -626,6 +643,7 @@ async fn a_model_without_offers_changes_hands_and_earns_for_its_holder() {
     let license_d = dataset_license(&w, lab, &[0], &[700]).await;
     let model = register(&w, lab, "no offers", &[(w.dataset_id, license_d)], &[]).await;
     let (_, split) = model_info(&w, model).await;
+    assert_eq!(offers_of(&w, model).await, Vec::<U256>::new());
     let router = w.at(Contract::RevenueRouter);
     let report = IRevenueRouter::reportRevenueCall { model_id: model };
 

@@ -91,7 +91,10 @@ fn registers_a_licensed_model_with_lineage(
             modelBps: vec![u(2_500)],
         }
     );
-    let err = registry.sender(alice).route_snapshot(u(9)).motsu_unwrap_err();
+    let err = registry
+        .sender(alice)
+        .route_snapshot(u(9))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::UnknownModel(_)), "{err:?}");
     assert_eq!(
         registry.sender(alice).ancestry(base).motsu_unwrap(),
