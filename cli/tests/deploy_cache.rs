@@ -33,6 +33,8 @@ const KEY: &str = genesis::NITRO_DEV_KEY;
 /// What the first bids pay per program: 0.001 ETH, far above what the decay term adds in the
 /// seconds a test takes (`decay` × elapsed seconds ≈ 10^10 wei per second).
 const HIGH_BID: &str = "1000000000000000";
+/// How many programs a deployment has.
+const PROGRAMS: usize = Contract::DEPLOY_ORDER.len();
 
 struct Run {
     ok: bool,
@@ -199,14 +201,14 @@ async fn cache_caches_every_program_and_their_calls_skip_the_init_gas() {
     );
     assert_eq!(
         cached.text.matches("cacheProgram(").count(),
-        8,
+        PROGRAMS,
         "one cacheProgram per program:\n{}",
         cached.text
     );
     assert!(
-        cached
-            .text
-            .contains("codehashIsCached is true for all 8 programs (8 cached now"),
+        cached.text.contains(&format!(
+            "codehashIsCached is true for all {PROGRAMS} programs ({PROGRAMS} cached now"
+        )),
         "{}",
         cached.text
     );
@@ -233,14 +235,14 @@ async fn cache_caches_every_program_and_their_calls_skip_the_init_gas() {
     assert!(again.ok, "{}", again.text);
     assert_eq!(
         again.text.matches("already cached (codehash").count(),
-        8,
+        PROGRAMS,
         "{}",
         again.text
     );
     assert!(
-        again
-            .text
-            .contains("(0 cached now for 0 gas, 8 already cached)"),
+        again.text.contains(&format!(
+            "(0 cached now for 0 gas, {PROGRAMS} already cached)"
+        )),
         "{}",
         again.text
     );
@@ -273,13 +275,14 @@ async fn cache_bid_bids_for_every_program_and_a_low_bid_is_refused_by_name() {
     );
     assert_eq!(
         bid.text.matches("InsertBid: bid").count(),
-        8,
+        PROGRAMS,
         "{}",
         bid.text
     );
     assert!(
-        bid.text
-            .contains("codehashIsCached is true for all 8 programs (8 cached now"),
+        bid.text.contains(&format!(
+            "codehashIsCached is true for all {PROGRAMS} programs ({PROGRAMS} cached now"
+        )),
         "{}",
         bid.text
     );
@@ -296,7 +299,7 @@ async fn cache_bid_bids_for_every_program_and_a_low_bid_is_refused_by_name() {
         )
         .await
         .expect("logs");
-    assert_eq!(logs.len(), 8);
+    assert_eq!(logs.len(), PROGRAMS);
     for (contract, deployed) in deployment.contracts.iter() {
         assert!(is_cached(&provider, deployed.codehash).await, "{contract}");
         let insert = logs

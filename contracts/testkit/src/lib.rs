@@ -5,6 +5,7 @@
 //! `#[public]` type that motsu's `Contract<T>` deploys like any contract.
 //!
 //! - [`erc20`]: [`erc20::TestToken`], an ERC-20 with an optional fee on transfer and a blacklist.
+//! - [`erc721`]: ERC-721 receiver doubles that answer wrongly, revert or are no receiver.
 //! - [`attribution`]: the splitter and license doubles of the attribution registry's and the
 //!   revenue router's tests, and their fixtures ([`registry_fixtures!`] for the two that need the
 //!   registry type).
@@ -17,6 +18,7 @@ extern crate alloc;
 
 pub mod attribution;
 pub mod erc20;
+pub mod erc721;
 pub mod licensing;
 pub mod models;
 

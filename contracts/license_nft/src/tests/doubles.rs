@@ -1,10 +1,8 @@
-//! ERC-721 receiver doubles: contracts that accept a license token, answer with the wrong magic
-//! value or revert. (The registry and splitter doubles are `tributary_testkit`'s.)
+//! The accepting ERC-721 receiver double. (The refusing receivers, the registry and the
+//! splitter doubles are `tributary_testkit`'s.)
 #![allow(clippy::unused_self)]
 
-use alloc::vec::Vec;
-
-use alloy_primitives::{aliases::B32, fixed_bytes, Address, U256};
+use alloy_primitives::{aliases::B32, Address, U256};
 use openzeppelin_stylus::token::erc721::RECEIVER_FN_SELECTOR;
 use stylus_sdk::{abi::Bytes, prelude::*, storage::StorageU256};
 
@@ -35,46 +33,6 @@ impl AcceptingReceiver {
     }
 }
 
-/// Returns the wrong magic value.
-#[storage]
-pub(crate) struct WrongMagicReceiver {}
-
-unsafe impl TopLevelStorage for WrongMagicReceiver {}
-
-#[public]
-impl WrongMagicReceiver {
-    #[selector(name = "onERC721Received")]
-    pub(crate) fn on_erc721_received(
-        &mut self,
-        _operator: Address,
-        _from: Address,
-        _token_id: U256,
-        _data: Bytes,
-    ) -> B32 {
-        fixed_bytes!("deadbeef")
-    }
-}
-
-/// Reverts with a reason. (An empty revert cannot be modelled: motsu replaces empty revert data
-/// with a "function not found" message.)
-#[storage]
-pub(crate) struct RevertingReceiver {}
-
-unsafe impl TopLevelStorage for RevertingReceiver {}
-
-/// The revert reason of [`RevertingReceiver`].
-pub(crate) const RECEIVER_REVERT_REASON: &str = "no licenses here";
-
-#[public]
-impl RevertingReceiver {
-    #[selector(name = "onERC721Received")]
-    pub(crate) fn on_erc721_received(
-        &mut self,
-        _operator: Address,
-        _from: Address,
-        _token_id: U256,
-        _data: Bytes,
-    ) -> Result<B32, Vec<u8>> {
-        Err(RECEIVER_REVERT_REASON.as_bytes().to_vec())
-    }
-}
+pub(crate) use tributary_testkit::erc721::{
+    RevertingReceiver, WrongMagicReceiver, RECEIVER_REVERT_REASON,
+};

@@ -1,18 +1,15 @@
-//! ERC-721 receiver doubles: a contract that accepts a model token and records what the
-//! registry said about the model when it was called, one that answers with the wrong magic
-//! value, one that reverts with a reason, and a contract that is no receiver at all (a fallback
-//! that answers nothing).
+//! The accepting ERC-721 receiver double: it records what the registry said about the model
+//! when it was called. (The refusing receivers are `tributary_testkit::erc721`'s.)
 #![allow(clippy::unused_self, clippy::unnecessary_wraps)] // the SDK's signatures
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::B32, fixed_bytes, Address, U256};
+use alloy_primitives::{aliases::B32, Address, U256};
 use openzeppelin_stylus::token::erc721::RECEIVER_FN_SELECTOR;
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
     storage::{StorageAddress, StorageU256},
-    ArbResult,
 };
 
 /// The registry double's views the accepting receiver reads (the items `sol_interface!`
@@ -93,62 +90,6 @@ impl ModelReceiver {
     }
 }
 
-/// Answers `onERC721Received` with the wrong magic value.
-#[storage]
-pub(crate) struct WrongMagicReceiver {}
-
-unsafe impl TopLevelStorage for WrongMagicReceiver {}
-
-#[public]
-impl WrongMagicReceiver {
-    #[selector(name = "onERC721Received")]
-    pub(crate) fn on_erc721_received(
-        &mut self,
-        _operator: Address,
-        _from: Address,
-        _token_id: U256,
-        _data: Bytes,
-    ) -> B32 {
-        fixed_bytes!("deadbeef")
-    }
-}
-
-/// The revert reason of [`RevertingReceiver`].
-pub(crate) const RECEIVER_REVERT_REASON: &str = "no models here";
-
-/// Reverts `onERC721Received` with [`RECEIVER_REVERT_REASON`].
-#[storage]
-pub(crate) struct RevertingReceiver {}
-
-unsafe impl TopLevelStorage for RevertingReceiver {}
-
-#[public]
-impl RevertingReceiver {
-    #[selector(name = "onERC721Received")]
-    pub(crate) fn on_erc721_received(
-        &mut self,
-        _operator: Address,
-        _from: Address,
-        _token_id: U256,
-        _data: Bytes,
-    ) -> Result<B32, Vec<u8>> {
-        Err(RECEIVER_REVERT_REASON.as_bytes().to_vec())
-    }
-}
-
-/// No ERC-721 receiver: a contract whose fallback accepts any call and answers nothing, so
-/// `onERC721Received` "succeeds" without the magic value. (A contract without a fallback
-/// reverts with empty data on chain, which `OpenZeppelin` reports the same way; motsu replaces
-/// empty revert data with a "function not found" message, so that case cannot be modelled.)
-#[storage]
-pub(crate) struct NotAReceiver {}
-
-unsafe impl TopLevelStorage for NotAReceiver {}
-
-#[public]
-impl NotAReceiver {
-    #[fallback]
-    pub(crate) fn fallback(&mut self, _calldata: &[u8]) -> ArbResult {
-        Ok(Vec::new())
-    }
-}
+pub(crate) use tributary_testkit::erc721::{
+    NotAReceiver, RevertingReceiver, WrongMagicReceiver, RECEIVER_REVERT_REASON,
+};
