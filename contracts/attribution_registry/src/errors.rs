@@ -25,7 +25,8 @@ sol! {
     /// The hash is already registered (as a dataset version, or as a model).
     #[derive(Debug)]
     error DuplicateHash(bytes32 hash, uint256 existingId);
-    /// The dataset has no version with this number (versions are numbered from 1).
+    /// The dataset (or the model, whose asset id `2^63 + modelId` is given) has no version with
+    /// this number (versions are numbered from 1).
     #[derive(Debug)]
     error UnknownVersion(uint256 datasetId, uint256 version);
     /// `account` is not the pending owner of dataset or model `id`.

@@ -66,6 +66,16 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     event ModelContributorsUpdated(uint256 indexed modelId, uint256 indexed splitId);
 
+    /// The model's holder published version `version` (from 2; version 1 is the registered
+    /// hash) with hash `modelHash`.
+    #[derive(Debug, PartialEq, Eq)]
+    event ModelVersionPublished(
+        uint256 indexed modelId,
+        uint256 indexed version,
+        bytes32 indexed modelHash,
+        string uri
+    );
+
     /// The model token contract was set (once).
     #[derive(Debug, PartialEq, Eq)]
     event ModelNftSet(address indexed models);

@@ -379,8 +379,35 @@ impl AttributionRegistry {
         self.move_model_internal(model_id, to)
     }
 
+    /// Publishes a new version of a model (the model token's holder only); returns its number
+    /// (the registered hash is version 1). Each version's hash is unique among models.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::ZeroHash`],
+    /// [`Error::DuplicateHash`].
+    ///
+    /// # Events
+    /// [`events::ModelVersionPublished`].
+    pub fn publish_model_version(
+        &mut self,
+        model_id: U256,
+        model_hash: B256,
+        uri: String,
+    ) -> Result<U256, Error> {
+        self.publish_model_version_internal(model_id, model_hash, &uri)
+    }
+
+    /// The hash of version `version` (from 1) of a model.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::UnknownVersion`] (with the model's asset id).
+    pub fn model_version(&self, model_id: U256, version: U256) -> Result<B256, Error> {
+        self.model_version_view(model_id, version)
+    }
+
     /// A model: `(owner, splitId, modelHash, depth)`; the owner is the holder of the model's
-    /// token (the URI is in `ModelRegistered`).
+    /// token and `modelHash` its latest version's (the URIs are in `ModelRegistered` and
+    /// `ModelVersionPublished`).
     ///
     /// # Errors
     /// [`Error::UnknownModel`].

@@ -23,7 +23,9 @@ use tributary_abi::{
 use crate::{
     datasets::{check_lengths, key},
     errors::{self, Error},
-    events::{ModelContributorsUpdated, ModelHolderChanged, ModelRegistered},
+    events::{
+        ModelContributorsUpdated, ModelHolderChanged, ModelRegistered, ModelVersionPublished,
+    },
     state::{ancestor_at, link, link_license, link_licensed, unlink, Field, Shape},
     AttributionRegistry, MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
@@ -301,12 +303,80 @@ impl AttributionRegistry {
     /// See [`AttributionRegistry::model`].
     pub(crate) fn model_view(&self, model_id: U256) -> Result<(Address, U256, B256, u8), Error> {
         let owner = self.existing_model_owner(model_id)?;
+        let latest = self.model_version_count(model_id);
         Ok((
             owner,
             self.read_uint(Field::ModelSplit, &[model_id]),
-            self.read(Field::ModelHash, &[model_id]),
+            self.model_version_hash(model_id, latest),
             self.shape(model_id).depth,
         ))
+    }
+
+    /// How many versions a model has (1 until its holder publishes another). Versions after the
+    /// first live in the dataset version fields under the model's asset id `2^63 + modelId`,
+    /// which no dataset id reaches.
+    fn model_version_count(&self, model_id: U256) -> U256 {
+        self.read_uint(Field::VersionCount, &[model_asset(model_id)])
+            .max(U256::from(1))
+    }
+
+    /// The hash of version `version` (1 ≤ version ≤ the count) of a model.
+    fn model_version_hash(&self, model_id: U256, version: U256) -> B256 {
+        if version == U256::from(1) {
+            self.read(Field::ModelHash, &[model_id])
+        } else {
+            self.read(Field::Version, &[model_asset(model_id), version])
+        }
+    }
+
+    /// See [`AttributionRegistry::publish_model_version`].
+    pub(crate) fn publish_model_version_internal(
+        &mut self,
+        model_id: U256,
+        model_hash: B256,
+        uri: &str,
+    ) -> Result<U256, Error> {
+        let owner = self.existing_model_owner(model_id)?;
+        let sender = self.vm().msg_sender();
+        if owner != sender {
+            return Err(errors::NotModelOwner {
+                modelId: model_id,
+                account: sender,
+            }
+            .into());
+        }
+        self.check_new_hash(Field::ModelByHash, model_hash)?;
+        // Cannot overflow: one version per transaction.
+        let number = self.model_version_count(model_id) + U256::from(1);
+        let asset = model_asset(model_id);
+        self.write_uint(Field::VersionCount, &[asset], number);
+        self.write(Field::Version, &[asset, number], model_hash);
+        self.write_uint(Field::ModelByHash, &[key(model_hash)], model_id);
+        emit_log(
+            self.vm(),
+            &[
+                ModelVersionPublished::SIGNATURE_HASH.0,
+                model_id.word(),
+                number.word(),
+                model_hash.0,
+            ],
+            &[[0; 32]],
+            &[Tail::bytes(0, uri.as_bytes())],
+        );
+        Ok(number)
+    }
+
+    /// See [`AttributionRegistry::model_version`].
+    pub(crate) fn model_version_view(&self, model_id: U256, version: U256) -> Result<B256, Error> {
+        self.existing_model_owner(model_id)?;
+        if version.is_zero() || version > self.model_version_count(model_id) {
+            return Err(errors::UnknownVersion {
+                datasetId: model_asset(model_id),
+                version,
+            }
+            .into());
+        }
+        Ok(self.model_version_hash(model_id, version))
     }
 
     /// See [`AttributionRegistry::parents`].

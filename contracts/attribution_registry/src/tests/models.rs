@@ -6,7 +6,10 @@ use crate::{
         MissingModelLicense, ModelNftAlreadySet, ModelNftNotSet, NotModelNft, NotModelOwner,
         UnknownModel,
     },
-    events::{ModelContributorsUpdated, ModelHolderChanged, ModelNftSet, ModelRegistered},
+    events::{
+        ModelContributorsUpdated, ModelHolderChanged, ModelNftSet, ModelRegistered,
+        ModelVersionPublished,
+    },
     MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
 
@@ -687,4 +690,95 @@ fn a_fine_tune_needs_a_fine_tune_license_on_a_model_it_does_not_hold(
         )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::LengthMismatch(_)), "{err:?}");
+}
+
+#[motsu::test]
+fn the_holder_publishes_model_versions(
+    registry: Contract<AttributionRegistry>,
+    splitter: Contract<SplitterDouble>,
+    license: Contract<LicenseDouble>,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&registry, &splitter, &license, alice);
+    let id = model(&registry, bob, 50, Parents::default()).motsu_unwrap();
+    assert_eq!(
+        registry
+            .sender(alice)
+            .model_version(id, u(1))
+            .motsu_unwrap(),
+        hash(50)
+    );
+    let unknown = |err: Error, version: u64| {
+        assert!(
+            matches!(&err, Error::UnknownVersion(e) if e.datasetId == tributary_abi::asset::model_asset(id) && e.version == u(version)),
+            "{err:?}"
+        );
+    };
+    unknown(
+        registry
+            .sender(alice)
+            .model_version(id, u(2))
+            .motsu_unwrap_err(),
+        2,
+    );
+    unknown(
+        registry
+            .sender(alice)
+            .model_version(id, u(0))
+            .motsu_unwrap_err(),
+        0,
+    );
+
+    let err = registry
+        .sender(alice)
+        .publish_model_version(id, hash(51), "ipfs://v2".into())
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::NotModelOwner(NotModelOwner { modelId, account }) if *modelId == id && *account == alice),
+        "{err:?}"
+    );
+    let err = registry
+        .sender(bob)
+        .publish_model_version(id, hash(50), "ipfs://v2".into())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::DuplicateHash(_)), "{err:?}");
+    let err = registry
+        .sender(bob)
+        .publish_model_version(id, B256::ZERO, "ipfs://v2".into())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroHash(_)), "{err:?}");
+    let err = registry
+        .sender(bob)
+        .publish_model_version(u(9), hash(51), "ipfs://v2".into())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::UnknownModel(_)), "{err:?}");
+
+    assert_eq!(
+        registry
+            .sender(bob)
+            .publish_model_version(id, hash(51), "ipfs://v2".into())
+            .motsu_unwrap(),
+        u(2)
+    );
+    registry.assert_emitted(&ModelVersionPublished {
+        modelId: id,
+        version: u(2),
+        modelHash: hash(51),
+        uri: "ipfs://v2".into(),
+    });
+    assert_eq!(
+        registry
+            .sender(alice)
+            .model_version(id, u(2))
+            .motsu_unwrap(),
+        hash(51)
+    );
+    assert_eq!(registry.sender(alice).model(id).motsu_unwrap().2, hash(51));
+    // A version's hash cannot register another model.
+    let err = model(&registry, alice, 51, Parents::default()).motsu_unwrap_err();
+    assert!(matches!(err, Error::DuplicateHash(_)), "{err:?}");
+    // Versions do not touch datasets: a dataset's version count is its own.
+    let d = dataset(&registry, alice, 60);
+    assert_eq!(registry.sender(alice).dataset(d).motsu_unwrap().4, u(1));
 }
