@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use tributary::deploy::Deployment;
+use tributary::{contracts::Contract, deploy::Deployment};
 use tributary_devnode::rpc::{self, ServerConfig};
 
 /// nitro-devnode's dev key, funded on the devnode.
@@ -60,8 +60,12 @@ async fn deploy_writes_the_deployment_and_a_second_run_does_nothing() {
     assert_eq!(file.chain_id, 412_346);
     let addresses: std::collections::BTreeSet<_> =
         file.contracts.iter().map(|(_, d)| d.address).collect();
-    assert_eq!(addresses.len(), 8, "eight contracts at eight addresses");
-    assert_eq!(file.wiring.len(), 5);
+    assert_eq!(
+        addresses.len(),
+        Contract::DEPLOY_ORDER.len(),
+        "nine contracts at nine addresses"
+    );
+    assert_eq!(file.wiring.len(), 6);
 
     let second = {
         let (url, out) = (url.clone(), out.clone());

@@ -45,6 +45,10 @@ interface IAttributionRegistry  {
 
     function moveModel(uint256 model_id, address to) external;
 
+    function publishModelVersion(uint256 model_id, bytes32 model_hash, string calldata uri) external returns (uint256);
+
+    function modelVersion(uint256 model_id, uint256 version) external view returns (bytes32);
+
     function model(uint256 model_id) external view returns (address, uint256, bytes32, uint8);
 
     function parents(uint256 model_id) external view returns (Lineage memory);

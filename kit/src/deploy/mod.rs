@@ -1,4 +1,4 @@
-//! `tributary deploy`: puts the eight contracts on any Nitro chain (the devnode,
+//! `tributary deploy`: puts the nine contracts on any Nitro chain (the devnode,
 //! nitro-devnode, Arbitrum Sepolia or One) the way cargo-stylus does, wires them together and
 //! records the result in `deployments/<chainId>.json`.
 //!
