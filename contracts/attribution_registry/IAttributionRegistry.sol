@@ -21,6 +21,8 @@ interface IAttributionRegistry  {
 
     function registerDataset(bytes32 content_hash, string calldata uri, address[] memory contributors, uint256[] memory weights) external returns (uint256);
 
+    function registerMerkleDataset(bytes32 content_hash, string calldata uri, bytes32 root, uint256 total_shares) external returns (uint256);
+
     function publishVersion(uint256 dataset_id, bytes32 content_hash, string calldata uri) external returns (uint256);
 
     function transferDatasetOwnership(uint256 dataset_id, address new_owner) external;
@@ -28,6 +30,8 @@ interface IAttributionRegistry  {
     function acceptDatasetOwnership(uint256 dataset_id) external;
 
     function updateContributors(uint256 dataset_id, address[] memory recipients, uint256[] memory shares) external;
+
+    function handOverSplit(uint256 dataset_id, address controller) external;
 
     function datasetOwner(uint256 dataset_id) external view returns (address);
 

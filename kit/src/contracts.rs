@@ -17,7 +17,7 @@ pub struct ContractCrate {
 
 /// Every contract crate, in the order the build and its size table list them (deployment order
 /// is [`Contract::DEPLOY_ORDER`]).
-pub const CONTRACTS: [ContractCrate; 9] = [
+pub const CONTRACTS: [ContractCrate; 10] = [
     Contract::RoyaltySplitter.krate(),
     Contract::AttributionRegistry.krate(),
     Contract::RevenueRouter.krate(),
@@ -27,6 +27,7 @@ pub const CONTRACTS: [ContractCrate; 9] = [
     Contract::UsageEscrow.krate(),
     Contract::UsageAnchor.krate(),
     Contract::UsageDisputes.krate(),
+    Contract::Datanets.krate(),
 ];
 
 impl ContractCrate {
@@ -43,7 +44,7 @@ impl ContractCrate {
     }
 }
 
-/// One of the nine deployed contracts.
+/// One of the ten deployed contracts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Contract {
     /// `RoyaltySplitter`.
@@ -64,12 +65,14 @@ pub enum Contract {
     UsageDisputes,
     /// `ModelNft`.
     ModelNft,
+    /// `Datanets`.
+    Datanets,
 }
 
 impl Contract {
     /// Every contract in deployment order: each is constructed with the addresses of contracts
     /// before it (see `crate::deploy`).
-    pub const DEPLOY_ORDER: [Self; 9] = [
+    pub const DEPLOY_ORDER: [Self; 10] = [
         Self::RoyaltySplitter,
         Self::AttributionRegistry,
         Self::LicenseNft,
@@ -79,6 +82,7 @@ impl Contract {
         Self::UsageAnchor,
         Self::UsageDisputes,
         Self::ModelNft,
+        Self::Datanets,
     ];
 
     /// Its crate.
@@ -97,6 +101,7 @@ impl Contract {
             Self::UsageAnchor => ("usage-anchor", "usage_anchor", "IUsageAnchor"),
             Self::UsageDisputes => ("usage-disputes", "usage_disputes", "IUsageDisputes"),
             Self::ModelNft => ("model-nft", "model_nft", "IModelNft"),
+            Self::Datanets => ("datanets", "datanets", "IDatanets"),
         };
         ContractCrate {
             package,
@@ -125,7 +130,7 @@ impl std::fmt::Display for Contract {
     }
 }
 
-/// A name that is not one of the nine contracts.
+/// A name that is not one of the ten contracts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownContract(pub String);
 
@@ -150,6 +155,8 @@ impl std::error::Error for UnknownContract {}
 pub struct Contracts<T> {
     /// `attribution_registry`.
     pub attribution_registry: T,
+    /// `datanets`.
+    pub datanets: T,
     /// `license_nft`.
     pub license_nft: T,
     /// `license_offers`.
@@ -181,6 +188,7 @@ impl<T> Contracts<T> {
             Contract::UsageAnchor => &self.usage_anchor,
             Contract::UsageDisputes => &self.usage_disputes,
             Contract::ModelNft => &self.model_nft,
+            Contract::Datanets => &self.datanets,
         }
     }
 
@@ -196,6 +204,7 @@ impl<T> Contracts<T> {
             usage_anchor: value(Contract::UsageAnchor)?,
             usage_disputes: value(Contract::UsageDisputes)?,
             model_nft: value(Contract::ModelNft)?,
+            datanets: value(Contract::Datanets)?,
         })
     }
 
@@ -208,6 +217,7 @@ impl<T> Contracts<T> {
     pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Contracts<U> {
         Contracts {
             attribution_registry: f(&self.attribution_registry),
+            datanets: f(&self.datanets),
             license_nft: f(&self.license_nft),
             license_offers: f(&self.license_offers),
             model_nft: f(&self.model_nft),
@@ -244,7 +254,7 @@ mod tests {
             Contract::from_dir("usage_anchr").unwrap_err().to_string(),
             "no contract named \"usage_anchr\" (the contracts: royalty_splitter, \
              attribution_registry, license_nft, revenue_router, license_offers, usage_escrow, \
-             usage_anchor, usage_disputes, model_nft)"
+             usage_anchor, usage_disputes, model_nft, datanets)"
         );
     }
 
@@ -256,7 +266,7 @@ mod tests {
         }
         assert_eq!(
             serde_json::to_string(&numbers).unwrap(),
-            "{\"attribution_registry\":1,\"license_nft\":2,\"license_offers\":3,\
+            "{\"attribution_registry\":1,\"datanets\":9,\"license_nft\":2,\"license_offers\":3,\
              \"model_nft\":8,\"revenue_router\":4,\"royalty_splitter\":0,\"usage_anchor\":6,\
              \"usage_disputes\":7,\"usage_escrow\":5}"
         );

@@ -18,7 +18,7 @@ use stylus_sdk::{
 use crate::{
     abi_words::{call_data, Word},
     asset::model_of,
-    errors::ExternalCallFailed,
+    errors::{ExternalCallFailed, SafeErc20FailedOperation},
     interfaces::{IErc20, ILicenseNft, IRevenueRouter, IRoyaltySplitter},
 };
 
@@ -134,6 +134,86 @@ impl Output {
         }
         (1..=len).map(|i| self.word(start + i)).collect()
     }
+}
+
+/// A token call with `SafeERC20` semantics (`OpenZeppelin`'s `SafeERC20`, without its
+/// Stylus port's code): it must not revert, and must return `true` or nothing (then the token
+/// must have code). Any failure is `SafeErc20FailedOperation(token)`.
+///
+/// # Errors
+/// [`SafeErc20FailedOperation`].
+#[inline]
+pub fn safe_token_call(
+    vm: &dyn Host,
+    token: Address,
+    calldata: &[u8],
+) -> Result<(), SafeErc20FailedOperation> {
+    let ok = match call(vm, token, Some(U256::ZERO), calldata) {
+        Ok(out) if out.0.is_empty() => vm.code_size(token) > 0,
+        Ok(out) => out.word(0) == Some(U256::from(1)),
+        Err(_) => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(SafeErc20FailedOperation { token })
+    }
+}
+
+/// `token.transfer(to, amount)` through [`safe_token_call`].
+///
+/// # Errors
+/// [`SafeErc20FailedOperation`].
+pub fn safe_transfer(
+    vm: &dyn Host,
+    token: Address,
+    to: Address,
+    amount: U256,
+) -> Result<(), SafeErc20FailedOperation> {
+    let data = call_data(IErc20::transferCall::SELECTOR, &[to.word(), amount.word()]);
+    safe_token_call(vm, token, &data)
+}
+
+/// `token.transferFrom(from, to, amount)` through [`safe_token_call`].
+///
+/// # Errors
+/// [`SafeErc20FailedOperation`].
+pub fn safe_transfer_from(
+    vm: &dyn Host,
+    token: Address,
+    from: Address,
+    to: Address,
+    amount: U256,
+) -> Result<(), SafeErc20FailedOperation> {
+    let data = call_data(
+        IErc20::transferFromCall::SELECTOR,
+        &[from.word(), to.word(), amount.word()],
+    );
+    safe_token_call(vm, token, &data)
+}
+
+/// Sets `spender`'s allowance of `token` to `amount`, first resetting it to zero if the token
+/// refuses a direct change (`OpenZeppelin`'s `forceApprove`).
+///
+/// # Errors
+/// [`SafeErc20FailedOperation`].
+pub fn force_approve(
+    vm: &dyn Host,
+    token: Address,
+    spender: Address,
+    amount: U256,
+) -> Result<(), SafeErc20FailedOperation> {
+    let approve = |value: U256| {
+        call_data(
+            IErc20::approveCall::SELECTOR,
+            &[spender.word(), value.word()],
+        )
+    };
+    if safe_token_call(vm, token, &approve(amount)).is_ok() {
+        return Ok(());
+    }
+    safe_token_call(vm, token, &approve(U256::ZERO))?;
+    safe_token_call(vm, token, &approve(amount))
 }
 
 /// `token.balanceOf(account)`.

@@ -8,6 +8,21 @@
 use alloy_sol_types::sol;
 
 sol! {
+    /// A token transfer or approval reverted or returned `false` (`OpenZeppelin`'s `SafeERC20`
+    /// error; revenue router, Datanets).
+    #[derive(Debug, PartialEq, Eq)]
+    error SafeErc20FailedOperation(address token);
+    /// A signature is not 65 bytes `r ‖ s ‖ v` (usage anchor, Datanets).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidSignatureLength(uint256 length);
+    /// The ECDSA signature recovers to no address (`v` not 27/28, `r` or `s` zero, `r` not a
+    /// curve point). `OpenZeppelin`'s `ECDSA` error (usage anchor, Datanets).
+    #[derive(Debug, PartialEq, Eq)]
+    error ECDSAInvalidSignature();
+    /// The ECDSA signature's `s` is in the upper half order (malleable). `OpenZeppelin`'s
+    /// `ECDSA` error (usage anchor, Datanets).
+    #[derive(Debug, PartialEq, Eq)]
+    error ECDSAInvalidSignatureS(bytes32 s);
     /// `attestor` anchored no batch with `batchId` (usage anchor, usage disputes).
     #[derive(Debug, PartialEq, Eq)]
     error UnknownBatch(address attestor, bytes32 batchId);

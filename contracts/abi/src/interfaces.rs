@@ -18,6 +18,10 @@ pub mod IRoyaltySplitter {
     alloy_sol_types::sol! {
         function createSplit(address[] recipients, uint256[] shares, address controller) external returns (uint256 splitId);
         function updateSplit(uint256 splitId, address[] recipients, uint256[] shares) external;
+        function createMerkleSplit(bytes32 root, uint256 totalShares, address controller) external returns (uint256 splitId);
+        function updateMerkleSplit(uint256 splitId, bytes32 root, uint256 totalShares) external;
+        function splitInfo(uint256 splitId) external view returns (address controller, uint32 version, address receiver);
+        function setSplitController(uint256 splitId, address controller) external;
         function deposit(uint256 splitId) external payable;
         function depositToken(uint256 splitId, address token, uint256 amount) external;
         function royaltyReceiver(uint256 splitId) external returns (address receiver);
@@ -37,6 +41,8 @@ pub mod IAttributionRegistry {
         function datasetOwner(uint256 datasetId) external view returns (address owner);
         function datasetSplit(uint256 datasetId) external view returns (uint256 splitId);
         function datasetListing(uint256 datasetId) external view returns (address owner, uint256 splitId);
+        function dataset(uint256 datasetId) external view returns (address owner, address pendingOwner, uint256 splitId, bytes32 contentHash, uint256 versionCount);
+        function splitter() external view returns (address splitter);
         function model(uint256 modelId) external view returns (address owner, uint256 splitId, bytes32 modelHash, uint8 depth);
         function parents(uint256 modelId) external view returns ((uint256[], uint256[], uint256[], uint256[], uint256[]) lineage);
         function ancestry(uint256 modelId) external view returns (uint256[] ancestors);
@@ -122,6 +128,7 @@ pub mod IErc20 {
     alloy_sol_types::sol! {
         function balanceOf(address account) external view returns (uint256 balance);
         function transferFrom(address from, address to, uint256 amount) external returns (bool ok);
+        function transfer(address to, uint256 amount) external returns (bool ok);
         function approve(address spender, uint256 amount) external returns (bool ok);
     }
 }

@@ -3,11 +3,12 @@
 //! Everything that crosses a contract boundary is declared once here: asset ids of datasets and
 //! models and revenue destinations ([`asset`]), license scope flags and
 //! usage units ([`scope`]), the terms of a license offer ([`terms`]) and the words they are
-//! registered in ([`packed`]), the usage receipt and batch that attestors sign ([`usage`]),
-//! every function one contract calls on another ([`interfaces`], sent through [`calls`]), the
-//! errors more than one contract raises ([`errors`]), structs returned by views ([`returns`])
-//! and the one ABI encoder of errors, events and calldata ([`abi_words`]). A contract crate
-//! never depends on another contract crate, only on this one.
+//! registered in ([`packed`]), the usage receipt and batch that attestors sign ([`usage`]), the
+//! attribution report evaluators sign ([`attribution`]), EIP-712 digests and ECDSA recovery
+//! ([`eip712`]), every function one contract calls on another ([`interfaces`], sent through
+//! [`calls`]), the errors more than one contract raises ([`errors`]), structs returned by views
+//! ([`returns`]) and the one ABI encoder of errors, events and calldata ([`abi_words`]). A contract
+//! crate never depends on another contract crate, only on this one.
 //!
 //! Off-chain code (the CLI, the devnode and the tests, on alloy 0.11) does not link this crate:
 //! it uses the Solidity interfaces the contracts export (`contracts/<name>/I<Name>.sol`) and
@@ -19,7 +20,9 @@ extern crate alloc;
 
 pub mod abi_words;
 pub mod asset;
+pub mod attribution;
 pub mod calls;
+pub mod eip712;
 pub mod errors;
 pub mod interfaces;
 pub mod packed;

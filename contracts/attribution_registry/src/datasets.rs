@@ -13,6 +13,7 @@ use crate::{
         ContributorsUpdated, DatasetOwnershipTransferStarted, DatasetOwnershipTransferred,
         DatasetRegistered, VersionPublished,
     },
+    external::Members,
     state::Field,
     AttributionRegistry,
 };
@@ -23,16 +24,16 @@ pub(crate) fn key(hash: B256) -> U256 {
 }
 
 impl AttributionRegistry {
-    /// See [`AttributionRegistry::register_dataset`].
+    /// See [`AttributionRegistry::register_dataset`] and
+    /// [`AttributionRegistry::register_merkle_dataset`].
     pub(crate) fn register_dataset_internal(
         &mut self,
         content_hash: B256,
         uri: &str,
-        contributors: &[Address],
-        weights: &[U256],
+        members: Members<'_>,
     ) -> Result<U256, Error> {
         self.check_new_hash(Field::DatasetByHash, content_hash)?;
-        check_lengths(contributors.len(), weights.len())?;
+        members.check_lengths()?;
 
         // Cannot overflow: one id per transaction.
         let dataset_id = self.dataset_count.get() + U256::from(1);
@@ -43,7 +44,7 @@ impl AttributionRegistry {
 
         // The split id is only known after the call (the owner word, written before it, then
         // gets it); the registry is not reentrant.
-        let split_id = self.create_split(contributors, weights)?;
+        let split_id = self.create_split(members)?;
         self.write_dataset_owner(dataset_id, owner, split_id);
         emit_log(
             self.vm(),
@@ -169,6 +170,17 @@ impl AttributionRegistry {
         self.update_split(split_id, recipients, shares)
     }
 
+    /// See [`AttributionRegistry::hand_over_split`].
+    pub(crate) fn hand_over_split_internal(
+        &mut self,
+        dataset_id: U256,
+        controller: Address,
+    ) -> Result<(), Error> {
+        self.only_dataset_owner(dataset_id)?;
+        let split_id = self.dataset_split_of(dataset_id);
+        self.set_split_controller(split_id, controller)
+    }
+
     /// See [`AttributionRegistry::dataset`].
     pub(crate) fn dataset_view(
         &self,
@@ -243,6 +255,16 @@ impl AttributionRegistry {
             .into());
         }
         Ok(())
+    }
+}
+
+impl Members<'_> {
+    /// A listed split's arrays must be aligned (the splitter checks everything else).
+    fn check_lengths(self) -> Result<(), Error> {
+        match self {
+            Members::Listed(recipients, shares) => check_lengths(recipients.len(), shares.len()),
+            Members::Merkle(..) => Ok(()),
+        }
     }
 }
 

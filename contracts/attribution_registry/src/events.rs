@@ -47,7 +47,8 @@ sol! {
         address indexed newOwner
     );
 
-    /// The dataset owner replaced the contributors of the dataset's split.
+    /// The dataset's owner replaced the contributors of the dataset's split: the splitter opened a new version (`SplitRecipientsSet` or
+    /// `SplitMerkleRootSet` there).
     #[derive(Debug, PartialEq, Eq)]
     event ContributorsUpdated(uint256 indexed datasetId, uint256 indexed splitId);
 

@@ -28,6 +28,15 @@ fn words<T: Word>(values: &[T]) -> Vec<[u8; 32]> {
     values.iter().map(Word::word).collect()
 }
 
+/// The members of a split the registry creates or updates; the splitter validates them.
+#[derive(Clone, Copy)]
+pub(crate) enum Members<'a> {
+    /// A listed split: recipients (sorted ascending, unique) and their aligned shares.
+    Listed(&'a [Address], &'a [U256]),
+    /// A Merkle split: the root of its `(recipient, shares)` leaves and their total shares.
+    Merkle(B256, U256),
+}
+
 impl AttributionRegistry {
     /// Calls `target` with `calldata` (a state-changing call when `mutating`, else a static
     /// call) and returns the first return word (zero when `returns` is false: a function
@@ -47,24 +56,28 @@ impl AttributionRegistry {
         }
     }
 
-    /// Creates a split controlled by the registry; returns its id.
-    pub(crate) fn create_split(
-        &mut self,
-        recipients: &[Address],
-        shares: &[U256],
-    ) -> Result<U256, Error> {
+    /// Creates a split of `members` controlled by the registry; returns its id.
+    pub(crate) fn create_split(&mut self, members: Members<'_>) -> Result<U256, Error> {
         let controller = self.vm().contract_address();
-        let (recipients, shares) = (words(recipients), words(shares));
-        let calldata = encode(
-            &IRoyaltySplitter::createSplitCall::SELECTOR,
-            &[[0; 32], [0; 32], controller.word()],
-            &[Tail::words(0, &recipients), Tail::words(1, &shares)],
-        );
+        let calldata = match members {
+            Members::Listed(recipients, shares) => {
+                let (recipients, shares) = (words(recipients), words(shares));
+                encode(
+                    &IRoyaltySplitter::createSplitCall::SELECTOR,
+                    &[[0; 32], [0; 32], controller.word()],
+                    &[Tail::words(0, &recipients), Tail::words(1, &shares)],
+                )
+            }
+            Members::Merkle(root, total) => call_data(
+                IRoyaltySplitter::createMerkleSplitCall::SELECTOR,
+                &[root.0, total.word(), controller.word()],
+            ),
+        };
         let splitter = self.splitter.get();
         Ok(self.call_word(splitter, &calldata, true, true)?.into())
     }
 
-    /// Replaces a registry-controlled split's recipients.
+    /// Replaces a registry-controlled split's recipients (the splitter opens its next version).
     pub(crate) fn update_split(
         &mut self,
         split_id: U256,
@@ -76,6 +89,20 @@ impl AttributionRegistry {
             &IRoyaltySplitter::updateSplitCall::SELECTOR,
             &[split_id.word(), [0; 32], [0; 32]],
             &[Tail::words(1, &recipients), Tail::words(2, &shares)],
+        );
+        let splitter = self.splitter.get();
+        self.call_word(splitter, &calldata, true, false).map(drop)
+    }
+
+    /// Hands a registry-controlled split to `controller`.
+    pub(crate) fn set_split_controller(
+        &mut self,
+        split_id: U256,
+        controller: Address,
+    ) -> Result<(), Error> {
+        let calldata = call_data(
+            IRoyaltySplitter::setSplitControllerCall::SELECTOR,
+            &[split_id.word(), controller.word()],
         );
         let splitter = self.splitter.get();
         self.call_word(splitter, &calldata, true, false).map(drop)

@@ -53,7 +53,7 @@ use tributary_abi::{
 };
 
 pub use crate::errors::Error;
-use crate::{events::LicenseNftSet, models::ModelRegistration};
+use crate::{events::LicenseNftSet, external::Members, models::ModelRegistration};
 
 /// Most parents (datasets plus models) one model may have.
 pub const MAX_PARENTS: usize = 8;
@@ -205,7 +205,27 @@ impl AttributionRegistry {
         contributors: Vec<Address>,
         weights: Vec<U256>,
     ) -> Result<U256, Error> {
-        self.register_dataset_internal(content_hash, &uri, &contributors, &weights)
+        self.register_dataset_internal(content_hash, &uri, Members::Listed(&contributors, &weights))
+    }
+
+    /// Registers a dataset whose contributors are a Merkle split: `root` commits to
+    /// `(contributor, shares)` leaves summing to `total_shares` (any number of contributors,
+    /// registered and paid at the cost of three). Otherwise as [`Self::register_dataset`].
+    ///
+    /// # Errors
+    /// [`Error::ZeroHash`], [`Error::DuplicateHash`], [`Error::ExternalCallFailed`] (the
+    /// splitter refused the root or total: `ZeroRoot`, `ZeroShares`, `TotalSharesTooLarge`).
+    ///
+    /// # Events
+    /// [`events::DatasetRegistered`].
+    pub fn register_merkle_dataset(
+        &mut self,
+        content_hash: B256,
+        uri: String,
+        root: B256,
+        total_shares: U256,
+    ) -> Result<U256, Error> {
+        self.register_dataset_internal(content_hash, &uri, Members::Merkle(root, total_shares))
     }
 
     /// Publishes a new version of a dataset (dataset owner only). Returns its number.
@@ -251,8 +271,9 @@ impl AttributionRegistry {
         self.accept_dataset_ownership_internal(dataset_id)
     }
 
-    /// Replaces the contributors of a dataset's split (dataset owner only); the splitter
-    /// settles what was accrued first.
+    /// Replaces the contributors of a dataset's split (dataset owner only) by opening its next
+    /// version; what was accrued before stays claimable from the previous version. Fails with
+    /// the splitter's `NotController` once the split was handed over ([`Self::hand_over_split`]).
     ///
     /// # Errors
     /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::LengthMismatch`],
@@ -267,6 +288,21 @@ impl AttributionRegistry {
         shares: Vec<U256>,
     ) -> Result<(), Error> {
         self.update_contributors_internal(dataset_id, &recipients, &shares)
+    }
+
+    /// Hands control of the dataset's split to `controller` (dataset owner only): from then on
+    /// only `controller` replaces the dataset's contributors, on the splitter — e.g. the
+    /// Datanets contract, which installs evaluated weights after a veto window. Only the new
+    /// controller can hand it on or back (zero makes the contributors permanent).
+    ///
+    /// # Errors
+    /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::ExternalCallFailed`]
+    /// (`NotController`: the registry no longer controls the split).
+    ///
+    /// # Events
+    /// The splitter's `SplitControllerChanged`.
+    pub fn hand_over_split(&mut self, dataset_id: U256, controller: Address) -> Result<(), Error> {
+        self.hand_over_split_internal(dataset_id, controller)
     }
 
     /// Owner of a dataset; zero if unknown.

@@ -26,6 +26,7 @@ use crate::{
     events::{
         ModelContributorsUpdated, ModelHolderChanged, ModelRegistered, ModelVersionPublished,
     },
+    external::Members,
     state::{ancestor_at, link, link_license, link_licensed, unlink, Field, Shape},
     AttributionRegistry, MAX_ANCESTORS, MAX_DEPTH, MAX_PARENTS,
 };
@@ -149,7 +150,7 @@ impl AttributionRegistry {
         }
 
         // The split id is only known after the call; the registry is not reentrant.
-        let split_id = self.create_split(&r.contributors, &r.shares)?;
+        let split_id = self.create_split(Members::Listed(&r.contributors, &r.shares))?;
         self.write_uint(Field::ModelSplit, &[model_id], split_id);
         // The model's token, to the registrant (the token contract does not call back on a
         // mint).

@@ -5,8 +5,9 @@
 #![allow(missing_docs)] // `sol!` expands the documented declarations below into undocumented items.
 
 use alloy_sol_types::sol;
-pub use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
-pub use tributary_abi::errors::{ExternalCallFailed, UnknownModel, ZeroAddress};
+pub use tributary_abi::errors::{
+    ExternalCallFailed, SafeErc20FailedOperation, UnknownModel, ZeroAddress,
+};
 
 sol! {
     /// A revenue report of zero (or a token transfer that delivered nothing).

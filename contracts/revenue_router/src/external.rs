@@ -15,8 +15,11 @@ use stylus_sdk::{
 };
 use tributary_abi::{
     abi_words::{call_data, Word},
-    calls::{call, deposit_into_split, malformed, token_balance, Output},
-    interfaces::{IAttributionRegistry, IErc20, ILicenseNft},
+    calls::{
+        call, deposit_into_split, force_approve, malformed, safe_transfer_from, token_balance,
+        Output,
+    },
+    interfaces::{IAttributionRegistry, ILicenseNft},
 };
 
 use crate::{
@@ -128,22 +131,6 @@ impl RevenueRouter {
         Ok(token_balance(self.vm(), token, this)?)
     }
 
-    /// A token call with `SafeERC20` semantics: it must not revert, and must return `true` or
-    /// nothing (then the token must have code). Any failure is
-    /// [`errors::SafeErc20FailedOperation`].
-    fn safe_token_call(&mut self, token: Address, calldata: &[u8]) -> Result<(), Error> {
-        let ok = match self.call_raw(token, calldata, true, U256::ZERO) {
-            Ok(out) if out.0.is_empty() => self.vm().code_size(token) > 0,
-            Ok(out) => out.word(0) == Some(U256::from(1)),
-            Err(_) => false,
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(errors::SafeErc20FailedOperation { token }.into())
-        }
-    }
-
     /// Pulls `amount` of `token` from `from` to the router.
     pub(crate) fn pull_tokens(
         &mut self,
@@ -152,31 +139,16 @@ impl RevenueRouter {
         amount: U256,
     ) -> Result<(), Error> {
         let this = self.vm().contract_address();
-        let calldata = call_data(
-            IErc20::transferFromCall::SELECTOR,
-            &[from.word(), this.word(), amount.word()],
-        );
-        self.safe_token_call(token, &calldata)
+        Ok(safe_transfer_from(self.vm(), token, from, this, amount)?)
     }
 
-    /// Sets the splitter's allowance of `token` to `amount`, first resetting it to zero if the
-    /// token refuses a direct change (`OpenZeppelin`'s `forceApprove`).
+    /// Sets `spender`'s allowance of `token` to `amount` (`OpenZeppelin`'s `forceApprove`).
     pub(crate) fn force_approve(
         &mut self,
         token: Address,
         spender: Address,
         amount: U256,
     ) -> Result<(), Error> {
-        let approve = |value: U256| {
-            call_data(
-                IErc20::approveCall::SELECTOR,
-                &[spender.word(), value.word()],
-            )
-        };
-        if self.safe_token_call(token, &approve(amount)).is_ok() {
-            return Ok(());
-        }
-        self.safe_token_call(token, &approve(U256::ZERO))?;
-        self.safe_token_call(token, &approve(amount))
+        Ok(force_approve(self.vm(), token, spender, amount)?)
     }
 }

@@ -5,8 +5,9 @@
 use alloy_sol_types::sol;
 pub use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 pub use tributary_abi::errors::{
-    ArithmeticOverflow, BatchMismatch, BatchUnderChallenge, BatchVoided, ExternalCallFailed,
-    InvalidConfiguration, InvalidProof, InvalidUsageLeaf, NativeTransferFailed, NothingToWithdraw,
+    ArithmeticOverflow, BatchMismatch, BatchUnderChallenge, BatchVoided, ECDSAInvalidSignature,
+    ECDSAInvalidSignatureS, ExternalCallFailed, InvalidConfiguration, InvalidProof,
+    InvalidSignatureLength, InvalidUsageLeaf, NativeTransferFailed, NothingToWithdraw,
     UnknownBatch, ZeroAmount,
 };
 
@@ -52,17 +53,6 @@ sol! {
     /// that is reversed or ends in the future, or `totalUnits` of 2^96 or more.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidBatch(address attestor, bytes32 batchId);
-    /// The signature is not 65 bytes `r ‖ s ‖ v`.
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidSignatureLength(uint256 length);
-    /// The ECDSA signature recovers to no address (`v` not 27/28, `r` or `s` zero, `r` not a
-    /// curve point). `OpenZeppelin`'s `ECDSA` error.
-    #[derive(Debug, PartialEq, Eq)]
-    error ECDSAInvalidSignature();
-    /// The ECDSA signature's `s` is in the upper half order (malleable). `OpenZeppelin`'s
-    /// `ECDSA` error.
-    #[derive(Debug, PartialEq, Eq)]
-    error ECDSAInvalidSignatureS(bytes32 s);
     /// The signature is valid but not `attestor`'s over this batch, chain and contract.
     #[derive(Debug, PartialEq, Eq)]
     error BadSignature(address attestor, bytes32 batchId);
@@ -159,4 +149,15 @@ tributary_abi::word_errors! {
 /// Shorthand for an [`ArithmeticOverflow`] error.
 pub(crate) fn overflow() -> Error {
     Error::ArithmeticOverflow(ArithmeticOverflow {})
+}
+
+impl From<tributary_abi::eip712::SignatureError> for Error {
+    fn from(error: tributary_abi::eip712::SignatureError) -> Self {
+        use tributary_abi::eip712::SignatureError;
+        match error {
+            SignatureError::Length(e) => Self::InvalidSignatureLength(e),
+            SignatureError::Invalid(e) => Self::ECDSAInvalidSignature(e),
+            SignatureError::HighS(e) => Self::ECDSAInvalidSignatureS(e),
+        }
+    }
 }

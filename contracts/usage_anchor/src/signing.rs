@@ -1,61 +1,39 @@
-//! The EIP-712 digest an attestor signs for a batch, and ECDSA recovery through the
-//! `ecrecover` precompile.
+//! The EIP-712 digest an attestor signs for a batch (the shared EIP-712 and ECDSA code is
+//! `tributary_abi::eip712`).
 //!
 //! Pure functions of their inputs (chain id and verifying contract are arguments), so that the
 //! shared test vectors and the off-chain attestor kit can be checked against exactly the code the
 //! contract runs.
 //!
-//! Domain: `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`
-//! with name [`EIP712_NAME`] and version [`EIP712_VERSION`]. Struct: [`BATCH_TYPE`]. Every
+//! Domain: name [`EIP712_NAME`], version [`EIP712_VERSION`]. Struct: [`BATCH_TYPE`]. Every
 //! `Batch` field is a static ABI type, so `abi.encode(typehash, batch...)` is the typehash
 //! followed by the batch's own ABI encoding (its calldata words).
 
-use alloy_primitives::{Address, B256, U256};
-use stylus_sdk::{keccak_const::Keccak256, prelude::Host};
+use alloy_primitives::{Address, B256};
+use stylus_sdk::prelude::Host;
+pub use tributary_abi::eip712::{recover, split_signature, DOMAIN_TYPEHASH, SIGNATURE_LENGTH};
 use tributary_abi::{
-    abi_words::Word,
-    calls::call,
+    eip712::{self, hash},
     usage::{BATCH_TYPE, EIP712_NAME, EIP712_VERSION},
 };
 
-use crate::errors::{ECDSAInvalidSignature, ECDSAInvalidSignatureS, Error};
-
-/// `keccak256("EIP712Domain(string name,string version,uint256 chainId,address
-/// verifyingContract)")`.
-pub const DOMAIN_TYPEHASH: [u8; 32] = Keccak256::new()
-    .update(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
-    .finalize();
-
 /// `keccak256` of the EIP-712 type string of a batch ([`BATCH_TYPE`]).
-pub const BATCH_TYPEHASH: [u8; 32] = Keccak256::new().update(BATCH_TYPE.as_bytes()).finalize();
+pub const BATCH_TYPEHASH: [u8; 32] = hash(BATCH_TYPE);
 
-const HASHED_NAME: [u8; 32] = Keccak256::new().update(EIP712_NAME.as_bytes()).finalize();
-const HASHED_VERSION: [u8; 32] = Keccak256::new()
-    .update(EIP712_VERSION.as_bytes())
-    .finalize();
-
-/// Length of an ECDSA signature `r ‖ s ‖ v`.
-pub const SIGNATURE_LENGTH: usize = 65;
-
-/// The `ecrecover` precompile.
-const ECRECOVER: Address = Address::with_last_byte(1);
-
-/// Half the secp256k1 group order: a signature's `s` must not exceed it (EIP-2).
-const HALF_ORDER: U256 = U256::from_be_bytes([
-    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
-]);
+// Constants, so the hashes are computed at compile time (a call to `hash` in a function body
+// would run the software keccak on chain).
+const HASHED_NAME: [u8; 32] = hash(EIP712_NAME);
+const HASHED_VERSION: [u8; 32] = hash(EIP712_VERSION);
 
 /// The EIP-712 domain separator of a usage anchor at `verifying_contract` on `chain_id`.
 pub fn domain_separator(vm: &dyn Host, chain_id: u64, verifying_contract: Address) -> B256 {
-    let words = [
-        DOMAIN_TYPEHASH,
+    eip712::domain_separator(
+        vm,
         HASHED_NAME,
         HASHED_VERSION,
-        chain_id.word(),
-        verifying_contract.word(),
-    ];
-    vm.native_keccak256(words.as_flattened())
+        chain_id,
+        verifying_contract,
+    )
 }
 
 /// EIP-712 `hashStruct(batch)` of a batch given as its ABI words: every field is static, so it
@@ -74,44 +52,11 @@ pub fn batch_digest(
     verifying_contract: Address,
     struct_hash: B256,
 ) -> B256 {
-    let mut preimage = [0u8; 66];
-    preimage[..2].copy_from_slice(&[0x19, 0x01]);
-    preimage[2..34].copy_from_slice(domain_separator(vm, chain_id, verifying_contract).as_slice());
-    preimage[34..].copy_from_slice(struct_hash.as_slice());
-    vm.native_keccak256(&preimage)
-}
-
-/// Splits a 65-byte `r ‖ s ‖ v` signature into `(v, r, s)`; `None` for any other length.
-pub fn split_signature(signature: &[u8]) -> Option<(u8, B256, B256)> {
-    if signature.len() != SIGNATURE_LENGTH {
-        return None;
-    }
-    let r = B256::from_slice(&signature[..32]);
-    let s = B256::from_slice(&signature[32..64]);
-    Some((signature[64], r, s))
-}
-
-/// The signer of `digest`, like `OpenZeppelin`'s `ECDSA.recover`: a high `s` is
-/// `ECDSAInvalidSignatureS`; anything `ecrecover` cannot recover (`v` not 27 or 28, `r` or `s`
-/// zero or not on the curve: the precompile then answers nothing) is `ECDSAInvalidSignature`,
-/// never a panic.
-///
-/// # Errors
-/// `ECDSAInvalidSignatureS`, `ECDSAInvalidSignature`.
-pub fn recover(vm: &dyn Host, digest: B256, v: u8, r: B256, s: B256) -> Result<Address, Error> {
-    if U256::from_be_bytes(s.0) > HALF_ORDER {
-        return Err(Error::ECDSAInvalidSignatureS(ECDSAInvalidSignatureS { s }));
-    }
-    let invalid = || Error::ECDSAInvalidSignature(ECDSAInvalidSignature {});
-    if v != 27 && v != 28 {
-        return Err(invalid());
-    }
-    let words = [digest.0, v.word(), r.0, s.0];
-    let out = call(vm, ECRECOVER, None, words.as_flattened()).map_err(|_| invalid())?;
-    match out.address(0) {
-        Some(signer) if !signer.is_zero() && out.0.len() == 32 => Ok(signer),
-        _ => Err(invalid()),
-    }
+    eip712::typed_digest(
+        vm,
+        domain_separator(vm, chain_id, verifying_contract),
+        struct_hash,
+    )
 }
 
 #[cfg(test)]

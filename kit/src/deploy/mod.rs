@@ -523,6 +523,7 @@ pub fn constructor_values(
             at(C::UsageEscrow)?,
             Uint(parameters.challenge_bond),
         ],
+        C::Datanets => vec![at(C::AttributionRegistry)?],
         C::ModelNft => vec![
             at(C::AttributionRegistry)?,
             at(C::RevenueRouter)?,

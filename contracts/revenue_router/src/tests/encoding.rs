@@ -2,8 +2,8 @@
 
 use alloc::{vec, vec::Vec};
 
-use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
 use stylus_sdk::alloy_primitives::{Address, U256};
+use tributary_abi::errors::SafeErc20FailedOperation;
 
 use crate::errors::*;
 
