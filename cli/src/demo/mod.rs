@@ -42,6 +42,7 @@ use tributary_gateway::{
     store::Store,
 };
 
+mod datanet;
 mod models;
 
 pub use self::models::{
@@ -307,7 +308,7 @@ pub async fn run_case_study(
 ) -> Result<Report, DemoError> {
     let cast = Cast::from_signers(signers)?;
     let chain = world::connect(url, &cast.all())?;
-    log("deploy: nine Stylus programs through StylusDeployer, then wiring");
+    log("deploy: ten Stylus programs through StylusDeployer, then wiring");
     let parameters = UsageParameters {
         challenge_window: CHALLENGE_WINDOW,
         ..UsageParameters::default()
@@ -404,13 +405,15 @@ impl<P: Provider> Story<'_, P> {
             .offer_the_model_for_inference(model_id, split, hash)
             .await?;
         self.meter_a_week_of_inference(model, 0).await?;
+        let epoch = self.open_the_datanet_and_reweight(dataset).await?;
         self.lab_a_sells_the_model_to_lab_c(model).await?;
         self.meter_a_week_of_inference(model, 1).await?;
         if self.model_holder(model).await? != self.cast.lab_c.address() {
             return Err(fail("lab C does not hold the model token after the sale"));
         }
         self.quote_the_model(model).await?;
-        self.every_payee_withdraws(dataset, model.split).await?;
+        self.every_payee_withdraws(dataset, model.split, &epoch)
+            .await?;
         self.count_what_is_held(licenses, dataset, model).await
     }
 
@@ -772,35 +775,37 @@ impl<P: Provider> Story<'_, P> {
         Ok((model_id, model_split, model.model_hash))
     }
 
-    /// Act 13: the platform triggers a withdrawal for each payee of the dataset split, for lab
-    /// A from version 0 of the model's split (before the sale) and for lab C from version 1
-    /// (anyone may, to a recipient).
+    /// Act 14: the platform triggers a withdrawal for each payee of version 0 of the dataset
+    /// split (before the Datanet epoch) and a Merkle claim for each member of the epoch's
+    /// version, for lab A from version 0 of the model's split (before the sale) and for lab C
+    /// from version 1 (anyone may, to a recipient).
     async fn every_payee_withdraws(
         &mut self,
         dataset: Dataset,
         model_split: U256,
+        epoch: &datanet::Epoch,
     ) -> Result<(), DemoError> {
-        self.say("13. every payee withdraws");
+        self.say("14. every payee withdraws (the dataset's version 0 by list, the epoch's version by Merkle proof)");
         let cast = &self.cast;
         let mut payees: Vec<(String, Address, U256, Option<u32>)> = vec![(
-            "creator".into(),
+            "creator (dataset v0)".into(),
             cast.creator.address(),
             dataset.split,
-            None,
+            Some(0),
         )];
         payees.extend(cast.annotators.iter().enumerate().map(|(i, a)| {
             (
-                format!("annotator {}", i + 1),
+                format!("annotator {} (dataset v0)", i + 1),
                 a.address(),
                 dataset.split,
-                None,
+                Some(0),
             )
         }));
         payees.push((
-            "platform".into(),
+            "platform (dataset v0)".into(),
             cast.platform.address(),
             dataset.split,
-            None,
+            Some(0),
         ));
         payees.push((
             "lab A (model split v0)".into(),
@@ -818,13 +823,40 @@ impl<P: Provider> Story<'_, P> {
             cast.platform.address(),
             self.world.at(Contract::RoyaltySplitter),
         );
+        let mut members: Vec<(String, Address)> = vec![
+            ("creator".into(), cast.creator.address()),
+            ("platform".into(), cast.platform.address()),
+        ];
+        members.extend(
+            cast.annotators
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (format!("annotator {}", i + 1), a.address())),
+        );
+        for (who, address) in members {
+            let who = format!("{who} (dataset v{}, Merkle)", epoch.version);
+            if epoch.attribution.tree.member(address).is_none() {
+                self.say(&format!(
+                    "   {who}: no weight in the epoch (flagged or no impact)"
+                ));
+                continue;
+            }
+            let claim = epoch.claim(dataset.split, address)?;
+            let call = IRoyaltySplitter::claimMerkleCall::abi_decode(&claim, true).map_err(fail)?;
+            let label = format!("claimMerkle ({who})");
+            let paid = self
+                .tx_returning(&label, platform, splitter, &call, U256::ZERO)
+                .await?
+                ._0;
+            self.report.payouts.push(Payout {
+                who,
+                address,
+                split: dataset.split,
+                wei: paid,
+            });
+        }
         for (who, address, split, version) in payees {
-            let version = if let Some(version) = version {
-                version
-            } else {
-                let info = IRoyaltySplitter::splitInfoCall { split_id: split };
-                self.world.view(splitter, &info).await?._1
-            };
+            let version = version.unwrap_or_default();
             let withdraw = IRoyaltySplitter::withdrawCall {
                 split_id: split,
                 version,

@@ -162,7 +162,7 @@ impl<P: Provider> Story<'_, P> {
         })
     }
 
-    /// Acts 10 and 12: the compute provider hosts the model for lab B's application and meters
+    /// Acts 10 and 13: the compute provider hosts the model for lab B's application and meters
     /// a week of inference into one receipt per day (INFERENCE, kilo-tokens), signs them into a
     /// batch with the attestor kit, anchors it, and settles it after the challenge window: the
     /// fees move from lab B's escrow into the model's route.
@@ -174,7 +174,7 @@ impl<P: Provider> Story<'_, P> {
         let holder = ["lab A", "lab C"][week];
         self.say(&format!(
             "{}. week {} of inference: the provider meters lab B's calls, anchors and settles; the model's share goes to {holder}",
-            [10, 12][week],
+            [10, 13][week],
             week + 1
         ));
         let host = self.cast.provider.clone();
@@ -233,7 +233,7 @@ impl<P: Provider> Story<'_, P> {
         Ok(())
     }
 
-    /// Act 11: lab C buys the model token for 2 ETH: 1.9 ETH to lab A and the 5 % ERC-2981
+    /// Act 12: lab C buys the model token for 2 ETH: 1.9 ETH to lab A and the 5 % ERC-2981
     /// royalty to the model's receiver (which reports it as the model's revenue, so the dataset
     /// takes 7 % of it); then lab A transfers the token, and the model's split opens version 1
     /// for lab C.
@@ -241,7 +241,7 @@ impl<P: Provider> Story<'_, P> {
         &mut self,
         model: Model,
     ) -> Result<(), DemoError> {
-        self.say("11. lab A sells the model token to lab C for 2 ETH (5 % ERC-2981 royalty into the model's route)");
+        self.say("12. lab A sells the model token to lab C for 2 ETH (5 % ERC-2981 royalty into the model's route)");
         let (lab_a, lab_c) = (self.cast.lab_a.address(), self.cast.lab_c.address());
         let (models, router) = (
             self.world.at(Contract::ModelNft),

@@ -223,8 +223,8 @@ impl Datanets {
     ) -> Result<(), Error> {
         let c = self.contributions.getter(contribution_id);
         let (head, body) = (Head::from_word(c.head.get()), Body::from_word(c.body.get()));
-        let state = head.status;
-        if state == status::NONE {
+        let current = head.status;
+        if current == status::NONE {
             return Err(Error::UnknownContribution(UnknownContribution {
                 contributionId: contribution_id,
             }));
@@ -242,10 +242,10 @@ impl Datanets {
                 account: sender,
             }));
         }
-        if state != status::PENDING {
+        if current != status::PENDING {
             return Err(Error::ContributionNotPending(ContributionNotPending {
                 contributionId: contribution_id,
-                status: state,
+                status: current,
             }));
         }
         let time = now(self.vm());
@@ -255,7 +255,7 @@ impl Datanets {
                 deadline,
             }));
         }
-        let (next, unlock_at, joins) = match ruling {
+        let (ruled, unlock_at, joins) = match ruling {
             verdict::ACCEPT => (
                 status::ACCEPTED,
                 time.saturating_add(lock),
@@ -269,13 +269,13 @@ impl Datanets {
         let mut c = self.contributions.setter(contribution_id);
         c.head.set(
             Head {
-                status: next,
+                status: ruled,
                 deadline: unlock_at,
                 ..head
             }
             .word(),
         );
-        if next == status::FLAGGED {
+        if ruled == status::FLAGGED {
             c.body.set(
                 Body {
                     stake: U256::ZERO,
@@ -296,7 +296,7 @@ impl Datanets {
                 unlockAt: unlock_at,
             },
         );
-        if next == status::FLAGGED && !stake.is_zero() {
+        if ruled == status::FLAGGED && !stake.is_zero() {
             emit(
                 self.vm(),
                 &StakeSlashed {
@@ -315,10 +315,10 @@ impl Datanets {
     pub(crate) fn return_stake(&mut self, contribution_id: U256) -> Result<U256, Error> {
         let c = self.contributions.getter(contribution_id);
         let (head, body) = (Head::from_word(c.head.get()), Body::from_word(c.body.get()));
-        let (state, deadline, contributor) = (head.status, head.deadline, head.contributor);
+        let (current, deadline, contributor) = (head.status, head.deadline, head.contributor);
         let (stake, dataset_id) = (body.stake, body.dataset_id);
         let time = now(self.vm());
-        let expired = match state {
+        let expired = match current {
             status::NONE => {
                 return Err(Error::UnknownContribution(UnknownContribution {
                     contributionId: contribution_id,

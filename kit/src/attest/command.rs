@@ -6,6 +6,10 @@ use alloy::primitives::{Address, B256, U256};
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::{
+    attribution::{
+        self, attribute, files::ProofFile as AttributionProofFile, parse_metric, AttributionError,
+        ReportParams, Scores, TreeFile, EVALUATOR_KEY_ENV,
+    },
     batch::{build_batch, verify_batch_file, BatchOptions},
     json::{
         parse_receipts_jsonl, to_pretty_json, BatchFile, ProofFile, ReceiptJson, ReceiptProofFile,
@@ -20,7 +24,8 @@ use super::{
 pub const ATTESTOR_KEY_ENV: &str = "ATTESTOR_KEY";
 
 /// Attestor kit: sign batches of usage leaves, prove leaves for settlement and receipts down to
-/// the root, verify batch and proof files.
+/// the root, verify batch and proof files; turn an evaluator's scores into a signed attribution
+/// report and claim proofs.
 #[derive(Debug, Subcommand)]
 pub enum AttestCommand {
     /// Group a receipts file into usage leaves, build the Merkle trees and sign the batch
@@ -48,8 +53,98 @@ pub enum AttestCommand {
     /// Check a batch file (leaves, receipt roots, root, counts, EIP-712 digest, the attestor's
     /// signature) and proof files (both levels), offline.
     Verify(VerifyArgs),
-    /// Write (or check) the shared test vectors `tests/vectors/usage_v2.json`.
+    /// Turn an evaluator's scores CSV into weights, the weights tree and a signed
+    /// `AttributionReport` (EIP-712) for the Datanets contract, with every contributor's proof.
+    ///
+    /// Example: `tributary attest attribution --scores scores.csv --dataset-id 1 --version 1
+    /// --epoch 1 --benchmark-id 0x12… --metric accuracy --deadline 1769904000 --chain-id 412346
+    /// --datanets 0xDa7a… --out epoch-1` (key from `$TRIBUTARY_EVALUATOR_KEY`), then `cast send
+    /// <datanets> $(jq -r .calldata epoch-1/report.json)`. Writes `report.json`, `weights.csv`,
+    /// `tree.json` and `proofs/<address>.json`.
+    Attribution(AttributionArgs),
+    /// Prove a contributor's weight from `tree.json` (or check its proof file) and print the
+    /// splitter's `claimMerkle` arguments and calldata.
+    ///
+    /// Example: `tributary attest claim --tree epoch-1/tree.json --account 0x7099… --split-id 1
+    /// --version 2 --splitter 0x5FbD…`, then run the printed `cast` line with your signing flags,
+    /// or `cast send <splitter> $(… | jq -r .calldata)`.
+    #[command(group(ArgGroup::new("source").required(true).args(["tree", "proof"])))]
+    Claim(ClaimArgs),
+    /// Write (or check) the shared test vectors `tests/vectors/usage_v2.json` and
+    /// `tests/vectors/attribution_v1.json`.
     Vectors(VectorsArgs),
+}
+
+/// Arguments of `attest attribution`.
+#[derive(Debug, Args)]
+pub struct AttributionArgs {
+    /// Scores CSV: header `contributor,score[,flagged]`, exact decimal scores (may be negative,
+    /// up to 18 fractional digits), `flagged` true/false/1/0/yes/no or empty.
+    #[arg(long)]
+    pub scores: PathBuf,
+    /// The dataset evaluated.
+    #[arg(long)]
+    pub dataset_id: U256,
+    /// The dataset version evaluated (>= 1).
+    #[arg(long)]
+    pub version: U256,
+    /// The epoch the weights open: the dataset's current epoch plus one (>= 1).
+    #[arg(long)]
+    pub epoch: u64,
+    /// Id of the benchmark the evaluation ran (bytes32 hex).
+    #[arg(long)]
+    pub benchmark_id: B256,
+    /// The metric: a name (hashed with keccak256, e.g. `accuracy`) or 0x + 64 hex digits.
+    #[arg(long)]
+    pub metric: String,
+    /// Last second at which the report may be posted, unix seconds.
+    #[arg(long)]
+    pub deadline: u64,
+    /// Chain id of the Datanets contract's chain.
+    #[arg(long)]
+    pub chain_id: u64,
+    /// Address of the Datanets contract, the EIP-712 verifying contract.
+    #[arg(long)]
+    pub datanets: Address,
+    /// Evaluator private key as hex (default: the `TRIBUTARY_EVALUATOR_KEY` environment
+    /// variable). Prefer the environment variable: command lines are visible to other users.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Do not write `proofs/` (for very large sets; `attest claim --tree` proves any member).
+    #[arg(long)]
+    pub no_proof_files: bool,
+}
+
+/// Arguments of `attest claim`.
+#[derive(Debug, Args)]
+pub struct ClaimArgs {
+    /// `tree.json` written by `attest attribution`.
+    #[arg(long)]
+    pub tree: Option<PathBuf>,
+    /// A proof file from `proofs/` written by `attest attribution`.
+    #[arg(long)]
+    pub proof: Option<PathBuf>,
+    /// The contributor claiming (required with `--tree`; with `--proof` it must be the file's).
+    #[arg(long, required_unless_present = "proof")]
+    pub account: Option<Address>,
+    /// The dataset's split on the splitter.
+    #[arg(long)]
+    pub split_id: U256,
+    /// The split version the report became.
+    #[arg(long)]
+    pub version: u32,
+    /// Token to claim (default: the zero address, the native currency).
+    #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
+    pub token: Address,
+    /// The splitter's address: also print the equivalent `cast send` command line.
+    #[arg(long)]
+    pub splitter: Option<Address>,
+    /// Output file (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `attest batch`.
@@ -136,10 +231,13 @@ pub struct VerifyArgs {
 /// Arguments of `attest vectors`.
 #[derive(Debug, Args)]
 pub struct VectorsArgs {
-    /// Where to write the vectors.
+    /// Where to write the usage vectors.
     #[arg(long, default_value = "tests/vectors/usage_v2.json")]
     pub out: PathBuf,
-    /// Fail if the file differs instead of writing it.
+    /// Where to write the attribution vectors.
+    #[arg(long, default_value = "tests/vectors/attribution_v1.json")]
+    pub attribution_out: PathBuf,
+    /// Fail if a file differs instead of writing it.
     #[arg(long)]
     pub check: bool,
 }
@@ -154,8 +252,125 @@ pub fn run(command: AttestCommand) -> Result<(), Box<dyn Error>> {
         AttestCommand::Batch(args) => run_batch(args),
         AttestCommand::Prove(args) => run_prove(args),
         AttestCommand::Verify(args) => run_verify(args),
+        AttestCommand::Attribution(args) => run_attribution(args),
+        AttestCommand::Claim(args) => run_claim(args),
         AttestCommand::Vectors(args) => run_vectors(args),
     }
+}
+
+fn run_attribution(args: AttributionArgs) -> Result<(), Box<dyn Error>> {
+    let key = match args.key {
+        Some(key) => key,
+        None => std::env::var(EVALUATOR_KEY_ENV)
+            .map_err(|_| format!("no --key and no {EVALUATOR_KEY_ENV} in the environment"))?,
+    };
+    let signer = parse_key(&key).map_err(|e| format!("evaluator key: {e}"))?;
+    let path = &args.scores;
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let scores =
+        Scores::parse(&text).map_err(|e| format!("{}:{}: {}", path.display(), e.line, e.kind))?;
+    let params = ReportParams {
+        chain_id: args.chain_id,
+        datanets: args.datanets,
+        dataset_id: args.dataset_id,
+        version: args.version,
+        epoch: args.epoch,
+        benchmark_id: args.benchmark_id,
+        metric: parse_metric(&args.metric)?,
+        deadline: args.deadline,
+    };
+    let attribution = attribute(&scores, &params, &signer).map_err(|e| match e {
+        AttributionError::NoPositiveScore | AttributionError::AllWeightsZero => {
+            format!("{}: {e}", path.display())
+        }
+        other => other.to_string(),
+    })?;
+    let written = attribution.write_to(&args.out, !args.no_proof_files)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if args.deadline < now {
+        eprintln!(
+            "warning: deadline {} is in the past: postReport will refuse the report",
+            args.deadline
+        );
+    }
+    eprintln!(
+        "attribution of dataset {} v{} for epoch {}: {} contributors in the tree, {} zeroed, \
+         total weight {}, root {}, signed by evaluator {}; wrote {} ({} proof files{})",
+        params.dataset_id,
+        params.version,
+        params.epoch,
+        attribution.tree.len(),
+        attribution.weights.zeroed_count(),
+        attribution.tree.total_weight(),
+        attribution.tree.root(),
+        attribution.evaluator,
+        args.out.display(),
+        written.proof_files,
+        if written.stale_removed > 0 {
+            format!(", {} stale removed", written.stale_removed)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+fn run_claim(args: ClaimArgs) -> Result<(), Box<dyn Error>> {
+    let proof = match (&args.tree, &args.proof) {
+        (Some(path), _) => {
+            let account = args.account.ok_or("--tree needs --account")?;
+            let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let file: TreeFile =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let tree = file
+                .to_tree()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            tree.proof(account).map_err(|e| match e {
+                AttributionError::UnknownAccount(_) => format!(
+                    "{}: {account} is not in the tree (it was not scored, or its weight is zero)",
+                    path.display()
+                ),
+                other => format!("{}: {other}", path.display()),
+            })?
+        }
+        (None, Some(path)) => {
+            let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let file: AttributionProofFile =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let proof = file
+                .to_proof()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if let Some(account) = args.account.filter(|&a| a != proof.contributor) {
+                return Err(format!(
+                    "{}: the proof is {}'s, not {account}'s",
+                    path.display(),
+                    proof.contributor
+                )
+                .into());
+            }
+            proof
+        }
+        // clap already refuses this; the function is not only called through clap.
+        (None, None) => return Err("give --tree or --proof".into()),
+    };
+    let claim = attribution::claim(
+        &proof,
+        args.split_id,
+        args.version,
+        args.token,
+        args.splitter,
+    )?;
+    write_output(args.out.as_ref(), &to_pretty_json(&claim))?;
+    eprintln!(
+        "proof of {} shares for {} verifies against root {} ({} hashes)",
+        claim.shares,
+        claim.recipient,
+        claim.weights_root,
+        claim.proof.len()
+    );
+    Ok(())
 }
 
 fn run_batch(args: BatchArgs) -> Result<(), Box<dyn Error>> {
@@ -296,21 +511,41 @@ fn parse_proof(text: &str) -> Result<AnyProof, serde_json::Error> {
 }
 
 fn run_vectors(args: VectorsArgs) -> Result<(), Box<dyn Error>> {
-    let text = to_pretty_json(&vectors::usage_v2()?);
+    let files = [
+        (&args.out, to_pretty_json(&vectors::usage_v2()?)),
+        (
+            &args.attribution_out,
+            to_pretty_json(&attribution::vectors::attribution_v1()?),
+        ),
+    ];
     if args.check {
-        let committed =
-            fs::read_to_string(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-        if committed != text {
+        let stale: Vec<String> = files
+            .iter()
+            .map(|(path, text)| {
+                let committed =
+                    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                Ok((committed != *text).then(|| path.display().to_string()))
+            })
+            .collect::<Result<Vec<_>, String>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        if !stale.is_empty() {
             return Err(format!(
-                "{} is stale; run `tributary attest vectors`",
-                args.out.display()
+                "{} {} stale; run `tributary attest vectors`",
+                stale.join(" and "),
+                if stale.len() == 1 { "is" } else { "are" }
             )
             .into());
         }
-        println!("{} is up to date", args.out.display());
+        for (path, _) in &files {
+            println!("{} is up to date", path.display());
+        }
     } else {
-        write_output(Some(&args.out), &text)?;
-        println!("wrote {}", args.out.display());
+        for (path, text) in &files {
+            write_output(Some(path), text)?;
+            println!("wrote {}", path.display());
+        }
     }
     Ok(())
 }

@@ -436,15 +436,15 @@ mod scope_u256 {
 macro_rules! number_module {
     ($name:ident, $ty:ty, $ser:ident) => {
         #[doc = concat!("`", stringify!($ty), "` as a JSON number (a string is accepted on input).")]
-        mod $name {
+        pub(crate) mod $name {
             use super::{Deserialize, Deserializer, NumberOrString, Serializer};
 
             #[allow(clippy::trivially_copy_pass_by_ref)]
-            pub(super) fn serialize<S: Serializer>(v: &$ty, s: S) -> Result<S::Ok, S::Error> {
+            pub(crate) fn serialize<S: Serializer>(v: &$ty, s: S) -> Result<S::Ok, S::Error> {
                 s.$ser(*v)
             }
 
-            pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
                 NumberOrString::deserialize(d)?.into_narrow()
             }
         }

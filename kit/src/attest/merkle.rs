@@ -103,8 +103,17 @@ impl MerkleTree {
         for (k, leaf) in sorted.into_iter().enumerate() {
             nodes[node_count - 1 - k] = leaf;
         }
-        for i in (0..node_count - leaf_count).rev() {
-            nodes[i] = hash_pair(nodes[2 * i + 1], nodes[2 * i + 2]);
+        // Inner nodes level by level from the deepest: the nodes of depth `d` are
+        // `2^d - 1 .. 2^(d+1) - 1`, and all their children lie after them, so a level is hashed
+        // in parallel from the nodes already computed.
+        let mut end = node_count - leaf_count;
+        while end > 0 {
+            let start = (1 << end.ilog2()) - 1;
+            let (front, children) = nodes.split_at_mut(end);
+            fill_parallel(&mut front[start..], start, |i| {
+                hash_pair(children[2 * i + 1 - end], children[2 * i + 2 - end])
+            });
+            end = start;
         }
         Ok(Self { nodes, leaf_count })
     }
@@ -122,6 +131,19 @@ impl MerkleTree {
     /// The leaves in tree order (ascending).
     pub fn leaves(&self) -> impl Iterator<Item = B256> + '_ {
         self.nodes.iter().rev().take(self.leaf_count).copied()
+    }
+
+    /// All `2n - 1` nodes in `StandardMerkleTree` array order: node 0 is the root, node `i` has
+    /// children `2i + 1` and `2i + 2`, sorted leaf `k` is node `2n - 2 - k` (the `tree` array of
+    /// `@openzeppelin/merkle-tree`'s dump).
+    pub fn nodes(&self) -> &[B256] {
+        &self.nodes
+    }
+
+    /// The node position (`treeIndex` in a `StandardMerkleTree` dump) of tree-order leaf
+    /// `index`, or `None` past the end.
+    pub fn tree_index(&self, index: usize) -> Option<usize> {
+        (index < self.leaf_count).then(|| self.node_of(index))
     }
 
     /// The tree-order index of `leaf` (the first one if it occurs more than once).
@@ -222,6 +244,34 @@ impl MerkleTree {
             flags,
         })
     }
+}
+
+/// Sets `out[k] = f(first + k)` for every `k`, on every available core when `out` is large
+/// (hashing dominates building big trees, and `keccak256` is slow in debug builds).
+pub(crate) fn fill_parallel<T, F>(out: &mut [T], first: usize, f: F)
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync,
+{
+    const MIN_PARALLEL: usize = 4096;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || out.len() < MIN_PARALLEL {
+        for (k, slot) in out.iter_mut().enumerate() {
+            *slot = f(first + k);
+        }
+        return;
+    }
+    let chunk = out.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        for (c, slots) in out.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || {
+                for (k, slot) in slots.iter_mut().enumerate() {
+                    *slot = f(first + c * chunk + k);
+                }
+            });
+        }
+    });
 }
 
 /// The other child of `node`'s parent (`node > 0`).
@@ -352,6 +402,44 @@ mod tests {
             assert!(verify(&tree.proof(i).unwrap(), tree.root(), l));
         }
         assert_eq!(tree.leaf_index(leaf(200)), None);
+        let nodes = tree.nodes();
+        assert_eq!(nodes.len(), 21);
+        assert_eq!(nodes[0], tree.root());
+        for (i, l) in tree.leaves().enumerate() {
+            assert_eq!(nodes[tree.tree_index(i).unwrap()], l);
+        }
+        assert_eq!(tree.tree_index(11), None);
+    }
+
+    #[test]
+    fn large_trees_hash_every_level_like_the_sequential_definition() {
+        for n in [4095, 4096, 5000, 9000] {
+            let leaves: Vec<_> = (0..n).map(|i: u32| keccak256(i.to_be_bytes())).collect();
+            let tree = MerkleTree::new(&leaves).unwrap();
+            let nodes = tree.nodes();
+            for i in 0..n as usize - 1 {
+                assert_eq!(
+                    nodes[i],
+                    hash_pair(nodes[2 * i + 1], nodes[2 * i + 2]),
+                    "{n}: {i}"
+                );
+            }
+            let mut sorted = leaves;
+            sorted.sort_unstable();
+            assert_eq!(tree.leaves().collect::<Vec<_>>(), sorted);
+        }
+    }
+
+    #[test]
+    fn fill_parallel_fills_every_slot_in_order() {
+        for len in [0, 10, 4096, 10_001] {
+            let mut out = vec![0_usize; len];
+            fill_parallel(&mut out, 7, |i| i * 3);
+            assert!(
+                out.iter().enumerate().all(|(k, &v)| v == (k + 7) * 3),
+                "{len}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The attestor kit (usage settlement v2, `docs/settlement.md`): usage receipts grouped into
 //! usage leaves, Merkle batches of leaves signed with EIP-712, and the proofs that settle leaves
-//! and prove single receipts on the usage anchor.
+//! and prove single receipts on the usage anchor. Its [`attribution`] part (Proof of
+//! Attribution) turns an evaluator's scores of a dataset's contributors into a signed
+//! `AttributionReport` for the Datanets contract and each contributor's `claimMerkle` proof.
 //!
 //! A compute provider (the *attestor*) meters each use of a licensed asset as a
 //! [`Receipt`](types::Receipt). For a period it groups the receipts into
@@ -110,6 +112,55 @@
 //! }
 //! ```
 //!
+//! **Scores** (`scores.csv`, read by `attest attribution`): an evaluator's measured impact of
+//! each contributor on a dataset. Header `contributor,score` or `contributor,score,flagged`;
+//! blank lines and `#` comments skipped. `score` is an exact decimal (may be negative, at most
+//! 18 fractional digits, parsed without floating point), `flagged` is `true`/`false`/`1`/`0`/
+//! `yes`/`no` or empty (false). Each contributor once; errors name the file and line.
+//! ```text
+//! contributor,score,flagged
+//! 0x70997970c51812dc3a010c7d01b50e0d17dc79c8,0.0421,
+//! 0x90f79bf6eb2c4f870365e785982e1f101e93b906,-0.0032,
+//! 0x15d34aaf54267db7d7c367839aaf71a00a2c6a65,0.035,yes
+//! ```
+//! Flagged and non-positive contributors get weight 0; the others get `floor(score × 10^9 /
+//! S)` parts per billion, `S` the sum of their scores; weights that round to 0 are left out too
+//! (the spec is in [`attribution`]). `attest attribution` writes into its `--out` directory:
+//!
+//! **Report** (`report.json`): the signed `AttributionReport` and how to post it.
+//! ```json
+//! {
+//!   "chainId": 412346, "verifyingContract": "0x…Datanets",
+//!   "report": {"datasetId": "1", "version": "1", "epoch": 1, "benchmarkId": "0x…",
+//!              "metric": "0x…keccak256(name)", "weightsRoot": "0x…",
+//!              "totalWeight": "999999998", "deadline": 1769904000},
+//!   "reportDigest": "0x…EIP-712 digest", "evaluator": "0x…", "signature": "0x…65 bytes",
+//!   "calldata": "0x…postReport(report, signature)"
+//! }
+//! ```
+//!
+//! **Weights** (`weights.csv`): `contributor,score,weight,reason` for every scored contributor
+//! in input order; `reason` is empty for the tree's members, else `non-positive`, `flagged` or
+//! `rounded-to-zero`.
+//!
+//! **Tree** (`tree.json`): an `@openzeppelin/merkle-tree` `StandardMerkleTree` dump (`format:
+//! "standard-v1"`, `leafEncoding: ["address", "uint256"]`, `values`: each member's `[address,
+//! "weight"]` with its `treeIndex`, `tree`: every node, root first) plus the report's
+//! `weightsRoot`, `totalWeight`, `datasetId`, `version` and `epoch`: enough for `attest claim`
+//! to rebuild and check the tree and prove any member without the CSV.
+//!
+//! **Proofs** (`proofs/<lowercase 0x address>.json`, one per member, omitted with
+//! `--no-proof-files`):
+//! ```json
+//! {"contributor": "0x…", "weight": "215676229", "leaf": "0x…", "proof": ["0x…", "…"],
+//!  "weightsRoot": "0x…", "datasetId": "1", "epoch": 1}
+//! ```
+//!
+//! **Claim** (printed by `attest claim`): `splitId`, `version`, `recipient`, `shares`, `proof`,
+//! `token`, `leaf`, `weightsRoot`, the `claimMerkle(uint256,uint32,address,uint256,bytes32[],
+//! address)` `calldata`, and with `--splitter` the `splitter` and an equivalent `cast` command
+//! line. Layouts in detail: [`attribution::files`].
+//!
 //! # Commands
 //!
 //! ```text
@@ -123,7 +174,15 @@
 //! cast send <anchor> $(jq -r .settleCalldata settle.json) --private-key …
 //! tributary attest prove --batch batch.json --receipts week.jsonl --receipt 0xjob --out receipt.json
 //! cast call <disputes> $(jq -r .verifyReceiptCalldata receipt.json)
-//! tributary attest vectors [--out tests/vectors/usage_v2.json] [--check]
+//! export TRIBUTARY_EVALUATOR_KEY=0x…
+//! tributary attest attribution --scores scores.csv --dataset-id 1 --version 1 --epoch 1 \
+//!     --benchmark-id 0x… --metric accuracy --deadline 1769904000 --chain-id 412346 \
+//!     --datanets 0x… --out epoch-1 [--key 0x…] [--no-proof-files]
+//! cast send <datanets> $(jq -r .calldata epoch-1/report.json) --private-key …
+//! tributary attest claim (--tree epoch-1/tree.json --account 0x… | --proof epoch-1/proofs/0x….json)
+//!     --split-id 1 --version 2 [--token 0x…] [--splitter 0x…] [--out claim.json]
+//! tributary attest vectors [--out tests/vectors/usage_v2.json]
+//!     [--attribution-out tests/vectors/attribution_v1.json] [--check]
 //! ```
 //!
 //! # Library
@@ -131,8 +190,13 @@
 //! [`build_batch`] (receipts → signed [`BatchFile`]), [`prove`] (selected leaves → `settle`
 //! arguments, [`ProofFile`]), [`prove_receipt`] (one receipt → `verifyReceipt` arguments,
 //! [`ReceiptProofFile`]), and their offline checks [`verify_batch_file`], [`verify_proof`],
-//! [`verify_receipt_proof`].
+//! [`verify_receipt_proof`]. Attribution: [`attribution::Scores::parse`],
+//! [`attribution::normalise`], [`attribution::WeightTree::build`], [`attribution::attribute`]
+//! (scores → signed [`attribution::Attribution`]), [`attribution::report_digest`],
+//! [`attribution::sign_report`], [`attribution::post_report_calldata`],
+//! [`attribution::claim_calldata`], [`attribution::claim()`].
 
+pub mod attribution;
 pub mod batch;
 pub mod command;
 pub mod error;

@@ -1,10 +1,11 @@
-//! EIP-712 signing of batches with a local key, and the checks the anchor applies to a
-//! signature: 65 bytes `r ‖ s ‖ v`, `v ∈ {27, 28}`, `s` in the lower half of the curve order.
+//! EIP-712 signing with a local key (usage batches, attribution reports, any `sol!` struct),
+//! and the checks the contracts apply to a signature: 65 bytes `r ‖ s ‖ v`, `v ∈ {27, 28}`, `s`
+//! in the lower half of the curve order.
 
 use alloy::{
     primitives::{Address, PrimitiveSignature, B256, U256},
     signers::{local::PrivateKeySigner, SignerSync},
-    sol_types::Eip712Domain,
+    sol_types::{Eip712Domain, SolStruct},
 };
 
 use super::types::{batch_digest, Batch};
@@ -34,7 +35,7 @@ pub enum SignatureError {
     Unrecoverable,
     /// The signature recovers to someone else.
     WrongSigner {
-        /// Address the batch names.
+        /// Address that should have signed (the batch's attestor, the report's evaluator).
         expected: Address,
         /// Address the signature recovers to.
         recovered: Address,
@@ -54,7 +55,7 @@ impl core::fmt::Display for SignatureError {
                 expected,
                 recovered,
             } => {
-                write!(f, "signature is by {recovered}, the batch names {expected}")
+                write!(f, "signature is by {recovered}, expected {expected}")
             }
         }
     }
@@ -74,6 +75,34 @@ pub fn parse_key(hex_key: &str) -> Result<PrivateKeySigner, SignatureError> {
     PrivateKeySigner::from_bytes(&bytes).map_err(|_| SignatureError::InvalidKey)
 }
 
+/// Signs a 32-byte digest: 65 bytes `r ‖ s ‖ v` with low `s` and `v ∈ {27, 28}`.
+///
+/// # Errors
+///
+/// [`SignatureError::SigningFailed`] if the signer fails.
+pub fn sign_digest(signer: &PrivateKeySigner, digest: B256) -> Result<[u8; 65], SignatureError> {
+    let signature = signer
+        .sign_hash_sync(&digest)
+        .map_err(|e| SignatureError::SigningFailed(e.to_string()))?;
+    // k256 already produces low-s signatures; normalising again costs nothing and makes the
+    // invariant local.
+    let signature = signature.normalize_s().unwrap_or(signature);
+    Ok(signature.as_bytes())
+}
+
+/// Signs the EIP-712 digest of any `sol!` struct under `domain` ([`sign_digest`]).
+///
+/// # Errors
+///
+/// [`SignatureError::SigningFailed`] if the signer fails.
+pub fn sign_typed<T: SolStruct>(
+    signer: &PrivateKeySigner,
+    value: &T,
+    domain: &Eip712Domain,
+) -> Result<[u8; 65], SignatureError> {
+    sign_digest(signer, value.eip712_signing_hash(domain))
+}
+
 /// Signs `batch` under `domain`: 65 bytes `r ‖ s ‖ v` with low `s` and `v ∈ {27, 28}`.
 ///
 /// # Errors
@@ -84,14 +113,7 @@ pub fn sign_batch(
     batch: &Batch,
     domain: &Eip712Domain,
 ) -> Result<[u8; 65], SignatureError> {
-    let digest = batch_digest(batch, domain);
-    let signature = signer
-        .sign_hash_sync(&digest)
-        .map_err(|e| SignatureError::SigningFailed(e.to_string()))?;
-    // k256 already produces low-s signatures; normalising again costs nothing and makes the
-    // invariant local.
-    let signature = signature.normalize_s().unwrap_or(signature);
-    Ok(signature.as_bytes())
+    sign_digest(signer, batch_digest(batch, domain))
 }
 
 /// Recovers the signer of `digest`, applying the anchor's rules (length, `v`, low `s`).
@@ -118,6 +140,28 @@ pub fn recover_signer(digest: B256, signature: &[u8]) -> Result<Address, Signatu
         .map_err(|_| SignatureError::Unrecoverable)
 }
 
+/// Checks that `signature` is `expected`'s valid signature of `digest` ([`recover_signer`]'s
+/// rules).
+///
+/// # Errors
+///
+/// Any [`recover_signer`] error, or [`SignatureError::WrongSigner`].
+pub fn verify_signer(
+    digest: B256,
+    signature: &[u8],
+    expected: Address,
+) -> Result<(), SignatureError> {
+    let recovered = recover_signer(digest, signature)?;
+    if recovered == expected {
+        Ok(())
+    } else {
+        Err(SignatureError::WrongSigner {
+            expected,
+            recovered,
+        })
+    }
+}
+
 /// Checks that `signature` is `expected`'s valid signature of `batch` under `domain`.
 ///
 /// # Errors
@@ -128,15 +172,7 @@ pub fn verify_batch_signature(
     domain: &Eip712Domain,
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    let recovered = recover_signer(batch_digest(batch, domain), signature)?;
-    if recovered == batch.attestor {
-        Ok(())
-    } else {
-        Err(SignatureError::WrongSigner {
-            expected: batch.attestor,
-            recovered,
-        })
-    }
+    verify_signer(batch_digest(batch, domain), signature, batch.attestor)
 }
 
 #[cfg(test)]
