@@ -214,7 +214,8 @@ impl AttributionRegistry {
     ///
     /// # Errors
     /// [`Error::ZeroHash`], [`Error::DuplicateHash`], [`Error::ExternalCallFailed`] (the
-    /// splitter refused the root or total: `ZeroRoot`, `ZeroShares`, `TotalSharesTooLarge`).
+    /// splitter refused the root or total: `SplitZeroRoot`, `SplitZeroShares`,
+    /// `SplitTotalSharesTooLarge`).
     ///
     /// # Events
     /// [`events::DatasetRegistered`].
@@ -273,7 +274,8 @@ impl AttributionRegistry {
 
     /// Replaces the contributors of a dataset's split (dataset owner only) by opening its next
     /// version; what was accrued before stays claimable from the previous version. Fails with
-    /// the splitter's `NotController` once the split was handed over ([`Self::hand_over_split`]).
+    /// the splitter's `SplitNotController` once the split was handed over
+    /// ([`Self::hand_over_split`]).
     ///
     /// # Errors
     /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::LengthMismatch`],
@@ -297,7 +299,7 @@ impl AttributionRegistry {
     ///
     /// # Errors
     /// [`Error::UnknownDataset`], [`Error::NotDatasetOwner`], [`Error::ExternalCallFailed`]
-    /// (`NotController`: the registry no longer controls the split).
+    /// (`SplitNotController`: the registry no longer controls the split).
     ///
     /// # Events
     /// The splitter's `SplitControllerChanged`.
