@@ -9,8 +9,8 @@ use tributary::{
         usage_anchor::IUsageAnchor::UsageAlreadySettled,
     },
     demo::{
-        inference_kilo_tokens, run_case_study, ESCROW_FUNDING, ETHER, LICENSE_PRICE,
-        MODEL_ESCROW_FUNDING, MODEL_LICENSE_PRICE, MODEL_RESALE_BPS, MODEL_REVENUE,
+        inference_kilo_tokens, run_case_study, CONTRIBUTION_STAKE, ESCROW_FUNDING, ETHER,
+        LICENSE_PRICE, MODEL_ESCROW_FUNDING, MODEL_LICENSE_PRICE, MODEL_RESALE_BPS, MODEL_REVENUE,
         MODEL_SALE_PRICE, RECORDS_PER_SHARD, ROYALTY_BPS, WEI_PER_KILO_TOKEN, WEI_PER_SAMPLE,
     },
 };
@@ -48,12 +48,27 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     let resale_royalty = MODEL_SALE_PRICE * MODEL_RESALE_BPS / 10_000;
     let before_sale = MODEL_REVENUE + MODEL_LICENSE_PRICE + week(0) + resale_royalty;
     let after_sale = week(1);
-    let dataset_income = 2 * LICENSE_PRICE + fees + upstream(before_sale) + upstream(after_sale);
+    // The Datanet epoch (act 11) opens version 1 of the dataset's split after week 1 and the
+    // flagged stake, before the sale: version 0 took the sales, the usage fees, 7 % of the
+    // model's revenue up to week 1 and annotator 3's slashed stake; version 1 takes 7 % of the
+    // resale royalty and of week 2.
+    let epoch_0 = 2 * LICENSE_PRICE
+        + fees
+        + upstream(MODEL_REVENUE + MODEL_LICENSE_PRICE + week(0))
+        + CONTRIBUTION_STAKE;
+    let epoch_1 = upstream(resale_royalty) + upstream(after_sale);
     assert_eq!(
-        dataset_income, 251_750_000_000_000_000,
-        "0.1 sales + 0.0625 fees + 7 % of 1.275 ETH of model revenue"
+        epoch_0 + epoch_1 - CONTRIBUTION_STAKE,
+        2 * LICENSE_PRICE + fees + upstream(before_sale) + upstream(after_sale),
+        "the dataset earns the same; the epoch only changes who gets version 1"
+    );
+    assert_eq!(
+        (epoch_0, epoch_1),
+        (248_660_000_000_000_000, 13_090_000_000_000_000),
+        "0.1 sales + 0.0625 fees + 7 % of 1.088 ETH + 0.01 stake; 7 % of 0.187 ETH"
     );
 
+    check_the_dataset_payouts(&report, epoch_0, epoch_1);
     let paid = |who: &str| {
         report
             .payouts
@@ -62,11 +77,6 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
             .unwrap_or_else(|| panic!("no payout for {who}"))
             .wei
     };
-    assert_eq!(paid("creator"), U256::from(dataset_income * 60 / 100));
-    for annotator in ["annotator 1", "annotator 2", "annotator 3"] {
-        assert_eq!(paid(annotator), U256::from(dataset_income / 10));
-    }
-    assert_eq!(paid("platform"), U256::from(dataset_income / 10));
     assert_eq!(
         paid("lab A (model split v0)"),
         U256::from(before_sale - upstream(before_sale))
@@ -113,4 +123,41 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     );
     assert_eq!(refusals, ["UsageAlreadySettled", "MissingLicense"]);
     assert!(report.steps.iter().all(|(_, _, gas)| *gas > 0));
+}
+
+/// The dataset's payees: version 0 by the registered list (60 / 10 / 10 / 10 / 10), version 1
+/// by the evaluation (60 / 10 platform / 20 / 10 / 0 flagged), claimed by proof.
+fn check_the_dataset_payouts(report: &tributary::demo::Report, epoch_0: u128, epoch_1: u128) {
+    let paid = |who: &str| {
+        report
+            .payouts
+            .iter()
+            .find(|p| p.who == who)
+            .unwrap_or_else(|| panic!("no payout for {who}"))
+            .wei
+    };
+    assert_eq!(paid("creator (dataset v0)"), U256::from(epoch_0 * 60 / 100));
+    for annotator in ["annotator 1", "annotator 2", "annotator 3"] {
+        assert_eq!(
+            paid(&format!("{annotator} (dataset v0)")),
+            U256::from(epoch_0 / 10)
+        );
+    }
+    assert_eq!(paid("platform (dataset v0)"), U256::from(epoch_0 / 10));
+    let v1 = |who: &str| paid(&format!("{who} (dataset v1, Merkle)"));
+    assert_eq!(v1("creator"), U256::from(epoch_1 * 60 / 100));
+    assert_eq!(v1("platform"), U256::from(epoch_1 / 10));
+    assert_eq!(v1("annotator 1"), U256::from(epoch_1 * 2 / 10));
+    assert_eq!(v1("annotator 2"), U256::from(epoch_1 / 10));
+    assert!(
+        !report
+            .payouts
+            .iter()
+            .any(|p| p.who == "annotator 3 (dataset v1, Merkle)"),
+        "the flagged annotator has no weight in the epoch"
+    );
+    assert_eq!(
+        paid("annotator 1 (stake returned)"),
+        U256::from(CONTRIBUTION_STAKE)
+    );
 }

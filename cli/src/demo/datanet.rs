@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// Stake per contribution: 0.01 ETH.
-pub(super) const CONTRIBUTION_STAKE: u128 = ETHER / 100;
+pub const CONTRIBUTION_STAKE: u128 = ETHER / 100;
 /// Review window: two days; the veto window: one day; accepted stakes are not locked.
 const REVIEW_WINDOW: u32 = 2 * 24 * 3600;
 const VETO_WINDOW: u32 = 24 * 3600;

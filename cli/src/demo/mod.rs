@@ -45,9 +45,12 @@ use tributary_gateway::{
 mod datanet;
 mod models;
 
-pub use self::models::{
-    inference_kilo_tokens, model_asset, INFERENCE_DAYS, MODEL_ESCROW_FUNDING, MODEL_LICENSE_PRICE,
-    MODEL_RESALE_BPS, MODEL_SALE_PRICE, WEI_PER_KILO_TOKEN,
+pub use self::{
+    datanet::CONTRIBUTION_STAKE,
+    models::{
+        inference_kilo_tokens, model_asset, INFERENCE_DAYS, MODEL_ESCROW_FUNDING,
+        MODEL_LICENSE_PRICE, MODEL_RESALE_BPS, MODEL_SALE_PRICE, WEI_PER_KILO_TOKEN,
+    },
 };
 use crate::{
     contracts::{Contract, Contracts},
