@@ -26,7 +26,7 @@ plain() { sed 's/\x1b\[[0-9;]*m//g' "$LOG"; }
 same() { [ "${1,,}" = "${2,,}" ]; }
 
 # tributary deploy's order: each constructor takes the addresses of contracts before it.
-ORDER="royalty_splitter attribution_registry license_nft revenue_router license_offers usage_escrow usage_anchor usage_disputes model_nft"
+ORDER="royalty_splitter attribution_registry license_nft revenue_router license_offers usage_escrow usage_anchor usage_disputes model_nft datanets"
 declare -A AT
 DEPLOYED=()
 for dir in $ORDER; do
@@ -84,4 +84,9 @@ same "$(view "${AT[attribution_registry]}" 'modelNft()(address)')" "${AT[model_n
 same "$(view "${AT[model_nft]}" 'router()(address)')" "${AT[revenue_router]}" || fail "model_nft.router"
 same "$(view "${AT[license_offers]}" 'router()(address)')" "${AT[revenue_router]}" ||
   fail "license_offers.router"
-echo "cargo-stylus-smoke: check, deploy --no-verify, cast wiring, cache bid/status and a view on all 9 contracts passed against $RPC_URL"
+# Datanets(registry) needs no wiring: its constructor reads the splitter from the registry.
+same "$(view "${AT[datanets]}" 'registry()(address)')" "${AT[attribution_registry]}" ||
+  fail "datanets.registry"
+same "$(view "${AT[datanets]}" 'splitter()(address)')" "${AT[royalty_splitter]}" ||
+  fail "datanets.splitter"
+echo "cargo-stylus-smoke: check, deploy --no-verify, cast wiring, cache bid/status and a view on all 10 contracts passed against $RPC_URL"

@@ -33,7 +33,9 @@ enum Command {
     ConstructorArgs(deploy::command::ConstructorArgsArgs),
     /// Play the case study end to end on real WASM (starts a devnode unless --rpc-url).
     Demo(demo_command::DemoArgs),
-    /// Attestor kit: sign receipt batches, prove receipts for settlement, verify batches.
+    /// Attestor kit: sign receipt batches, prove receipts for settlement, verify batches; sign
+    /// attribution reports for the Datanets contract from evaluator scores, prove contributors'
+    /// Merkle claims on the splitter; write or check the shared test vectors.
     Attest {
         #[command(subcommand)]
         command: attest::command::AttestCommand,

@@ -451,7 +451,14 @@ fn prove_requires_exactly_one_selection() {
 #[test]
 fn help_documents_the_commands() {
     let out = ok(&tributary(&["--help"], None));
-    for command in ["batch", "prove", "verify", "vectors"] {
+    for command in [
+        "batch",
+        "prove",
+        "verify",
+        "attribution",
+        "claim",
+        "vectors",
+    ] {
         assert!(out.contains(command), "{out}");
     }
     let out = ok(&tributary(&["batch", "--help"], None));
@@ -463,7 +470,12 @@ fn help_documents_the_commands() {
         assert!(out.contains(flag), "{out}");
     }
     let out = ok(&tributary(&["vectors", "--help"], None));
-    assert!(out.contains("tests/vectors/usage_v2.json"), "{out}");
+    for file in [
+        "tests/vectors/usage_v2.json",
+        "tests/vectors/attribution_v1.json",
+    ] {
+        assert!(out.contains(file), "{out}");
+    }
 }
 
 #[test]

@@ -2,10 +2,19 @@
 //! and every value in it checks out independently of the code that wrote it (flat ABI
 //! encodings, a separately written tree, alloy's EIP-712 hashing, `openzeppelin-crypto`'s
 //! verifiers, an independent declaration of the calls).
+//!
+//! `tributary attest vectors` writes (and with `--check` checks) both shared vector files, the
+//! usage vectors and `tests/vectors/attribution_v1.json` (the attestor kit's attribution
+//! vectors, recomputed in `kit/src/attest/attribution/tests.rs` and replayed on the Datanets
+//! contract in its motsu tests): both committed files are up to date, and the binary's check
+//! fails on a stale copy of either.
 
 mod attest_support;
 
-use std::path::PathBuf;
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
 
 use alloy::{
     primitives::{keccak256, Address, PrimitiveSignature, B256, U256},
@@ -14,6 +23,7 @@ use alloy::{
 };
 use attest_support::{oz_verify, oz_verify_multi, spec, standard_root};
 use tributary::attest::{
+    attribution::vectors::attribution_v1,
     json::to_pretty_json,
     signing::SECP256K1N_HALF,
     types::{Receipt, UsageLeaf},
@@ -22,6 +32,46 @@ use tributary::attest::{
 
 fn vector_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/usage_v2.json")
+}
+
+fn attribution_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/attribution_v1.json")
+}
+
+/// `tributary attest vectors --check` of the usage vectors at `usage` and the attribution
+/// vectors at `attribution`.
+fn check_vectors(usage: &Path, attribution: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .args(["attest", "vectors", "--check", "--out"])
+        .arg(usage)
+        .arg("--attribution-out")
+        .arg(attribution)
+        .output()
+        .expect("tributary runs")
+}
+
+/// A scratch directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "tributary-attest-vectors-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn committed() -> UsageVectors {
@@ -109,12 +159,84 @@ fn spec_leaf(l: &UsageLeaf) -> spec::UsageLeaf {
 
 #[test]
 fn committed_vectors_are_up_to_date() {
-    let generated = to_pretty_json(&vectors::usage_v2().expect("vectors generate"));
-    let committed = std::fs::read_to_string(vector_path()).expect("committed vectors");
+    let files = [
+        (
+            vector_path(),
+            to_pretty_json(&vectors::usage_v2().expect("vectors generate")),
+        ),
+        (
+            attribution_path(),
+            to_pretty_json(&attribution_v1().expect("attribution vectors generate")),
+        ),
+    ];
+    for (path, generated) in files {
+        let committed = std::fs::read_to_string(&path).expect("committed vectors");
+        assert!(
+            generated == committed,
+            "{} is stale: run `cargo run -p tributary -- attest vectors`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn vectors_check_covers_both_files() {
+    // The committed files pass the binary's check, each reported.
+    let out = check_vectors(&vector_path(), &attribution_path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        generated == committed,
-        "tests/vectors/usage_v2.json is stale: run `cargo run -p tributary -- attest vectors`"
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    for file in [
+        "usage_v2.json is up to date",
+        "attribution_v1.json is up to date",
+    ] {
+        assert!(stdout.contains(file), "{stdout}");
+    }
+
+    // A stale copy of either file fails it, and only that file is named.
+    let dir = Scratch::new("check");
+    let (usage, attribution) = (dir.path("usage_v2.json"), dir.path("attribution_v1.json"));
+    let committed_usage = std::fs::read_to_string(vector_path()).unwrap();
+    let committed_attribution = std::fs::read_to_string(attribution_path()).unwrap();
+    let chain = "\"chainId\": 412346";
+    assert!(committed_usage.contains(chain) && committed_attribution.contains(chain));
+    let stale = |text: &str| text.replacen(chain, "\"chainId\": 412345", 1);
+    for (usage_text, attribution_text, named, fine) in [
+        (
+            committed_usage.clone(),
+            stale(&committed_attribution),
+            "attribution_v1.json is stale",
+            "usage_v2.json",
+        ),
+        (
+            stale(&committed_usage),
+            committed_attribution.clone(),
+            "usage_v2.json is stale",
+            "attribution_v1.json",
+        ),
+    ] {
+        std::fs::write(&usage, usage_text).unwrap();
+        std::fs::write(&attribution, attribution_text).unwrap();
+        let out = check_vectors(&usage, &attribution);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "unexpected success: {stderr}");
+        assert!(stderr.contains(named), "{stderr}");
+        assert!(!stderr.contains(fine), "{stderr}");
+        assert!(
+            stderr.contains("run `tributary attest vectors`"),
+            "{stderr}"
+        );
+    }
+    // A missing attribution file fails it too.
+    std::fs::write(&usage, &committed_usage).unwrap();
+    std::fs::remove_file(&attribution).unwrap();
+    let out = check_vectors(&usage, &attribution);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "unexpected success: {stderr}");
+    assert!(stderr.contains("attribution_v1.json"), "{stderr}");
 }
 
 #[test]

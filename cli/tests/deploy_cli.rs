@@ -4,7 +4,14 @@
 
 use std::process::Command;
 
-use tributary::{contracts::Contract, deploy::Deployment};
+use alloy::{
+    network::TransactionBuilder,
+    primitives::Address,
+    providers::{Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
+    sol_types::{SolCall, SolValue},
+};
+use tributary::{contracts::Contract, contracts_abi::datanets::IDatanets, deploy::Deployment};
 use tributary_devnode::rpc::{self, ServerConfig};
 
 /// nitro-devnode's dev key, funded on the devnode.
@@ -60,12 +67,33 @@ async fn deploy_writes_the_deployment_and_a_second_run_does_nothing() {
     assert_eq!(file.chain_id, 412_346);
     let addresses: std::collections::BTreeSet<_> =
         file.contracts.iter().map(|(_, d)| d.address).collect();
-    assert_eq!(
-        addresses.len(),
-        Contract::DEPLOY_ORDER.len(),
-        "nine contracts at nine addresses"
-    );
+    assert_eq!(Contract::DEPLOY_ORDER.len(), 10);
+    assert_eq!(addresses.len(), 10, "ten contracts at ten addresses");
+    // Datanets, deployed last, is constructed with the registry and reads the splitter from it;
+    // it needs no wiring (six calls, none to it).
     assert_eq!(file.wiring.len(), 6);
+    let provider = ProviderBuilder::new().on_http(url.parse().expect("url"));
+    let datanets = file.address(Contract::Datanets);
+    for (data, expected) in [
+        (
+            IDatanets::registryCall {}.abi_encode(),
+            Contract::AttributionRegistry,
+        ),
+        (
+            IDatanets::splitterCall {}.abi_encode(),
+            Contract::RoyaltySplitter,
+        ),
+    ] {
+        let request = TransactionRequest::default()
+            .with_to(datanets)
+            .with_input(data);
+        let out = provider.call(&request).await.expect("datanets view");
+        assert_eq!(
+            Address::abi_decode(&out, true).expect("an address"),
+            file.address(expected),
+            "datanets' {expected}"
+        );
+    }
 
     let second = {
         let (url, out) = (url.clone(), out.clone());

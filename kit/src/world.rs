@@ -147,7 +147,7 @@ pub fn request(from: Address, to: Address, data: Vec<u8>, value: U256) -> Transa
         .with_value(value)
 }
 
-/// The nine contracts deployed and wired on a chain.
+/// The ten contracts deployed and wired on a chain.
 #[derive(Debug)]
 pub struct World<P> {
     /// Provider that signs for the accounts the world is driven from.

@@ -1,4 +1,4 @@
-//! `tributary deploy`: puts the nine contracts on any Nitro chain (the devnode,
+//! `tributary deploy`: puts the ten contracts on any Nitro chain (the devnode,
 //! nitro-devnode, Arbitrum Sepolia or One) the way cargo-stylus does, wires them together and
 //! records the result in `deployments/<chainId>.json`.
 //!
@@ -9,19 +9,23 @@
 //! address whose code is overridden, and sent with 20 % headroom; StylusDeployer refunds the
 //! excess.
 //!
-//! Deploy order and wiring (each contract's module docs say why):
+//! Deploy order ([`Contract::DEPLOY_ORDER`]) and wiring (each contract's module docs say why;
+//! [`constructor_values`] is the one definition of the arguments):
 //! 1. `RoyaltySplitter(owner)`
 //! 2. `AttributionRegistry(owner, splitter)`
 //! 3. `LicenseNft(owner)`
-//! 4. `LicenseOffers(licenseNft, registry, splitter)`
-//! 5. `RevenueRouter(registry, licenseNft, splitter)`
-//! 6. `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay)`
+//! 4. `RevenueRouter(registry, licenseNft, splitter)`
+//! 5. `LicenseOffers(licenseNft, registry, splitter, router)`
+//! 6. `UsageEscrow(owner, licenseNft, splitter, withdrawalDelay, router)`
 //! 7. `UsageAnchor(owner, licenseNft, escrow, challengeWindow, minAttestorBond, exitDelay)`
 //! 8. `UsageDisputes(owner, anchor, escrow, challengeBond)`
+//! 9. `ModelNft(registry, router, resaleRoyaltyBps)`
+//! 10. `Datanets(registry)` (it reads the splitter from the registry; no wiring)
 //!
-//! then `registry.setLicenseNft(licenseNft)`, `licenseNft.setLicenseOffers(offers)`,
-//! `licenseNft.setUsageAnchor(escrow)` (the escrow records debt), `anchor.setDisputes(disputes)`
-//! and `escrow.setUsageAnchor(anchor)` (which reads the disputes contract from the anchor).
+//! then `registry.setModelNft(modelNft)`, `registry.setLicenseNft(licenseNft)`,
+//! `licenseNft.setLicenseOffers(offers)`, `licenseNft.setUsageAnchor(escrow)` (the escrow
+//! records debt), `anchor.setDisputes(disputes)` and `escrow.setUsageAnchor(anchor)` (which reads
+//! the disputes contract from the anchor).
 //!
 //! [`cache`] then caches the programs if asked (`--cache-bid WEI` / `--cache`,
 //! docs/caching.md).
@@ -714,6 +718,43 @@ mod tests {
             )
                 .abi_encode_params()
         );
+        assert_eq!(
+            args(C::Datanets),
+            (at(C::AttributionRegistry),).abi_encode_params()
+        );
+    }
+
+    #[test]
+    fn datanets_is_deployed_last_with_the_registry_and_no_wiring() {
+        assert_eq!(Contract::DEPLOY_ORDER.len(), 10);
+        assert_eq!(Contract::DEPLOY_ORDER.last(), Some(&Contract::Datanets));
+        let so_far = deployed(&Contract::DEPLOY_ORDER[..9]);
+        let values = constructor_values(
+            Contract::Datanets,
+            Address::ZERO,
+            &UsageParameters::default(),
+            |c| so_far.get(&c).map(|d| d.address),
+        )
+        .expect("every dependency deployed");
+        let printed: Vec<String> = values.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            printed,
+            [Address::with_last_byte(Contract::AttributionRegistry as u8 + 1).to_string()]
+        );
+        // No wiring call goes to it or passes its address.
+        let all = deployed(&Contract::DEPLOY_ORDER);
+        let deployment = Deployment {
+            chain_id: 1,
+            deployer: Address::ZERO,
+            contracts: Contracts::try_from_fn(|c| Ok::<_, ()>(all[&c].clone())).unwrap(),
+            parameters: UsageParameters::default(),
+            wiring: Vec::new(),
+        };
+        let datanets = deployment.address(Contract::Datanets);
+        for (label, to, data) in wiring_calls(&deployment) {
+            assert_ne!(to, datanets, "{label}");
+            assert!(!data.ends_with(datanets.as_slice()), "{label}");
+        }
     }
 
     #[test]
