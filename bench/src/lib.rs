@@ -13,9 +13,12 @@
 //!    first, or pass `--build` to build them in the run);
 //! 2. compiles the references with the pinned npm solc ([`solc`]) and deploys them on the same
 //!    devnode: `UsageReference.sol` (per-receipt usage settlement, escrow), `SplitReference.sol` (a
-//!    pull-based pro-rata splitter) and `LicenseReference.sol` (an offer book selling ERC-721
-//!    licenses whose price is paid into a `SplitReference` split); each file says which Tributary
-//!    job it mirrors and what it leaves out;
+//!    pull-based pro-rata splitter), `LicenseReference.sol` (an offer book selling ERC-721 licenses
+//!    whose price is paid into a `SplitReference` split), `MerkleSplitReference.sol`
+//!    (`SplitReference` with Merkle splits and OpenZeppelin-style proofs) and
+//!    `DatanetReference.sol` (EIP-712 attribution reports that become the next version of a
+//!    `MerkleSplitReference` split); each file says which Tributary job it mirrors and what it
+//!    leaves out;
 //! 3. sets both up with the same licenses and escrow ([`workload`]) and takes a snapshot;
 //! 4. runs the Tributary scenario ([`tributary_side`]) with the programs uncached, reverts to the
 //!    snapshot, caches every Tributary program with `ArbWasmCache.cacheProgram` from the chain
@@ -32,8 +35,14 @@
 //!    offer, paid into the dataset's split), `createOffer` (no reference: its offer book checks no
 //!    registry), `createSplit per recipient` ((12 recipients − 2) ÷ 10) and `model token transfer`
 //!    (`ModelNft.transferFrom`, which opens a new version of the model's split; reference: the
-//!    minimal ERC-721 `transferFrom` of `LicenseReference.sol`). Notes under the table say what a
-//!    row's comparison leaves out;
+//!    minimal ERC-721 `transferFrom` of `LicenseReference.sol`), and the Datanet rows (issue 18, on
+//!    a dataset registered with `registerMerkleDataset` over a weight tree of 100,000 contributors,
+//!    [`workload::datanet`]): `Datanet: deposit into 100,000-contributor dataset` (the run fails
+//!    unless it costs what a deposit into a 3-contributor listed dataset with the same total shares
+//!    costs, apart from calldata), `Datanet: claimMerkle, 17-hash proof (first claim)`, `Datanet:
+//!    postReport` (an epoch-1 attribution report signed with the attestor kit) and `Datanet:
+//!    activateReport` (after the veto window). Notes under the table say what a row's comparison
+//!    leaves out, and a line per Tributary run reports the deposit check;
 //! 6. prints a second table, the **anatomy** of every row on each side ([`anatomy`]): the devnode's
 //!    `debug_traceTransaction` with `{"tracer": "gasAnatomy"}` of the row's transactions, split
 //!    into intrinsic, calldata, Stylus program entries, storage reads and writes, events, calls,
@@ -149,6 +158,9 @@ pub struct Report {
     pub reference: Measurements,
     /// Gas of each `cacheProgram` transaction (what caching every program cost).
     pub caching: Vec<(String, u64)>,
+    /// What the Tributary scenarios checked, to print under the table (the Datanet deposit
+    /// check), each line prefixed with its run.
+    pub checks: Vec<String>,
 }
 
 /// Runs the benchmark on the devnode at `url` (a fresh chain whose first dev account is the
@@ -161,6 +173,16 @@ pub async fn run(
     log: &mut impl FnMut(&str),
 ) -> Result<Report, BenchError> {
     let accounts = Accounts::from_signers(signers)?;
+    log(&format!(
+        "building the Datanet rows' weight trees ({} contributors)",
+        workload::DATANET_CONTRIBUTORS
+    ));
+    let started = std::time::Instant::now();
+    workload::datanet()?;
+    log(&format!(
+        "weight trees built in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
     let chain = world::connect(url, signers)?;
     let parameters = UsageParameters {
         challenge_window: CHALLENGE_WINDOW,
@@ -191,9 +213,14 @@ pub async fn run(
     reference.measure(&world, &mut measured).await?;
 
     let rows = rows::rows(&uncached, &cached, &measured).map_err(|e| BenchError(e.to_string()))?;
+    let checks = [("uncached", &uncached), ("cached", &cached)]
+        .into_iter()
+        .flat_map(|(run, m)| m.checks().iter().map(move |line| format!("{run}: {line}")))
+        .collect();
     Ok(Report {
         rows,
         reference: measured,
         caching,
+        checks,
     })
 }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use tributary_bench::{chain, rows, solc, BenchError};
 
-/// Measures Tributary's gas, programs uncached and cached, against a plain Solidity reference
-/// (bench/solidity/UsageReference.sol) on an in-process devnode.
+/// Measures Tributary's gas, programs uncached and cached, against plain Solidity references
+/// (bench/solidity/) on an in-process devnode.
 #[derive(Debug, Parser)]
 #[command(name = "gas")]
 struct Args {
@@ -43,6 +43,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         (solc::REFERENCE_SOURCE, &reference.usage),
         (solc::SPLIT_SOURCE, &reference.split),
         (solc::LICENSE_SOURCE, &reference.license),
+        (solc::MERKLE_SPLIT_SOURCE, &reference.merkle_split),
+        (solc::DATANET_SOURCE, &reference.datanet),
     ] {
         eprintln!(
             "gas: {source} compiled with solc {} ({} bytes of runtime code)",
@@ -75,6 +77,9 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         rows::thousands(caching)
     );
     print!("{}", rows::notes(&report.rows));
+    for line in &report.checks {
+        println!("{line}");
+    }
     println!();
     print!("{}", rows::anatomy_table(&report.rows));
     println!(

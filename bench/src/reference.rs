@@ -1,8 +1,10 @@
 //! The Solidity side: `bench/solidity/UsageReference.sol` (usage settlement),
-//! `SplitReference.sol` (the splitter) and `LicenseReference.sol` (offers and ERC-721 licenses
-//! paying into a `SplitReference` split) deployed next to Tributary on the same devnode, set up
-//! with the same licenses and escrow (see [`crate::workload`]), and the scenario that measures
-//! their rows.
+//! `SplitReference.sol` (the splitter), `LicenseReference.sol` (offers and ERC-721 licenses
+//! paying into a `SplitReference` split), `MerkleSplitReference.sol` (the splitter with Merkle
+//! splits) and `DatanetReference.sol` (attribution reports installed as the next version of a
+//! `MerkleSplitReference` split) deployed next to Tributary on the same devnode, set up with the
+//! same licenses and escrow (see [`crate::workload`]), and the scenario that measures their
+//! rows.
 
 use std::collections::HashMap;
 
@@ -16,7 +18,7 @@ use alloy::{
     sol_types::{eip712_domain, SolCall, SolEvent, SolInterface, SolStruct, SolValue},
 };
 use tributary::{
-    attest::merkle::MerkleTree,
+    attest::{attribution::claim_calldata, merkle::MerkleTree},
     deploy::{self, Step},
     world::{World, WorldError},
 };
@@ -67,6 +69,58 @@ sol! {
         function ownerOf(uint256 tokenId) external view returns (address holder);
         function balanceOf(address owner) external view returns (uint256);
     }
+
+    /// What the benchmark calls of `bench/solidity/MerkleSplitReference.sol` beyond
+    /// [`ISplitReference`] (`deposit` is the same function), and its errors.
+    #[derive(Debug)]
+    interface IMerkleSplitReference {
+        function createMerkleSplit(bytes32 root, uint256 totalShares, address controller) external returns (uint256 splitId);
+        function claimMerkle(uint256 splitId, uint32 version, address recipient, uint256 shares, bytes32[] calldata proof, address token) external returns (uint256 amount);
+        function splits(uint256 splitId) external view returns (address controller, uint32 version, uint64 remainder);
+        function members(uint256 splitId, uint32 version, address member) external view returns (uint64 shares, uint192 paid);
+        function merkleRoots(uint256 splitId, uint32 version) external view returns (bytes32 root);
+
+        error EnforcedPause();
+        error ZeroAmount();
+        error DepositOverflow(uint256 splitId);
+        error TotalSharesTooLarge();
+        error UnknownSplit(uint256 splitId);
+        error UnknownVersion(uint256 splitId, uint32 version);
+        error ZeroShares(uint256 index);
+        error NothingToWithdraw(uint256 splitId, address recipient);
+        error TransferFailed(address to, uint256 amount);
+        error NotController(uint256 splitId);
+        error ZeroRoot();
+        error InvalidProof(uint256 splitId, address recipient);
+        error MerkleSharesExceeded(uint256 splitId, uint256 registered, uint256 total);
+        error UnsupportedToken(address token);
+    }
+
+    /// What the benchmark calls of `bench/solidity/DatanetReference.sol` (`postReport` is sent
+    /// as the attestor kit encodes it), and its errors.
+    #[derive(Debug)]
+    interface IDatanetReference {
+        function configureDatanet(uint256 datasetId, uint64 splitId, uint32 vetoWindow, uint32 versions) external;
+        function setEvaluator(uint256 datasetId, address evaluator, bool allowed) external;
+        function activateReport(uint256 datasetId) external returns (uint32 version);
+        function pendingReport(uint256 datasetId) external view returns (bytes32 root, uint64 total, uint64 vetoEndsAt, bytes32 digest);
+        function epochSplitVersion(uint256 datasetId, uint64 epoch) external view returns (uint32 version);
+
+        error NotOwner();
+        error InvalidConfiguration();
+        error DatanetNotOpen(uint256 datasetId);
+        error ReportExpired(uint256 datasetId, uint64 deadline);
+        error WrongEpoch(uint256 datasetId, uint64 epoch, uint64 expected);
+        error ReportPending(uint256 datasetId, uint64 epoch);
+        error InvalidReport(uint256 datasetId);
+        error UnknownDatasetVersion(uint256 datasetId, uint256 version);
+        error InvalidSignature();
+        error NotEvaluator(uint256 datasetId, address account);
+        error ReportAlreadyVetoed(bytes32 digest);
+        error NoPendingReport(uint256 datasetId);
+        error VetoWindowClosed(uint256 datasetId, uint64 endsAt);
+        error VetoWindowOpen(uint256 datasetId, uint64 endsAt);
+    }
 }
 
 use IUsageReference::{IUsageReferenceErrors, Receipt};
@@ -80,6 +134,10 @@ pub struct Artifacts {
     pub split: Artifact,
     /// `LicenseReference` (bench/solidity/LicenseReference.sol).
     pub license: Artifact,
+    /// `MerkleSplitReference` (bench/solidity/MerkleSplitReference.sol).
+    pub merkle_split: Artifact,
+    /// `DatanetReference` (bench/solidity/DatanetReference.sol).
+    pub datanet: Artifact,
 }
 
 /// The dataset id the reference's licenses are for.
@@ -109,6 +167,10 @@ pub struct ReferenceSide {
     /// The `SplitReference` split licenses are paid into (creator 60 / platform 40, as the
     /// Tributary dataset's).
     pub dataset_split: U256,
+    /// `MerkleSplitReference`.
+    pub merkle_splitter: Address,
+    /// `DatanetReference`, controlling its Datanet's `merkle_splitter` split.
+    pub datanets: Address,
 }
 
 /// A batch of receipts, its tree and the attestor's signature.
@@ -133,7 +195,15 @@ pub fn leaf(receipt: &Receipt) -> B256 {
 /// `tributary::world::error_name` gives it for errors it does not know), with its arguments.
 pub fn error_name(revert: &str) -> String {
     let bytes = revert.parse::<Bytes>().unwrap_or_default();
-    match IUsageReferenceErrors::abi_decode(&bytes, true) {
+    if let Ok(decoded) = IUsageReferenceErrors::abi_decode(&bytes, true) {
+        return format!("{decoded:?}");
+    }
+    if let Ok(decoded) =
+        IMerkleSplitReference::IMerkleSplitReferenceErrors::abi_decode(&bytes, true)
+    {
+        return format!("{decoded:?}");
+    }
+    match IDatanetReference::IDatanetReferenceErrors::abi_decode(&bytes, true) {
         Ok(decoded) => format!("{decoded:?}"),
         Err(_) => revert.to_owned(),
     }
@@ -168,6 +238,15 @@ impl ReferenceSide {
             &splitter.abi_encode(),
         )
         .await?;
+        let merkle_splitter =
+            deploy_contract(world, accounts.deployer, &artifacts.merkle_split, &[]).await?;
+        let datanets = deploy_contract(
+            world,
+            accounts.deployer,
+            &artifacts.datanet,
+            &merkle_splitter.abi_encode(),
+        )
+        .await?;
         let artifact = artifacts.usage;
         let chain_id = world
             .chain
@@ -185,6 +264,8 @@ impl ReferenceSide {
             splitter,
             license_book,
             dataset_split: U256::ZERO,
+            merkle_splitter,
+            datanets,
         };
         side.set_up(world).await?;
         let mut weights = [(accounts.creator, 60u64), (accounts.platform, 40)];
@@ -266,8 +347,8 @@ impl ReferenceSide {
     ///    consecutive in tree order (`billed receipt`: anchor + settles, per receipt);
     /// 3. a second such batch is anchored and one receipt of it settled (`settle 1`; the model's
     ///    `settle 1 inference leaf` row is compared with it too, `Operation::reference`);
-    /// 4. `license mint`, the splitter rows, and last `model token transfer`'s counterpart
-    ///    ([`Self::measure_transfer`]).
+    /// 4. `license mint`, the splitter rows, `model token transfer`'s counterpart
+    ///    ([`Self::measure_transfer`]), and last the Datanet rows ([`Self::measure_datanet`]).
     ///
     /// Every settlement is checked: one `ReceiptSettled` per receipt, and the split credited
     /// with exactly what the receipts cost.
@@ -345,7 +426,210 @@ impl ReferenceSide {
 
         self.measure_licensing(world, gas).await?;
         self.measure_splits(world, gas).await?;
-        self.measure_transfer(world, gas).await
+        self.measure_transfer(world, gas).await?;
+        self.measure_datanet(world, gas).await
+    }
+
+    /// The Datanet rows' references, as `TributarySide` measures them: a `MerkleSplitReference`
+    /// split over the [`workload::datanet`] weights (created by the creator, controlled by
+    /// `DatanetReference`) takes two deposits from the lab (the second is `Datanet: deposit`);
+    /// the relayer claims for the claimant with its 17-hash proof (`Datanet: claimMerkle`;
+    /// checked: a fresh account, paid, registered with its weight); the deployer opens the
+    /// Datanet over the split (dataset [`DATASET`], one version) and allows the attestor's key
+    /// as evaluator; the kit signs the epoch-1 report for `DatanetReference`'s domain and the
+    /// relayer posts it (`Datanet: postReport`; checked: pending with its root); past the veto
+    /// window the relayer activates it (`Datanet: activateReport`; checked: the split's version
+    /// 2 has the report's root).
+    async fn measure_datanet<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            creator,
+            lab,
+            relayer,
+            ..
+        } = self.accounts;
+        let net = workload::datanet()?;
+        let splitter = self.merkle_splitter;
+        let datanets = self.datanets;
+        let create = IMerkleSplitReference::createMerkleSplitCall {
+            root: net.registered.root(),
+            totalShares: U256::from(net.registered.total_weight()),
+            controller: datanets,
+        };
+        let (split, _) = world
+            .returning("createMerkleSplit", creator, splitter, &create, U256::ZERO)
+            .await
+            .map_err(refused)?;
+        let split = split.splitId;
+        let deposit = ISplitReference::depositCall { splitId: split }.abi_encode();
+        let value = U256::from(workload::DEPOSIT_WEI);
+        world
+            .send("deposit (datanet)", lab, splitter, deposit.clone(), value)
+            .await
+            .map_err(refused)?;
+        let (_, step) = world
+            .send("deposit again (datanet)", lab, splitter, deposit, value)
+            .await
+            .map_err(refused)?;
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetDeposit,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
+
+        let info = IMerkleSplitReference::splitsCall { splitId: split };
+        let version = world.view(splitter, &info).await?.version;
+        let claim = &net.claim;
+        let data = claim_calldata(
+            split,
+            version,
+            claim.contributor,
+            U256::from(claim.weight),
+            &claim.proof,
+            Address::ZERO,
+        );
+        crate::chain::check_fresh(world, claim.contributor).await?;
+        let (_, step) = world
+            .send("claimMerkle", relayer, splitter, data.to_vec(), U256::ZERO)
+            .await
+            .map_err(refused)?;
+        crate::chain::check_paid(world, claim.contributor).await?;
+        let member = IMerkleSplitReference::membersCall {
+            splitId: split,
+            version,
+            member: claim.contributor,
+        };
+        let registered = world.view(splitter, &member).await?.shares;
+        if registered != claim.weight {
+            return Err(BenchError(format!(
+                "MerkleSplitReference: claimMerkle registered {} with {registered} shares, its \
+                 leaf has {}",
+                claim.contributor, claim.weight
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetClaim,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
+
+        self.measure_datanet_reports(world, gas, (split, version))
+            .await
+    }
+
+    /// The report rows of [`Self::measure_datanet`], on the `MerkleSplitReference` split
+    /// `split` at `version`.
+    async fn measure_datanet_reports<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+        (split, version): (U256, u32),
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            deployer,
+            relayer,
+            ref attestor,
+            ..
+        } = self.accounts;
+        let net = workload::datanet()?;
+        let (splitter, datanets) = (self.merkle_splitter, self.datanets);
+        let dataset = U256::from(DATASET);
+        let configure = IDatanetReference::configureDatanetCall {
+            datasetId: dataset,
+            splitId: u64::try_from(split).map_err(|_| BenchError("split id past 2^64".into()))?,
+            vetoWindow: workload::DATANET_VETO_WINDOW,
+            versions: 1,
+        };
+        world
+            .send(
+                "configureDatanet",
+                deployer,
+                datanets,
+                configure.abi_encode(),
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        let allow = IDatanetReference::setEvaluatorCall {
+            datasetId: dataset,
+            evaluator: attestor.address(),
+            allowed: true,
+        };
+        world
+            .send(
+                "setEvaluator",
+                deployer,
+                datanets,
+                allow.abi_encode(),
+                U256::ZERO,
+            )
+            .await
+            .map_err(refused)?;
+        let params = workload::datanet_report_params(self.chain_id, datanets, dataset);
+        let (report, data) = workload::signed_report(&params, &net.evaluated, attestor)?;
+        let (_, step) = world
+            .send("postReport", relayer, datanets, data.to_vec(), U256::ZERO)
+            .await
+            .map_err(refused)?;
+        let pending = IDatanetReference::pendingReportCall { datasetId: dataset };
+        let pending = world.view(datanets, &pending).await?;
+        if pending.root != report.weightsRoot || U256::from(pending.total) != report.totalWeight {
+            return Err(BenchError(format!(
+                "DatanetReference: the pending report has root {} and total {}, the report {} \
+                 and {}",
+                pending.root, pending.total, report.weightsRoot, report.totalWeight
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetPostReport,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
+
+        world
+            .travel(u64::from(workload::DATANET_VETO_WINDOW) + 1)
+            .await?;
+        let activate = IDatanetReference::activateReportCall { datasetId: dataset };
+        let (opened, step) = world
+            .returning("activateReport", relayer, datanets, &activate, U256::ZERO)
+            .await
+            .map_err(refused)?;
+        let info = IMerkleSplitReference::splitsCall { splitId: split };
+        let current = world.view(splitter, &info).await?.version;
+        let roots = IMerkleSplitReference::merkleRootsCall {
+            splitId: split,
+            version: current,
+        };
+        let root = world.view(splitter, &roots).await?.root;
+        if opened.version != version + 1 || current != version + 1 || root != report.weightsRoot {
+            return Err(BenchError(format!(
+                "DatanetReference: activateReport opened version {} (the split is at {current}) \
+                 with root {root}; expected version {} with root {}",
+                opened.version,
+                version + 1,
+                report.weightsRoot
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetActivateReport,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await
     }
 
     /// `model token transfer`'s reference: `transferFrom` of the minimal ERC-721 of

@@ -64,11 +64,35 @@ pub enum Operation {
     /// `LicenseReference.sol`'s minimal ERC-721, by a holder of one token to an account holding
     /// none.
     ModelTransfer,
+    /// A second native deposit (`deposit(splitId)` payable, as [`Self::SplitDeposit`]) into the
+    /// split of a dataset registered with `registerMerkleDataset` over a weight tree of 100,000
+    /// contributors (`crate::workload::datanet`). The scenario fails unless its gas equals,
+    /// apart from calldata, a deposit into a dataset of 3 listed contributors with the same total
+    /// shares, and unless only the WASM execution differs from [`Self::SplitDeposit`]'s (3
+    /// listed recipients, total shares 60; the splitter's long division costs ink by the total's
+    /// value). Reference: the same deposit into a Merkle split of `MerkleSplitReference.sol`
+    /// (`SplitReference.sol` with Merkle splits).
+    DatanetDeposit,
+    /// `claimMerkle(splitId, version, recipient, shares, proof, token)` of native currency by a
+    /// member of that split with a 17-hash proof, after the two deposits: its first claim
+    /// (proves and registers it), paying a fresh account. Reference:
+    /// `MerkleSplitReference.claimMerkle` (OpenZeppelin `MerkleProof` with sorted pairs).
+    DatanetClaim,
+    /// `Datanets.postReport(report, signature)`: an epoch-1 attribution report over the 100,000
+    /// contributors, signed with the attestor kit by an evaluator of the dataset, whose split
+    /// was handed over to Datanets (`handOverSplit`, `configureDatanet`, `setEvaluator`).
+    /// Reference: `DatanetReference.postReport` (EIP-712, `ecrecover`, an allow-list, three
+    /// slots stored).
+    DatanetPostReport,
+    /// `Datanets.activateReport(datasetId)` once the veto window has passed: the report becomes
+    /// the next version of the dataset's Merkle split (`updateMerkleSplit`). Reference:
+    /// `DatanetReference.activateReport`, calling `MerkleSplitReference.updateMerkleSplit`.
+    DatanetActivateReport,
 }
 
 impl Operation {
     /// Every operation, in table order.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 15] = [
         Self::AnchorBatch,
         Self::SettleOne,
         Self::SettleInference,
@@ -80,6 +104,10 @@ impl Operation {
         Self::CreateOffer,
         Self::CreateSplitPerRecipient,
         Self::ModelTransfer,
+        Self::DatanetDeposit,
+        Self::DatanetClaim,
+        Self::DatanetPostReport,
+        Self::DatanetActivateReport,
     ];
 
     /// The row's name, as printed and in the JSON.
@@ -96,6 +124,10 @@ impl Operation {
             Self::CreateOffer => "createOffer",
             Self::CreateSplitPerRecipient => "createSplit per recipient",
             Self::ModelTransfer => "model token transfer",
+            Self::DatanetDeposit => "Datanet: deposit into 100,000-contributor dataset",
+            Self::DatanetClaim => "Datanet: claimMerkle, 17-hash proof (first claim)",
+            Self::DatanetPostReport => "Datanet: postReport (signed attribution report)",
+            Self::DatanetActivateReport => "Datanet: activateReport (next split version)",
         }
     }
 
@@ -127,6 +159,22 @@ impl Operation {
             Self::CreateOffer => {
                 Some("no reference: its offer book checks no registry, not the same job")
             }
+            Self::DatanetDeposit => Some(
+                "checked by the benchmark (see the deposit check below): the same gas, apart \
+                 from calldata, as a deposit into a 3-contributor listed dataset with the same \
+                 total shares; the reference deposits into a Merkle split of \
+                 MerkleSplitReference.sol",
+            ),
+            Self::DatanetPostReport => Some(
+                "Tributary also asks the registry for the dataset's version count (one call) \
+                 and computes the EIP-712 domain separator per call; DatanetReference.sol keeps \
+                 the count in its own slot and caches the separator",
+            ),
+            Self::DatanetActivateReport => Some(
+                "Tributary asks the registry for the dataset's split and the splitter for its \
+                 version before updateMerkleSplit (three calls); DatanetReference.sol keeps the \
+                 split id and makes one call, which returns the version",
+            ),
             _ => None,
         }
     }
@@ -138,9 +186,13 @@ impl std::fmt::Display for Operation {
     }
 }
 
-/// Gas one side measured in one run, per operation, with where it went.
+/// Gas one side measured in one run, per operation, with where it went, and what the scenario
+/// checked that the table should say ([`Self::check`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Measurements(BTreeMap<Operation, (u64, Option<Anatomy>)>);
+pub struct Measurements {
+    gas: BTreeMap<Operation, (u64, Option<Anatomy>)>,
+    checks: Vec<String>,
+}
 
 impl Measurements {
     /// Records `gas` for `operation`, without an anatomy.
@@ -148,7 +200,7 @@ impl Measurements {
     /// # Panics
     /// If `operation` was already recorded: a scenario measures each operation once.
     pub fn record(&mut self, operation: Operation, gas: u64) {
-        let previous = self.0.insert(operation, (gas, None));
+        let previous = self.gas.insert(operation, (gas, None));
         assert!(previous.is_none(), "{operation} measured twice");
     }
 
@@ -157,18 +209,18 @@ impl Measurements {
     /// # Panics
     /// If `operation` was already recorded.
     pub fn record_with(&mut self, operation: Operation, gas: u64, anatomy: Anatomy) {
-        let previous = self.0.insert(operation, (gas, Some(anatomy)));
+        let previous = self.gas.insert(operation, (gas, Some(anatomy)));
         assert!(previous.is_none(), "{operation} measured twice");
     }
 
     /// The gas recorded for `operation`.
     pub fn get(&self, operation: Operation) -> Option<u64> {
-        self.0.get(&operation).map(|(gas, _)| *gas)
+        self.gas.get(&operation).map(|(gas, _)| *gas)
     }
 
     /// The anatomy recorded for `operation`.
     pub fn anatomy(&self, operation: Operation) -> Option<AnatomyRow> {
-        self.0
+        self.gas
             .get(&operation)
             .and_then(|(_, anatomy)| anatomy.as_ref())
             .map(Anatomy::row)
@@ -176,7 +228,17 @@ impl Measurements {
 
     /// Every operation recorded, in table order.
     pub fn operations(&self) -> impl Iterator<Item = Operation> + '_ {
-        self.0.keys().copied()
+        self.gas.keys().copied()
+    }
+
+    /// Records a line about something the scenario checked (printed under the table's notes).
+    pub fn check(&mut self, line: String) {
+        self.checks.push(line);
+    }
+
+    /// The lines of [`Self::check`], in order.
+    pub fn checks(&self) -> &[String] {
+        &self.checks
     }
 }
 

@@ -18,13 +18,19 @@ pub const REFERENCE_SOURCE: &str = "bench/solidity/UsageReference.sol";
 pub const SPLIT_SOURCE: &str = "bench/solidity/SplitReference.sol";
 /// The reference offer book and license NFT, relative to the workspace root.
 pub const LICENSE_SOURCE: &str = "bench/solidity/LicenseReference.sol";
+/// The reference splitter with Merkle splits, relative to the workspace root.
+pub const MERKLE_SPLIT_SOURCE: &str = "bench/solidity/MerkleSplitReference.sol";
+/// The reference of Datanets' attribution reports, relative to the workspace root.
+pub const DATANET_SOURCE: &str = "bench/solidity/DatanetReference.sol";
 
-/// Compiles the three reference contracts.
+/// Compiles the five reference contracts.
 pub fn compile_references(root: &Path) -> Result<crate::reference::Artifacts, BenchError> {
     Ok(crate::reference::Artifacts {
         usage: compile(root, REFERENCE_SOURCE, "UsageReference")?,
         split: compile(root, SPLIT_SOURCE, "SplitReference")?,
         license: compile(root, LICENSE_SOURCE, "LicenseReference")?,
+        merkle_split: compile(root, MERKLE_SPLIT_SOURCE, "MerkleSplitReference")?,
+        datanet: compile(root, DATANET_SOURCE, "DatanetReference")?,
     })
 }
 /// Where its artifact is written, relative to the workspace root.

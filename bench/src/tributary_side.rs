@@ -4,12 +4,13 @@
 //! (see `crate::run`), so it must not depend on anything but the chain state.
 
 use alloy::{
-    primitives::{Address, U256},
+    primitives::{keccak256, Address, U256},
     providers::Provider,
     sol_types::SolCall,
 };
 use tributary::{
     attest::{
+        attribution::claim_calldata,
         batch::{build_batch, BatchOptions},
         json::BatchFile,
         prove::{prove, Selection},
@@ -17,9 +18,9 @@ use tributary::{
     },
     contracts::Contract,
     contracts_abi::{
-        attribution_registry::IAttributionRegistry, license_offers::ILicenseOffers,
-        model_nft::IModelNft, royalty_splitter::IRoyaltySplitter, usage_anchor::IUsageAnchor,
-        usage_escrow::IUsageEscrow,
+        attribution_registry::IAttributionRegistry, datanets::IDatanets,
+        license_offers::ILicenseOffers, model_nft::IModelNft, royalty_splitter::IRoyaltySplitter,
+        usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow,
     },
     deploy::Step,
     world::{eth_terms, model_call, Dataset, World},
@@ -157,7 +158,8 @@ impl TributarySide {
     ///    leaves settled in one `settle` (`billed receipt`: anchor + settle, per receipt);
     /// 3. a second such batch is anchored and one of its usage leaves settled (`settle 1`);
     /// 4. the licensing and splitter rows ([`Self::measure_licensing`], `measure_splits`);
-    /// 5. last, so that nothing above changes, the model rows ([`Self::measure_model`]).
+    /// 5. the model rows ([`Self::measure_model`]);
+    /// 6. last, so that nothing above changes, the Datanet rows ([`Self::measure_datanet`]).
     ///
     /// Every settlement is checked: the licenses' escrow pays exactly the leaves' fees.
     pub async fn measure<P: Provider>(
@@ -222,8 +224,321 @@ impl TributarySide {
         .await?;
 
         self.measure_licensing(world, gas).await?;
-        self.measure_splits(world, gas).await?;
-        self.measure_model(world, gas).await
+        let deposit = self.measure_splits(world, gas).await?;
+        self.measure_model(world, gas).await?;
+        self.measure_datanet(world, gas, &deposit).await
+    }
+
+    /// The Datanet rows, on a dataset registered now over the [`workload::datanet`] weights
+    /// ([`Self::measure_datanet_deposit`], then the claim, [`Self::measure_datanet_reports`]):
+    /// - after the deposits, the relayer claims for the claimant (`claimMerkle` with its 17-hash
+    ///   proof, native currency): its first claim. Checked: the claimant was a fresh account, is
+    ///   paid, and is registered with its weight.
+    async fn measure_datanet<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+        deposit: &Step,
+    ) -> Result<(), BenchError> {
+        let net = workload::datanet()?;
+        let splitter = world.at(Contract::RoyaltySplitter);
+        let (dataset, split) = self.measure_datanet_deposit(world, gas, deposit).await?;
+
+        let info = IRoyaltySplitter::splitInfoCall { split_id: split };
+        let version = world.view(splitter, &info).await?._1;
+        let claim = &net.claim;
+        let shares = U256::from(claim.weight);
+        let data = claim_calldata(
+            split,
+            version,
+            claim.contributor,
+            shares,
+            &claim.proof,
+            Address::ZERO,
+        );
+        chain::check_fresh(world, claim.contributor).await?;
+        let (_, step) = world
+            .send(
+                "claimMerkle",
+                self.accounts.relayer,
+                splitter,
+                data.to_vec(),
+                U256::ZERO,
+            )
+            .await?;
+        chain::check_paid(world, claim.contributor).await?;
+        let registered = IRoyaltySplitter::sharesOfCall {
+            split_id: split,
+            version,
+            account: claim.contributor,
+        };
+        let registered = world.view(splitter, &registered).await?._0;
+        if registered != shares {
+            return Err(BenchError(format!(
+                "claimMerkle registered {} with {registered} shares, its leaf has {shares}",
+                claim.contributor
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetClaim,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
+
+        self.measure_datanet_reports(world, gas, dataset, (split, version))
+            .await
+    }
+
+    /// `Datanet: deposit`: the creator registers the Datanet's dataset with
+    /// `registerMerkleDataset(contentHash, uri, root, total)` (100,000 contributors), and a
+    /// dataset of three listed contributors with the same total shares; the lab deposits into
+    /// each split twice, as `split deposit` does, and the second deposit into the Merkle split is
+    /// the row. Checked: its gas equals the listed dataset's second deposit apart from calldata
+    /// ([`workload::check_deposits_equal`]), and against `deposit`, the `split deposit` row's
+    /// transaction (total shares 60), only the WASM execution differs
+    /// ([`workload::execution_difference`]); both are reported with [`Measurements::check`].
+    /// Returns the dataset and its split.
+    async fn measure_datanet_deposit<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+        deposit: &Step,
+    ) -> Result<(U256, U256), BenchError> {
+        let Accounts {
+            creator,
+            platform,
+            lab,
+            ..
+        } = self.accounts;
+        let net = workload::datanet()?;
+        let registry = world.at(Contract::AttributionRegistry);
+        let splitter = world.at(Contract::RoyaltySplitter);
+        let total = net.registered.total_weight();
+        let register = IAttributionRegistry::registerMerkleDatasetCall {
+            content_hash: keccak256("bench datanet dataset"),
+            uri: "ipfs://bench-datanet-dataset".into(),
+            root: net.registered.root(),
+            total_shares: U256::from(total),
+        };
+        let (dataset, _) = world
+            .returning(
+                "registerMerkleDataset",
+                creator,
+                registry,
+                &register,
+                U256::ZERO,
+            )
+            .await?;
+        let dataset = dataset._0;
+        let split = world
+            .view(
+                registry,
+                &IAttributionRegistry::datasetSplitCall {
+                    dataset_id: dataset,
+                },
+            )
+            .await?
+            ._0;
+        // Three listed contributors with the same total shares: the deposit's arithmetic is the
+        // same, only the number of contributors differs.
+        let (few, _) = world
+            .register_dataset(
+                creator,
+                "bench datanet listed dataset",
+                "ipfs://bench-datanet-listed-dataset",
+                &[
+                    (creator, total / 6),
+                    (platform, total / 3),
+                    (
+                        workload::fresh_address("tributary:datanet listed contributor"),
+                        total - total / 6 - total / 3,
+                    ),
+                ],
+            )
+            .await?;
+
+        let value = U256::from(workload::DEPOSIT_WEI);
+        let mut second = Vec::new();
+        let labels = [
+            ("deposit (listed)", "deposit again (listed)", few.split),
+            ("deposit (datanet)", "deposit again (datanet)", split),
+        ];
+        for (first, again, split) in labels {
+            let data = IRoyaltySplitter::depositCall { split_id: split }.abi_encode();
+            world
+                .send(first, lab, splitter, data.clone(), value)
+                .await?;
+            let (_, step) = world.send(again, lab, splitter, data, value).await?;
+            let anatomy = anatomy::of_transaction(world, step.tx).await?;
+            second.push((step, anatomy));
+        }
+        let [(listed, listed_anatomy), (step, many)] =
+            <[_; 2]>::try_from(second).map_err(|_| BenchError("two deposits expected".into()))?;
+        workload::check_deposits_equal(
+            (listed.gas_used, listed_anatomy.calldata),
+            (step.gas_used, many.calldata),
+        )?;
+        let split_deposit = anatomy::of_transaction(world, deposit.tx).await?;
+        let execution = workload::execution_difference(&split_deposit, &many)?;
+        gas.check(workload::deposit_check_line(
+            total,
+            (step.gas_used, many.calldata),
+            (listed.gas_used, listed_anatomy.calldata),
+            deposit.gas_used,
+            execution,
+        ));
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetDeposit,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
+        Ok((dataset, split))
+    }
+
+    /// `Datanet: postReport` and `Datanet: activateReport` on `dataset`, whose split is at
+    /// `version`: the creator hands the split over to Datanets (`handOverSplit`), opens the
+    /// Datanet (`configureDatanet`) and allows the attestor's key as evaluator (`setEvaluator`);
+    /// the kit builds the epoch-1 report over the evaluated weights and the evaluator signs it;
+    /// the relayer posts it (`postReport`; checked: it is pending with its root and total). Past
+    /// the veto window the relayer activates it (`activateReport`; checked: the split's next
+    /// version has the report's root, and epoch 1 names that version).
+    async fn measure_datanet_reports<P: Provider>(
+        &self,
+        world: &World<P>,
+        gas: &mut Measurements,
+        dataset: U256,
+        (split, version): (U256, u32),
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            relayer,
+            ref attestor,
+            ..
+        } = self.accounts;
+        let net = workload::datanet()?;
+        let splitter = world.at(Contract::RoyaltySplitter);
+        let datanets = world.at(Contract::Datanets);
+        self.open_datanet(world, dataset).await?;
+        let chain_id = world
+            .chain
+            .get_chain_id()
+            .await
+            .map_err(|e| BenchError(e.to_string()))?;
+        let params = workload::datanet_report_params(chain_id, datanets, dataset);
+        let (report, data) = workload::signed_report(&params, &net.evaluated, attestor)?;
+        let (_, step) = world
+            .send("postReport", relayer, datanets, data.to_vec(), U256::ZERO)
+            .await?;
+        let pending = IDatanets::pendingReportCall {
+            dataset_id: dataset,
+        };
+        let pending = world.view(datanets, &pending).await?;
+        if pending._0 != report.weightsRoot || pending._1 != report.totalWeight {
+            return Err(BenchError(format!(
+                "postReport: the pending report has root {} and total {}, the report {} and {}",
+                pending._0, pending._1, report.weightsRoot, report.totalWeight
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetPostReport,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await?;
+
+        world
+            .travel(u64::from(workload::DATANET_VETO_WINDOW) + 1)
+            .await?;
+        let activate = IDatanets::activateReportCall {
+            dataset_id: dataset,
+        };
+        let (opened, step) = world
+            .returning("activateReport", relayer, datanets, &activate, U256::ZERO)
+            .await?;
+        let info = IRoyaltySplitter::splitInfoCall { split_id: split };
+        let current = world.view(splitter, &info).await?._1;
+        let version_info = IRoyaltySplitter::versionInfoCall {
+            split_id: split,
+            version: current,
+        };
+        let root = world.view(splitter, &version_info).await?._0;
+        let epoch = IDatanets::epochSplitVersionCall {
+            dataset_id: dataset,
+            epoch: 1,
+        };
+        let epoch_version = world.view(datanets, &epoch).await?._0;
+        if opened._0 != version + 1
+            || current != version + 1
+            || root != report.weightsRoot
+            || epoch_version != U256::from(current)
+        {
+            return Err(BenchError(format!(
+                "activateReport opened version {} (the split is at {current}, epoch 1 names \
+                 {epoch_version}) with root {root}; expected version {} with root {}",
+                opened._0,
+                version + 1,
+                report.weightsRoot
+            )));
+        }
+        anatomy::record(
+            world,
+            gas,
+            Operation::DatanetActivateReport,
+            step.gas_used,
+            (&[step.tx], &[], 1),
+        )
+        .await
+    }
+
+    /// Opens the Datanet of `dataset`: the creator hands its split over to Datanets
+    /// (`handOverSplit`), configures it (`configureDatanet`: the platform curates, native stake)
+    /// and allows the attestor's key as evaluator (`setEvaluator`).
+    async fn open_datanet<P: Provider>(
+        &self,
+        world: &World<P>,
+        dataset: U256,
+    ) -> Result<(), BenchError> {
+        let Accounts {
+            creator,
+            platform,
+            ref attestor,
+            ..
+        } = self.accounts;
+        let registry = world.at(Contract::AttributionRegistry);
+        let datanets = world.at(Contract::Datanets);
+        let hand_over = IAttributionRegistry::handOverSplitCall {
+            dataset_id: dataset,
+            controller: datanets,
+        };
+        let configure = IDatanets::configureDatanetCall {
+            dataset_id: dataset,
+            curator: platform,
+            stake_token: Address::ZERO,
+            stake: U256::from(LICENSE_PRICE_WEI),
+            review_window: workload::DATANET_REVIEW_WINDOW,
+            stake_lock: 0,
+            veto_window: workload::DATANET_VETO_WINDOW,
+        };
+        let allow = IDatanets::setEvaluatorCall {
+            dataset_id: dataset,
+            evaluator: attestor.address(),
+            allowed: true,
+        };
+        for (label, to, data) in [
+            ("handOverSplit", registry, hand_over.abi_encode()),
+            ("configureDatanet", datanets, configure.abi_encode()),
+            ("setEvaluator", datanets, allow.abi_encode()),
+        ] {
+            world.send(label, creator, to, data, U256::ZERO).await?;
+        }
+        Ok(())
     }
 
     /// A model derived from the dataset, set up from the current state: the creator offers a
@@ -547,12 +862,13 @@ impl TributarySide {
 
     /// The splitter's rows: `split deposit` (the second native deposit into a listed split of
     /// three recipients), `split withdraw` (to the recipient that is a fresh account) and
-    /// `createSplit per recipient` (see [`workload::split_recipients`]).
+    /// `createSplit per recipient` (see [`workload::split_recipients`]). Returns the measured
+    /// deposit (the Datanet deposit is checked against it).
     async fn measure_splits<P: Provider>(
         &self,
         world: &World<P>,
         gas: &mut Measurements,
-    ) -> Result<(), BenchError> {
+    ) -> Result<Step, BenchError> {
         let creator = self.accounts.creator;
         let splitter = world.at(Contract::RoyaltySplitter);
         let create = |recipients: Vec<Address>| {
@@ -581,15 +897,15 @@ impl TributarySide {
         world
             .send("deposit", lab, splitter, deposit.clone(), value)
             .await?;
-        let (_, step) = world
+        let (_, deposited) = world
             .send("deposit again", lab, splitter, deposit, value)
             .await?;
         anatomy::record(
             world,
             gas,
             Operation::SplitDeposit,
-            step.gas_used,
-            (&[step.tx], &[], 1),
+            deposited.gas_used,
+            (&[deposited.tx], &[], 1),
         )
         .await?;
 
@@ -643,7 +959,7 @@ impl TributarySide {
             (&[large.tx], &[small.tx], many - few),
         )
         .await?;
-        Ok(())
+        Ok(deposited)
     }
 
     /// The dataset licenses the dataset rows' batches bill.

@@ -1,8 +1,19 @@
 //! What both sides are asked to do, so that their rows measure the same work: the licenses'
 //! terms, the escrow funding, and the metered jobs of a batch (1000 receipts spread over 10
-//! licenses). Each side turns a [`Job`] into its own receipt format.
+//! licenses), and the 100,000-contributor Datanet of the Datanet rows ([`datanet`]). Each side
+//! turns a [`Job`] into its own receipt format.
 
-use alloy::primitives::{keccak256, Address, B256, U256};
+use std::sync::OnceLock;
+
+use alloy::{
+    primitives::{keccak256, Address, Bytes, B256, U256},
+    signers::local::PrivateKeySigner,
+};
+use tributary::attest::attribution::{
+    build_report, normalise, post_report_calldata, sign_report, AttributionReport, ReportParams,
+    Score, ScoreRow, Scores, WeightProof, WeightTree,
+};
+use tributary_devnode::anatomy::GasAnatomy;
 
 use crate::{chain::Accounts, BenchError};
 
@@ -169,6 +180,235 @@ pub fn per_recipient(small: u64, large: u64) -> Result<u64, BenchError> {
     Ok(per_receipt(extra, many - few))
 }
 
+/// Contributors of the Datanet rows' dataset, registered as a Merkle split
+/// (`registerMerkleDataset` on Tributary, `createMerkleSplit` on the reference).
+pub const DATANET_CONTRIBUTORS: usize = 100_000;
+/// Sibling hashes in the proof of the member whose first claim the `Datanet: claimMerkle` row
+/// measures. A tree of 100,000 leaves (`StandardMerkleTree` layout) has its leaves at depths 16
+/// and 17; the claimant is the first contributor, in generation order, at depth 17.
+pub const DATANET_PROOF_DEPTH: usize = 17;
+/// Veto window of the Datanet on both sides: a day (the activation row travels past it).
+pub const DATANET_VETO_WINDOW: u32 = 24 * 3600;
+/// Review window and stake of Tributary's Datanet (configured, never used by the rows).
+pub const DATANET_REVIEW_WINDOW: u32 = 2 * 24 * 3600;
+/// The attribution report's deadline, 2100-01-01: fixed, so that both Tributary runs post the
+/// same signed report (same calldata, same gas).
+pub const DATANET_REPORT_DEADLINE: u64 = 4_102_444_800;
+
+/// The Datanet rows' contributors and weights, built once per process ([`datanet`]).
+#[derive(Debug, Clone)]
+pub struct DatanetWorkload {
+    /// The weights the dataset is registered with: contributor `i` ([`datanet_contributor`])
+    /// has weight `1 + i % 100`. Built with the kit's [`WeightTree`].
+    pub registered: WeightTree,
+    /// The evaluator's weights for epoch 1, which the report installs: a score per contributor
+    /// (`0.001` to `0.001999`), normalised by the kit ([`normalise`]: parts per billion).
+    pub evaluated: WeightTree,
+    /// The claimant's proof in [`Self::registered`] ([`DATANET_PROOF_DEPTH`] hashes).
+    pub claim: WeightProof,
+}
+
+/// Contributor `i` of the Datanet: an address nobody holds the key of, a fresh account until a
+/// claim pays it.
+pub fn datanet_contributor(i: usize) -> Address {
+    fresh_address(&format!("datanet contributor {i}"))
+}
+
+/// The [`DatanetWorkload`], built on first use (two weight trees of [`DATANET_CONTRIBUTORS`]
+/// leaves: a couple of seconds in the `fast` profile) and shared by every scenario after.
+///
+/// # Errors
+/// If the kit refuses the weights, or no member's proof has [`DATANET_PROOF_DEPTH`] hashes.
+pub fn datanet() -> Result<&'static DatanetWorkload, BenchError> {
+    static DATANET: OnceLock<Result<DatanetWorkload, BenchError>> = OnceLock::new();
+    DATANET
+        .get_or_init(|| build_datanet(DATANET_CONTRIBUTORS, DATANET_PROOF_DEPTH))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The Datanet of `count` contributors whose claimant has a proof of `depth` hashes.
+pub fn build_datanet(count: usize, depth: usize) -> Result<DatanetWorkload, BenchError> {
+    let kit = |e: tributary::attest::attribution::AttributionError| BenchError(e.to_string());
+    let contributors: Vec<Address> = (0..count).map(datanet_contributor).collect();
+    let registered = WeightTree::from_members(
+        contributors
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| (a, 1 + i as u64 % 100)),
+    )
+    .map_err(kit)?;
+    let rows = contributors
+        .iter()
+        .enumerate()
+        .map(|(i, &contributor)| {
+            let millionths = 1_000 + (i as u64 * 7_919) % 1_000;
+            let score =
+                Score::from_fixed(false, U256::from(millionths) * U256::from(10_u64.pow(12)))
+                    .map_err(BenchError)?;
+            Ok(ScoreRow {
+                line: i + 2,
+                contributor,
+                score,
+                flagged: false,
+            })
+        })
+        .collect::<Result<Vec<_>, BenchError>>()?;
+    let scores = Scores::from_rows(rows).map_err(|e| BenchError(e.to_string()))?;
+    let evaluated = WeightTree::build(&normalise(&scores).map_err(kit)?).map_err(kit)?;
+    let claimant = contributors
+        .iter()
+        .find(|&&a| {
+            registered
+                .tree_index(a)
+                .is_some_and(|node| depth_of(node) == depth)
+        })
+        .ok_or_else(|| {
+            BenchError(format!(
+                "no member of the Datanet's tree is at depth {depth}"
+            ))
+        })?;
+    let claim = registered.proof(*claimant).map_err(kit)?;
+    if claim.proof.len() != depth || !claim.verify() {
+        return Err(BenchError(format!(
+            "the claimant's proof has {} hashes (expected {depth}) or does not verify",
+            claim.proof.len()
+        )));
+    }
+    Ok(DatanetWorkload {
+        registered,
+        evaluated,
+        claim,
+    })
+}
+
+/// Depth of node `index` in a `StandardMerkleTree` array (the root is node 0, at depth 0).
+const fn depth_of(index: usize) -> usize {
+    (usize::BITS - 1 - (index + 1).leading_zeros()) as usize
+}
+
+/// The epoch-1 report's parameters for `dataset_id` on the Datanets contract (or its reference)
+/// at `datanets`: dataset version 1, epoch 1, a fixed benchmark, metric `accuracy`, deadline
+/// [`DATANET_REPORT_DEADLINE`].
+pub fn datanet_report_params(chain_id: u64, datanets: Address, dataset_id: U256) -> ReportParams {
+    ReportParams {
+        chain_id,
+        datanets,
+        dataset_id,
+        version: U256::from(1),
+        epoch: 1,
+        benchmark_id: keccak256("tributary-bench:benchmark"),
+        metric: keccak256("accuracy"),
+        deadline: DATANET_REPORT_DEADLINE,
+    }
+}
+
+/// The report over `tree` with `params`, signed by `evaluator` with the kit, and the
+/// `postReport(report, signature)` calldata.
+pub fn signed_report(
+    params: &ReportParams,
+    tree: &WeightTree,
+    evaluator: &PrivateKeySigner,
+) -> Result<(AttributionReport, Bytes), BenchError> {
+    let report = build_report(params, tree).map_err(|e| BenchError(e.to_string()))?;
+    let signature = sign_report(evaluator, &report, params.chain_id, params.datanets)
+        .map_err(|e| BenchError(e.to_string()))?;
+    let calldata = post_report_calldata(&report, &signature);
+    Ok((report, calldata))
+}
+
+/// Gas of one transaction with what its calldata cost: `(gasUsed, calldata gas)`.
+pub type GasWithCalldata = (u64, u64);
+
+/// Issue 18's claim, checked: a deposit into the 100,000-contributor split (`many`) costs what
+/// a deposit into a split of three listed contributors with the same total shares (`three`)
+/// costs, apart from the calldata (the same call, so the same calldata unless the split ids
+/// differ in zero bytes).
+///
+/// # Errors
+/// If the gas beyond calldata differs, with both numbers.
+pub fn check_deposits_equal(
+    three: GasWithCalldata,
+    many: GasWithCalldata,
+) -> Result<(), BenchError> {
+    let beyond = |(gas, calldata): GasWithCalldata| gas.checked_sub(calldata);
+    if beyond(three).is_some() && beyond(three) == beyond(many) {
+        Ok(())
+    } else {
+        Err(BenchError(format!(
+            "a deposit into the {DATANET_CONTRIBUTORS}-contributor split used {} gas ({} of \
+             calldata), one into the 3-contributor split with the same total shares {} gas ({} \
+             of calldata): they should be equal apart from calldata",
+            many.0, many.1, three.0, three.1
+        )))
+    }
+}
+
+/// The line the Tributary scenario prints about the deposit check: the Datanet deposit
+/// (`many`, gas and calldata gas) against the 3-contributor listed dataset with the same `total`
+/// shares (`listed`), and the `split deposit` row's gas with the [`execution_difference`].
+pub fn deposit_check_line(
+    total: u64,
+    many: GasWithCalldata,
+    listed: GasWithCalldata,
+    split_deposit: u64,
+    execution: i64,
+) -> String {
+    use crate::rows::thousands;
+    format!(
+        "deposit check (issue 18): into the {}-contributor dataset {} gas ({} of calldata) = \
+         into a 3-contributor listed dataset with the same total shares ({}) {} gas ({} of \
+         calldata): equal beyond calldata, as checked; \"split deposit\" (3 recipients, total \
+         shares 60) {} gas: the same entry, reads, write, event and calldata, execution {:+} \
+         gas (the splitter's bitwise long division by the total shares)",
+        thousands(DATANET_CONTRIBUTORS as u64),
+        thousands(many.0),
+        many.1,
+        thousands(total),
+        thousands(listed.0),
+        listed.1,
+        thousands(split_deposit),
+        execution,
+    )
+}
+
+/// The same deposit into splits whose total shares differ (`split deposit`'s 60 and the
+/// Datanet's): every part of the gas but the WASM execution must be the same (entry, reads,
+/// writes, event, calls, refund, intrinsic and calldata); returns the execution of `other`
+/// minus that of `split_deposit`. The splitter divides `amount · 2^64` by the total shares bit
+/// by bit (`royalty_splitter::accounting`), and each set bit of the quotient costs a little ink,
+/// so the execution follows the total's value, not the number of contributors.
+///
+/// # Errors
+/// If any other part differs, naming it.
+pub fn execution_difference(
+    split_deposit: &GasAnatomy,
+    other: &GasAnatomy,
+) -> Result<i64, BenchError> {
+    let parts = |a: &GasAnatomy| {
+        [
+            ("intrinsic", i64::try_from(a.intrinsic).unwrap_or(i64::MAX)),
+            ("calldata", i64::try_from(a.calldata).unwrap_or(i64::MAX)),
+            ("program entries", a.program_entries.gas),
+            ("storage reads", a.storage_reads.gas),
+            ("storage writes", a.storage_writes.gas),
+            ("events", a.events.gas),
+            ("calls", a.calls.gas),
+            ("refund", a.refund),
+        ]
+    };
+    for ((name, a), (_, b)) in parts(split_deposit).into_iter().zip(parts(other)) {
+        if a != b {
+            return Err(BenchError(format!(
+                "a deposit into the {DATANET_CONTRIBUTORS}-contributor split spent {b} gas on \
+                 {name}, one into the 3-recipient split of \"split deposit\" {a}: only the WASM \
+                 execution should differ"
+            )));
+        }
+    }
+    Ok(other.execution - split_deposit.execution)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +453,32 @@ mod tests {
         assert_eq!(
             model_asset(U256::from(1)),
             U256::from(9_223_372_036_854_775_809_u64)
+        );
+    }
+
+    #[test]
+    fn the_datanet_claimant_sits_at_the_asked_depth_and_deposits_compare_beyond_calldata() {
+        // 1,000 leaves: depths 9 and 10.
+        let net = build_datanet(1_000, 10).unwrap();
+        assert_eq!(net.registered.len(), 1_000);
+        assert_eq!(net.evaluated.len(), 1_000);
+        assert_eq!(net.claim.proof.len(), 10);
+        assert!(net.claim.verify());
+        assert_ne!(net.registered.root(), net.evaluated.root());
+        assert!(net.evaluated.total_weight() <= 1_000_000_000);
+        assert!(build_datanet(1_000, 11).is_err());
+        assert_eq!(depth_of(0), 0);
+        assert_eq!(depth_of(1), 1);
+        assert_eq!(depth_of(2), 1);
+        assert_eq!(depth_of(3), 2);
+        assert_eq!(depth_of(131_070), 16);
+        assert_eq!(depth_of(131_071), 17);
+        assert!(check_deposits_equal((37_701, 204), (37_701, 204)).is_ok());
+        assert!(check_deposits_equal((37_701, 204), (37_713, 216)).is_ok());
+        let error = check_deposits_equal((37_701, 204), (37_702, 204)).unwrap_err();
+        assert!(
+            error.0.contains("37,702") || error.0.contains("37702"),
+            "{error}"
         );
     }
 

@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use alloy::{
-    primitives::{aliases::U96, B256, U256},
+    primitives::{aliases::U96, Address, B256, U256},
     providers::Provider,
     sol_types::{SolCall, SolEvent},
 };
 use tributary::{
+    attest::attribution::{claim_calldata, ReportParams},
     deploy::UsageParameters,
     world::{self, World},
 };
@@ -191,5 +192,73 @@ async fn the_reference_bills_each_receipt_once_and_refuses_what_is_not_signed() 
     let error = refusal(call.abi_encode()).await;
     assert!(error.starts_with("ReceiptAlreadySettled"), "{error}");
 
+    check_datanet_references(&world, &side, &accounts, &signers[6]).await;
     server.stop().await;
+}
+
+/// The Datanet references after the scenario (the claimant claimed once from version 1 of the
+/// `MerkleSplitReference` split 1; the epoch-1 report was activated): the claimant was paid its
+/// share of the two deposits to the wei; a claim is paid once, and only for the leaf's shares;
+/// a report is refused for a past epoch, from a stranger, or after its deadline.
+async fn check_datanet_references<P: Provider>(
+    world: &World<P>,
+    side: &ReferenceSide,
+    accounts: &Accounts,
+    stranger: &alloy::signers::local::PrivateKeySigner,
+) {
+    let refusal = |to: Address, data: Vec<u8>| async move {
+        let error = world
+            .refusal("refused", accounts.relayer, to, data)
+            .await
+            .unwrap();
+        reference::error_name(&error)
+    };
+    let net = workload::datanet().unwrap();
+    let claim = &net.claim;
+    let owed = U256::from(2 * workload::DEPOSIT_WEI) * U256::from(claim.weight)
+        / U256::from(net.registered.total_weight());
+    let paid = world.chain.get_balance(claim.contributor).await.unwrap();
+    assert!(
+        paid <= owed && owed - paid <= U256::from(1),
+        "{paid} of {owed}"
+    );
+    let claim_of = |shares: u64| {
+        claim_calldata(
+            U256::from(1),
+            1,
+            claim.contributor,
+            U256::from(shares),
+            &claim.proof,
+            Address::ZERO,
+        )
+        .to_vec()
+    };
+    let error = refusal(side.merkle_splitter, claim_of(claim.weight)).await;
+    assert!(error.starts_with("NothingToWithdraw"), "{error}");
+    let error = refusal(side.merkle_splitter, claim_of(claim.weight + 1)).await;
+    assert!(error.starts_with("InvalidProof"), "{error}");
+
+    let chain_id = world.chain.get_chain_id().await.unwrap();
+    let params =
+        workload::datanet_report_params(chain_id, side.datanets, U256::from(reference::DATASET));
+    let post = |params: ReportParams, signer| {
+        workload::signed_report(&params, &net.evaluated, signer)
+            .unwrap()
+            .1
+            .to_vec()
+    };
+    let error = refusal(side.datanets, post(params.clone(), &accounts.attestor)).await;
+    assert!(error.starts_with("WrongEpoch"), "{error}");
+    let second_epoch = ReportParams {
+        epoch: 2,
+        ..params.clone()
+    };
+    let error = refusal(side.datanets, post(second_epoch.clone(), stranger)).await;
+    assert!(error.starts_with("NotEvaluator"), "{error}");
+    let late = ReportParams {
+        deadline: world.now().await.unwrap() - 1,
+        ..second_epoch
+    };
+    let error = refusal(side.datanets, post(late, &accounts.attestor)).await;
+    assert!(error.starts_with("ReportExpired"), "{error}");
 }
