@@ -37,6 +37,8 @@ interface IDatanets  {
 
     function contributionCount() external view returns (uint256);
 
+    function reportDigest((uint256, uint256, uint64, bytes32, bytes32, bytes32, uint256, uint64) report) external view returns (bytes32);
+
     function domainSeparator() external view returns (bytes32);
 
     function registry() external view returns (address);

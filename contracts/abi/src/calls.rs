@@ -164,6 +164,7 @@ pub fn safe_token_call(
 ///
 /// # Errors
 /// [`SafeErc20FailedOperation`].
+#[inline]
 pub fn safe_transfer(
     vm: &dyn Host,
     token: Address,
@@ -178,6 +179,7 @@ pub fn safe_transfer(
 ///
 /// # Errors
 /// [`SafeErc20FailedOperation`].
+#[inline]
 pub fn safe_transfer_from(
     vm: &dyn Host,
     token: Address,
@@ -197,6 +199,7 @@ pub fn safe_transfer_from(
 ///
 /// # Errors
 /// [`SafeErc20FailedOperation`].
+#[inline]
 pub fn force_approve(
     vm: &dyn Host,
     token: Address,

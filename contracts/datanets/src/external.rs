@@ -9,6 +9,7 @@ use tributary_abi::{
     abi_words::{call_data, Word},
     calls::{
         call, deposit_into_split, force_approve, malformed, safe_transfer, safe_transfer_from,
+        token_balance,
     },
     interfaces::{IAttributionRegistry, IRoyaltySplitter},
 };
@@ -158,8 +159,8 @@ impl Datanets {
         Ok(())
     }
 
-    /// Pulls exactly `amount` of `token` from `from` (a token that delivers less, taking a fee
-    /// on transfer, is not supported as a stake token: the stake would not be covered).
+    /// Pulls `amount` of `token` from `from` and returns what actually arrived (balance delta,
+    /// so a fee-on-transfer token's stake is recorded as what the contract holds).
     pub(crate) fn pull_stake(
         &mut self,
         token: Address,
@@ -167,8 +168,10 @@ impl Datanets {
         amount: U256,
     ) -> Result<U256, Error> {
         let this = self.vm().contract_address();
+        let before = token_balance(self.vm(), token, this)?;
         safe_transfer_from(self.vm(), token, from, this, amount)?;
-        Ok(amount)
+        let after = token_balance(self.vm(), token, this)?;
+        Ok(after.saturating_sub(before))
     }
 
     /// Sends `amount` of `token` (native when zero) to `to`.

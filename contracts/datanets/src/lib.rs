@@ -349,6 +349,11 @@ impl Datanets {
         self.contribution_count.get()
     }
 
+    /// The EIP-712 digest an evaluator signs for `report` on this chain and contract.
+    pub fn report_digest(&self, report: ReportTuple) -> B256 {
+        self.digest_of(&report)
+    }
+
     /// The EIP-712 domain separator of reports (name `"Tributary Datanets"`, version `"1"`,
     /// this chain, this contract).
     pub fn domain_separator(&self) -> B256 {

@@ -601,3 +601,33 @@ fn a_new_stake_applies_to_new_contributions_only(alice: Contract<Wallet>) {
     assert_eq!(world.withdraw(old).motsu_unwrap(), STAKE);
     assert_eq!(world.datanets.balance(), doubled);
 }
+
+#[motsu::test]
+fn a_fee_on_transfer_stake_records_and_refunds_what_arrived(alice: Address, bob: Address) {
+    let world = World::erc20();
+    // 1 % of every transfer is burnt: the contract holds 99 % of each stake.
+    world.token.sender(STRANGER).set_fee_bps(U256::from(100));
+    let arrived = STAKE - STAKE / U256::from(100);
+    let first = world.contribute(alice);
+    let second = world.contribute(bob);
+    for id in [first, second] {
+        assert_eq!(world.contribution(id).3, arrived);
+    }
+    let held = world
+        .token
+        .sender(STRANGER)
+        .balance_of(world.datanets.address());
+    assert_eq!(held, arrived + arrived);
+    // Each refund pays back what the contribution brought: the second is not short.
+    world.review(first, verdict::REJECT).motsu_unwrap();
+    world.review(second, verdict::REJECT).motsu_unwrap();
+    assert_eq!(world.withdraw(first).motsu_unwrap(), arrived);
+    assert_eq!(world.withdraw(second).motsu_unwrap(), arrived);
+    assert_eq!(
+        world
+            .token
+            .sender(STRANGER)
+            .balance_of(world.datanets.address()),
+        U256::ZERO
+    );
+}
