@@ -52,6 +52,24 @@ pub enum SignatureError {
     HighS(ECDSAInvalidSignatureS),
 }
 
+impl SignatureError {
+    /// The contract error it is: a contract's error enum converts each of the three shared
+    /// errors (`word_errors!` gives it the `From`s), so its `From<SignatureError>` is this call.
+    #[inline]
+    pub fn into_error<E>(self) -> E
+    where
+        E: From<InvalidSignatureLength>
+            + From<ECDSAInvalidSignature>
+            + From<ECDSAInvalidSignatureS>,
+    {
+        match self {
+            Self::Length(e) => e.into(),
+            Self::Invalid(e) => e.into(),
+            Self::HighS(e) => e.into(),
+        }
+    }
+}
+
 /// The domain separator of `verifying_contract` on `chain_id` under a hashed name and version
 /// ([`hash`]).
 #[inline]

@@ -149,11 +149,6 @@ tributary_abi::word_errors! {
 
 impl From<tributary_abi::eip712::SignatureError> for Error {
     fn from(error: tributary_abi::eip712::SignatureError) -> Self {
-        use tributary_abi::eip712::SignatureError;
-        match error {
-            SignatureError::Length(e) => Self::InvalidSignatureLength(e),
-            SignatureError::Invalid(e) => Self::ECDSAInvalidSignature(e),
-            SignatureError::HighS(e) => Self::ECDSAInvalidSignatureS(e),
-        }
+        error.into_error()
     }
 }

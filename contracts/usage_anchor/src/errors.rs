@@ -153,11 +153,6 @@ pub(crate) fn overflow() -> Error {
 
 impl From<tributary_abi::eip712::SignatureError> for Error {
     fn from(error: tributary_abi::eip712::SignatureError) -> Self {
-        use tributary_abi::eip712::SignatureError;
-        match error {
-            SignatureError::Length(e) => Self::InvalidSignatureLength(e),
-            SignatureError::Invalid(e) => Self::ECDSAInvalidSignature(e),
-            SignatureError::HighS(e) => Self::ECDSAInvalidSignatureS(e),
-        }
+        error.into_error()
     }
 }
