@@ -40,6 +40,16 @@ else
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq binaryen
 fi
 
+# Headless Chromium: the explorer's browser test (tests/explorer_page.rs) loads its web page,
+# lets the page's scripts run and reads the DOM and a screenshot.
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+  echo "setup: chromium ($( (chromium --version || chromium-browser --version) 2>/dev/null | head -n 1)) is installed"
+else
+  echo "setup: installing chromium (headless browser for the explorer's page test)"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
 # cargo-stylus, pinned: scripts/cargo-stylus-smoke.sh checks and deploys every contract with it
 # (Stylus.toml). Installed only when missing or another version, with --locked; built by the
 # stable toolchain when rustup has one (cargo-stylus needs Rust >= 1.91, the pinned nightly is a

@@ -16,6 +16,8 @@ use tributary::{
 };
 use tributary_e2e::{devnode, programs, signers};
 
+mod explorer_page;
+
 /// The name of custom error `E`, from the generated type: a renamed error fails to compile.
 fn name<E: SolError>() -> &'static str {
     E::SIGNATURE.split('(').next().unwrap_or_default()
@@ -30,7 +32,6 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     })
     .await
     .unwrap_or_else(|e| panic!("case study failed: {e}\n{}", lines.join("\n")));
-    server.stop().await;
 
     // The records the gateway served: lab A's jobs took 8 + 4 + 2 + 1 shards, lab B's 8 + 2,
     // of 2,500 records each; the gateway's receipts bill exactly these.
@@ -123,6 +124,10 @@ async fn case_study_pays_everyone_exactly_and_reconciles() {
     );
     assert_eq!(refusals, ["UsageAlreadySettled", "MissingLicense"]);
     assert!(report.steps.iter().all(|(_, _, gas)| *gas > 0));
+
+    // The explorer indexes the same chain and a browser shows annotator 1 its account.
+    explorer_page::check_the_account_page(&server.url(), report).await;
+    server.stop().await;
 }
 
 /// The dataset's payees: version 0 by the registered list (60 / 10 / 10 / 10 / 10), version 1

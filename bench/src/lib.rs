@@ -1,7 +1,8 @@
 //! Benchmarks on an in-process devnode: `gas`, Tributary's Stylus contracts against plain
-//! Solidity references (`bench/solidity/`), and `gateway`, the access gateway's
+//! Solidity references (`bench/solidity/`), `gateway`, the access gateway's
 //! throughput on one core and the cost of anchoring its receipts (see [the gateway
-//! benchmark](#the-gateway-benchmark) below).
+//! benchmark](#the-gateway-benchmark) below), and `explorer`, the explorer's catch-up speed
+//! ([the explorer benchmark](#the-explorer-benchmark)).
 //!
 //! # The gas benchmark
 //!
@@ -108,6 +109,18 @@
 //!
 //! The whole run takes about 30 s with the defaults. `--json FILE` writes the settings, the
 //! CPU placement, every phase and the anchoring cost.
+//!
+//! # The explorer benchmark
+//!
+//! `cargo run --profile fast -p tributary-bench --bin explorer [-- --events 100000]
+//! [--per-tx 100] [--gap 19] [--range 2000]`
+//!
+//! Fills an in-process devnode with `--events` `SplitDeposited` events cheaply
+//! (`bench/solidity/ExplorerLoad.sol` deposits 1 wei into a dataset's split `--per-tx` times per
+//! transaction, with `--gap` empty blocks mined after each transaction), then times the
+//! explorer's indexer (`tributary_explorer::indexer`) catching up from the deployment block into
+//! a fresh database: a progress line per `eth_getLogs` range, then events per second and the
+//! database size. It checks the database holds exactly the chain's events.
 
 // Nitro's names (ArbWasmCache, ArbOS, StylusDeployer) are proper nouns in these docs, not code.
 #![allow(clippy::doc_markdown)]

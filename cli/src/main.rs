@@ -46,6 +46,13 @@ enum Command {
         #[command(subcommand)]
         command: tributary_gateway::cli::GatewayCommand,
     },
+    /// Explorer: index the deployment's events into `SQLite` and serve the JSON API and web page
+    /// (`serve --deployment FILE --rpc-url URL [--db explorer.db] [--listen 127.0.0.1:8550]`),
+    /// `index [--until-head]`, `status`.
+    Explorer {
+        #[command(subcommand)]
+        command: tributary_explorer::cli::ExplorerCommand,
+    },
     /// Sign in with the wallet key in `$TRIBUTARY_KEY` and download a dataset through a gateway
     /// (`--gateway URL --license N --out DIR`).
     Fetch(tributary_gateway::cli::FetchArgs),
@@ -86,6 +93,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Attest { command } => attest::command::run(command)?,
         Command::Gateway { command } => gateway::run(command)?,
         Command::Fetch(args) => gateway::fetch(args)?,
+        Command::Explorer { command } => tributary_explorer::cli::run(command)?,
     }
     Ok(())
 }

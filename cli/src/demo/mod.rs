@@ -59,7 +59,7 @@ use crate::{
         revenue_router::IRevenueRouter, royalty_splitter::IRoyaltySplitter,
         usage_anchor::IUsageAnchor, usage_escrow::IUsageEscrow,
     },
-    deploy::{Programs, Step, UsageParameters},
+    deploy::{Deployment, Programs, Step, UsageParameters},
     world::{self, eth_terms, model_call, Dataset, World, WorldError},
 };
 
@@ -225,6 +225,8 @@ pub struct Payout {
 pub struct Report {
     /// The deployment used.
     pub contracts: Contracts<Address>,
+    /// The deployment file's content (`tributary demo --explore` indexes its events).
+    pub deployment: Deployment,
     /// Every mined step with its gas.
     pub steps: Vec<(String, B256, u64)>,
     /// Money in, by source.
@@ -327,6 +329,7 @@ pub async fn run_case_study(
         workdir: workdir.0.clone(),
         report: Report {
             contracts: world.deployment.contracts.map(|d| d.address),
+            deployment: world.deployment.clone(),
             steps: Vec::new(),
             paid_in: Vec::new(),
             payouts: Vec::new(),
@@ -991,8 +994,23 @@ mod tests {
     #[test]
     fn the_payout_table_has_one_line_per_row() {
         let nowhere = Contracts::try_from_fn(|_| Ok::<_, ()>(Address::ZERO));
+        let undeployed = Contracts::try_from_fn(|_| {
+            Ok::<_, ()>(crate::deploy::Deployed {
+                address: Address::ZERO,
+                codehash: B256::ZERO,
+                transaction: B256::ZERO,
+                gas_used: 0,
+            })
+        });
         let report = Report {
             contracts: nowhere.expect("no contract fails"),
+            deployment: Deployment {
+                chain_id: 0,
+                deployer: Address::ZERO,
+                contracts: undeployed.expect("no contract fails"),
+                parameters: UsageParameters::default(),
+                wiring: Vec::new(),
+            },
             steps: Vec::new(),
             paid_in: vec![("sale".into(), U256::from(3u64))],
             payouts: vec![
@@ -1028,14 +1046,19 @@ mod tests {
 }
 
 pub mod command {
-    //! `tributary demo [--rpc-url URL]`.
+    //! `tributary demo [--rpc-url URL] [--explore [--explore-listen ADDR]]`.
 
-    use std::path::PathBuf;
+    use std::{error::Error, net::SocketAddr, path::PathBuf};
 
     use clap::Args;
     use tributary_devnode::rpc::{self, genesis, ServerConfig};
+    use tributary_explorer::{
+        indexer::{Config as IndexerConfig, Indexer},
+        server,
+        store::Store,
+    };
 
-    use super::run_case_study;
+    use super::{run_case_study, Cast, Report};
     use crate::deploy::command::programs;
 
     /// Arguments of `tributary demo`.
@@ -1051,16 +1074,23 @@ pub mod command {
         /// Where to write the gas of every step.
         #[arg(long, default_value = "target/demo-gas.json")]
         pub gas_out: PathBuf,
+        /// After the case study, index its events and serve the explorer (JSON API and web
+        /// page) until Ctrl-C, keeping the devnode running.
+        #[arg(long)]
+        pub explore: bool,
+        /// Where the explorer listens with `--explore` (default: a free port on 127.0.0.1).
+        #[arg(long, value_name = "ADDR", requires = "explore")]
+        pub explore_listen: Option<SocketAddr>,
     }
 
     /// Runs `tributary demo`.
-    pub fn run(args: &DemoArgs) -> Result<(), Box<dyn std::error::Error>> {
+    pub fn run(args: &DemoArgs) -> Result<(), Box<dyn Error>> {
         if !args.no_build {
             eprintln!("demo: building the contracts (cargo progress below)");
         }
         let programs = programs(args.no_build)?;
         let runtime = tokio::runtime::Runtime::new()?;
-        let report = runtime.block_on(async {
+        runtime.block_on(async {
             let (url, server) = if let Some(url) = &args.rpc_url {
                 (url.clone(), None)
             } else {
@@ -1074,12 +1104,24 @@ pub mod command {
                 (server.url(), Some(server))
             };
             let mut log = |line: &str| println!("{line}");
-            let report = run_case_study(&url, &genesis::dev_signers(), &programs, &mut log).await;
+            let played = run_case_study(&url, &genesis::dev_signers(), &programs, &mut log).await;
+            let outcome = match played {
+                Ok(report) => match summarise(&report, args) {
+                    Ok(()) if args.explore => explore(&url, &report, args.explore_listen).await,
+                    other => other,
+                },
+                Err(e) => Err(e.into()),
+            };
             if let Some(server) = server {
                 server.stop().await;
             }
-            Ok::<_, Box<dyn std::error::Error>>(report?)
-        })?;
+            outcome
+        })
+    }
+
+    /// The final table, the gas file, the reconciliation and, without `--explore`, how to
+    /// explore.
+    fn summarise(report: &Report, args: &DemoArgs) -> Result<(), Box<dyn Error>> {
         println!();
         print!("{}", report.table());
         let gas: Vec<serde_json::Value> = report
@@ -1095,6 +1137,76 @@ pub mod command {
         if report.total_in() != report.total_out() {
             return Err("the payouts do not reconcile with what was paid in".into());
         }
+        if !args.explore {
+            println!(
+                "explore these events in the browser: tributary demo --explore \
+                 (the devnode and the explorer keep running until Ctrl-C)"
+            );
+            if let Some(url) = &args.rpc_url {
+                let file = args.gas_out.with_file_name("demo-deployment.json");
+                report.deployment.save(&file)?;
+                println!(
+                    "or, as the chain keeps them: tributary explorer serve --deployment {} \
+                     --rpc-url {url}",
+                    file.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `--explore`: indexes the chain to its head, then serves the explorer and follows the
+    /// chain until Ctrl-C. The database lives in a temporary directory, removed afterwards.
+    async fn explore(
+        url: &str,
+        report: &Report,
+        listen: Option<SocketAddr>,
+    ) -> Result<(), Box<dyn Error>> {
+        let dir =
+            std::env::temp_dir().join(format!("tributary-demo-explorer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let served = serve_explorer(url, report, listen, &dir.join("explorer.db")).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        served
+    }
+
+    async fn serve_explorer(
+        url: &str,
+        report: &Report,
+        listen: Option<SocketAddr>,
+        db: &std::path::Path,
+    ) -> Result<(), Box<dyn Error>> {
+        let store = Store::open(db)?;
+        let config = IndexerConfig::default();
+        let mut indexer = Indexer::connect(url, &report.deployment, store, config).await?;
+        let cursor = indexer.catch_up(|_| {}).await?;
+        let listener =
+            tokio::net::TcpListener::bind(listen.unwrap_or_else(|| ([127, 0, 0, 1], 0).into()))
+                .await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let annotator = Cast::from_signers(&genesis::dev_signers())?.annotators[0].address();
+        println!();
+        println!("explorer: {base}/ (indexed to block {cursor}, following the chain)");
+        println!("explorer: annotator 1's account: {base}/account/{annotator}");
+        println!("explorer: the devnode and the explorer run until Ctrl-C");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stopped| *stopped).await;
+        };
+        let store = indexer.store().clone();
+        let http = tokio::spawn(server::serve(listener, store, wait(stopped.clone())));
+        let follow = indexer.follow(
+            |_| {},
+            |e| eprintln!("explorer: {e} (retrying)"),
+            wait(stopped),
+        );
+        let signal = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("demo: stopping the explorer and the devnode");
+            let _ = stop.send(true);
+        };
+        tokio::join!(follow, signal);
+        http.await??;
         Ok(())
     }
 }
