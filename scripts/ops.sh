@@ -12,8 +12,11 @@
 #   mint OFFER_ID TO MAX_PRICE             pays MAX_PRICE's worth of the offer's (native) price
 #   fund-escrow LICENSE_ID AMOUNT          LICENSE_ID = OFFER_ID * 2^32 + serial (the offer's
 #                                          n-th license), e.g. $(((1 << 32) + 1)) for offer 1's first
-#   claimable SPLIT_ID RECIPIENT [TOKEN]   TOKEN defaults to native currency (address 0)
-#   withdraw SPLIT_ID RECIPIENT [TOKEN]    anyone may pay a recipient what it is owed
+#   claimable SPLIT_ID RECIPIENT [TOKEN]   what RECIPIENT is owed over every version of the split
+#                                          (TOKEN defaults to native currency, address 0)
+#   withdraw SPLIT_ID RECIPIENT [TOKEN]    anyone may pay a recipient what it is owed, from every
+#                                          version that owes it something
+# (`tributary explorer` shows an account's balances across all splits, versions and tokens.)
 #   address CONTRACT                       e.g. license_offers
 #
 # Each write prints the transaction hash; views print the value.
@@ -52,11 +55,24 @@ case "$action" in
     send "$(addr usage_escrow)" "fundEscrow(uint256)" "$1" --value "$2" ;;
   claimable)
     splitter=$(addr royalty_splitter)
-    version=$(c call "$splitter" "splitInfo(uint256)(address,uint32,address)" "$1" | sed -n 2p)
-    c call "$splitter" "claimable(uint256,uint32,address,address)(uint256)" "$1" "$version" "$2" "${3:-$ZERO}" ;;
+    current=$(c call "$splitter" "splitInfo(uint256)(address,uint32,address)" "$1" | sed -n 2p)
+    total=0
+    for version in $(seq 0 "$current"); do
+      owed=$(c call "$splitter" "claimable(uint256,uint32,address,address)(uint256)" "$1" "$version" "$2" "${3:-$ZERO}" | cut -d' ' -f1)
+      total=$(node -e "console.log((BigInt('$total') + BigInt('$owed')).toString())")
+    done
+    echo "$total" ;;
   withdraw)
     splitter=$(addr royalty_splitter)
-    version=$(c call "$splitter" "splitInfo(uint256)(address,uint32,address)" "$1" | sed -n 2p)
-    send "$splitter" "withdraw(uint256,uint32,address,address)" "$1" "$version" "$2" "${3:-$ZERO}" ;;
+    current=$(c call "$splitter" "splitInfo(uint256)(address,uint32,address)" "$1" | sed -n 2p)
+    paid=0
+    for version in $(seq 0 "$current"); do
+      owed=$(c call "$splitter" "claimable(uint256,uint32,address,address)(uint256)" "$1" "$version" "$2" "${3:-$ZERO}" | cut -d' ' -f1)
+      if [ "$owed" != 0 ]; then
+        send "$splitter" "withdraw(uint256,uint32,address,address)" "$1" "$version" "$2" "${3:-$ZERO}"
+        paid=1
+      fi
+    done
+    [ "$paid" = 1 ] || { echo "ops: nothing to withdraw for $2 from split $1" >&2; exit 1; } ;;
   *) echo "ops: unknown action $action" >&2; exit 2 ;;
 esac
