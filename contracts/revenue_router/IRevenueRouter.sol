@@ -21,6 +21,8 @@ interface IRevenueRouter  {
 
     function royaltyReceiver(uint256 model_id) external returns (address);
 
+    function withdrawAll(uint256[] memory split_ids, uint32[] memory versions, address recipient, address[] memory tokens) external returns (uint256);
+
     error ZeroAddress();
 
     error UnknownModel(uint256);
@@ -34,6 +36,10 @@ interface IRevenueRouter  {
     error ModelReceiverDeploymentFailed(uint256);
 
     error ExternalCallFailed(address, bytes);
+
+    error LengthMismatch(uint256, uint256);
+
+    error NothingToWithdraw(address);
 
     error SafeErc20FailedOperation(address);
 

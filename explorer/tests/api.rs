@@ -723,18 +723,35 @@ async fn an_indexed_deployment_answers_every_route() {
         let cast = c["cast"].as_str().expect("cast");
         assert!(cast.starts_with(&format!("cast send {splitter} \"withdraw(uint256,uint32,address,address)\" {} {} {creator} ", expected.split_id, expected.version)), "{cast}");
     }
-    // Anyone sends the calls; once indexed, the creator is owed nothing and the withdrawals
-    // are listed.
-    for c in &calls {
-        let data: Bytes = c["calldata"]
-            .as_str()
-            .expect("calldata")
-            .parse()
-            .expect("hex");
-        w.send(stranger, splitter, data.to_vec(), U256::ZERO)
-            .await
-            .expect("withdraws");
-    }
+    // The one batch call (the router's withdrawAll over exactly these entries); anyone sends
+    // it; once indexed, the creator is owed nothing and every withdrawal is listed.
+    let one_call = &account["withdraw_all"]["batch"];
+    let router_address = w.at(Contract::RevenueRouter);
+    assert_eq!(a(&one_call["to"]), router_address);
+    let expected = IRevenueRouter::withdrawAllCall {
+        split_ids: calls.iter().map(|c| u(&c["split"])).collect(),
+        versions: calls
+            .iter()
+            .map(|c| u32::try_from(c["version"].as_u64().expect("version")).expect("u32"))
+            .collect(),
+        recipient: creator,
+        tokens: calls.iter().map(|c| a(&c["token"])).collect(),
+    };
+    let data: Bytes = one_call["calldata"]
+        .as_str()
+        .expect("calldata")
+        .parse()
+        .expect("hex");
+    assert_eq!(data.to_vec(), expected.abi_encode());
+    assert!(one_call["cast"]
+        .as_str()
+        .expect("cast")
+        .starts_with(&format!(
+            "cast send {router_address} \"withdrawAll(uint256[],uint32[],address,address[])\" ["
+        )));
+    w.send(stranger, router_address, data.to_vec(), U256::ZERO)
+        .await
+        .expect("withdraws everything in one call");
     index(&w, &store).await;
     let after = owed_matches_chain(&w, &base, &[creator], &tokens).await;
     assert!(after[&creator].iter().all(|r| u(&r["owed"]).is_zero()));

@@ -546,7 +546,7 @@ async function accountPage(address) {
       stat('datasets / models', list(a.datasets).length + ' / ' + list(a.models).length)),
     panel('Owed per split, version and token', table(owedColumns, list(a.owed), { emptyText: 'No shares in any split.', id: 'owed', total: totals })),
     panel('Earnings over time', lineChart('earnings', [{ label: 'earned (cumulative, ETH)', points: cumulative(a.earnings, 'cumulative') }], { step: true, time: true })),
-    panel('Withdraw everything', callsView(list(withdrawAll.calls)), notes(withdrawAll)),
+    panel('Withdraw everything', batchView(withdrawAll.batch), callsView(list(withdrawAll.calls)), notes(withdrawAll)),
     h('div', { class: 'grid' },
       panel('Licenses', autoTable(a.licenses, { emptyText: 'No licenses.', skip: ['since_block', 'holder'] })),
       panel('Datasets owned', autoTable(a.datasets, { emptyText: 'No datasets.', skip: ['registered_block'] })),
@@ -558,6 +558,16 @@ async function accountPage(address) {
       panel('Credits', autoTable(a.credits, { emptyText: 'No credits.' })),
       panel('As an attestor', a.attestor ? autoKv(a.attestor) : empty('Not an attestor.'))) : null,
   ];
+}
+
+/** The one call that makes every withdrawal (the router's `withdrawAll`), to copy. */
+function batchView(batch) {
+  if (!batch) return null;
+  return h('div', { id: 'batch', class: 'call' },
+    h('div', null, h('strong', null, 'One call for all ' + batch.entries + ' withdrawals'), ' → ', cell('to', batch.to)),
+    h('pre', { class: 'cast' }, batch.cast), copyButton(batch.cast, 'cast command'),
+    h('pre', { class: 'calldata' }, batch.calldata), copyButton(batch.calldata, 'calldata'),
+    h('div', null, 'Or one withdrawal at a time:'));
 }
 
 /** The withdraw-all calls: what each pays, its `cast send` line and calldata, to copy. */

@@ -22,6 +22,8 @@ pub mod IRoyaltySplitter {
         function updateMerkleSplit(uint256 splitId, bytes32 root, uint256 totalShares) external;
         function splitInfo(uint256 splitId) external view returns (address controller, uint32 version, address receiver);
         function setSplitController(uint256 splitId, address controller) external;
+        function withdraw(uint256 splitId, uint32 version, address recipient, address token) external returns (uint256 amount);
+        function claimable(uint256 splitId, uint32 version, address recipient, address token) external view returns (uint256 amount);
         function deposit(uint256 splitId) external payable;
         function depositToken(uint256 splitId, address token, uint256 amount) external;
         function royaltyReceiver(uint256 splitId) external returns (address receiver);

@@ -6,7 +6,8 @@
 
 use alloy_sol_types::sol;
 pub use tributary_abi::errors::{
-    ExternalCallFailed, SafeErc20FailedOperation, UnknownModel, ZeroAddress,
+    ExternalCallFailed, LengthMismatch, NothingToWithdraw, SafeErc20FailedOperation, UnknownModel,
+    ZeroAddress,
 };
 
 sol! {
@@ -43,6 +44,10 @@ tributary_abi::word_errors! {
         ReceiverDeploymentFailed(ModelReceiverDeploymentFailed) [modelId],
         /// See [`ExternalCallFailed`].
         ExternalCallFailed(ExternalCallFailed) [target] tail reason,
+        /// See [`LengthMismatch`].
+        LengthMismatch(LengthMismatch) [expected, actual],
+        /// See [`NothingToWithdraw`].
+        NothingToWithdraw(NothingToWithdraw) [account],
         /// A token transfer or approval failed (`SafeErc20FailedOperation`).
         SafeErc20FailedOperation(SafeErc20FailedOperation) [token],
     }

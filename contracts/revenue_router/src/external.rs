@@ -19,7 +19,7 @@ use tributary_abi::{
         call, deposit_into_split, force_approve, malformed, safe_transfer_from, token_balance,
         Output,
     },
-    interfaces::{IAttributionRegistry, ILicenseNft},
+    interfaces::{IAttributionRegistry, ILicenseNft, IRoyaltySplitter},
 };
 
 use crate::{
@@ -44,6 +44,50 @@ impl RevenueRouter {
             mutating.then_some(value),
             calldata,
         )?)
+    }
+
+    /// Pays `recipient` what the splitter owes it in each entry that owes something (the
+    /// splitter pays it directly); returns how many payouts were made. See
+    /// [`RevenueRouter::withdraw_all`].
+    pub(crate) fn withdraw_entries(
+        &mut self,
+        split_ids: &[U256],
+        versions: &[u32],
+        recipient: Address,
+        tokens: &[Address],
+    ) -> Result<U256, Error> {
+        for other in [versions.len(), tokens.len()] {
+            if other != split_ids.len() {
+                return Err(errors::LengthMismatch {
+                    expected: U256::from(split_ids.len()),
+                    actual: U256::from(other),
+                }
+                .into());
+            }
+        }
+        let splitter = self.splitter.get();
+        let mut paid = 0u32;
+        for ((split_id, version), token) in split_ids.iter().zip(versions).zip(tokens) {
+            let words = [
+                split_id.word(),
+                version.word(),
+                recipient.word(),
+                token.word(),
+            ];
+            let view = call_data(IRoyaltySplitter::claimableCall::SELECTOR, &words);
+            let owed = self.call_raw(splitter, &view, false, U256::ZERO)?.word(0);
+            if owed.unwrap_or_default().is_zero() {
+                continue;
+            }
+            let withdraw = call_data(IRoyaltySplitter::withdrawCall::SELECTOR, &words);
+            self.call_raw(splitter, &withdraw, true, U256::ZERO)?;
+            // Cannot overflow: fewer entries than 2^32 fit in any calldata.
+            paid += 1;
+        }
+        if paid == 0 {
+            return Err(errors::NothingToWithdraw { account: recipient }.into());
+        }
+        Ok(U256::from(paid))
     }
 
     /// A view of the registry taking one id.

@@ -184,4 +184,28 @@ impl RevenueRouter {
     pub fn royalty_receiver(&mut self, model_id: U256) -> Result<Address, Error> {
         self.royalty_receiver_of(model_id)
     }
+
+    /// Pays `recipient` everything the splitter owes it in each `(splitIds[i], versions[i],
+    /// tokens[i])`: one call collects an account's balances across splits, versions and tokens
+    /// (the explorer's `withdraw_all`). For each entry it asks the splitter's `claimable` and,
+    /// if something is owed, calls its `withdraw`, which pays `recipient` directly (the router
+    /// holds nothing; anyone may call it, the money only goes to `recipient`). Returns how many
+    /// payouts were made.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] (the arrays are not aligned), [`Error::NothingToWithdraw`]
+    /// (nothing owed in any entry), [`Error::ExternalCallFailed`] (the splitter refused an
+    /// entry: an unknown split or version, or the recipient rejected a payment).
+    ///
+    /// # Events
+    /// The splitter's `SplitWithdrawn` per payout.
+    pub fn withdraw_all(
+        &mut self,
+        split_ids: Vec<U256>,
+        versions: Vec<u32>,
+        recipient: Address,
+        tokens: Vec<Address>,
+    ) -> Result<U256, Error> {
+        self.withdraw_entries(&split_ids, &versions, recipient, &tokens)
+    }
 }

@@ -13,6 +13,8 @@
 //!   case-study terms, and [`license_fixtures!`] for the deploy / offer / buy fixtures.
 //! - [`models`]: [`models::ModelRegistryDouble`], the registry double of the model token contract's
 //!   tests: it records the `moveModel` calls and can be told to revert.
+//! - [`wallets`]: [`wallets::Wallet`] and [`wallets::RejectingWallet`], contract accounts that
+//!   accept or refuse native currency (motsu pays only contracts).
 //! - [`proptest_cases`]: the case count of every property test.
 extern crate alloc;
 
@@ -21,6 +23,7 @@ pub mod erc20;
 pub mod erc721;
 pub mod licensing;
 pub mod models;
+pub mod wallets;
 
 /// How many cases each property test runs: `PROPTEST_CASES` when set (the long run sets
 /// 100,000), else 1,000.

@@ -38,6 +38,36 @@ pub(crate) fn withdraw_calldata(
     data
 }
 
+/// The revenue router's `withdrawAll` signature.
+pub(crate) const WITHDRAW_ALL_SIGNATURE: &str = "withdrawAll(uint256[],uint32[],address,address[])";
+
+/// The one call that makes every withdrawal of `entries` (`(split, version, token)`) to
+/// `recipient`: the router's `withdrawAll`, as calldata and as a `cast send` line.
+pub(crate) fn withdraw_all_call(
+    router: Address,
+    recipient: Address,
+    entries: &[(U256, u32, Address)],
+) -> (Vec<u8>, String) {
+    use alloy::sol_types::SolCall;
+    use tributary_kit::contracts_abi::revenue_router::IRevenueRouter::withdrawAllCall;
+    let call = withdrawAllCall {
+        split_ids: entries.iter().map(|e| e.0).collect(),
+        versions: entries.iter().map(|e| e.1).collect(),
+        recipient,
+        tokens: entries.iter().map(|e| e.2).collect(),
+    };
+    let list = |items: Vec<String>| format!("[{}]", items.join(","));
+    let cast = format!(
+        "cast send {} \"{WITHDRAW_ALL_SIGNATURE}\" {} {} {} {}",
+        router.to_checksum(None),
+        list(entries.iter().map(|e| e.0.to_string()).collect()),
+        list(entries.iter().map(|e| e.1.to_string()).collect()),
+        recipient.to_checksum(None),
+        list(entries.iter().map(|e| e.2.to_checksum(None)).collect()),
+    );
+    (call.abi_encode(), cast)
+}
+
 /// The `cast send` line of a withdrawal (add `--rpc-url` and a signer: anyone may send it, the
 /// money only goes to `recipient`).
 pub(crate) fn withdraw_cast(
@@ -81,6 +111,7 @@ fn answer(store: &Store, books: &Books, who: Address) -> ApiResult<Value> {
     let owed_rows = books.ledger.books_of(who);
     let (mut earned, mut withdrawn, mut owed) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     let mut calls = Vec::new();
+    let mut entries: Vec<(U256, u32, Address)> = Vec::new();
     let mut rows = Vec::new();
     for o in &owed_rows {
         add(&mut earned, o.token, o.entitlement);
@@ -108,6 +139,7 @@ fn answer(store: &Store, books: &Books, who: Address) -> ApiResult<Value> {
             "source": source,
         }));
         if !o.owed.is_zero() {
+            entries.push((o.split, o.version, o.token));
             let data = withdraw_calldata(o.split, o.version, who, o.token);
             calls.push(json!({
                 "function": WITHDRAW_SIGNATURE,
@@ -142,15 +174,29 @@ fn answer(store: &Store, books: &Books, who: Address) -> ApiResult<Value> {
         .collect();
     out.insert("owed".into(), Value::Array(rows));
     out.insert("totals".into(), Value::Array(totals));
-    let note = "Each call pays the recipient everything it is owed in one split version and \
-                token; anyone may send it (add --rpc-url and a signer to the cast line). Members \
+    let note = "`batch` is one call of the revenue router's withdrawAll that makes every \
+                withdrawal below; each of `calls` pays the recipient everything it is owed in \
+                one split version and token. Anyone may send them (add --rpc-url and a signer to \
+                the cast line); the money only goes to the recipient. Members \
                 of a Merkle split (a Datanet's evaluated weights) appear here only once \
                 registered by their first claim: until then their amounts need \
                 claimMerkle(splitId, version, recipient, shares, proof, token) with the proof \
                 of their leaf (`tributary attest claim`), which the explorer does not have.";
+    let batch = if entries.is_empty() {
+        Value::Null
+    } else {
+        let (data, cast) = withdraw_all_call(books.router, who, &entries);
+        json!({
+            "function": WITHDRAW_ALL_SIGNATURE,
+            "to": address(books.router),
+            "entries": entries.len(),
+            "calldata": hex::encode_prefixed(&data),
+            "cast": cast,
+        })
+    };
     out.insert(
         "withdraw_all".into(),
-        json!({"to": address(books.splitter), "calls": calls.clone(), "note": note}),
+        json!({"to": address(books.splitter), "batch": batch, "calls": calls.clone(), "note": note}),
     );
     out.insert("calls".into(), Value::Array(calls));
 

@@ -99,9 +99,10 @@ pub struct Books {
     pub internal: HashMap<(u64, u64), U256>,
     /// The splitter's address.
     pub splitter: Address,
+    /// The revenue router's address (its `withdrawAll` collects every withdrawal in one call).
+    pub router: Address,
     offers: Address,
     escrow: Address,
-    router: Address,
     datanets: Address,
 }
 
@@ -268,9 +269,9 @@ impl Books {
             controllers,
             internal,
             splitter: deployment.address(Contract::RoyaltySplitter),
+            router: deployment.address(Contract::RevenueRouter),
             offers: deployment.address(Contract::LicenseOffers),
             escrow: deployment.address(Contract::UsageEscrow),
-            router: deployment.address(Contract::RevenueRouter),
             datanets: deployment.address(Contract::Datanets),
         })
     }

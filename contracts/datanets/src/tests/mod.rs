@@ -43,6 +43,7 @@ use royalty_splitter::RoyaltySplitter;
 use stylus_sdk::{abi::Bytes, host::WasmVM, prelude::*};
 use tributary_abi::attribution::{weight_leaf, AttributionReport, EIP712_NAME, EIP712_VERSION};
 use tributary_testkit::erc20::TestToken;
+pub(crate) use tributary_testkit::wallets::{RejectingWallet, Wallet};
 
 use crate::{errors::Error, Datanets, ReportTuple};
 
@@ -114,34 +115,6 @@ pub(crate) fn balance_of(account: Address) -> U256 {
 }
 
 // ---------------------------------------------------------------- test doubles
-
-/// A contract account that accepts native currency (motsu pays only contracts).
-#[storage]
-pub(crate) struct Wallet;
-
-unsafe impl TopLevelStorage for Wallet {}
-
-#[public]
-impl Wallet {
-    #[receive]
-    fn receive(&mut self) -> Result<(), Vec<u8>> {
-        Ok(())
-    }
-}
-
-/// A contract account whose `receive` always reverts.
-#[storage]
-pub(crate) struct RejectingWallet;
-
-unsafe impl TopLevelStorage for RejectingWallet {}
-
-#[public]
-impl RejectingWallet {
-    #[receive]
-    fn receive(&mut self) -> Result<(), Vec<u8>> {
-        Err(b"rejected".to_vec())
-    }
-}
 
 // ---------------------------------------------------------------- the deployment
 

@@ -19,6 +19,11 @@ fn every_error_encodes_like_alloy() {
         Error::from(InvalidLineage { modelId: n }),
         Error::from(ModelReceiverDeploymentFailed { modelId: n }),
         Error::from(SafeErc20FailedOperation { token: a }),
+        Error::from(LengthMismatch {
+            expected: n,
+            actual: U256::from(1),
+        }),
+        Error::from(NothingToWithdraw { account: a }),
     ];
     // Revert data of every padding case.
     for len in [0usize, 4, 31, 32, 33, 68, 100] {

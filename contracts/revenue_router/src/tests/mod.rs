@@ -4,6 +4,7 @@
 mod doubles;
 mod encoding;
 mod revenue;
+mod withdrawals;
 
 use alloc::vec::Vec;
 
